@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command table: one entry per command drives dispatch, grammar
+ * checks, TAB completion, '?' help and the usage text.
+ */
+#ifndef VGATE_CMD_H
+#define VGATE_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nl.h"
+
+#define CMD_MAX_WORDS 3
+#define CMD_MAX_ARGS 24
+
+/* struct cmd_arg.flags */
+enum {
+	ARG_REQ = 1U << 0,	/* must be given */
+	ARG_POS = 1U << 1,	/* positional: no keyword, value only */
+};
+
+struct cmd_arg {
+	const char *kw;			/* keyword (NULL for positional) */
+	const char *meta;		/* value placeholder, e.g. "SPI" */
+	const char *const *choices;	/* fixed values (completion), or NULL */
+	const char *help;
+	unsigned int flags;
+	/* Check one token as soon as it is read, so that the first bad
+	 * token is the one reported; prints a message naming it.
+	 */
+	int (*valid)(const struct cmd_arg *a, const char *s);
+};
+
+struct cmd;
+/* Parsed tokens: val[i] is the value for args[i], or NULL. */
+struct cmd_vals {
+	const char *val[CMD_MAX_ARGS];
+};
+
+struct cmd {
+	const char *words[CMD_MAX_WORDS];	/* e.g. "ipsec", "sa", "add" */
+	const struct cmd_arg *args;		/* terminated by { 0 } */
+	/* Fill req from vals; print a message naming the bad token. */
+	int (*parse)(const struct cmd *c, const struct cmd_vals *v,
+		     struct vg_req *req);
+	/* Carry req out (netlink, output). */
+	int (*run)(const struct cmd *c, struct vg_req *req);
+	const char *help;
+};
+
+/* Exit codes. */
+#define EXIT_USAGE 1
+#define EXIT_KERNEL 2
+
+extern bool cmd_shell;		/* interactive: quit and exit exist */
+extern bool cmd_quit;		/* set by quit/exit */
+
+/*
+ * Run one command given as words; returns 0, EXIT_USAGE or EXIT_KERNEL.
+ * Keys in req are wiped before returning.
+ */
+int cmd_run(int argc, char **argv);
+
+/*
+ * Possible next words after argv[0..argc-1] (completed words).  For each
+ * calls fn(word, help, arg); word is a literal or, for a value, a
+ * placeholder like "<SPI>".  Returns the number of candidates.
+ */
+int cmd_next(int argc, char **argv,
+	     void (*fn)(const char *word, const char *help, bool literal,
+			void *arg),
+	     void *arg);
+/* Print the possible next words with help ("?"). */
+void cmd_help_next(FILE *f, int argc, char **argv);
+/* The usage text: every command. */
+void cmd_usage(FILE *f);
+
+/* Split a line into words in place (whitespace, '#' starts a comment). */
+int cmd_split(char *line, char **argv, int max);
+
+#endif

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgate: configure the vgate IPsec gateway.
+ *
+ *   vgate [-j] [-f FILE] [COMMAND...]
+ *
+ * One-shot when a command is given, a command file with -f, an interactive
+ * shell otherwise.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cmd.h"
+#include "nl.h"
+#include "parse.h"
+#include "show.h"
+
+#define MAX_WORDS 64
+
+static void usage(FILE *f)
+{
+	cmd_usage(f);
+}
+
+/* Wipe a line that may hold key material. */
+static void wipe(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+}
+
+static int run_line(char *line)
+{
+	char *argv[MAX_WORDS];
+	int argc = cmd_split(line, argv, MAX_WORDS);
+
+	if (argc < 0) {
+		vg_err("too many words (at most %d)", MAX_WORDS);
+		return EXIT_USAGE;
+	}
+	return cmd_run(argc, argv);
+}
+
+/* Apply a command file; stop at the first failing line. */
+static int run_file(const char *path)
+{
+	char prefix[4096 + 32];
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	int ret = 0;
+
+	if (!f) {
+		vg_err("cannot open \"%s\": %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		snprintf(prefix, sizeof(prefix), "%s:%lu", name, lineno);
+		vg_err_prefix = prefix;
+		ret = run_line(line);
+		wipe(line);
+		if (ret || cmd_quit)
+			break;
+	}
+	vg_err_prefix = "vgate";
+	if (line)
+		explicit_bzero(line, cap);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+/* ---- interactive shell ---- */
+
+struct cands {
+	char **v;
+	size_t n, cap;
+	const char *prefix;
+	size_t plen;
+};
+
+static void collect(const char *word, const char *help, bool literal,
+		    void *arg)
+{
+	struct cands *c = arg;
+
+	(void)help;
+	if (!literal || strncmp(word, c->prefix, c->plen))
+		return;
+	if (c->n + 1 >= c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		char **p = realloc(c->v, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n++] = strdup(word);
+	c->v[c->n] = NULL;
+}
+
+static struct cands comp;
+static size_t comp_next;
+
+static char *comp_gen(const char *text, int state)
+{
+	(void)text;
+	if (!state)
+		comp_next = 0;
+	if (comp_next < comp.n)
+		return strdup(comp.v[comp_next++]);
+	return NULL;
+}
+
+static void comp_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < comp.n; i++)
+		free(comp.v[i]);
+	free(comp.v);
+	memset(&comp, 0, sizeof(comp));
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	char *argv[MAX_WORDS];
+	char *buf = strndup(rl_line_buffer, start);
+	char **m = NULL;
+	int argc;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	if (!buf)
+		return NULL;
+	argc = cmd_split(buf, argv, MAX_WORDS);
+	comp_reset();
+	if (argc >= 0) {
+		comp.prefix = text;
+		comp.plen = strlen(text);
+		cmd_next(argc, argv, collect, &comp);
+		m = rl_completion_matches(text, comp_gen);
+	}
+	free(buf);
+	return m;
+}
+
+struct qhelp {
+	const char *prefix;
+	size_t plen;
+};
+
+static void qhelp_one(const char *word, const char *help, bool literal,
+		      void *arg)
+{
+	struct qhelp *q = arg;
+
+	if (q->plen && (!literal || strncmp(word, q->prefix, q->plen)))
+		return;
+	printf("  %-20s %s\n", word, help);
+}
+
+/* '?': list the possible next words, then redisplay the line. */
+static int help_key(int count, int key)
+{
+	char *argv[MAX_WORDS];
+	char *buf = strndup(rl_line_buffer, rl_point);
+	struct qhelp q = { "", 0 };
+	int argc;
+
+	(void)count;
+	(void)key;
+	if (!buf)
+		return 0;
+	argc = cmd_split(buf, argv, MAX_WORDS);
+	putchar('\n');
+	if (argc >= 0) {
+		/* In the middle of a word: what it may become. */
+		if (rl_point > 0 && rl_line_buffer[rl_point - 1] != ' ' &&
+		    rl_line_buffer[rl_point - 1] != '\t' && argc > 0) {
+			q.prefix = argv[argc - 1];
+			q.plen = strlen(q.prefix);
+			argc--;
+		}
+		if (q.plen) {
+			cmd_next(argc, argv, qhelp_one, &q);
+		} else {
+			cmd_help_next(stdout, argc, argv);
+		}
+	}
+	free(buf);
+	fflush(stdout);
+	rl_on_new_line();
+	rl_redisplay();
+	return 0;
+}
+
+static int shell(void)
+{
+	char *line;
+
+	cmd_shell = true;
+	rl_readline_name = "vgate";
+	rl_attempted_completion_function = complete;
+	rl_bind_key('?', help_key);
+	while (!cmd_quit && (line = readline("vgate> "))) {
+		if (*line && !strstr(line, "encKey") && !strstr(line, "authKey"))
+			add_history(line);
+		run_line(line);
+		wipe(line);
+		free(line);
+	}
+	if (!cmd_quit)
+		putchar('\n');
+	comp_reset();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *env;
+	int c, ret;
+
+	env = getenv("VGATE_DRY_RUN");
+	if (env && *env && strcmp(env, "0"))
+		vg_dry_run = true;
+	while ((c = getopt_long(argc, argv, "+jf:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			show_json = true;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'n':
+			vg_dry_run = true;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (file && optind < argc) {
+		vg_err("bad argument \"%s\": -f and a command exclude each other",
+		       argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (file)
+		ret = run_file(file);
+	else if (optind < argc)
+		ret = cmd_run(argc - optind, argv + optind);
+	else if (!isatty(STDIN_FILENO))
+		ret = run_file("-");
+	else
+		ret = shell();
+	vg_nl_close();
+	return ret;
+}

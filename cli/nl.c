@@ -1,0 +1,1042 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink transport for the vgate family (libnl-genl-3).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define DUMP_RETRIES 5
+
+bool vg_dry_run;
+
+static struct nl_sock *sock;
+static int family_id = -1;
+
+/* ---- attribute descriptions: dry-run printing, reply checks, extack ---- */
+
+enum atype {
+	AT_NONE,	/* unknown: skipped */
+	AT_U8,
+	AT_U16,
+	AT_U32,
+	AT_U64,
+	AT_ADDR,
+	AT_KEY,		/* secret: never printed */
+	AT_NEST,
+	AT_NEST_U64,	/* nest of u64 counters indexed by type (drops) */
+	AT_PAD,
+};
+
+struct adesc {
+	const char *name;
+	enum atype type;
+	const struct adesc *nest;
+	int nest_max;
+};
+
+static const struct adesc lt_desc[VGATE_LT_A_MAX + 1] = {
+	[VGATE_LT_A_SOFT_BYTES] = { "SOFT_BYTES", AT_U64 },
+	[VGATE_LT_A_HARD_BYTES] = { "HARD_BYTES", AT_U64 },
+	[VGATE_LT_A_SOFT_PACKETS] = { "SOFT_PACKETS", AT_U64 },
+	[VGATE_LT_A_HARD_PACKETS] = { "HARD_PACKETS", AT_U64 },
+	[VGATE_LT_A_SOFT_SECONDS] = { "SOFT_SECONDS", AT_U64 },
+	[VGATE_LT_A_HARD_SECONDS] = { "HARD_SECONDS", AT_U64 },
+	[VGATE_LT_A_PAD] = { "PAD", AT_PAD },
+};
+
+static const struct adesc sa_stats_desc[VGATE_SA_STATS_A_MAX + 1] = {
+	[VGATE_SA_STATS_A_PACKETS] = { "PACKETS", AT_U64 },
+	[VGATE_SA_STATS_A_BYTES] = { "BYTES", AT_U64 },
+	[VGATE_SA_STATS_A_ERRORS] = { "ERRORS", AT_U64 },
+	[VGATE_SA_STATS_A_REPLAY] = { "REPLAY", AT_U64 },
+	[VGATE_SA_STATS_A_AUTH] = { "AUTH", AT_U64 },
+	[VGATE_SA_STATS_A_PAD] = { "PAD", AT_PAD },
+};
+
+static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
+	[VGATE_SA_A_SPI] = { "SPI", AT_U32 },
+	[VGATE_SA_A_PROTO] = { "PROTO", AT_U8 },
+	[VGATE_SA_A_FAMILY] = { "FAMILY", AT_U16 },
+	[VGATE_SA_A_SRC] = { "SRC", AT_ADDR },
+	[VGATE_SA_A_DST] = { "DST", AT_ADDR },
+	[VGATE_SA_A_MODE] = { "MODE", AT_U8 },
+	[VGATE_SA_A_ENC] = { "ENC", AT_U16 },
+	[VGATE_SA_A_ENC_KEY] = { "ENC_KEY", AT_KEY },
+	[VGATE_SA_A_AUTH] = { "AUTH", AT_U16 },
+	[VGATE_SA_A_AUTH_KEY] = { "AUTH_KEY", AT_KEY },
+	[VGATE_SA_A_REPLAY_WINDOW] = { "REPLAY_WINDOW", AT_U32 },
+	[VGATE_SA_A_LIFETIME] = { "LIFETIME", AT_NEST, lt_desc, VGATE_LT_A_MAX },
+	[VGATE_SA_A_FLAGS] = { "FLAGS", AT_U32 },
+	[VGATE_SA_A_STATS] = { "STATS", AT_NEST, sa_stats_desc,
+			       VGATE_SA_STATS_A_MAX },
+	[VGATE_SA_A_SEQ] = { "SEQ", AT_U64 },
+	[VGATE_SA_A_AGE] = { "AGE", AT_U64 },
+	[VGATE_SA_A_PAD] = { "PAD", AT_PAD },
+};
+
+static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
+	[VGATE_RULE_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", AT_U64 },
+	[VGATE_RULE_STATS_A_BYTES_OUT] = { "BYTES_OUT", AT_U64 },
+	[VGATE_RULE_STATS_A_PACKETS_IN] = { "PACKETS_IN", AT_U64 },
+	[VGATE_RULE_STATS_A_BYTES_IN] = { "BYTES_IN", AT_U64 },
+	[VGATE_RULE_STATS_A_PAD] = { "PAD", AT_PAD },
+};
+
+static const struct adesc rule_desc[VGATE_RULE_A_MAX + 1] = {
+	[VGATE_RULE_A_ID] = { "ID", AT_U32 },
+	[VGATE_RULE_A_FAMILY] = { "FAMILY", AT_U16 },
+	[VGATE_RULE_A_LOCAL] = { "LOCAL", AT_ADDR },
+	[VGATE_RULE_A_LOCAL_PLEN] = { "LOCAL_PLEN", AT_U8 },
+	[VGATE_RULE_A_REMOTE] = { "REMOTE", AT_ADDR },
+	[VGATE_RULE_A_REMOTE_PLEN] = { "REMOTE_PLEN", AT_U8 },
+	[VGATE_RULE_A_PROTO] = { "PROTO", AT_U8 },
+	[VGATE_RULE_A_LPORT_MIN] = { "LPORT_MIN", AT_U16 },
+	[VGATE_RULE_A_LPORT_MAX] = { "LPORT_MAX", AT_U16 },
+	[VGATE_RULE_A_RPORT_MIN] = { "RPORT_MIN", AT_U16 },
+	[VGATE_RULE_A_RPORT_MAX] = { "RPORT_MAX", AT_U16 },
+	[VGATE_RULE_A_ACTION] = { "ACTION", AT_U8 },
+	[VGATE_RULE_A_PEER] = { "PEER", AT_ADDR },
+	[VGATE_RULE_A_SPI_OUT] = { "SPI_OUT", AT_U32 },
+	[VGATE_RULE_A_SPI_IN] = { "SPI_IN", AT_U32 },
+	[VGATE_RULE_A_STATS] = { "STATS", AT_NEST, rule_stats_desc,
+				 VGATE_RULE_STATS_A_MAX },
+};
+
+static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
+	[VGATE_STATS_A_SAS] = { "SAS", AT_U32 },
+	[VGATE_STATS_A_RULES] = { "RULES", AT_U32 },
+	[VGATE_STATS_A_PACKETS_IN] = { "PACKETS_IN", AT_U64 },
+	[VGATE_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", AT_U64 },
+	[VGATE_STATS_A_PASSED] = { "PASSED", AT_U64 },
+	[VGATE_STATS_A_PROTECTED_IN] = { "PROTECTED_IN", AT_U64 },
+	[VGATE_STATS_A_PROTECTED_OUT] = { "PROTECTED_OUT", AT_U64 },
+	[VGATE_STATS_A_DROPPED] = { "DROPPED", AT_U64 },
+	[VGATE_STATS_A_ERRORS] = { "ERRORS", AT_U64 },
+	[VGATE_STATS_A_DROPS] = { "DROPS", AT_NEST_U64 },
+	[VGATE_STATS_A_PAD] = { "PAD", AT_PAD },
+};
+
+static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {
+	[VGATE_CFG_A_REPLAY_WINDOW] = { "REPLAY_WINDOW", AT_U32 },
+	[VGATE_CFG_A_MAX_SAS] = { "MAX_SAS", AT_U32 },
+	[VGATE_CFG_A_DROP_LOG] = { "DROP_LOG", AT_U8 },
+};
+
+static const struct adesc top_desc[VGATE_A_MAX + 1] = {
+	[VGATE_A_SA] = { "SA", AT_NEST, sa_desc, VGATE_SA_A_MAX },
+	[VGATE_A_RULE] = { "RULE", AT_NEST, rule_desc, VGATE_RULE_A_MAX },
+	[VGATE_A_STATS] = { "STATS", AT_NEST, stats_desc, VGATE_STATS_A_MAX },
+	[VGATE_A_CONFIG] = { "CONFIG", AT_NEST, cfg_desc, VGATE_CFG_A_MAX },
+};
+
+static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
+	[VGATE_CMD_SA_NEW] = "SA_NEW",
+	[VGATE_CMD_SA_SET] = "SA_SET",
+	[VGATE_CMD_SA_GET] = "SA_GET",
+	[VGATE_CMD_SA_DEL] = "SA_DEL",
+	[VGATE_CMD_SA_FLUSH] = "SA_FLUSH",
+	[VGATE_CMD_RULE_NEW] = "RULE_NEW",
+	[VGATE_CMD_RULE_SET] = "RULE_SET",
+	[VGATE_CMD_RULE_GET] = "RULE_GET",
+	[VGATE_CMD_RULE_DEL] = "RULE_DEL",
+	[VGATE_CMD_RULE_FLUSH] = "RULE_FLUSH",
+	[VGATE_CMD_STATS_GET] = "STATS_GET",
+	[VGATE_CMD_CONFIG_GET] = "CONFIG_GET",
+	[VGATE_CMD_CONFIG_SET] = "CONFIG_SET",
+};
+
+const char *vg_cmd_name(int cmd)
+{
+	if (cmd > 0 && cmd <= VGATE_CMD_MAX && cmd_names[cmd])
+		return cmd_names[cmd];
+	return "?";
+}
+
+/* Exact payload size of a fixed-size type, 0 if variable. */
+static int atype_len(enum atype t)
+{
+	switch (t) {
+	case AT_U8:
+		return 1;
+	case AT_U16:
+		return 2;
+	case AT_U32:
+		return 4;
+	case AT_U64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Index a stream of attributes by type, checking sizes.  Unknown types
+ * (newer kernels) are ignored; a known attribute of the wrong size is an
+ * error.
+ */
+static int attrs_index(struct nlattr *head, int len, const struct adesc *d,
+		       int max, struct nlattr **tb)
+{
+	struct nlattr *a;
+	int rem, t, want;
+
+	memset(tb, 0, sizeof(*tb) * (max + 1));
+	nla_for_each_attr(a, head, len, rem) {
+		t = nla_type(a);
+		if (t <= 0 || t > max || d[t].type == AT_NONE ||
+		    d[t].type == AT_PAD)
+			continue;
+		want = atype_len(d[t].type);
+		if ((want && nla_len(a) < want) ||
+		    (d[t].type == AT_ADDR && nla_len(a) != 4 &&
+		     nla_len(a) != 16)) {
+			vg_err("kernel reply: attribute %s has bad length %d",
+				d[t].name, nla_len(a));
+			return -EPROTO;
+		}
+		tb[t] = a;
+	}
+	return 0;
+}
+
+static int nest_index(struct nlattr *nest, const struct adesc *d, int max,
+		      struct nlattr **tb)
+{
+	return attrs_index(nla_data(nest), nla_len(nest), d, max, tb);
+}
+
+/* ---- dry-run printing ---- */
+
+static void print_attrs(struct nlattr *head, int len, const struct adesc *d,
+			int max, int depth)
+{
+	struct nlattr *a;
+	char buf[64];
+	int rem, t, want;
+
+	nla_for_each_attr(a, head, len, rem) {
+		const struct adesc *ad;
+
+		t = nla_type(a);
+		ad = t > 0 && t <= max && d ? &d[t] : NULL;
+		printf("%*s%s", depth * 2, "", ad && ad->name ? ad->name : "?");
+		if (!ad || !ad->name) {
+			printf(" type %d <%d bytes>\n", t, nla_len(a));
+			continue;
+		}
+		want = atype_len(ad->type);
+		if (want && nla_len(a) != want) {
+			printf(" <bad length %d>\n", nla_len(a));
+			continue;
+		}
+		switch (ad->type) {
+		case AT_U8:
+			printf(" u8 %u\n", nla_get_u8(a));
+			break;
+		case AT_U16:
+			printf(" u16 %u\n", nla_get_u16(a));
+			break;
+		case AT_U32:
+			printf(" u32 %u\n", nla_get_u32(a));
+			break;
+		case AT_U64:
+			printf(" u64 %" PRIu64 "\n", (uint64_t)nla_get_u64(a));
+			break;
+		case AT_ADDR: {
+			struct vg_addr ad4 = { 0 };
+
+			ad4.family = nla_len(a) == 16 ? AF_INET6 : AF_INET;
+			ad4.len = nla_len(a) <= VG_ADDR_MAX ? nla_len(a) : 0;
+			memcpy(ad4.a, nla_data(a), ad4.len);
+			printf(" addr %s\n", fmt_addr(&ad4, buf, sizeof(buf)));
+			break;
+		}
+		case AT_KEY:
+			printf(" <%d bytes>\n", nla_len(a));
+			break;
+		case AT_NEST:
+			printf(" nest\n");
+			print_attrs(nla_data(a), nla_len(a), ad->nest,
+				    ad->nest_max, depth + 1);
+			break;
+		default:
+			printf(" <%d bytes>\n", nla_len(a));
+		}
+	}
+}
+
+static void print_request(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+
+	printf("%s%s\n", vg_cmd_name(g->cmd),
+	       nlh->nlmsg_flags & NLM_F_DUMP ? " dump" : "");
+	print_attrs(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), top_desc,
+		    VGATE_A_MAX, 1);
+	fflush(stdout);
+}
+
+/* Name the attribute at byte offset offs of msg, e.g. "SA.SPI". */
+static int attr_at(struct nlattr *head, int len, const struct adesc *d,
+		   int max, const char *base, int offs, char *out, size_t n)
+{
+	struct nlattr *a;
+	int rem, t, start, plen;
+	const char *name;
+
+	nla_for_each_attr(a, head, len, rem) {
+		t = nla_type(a);
+		name = t > 0 && t <= max && d && d[t].name ? d[t].name : "?";
+		start = (const char *)a - base;
+		if (offs == start) {
+			snprintf(out, n, "%s", name);
+			return 0;
+		}
+		if (offs > start && offs < start + (int)a->nla_len &&
+		    d && t > 0 && t <= max && d[t].type == AT_NEST) {
+			plen = snprintf(out, n, "%s.", name);
+			if (plen < 0 || (size_t)plen >= n)
+				return -1;
+			return attr_at(nla_data(a), nla_len(a), d[t].nest,
+				       d[t].nest_max, base, offs, out + plen,
+				       n - plen);
+		}
+	}
+	return -1;
+}
+
+/* ---- socket and request/response ---- */
+
+struct ctx {
+	int err;		/* negative errno from the kernel */
+	bool done;
+	bool intr;		/* NLM_F_DUMP_INTR seen */
+	char msg[256];		/* extack message */
+	int offs;		/* extack offset, -1 if none */
+	struct nl_msg *req;
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+	int perr;		/* error from parse */
+};
+
+static int sys_error(const char *what, int nlerr)
+{
+	vg_err("%s: %s", what, nl_geterror(nlerr));
+	return -EIO;
+}
+
+static int nl_open(void)
+{
+	int one = 1, r;
+
+	if (sock)
+		return 0;
+	sock = nl_socket_alloc();
+	if (!sock) {
+		vg_err("cannot allocate a netlink socket");
+		return -ENOMEM;
+	}
+	r = genl_connect(sock);
+	if (r < 0) {
+		r = sys_error("cannot open generic netlink socket", r);
+		goto err;
+	}
+	/* Ask for extended acks; old kernels without it just ignore us. */
+	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+	nl_socket_enable_msg_peek(sock);
+	family_id = genl_ctrl_resolve(sock, VGATE_GENL_NAME);
+	if (family_id < 0) {
+		if (family_id == -NLE_OBJ_NOTFOUND)
+			vg_err("kernel module not loaded (generic netlink family %s not found)",
+				VGATE_GENL_NAME);
+		else
+			sys_error("cannot resolve generic netlink family " VGATE_GENL_NAME,
+				  family_id);
+		r = -ENOENT;
+		goto err;
+	}
+	return 0;
+err:
+	nl_socket_free(sock);
+	sock = NULL;
+	family_id = -1;
+	return r;
+}
+
+void vg_nl_close(void)
+{
+	if (sock)
+		nl_socket_free(sock);
+	sock = NULL;
+	family_id = -1;
+}
+
+/* Pull the extended ack TLVs that follow a netlink error header. */
+static void parse_extack(struct ctx *c, struct nlmsghdr *nlh, void *tlvs)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int len = (char *)nlh + nlh->nlmsg_len - (char *)tlvs;
+	struct nlattr *a;
+	int rem;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
+		return;
+	memset(tb, 0, sizeof(tb));
+	nla_for_each_attr(a, tlvs, len, rem)
+		if (nla_type(a) <= NLMSGERR_ATTR_MAX)
+			tb[nla_type(a)] = a;
+	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0) {
+		size_t n = nla_len(tb[NLMSGERR_ATTR_MSG]);
+
+		if (n >= sizeof(c->msg))
+			n = sizeof(c->msg) - 1;
+		memcpy(c->msg, nla_data(tb[NLMSGERR_ATTR_MSG]), n);
+		c->msg[n] = '\0';
+	}
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
+		c->offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+}
+
+static int cb_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct ctx *c = arg;
+	size_t off = sizeof(*e);
+
+	(void)nla;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	c->err = e->error ? e->error : -EPROTO;
+	if (NLMSG_HDRLEN + off < nlh->nlmsg_len)
+		parse_extack(c, nlh, (char *)e + off);
+	c->done = true;
+	return NL_STOP;
+}
+
+static int cb_ack(struct nl_msg *msg, void *arg)
+{
+	struct ctx *c = arg;
+
+	(void)msg;
+	c->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE of a dump; it carries the dump's error, if any. */
+static int cb_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ctx *c = arg;
+	int e;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		c->intr = true;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(int)) {
+		memcpy(&e, nlmsg_data(nlh), sizeof(e));
+		if (e < 0) {
+			c->err = e;
+			parse_extack(c, nlh, (char *)nlmsg_data(nlh) + sizeof(int));
+		}
+	}
+	c->done = true;
+	return NL_STOP;
+}
+
+static int cb_intr(struct nl_msg *msg, void *arg)
+{
+	struct ctx *c = arg;
+
+	(void)msg;
+	c->intr = true;
+	return NL_OK;
+}
+
+static int cb_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[VGATE_A_MAX + 1];
+	struct ctx *c = arg;
+	int r;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		c->intr = true;
+	if (!c->parse || c->perr)
+		return NL_OK;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+		c->perr = -EPROTO;
+		return NL_OK;
+	}
+	r = attrs_index(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0),
+			top_desc, VGATE_A_MAX, tb);
+	if (!r)
+		r = c->parse(tb, c->arg);
+	if (r)
+		c->perr = r;
+	return NL_OK;
+}
+
+static void report(const struct ctx *c, const char *cmd)
+{
+	char where[96] = "";
+	struct nlmsghdr *nlh = nlmsg_hdr(c->req);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+
+	if (c->offs >= 0 &&
+	    !attr_at(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), top_desc,
+		     VGATE_A_MAX, (const char *)nlh, c->offs, where + 12,
+		     sizeof(where) - 13))
+		memcpy(where, " (attribute ", 12), strcat(where, ")");
+	if (c->err == -EPERM && !c->msg[0])
+		vg_err("%s: %s (CAP_NET_ADMIN required)",
+			cmd, strerror(-c->err));
+	else if (c->msg[0])
+		vg_err("%s: %s: %s%s", cmd, c->msg,
+			strerror(-c->err), where);
+	else
+		vg_err("%s: %s%s", cmd, strerror(-c->err),
+			where);
+}
+
+/*
+ * Send msg (freed here, wiped first: it may hold keys) and read the answer.
+ * Returns 0, or -errno after printing a message.
+ */
+static int transact(struct nl_msg *msg, int (*parse)(struct nlattr **, void *),
+		    void *arg, bool *intr)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	const char *name = vg_cmd_name(g->cmd);
+	struct ctx c = { .offs = -1, .req = msg, .parse = parse, .arg = arg };
+	struct nl_cb *cb = NULL;
+	int r;
+
+	if (vg_dry_run) {
+		print_request(msg);
+		r = 0;
+		goto out;
+	}
+	r = nl_open();
+	if (r)
+		goto out;
+	nlh->nlmsg_type = family_id;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		r = -ENOMEM;
+		vg_err("out of memory");
+		goto out;
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, cb_error, &c);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, cb_ack, &c);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, cb_finish, &c);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, cb_intr, &c);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, cb_valid, &c);
+
+	r = nl_send_auto(sock, msg);
+	if (r < 0) {
+		r = sys_error(name, r);
+		goto out;
+	}
+	while (!c.done) {
+		r = nl_recvmsgs(sock, cb);
+		if (r < 0 && !c.done) {
+			r = sys_error(name, r);
+			goto out;
+		}
+	}
+	r = 0;
+	if (c.err) {
+		report(&c, name);
+		r = c.err;
+	} else if (c.perr) {
+		vg_err("%s: cannot understand the kernel's reply",
+			name);
+		r = c.perr;
+	}
+	if (intr)
+		*intr = c.intr;
+out:
+	nl_cb_put(cb);
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+	nlmsg_free(msg);
+	return r;
+}
+
+static void put_addr(struct nl_msg *m, int type, const struct vg_addr *a)
+{
+	nla_put(m, type, a->len, a->a);
+}
+
+static int put_sa(struct nl_msg *m, const struct vg_sa *sa)
+{
+	struct nlattr *nest, *lt;
+	int t;
+
+	nest = nla_nest_start(m, VGATE_A_SA);
+	if (!nest)
+		return -EMSGSIZE;
+	if (sa->has & VG_SA_SPI)
+		nla_put_u32(m, VGATE_SA_A_SPI, sa->spi);
+	if (sa->has & VG_SA_PROTO)
+		nla_put_u8(m, VGATE_SA_A_PROTO, sa->proto);
+	if (sa->has & VG_SA_FAMILY)
+		nla_put_u16(m, VGATE_SA_A_FAMILY, sa->family);
+	if (sa->has & VG_SA_SRC)
+		put_addr(m, VGATE_SA_A_SRC, &sa->src);
+	if (sa->has & VG_SA_DST)
+		put_addr(m, VGATE_SA_A_DST, &sa->dst);
+	if (sa->has & VG_SA_MODE)
+		nla_put_u8(m, VGATE_SA_A_MODE, sa->mode);
+	if (sa->has & VG_SA_ENC)
+		nla_put_u16(m, VGATE_SA_A_ENC, sa->enc);
+	if (sa->has & VG_SA_ENC_KEY)
+		nla_put(m, VGATE_SA_A_ENC_KEY, sa->enc_key_len, sa->enc_key);
+	if (sa->has & VG_SA_AUTH)
+		nla_put_u16(m, VGATE_SA_A_AUTH, sa->auth);
+	if (sa->has & VG_SA_AUTH_KEY)
+		nla_put(m, VGATE_SA_A_AUTH_KEY, sa->auth_key_len, sa->auth_key);
+	if (sa->has & VG_SA_REPLAY)
+		nla_put_u32(m, VGATE_SA_A_REPLAY_WINDOW, sa->replay_window);
+	if (sa->has & VG_SA_LIFETIME) {
+		lt = nla_nest_start(m, VGATE_SA_A_LIFETIME);
+		if (!lt)
+			return -EMSGSIZE;
+		for (t = 1; t <= VGATE_LT_A_MAX; t++)
+			if (sa->lt_has & (1U << t))
+				nla_put_u64(m, t, sa->lt[t]);
+		nla_nest_end(m, lt);
+	}
+	if (sa->has & VG_SA_FLAGS)
+		nla_put_u32(m, VGATE_SA_A_FLAGS, sa->flags);
+	return nla_nest_end(m, nest);
+}
+
+static int put_rule(struct nl_msg *m, const struct vg_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_A_RULE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (r->has & VG_RULE_ID)
+		nla_put_u32(m, VGATE_RULE_A_ID, r->id);
+	if (r->has & VG_RULE_FAMILY)
+		nla_put_u16(m, VGATE_RULE_A_FAMILY, r->family);
+	if (r->has & VG_RULE_LOCAL) {
+		put_addr(m, VGATE_RULE_A_LOCAL, &r->local.addr);
+		nla_put_u8(m, VGATE_RULE_A_LOCAL_PLEN, r->local.plen);
+	}
+	if (r->has & VG_RULE_REMOTE) {
+		put_addr(m, VGATE_RULE_A_REMOTE, &r->remote.addr);
+		nla_put_u8(m, VGATE_RULE_A_REMOTE_PLEN, r->remote.plen);
+	}
+	if (r->has & VG_RULE_PROTO)
+		nla_put_u8(m, VGATE_RULE_A_PROTO, r->proto);
+	if (r->has & VG_RULE_LPORT) {
+		nla_put_u16(m, VGATE_RULE_A_LPORT_MIN, r->lport.min);
+		nla_put_u16(m, VGATE_RULE_A_LPORT_MAX, r->lport.max);
+	}
+	if (r->has & VG_RULE_RPORT) {
+		nla_put_u16(m, VGATE_RULE_A_RPORT_MIN, r->rport.min);
+		nla_put_u16(m, VGATE_RULE_A_RPORT_MAX, r->rport.max);
+	}
+	if (r->has & VG_RULE_ACTION)
+		nla_put_u8(m, VGATE_RULE_A_ACTION, r->action);
+	if (r->has & VG_RULE_PEER)
+		put_addr(m, VGATE_RULE_A_PEER, &r->peer);
+	if (r->has & VG_RULE_SPI_OUT)
+		nla_put_u32(m, VGATE_RULE_A_SPI_OUT, r->spi_out);
+	if (r->has & VG_RULE_SPI_IN)
+		nla_put_u32(m, VGATE_RULE_A_SPI_IN, r->spi_in);
+	return nla_nest_end(m, nest);
+}
+
+static int put_cfg(struct nl_msg *m, const struct vg_cfg *cfg)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_A_CONFIG);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (cfg->has & VG_CFG_REPLAY_WINDOW)
+		nla_put_u32(m, VGATE_CFG_A_REPLAY_WINDOW, cfg->replay_window);
+	if (cfg->has & VG_CFG_MAX_SAS)
+		nla_put_u32(m, VGATE_CFG_A_MAX_SAS, cfg->max_sas);
+	if (cfg->has & VG_CFG_DROP_LOG)
+		nla_put_u8(m, VGATE_CFG_A_DROP_LOG, cfg->drop_log);
+	return nla_nest_end(m, nest);
+}
+
+/* Build the message for req; the family id is filled in at send time. */
+static struct nl_msg *build(const struct vg_req *req)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	int flags = req->dump ? NLM_F_DUMP : NLM_F_ACK;
+	int r = 0;
+
+	if (!m)
+		goto nomem;
+	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, req->cmd,
+			 VGATE_GENL_VERSION))
+		goto nomem;
+	switch (req->obj) {
+	case VG_OBJ_SA:
+		r = put_sa(m, &req->sa);
+		break;
+	case VG_OBJ_RULE:
+		r = put_rule(m, &req->rule);
+		break;
+	case VG_OBJ_CONFIG:
+		r = put_cfg(m, &req->cfg);
+		break;
+	case VG_OBJ_NONE:
+		break;
+	}
+	if (r < 0)
+		goto nomem;
+	return m;
+nomem:
+	vg_err("cannot build the netlink request");
+	if (m) {
+		explicit_bzero(nlmsg_hdr(m), nlmsg_get_max_size(m));
+		nlmsg_free(m);
+	}
+	return NULL;
+}
+
+int vg_nl_do(const struct vg_req *req)
+{
+	struct nl_msg *m = build(req);
+
+	if (!m)
+		return -ENOMEM;
+	return transact(m, NULL, NULL, NULL);
+}
+
+/* ---- replies into structs ---- */
+
+static void get_addr(struct nlattr *a, struct vg_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->len = nla_len(a);
+	out->family = out->len == 16 ? AF_INET6 : AF_INET;
+	memcpy(out->a, nla_data(a), out->len);
+}
+
+static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
+{
+	struct nlattr *tb[VGATE_SA_A_MAX + 1];
+	struct nlattr *sub[VGATE_SA_STATS_A_MAX + 1 > VGATE_LT_A_MAX + 1 ?
+			   VGATE_SA_STATS_A_MAX + 1 : VGATE_LT_A_MAX + 1];
+	int r, t;
+
+	memset(sa, 0, sizeof(*sa));
+	r = nest_index(nest, sa_desc, VGATE_SA_A_MAX, tb);
+	if (r)
+		return r;
+	if (tb[VGATE_SA_A_SPI])
+		sa->spi = nla_get_u32(tb[VGATE_SA_A_SPI]), sa->has |= VG_SA_SPI;
+	if (tb[VGATE_SA_A_PROTO])
+		sa->proto = nla_get_u8(tb[VGATE_SA_A_PROTO]), sa->has |= VG_SA_PROTO;
+	if (tb[VGATE_SA_A_FAMILY])
+		sa->family = nla_get_u16(tb[VGATE_SA_A_FAMILY]),
+		sa->has |= VG_SA_FAMILY;
+	if (tb[VGATE_SA_A_SRC])
+		get_addr(tb[VGATE_SA_A_SRC], &sa->src), sa->has |= VG_SA_SRC;
+	if (tb[VGATE_SA_A_DST])
+		get_addr(tb[VGATE_SA_A_DST], &sa->dst), sa->has |= VG_SA_DST;
+	if (tb[VGATE_SA_A_MODE])
+		sa->mode = nla_get_u8(tb[VGATE_SA_A_MODE]), sa->has |= VG_SA_MODE;
+	if (tb[VGATE_SA_A_ENC])
+		sa->enc = nla_get_u16(tb[VGATE_SA_A_ENC]), sa->has |= VG_SA_ENC;
+	if (tb[VGATE_SA_A_AUTH])
+		sa->auth = nla_get_u16(tb[VGATE_SA_A_AUTH]), sa->has |= VG_SA_AUTH;
+	if (tb[VGATE_SA_A_REPLAY_WINDOW])
+		sa->replay_window = nla_get_u32(tb[VGATE_SA_A_REPLAY_WINDOW]),
+		sa->has |= VG_SA_REPLAY;
+	if (tb[VGATE_SA_A_FLAGS])
+		sa->flags = nla_get_u32(tb[VGATE_SA_A_FLAGS]), sa->has |= VG_SA_FLAGS;
+	if (tb[VGATE_SA_A_SEQ])
+		sa->seq = nla_get_u64(tb[VGATE_SA_A_SEQ]), sa->has |= VG_SA_SEQ;
+	if (tb[VGATE_SA_A_AGE])
+		sa->age = nla_get_u64(tb[VGATE_SA_A_AGE]), sa->has |= VG_SA_AGE;
+	if (tb[VGATE_SA_A_LIFETIME]) {
+		r = nest_index(tb[VGATE_SA_A_LIFETIME], lt_desc, VGATE_LT_A_MAX,
+			       sub);
+		if (r)
+			return r;
+		for (t = 1; t <= VGATE_LT_A_MAX; t++)
+			if (sub[t]) {
+				sa->lt[t] = nla_get_u64(sub[t]);
+				sa->lt_has |= 1U << t;
+			}
+		sa->has |= VG_SA_LIFETIME;
+	}
+	if (tb[VGATE_SA_A_STATS]) {
+		r = nest_index(tb[VGATE_SA_A_STATS], sa_stats_desc,
+			       VGATE_SA_STATS_A_MAX, sub);
+		if (r)
+			return r;
+		for (t = 1; t <= VGATE_SA_STATS_A_MAX; t++)
+			if (sub[t])
+				sa->st[t] = nla_get_u64(sub[t]);
+		sa->has |= VG_SA_STATS;
+	}
+	return 0;
+}
+
+static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
+{
+	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
+	struct nlattr *sub[VGATE_RULE_STATS_A_MAX + 1];
+	int r, t;
+
+	memset(ru, 0, sizeof(*ru));
+	r = nest_index(nest, rule_desc, VGATE_RULE_A_MAX, tb);
+	if (r)
+		return r;
+	if (tb[VGATE_RULE_A_ID])
+		ru->id = nla_get_u32(tb[VGATE_RULE_A_ID]), ru->has |= VG_RULE_ID;
+	if (tb[VGATE_RULE_A_FAMILY])
+		ru->family = nla_get_u16(tb[VGATE_RULE_A_FAMILY]),
+		ru->has |= VG_RULE_FAMILY;
+	if (tb[VGATE_RULE_A_LOCAL]) {
+		get_addr(tb[VGATE_RULE_A_LOCAL], &ru->local.addr);
+		ru->local.plen = tb[VGATE_RULE_A_LOCAL_PLEN] ?
+			nla_get_u8(tb[VGATE_RULE_A_LOCAL_PLEN]) :
+			ru->local.addr.len * 8;
+		ru->has |= VG_RULE_LOCAL;
+	}
+	if (tb[VGATE_RULE_A_REMOTE]) {
+		get_addr(tb[VGATE_RULE_A_REMOTE], &ru->remote.addr);
+		ru->remote.plen = tb[VGATE_RULE_A_REMOTE_PLEN] ?
+			nla_get_u8(tb[VGATE_RULE_A_REMOTE_PLEN]) :
+			ru->remote.addr.len * 8;
+		ru->has |= VG_RULE_REMOTE;
+	}
+	if (tb[VGATE_RULE_A_PROTO])
+		ru->proto = nla_get_u8(tb[VGATE_RULE_A_PROTO]),
+		ru->has |= VG_RULE_PROTO;
+	if (tb[VGATE_RULE_A_LPORT_MIN]) {
+		ru->lport.min = nla_get_u16(tb[VGATE_RULE_A_LPORT_MIN]);
+		ru->lport.max = tb[VGATE_RULE_A_LPORT_MAX] ?
+			nla_get_u16(tb[VGATE_RULE_A_LPORT_MAX]) : ru->lport.min;
+		ru->has |= VG_RULE_LPORT;
+	}
+	if (tb[VGATE_RULE_A_RPORT_MIN]) {
+		ru->rport.min = nla_get_u16(tb[VGATE_RULE_A_RPORT_MIN]);
+		ru->rport.max = tb[VGATE_RULE_A_RPORT_MAX] ?
+			nla_get_u16(tb[VGATE_RULE_A_RPORT_MAX]) : ru->rport.min;
+		ru->has |= VG_RULE_RPORT;
+	}
+	if (tb[VGATE_RULE_A_ACTION])
+		ru->action = nla_get_u8(tb[VGATE_RULE_A_ACTION]),
+		ru->has |= VG_RULE_ACTION;
+	if (tb[VGATE_RULE_A_PEER])
+		get_addr(tb[VGATE_RULE_A_PEER], &ru->peer), ru->has |= VG_RULE_PEER;
+	if (tb[VGATE_RULE_A_SPI_OUT])
+		ru->spi_out = nla_get_u32(tb[VGATE_RULE_A_SPI_OUT]),
+		ru->has |= VG_RULE_SPI_OUT;
+	if (tb[VGATE_RULE_A_SPI_IN])
+		ru->spi_in = nla_get_u32(tb[VGATE_RULE_A_SPI_IN]),
+		ru->has |= VG_RULE_SPI_IN;
+	if (tb[VGATE_RULE_A_STATS]) {
+		r = nest_index(tb[VGATE_RULE_A_STATS], rule_stats_desc,
+			       VGATE_RULE_STATS_A_MAX, sub);
+		if (r)
+			return r;
+		for (t = 1; t <= VGATE_RULE_STATS_A_MAX; t++)
+			if (sub[t])
+				ru->st[t] = nla_get_u64(sub[t]);
+		ru->has |= VG_RULE_STATS;
+	}
+	return 0;
+}
+
+/* A growing array filled by a dump. */
+struct vec {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void *vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		void *p = realloc(v->v, cap * v->size);
+
+		if (!p)
+			return NULL;
+		v->v = p;
+		v->cap = cap;
+	}
+	return (char *)v->v + v->n++ * v->size;
+}
+
+static int parse_sa_msg(struct nlattr **tb, void *arg)
+{
+	struct vg_sa *sa;
+
+	if (!tb[VGATE_A_SA])
+		return 0;
+	sa = vec_push(arg);
+	if (!sa)
+		return -ENOMEM;
+	return sa_from_attrs(tb[VGATE_A_SA], sa);
+}
+
+static int parse_rule_msg(struct nlattr **tb, void *arg)
+{
+	struct vg_rule *ru;
+
+	if (!tb[VGATE_A_RULE])
+		return 0;
+	ru = vec_push(arg);
+	if (!ru)
+		return -ENOMEM;
+	return rule_from_attrs(tb[VGATE_A_RULE], ru);
+}
+
+static int dump(uint8_t cmd, int (*parse)(struct nlattr **, void *),
+		struct vec *v)
+{
+	struct vg_req req = { .cmd = cmd, .dump = true };
+	bool intr = false;
+	int r, i;
+
+	for (i = 0; i < DUMP_RETRIES; i++) {
+		struct nl_msg *m = build(&req);
+
+		if (!m)
+			return -ENOMEM;
+		v->n = 0;
+		r = transact(m, parse, v, &intr);
+		if (r || !intr)
+			return r;
+	}
+	vg_err("%s: the table kept changing during %d dumps, giving up",
+		vg_cmd_name(cmd), DUMP_RETRIES);
+	return -EAGAIN;
+}
+
+int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
+{
+	struct vec v = { .size = sizeof(struct vg_sa) };
+	int r = dump(VGATE_CMD_SA_GET, parse_sa_msg, &v);
+
+	if (r) {
+		free(v.v);
+		return r;
+	}
+	*sas = v.v;
+	*n = v.n;
+	return 0;
+}
+
+int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
+{
+	struct vec v = { .size = sizeof(struct vg_rule) };
+	int r = dump(VGATE_CMD_RULE_GET, parse_rule_msg, &v);
+
+	if (r) {
+		free(v.v);
+		return r;
+	}
+	*rules = v.v;
+	*n = v.n;
+	return 0;
+}
+
+static int parse_stats_msg(struct nlattr **tb, void *arg)
+{
+	struct nlattr *sub[VGATE_STATS_A_MAX + 1];
+	struct vg_stats *st = arg;
+	struct nlattr *a;
+	int r, t, rem;
+
+	if (!tb[VGATE_A_STATS])
+		return 0;
+	r = nest_index(tb[VGATE_A_STATS], stats_desc, VGATE_STATS_A_MAX, sub);
+	if (r)
+		return r;
+	for (t = 1; t <= VGATE_STATS_A_MAX; t++) {
+		if (!sub[t] || t == VGATE_STATS_A_DROPS)
+			continue;
+		st->v[t] = atype_len(stats_desc[t].type) == 4 ?
+			nla_get_u32(sub[t]) : nla_get_u64(sub[t]);
+		st->has |= 1ULL << t;
+	}
+	if (sub[VGATE_STATS_A_DROPS]) {
+		/* Type 0 is no reason; it can only be padding. */
+		nla_for_each_nested(a, sub[VGATE_STATS_A_DROPS], rem) {
+			t = nla_type(a);
+			if (t <= 0 || t > VGATE_DROP_MAX || nla_len(a) < 8)
+				continue;
+			st->drops[t] = nla_get_u64(a);
+			st->drops_has |= 1ULL << t;
+		}
+	}
+	return 0;
+}
+
+int vg_nl_get_stats(struct vg_stats *st)
+{
+	struct vg_req req = { .cmd = VGATE_CMD_STATS_GET };
+	struct nl_msg *m = build(&req);
+
+	memset(st, 0, sizeof(*st));
+	if (!m)
+		return -ENOMEM;
+	return transact(m, parse_stats_msg, st, NULL);
+}
+
+static int parse_cfg_msg(struct nlattr **tb, void *arg)
+{
+	struct nlattr *sub[VGATE_CFG_A_MAX + 1];
+	struct vg_cfg *cfg = arg;
+	int r;
+
+	if (!tb[VGATE_A_CONFIG])
+		return 0;
+	r = nest_index(tb[VGATE_A_CONFIG], cfg_desc, VGATE_CFG_A_MAX, sub);
+	if (r)
+		return r;
+	if (sub[VGATE_CFG_A_REPLAY_WINDOW])
+		cfg->replay_window = nla_get_u32(sub[VGATE_CFG_A_REPLAY_WINDOW]),
+		cfg->has |= VG_CFG_REPLAY_WINDOW;
+	if (sub[VGATE_CFG_A_MAX_SAS])
+		cfg->max_sas = nla_get_u32(sub[VGATE_CFG_A_MAX_SAS]),
+		cfg->has |= VG_CFG_MAX_SAS;
+	if (sub[VGATE_CFG_A_DROP_LOG])
+		cfg->drop_log = nla_get_u8(sub[VGATE_CFG_A_DROP_LOG]),
+		cfg->has |= VG_CFG_DROP_LOG;
+	return 0;
+}
+
+int vg_nl_get_config(struct vg_cfg *cfg)
+{
+	struct vg_req req = { .cmd = VGATE_CMD_CONFIG_GET };
+	struct nl_msg *m = build(&req);
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!m)
+		return -ENOMEM;
+	return transact(m, parse_cfg_msg, cfg, NULL);
+}

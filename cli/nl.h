@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Transport: plain request structs in, generic netlink (libnl-genl-3) out.
+ * The parser fills the structs and never talks to netlink; this layer
+ * never parses user input.
+ */
+#ifndef VGATE_NL_H
+#define VGATE_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/vgate.h>
+
+#include "parse.h"
+
+/* struct vg_sa.has */
+enum {
+	VG_SA_SPI = 1U << 0,
+	VG_SA_FAMILY = 1U << 1,
+	VG_SA_SRC = 1U << 2,
+	VG_SA_DST = 1U << 3,
+	VG_SA_MODE = 1U << 4,
+	VG_SA_ENC = 1U << 5,
+	VG_SA_ENC_KEY = 1U << 6,
+	VG_SA_AUTH = 1U << 7,
+	VG_SA_AUTH_KEY = 1U << 8,
+	VG_SA_REPLAY = 1U << 9,
+	VG_SA_LIFETIME = 1U << 10,	/* lt_has says which limits */
+	VG_SA_FLAGS = 1U << 11,
+	VG_SA_STATS = 1U << 12,
+	VG_SA_SEQ = 1U << 13,
+	VG_SA_AGE = 1U << 14,
+	VG_SA_PROTO = 1U << 15,
+};
+
+struct vg_sa {
+	uint32_t has;
+	uint32_t spi;
+	uint8_t proto;				/* IPPROTO_ESP */
+	uint16_t family;
+	struct vg_addr src, dst;
+	uint8_t mode;				/* enum vgate_mode */
+	uint16_t enc;				/* enum vgate_enc_alg */
+	uint16_t auth;				/* enum vgate_auth_alg */
+	uint8_t enc_key[VGATE_KEY_MAX_LEN];
+	size_t enc_key_len;
+	uint8_t auth_key[VGATE_KEY_MAX_LEN];
+	size_t auth_key_len;
+	uint32_t replay_window;
+	uint32_t lt_has;			/* bit (1 << VGATE_LT_A_x) */
+	uint64_t lt[VGATE_LT_A_MAX + 1];	/* by VGATE_LT_A_x */
+	uint32_t flags;				/* enum vgate_sa_flags */
+	uint64_t seq, age;
+	uint64_t st[VGATE_SA_STATS_A_MAX + 1];	/* by VGATE_SA_STATS_A_x */
+};
+
+/* struct vg_rule.has */
+enum {
+	VG_RULE_ID = 1U << 0,
+	VG_RULE_FAMILY = 1U << 1,
+	VG_RULE_LOCAL = 1U << 2,
+	VG_RULE_REMOTE = 1U << 3,
+	VG_RULE_PROTO = 1U << 4,
+	VG_RULE_LPORT = 1U << 5,
+	VG_RULE_RPORT = 1U << 6,
+	VG_RULE_ACTION = 1U << 7,
+	VG_RULE_PEER = 1U << 8,
+	VG_RULE_SPI_OUT = 1U << 9,
+	VG_RULE_SPI_IN = 1U << 10,
+	VG_RULE_STATS = 1U << 11,
+};
+
+struct vg_rule {
+	uint32_t has;
+	uint32_t id;
+	uint16_t family;
+	struct vg_prefix local, remote;
+	uint8_t proto;				/* 0 = any */
+	struct vg_ports lport, rport;
+	uint8_t action;				/* enum vgate_rule_action */
+	struct vg_addr peer;
+	uint32_t spi_out, spi_in;
+	uint64_t st[VGATE_RULE_STATS_A_MAX + 1];
+};
+
+/* struct vg_cfg.has */
+enum {
+	VG_CFG_REPLAY_WINDOW = 1U << 0,
+	VG_CFG_MAX_SAS = 1U << 1,
+	VG_CFG_DROP_LOG = 1U << 2,
+};
+
+struct vg_cfg {
+	uint32_t has;
+	uint32_t replay_window;
+	uint32_t max_sas;
+	uint8_t drop_log;
+};
+
+struct vg_stats {
+	uint64_t has;				/* bit (1 << VGATE_STATS_A_x) */
+	uint64_t v[VGATE_STATS_A_MAX + 1];	/* by VGATE_STATS_A_x */
+	uint64_t drops_has;			/* bit (1 << reason) */
+	uint64_t drops[VGATE_DROP_MAX + 1];	/* by enum vgate_drop_reason */
+};
+
+/* What to put in the request: one of the nests, or none. */
+enum vg_obj {
+	VG_OBJ_NONE,
+	VG_OBJ_SA,
+	VG_OBJ_RULE,
+	VG_OBJ_CONFIG,
+};
+
+struct vg_req {
+	uint8_t cmd;				/* enum vgate_cmd */
+	bool dump;
+	enum vg_obj obj;
+	struct vg_sa sa;
+	struct vg_rule rule;
+	struct vg_cfg cfg;
+	const char *knob;			/* knob name for show */
+};
+
+/* Hidden --dry-run: print each request instead of sending it. */
+extern bool vg_dry_run;
+
+/* Send a request and wait for its acknowledgement. */
+int vg_nl_do(const struct vg_req *req);
+/* Dumps; the arrays are malloc()ed. NLM_F_DUMP_INTR is retried. */
+int vg_nl_dump_sas(struct vg_sa **sas, size_t *n);
+int vg_nl_dump_rules(struct vg_rule **rules, size_t *n);
+int vg_nl_get_stats(struct vg_stats *st);
+int vg_nl_get_config(struct vg_cfg *cfg);
+void vg_nl_close(void);
+
+const char *vg_cmd_name(int cmd);
+
+#endif

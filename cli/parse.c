@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "parse.h"
+
+const char *vg_err_prefix = "vgate";
+
+void vg_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", vg_err_prefix);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Decimal, or hex with 0x.  No sign, no octal, no trailing junk. */
+int parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long r;
+	char *end;
+	int base = 10;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+	} else if (!isdigit((unsigned char)*s)) {
+		return -EINVAL;
+	}
+	errno = 0;
+	r = strtoull(s, &end, base);
+	if (errno || *end)
+		return -EINVAL;
+	*v = r;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t *v)
+{
+	uint64_t r;
+
+	if (parse_u64(s, &r) || r > UINT32_MAX)
+		return -EINVAL;
+	*v = r;
+	return 0;
+}
+
+int parse_spi(const char *what, const char *s, uint32_t *spi)
+{
+	uint32_t v;
+
+	if (parse_u32(s, &v)) {
+		vg_err("bad %s \"%s\" (expected 256..0xffffffff, decimal or 0x hex)",
+		       what, s);
+		return -EINVAL;
+	}
+	if (v < 256) {
+		vg_err("bad %s \"%s\" (SPI 0..255 are reserved, RFC 4303)", what, s);
+		return -EINVAL;
+	}
+	*spi = v;
+	return 0;
+}
+
+int parse_num32(const char *what, const char *s, uint32_t min, uint32_t max,
+		uint32_t *v)
+{
+	uint32_t r;
+
+	if (parse_u32(s, &r) || r < min || r > max) {
+		vg_err("bad %s \"%s\" (expected %u..%u)", what, s, min, max);
+		return -EINVAL;
+	}
+	*v = r;
+	return 0;
+}
+
+int parse_num64(const char *what, const char *s, uint64_t *v)
+{
+	if (parse_u64(s, v)) {
+		vg_err("bad %s \"%s\" (expected an unsigned 64-bit number)", what, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int addr_family_len(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
+	}
+	return 0;
+}
+
+int parse_addr(const char *what, const char *s, struct vg_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->a) == 1) {
+		a->family = AF_INET;
+		a->len = 4;
+		return 0;
+	}
+	if (strchr(s, ':') && inet_pton(AF_INET6, s, a->a) == 1) {
+		/* Parsed, but the kernel side speaks IPv4 only so far. */
+		vg_err("bad %s \"%s\" (IPv6 is not supported yet)", what, s);
+		return -EINVAL;
+	}
+	vg_err("bad %s \"%s\" (expected an IPv4 address)", what, s);
+	return -EINVAL;
+}
+
+int parse_prefix(const char *what, const char *s, struct vg_prefix *p)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash;
+	uint32_t plen;
+	int i, r;
+
+	if (strlen(s) >= sizeof(buf)) {
+		vg_err("bad %s \"%s\" (expected ADDR[/LEN] or any)", what, s);
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	r = parse_addr(what, buf, &p->addr);
+	if (r)
+		return r;
+	p->plen = p->addr.len * 8;
+	if (slash) {
+		if (parse_u32(slash + 1, &plen) || plen > p->addr.len * 8U ||
+		    (slash[1] == '0' && slash[2] == 'x')) {
+			vg_err("bad %s \"%s\" (prefix length must be 0..%u)",
+			       what, s, p->addr.len * 8U);
+			return -EINVAL;
+		}
+		p->plen = plen;
+	}
+	for (i = 0; i < p->addr.len; i++) {
+		int bits = (int)p->plen - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 :
+			       (uint8_t)(0xff << (8 - bits));
+
+		if (p->addr.a[i] & ~mask) {
+			vg_err("bad %s \"%s\" (host bits set beyond /%u)",
+			       what, s, p->plen);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int parse_ports(const char *what, const char *s, struct vg_ports *p)
+{
+	char buf[16];
+	char *dash;
+	uint32_t a, b;
+
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (parse_u32(buf, &a) || a > 65535)
+		goto bad;
+	b = a;
+	if (dash && (parse_u32(dash + 1, &b) || b > 65535))
+		goto bad;
+	if (a > b) {
+		vg_err("bad %s \"%s\" (range start above its end)", what, s);
+		return -EINVAL;
+	}
+	p->min = a;
+	p->max = b;
+	return 0;
+bad:
+	vg_err("bad %s \"%s\" (expected PORT or PORT-PORT, 0..65535)", what, s);
+	return -EINVAL;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int parse_hex_key(const char *what, const char *s, uint8_t *buf, size_t max,
+		  size_t *len)
+{
+	size_t n, i;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	n = strlen(s);
+	for (i = 0; i < n; i++) {
+		if (hexval(s[i]) < 0) {
+			vg_err("bad %s: not a hex string (character %zu)", what,
+			       i + 1);
+			return -EINVAL;
+		}
+	}
+	if (n == 0 || n % 2) {
+		vg_err("bad %s: %zu hex digits, need an even number", what, n);
+		return -EINVAL;
+	}
+	if (n / 2 > max) {
+		vg_err("bad %s: %zu bytes, at most %zu", what, n / 2, max);
+		return -EINVAL;
+	}
+	for (i = 0; i < n / 2; i++)
+		buf[i] = hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]);
+	*len = n / 2;
+	return 0;
+}
+
+int parse_onoff(const char *what, const char *s, bool *on)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "1")) {
+		*on = true;
+		return 0;
+	}
+	if (!strcmp(s, "off") || !strcmp(s, "0")) {
+		*on = false;
+		return 0;
+	}
+	vg_err("bad %s \"%s\" (expected on or off)", what, s);
+	return -EINVAL;
+}
+
+const char *fmt_addr(const struct vg_addr *a, char *buf, size_t len)
+{
+	if (!a->family || !inet_ntop(a->family, a->a, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}
