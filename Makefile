@@ -1,0 +1,62 @@
+# vgate: top-level build.
+#
+#   make              modules (vgate.ko) and the CLI
+#   make check        install missing packages, build, run the selftests in a VM
+#   make check TESTS="esp_replay cli_basics"   only the named selftests
+#   make demo         two gateways, a tunnel, traffic through it, in a VM
+#   make bench        benchmarks against the kernel's XFRM, in a VM
+#   make lint         checkpatch --strict and sparse on the kernel code
+#   make install      install modules and CLI on this machine
+
+# The newest kernel that has headers installed, unless KDIR or KVER is given.
+KVER ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's,/lib/modules/,,;s,/build,,' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+export KVER KDIR
+
+.PHONY: all modules cli deps check demo bench lint sparse checkpatch install clean
+
+all: modules cli
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+cli:
+	$(MAKE) -C cli
+
+deps:
+	@sh selftests/vm/install-deps.sh
+
+check: deps
+	$(MAKE) all
+	selftests/vm/run.sh --kver $(KVER) -- $(TESTS)
+
+demo: deps
+	$(MAKE) all
+	selftests/vm/run.sh --kver $(KVER) --demo
+
+bench: deps
+	$(MAKE) all
+	selftests/vm/run.sh --kver $(KVER) --bench
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
+
+checkpatch:
+	$(KDIR)/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f kernel/*.[ch] include/uapi/linux/vgate.h
+
+lint: checkpatch sparse
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -D -m 0644 include/uapi/linux/vgate.h $(DESTDIR)$(PREFIX)/include/linux/vgate.h
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C cli clean

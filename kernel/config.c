@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The knobs of a namespace.  sysfs is not namespaced, so a file under
+ * /sys/kernel/vgate/ acts on the network namespace of the process that
+ * reads or writes it (ip netns exec NAME cat /sys/kernel/vgate/...).
+ */
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <net/netlink.h>
+
+#include "netns.h"
+#include "config.h"
+
+unsigned int vgate_default_replay_window = 64;
+unsigned int vgate_default_max_sas = 65536;
+
+struct knob {
+	const char *name;
+	int attr;
+	u32 min, max;
+	size_t offset;
+	u8 size;		/* 1 or 4 bytes */
+};
+
+#define KNOB(n, a, lo, hi, field) {					\
+	.name = n, .attr = a, .min = lo, .max = hi,			\
+	.offset = offsetof(struct vgate_config, field),			\
+	.size = sizeof_field(struct vgate_config, field) }
+
+static const struct knob knobs[] = {
+	KNOB("replay_window", VGATE_CFG_A_REPLAY_WINDOW, 0,
+	     VGATE_REPLAY_WINDOW_MAX, replay_window),
+	KNOB("max_sas", VGATE_CFG_A_MAX_SAS, 1, 1048576, max_sas),
+	KNOB("drop_log", VGATE_CFG_A_DROP_LOG, 0, 1, drop_log),
+};
+
+static u32 knob_get(const struct vgate_config *cfg, const struct knob *k)
+{
+	const void *p = (const u8 *)cfg + k->offset;
+
+	return k->size == 1 ? READ_ONCE(*(const u8 *)p) :
+			      READ_ONCE(*(const u32 *)p);
+}
+
+static void knob_set(struct vgate_config *cfg, const struct knob *k, u32 v)
+{
+	void *p = (u8 *)cfg + k->offset;
+
+	if (k->size == 1)
+		WRITE_ONCE(*(u8 *)p, v);
+	else
+		WRITE_ONCE(*(u32 *)p, v);
+}
+
+void vgate_config_defaults(struct vgate_config *cfg)
+{
+	cfg->replay_window = min_t(u32, vgate_default_replay_window,
+				   VGATE_REPLAY_WINDOW_MAX);
+	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, 1, 1048576);
+	cfg->drop_log = 0;
+}
+
+const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1] = {
+	[VGATE_CFG_A_REPLAY_WINDOW] = { .type = NLA_U32 },
+	[VGATE_CFG_A_MAX_SAS] = { .type = NLA_U32 },
+	[VGATE_CFG_A_DROP_LOG] = { .type = NLA_U8 },
+};
+
+int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VGATE_CFG_A_MAX + 1];
+	u32 val[ARRAY_SIZE(knobs)];
+	int i, err;
+
+	err = nla_parse_nested(tb, VGATE_CFG_A_MAX, nest, vgate_config_policy,
+			       extack);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		const struct nlattr *a = tb[knobs[i].attr];
+
+		if (!a)
+			continue;
+		val[i] = knobs[i].size == 1 ? nla_get_u8(a) : nla_get_u32(a);
+		if (val[i] < knobs[i].min || val[i] > knobs[i].max) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "knob value out of range");
+			return -ERANGE;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (tb[knobs[i].attr])
+			knob_set(&vn->cfg, &knobs[i], val[i]);
+	return 0;
+}
+
+int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, VGATE_A_CONFIG);
+	int i, err = 0;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(knobs) && !err; i++) {
+		u32 v = knob_get(&vn->cfg, &knobs[i]);
+
+		err = knobs[i].size == 1 ?
+		      nla_put_u8(skb, knobs[i].attr, v) :
+		      nla_put_u32(skb, knobs[i].attr, v);
+	}
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* sysfs */
+
+static struct kobject *vgate_kobj;
+
+static const struct knob *attr_knob(const struct kobj_attribute *attr)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (!strcmp(attr->attr.name, knobs[i].name))
+			return &knobs[i];
+	return NULL;
+}
+
+static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	const struct knob *k = attr_knob(attr);
+	struct vgate_net *vn = vgate_net(current->nsproxy->net_ns);
+
+	return sysfs_emit(buf, "%u\n", knob_get(&vn->cfg, k));
+}
+
+static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	const struct knob *k = attr_knob(attr);
+	struct net *net = current->nsproxy->net_ns;
+	struct vgate_net *vn = vgate_net(net);
+	bool b;
+	u32 v;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (k->max == 1 && !kstrtobool(buf, &b))
+		v = b;
+	else if (kstrtou32(buf, 0, &v))
+		return -EINVAL;
+	if (v < k->min || v > k->max)
+		return -ERANGE;
+	mutex_lock(&vn->lock);
+	knob_set(&vn->cfg, k, v);
+	mutex_unlock(&vn->lock);
+	return count;
+}
+
+static struct kobj_attribute knob_attrs[ARRAY_SIZE(knobs)];
+static struct attribute *vgate_attrs[ARRAY_SIZE(knobs) + 1];
+static const struct attribute_group vgate_attr_group = {
+	.attrs = vgate_attrs,
+};
+
+int vgate_sysfs_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		sysfs_attr_init(&knob_attrs[i].attr);
+		knob_attrs[i].attr.name = knobs[i].name;
+		knob_attrs[i].attr.mode = 0644;
+		knob_attrs[i].show = knob_show;
+		knob_attrs[i].store = knob_store;
+		vgate_attrs[i] = &knob_attrs[i].attr;
+	}
+	vgate_kobj = kobject_create_and_add("vgate", kernel_kobj);
+	if (!vgate_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(vgate_kobj, &vgate_attr_group);
+	if (err)
+		kobject_put(vgate_kobj);
+	return err;
+}
+
+void vgate_sysfs_uninit(void)
+{
+	kobject_put(vgate_kobj);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Knobs: one table drives netlink (VGATE_A_CONFIG) and sysfs
+ * (/sys/kernel/vgate/<name>), so both validate the same way.
+ */
+#ifndef _VGATE_CONFIG_H
+#define _VGATE_CONFIG_H
+
+#include <linux/types.h>
+#include <net/netlink.h>
+#include <uapi/linux/vgate.h>
+
+struct vgate_net;
+struct vgate_config;
+struct nlattr;
+struct sk_buff;
+struct netlink_ext_ack;
+
+extern const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1];
+extern unsigned int vgate_default_replay_window;
+extern unsigned int vgate_default_max_sas;
+
+void vgate_config_defaults(struct vgate_config *cfg);
+/* Validate every knob in @nest, then apply them all; under vn->lock. */
+int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
+		     struct netlink_ext_ack *extack);
+int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb);
+
+int vgate_sysfs_init(void);
+void vgate_sysfs_uninit(void);
+
+#endif /* _VGATE_CONFIG_H */

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ESP packet transform.  The layout follows net/ipv4/esp4.c so that the
+ * kernel's XFRM accepts every packet we send and vice versa:
+ *   - every algorithm is one AEAD: rfc4106/rfc7539esp for combined modes,
+ *     authenc(hmac(x),cbc(y)) for the others, wrapped in the IV generator
+ *     that RFC 4106/7634 (seqiv) or RFC 3602 (echainiv) expects;
+ *   - associated data is the ESP header (SPI, sequence number), the IV
+ *     follows it and is written by the IV generator on output;
+ *   - one scratch allocation per packet holds IV, request and scatterlist.
+ */
+#include <crypto/aead.h>
+#include <crypto/authenc.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/scatterlist.h>
+#include <net/esp.h>
+#include <net/ip.h>
+#include <net/inet_ecn.h>
+
+#include "esp.h"
+#include "sad.h"
+
+struct enc_desc {
+	const char *name;	/* crypto API cipher or AEAD */
+	const char *geniv;
+	u8 keylens[3];		/* allowed key lengths incl. salt, 0 = unused */
+	bool aead;		/* combined mode: no separate AUTH */
+	bool weak;
+	u8 icvlen;		/* AEAD only */
+};
+
+static const struct enc_desc enc_descs[__VGATE_ENC_LAST] = {
+	[VGATE_ENC_NULL] = { "ecb(cipher_null)", NULL, { 0 } },
+	[VGATE_ENC_AES_CBC] = { "cbc(aes)", "echainiv", { 16, 24, 32 } },
+	[VGATE_ENC_AES_GCM_16] = { "rfc4106(gcm(aes))", "seqiv", { 20, 28, 36 },
+				   true, false, 16 },
+	[VGATE_ENC_CHACHA20_POLY1305] = { "rfc7539esp(chacha20,poly1305)",
+					  "seqiv", { 36 }, true, false, 16 },
+	[VGATE_ENC_DES3_CBC] = { "cbc(des3_ede)", "echainiv", { 24 },
+				 false, true },
+};
+
+struct auth_desc {
+	const char *name;
+	u8 keylen;
+	u8 icvlen;
+};
+
+static const struct auth_desc auth_descs[__VGATE_AUTH_LAST] = {
+	[VGATE_AUTH_HMAC_SHA1_96] = { "hmac(sha1)", 20, 12 },
+	[VGATE_AUTH_HMAC_SHA256_128] = { "hmac(sha256)", 32, 16 },
+	[VGATE_AUTH_HMAC_SHA384_192] = { "hmac(sha384)", 48, 24 },
+	[VGATE_AUTH_HMAC_SHA512_256] = { "hmac(sha512)", 64, 32 },
+};
+
+bool vgate_esp_alg_weak(u16 enc)
+{
+	return enc < __VGATE_ENC_LAST && enc_descs[enc].weak;
+}
+
+int vgate_esp_check_config(const struct vgate_sa_config *cfg,
+			   struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	const struct enc_desc *e = &enc_descs[cfg->enc];
+	int i;
+
+	if (e->aead) {
+		if (cfg->auth != VGATE_AUTH_NONE) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_AUTH],
+					    "combined mode cipher takes no separate auth algorithm");
+			return -EINVAL;
+		}
+	} else if (cfg->auth == VGATE_AUTH_NONE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_ENC],
+				    "this cipher needs an HMAC auth algorithm: ESP without integrity is refused");
+		return -EINVAL;
+	} else if (cfg->auth_key_len != auth_descs[cfg->auth].keylen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_AUTH_KEY],
+				    "auth key length does not match the auth algorithm");
+		return -EINVAL;
+	}
+	if (cfg->enc == VGATE_ENC_NULL) {
+		if (cfg->enc_key_len) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_ENC_KEY],
+					    "NULL encryption takes no key");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(e->keylens); i++)
+		if (e->keylens[i] && e->keylens[i] == cfg->enc_key_len)
+			return 0;
+	NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_ENC_KEY] ?: tb[VGATE_SA_A_ENC],
+			    "encryption key length does not match the cipher");
+	return -EINVAL;
+}
+
+/* Key blob for authenc(): rtattr with the cipher key length, then keys. */
+static int authenc_setkey(struct crypto_aead *aead,
+			  const struct vgate_sa_config *cfg)
+{
+	struct crypto_authenc_key_param *param;
+	unsigned int keylen;
+	struct rtattr *rta;
+	u8 *key, *p;
+	int err;
+
+	keylen = RTA_SPACE(sizeof(*param)) + cfg->auth_key_len +
+		 cfg->enc_key_len;
+	key = kmalloc(keylen, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	rta = (struct rtattr *)key;
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param = RTA_DATA(rta);
+	param->enckeylen = cpu_to_be32(cfg->enc_key_len);
+	p = key + RTA_SPACE(sizeof(*param));
+	memcpy(p, cfg->auth_key, cfg->auth_key_len);
+	p += cfg->auth_key_len;
+	memcpy(p, cfg->enc_key, cfg->enc_key_len);
+	err = crypto_aead_setkey(aead, key, keylen);
+	kfree_sensitive(key);
+	return err;
+}
+
+int vgate_esp_init_sa(struct vgate_sa *sa, const struct vgate_sa_config *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	const struct enc_desc *e = &enc_descs[cfg->enc];
+	char name[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *aead;
+	int n, err;
+
+	if (e->aead)
+		n = snprintf(name, sizeof(name), "%s(%s)", e->geniv, e->name);
+	else if (e->geniv)
+		n = snprintf(name, sizeof(name), "%s(authenc(%s,%s))", e->geniv,
+			     auth_descs[cfg->auth].name, e->name);
+	else
+		n = snprintf(name, sizeof(name), "authenc(%s,%s)",
+			     auth_descs[cfg->auth].name, e->name);
+	if (n >= sizeof(name))
+		return -ENAMETOOLONG;
+
+	aead = crypto_alloc_aead(name, 0, 0);
+	if (IS_ERR(aead)) {
+		NL_SET_ERR_MSG(extack, "the kernel crypto API lacks this algorithm");
+		return PTR_ERR(aead);
+	}
+	if (e->aead)
+		err = crypto_aead_setkey(aead, cfg->enc_key, cfg->enc_key_len);
+	else
+		err = authenc_setkey(aead, cfg);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "the crypto API refused the key");
+		goto fail;
+	}
+	err = crypto_aead_setauthsize(aead, e->aead ? e->icvlen :
+				      auth_descs[cfg->auth].icvlen);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "the crypto API refused the ICV length");
+		goto fail;
+	}
+	sa->aead = aead;
+	sa->ivlen = crypto_aead_ivsize(aead);
+	sa->icvlen = crypto_aead_authsize(aead);
+	sa->blksize = ALIGN(crypto_aead_blocksize(aead), 4);
+	return 0;
+fail:
+	crypto_free_aead(aead);
+	return err;
+}
+
+void vgate_esp_destroy_sa(struct vgate_sa *sa)
+{
+	crypto_free_aead(sa->aead);
+}
+
+unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len)
+{
+	return sizeof(struct ip_esp_hdr) + sa->ivlen +
+	       ALIGN(len + 2, sa->blksize) - len + sa->icvlen;
+}
+
+/* Scratch layout: [IV][aead_request + ctx][scatterlist x nfrags] */
+static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags)
+{
+	unsigned int len;
+
+	len = ALIGN(crypto_aead_ivsize(aead), crypto_tfm_ctx_alignment()) +
+	      crypto_aead_alignmask(aead);
+	len = ALIGN(len, crypto_tfm_ctx_alignment());
+	len += sizeof(struct aead_request) + crypto_aead_reqsize(aead);
+	len = ALIGN(len, __alignof__(struct scatterlist));
+	len += sizeof(struct scatterlist) * nfrags;
+	return kmalloc(len, GFP_ATOMIC);
+}
+
+static u8 *esp_tmp_iv(struct crypto_aead *aead, void *tmp)
+{
+	return PTR_ALIGN((u8 *)tmp, crypto_aead_alignmask(aead) + 1);
+}
+
+static struct aead_request *esp_tmp_req(struct crypto_aead *aead, u8 *iv)
+{
+	struct aead_request *req;
+
+	req = (void *)PTR_ALIGN(iv + crypto_aead_ivsize(aead),
+				crypto_tfm_ctx_alignment());
+	aead_request_set_tfm(req, aead);
+	return req;
+}
+
+static struct scatterlist *esp_req_sg(struct crypto_aead *aead,
+				      struct aead_request *req)
+{
+	return (void *)ALIGN((unsigned long)(req + 1) +
+			     crypto_aead_reqsize(aead),
+			     __alignof__(struct scatterlist));
+}
+
+static void esp_output_done(struct crypto_async_request *base, int err)
+{
+	struct sk_buff *skb = base->data;
+
+	kfree(VGATE_SKB_CB(skb)->tmp);
+	VGATE_SKB_CB(skb)->tmp = NULL;
+	vgate_xmit_done(skb, err ? VGATE_DROP_CRYPTO : 0);
+}
+
+void vgate_esp_output(struct sk_buff *skb)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	struct vgate_sa *sa = cb->sa;
+	unsigned int hdrlen, ihl, plen, clen, padlen, tailen, i;
+	struct ip_esp_hdr *esph;
+	struct aead_request *req;
+	struct sk_buff *trailer;
+	struct scatterlist *sg;
+	struct iphdr *iph;
+	__be64 seqno;
+	int nfrags, err;
+	u8 proto, *tail, *iv;
+	void *tmp;
+
+	iph = ip_hdr(skb);
+	ihl = iph->ihl * 4;
+	hdrlen = sizeof(*esph) + sa->ivlen;
+	if (sa->mode == VGATE_MODE_TUNNEL) {
+		proto = IPPROTO_IPIP;
+		plen = skb->len;
+	} else {
+		proto = iph->protocol;
+		plen = skb->len - ihl;
+	}
+	clen = ALIGN(plen + 2, sa->blksize);
+	padlen = clen - plen - 2;
+	tailen = clen - plen + sa->icvlen;
+
+	if (skb_cow_head(skb, hdrlen + sizeof(struct iphdr) + LL_MAX_HEADER))
+		goto nomem;
+	nfrags = skb_cow_data(skb, tailen, &trailer);
+	if (nfrags < 0)
+		goto nomem;
+	tail = skb_tail_pointer(trailer);
+	for (i = 0; i < padlen; i++)
+		tail[i] = i + 1;
+	tail[padlen] = padlen;
+	tail[padlen + 1] = proto;
+	pskb_put(skb, trailer, tailen);
+
+	if (sa->mode == VGATE_MODE_TUNNEL) {
+		u8 tos = ip_hdr(skb)->tos;
+		__be16 df = ip_hdr(skb)->frag_off & htons(IP_DF);
+
+		esph = skb_push(skb, hdrlen);
+		iph = skb_push(skb, sizeof(*iph));
+		skb_reset_network_header(skb);
+		iph->version = 4;
+		iph->ihl = 5;
+		/* RFC 6040 normal mode: copy DSCP and ECN, CE becomes ECT(0) */
+		iph->tos = INET_ECN_encapsulate(tos, tos);
+		iph->frag_off = df;
+		iph->ttl = IPDEFTTL;	/* set from the route at transmit */
+		iph->protocol = IPPROTO_ESP;
+		iph->saddr = sa->saddr.a4;
+		iph->daddr = sa->key.daddr.a4;
+		iph->id = 0;
+		ihl = sizeof(*iph);
+	} else {
+		skb_push(skb, hdrlen);
+		memmove(skb->data, skb->data + hdrlen, ihl);
+		skb_reset_network_header(skb);
+		iph = ip_hdr(skb);
+		iph->protocol = IPPROTO_ESP;
+		esph = (struct ip_esp_hdr *)(skb->data + ihl);
+	}
+	skb_set_transport_header(skb, ihl);
+	iph->tot_len = htons(skb->len);
+
+	esph->spi = sa->key.spi;
+	esph->seq_no = htonl(cb->seq);
+	seqno = cpu_to_be64(cb->seq);
+
+	tmp = esp_alloc_tmp(sa->aead, nfrags);
+	if (!tmp)
+		goto nomem;
+	iv = esp_tmp_iv(sa->aead, tmp);
+	req = esp_tmp_req(sa->aead, iv);
+	sg = esp_req_sg(sa->aead, req);
+	cb->tmp = tmp;
+
+	sg_init_table(sg, nfrags);
+	err = skb_to_sgvec(skb, sg, ihl, sizeof(*esph) + sa->ivlen + clen +
+			   sa->icvlen);
+	if (unlikely(err < 0)) {
+		kfree(tmp);
+		cb->tmp = NULL;
+		vgate_xmit_done(skb, VGATE_DROP_MALFORMED);
+		return;
+	}
+	aead_request_set_callback(req, 0, esp_output_done, skb);
+	aead_request_set_crypt(req, sg, sg, sa->ivlen + clen, iv);
+	aead_request_set_ad(req, sizeof(*esph));
+	memset(iv, 0, sa->ivlen);
+	memcpy(iv + sa->ivlen - min_t(unsigned int, sa->ivlen, 8),
+	       (u8 *)&seqno + 8 - min_t(unsigned int, sa->ivlen, 8),
+	       min_t(unsigned int, sa->ivlen, 8));
+
+	err = crypto_aead_encrypt(req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	esp_output_done(&req->base, err);
+	return;
+nomem:
+	vgate_xmit_done(skb, VGATE_DROP_NOMEM);
+}
+
+/*
+ * Check and strip the trailer (RFC 4303 2.4-2.6): pad length, the default
+ * monotonic pad bytes, next header.  Returns the next header or -reason.
+ */
+static int esp_remove_trailer(struct sk_buff *skb, struct vgate_sa *sa,
+			      unsigned int elen)
+{
+	u8 pad[256], nexthdr[2];
+	unsigned int padlen, i;
+
+	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2, nexthdr, 2))
+		return -VGATE_DROP_MALFORMED;
+	padlen = nexthdr[0];
+	if (padlen + 2 + sa->icvlen > elen)
+		return -VGATE_DROP_BAD_PADDING;
+	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2 - padlen, pad, padlen))
+		return -VGATE_DROP_MALFORMED;
+	for (i = 0; i < padlen; i++)
+		if (pad[i] != i + 1)
+			return -VGATE_DROP_BAD_PADDING;
+	if (pskb_trim(skb, skb->len - sa->icvlen - 2 - padlen))
+		return -VGATE_DROP_NOMEM;
+	return nexthdr[1];
+}
+
+static int esp_input_finish(struct sk_buff *skb, int err)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	struct vgate_sa *sa = cb->sa;
+	unsigned int ihl = ip_hdrlen(skb);
+
+	kfree(cb->tmp);
+	cb->tmp = NULL;
+	if (err == -EBADMSG)
+		return -VGATE_DROP_AUTH;
+	if (err)
+		return -VGATE_DROP_CRYPTO;
+	return esp_remove_trailer(skb, sa, skb->len - ihl -
+				  sizeof(struct ip_esp_hdr) - sa->ivlen);
+}
+
+static void esp_input_done(struct crypto_async_request *base, int err)
+{
+	struct sk_buff *skb = base->data;
+
+	vgate_rcv_done(skb, esp_input_finish(skb, err));
+}
+
+void vgate_esp_input(struct sk_buff *skb)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	struct vgate_sa *sa = cb->sa;
+	unsigned int ihl = ip_hdrlen(skb);
+	struct aead_request *req;
+	struct sk_buff *trailer;
+	struct scatterlist *sg;
+	int nfrags, elen, err;
+	void *tmp;
+	u8 *iv;
+
+	elen = skb->len - ihl - sizeof(struct ip_esp_hdr) - sa->ivlen;
+	if (elen < (int)(sa->icvlen + 2) ||
+	    (elen - sa->icvlen) % crypto_aead_blocksize(sa->aead)) {
+		vgate_rcv_done(skb, -VGATE_DROP_MALFORMED);
+		return;
+	}
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0)
+		goto nomem;
+	tmp = esp_alloc_tmp(sa->aead, nfrags);
+	if (!tmp)
+		goto nomem;
+	cb->tmp = tmp;
+	iv = esp_tmp_iv(sa->aead, tmp);
+	req = esp_tmp_req(sa->aead, iv);
+	sg = esp_req_sg(sa->aead, req);
+
+	sg_init_table(sg, nfrags);
+	err = skb_to_sgvec(skb, sg, ihl, skb->len - ihl);
+	if (unlikely(err < 0)) {
+		kfree(tmp);
+		cb->tmp = NULL;
+		vgate_rcv_done(skb, -VGATE_DROP_MALFORMED);
+		return;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	aead_request_set_callback(req, 0, esp_input_done, skb);
+	aead_request_set_crypt(req, sg, sg, elen + sa->ivlen, iv);
+	aead_request_set_ad(req, sizeof(struct ip_esp_hdr));
+
+	err = crypto_aead_decrypt(req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	vgate_rcv_done(skb, esp_input_finish(skb, err));
+	return;
+nomem:
+	vgate_rcv_done(skb, -VGATE_DROP_NOMEM);
+}

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet path.
+ *
+ * Outbound (POST_ROUTING, last): the first matching rule decides; PROTECT
+ * looks up the SA (SPI_OUT, PEER), checks the path MTU, encrypts and sends
+ * the result with ip_local_out().
+ *
+ * Inbound: ESP addressed to this host is taken at LOCAL_IN (after the
+ * filter table, after reassembly), decrypted, checked against the rule set
+ * and fed back through PRE_ROUTING as the inner packet, as xfrm does.  At
+ * PRE_ROUTING a cleartext packet that a PROTECT rule covers is dropped.
+ *
+ * Packets vgate itself re-injects pass its own hooks once: the re-injecting
+ * CPU marks the skb in a per-CPU slot for the synchronous hook traversal.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/icmp.h>
+#include <net/ip.h>
+#include <net/icmp.h>
+#include <net/route.h>
+#include <net/dst.h>
+#include <net/esp.h>
+#include <net/inet_ecn.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "netns.h"
+#include "hooks.h"
+#include "policy.h"
+#include "esp.h"
+#include "replay.h"
+#include "stats.h"
+
+static DEFINE_PER_CPU(struct sk_buff *, vgate_reinjected);
+
+static bool is_reinjected(const struct sk_buff *skb)
+{
+	return this_cpu_read(vgate_reinjected) == skb;
+}
+
+static void drop(struct vgate_net *vn, struct sk_buff *skb,
+		 enum vgate_drop_reason reason)
+{
+	vgate_count_drop(vn, reason);
+	if (READ_ONCE(vn->cfg.drop_log))
+		net_info_ratelimited("drop %pI4 -> %pI4 proto %u: %s\n",
+				     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr,
+				     ip_hdr(skb)->protocol,
+				     vgate_drop_reason_name(reason));
+	kfree_skb(skb);
+}
+
+/* The route to the peer of a tunnel mode SA, cached per CPU. */
+static struct rtable *sa_route(struct net *net, struct vgate_sa *sa)
+{
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+	__be32 saddr;
+
+	local_bh_disable();
+	rt = dst_cache_get_ip4(&sa->dst_cache, &saddr);
+	local_bh_enable();
+	if (rt)
+		return rt;
+	fl4.daddr = sa->key.daddr.a4;
+	fl4.saddr = sa->saddr.a4;
+	fl4.flowi4_proto = IPPROTO_ESP;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	local_bh_disable();
+	dst_cache_set_ip4(&sa->dst_cache, &rt->dst, fl4.saddr);
+	local_bh_enable();
+	return rt;
+}
+
+/* Largest inner packet that still fits @mtu once encapsulated. */
+static unsigned int inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
+			      unsigned int ihl)
+{
+	unsigned int fixed = sizeof(struct ip_esp_hdr) + sa->ivlen + sa->icvlen;
+	unsigned int avail;
+
+	if (sa->mode == VGATE_MODE_TUNNEL)
+		fixed += sizeof(struct iphdr);
+	else
+		fixed += ihl;
+	if (mtu < fixed + sa->blksize + 68)
+		return 68;
+	avail = round_down(mtu - fixed, sa->blksize) - 2;
+	return sa->mode == VGATE_MODE_TUNNEL ? avail : avail + ihl;
+}
+
+static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
+		       struct sk_buff *skb)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4, mtu, len;
+	struct rtable *rt = NULL;
+	s64 seq;
+
+	if (sa->mode == VGATE_MODE_TUNNEL) {
+		rt = sa_route(vn->net, sa);
+		if (!rt) {
+			vgate_sa_put(sa);
+			drop(vn, skb, VGATE_DROP_NO_ROUTE);
+			return;
+		}
+		mtu = dst_mtu(&rt->dst);
+		len = sizeof(struct iphdr) + skb->len +
+		      vgate_esp_overhead(sa, skb->len);
+	} else {
+		mtu = dst_mtu(skb_dst(skb));
+		len = skb->len + vgate_esp_overhead(sa, skb->len - ihl);
+	}
+	if (len > mtu && (iph->frag_off & htons(IP_DF)) && !skb->ignore_df) {
+		unsigned int imtu = inner_mtu(sa, mtu, ihl);
+
+		if (skb->sk)
+			skb_dst_update_pmtu_no_confirm(skb, imtu);
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(imtu));
+		goto drop_mtu;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop_nomem;
+
+	seq = atomic64_inc_return(&sa->seq_out);
+	if (unlikely(seq > U32_MAX)) {
+		/* No ESN: the SA must not wrap (RFC 4303 3.3.3). */
+		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+		if (rt)
+			ip_rt_put(rt);
+		vgate_sa_put(sa);
+		drop(vn, skb, VGATE_DROP_SEQ_OVERFLOW);
+		return;
+	}
+	if (!vgate_sa_charge(sa, skb->len)) {
+		if (rt)
+			ip_rt_put(rt);
+		vgate_sa_put(sa);
+		drop(vn, skb, VGATE_DROP_EXPIRED);
+		return;
+	}
+	if (rt) {
+		skb_dst_drop(skb);
+		skb_dst_set(skb, &rt->dst);
+	}
+	nf_reset_ct(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->sa = sa;
+	cb->seq = seq;
+	vgate_esp_output(skb);
+	return;
+
+drop_mtu:
+	if (rt)
+		ip_rt_put(rt);
+	vgate_sa_put(sa);
+	drop(vn, skb, VGATE_DROP_MTU);
+	return;
+drop_nomem:
+	if (rt)
+		ip_rt_put(rt);
+	vgate_sa_put(sa);
+	drop(vn, skb, VGATE_DROP_NOMEM);
+}
+
+void vgate_xmit_done(struct sk_buff *skb, int reason)
+{
+	struct vgate_sa *sa = VGATE_SKB_CB(skb)->sa;
+	struct vgate_net *vn = sa->vn;
+	struct iphdr *iph;
+
+	if (reason) {
+		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+		drop(vn, skb, reason);
+		goto out;
+	}
+	iph = ip_hdr(skb);
+	if (sa->mode == VGATE_MODE_TUNNEL)
+		iph->ttl = ip4_dst_hoplimit(skb_dst(skb));
+	ip_select_ident(vn->net, skb, NULL);
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->protocol = htons(ETH_P_IP);
+	vgate_count(vn, VGATE_CNT_PROTECTED_OUT);
+
+	local_bh_disable();
+	this_cpu_write(vgate_reinjected, skb);
+	ip_local_out(vn->net, skb->sk, skb);
+	this_cpu_write(vgate_reinjected, NULL);
+	local_bh_enable();
+out:
+	vgate_sa_put(sa);
+}
+
+static unsigned int vgate_output(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct vgate_net *vn = priv;
+	struct vgate_ruleset *rs;
+	struct vgate_rule *rule;
+	struct sk_buff *segs, *seg, *next;
+	struct vgate_sa_key key = {};
+	struct vgate_flow flow;
+	struct vgate_sa *sa;
+
+	if (is_reinjected(skb))
+		return NF_ACCEPT;
+	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
+	rs = rcu_dereference(vn->rules);
+	if (!rs || !vgate_flow_from_skb(skb, &flow))
+		goto pass;
+	rule = vgate_rules_match(rs, &flow, false);
+	if (!rule)
+		goto pass;
+	vgate_rule_count(rule, false, skb->len);
+	switch (rule->action) {
+	case VGATE_ACTION_PASS:
+		goto pass;
+	case VGATE_ACTION_DROP:
+		drop(vn, skb, VGATE_DROP_RULE);
+		return NF_STOLEN;
+	}
+
+	key.family = AF_INET;
+	key.proto = IPPROTO_ESP;
+	key.spi = htonl(rule->spi_out);
+	key.daddr = rule->peer;
+	sa = vgate_sa_lookup(vn, &key);
+	if (!sa) {
+		drop(vn, skb, VGATE_DROP_NO_SA);
+		return NF_STOLEN;
+	}
+	if (!skb_is_gso(skb)) {
+		output_one(vn, sa, skb);
+		return NF_STOLEN;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		vgate_sa_put(sa);
+		drop(vn, skb, VGATE_DROP_NOMEM);
+		return NF_STOLEN;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		refcount_inc(&sa->refcnt);
+		output_one(vn, sa, seg);
+	}
+	vgate_sa_put(sa);
+	return NF_STOLEN;
+pass:
+	vgate_count(vn, VGATE_CNT_PASSED);
+	return NF_ACCEPT;
+}
+
+static int vgate_rcv_finish(struct net *net, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	/* vgate_rcv_done() dropped the outer route: route the inner packet. */
+	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				 skb->dev)) {
+		drop(vgate_net(net), skb, VGATE_DROP_NO_ROUTE);
+		return NET_RX_DROP;
+	}
+	return dst_input(skb);
+}
+
+/* Strip the outer header (tunnel) or the ESP header (transport). */
+static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
+{
+	unsigned int ihl = ip_hdrlen(skb);
+	unsigned int hdrlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	struct iphdr *iph;
+
+	if (sa->mode == VGATE_MODE_TUNNEL) {
+		u8 outer_tos = ip_hdr(skb)->tos;
+		unsigned int len;
+
+		if (nexthdr != IPPROTO_IPIP)
+			return -VGATE_DROP_MALFORMED;
+		if (!pskb_may_pull(skb, ihl + hdrlen + sizeof(*iph)))
+			return -VGATE_DROP_MALFORMED;
+		__skb_pull(skb, ihl + hdrlen);
+		skb_reset_network_header(skb);
+		iph = ip_hdr(skb);
+		if (iph->version != 4 || iph->ihl < 5 ||
+		    !pskb_may_pull(skb, iph->ihl * 4))
+			return -VGATE_DROP_MALFORMED;
+		iph = ip_hdr(skb);
+		len = ntohs(iph->tot_len);
+		if (ip_fast_csum(iph, iph->ihl) || len < iph->ihl * 4 ||
+		    len > skb->len || pskb_trim(skb, len))
+			return -VGATE_DROP_MALFORMED;
+		if (INET_ECN_is_ce(outer_tos))
+			IP_ECN_set_ce(ip_hdr(skb));
+	} else {
+		if (!pskb_may_pull(skb, ihl + hdrlen))
+			return -VGATE_DROP_MALFORMED;
+		memmove(skb->data + hdrlen, skb->data, ihl);
+		__skb_pull(skb, hdrlen);
+		skb_reset_network_header(skb);
+		iph = ip_hdr(skb);
+		iph->protocol = nexthdr;
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+	}
+	skb_set_transport_header(skb, ip_hdrlen(skb));
+	return 0;
+}
+
+/* The decrypted packet must be one the rule bound to this SA allows. */
+static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
+			    struct sk_buff *skb)
+{
+	struct vgate_ruleset *rs = rcu_dereference(vn->rules);
+	struct vgate_rule *rule;
+	struct vgate_flow flow;
+
+	if (!rs || !vgate_flow_from_skb(skb, &flow))
+		return false;
+	rule = vgate_rules_match(rs, &flow, true);
+	if (!rule || rule->action != VGATE_ACTION_PROTECT ||
+	    htonl(rule->spi_in) != sa->key.spi ||
+	    rule->peer.a4 != sa->saddr.a4)
+		return false;
+	vgate_rule_count(rule, true, skb->len);
+	return true;
+}
+
+void vgate_rcv_done(struct sk_buff *skb, int res)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	struct vgate_sa *sa = cb->sa;
+	struct vgate_net *vn = sa->vn;
+	struct net_device *dev = skb->dev;
+	int reason;
+
+	if (res < 0) {
+		reason = -res;
+		goto drop;
+	}
+	if (vgate_replay_advance(sa->replay, cb->seq)) {
+		reason = VGATE_DROP_REPLAY;
+		goto drop;
+	}
+	if (res == IPPROTO_NONE) {
+		/* RFC 4303 2.6: dummy packet, discard silently. */
+		consume_skb(skb);
+		goto out;
+	}
+	reason = -decap(sa, skb, res);
+	if (reason)
+		goto drop;
+	if (!vgate_sa_charge(sa, skb->len)) {
+		reason = VGATE_DROP_EXPIRED;
+		goto drop;
+	}
+
+	rcu_read_lock();
+	if (!inbound_allowed(vn, sa, skb)) {
+		rcu_read_unlock();
+		reason = VGATE_DROP_POLICY;
+		goto drop;
+	}
+	vgate_count(vn, VGATE_CNT_PROTECTED_IN);
+	skb->protocol = htons(ETH_P_IP);
+	skb->pkt_type = PACKET_HOST;
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+
+	local_bh_disable();
+	this_cpu_write(vgate_reinjected, skb);
+	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb, dev,
+		NULL, vgate_rcv_finish);
+	this_cpu_write(vgate_reinjected, NULL);
+	local_bh_enable();
+	rcu_read_unlock();
+	goto out;
+
+drop:
+	if (reason == VGATE_DROP_AUTH)
+		vgate_sa_count(sa, VGATE_SA_CNT_AUTH, 1);
+	else if (reason == VGATE_DROP_REPLAY)
+		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
+	else
+		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+	drop(vn, skb, reason);
+out:
+	dev_put(dev);
+	vgate_sa_put(sa);
+}
+
+static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct vgate_net *vn = priv;
+	const struct ip_esp_hdr *esph;
+	struct vgate_sa_key key = {};
+	struct vgate_skb_cb *cb;
+	struct vgate_sa *sa;
+	unsigned int ihl;
+	u32 seq;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
+		return NF_ACCEPT;
+	ihl = ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, ihl + sizeof(*esph))) {
+		drop(vn, skb, VGATE_DROP_MALFORMED);
+		return NF_STOLEN;
+	}
+	esph = (const struct ip_esp_hdr *)(skb->data + ihl);
+	key.family = AF_INET;
+	key.proto = IPPROTO_ESP;
+	key.spi = esph->spi;
+	key.daddr.a4 = ip_hdr(skb)->daddr;
+	seq = ntohl(esph->seq_no);
+	sa = vgate_sa_lookup(vn, &key);
+	if (!sa) {
+		drop(vn, skb, VGATE_DROP_NO_SA);
+		return NF_STOLEN;
+	}
+	if (vgate_replay_check(sa->replay, seq)) {
+		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
+		vgate_sa_put(sa);
+		drop(vn, skb, VGATE_DROP_REPLAY);
+		return NF_STOLEN;
+	}
+	if (test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ||
+	    !pskb_may_pull(skb, ihl + sizeof(*esph) + sa->ivlen)) {
+		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+		vgate_sa_put(sa);
+		drop(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ?
+			 VGATE_DROP_EXPIRED : VGATE_DROP_MALFORMED);
+		return NF_STOLEN;
+	}
+	nf_reset_ct(skb);
+	cb = VGATE_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->sa = sa;
+	cb->seq = seq;
+	dev_hold(skb->dev);
+	vgate_esp_input(skb);
+	return NF_STOLEN;
+}
+
+static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct vgate_net *vn = priv;
+	struct vgate_ruleset *rs;
+	struct vgate_rule *rule;
+	struct vgate_flow flow;
+
+	if (is_reinjected(skb))
+		return NF_ACCEPT;
+	vgate_count(vn, VGATE_CNT_PACKETS_IN);
+	/* ESP is vgate's own business at LOCAL_IN. */
+	if (ip_hdr(skb)->protocol == IPPROTO_ESP)
+		return NF_ACCEPT;
+	rs = rcu_dereference(vn->rules);
+	if (!rs || !vgate_flow_from_skb(skb, &flow))
+		goto pass;
+	rule = vgate_rules_match(rs, &flow, true);
+	if (!rule || rule->action == VGATE_ACTION_PASS)
+		goto pass;
+	drop(vn, skb, rule->action == VGATE_ACTION_DROP ? VGATE_DROP_RULE :
+					VGATE_DROP_POLICY);
+	return NF_STOLEN;
+pass:
+	vgate_count(vn, VGATE_CNT_PASSED);
+	return NF_ACCEPT;
+}
+
+int vgate_hooks_register(struct vgate_net *vn)
+{
+	struct nf_hook_ops ops[] = {
+		{
+			.hook = vgate_input_check,
+			.pf = NFPROTO_IPV4,
+			.hooknum = NF_INET_PRE_ROUTING,
+			.priority = NF_IP_PRI_NAT_DST - 1,
+			.priv = vn,
+		}, {
+			.hook = vgate_esp_in,
+			.pf = NFPROTO_IPV4,
+			.hooknum = NF_INET_LOCAL_IN,
+			.priority = NF_IP_PRI_FILTER + 1,
+			.priv = vn,
+		}, {
+			.hook = vgate_output,
+			.pf = NFPROTO_IPV4,
+			.hooknum = NF_INET_POST_ROUTING,
+			.priority = NF_IP_PRI_LAST,
+			.priv = vn,
+		},
+	};
+	int err;
+
+	BUILD_BUG_ON(sizeof(ops) != sizeof(vn->hook_ops));
+	memcpy(vn->hook_ops, ops, sizeof(ops));
+	err = nf_register_net_hooks(vn->net, vn->hook_ops,
+				    ARRAY_SIZE(vn->hook_ops));
+	if (!err)
+		vn->hooks_registered = true;
+	return err;
+}
+
+void vgate_hooks_unregister(struct vgate_net *vn)
+{
+	if (!vn->hooks_registered)
+		return;
+	nf_unregister_net_hooks(vn->net, vn->hook_ops, ARRAY_SIZE(vn->hook_ops));
+	vn->hooks_registered = false;
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgate: kernel-resident IPsec gateway.  Module entry: chains the
+ * subsystems up and unwinds them in reverse order.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/genetlink.h>
+
+#include "config.h"
+#include "netlink.h"
+#include "netns.h"
+#include "sad.h"
+
+module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
+MODULE_PARM_DESC(replay_window,
+		 "Initial replay_window knob of every namespace, 0..4096 (default 64)");
+module_param_named(max_sas, vgate_default_max_sas, uint, 0444);
+MODULE_PARM_DESC(max_sas,
+		 "Initial max_sas knob (SA database limit) of every namespace (default 65536)");
+
+static int __init vgate_init(void)
+{
+	int err;
+
+	err = vgate_sad_init();
+	if (err)
+		return err;
+	err = vgate_netns_init();
+	if (err)
+		goto err_netns;
+	err = vgate_sysfs_init();
+	if (err)
+		goto err_sysfs;
+	err = vgate_genl_init();
+	if (err)
+		goto err_genl;
+	pr_info("IPsec gateway loaded\n");
+	return 0;
+
+err_genl:
+	vgate_sysfs_uninit();
+err_sysfs:
+	vgate_netns_uninit();
+err_netns:
+	vgate_sad_uninit();
+	return err;
+}
+
+static void __exit vgate_exit(void)
+{
+	vgate_genl_uninit();
+	vgate_sysfs_uninit();
+	vgate_netns_uninit();
+	vgate_sad_uninit();
+}
+
+module_init(vgate_init);
+module_exit(vgate_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("vgate developers");
+MODULE_DESCRIPTION("Kernel-resident IPsec VPN gateway");
+MODULE_ALIAS_GENL_FAMILY(VGATE_GENL_NAME);

@@ -1,0 +1,916 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "vgate".  include/uapi/linux/vgate.h documents the
+ * commands and attributes.  Every request is validated completely before
+ * anything changes; errors name the attribute through extack.
+ */
+#include <linux/in.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <linux/inetdevice.h>
+#include <net/netlink.h>
+
+#include "netns.h"
+#include "netlink.h"
+#include "config.h"
+#include "sad.h"
+#include "esp.h"
+#include "replay.h"
+#include "policy.h"
+
+static struct genl_family vgate_family;
+
+static const struct nla_policy lt_policy[VGATE_LT_A_MAX + 1] = {
+	[VGATE_LT_A_SOFT_BYTES] = { .type = NLA_U64 },
+	[VGATE_LT_A_HARD_BYTES] = { .type = NLA_U64 },
+	[VGATE_LT_A_SOFT_PACKETS] = { .type = NLA_U64 },
+	[VGATE_LT_A_HARD_PACKETS] = { .type = NLA_U64 },
+	[VGATE_LT_A_SOFT_SECONDS] = { .type = NLA_U64 },
+	[VGATE_LT_A_HARD_SECONDS] = { .type = NLA_U64 },
+	[VGATE_LT_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
+	[VGATE_SA_A_SPI] = { .type = NLA_U32 },
+	[VGATE_SA_A_PROTO] = { .type = NLA_U8 },
+	[VGATE_SA_A_FAMILY] = { .type = NLA_U16 },
+	[VGATE_SA_A_SRC] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_SA_A_DST] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_SA_A_MODE] = NLA_POLICY_RANGE(NLA_U8, VGATE_MODE_TRANSPORT,
+					     VGATE_MODE_TUNNEL),
+	[VGATE_SA_A_ENC] = NLA_POLICY_RANGE(NLA_U16, 1, VGATE_ENC_MAX),
+	[VGATE_SA_A_ENC_KEY] = { .type = NLA_BINARY, .len = VGATE_KEY_MAX_LEN },
+	[VGATE_SA_A_AUTH] = NLA_POLICY_RANGE(NLA_U16, 1, VGATE_AUTH_MAX),
+	[VGATE_SA_A_AUTH_KEY] = { .type = NLA_BINARY,
+				  .len = VGATE_KEY_MAX_LEN },
+	[VGATE_SA_A_REPLAY_WINDOW] = NLA_POLICY_MAX(NLA_U32,
+						    VGATE_REPLAY_WINDOW_MAX),
+	[VGATE_SA_A_LIFETIME] = NLA_POLICY_NESTED(lt_policy),
+	[VGATE_SA_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, VGATE_SA_F_SETTABLE),
+	[VGATE_SA_A_STATS] = { .type = NLA_REJECT },
+	[VGATE_SA_A_SEQ] = { .type = NLA_REJECT },
+	[VGATE_SA_A_AGE] = { .type = NLA_REJECT },
+	[VGATE_SA_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy rule_policy[VGATE_RULE_A_MAX + 1] = {
+	[VGATE_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VGATE_RULE_A_FAMILY] = { .type = NLA_U16 },
+	[VGATE_RULE_A_LOCAL] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_RULE_A_LOCAL_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VGATE_RULE_A_REMOTE] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_RULE_A_REMOTE_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VGATE_RULE_A_PROTO] = { .type = NLA_U8 },
+	[VGATE_RULE_A_LPORT_MIN] = { .type = NLA_U16 },
+	[VGATE_RULE_A_LPORT_MAX] = { .type = NLA_U16 },
+	[VGATE_RULE_A_RPORT_MIN] = { .type = NLA_U16 },
+	[VGATE_RULE_A_RPORT_MAX] = { .type = NLA_U16 },
+	[VGATE_RULE_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, 1, VGATE_ACTION_MAX),
+	[VGATE_RULE_A_PEER] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_RULE_A_SPI_OUT] = { .type = NLA_U32 },
+	[VGATE_RULE_A_SPI_IN] = { .type = NLA_U32 },
+	[VGATE_RULE_A_STATS] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
+	[VGATE_A_SA] = NLA_POLICY_NESTED(sa_policy),
+	[VGATE_A_RULE] = NLA_POLICY_NESTED(rule_policy),
+	[VGATE_A_STATS] = { .type = NLA_REJECT },
+	[VGATE_A_CONFIG] = NLA_POLICY_NESTED(vgate_config_policy),
+};
+
+#define REQUIRE(nest, tb, type, msg) do {				\
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, type)) {		\
+		NL_SET_ERR_MSG(extack, msg);				\
+		return -EINVAL;						\
+	}								\
+} while (0)
+
+static int parse_addr4(struct nlattr *a, union vgate_addr *addr,
+		       struct netlink_ext_ack *extack)
+{
+	if (nla_len(a) != sizeof(addr->a4)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv4 address must be 4 bytes");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	addr->a4 = nla_get_in_addr(a);
+	return 0;
+}
+
+static int parse_family(struct nlattr *a, struct netlink_ext_ack *extack)
+{
+	if (nla_get_u16(a) != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "only AF_INET is supported so far");
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+static int parse_spi(struct nlattr *a, u32 *spi, struct netlink_ext_ack *extack)
+{
+	*spi = nla_get_u32(a);
+	if (*spi < 256) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "SPI 0..255 is reserved (RFC 4303)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The missing attribute type is reported in NLMSGERR_ATTR_MISS_TYPE. */
+static struct nlattr *get_nest(struct genl_info *info, int type)
+{
+	if (GENL_REQ_ATTR_CHECK(info, type)) {
+		NL_SET_ERR_MSG(info->extack, "missing request attribute");
+		return NULL;
+	}
+	return info->attrs[type];
+}
+
+/* SPI, DST, PROTO, FAMILY: enough to name an SA. */
+static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
+			struct vgate_sa_key *key,
+			struct netlink_ext_ack *extack)
+{
+	u32 spi;
+	int err;
+
+	err = nla_parse_nested(tb, VGATE_SA_A_MAX, nest, sa_policy, extack);
+	if (err)
+		return err;
+	REQUIRE(nest, tb, VGATE_SA_A_SPI, "missing SPI");
+	REQUIRE(nest, tb, VGATE_SA_A_FAMILY, "missing address family");
+	REQUIRE(nest, tb, VGATE_SA_A_DST, "missing destination address");
+	memset(key, 0, sizeof(*key));
+	err = parse_family(tb[VGATE_SA_A_FAMILY], extack);
+	if (err)
+		return err;
+	err = parse_spi(tb[VGATE_SA_A_SPI], &spi, extack);
+	if (err)
+		return err;
+	err = parse_addr4(tb[VGATE_SA_A_DST], &key->daddr, extack);
+	if (err)
+		return err;
+	key->spi = htonl(spi);
+	key->family = AF_INET;
+	key->proto = IPPROTO_ESP;
+	if (tb[VGATE_SA_A_PROTO] &&
+	    nla_get_u8(tb[VGATE_SA_A_PROTO]) != IPPROTO_ESP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_PROTO],
+				    "only ESP (50) is supported so far");
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+static int lifetime_parse(struct nlattr *nest, struct vgate_lifetime *lt,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VGATE_LT_A_MAX + 1];
+	u64 *v[VGATE_LT_A_MAX + 1] = {
+		[VGATE_LT_A_SOFT_BYTES] = &lt->soft_bytes,
+		[VGATE_LT_A_HARD_BYTES] = &lt->hard_bytes,
+		[VGATE_LT_A_SOFT_PACKETS] = &lt->soft_packets,
+		[VGATE_LT_A_HARD_PACKETS] = &lt->hard_packets,
+		[VGATE_LT_A_SOFT_SECONDS] = &lt->soft_seconds,
+		[VGATE_LT_A_HARD_SECONDS] = &lt->hard_seconds,
+	};
+	int i, err;
+
+	err = nla_parse_nested(tb, VGATE_LT_A_MAX, nest, lt_policy, extack);
+	if (err)
+		return err;
+	for (i = VGATE_LT_A_SOFT_BYTES; i <= VGATE_LT_A_HARD_SECONDS; i++)
+		if (tb[i])
+			*v[i] = nla_get_u64(tb[i]);
+	for (i = VGATE_LT_A_SOFT_BYTES; i <= VGATE_LT_A_HARD_SECONDS; i += 2) {
+		if (*v[i] && *v[i + 1] && *v[i] > *v[i + 1]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "soft lifetime exceeds the hard one");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
+		    struct vgate_sa_config *cfg, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VGATE_SA_A_MAX + 1];
+	int err;
+
+	err = sa_parse_key(nest, tb, &cfg->key, extack);
+	if (err)
+		return err;
+	REQUIRE(nest, tb, VGATE_SA_A_SRC, "missing source address");
+	REQUIRE(nest, tb, VGATE_SA_A_MODE, "missing mode");
+	REQUIRE(nest, tb, VGATE_SA_A_ENC, "missing encryption algorithm");
+	err = parse_addr4(tb[VGATE_SA_A_SRC], &cfg->saddr, extack);
+	if (err)
+		return err;
+	cfg->mode = nla_get_u8(tb[VGATE_SA_A_MODE]);
+	cfg->enc = nla_get_u16(tb[VGATE_SA_A_ENC]);
+	cfg->auth = tb[VGATE_SA_A_AUTH] ? nla_get_u16(tb[VGATE_SA_A_AUTH]) :
+					  VGATE_AUTH_NONE;
+	if (tb[VGATE_SA_A_ENC_KEY]) {
+		cfg->enc_key_len = nla_len(tb[VGATE_SA_A_ENC_KEY]);
+		nla_memcpy(cfg->enc_key, tb[VGATE_SA_A_ENC_KEY],
+			   sizeof(cfg->enc_key));
+	}
+	if (tb[VGATE_SA_A_AUTH_KEY]) {
+		cfg->auth_key_len = nla_len(tb[VGATE_SA_A_AUTH_KEY]);
+		nla_memcpy(cfg->auth_key, tb[VGATE_SA_A_AUTH_KEY],
+			   sizeof(cfg->auth_key));
+	} else if (cfg->auth != VGATE_AUTH_NONE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_AUTH],
+				    "missing auth key");
+		return -EINVAL;
+	}
+	cfg->replay_window = tb[VGATE_SA_A_REPLAY_WINDOW] ?
+			     nla_get_u32(tb[VGATE_SA_A_REPLAY_WINDOW]) :
+			     READ_ONCE(vn->cfg.replay_window);
+	if (tb[VGATE_SA_A_LIFETIME]) {
+		err = lifetime_parse(tb[VGATE_SA_A_LIFETIME], &cfg->lt, extack);
+		if (err)
+			return err;
+	}
+	return vgate_esp_check_config(cfg, tb, extack);
+}
+
+static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
+			    bool replace)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct vgate_sa_config *cfg;
+	struct nlattr *nest;
+	int err;
+
+	nest = get_nest(info, VGATE_A_SA);
+	if (!nest)
+		return -EINVAL;
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	err = sa_parse(vn, nest, cfg, info->extack);
+	if (err)
+		goto out;
+	mutex_lock(&vn->lock);
+	err = vgate_net_enable(vn);
+	if (!err)
+		err = vgate_sa_add(vn, cfg, replace, info->extack);
+	mutex_unlock(&vn->lock);
+out:
+	kfree_sensitive(cfg);
+	return err;
+}
+
+static int vgate_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return vgate_sa_new_set(skb, info, false);
+}
+
+static int vgate_nl_sa_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return vgate_sa_new_set(skb, info, true);
+}
+
+static int put_u64(struct sk_buff *skb, int type, u64 v, int pad)
+{
+	return nla_put_u64_64bit(skb, type, v, pad);
+}
+
+static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
+{
+	u64 st[VGATE_SA_CNT_NR];
+	struct nlattr *nest, *n;
+
+	nest = nla_nest_start(skb, VGATE_A_SA);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VGATE_SA_A_SPI, ntohl(sa->key.spi)) ||
+	    nla_put_u8(skb, VGATE_SA_A_PROTO, sa->key.proto) ||
+	    nla_put_u16(skb, VGATE_SA_A_FAMILY, sa->key.family) ||
+	    nla_put_in_addr(skb, VGATE_SA_A_SRC, sa->saddr.a4) ||
+	    nla_put_in_addr(skb, VGATE_SA_A_DST, sa->key.daddr.a4) ||
+	    nla_put_u8(skb, VGATE_SA_A_MODE, sa->mode) ||
+	    nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
+	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
+	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
+	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||
+	    put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
+		    vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
+	    put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,
+		    VGATE_SA_A_PAD))
+		goto cancel;
+
+	n = nla_nest_start(skb, VGATE_SA_A_LIFETIME);
+	if (!n ||
+	    put_u64(skb, VGATE_LT_A_SOFT_BYTES, sa->lt.soft_bytes,
+		    VGATE_LT_A_PAD) ||
+	    put_u64(skb, VGATE_LT_A_HARD_BYTES, sa->lt.hard_bytes,
+		    VGATE_LT_A_PAD) ||
+	    put_u64(skb, VGATE_LT_A_SOFT_PACKETS, sa->lt.soft_packets,
+		    VGATE_LT_A_PAD) ||
+	    put_u64(skb, VGATE_LT_A_HARD_PACKETS, sa->lt.hard_packets,
+		    VGATE_LT_A_PAD) ||
+	    put_u64(skb, VGATE_LT_A_SOFT_SECONDS, sa->lt.soft_seconds,
+		    VGATE_LT_A_PAD) ||
+	    put_u64(skb, VGATE_LT_A_HARD_SECONDS, sa->lt.hard_seconds,
+		    VGATE_LT_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, n);
+
+	vgate_sa_read_stats(sa, st);
+	n = nla_nest_start(skb, VGATE_SA_A_STATS);
+	if (!n ||
+	    put_u64(skb, VGATE_SA_STATS_A_PACKETS, st[VGATE_SA_CNT_PACKETS],
+		    VGATE_SA_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_SA_STATS_A_BYTES, st[VGATE_SA_CNT_BYTES],
+		    VGATE_SA_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_SA_STATS_A_ERRORS, st[VGATE_SA_CNT_ERRORS],
+		    VGATE_SA_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_SA_STATS_A_REPLAY, st[VGATE_SA_CNT_REPLAY],
+		    VGATE_SA_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_SA_STATS_A_AUTH, st[VGATE_SA_CNT_AUTH],
+		    VGATE_SA_STATS_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, n);
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static struct sk_buff *reply_alloc(struct genl_info *info, u8 cmd,
+				   void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &vgate_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int vgate_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct nlattr *tb[VGATE_SA_A_MAX + 1];
+	struct vgate_sa_key key;
+	struct nlattr *nest;
+	struct vgate_sa *sa;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	nest = get_nest(info, VGATE_A_SA);
+	if (!nest)
+		return -EINVAL;
+	err = sa_parse_key(nest, tb, &key, info->extack);
+	if (err)
+		return err;
+	sa = vgate_sa_lookup(vn, &key);
+	if (!sa) {
+		NL_SET_ERR_MSG(info->extack, "no such SA");
+		return -ENOENT;
+	}
+	msg = reply_alloc(info, VGATE_CMD_SA_GET, &hdr);
+	err = msg ? sa_fill(msg, sa) : -ENOMEM;
+	vgate_sa_put(sa);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vgate_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vgate_net *vn = vgate_net(sock_net(skb->sk));
+	long idx = 0, start = cb->args[0];
+	struct vgate_sa *sa;
+	void *hdr;
+	int err = 0;
+
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation + 1;	/* never 0: 0 disables the check */
+	list_for_each_entry(sa, &vn->sa_list, list) {
+		if (idx++ < start)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vgate_family,
+				  NLM_F_MULTI, VGATE_CMD_SA_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (sa_fill(skb, sa)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&vn->lock);
+	if (err && skb->len == 0)
+		return err;
+	return skb->len;
+}
+
+static int vgate_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct nlattr *tb[VGATE_SA_A_MAX + 1];
+	struct vgate_sa_key key;
+	struct nlattr *nest;
+	int err;
+
+	nest = get_nest(info, VGATE_A_SA);
+	if (!nest)
+		return -EINVAL;
+	err = sa_parse_key(nest, tb, &key, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&vn->lock);
+	err = vgate_sa_del(vn, &key);
+	mutex_unlock(&vn->lock);
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "no such SA");
+	return err;
+}
+
+static int vgate_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+
+	mutex_lock(&vn->lock);
+	vgate_sa_flush(vn);
+	mutex_unlock(&vn->lock);
+	return 0;
+}
+
+static bool proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP;
+}
+
+static int parse_prefix(struct nlattr *addr, struct nlattr *plen,
+			union vgate_addr *out, u8 *out_plen,
+			struct netlink_ext_ack *extack)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	*out_plen = 0;
+	if (!addr) {
+		if (plen && nla_get_u8(plen)) {
+			NL_SET_ERR_MSG_ATTR(extack, plen, "prefix length without address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	err = parse_addr4(addr, out, extack);
+	if (err)
+		return err;
+	*out_plen = plen ? nla_get_u8(plen) : 32;
+	if (*out_plen > 32) {
+		NL_SET_ERR_MSG_ATTR(extack, plen, "IPv4 prefix length above 32");
+		return -EINVAL;
+	}
+	out->a4 &= inet_make_mask(*out_plen);
+	return 0;
+}
+
+static int parse_ports(struct nlattr *amin, struct nlattr *amax,
+		       u16 *min, u16 *max, struct netlink_ext_ack *extack)
+{
+	*min = amin ? nla_get_u16(amin) : 0;
+	*max = amax ? nla_get_u16(amax) : (amin ? *min : 65535);
+	if (*min > *max) {
+		NL_SET_ERR_MSG_ATTR(extack, amax, "port range ends before it starts");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int rule_parse(struct nlattr *nest, struct vgate_rule *r,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
+	if (err)
+		return err;
+	REQUIRE(nest, tb, VGATE_RULE_A_ID, "missing rule ID");
+	REQUIRE(nest, tb, VGATE_RULE_A_FAMILY, "missing address family");
+	REQUIRE(nest, tb, VGATE_RULE_A_ACTION, "missing action");
+	err = parse_family(tb[VGATE_RULE_A_FAMILY], extack);
+	if (err)
+		return err;
+	r->id = nla_get_u32(tb[VGATE_RULE_A_ID]);
+	r->family = AF_INET;
+	r->action = nla_get_u8(tb[VGATE_RULE_A_ACTION]);
+	err = parse_prefix(tb[VGATE_RULE_A_LOCAL], tb[VGATE_RULE_A_LOCAL_PLEN],
+			   &r->local, &r->local_plen, extack);
+	if (err)
+		return err;
+	err = parse_prefix(tb[VGATE_RULE_A_REMOTE],
+			   tb[VGATE_RULE_A_REMOTE_PLEN], &r->remote,
+			   &r->remote_plen, extack);
+	if (err)
+		return err;
+	r->proto = tb[VGATE_RULE_A_PROTO] ? nla_get_u8(tb[VGATE_RULE_A_PROTO]) : 0;
+	r->has_ports = tb[VGATE_RULE_A_LPORT_MIN] || tb[VGATE_RULE_A_LPORT_MAX] ||
+		       tb[VGATE_RULE_A_RPORT_MIN] || tb[VGATE_RULE_A_RPORT_MAX];
+	if (r->has_ports && !proto_has_ports(r->proto)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PROTO] ?: nest,
+				    "ports need protocol TCP, UDP, UDP-Lite or SCTP");
+		return -EINVAL;
+	}
+	err = parse_ports(tb[VGATE_RULE_A_LPORT_MIN], tb[VGATE_RULE_A_LPORT_MAX],
+			  &r->lport_min, &r->lport_max, extack);
+	if (err)
+		return err;
+	err = parse_ports(tb[VGATE_RULE_A_RPORT_MIN], tb[VGATE_RULE_A_RPORT_MAX],
+			  &r->rport_min, &r->rport_max, extack);
+	if (err)
+		return err;
+
+	if (r->action != VGATE_ACTION_PROTECT) {
+		if (tb[VGATE_RULE_A_PEER] || tb[VGATE_RULE_A_SPI_OUT] ||
+		    tb[VGATE_RULE_A_SPI_IN]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PEER] ?:
+					    tb[VGATE_RULE_A_SPI_OUT] ?:
+					    tb[VGATE_RULE_A_SPI_IN],
+					    "only PROTECT rules take a peer and SPIs");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	REQUIRE(nest, tb, VGATE_RULE_A_PEER, "PROTECT needs the peer address");
+	REQUIRE(nest, tb, VGATE_RULE_A_SPI_OUT, "PROTECT needs SPI_OUT");
+	REQUIRE(nest, tb, VGATE_RULE_A_SPI_IN, "PROTECT needs SPI_IN");
+	err = parse_addr4(tb[VGATE_RULE_A_PEER], &r->peer, extack);
+	if (err)
+		return err;
+	err = parse_spi(tb[VGATE_RULE_A_SPI_OUT], &r->spi_out, extack);
+	if (err)
+		return err;
+	return parse_spi(tb[VGATE_RULE_A_SPI_IN], &r->spi_in, extack);
+}
+
+static int vgate_rule_new_set(struct genl_info *info, bool replace)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct vgate_rule *rule;
+	struct nlattr *nest;
+	int err;
+
+	nest = get_nest(info, VGATE_A_RULE);
+	if (!nest)
+		return -EINVAL;
+	rule = vgate_rule_alloc();
+	if (!rule)
+		return -ENOMEM;
+	err = rule_parse(nest, rule, info->extack);
+	if (err) {
+		vgate_rule_free(rule);
+		return err;
+	}
+	mutex_lock(&vn->lock);
+	err = vgate_net_enable(vn);
+	if (err)
+		vgate_rule_free(rule);
+	else
+		err = vgate_rules_insert(vn, rule, replace, info->extack);
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vgate_nl_rule_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return vgate_rule_new_set(info, false);
+}
+
+static int vgate_nl_rule_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return vgate_rule_new_set(info, true);
+}
+
+static int rule_fill(struct sk_buff *skb, struct vgate_rule *r)
+{
+	u64 st[VGATE_RULE_CNT_NR];
+	struct nlattr *nest, *n;
+
+	nest = nla_nest_start(skb, VGATE_A_RULE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VGATE_RULE_A_ID, r->id) ||
+	    nla_put_u16(skb, VGATE_RULE_A_FAMILY, r->family) ||
+	    nla_put_u8(skb, VGATE_RULE_A_ACTION, r->action) ||
+	    nla_put_u8(skb, VGATE_RULE_A_PROTO, r->proto))
+		goto cancel;
+	if (r->local_plen &&
+	    (nla_put_in_addr(skb, VGATE_RULE_A_LOCAL, r->local.a4) ||
+	     nla_put_u8(skb, VGATE_RULE_A_LOCAL_PLEN, r->local_plen)))
+		goto cancel;
+	if (r->remote_plen &&
+	    (nla_put_in_addr(skb, VGATE_RULE_A_REMOTE, r->remote.a4) ||
+	     nla_put_u8(skb, VGATE_RULE_A_REMOTE_PLEN, r->remote_plen)))
+		goto cancel;
+	if (r->has_ports &&
+	    (nla_put_u16(skb, VGATE_RULE_A_LPORT_MIN, r->lport_min) ||
+	     nla_put_u16(skb, VGATE_RULE_A_LPORT_MAX, r->lport_max) ||
+	     nla_put_u16(skb, VGATE_RULE_A_RPORT_MIN, r->rport_min) ||
+	     nla_put_u16(skb, VGATE_RULE_A_RPORT_MAX, r->rport_max)))
+		goto cancel;
+	if (r->action == VGATE_ACTION_PROTECT &&
+	    (nla_put_in_addr(skb, VGATE_RULE_A_PEER, r->peer.a4) ||
+	     nla_put_u32(skb, VGATE_RULE_A_SPI_OUT, r->spi_out) ||
+	     nla_put_u32(skb, VGATE_RULE_A_SPI_IN, r->spi_in)))
+		goto cancel;
+	vgate_rule_read_stats(r, st);
+	n = nla_nest_start(skb, VGATE_RULE_A_STATS);
+	if (!n ||
+	    put_u64(skb, VGATE_RULE_STATS_A_PACKETS_OUT,
+		    st[VGATE_RULE_CNT_PACKETS_OUT], VGATE_RULE_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_RULE_STATS_A_BYTES_OUT,
+		    st[VGATE_RULE_CNT_BYTES_OUT], VGATE_RULE_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_RULE_STATS_A_PACKETS_IN,
+		    st[VGATE_RULE_CNT_PACKETS_IN], VGATE_RULE_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_RULE_STATS_A_BYTES_IN,
+		    st[VGATE_RULE_CNT_BYTES_IN], VGATE_RULE_STATS_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, n);
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int rule_id_from(struct genl_info *info, u32 *id)
+{
+	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest;
+	int err;
+
+	nest = get_nest(info, VGATE_A_RULE);
+	if (!nest)
+		return -EINVAL;
+	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
+	if (err)
+		return err;
+	REQUIRE(nest, tb, VGATE_RULE_A_ID, "missing rule ID");
+	*id = nla_get_u32(tb[VGATE_RULE_A_ID]);
+	return 0;
+}
+
+static int vgate_nl_rule_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct vgate_rule *rule;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+	u32 id;
+
+	err = rule_id_from(info, &id);
+	if (err)
+		return err;
+	msg = reply_alloc(info, VGATE_CMD_RULE_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	rule = vgate_rules_find(rcu_dereference_protected(vn->rules,
+				lockdep_is_held(&vn->lock)), id);
+	err = rule ? rule_fill(msg, rule) : -ENOENT;
+	mutex_unlock(&vn->lock);
+	if (err) {
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no rule with this ID");
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vgate_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vgate_net *vn = vgate_net(sock_net(skb->sk));
+	struct vgate_ruleset *rs;
+	unsigned int i;
+	void *hdr;
+	int err = 0;
+
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation + 1;
+	rs = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
+	for (i = cb->args[0]; rs && i < rs->n; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vgate_family,
+				  NLM_F_MULTI, VGATE_CMD_RULE_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (rule_fill(skb, rs->rules[i])) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i + 1;
+	}
+	mutex_unlock(&vn->lock);
+	if (err && skb->len == 0)
+		return err;
+	return skb->len;
+}
+
+static int vgate_nl_rule_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	int err;
+	u32 id;
+
+	err = rule_id_from(info, &id);
+	if (err)
+		return err;
+	mutex_lock(&vn->lock);
+	err = vgate_rules_delete(vn, id);
+	mutex_unlock(&vn->lock);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no rule with this ID");
+	return err;
+}
+
+static int vgate_nl_rule_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+
+	mutex_lock(&vn->lock);
+	vgate_rules_flush(vn);
+	mutex_unlock(&vn->lock);
+	return 0;
+}
+
+static int stats_fill(struct sk_buff *skb, struct vgate_net *vn)
+{
+	static const int cnt_attr[VGATE_CNT_NR] = {
+		[VGATE_CNT_PACKETS_IN] = VGATE_STATS_A_PACKETS_IN,
+		[VGATE_CNT_PACKETS_OUT] = VGATE_STATS_A_PACKETS_OUT,
+		[VGATE_CNT_PASSED] = VGATE_STATS_A_PASSED,
+		[VGATE_CNT_PROTECTED_IN] = VGATE_STATS_A_PROTECTED_IN,
+		[VGATE_CNT_PROTECTED_OUT] = VGATE_STATS_A_PROTECTED_OUT,
+	};
+	struct vgate_stats_snapshot snap;
+	struct nlattr *nest, *drops;
+	struct vgate_ruleset *rs;
+	int i;
+
+	vgate_stats_read(vn, &snap);
+	nest = nla_nest_start(skb, VGATE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	rs = rcu_dereference(vn->rules);
+	i = rs ? rs->n : 0;
+	rcu_read_unlock();
+	if (nla_put_u32(skb, VGATE_STATS_A_SAS, atomic_read(&vn->sa_count)) ||
+	    nla_put_u32(skb, VGATE_STATS_A_RULES, i) ||
+	    put_u64(skb, VGATE_STATS_A_DROPPED, snap.dropped,
+		    VGATE_STATS_A_PAD) ||
+	    put_u64(skb, VGATE_STATS_A_ERRORS, snap.errors, VGATE_STATS_A_PAD))
+		goto cancel;
+	for (i = 0; i < VGATE_CNT_NR; i++)
+		if (put_u64(skb, cnt_attr[i], snap.cnt[i], VGATE_STATS_A_PAD))
+			goto cancel;
+	drops = nla_nest_start(skb, VGATE_STATS_A_DROPS);
+	if (!drops)
+		goto cancel;
+	for (i = 1; i < __VGATE_DROP_LAST; i++)
+		if (put_u64(skb, i, snap.drops[i], VGATE_DROP_UNSPEC))
+			goto cancel;
+	nla_nest_end(skb, drops);
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int vgate_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_alloc(info, VGATE_CMD_STATS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (stats_fill(msg, vn)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vgate_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_alloc(info, VGATE_CMD_CONFIG_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (vgate_config_fill(vn, msg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vgate_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct nlattr *nest;
+	int err;
+
+	nest = get_nest(info, VGATE_A_CONFIG);
+	if (!nest)
+		return -EINVAL;
+	mutex_lock(&vn->lock);
+	err = vgate_config_set(vn, nest, info->extack);
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static const struct genl_ops vgate_ops[] = {
+	{ .cmd = VGATE_CMD_SA_NEW, .doit = vgate_nl_sa_new,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_SA_SET, .doit = vgate_nl_sa_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_SA_GET, .doit = vgate_nl_sa_get,
+	  .dumpit = vgate_nl_sa_dump, .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_SA_DEL, .doit = vgate_nl_sa_del,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_SA_FLUSH, .doit = vgate_nl_sa_flush,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_RULE_NEW, .doit = vgate_nl_rule_new,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_RULE_SET, .doit = vgate_nl_rule_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_RULE_GET, .doit = vgate_nl_rule_get,
+	  .dumpit = vgate_nl_rule_dump, .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_RULE_DEL, .doit = vgate_nl_rule_del,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_RULE_FLUSH, .doit = vgate_nl_rule_flush,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_STATS_GET, .doit = vgate_nl_stats_get,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_CONFIG_GET, .doit = vgate_nl_config_get,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_CONFIG_SET, .doit = vgate_nl_config_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+};
+
+static struct genl_family vgate_family __ro_after_init = {
+	.name = VGATE_GENL_NAME,
+	.version = VGATE_GENL_VERSION,
+	.maxattr = VGATE_A_MAX,
+	.policy = vgate_policy,
+	.netnsok = true,
+	.parallel_ops = false,
+	.module = THIS_MODULE,
+	.ops = vgate_ops,
+	.n_ops = ARRAY_SIZE(vgate_ops),
+	.resv_start_op = VGATE_CMD_CONFIG_SET + 1,
+};
+
+int __init vgate_genl_init(void)
+{
+	return genl_register_family(&vgate_family);
+}
+
+void vgate_genl_uninit(void)
+{
+	genl_unregister_family(&vgate_family);
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/module.h>
+#include <linux/wait_bit.h>
+
+#include "netns.h"
+#include "config.h"
+#include "hooks.h"
+#include "policy.h"
+#include "sad.h"
+
+unsigned int vgate_net_id __read_mostly;
+
+/*
+ * The hooks of a namespace are registered when it is first configured, so
+ * namespaces that never use vgate (an XFRM peer in the same kernel, say)
+ * never see it on their packet path.
+ */
+int vgate_net_enable(struct vgate_net *vn)
+{
+	lockdep_assert_held(&vn->lock);
+	if (vn->hooks_registered)
+		return 0;
+	return vgate_hooks_register(vn);
+}
+
+static int __net_init vgate_net_init(struct net *net)
+{
+	struct vgate_net *vn = vgate_net(net);
+	int err;
+
+	vn->net = net;
+	mutex_init(&vn->lock);
+	vgate_config_defaults(&vn->cfg);
+	RCU_INIT_POINTER(vn->rules, NULL);
+	atomic_set(&vn->sa_live, 0);
+	err = vgate_stats_init(vn);
+	if (err)
+		return err;
+	err = vgate_sad_net_init(vn);
+	if (err)
+		vgate_stats_uninit(vn);
+	return err;
+}
+
+static void __net_exit vgate_net_exit(struct net *net)
+{
+	struct vgate_net *vn = vgate_net(net);
+
+	mutex_lock(&vn->lock);
+	vgate_hooks_unregister(vn);
+	vgate_rules_flush(vn);
+	vgate_sad_net_uninit(vn);
+	mutex_unlock(&vn->lock);
+	/* Packets still in the crypto layer use vn: wait for their SAs. */
+	wait_var_event(&vn->sa_live, !atomic_read(&vn->sa_live));
+	vgate_stats_uninit(vn);
+}
+
+static struct pernet_operations vgate_net_ops = {
+	.init = vgate_net_init,
+	.exit = vgate_net_exit,
+	.id = &vgate_net_id,
+	.size = sizeof(struct vgate_net),
+};
+
+int vgate_netns_init(void)
+{
+	return register_pernet_subsys(&vgate_net_ops);
+}
+
+void vgate_netns_uninit(void)
+{
+	unregister_pernet_subsys(&vgate_net_ops);
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace state: every namespace has its own configuration,
+ * SA database, rule set and counters.
+ */
+#ifndef _VGATE_NETNS_H
+#define _VGATE_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/list.h>
+#include <linux/netfilter.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "stats.h"
+
+struct vgate_ruleset;
+
+struct vgate_config {
+	u32 replay_window;
+	u32 max_sas;
+	u8 drop_log;
+};
+
+struct vgate_net {
+	struct net *net;
+	/* Serialises every configuration change of this namespace. */
+	struct mutex lock;
+	/* Bumped on every SAD or rule change; dumps check it (DUMP_INTR). */
+	u32 generation;
+	bool hooks_registered;
+	struct nf_hook_ops hook_ops[3];
+
+	struct vgate_config cfg;
+
+	struct rhashtable sad;		/* (SPI, dst, proto) -> vgate_sa */
+	struct list_head sa_list;	/* under lock, in insertion order */
+	atomic_t sa_count;		/* SAs in the SAD */
+	atomic_t sa_live;		/* SAs not yet freed */
+
+	struct vgate_ruleset __rcu *rules;
+
+	struct vgate_pcpu_stats __percpu *stats;
+};
+
+extern unsigned int vgate_net_id;
+
+static inline struct vgate_net *vgate_net(const struct net *net)
+{
+	return net_generic(net, vgate_net_id);
+}
+
+int vgate_netns_init(void);
+void vgate_netns_uninit(void);
+int vgate_net_enable(struct vgate_net *vn);
+
+static inline void vgate_count(struct vgate_net *vn, enum vgate_counter c)
+{
+	struct vgate_pcpu_stats *s = get_cpu_ptr(vn->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	u64_stats_inc(&s->cnt[c]);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(vn->stats);
+}
+
+static inline void vgate_count_drop(struct vgate_net *vn,
+				    enum vgate_drop_reason reason)
+{
+	struct vgate_pcpu_stats *s = get_cpu_ptr(vn->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	u64_stats_inc(&s->drops[reason]);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(vn->stats);
+}
+
+#endif /* _VGATE_NETNS_H */

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SA database.  Lookups are RCU plus refcount_inc_not_zero(); writers hold
+ * vn->lock.  An SA is freed once its last reference is gone and an RCU
+ * grace period has passed, from a workqueue because freeing a crypto
+ * transform may sleep.  Keys only live inside the crypto transform, whose
+ * memory the crypto API wipes when it is freed.
+ */
+#include <linux/slab.h>
+#include <linux/timer.h>
+#include <linux/wait_bit.h>
+#include <crypto/aead.h>
+
+#include "netns.h"
+#include "sad.h"
+#include "esp.h"
+#include "replay.h"
+
+static struct kmem_cache *sa_cache;
+static struct workqueue_struct *sa_wq;
+static atomic_t sa_live = ATOMIC_INIT(0);
+
+static const struct rhashtable_params sad_params = {
+	.key_len = sizeof(struct vgate_sa_key),
+	.key_offset = offsetof(struct vgate_sa, key),
+	.head_offset = offsetof(struct vgate_sa, node),
+	.automatic_shrinking = true,
+};
+
+int vgate_sad_init(void)
+{
+	sa_cache = KMEM_CACHE(vgate_sa, 0);
+	if (!sa_cache)
+		return -ENOMEM;
+	sa_wq = alloc_workqueue("vgate_sa", WQ_UNBOUND, 0);
+	if (!sa_wq) {
+		kmem_cache_destroy(sa_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vgate_sad_uninit(void)
+{
+	/* Packets still in the crypto layer hold references: wait for them. */
+	wait_var_event(&sa_live, !atomic_read(&sa_live));
+	rcu_barrier();
+	destroy_workqueue(sa_wq);
+	kmem_cache_destroy(sa_cache);
+}
+
+int vgate_sad_net_init(struct vgate_net *vn)
+{
+	INIT_LIST_HEAD(&vn->sa_list);
+	atomic_set(&vn->sa_count, 0);
+	return rhashtable_init(&vn->sad, &sad_params);
+}
+
+void vgate_sad_net_uninit(struct vgate_net *vn)
+{
+	vgate_sa_flush(vn);
+	rhashtable_destroy(&vn->sad);
+}
+
+struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
+				 const struct vgate_sa_key *key)
+{
+	struct vgate_sa *sa;
+
+	rcu_read_lock();
+	sa = rhashtable_lookup(&vn->sad, key, sad_params);
+	if (sa && !refcount_inc_not_zero(&sa->refcnt))
+		sa = NULL;
+	rcu_read_unlock();
+	return sa;
+}
+
+static void sa_free_work(struct work_struct *work)
+{
+	struct vgate_sa *sa = container_of(work, struct vgate_sa, free_work);
+	struct vgate_net *vn = sa->vn;
+
+	del_timer_sync(&sa->timer);
+	vgate_esp_destroy_sa(sa);
+	vgate_replay_free(sa->replay);
+	dst_cache_destroy(&sa->dst_cache);
+	free_percpu(sa->stats);
+	kmem_cache_free(sa_cache, sa);
+	if (atomic_dec_and_test(&vn->sa_live))
+		wake_up_var(&vn->sa_live);
+	if (atomic_dec_and_test(&sa_live))
+		wake_up_var(&sa_live);
+}
+
+static void sa_free_rcu(struct rcu_head *rcu)
+{
+	struct vgate_sa *sa = container_of(rcu, struct vgate_sa, rcu);
+
+	queue_work(sa_wq, &sa->free_work);
+}
+
+void vgate_sa_put(struct vgate_sa *sa)
+{
+	if (sa && refcount_dec_and_test(&sa->refcnt))
+		call_rcu(&sa->rcu, sa_free_rcu);
+}
+
+u32 vgate_sa_flags(const struct vgate_sa *sa)
+{
+	return READ_ONCE(sa->state) & (VGATE_SA_F_WEAK | VGATE_SA_F_EXPIRED |
+				       VGATE_SA_F_SOFT_EXPIRED);
+}
+
+/* Time based lifetimes: arm for the next limit not yet reached. */
+static void sa_arm_timer(struct vgate_sa *sa)
+{
+	time64_t now = ktime_get_seconds(), when = 0;
+
+	if (sa->lt.soft_seconds &&
+	    !test_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state))
+		when = sa->added + sa->lt.soft_seconds;
+	if (sa->lt.hard_seconds &&
+	    !test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) &&
+	    (!when || sa->added + sa->lt.hard_seconds < when))
+		when = sa->added + sa->lt.hard_seconds;
+	if (when)
+		mod_timer(&sa->timer,
+			  jiffies + (when > now ? (when - now) * HZ : 0));
+}
+
+static void sa_timer_fn(struct timer_list *t)
+{
+	struct vgate_sa *sa = from_timer(sa, t, timer);
+	time64_t age = ktime_get_seconds() - sa->added;
+
+	if (sa->lt.soft_seconds && age >= sa->lt.soft_seconds)
+		set_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state);
+	if (sa->lt.hard_seconds && age >= sa->lt.hard_seconds)
+		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+	sa_arm_timer(sa);
+}
+
+static struct vgate_sa *sa_create(struct vgate_net *vn,
+				  struct vgate_sa_config *cfg,
+				  struct netlink_ext_ack *extack)
+{
+	struct vgate_sa *sa;
+	int err = -ENOMEM;
+
+	sa = kmem_cache_zalloc(sa_cache, GFP_KERNEL);
+	if (!sa)
+		return ERR_PTR(-ENOMEM);
+	atomic_inc(&sa_live);
+	atomic_inc(&vn->sa_live);
+	INIT_WORK(&sa->free_work, sa_free_work);
+	timer_setup(&sa->timer, sa_timer_fn, 0);
+	refcount_set(&sa->refcnt, 1);
+	sa->vn = vn;
+	sa->key = cfg->key;
+	sa->saddr = cfg->saddr;
+	sa->mode = cfg->mode;
+	sa->enc = cfg->enc;
+	sa->auth = cfg->auth;
+	sa->lt = cfg->lt;
+	sa->lt_volume = sa->lt.soft_bytes || sa->lt.hard_bytes ||
+			sa->lt.soft_packets || sa->lt.hard_packets;
+	sa->added = ktime_get_seconds();
+	if (vgate_esp_alg_weak(sa->enc))
+		set_bit(VGATE_SA_BIT_WEAK, &sa->state);
+
+	sa->stats = netdev_alloc_pcpu_stats(struct vgate_sa_pcpu);
+	if (!sa->stats)
+		goto fail;
+	if (dst_cache_init(&sa->dst_cache, GFP_KERNEL))
+		goto fail;
+	sa->replay = vgate_replay_alloc(cfg->replay_window, GFP_KERNEL);
+	if (!sa->replay)
+		goto fail;
+	err = vgate_esp_init_sa(sa, cfg, extack);
+	if (err)
+		goto fail;
+	sa_arm_timer(sa);
+	return sa;
+fail:
+	/* Not published: free at once, through the same path. */
+	refcount_set(&sa->refcnt, 0);
+	if (sa->replay)
+		vgate_replay_free(sa->replay);
+	sa->replay = NULL;
+	if (sa->stats && sa->dst_cache.cache)
+		dst_cache_destroy(&sa->dst_cache);
+	free_percpu(sa->stats);
+	kmem_cache_free(sa_cache, sa);
+	atomic_dec(&vn->sa_live);
+	if (atomic_dec_and_test(&sa_live))
+		wake_up_var(&sa_live);
+	return ERR_PTR(err);
+}
+
+int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
+		 bool replace, struct netlink_ext_ack *extack)
+{
+	struct vgate_sa *sa, *old;
+	int err;
+
+	lockdep_assert_held(&vn->lock);
+	old = rhashtable_lookup_fast(&vn->sad, &cfg->key, sad_params);
+	if (replace && !old) {
+		NL_SET_ERR_MSG(extack, "no SA with this SPI, destination and protocol");
+		return -ENOENT;
+	}
+	if (!replace && old) {
+		NL_SET_ERR_MSG(extack, "an SA with this SPI, destination and protocol exists");
+		return -EEXIST;
+	}
+	if (!replace && atomic_read(&vn->sa_count) >= vn->cfg.max_sas) {
+		NL_SET_ERR_MSG(extack, "SA database full (max_sas)");
+		return -ENOSPC;
+	}
+
+	sa = sa_create(vn, cfg, extack);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
+
+	if (old) {
+		err = rhashtable_replace_fast(&vn->sad, &old->node, &sa->node,
+					      sad_params);
+		if (err)
+			goto fail;
+		list_replace(&old->list, &sa->list);
+		vgate_sa_put(old);
+	} else {
+		err = rhashtable_insert_fast(&vn->sad, &sa->node, sad_params);
+		if (err)
+			goto fail;
+		list_add_tail(&sa->list, &vn->sa_list);
+		atomic_inc(&vn->sa_count);
+	}
+	vn->generation++;
+	return 0;
+fail:
+	vgate_sa_put(sa);
+	return err;
+}
+
+static void sa_unlink(struct vgate_net *vn, struct vgate_sa *sa)
+{
+	rhashtable_remove_fast(&vn->sad, &sa->node, sad_params);
+	list_del(&sa->list);
+	atomic_dec(&vn->sa_count);
+	vn->generation++;
+	vgate_sa_put(sa);
+}
+
+int vgate_sa_del(struct vgate_net *vn, const struct vgate_sa_key *key)
+{
+	struct vgate_sa *sa;
+
+	lockdep_assert_held(&vn->lock);
+	sa = rhashtable_lookup_fast(&vn->sad, key, sad_params);
+	if (!sa)
+		return -ENOENT;
+	sa_unlink(vn, sa);
+	return 0;
+}
+
+void vgate_sa_flush(struct vgate_net *vn)
+{
+	struct vgate_sa *sa, *tmp;
+
+	list_for_each_entry_safe(sa, tmp, &vn->sa_list, list)
+		sa_unlink(vn, sa);
+}
+
+void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n)
+{
+	struct vgate_sa_pcpu *s = get_cpu_ptr(sa->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	u64_stats_add(&s->cnt[c], n);
+	if (c == VGATE_SA_CNT_REPLAY || c == VGATE_SA_CNT_AUTH)
+		u64_stats_inc(&s->cnt[VGATE_SA_CNT_ERRORS]);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(sa->stats);
+}
+
+bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes)
+{
+	struct vgate_sa_pcpu *s;
+	unsigned long flags;
+	u64 b, p;
+
+	if (unlikely(test_bit(VGATE_SA_BIT_EXPIRED, &sa->state)))
+		return false;
+	s = get_cpu_ptr(sa->stats);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_inc(&s->cnt[VGATE_SA_CNT_PACKETS]);
+	u64_stats_add(&s->cnt[VGATE_SA_CNT_BYTES], bytes);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(sa->stats);
+	if (likely(!sa->lt_volume))
+		return true;
+
+	b = atomic64_add_return(bytes, &sa->lt_bytes);
+	p = atomic64_inc_return(&sa->lt_packets);
+	if ((sa->lt.soft_bytes && b >= sa->lt.soft_bytes) ||
+	    (sa->lt.soft_packets && p >= sa->lt.soft_packets))
+		set_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state);
+	if ((sa->lt.hard_bytes && b > sa->lt.hard_bytes) ||
+	    (sa->lt.hard_packets && p > sa->lt.hard_packets)) {
+		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+		return false;
+	}
+	return true;
+}
+
+void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * VGATE_SA_CNT_NR);
+	for_each_possible_cpu(cpu) {
+		const struct vgate_sa_pcpu *s = per_cpu_ptr(sa->stats, cpu);
+		u64 v[VGATE_SA_CNT_NR];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < VGATE_SA_CNT_NR; i++)
+				v[i] = u64_stats_read(&s->cnt[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < VGATE_SA_CNT_NR; i++)
+			out[i] += v[i];
+	}
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Security association database: one rhashtable per namespace keyed by
+ * (SPI, destination, protocol), RCU lookups, refcounted SAs.
+ */
+#ifndef _VGATE_SAD_H
+#define _VGATE_SAD_H
+
+#include <linux/in6.h>
+#include <linux/rhashtable.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <net/dst_cache.h>
+#include <uapi/linux/vgate.h>
+
+struct crypto_aead;
+struct vgate_net;
+struct vgate_replay;
+struct netlink_ext_ack;
+struct nlattr;
+
+union vgate_addr {
+	__be32 a4;
+	struct in6_addr a6;
+};
+
+struct vgate_sa_key {
+	union vgate_addr daddr;
+	__be32 spi;
+	u8 proto;
+	u8 family;
+	u16 pad;
+};
+
+struct vgate_lifetime {
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u64 soft_seconds, hard_seconds;
+};
+
+enum vgate_sa_counter {
+	VGATE_SA_CNT_PACKETS,
+	VGATE_SA_CNT_BYTES,
+	VGATE_SA_CNT_ERRORS,
+	VGATE_SA_CNT_REPLAY,
+	VGATE_SA_CNT_AUTH,
+	VGATE_SA_CNT_NR
+};
+
+struct vgate_sa_pcpu {
+	u64_stats_t cnt[VGATE_SA_CNT_NR];
+	struct u64_stats_sync syncp;
+};
+
+/* Everything a netlink request says about an SA, validated. */
+struct vgate_sa_config {
+	struct vgate_sa_key key;
+	union vgate_addr saddr;
+	u8 mode;
+	u16 enc, auth;
+	u8 enc_key[VGATE_KEY_MAX_LEN];
+	u8 auth_key[VGATE_KEY_MAX_LEN];
+	u32 enc_key_len, auth_key_len;
+	u32 replay_window;
+	struct vgate_lifetime lt;
+};
+
+struct vgate_sa {
+	struct rhash_head node;
+	struct vgate_sa_key key;	/* hash key: never changes */
+	struct list_head list;		/* vn->sa_list, under vn->lock */
+	refcount_t refcnt;
+	struct vgate_net *vn;
+	struct rcu_head rcu;
+	struct work_struct free_work;
+
+	union vgate_addr saddr;
+	u8 mode;
+	u16 enc, auth;
+	unsigned long state;		/* bit n = UAPI flag 1 << n */
+
+	struct crypto_aead *aead;
+	unsigned int ivlen, icvlen, blksize;
+
+	atomic64_t seq_out;		/* last sequence number sent */
+	struct vgate_replay *replay;	/* inbound window */
+	struct vgate_lifetime lt;
+	bool lt_volume;			/* byte or packet limits set */
+	atomic64_t lt_bytes, lt_packets;
+	time64_t added;			/* ktime_get_seconds() */
+	struct timer_list timer;	/* time based lifetimes */
+
+	struct dst_cache dst_cache;	/* route to the peer (outbound) */
+	struct vgate_sa_pcpu __percpu *stats;
+};
+
+int vgate_sad_init(void);
+void vgate_sad_uninit(void);
+int vgate_sad_net_init(struct vgate_net *vn);
+void vgate_sad_net_uninit(struct vgate_net *vn);
+
+struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
+				 const struct vgate_sa_key *key);
+void vgate_sa_put(struct vgate_sa *sa);
+u32 vgate_sa_flags(const struct vgate_sa *sa);
+
+#define VGATE_SA_BIT_WEAK		0
+#define VGATE_SA_BIT_EXPIRED		1
+#define VGATE_SA_BIT_SOFT_EXPIRED	2
+
+int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
+		 bool replace, struct netlink_ext_ack *extack);
+int vgate_sa_del(struct vgate_net *vn, const struct vgate_sa_key *key);
+void vgate_sa_flush(struct vgate_net *vn);
+
+void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n);
+void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR]);
+/* Charge one packet of @bytes; false if the SA is past its hard limit. */
+bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes);
+
+#endif /* _VGATE_SAD_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-namespace packet counters: per-CPU, lock free, summed on read.
+ */
+#ifndef _VGATE_STATS_H
+#define _VGATE_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+#include <uapi/linux/vgate.h>
+
+struct vgate_net;
+struct sk_buff;
+
+enum vgate_counter {
+	VGATE_CNT_PACKETS_IN,
+	VGATE_CNT_PACKETS_OUT,
+	VGATE_CNT_PASSED,
+	VGATE_CNT_PROTECTED_IN,
+	VGATE_CNT_PROTECTED_OUT,
+	VGATE_CNT_NR
+};
+
+struct vgate_pcpu_stats {
+	u64_stats_t cnt[VGATE_CNT_NR];
+	u64_stats_t drops[__VGATE_DROP_LAST];
+	struct u64_stats_sync syncp;
+};
+
+struct vgate_stats_snapshot {
+	u64 cnt[VGATE_CNT_NR];
+	u64 drops[__VGATE_DROP_LAST];
+	u64 dropped;
+	u64 errors;
+};
+
+int vgate_stats_init(struct vgate_net *vn);
+void vgate_stats_uninit(struct vgate_net *vn);
+void vgate_stats_read(struct vgate_net *vn, struct vgate_stats_snapshot *snap);
+const char *vgate_drop_reason_name(enum vgate_drop_reason reason);
+
+/* True for drops that are policy decisions rather than errors. */
+static inline bool vgate_drop_is_policy(enum vgate_drop_reason reason)
+{
+	return reason == VGATE_DROP_POLICY || reason == VGATE_DROP_RULE;
+}
+
+#endif /* _VGATE_STATS_H */
