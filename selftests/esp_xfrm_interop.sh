@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ESP interoperability between vgate and the kernel's own XFRM stack.
+#
+#   lanA ---- gwA (vgate) ====== WAN ====== gwB (XFRM) ---- lanB
+#   10.1.0.2  10.1.0.1  192.0.2.1    192.0.2.2  10.2.0.1    10.2.0.2
+#
+# For every algorithm, in tunnel mode (LAN to LAN through both gateways)
+# and transport mode (gateway to gateway): ping and a TCP transfer in both
+# directions succeed, and nftables counters on gwB's WAN device prove the
+# packets on the link are ESP with the configured SPIs and that no
+# cleartext crossed it.
+
+. "$(dirname "$0")/lib.sh"
+
+require_cmd ip nft iperf3 ping
+topo_gw_pair gwA gwB
+
+# name | vgate enc | vgate auth | enc key bytes | auth key bytes | xfrm args
+ALGS="
+aes128-gcm|aes128-gcm|none|20|0|aead rfc4106(gcm(aes)) ENC 128
+aes256-gcm|aes256-gcm|none|36|0|aead rfc4106(gcm(aes)) ENC 128
+chacha20-poly1305|chacha20-poly1305|none|36|0|aead rfc7539esp(chacha20,poly1305) ENC 128
+aes128-cbc-sha1|aes128-cbc|hmac-sha1|16|20|enc cbc(aes) ENC auth-trunc hmac(sha1) AUTH 96
+aes256-cbc-sha256|aes256-cbc|hmac-sha256|32|32|enc cbc(aes) ENC auth-trunc hmac(sha256) AUTH 128
+null-sha256|null|hmac-sha256|0|32|enc ecb(cipher_null) ENC auth-trunc hmac(sha256) AUTH 128
+3des-cbc-sha1|3des-cbc|hmac-sha1|24|20|enc cbc(des3_ede) ENC auth-trunc hmac(sha1) AUTH 96
+"
+
+hexkey() { # bytes -> hex string (0x... or "" for none)
+	if [ "$1" -eq 0 ]; then echo '""'; else echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; fi
+}
+
+wire_counters_setup() { # spi_in_to_B spi_out_of_B cleartext-match
+	ns gwB nft -f - <<-NFT
+	flush ruleset
+	table netdev wire {
+		counter esp_to_b {}
+		counter esp_from_b {}
+		counter clear_to_b {}
+		counter clear_from_b {}
+		chain in {
+			type filter hook ingress device "wan" priority 0;
+			esp spi $1 counter name "esp_to_b"
+			$3 counter name "clear_to_b"
+		}
+		chain out {
+			type filter hook egress device "wan" priority 0;
+			esp spi $2 counter name "esp_from_b"
+			$3 counter name "clear_from_b"
+		}
+	}
+	NFT
+}
+
+wire_count() { # counter name -> packets
+	ns gwB nft list counter netdev wire "$1" | awk '/packets/ { print $2 }'
+}
+
+configure() { # alg-fields mode spi_ab spi_ba
+	local name=$1 venc=$2 vauth=$3 ekl=$4 akl=$5 xargs=$6 mode=$7 spi_ab=$8 spi_ba=$9
+	local ek_ab ak_ab ek_ba ak_ba va_ab va_ba xa_ab xa_ba
+	ek_ab=$(hexkey "$ekl"); ak_ab=$(hexkey "$akl")
+	ek_ba=$(hexkey "$ekl"); ak_ba=$(hexkey "$akl")
+	if [ "$vauth" = none ]; then
+		va_ab=""; va_ba=""
+	else
+		va_ab="auth $vauth authKey $ak_ab"; va_ba="auth $vauth authKey $ak_ba"
+	fi
+	local vek_ab="encKey $ek_ab" vek_ba="encKey $ek_ba"
+	[ "$ekl" -eq 0 ] && { vek_ab=""; vek_ba=""; }
+
+	# vgate side (gwA)
+	ns gwA "$VGATE" ipsec sa add "$spi_ab" src 192.0.2.1 dst 192.0.2.2 \
+		mode "$mode" enc "$venc" $vek_ab $va_ab || return 1
+	ns gwA "$VGATE" ipsec sa add "$spi_ba" src 192.0.2.2 dst 192.0.2.1 \
+		mode "$mode" enc "$venc" $vek_ba $va_ba || return 1
+
+	# XFRM side (gwB)
+	xa_ab=${xargs/ENC/$ek_ab}; xa_ab=${xa_ab/AUTH/$ak_ab}
+	xa_ba=${xargs/ENC/$ek_ba}; xa_ba=${xa_ba/AUTH/$ak_ba}
+	# shellcheck disable=SC2086
+	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+		spi "$spi_ab" mode "$mode" replay-window 64 $xa_ab || return 1
+	# shellcheck disable=SC2086
+	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp \
+		spi "$spi_ba" mode "$mode" replay-window 64 $xa_ba || return 1
+
+	if [ "$mode" = tunnel ]; then
+		ns gwA "$VGATE" ipsec rule add 10 local 10.1.0.0/24 \
+			remote 10.2.0.0/24 action protect peer 192.0.2.2 \
+			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
+		ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
+			tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel || return 1
+		for dir in in fwd; do
+			ns gwB ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 \
+				dir $dir tmpl src 192.0.2.1 dst 192.0.2.2 proto esp \
+				mode tunnel || return 1
+		done
+	else
+		ns gwA "$VGATE" ipsec rule add 10 local 192.0.2.1 \
+			remote 192.0.2.2 action protect peer 192.0.2.2 \
+			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
+		ns gwB ip xfrm policy add src 192.0.2.2 dst 192.0.2.1 dir out \
+			tmpl proto esp mode transport || return 1
+		ns gwB ip xfrm policy add src 192.0.2.1 dst 192.0.2.2 dir in \
+			tmpl proto esp mode transport || return 1
+	fi
+}
+
+unconfigure() {
+	ns gwA "$VGATE" ipsec rule flush
+	ns gwA "$VGATE" ipsec sa flush
+	ns gwB ip xfrm policy flush
+	ns gwB ip xfrm state flush
+}
+
+# TCP transfer of 1 MB from $1 (namespace) to $2 (address), iperf3 server
+# in namespace $3; -R tests the other direction on the same connection.
+tcp_both_ways() {
+	local cns=$1 addr=$2 sns=$3
+	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
+	sleep 0.5
+	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M >/dev/null || return 1
+	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
+	sleep 0.5
+	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M -R >/dev/null
+}
+
+n=0
+count=$(echo "$ALGS" | grep -c '|')
+tap_plan $((count * 2))
+
+for mode in tunnel transport; do
+	while IFS='|' read -r name venc vauth ekl akl xargs; do
+		[ -n "$name" ] || continue
+		n=$((n + 1))
+		spi_ab=$(printf '0x%x' $((0x1000 + n)))
+		spi_ba=$(printf '0x%x' $((0x2000 + n)))
+		t="esp_xfrm_interop $mode $name"
+		unconfigure 2>/dev/null
+		if ! configure "$name" "$venc" "$vauth" "$ekl" "$akl" "$xargs" \
+				"$mode" "$spi_ab" "$spi_ba"; then
+			tap_fail "$t: configuration"
+			continue
+		fi
+		if [ "$mode" = tunnel ]; then
+			wire_counters_setup "$spi_ab" "$spi_ba" "ip saddr 10.0.0.0/8"
+			a=lanA; b=lanB; addr_a=10.1.0.2; addr_b=10.2.0.2
+		else
+			wire_counters_setup "$spi_ab" "$spi_ba" "ip protocol { icmp, tcp }"
+			a=gwA; b=gwB; addr_a=192.0.2.1; addr_b=192.0.2.2
+		fi
+		err=""
+		ns "$a" ping -c 3 -i 0.2 -W 2 "$addr_b" >/dev/null || err="$err ping-a-to-b"
+		ns "$b" ping -c 3 -i 0.2 -W 2 "$addr_a" >/dev/null || err="$err ping-b-to-a"
+		tcp_both_ways "$a" "$addr_b" "$b" || err="$err tcp-a-to-b"
+		tcp_both_ways "$b" "$addr_a" "$a" || err="$err tcp-b-to-a"
+		to_b=$(wire_count esp_to_b); from_b=$(wire_count esp_from_b)
+		clear=$(( $(wire_count clear_to_b) + $(wire_count clear_from_b) ))
+		[ "${to_b:-0}" -ge 500 ] || err="$err esp-to-b=$to_b"
+		[ "${from_b:-0}" -ge 500 ] || err="$err esp-from-b=$from_b"
+		[ "$clear" -eq 0 ] || err="$err cleartext-on-wire=$clear"
+		echo "# $t: ESP spi $spi_ab on wire $to_b pkts, spi $spi_ba $from_b pkts, cleartext $clear"
+		if [ -n "$err" ]; then
+			ns gwA "$VGATE" ipsec show global | sed 's/^/# /'
+			ns gwA "$VGATE" ipsec show sad | sed 's/^/# /'
+			ns gwB ip -s xfrm state | sed 's/^/# /'
+			tap_fail "$t:$err"
+		else
+			tap_ok "$t"
+		fi
+	done <<< "$ALGS"
+done
+unconfigure 2>/dev/null
+tap_done

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Craft ESP packets independently of vgate and XFRM (RFC 4303 tunnel mode,
+NULL encryption with HMAC-SHA-256-128, RFC 4868) and send them with a raw
+socket.  Used to test anti-replay and the handling of malformed input.
+
+  espgen.py --src A --dst B --spi SPI --key HEX --inner-src X --inner-dst Y
+            --seqs 1-3000 [--shuffle SEED] [--corrupt icv|pad|padlen|nexthdr]
+            [--dport 9999] [--mark]
+
+Every inner packet is a UDP datagram whose payload is "seq=<n>", so the
+receiver (--listen) can tell which ones arrived.
+
+  espgen.py --listen ADDR:PORT --timeout SEC   prints the received payloads
+"""
+import argparse
+import hashlib
+import hmac
+import random
+import socket
+import struct
+import sys
+import time
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload, ident=0):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
+                      0, 64, proto, 0, socket.inet_aton(src),
+                      socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def udp(src, dst, sport, dport, data):
+    length = 8 + len(data)
+    pseudo = struct.pack("!4s4sBBH", socket.inet_aton(src),
+                         socket.inet_aton(dst), 0, 17, length)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    c = csum(pseudo + hdr + data) or 0xFFFF
+    return struct.pack("!HHHH", sport, dport, length, c) + data
+
+
+def esp(spi, seq, key, inner, corrupt=None, nexthdr=4):
+    padlen = (-(len(inner) + 2)) % 4
+    pad = bytes(range(1, padlen + 1))
+    if corrupt == "pad" and padlen == 0:
+        # make room for a wrong pad byte
+        padlen, pad = 4, bytes([1, 2, 3, 9])
+    elif corrupt == "pad":
+        pad = pad[:-1] + bytes([pad[-1] ^ 0x55])
+    plen_byte = padlen
+    if corrupt == "padlen":
+        plen_byte = 250
+    if corrupt == "nexthdr":
+        nexthdr = 17
+    body = struct.pack("!II", spi, seq) + inner + pad + bytes([plen_byte, nexthdr])
+    icv = hmac.new(key, body, hashlib.sha256).digest()[:16]
+    if corrupt == "icv":
+        icv = bytes([icv[0] ^ 1]) + icv[1:]
+    return body + icv
+
+
+def parse_seqs(spec):
+    out = []
+    for part in spec.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out.extend(range(int(a, 0), int(b, 0) + 1))
+        else:
+            out.append(int(part, 0))
+    return out
+
+
+def send(args):
+    key = bytes.fromhex(args.key.removeprefix("0x"))
+    seqs = parse_seqs(args.seqs)
+    if args.shuffle is not None:
+        random.Random(args.shuffle).shuffle(seqs)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for i, seq in enumerate(seqs):
+        data = ("seq=%d" % seq).encode()
+        inner = ipv4(args.inner_src, args.inner_dst, 17,
+                     udp(args.inner_src, args.inner_dst, 40000, args.dport,
+                         data), ident=seq & 0xFFFF)
+        pkt = ipv4(args.src, args.dst, 50,
+                   esp(args.spi, seq, key, inner, args.corrupt),
+                   ident=seq & 0xFFFF)
+        s.sendto(pkt, (args.dst, 0))
+        if args.pace and i % args.pace == args.pace - 1:
+            time.sleep(0.01)
+    print("sent %d" % len(seqs))
+
+
+def listen(args):
+    addr, port = args.listen.rsplit(":", 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, int(port)))
+    if args.ready:
+        open(args.ready, "w").close()
+    s.settimeout(args.timeout)
+    seen = []
+    try:
+        while True:
+            data, _ = s.recvfrom(2048)
+            seen.append(data.decode(errors="replace"))
+    except socket.timeout:
+        pass
+    for d in seen:
+        print(d)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--src")
+    p.add_argument("--dst")
+    p.add_argument("--spi", type=lambda v: int(v, 0))
+    p.add_argument("--key")
+    p.add_argument("--inner-src")
+    p.add_argument("--inner-dst")
+    p.add_argument("--dport", type=int, default=9999)
+    p.add_argument("--seqs")
+    p.add_argument("--shuffle", type=int)
+    p.add_argument("--pace", type=int, default=200,
+                   help="sleep 10 ms after every N packets")
+    p.add_argument("--corrupt", choices=["icv", "pad", "padlen", "nexthdr"])
+    p.add_argument("--listen")
+    p.add_argument("--ready", help="file to create once listening")
+    p.add_argument("--timeout", type=float, default=3.0)
+    args = p.parse_args()
+    if args.listen:
+        listen(args)
+    else:
+        send(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""netlink_errors: malformed and invalid requests get an extack error that
+names the problem, and leave the SA database, the rules and the knobs
+exactly as they were.  Runs inside a fresh network namespace."""
+import errno
+import socket
+import struct
+import sys
+
+import vgatenl as v
+from vgatenl import C, addr, nest, u8, u16, u32, nla
+
+n = 0
+failed = 0
+
+
+def tap(ok, name, diag=""):
+    global n, failed
+    n += 1
+    if not ok:
+        failed += 1
+    print("%s %d %s" % ("ok" if ok else "not ok", n, name))
+    if diag:
+        print("# " + diag)
+
+
+GCM128 = bytes(range(20))
+
+
+def sa(spi=0x1000, dst="192.0.2.2", src="192.0.2.1", enc="VGATE_ENC_AES_GCM_16",
+       key=GCM128, extra=(), drop=()):
+    attrs = {
+        "spi": u32(C["VGATE_SA_A_SPI"], spi),
+        "family": u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET),
+        "src": addr(C["VGATE_SA_A_SRC"], src),
+        "dst": addr(C["VGATE_SA_A_DST"], dst),
+        "mode": u8(C["VGATE_SA_A_MODE"], C["VGATE_MODE_TUNNEL"]),
+        "enc": u16(C["VGATE_SA_A_ENC"], C[enc] if isinstance(enc, str) else enc),
+        "key": nla(C["VGATE_SA_A_ENC_KEY"], key),
+    }
+    for d in drop:
+        del attrs[d]
+    return nest(C["VGATE_A_SA"], *attrs.values(), *extra)
+
+
+def rule(rid=10, action="VGATE_ACTION_PROTECT", extra=(), drop=()):
+    attrs = {
+        "id": u32(C["VGATE_RULE_A_ID"], rid),
+        "family": u16(C["VGATE_RULE_A_FAMILY"], socket.AF_INET),
+        "local": addr(C["VGATE_RULE_A_LOCAL"], "10.1.0.0"),
+        "lplen": u8(C["VGATE_RULE_A_LOCAL_PLEN"], 24),
+        "remote": addr(C["VGATE_RULE_A_REMOTE"], "10.2.0.0"),
+        "rplen": u8(C["VGATE_RULE_A_REMOTE_PLEN"], 24),
+        "action": u8(C["VGATE_RULE_A_ACTION"], C[action]),
+        "peer": addr(C["VGATE_RULE_A_PEER"], "192.0.2.2"),
+        "spi_out": u32(C["VGATE_RULE_A_SPI_OUT"], 0x1000),
+        "spi_in": u32(C["VGATE_RULE_A_SPI_IN"], 0x2000),
+    }
+    for d in drop:
+        del attrs[d]
+    return nest(C["VGATE_A_RULE"], *attrs.values(), *extra)
+
+
+def snapshot(g):
+    sas = []
+    for _, payload in g.dump("VGATE_CMD_SA_GET"):
+        a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_SA"]])
+        sas.append((a[C["VGATE_SA_A_SPI"]], a[C["VGATE_SA_A_DST"]],
+                    a[C["VGATE_SA_A_ENC"]], a[C["VGATE_SA_A_REPLAY_WINDOW"]]))
+    rules = []
+    for _, payload in g.dump("VGATE_CMD_RULE_GET"):
+        a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_RULE"]])
+        a.pop(C["VGATE_RULE_A_STATS"], None)
+        rules.append(tuple(sorted(a.items())))
+    cfg = v.parse_attrs(g.do("VGATE_CMD_CONFIG_GET")[0][1])
+    return sorted(sas), rules, cfg
+
+
+def expect_error(g, name, cmd, attrs, want_errno=None, want_msg=None,
+                 want_miss=None, want_offs=True):
+    before = snapshot(g)
+    try:
+        g.do(cmd, attrs)
+    except v.Error as e:
+        problems = []
+        if want_errno is not None and e.errno != want_errno:
+            problems.append("errno %d, want %d" % (e.errno, want_errno))
+        if not e.msg and want_miss is None:
+            problems.append("no extack message")
+        if want_msg and want_msg not in e.msg:
+            problems.append("message %r lacks %r" % (e.msg, want_msg))
+        if want_miss is not None and e.miss != C[want_miss]:
+            problems.append("missing-attr %r, want %s" % (e.miss, want_miss))
+        if want_offs and want_miss is None and e.offs is None:
+            problems.append("no bad-attribute offset")
+        if snapshot(g) != before:
+            problems.append("tables changed")
+        tap(not problems, "netlink_errors " + name,
+            "; ".join(problems) or "error %d: %s" % (e.errno, e.msg or "(missing attr %s)" % e.miss))
+        return
+    tap(False, "netlink_errors " + name, "request was accepted")
+
+
+def main():
+    g = v.Genl()
+    print("TAP version 13")
+
+    # one valid SA and rule, so that "unchanged" means something
+    g.do("VGATE_CMD_SA_NEW", sa())
+    g.do("VGATE_CMD_RULE_NEW", rule())
+
+    spi = C["VGATE_SA_A_SPI"]
+    expect_error(g, "SPI attribute of 2 bytes", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, drop=("spi",),
+                    extra=(nla(spi, b"\x01\x10"),)))
+    expect_error(g, "unknown encryption algorithm", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, enc=99))
+    expect_error(g, "unknown auth algorithm", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, enc="VGATE_ENC_AES_CBC", key=bytes(16),
+                    extra=(u16(C["VGATE_SA_A_AUTH"], 42),)))
+    expect_error(g, "GCM key of 17 bytes", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, key=bytes(17)), errno.EINVAL,
+                 "key length")
+    expect_error(g, "HMAC key of wrong length", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, enc="VGATE_ENC_AES_CBC", key=bytes(16),
+                    extra=(u16(C["VGATE_SA_A_AUTH"], C["VGATE_AUTH_HMAC_SHA256_128"]),
+                           nla(C["VGATE_SA_A_AUTH_KEY"], bytes(31)))),
+                 errno.EINVAL, "auth key length")
+    expect_error(g, "CBC without integrity", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, enc="VGATE_ENC_AES_CBC", key=bytes(16)),
+                 errno.EINVAL, "HMAC")
+    expect_error(g, "key longer than any algorithm", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, key=bytes(65)))
+    expect_error(g, "duplicate SPI", "VGATE_CMD_SA_NEW", sa(),
+                 errno.EEXIST, "exists", want_offs=False)
+    expect_error(g, "missing destination", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, drop=("dst",)), errno.EINVAL,
+                 want_miss="VGATE_SA_A_DST")
+    expect_error(g, "missing SPI", "VGATE_CMD_SA_NEW",
+                 sa(drop=("spi",)), errno.EINVAL, want_miss="VGATE_SA_A_SPI")
+    expect_error(g, "missing mode", "VGATE_CMD_SA_NEW",
+                 nest(C["VGATE_A_SA"], u32(spi, 0x1001),
+                      u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET),
+                      addr(C["VGATE_SA_A_SRC"], "192.0.2.1"),
+                      addr(C["VGATE_SA_A_DST"], "192.0.2.2"),
+                      u16(C["VGATE_SA_A_ENC"], C["VGATE_ENC_AES_GCM_16"])),
+                 errno.EINVAL, want_miss="VGATE_SA_A_MODE")
+    expect_error(g, "reserved SPI 255", "VGATE_CMD_SA_NEW", sa(spi=255),
+                 errno.EINVAL, "reserved")
+    expect_error(g, "address of 3 bytes", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, drop=("dst",),
+                    extra=(nla(C["VGATE_SA_A_DST"], b"\xc0\x00\x02"),)),
+                 errno.EINVAL)
+    expect_error(g, "IPv6 family not yet supported", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, drop=("family",),
+                    extra=(u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET6),)),
+                 errno.EAFNOSUPPORT)
+    expect_error(g, "replay window 4097", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u32(C["VGATE_SA_A_REPLAY_WINDOW"], 4097),)))
+    expect_error(g, "unknown flag bit", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u32(C["VGATE_SA_A_FLAGS"], 1 << 30),)))
+    expect_error(g, "read-only stats attribute", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(nest(C["VGATE_SA_A_STATS"]),)))
+    expect_error(g, "soft lifetime above hard", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(nest(C["VGATE_SA_A_LIFETIME"],
+                                            v.u64(C["VGATE_LT_A_SOFT_BYTES"], 10),
+                                            v.u64(C["VGATE_LT_A_HARD_BYTES"], 5)),)),
+                 errno.EINVAL, "soft lifetime")
+    expect_error(g, "unknown top-level attribute", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001) + nla(60, b"\0\0\0\0"))
+    expect_error(g, "update of a missing SA", "VGATE_CMD_SA_SET",
+                 sa(spi=0x1001), errno.ENOENT, want_offs=False)
+    expect_error(g, "delete of a missing SA", "VGATE_CMD_SA_DEL",
+                 sa(spi=0x1001), errno.ENOENT, want_offs=False)
+    expect_error(g, "request without the SA nest", "VGATE_CMD_SA_NEW", b"",
+                 errno.EINVAL, want_miss="VGATE_A_SA")
+
+    expect_error(g, "rule ports with ICMP", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(u8(C["VGATE_RULE_A_PROTO"], 1),
+                                     u16(C["VGATE_RULE_A_LPORT_MIN"], 80))),
+                 errno.EINVAL, "ports")
+    expect_error(g, "rule prefix length 33", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("lplen",),
+                      extra=(u8(C["VGATE_RULE_A_LOCAL_PLEN"], 33),)),
+                 errno.EINVAL, "prefix")
+    expect_error(g, "rule port range reversed", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(u8(C["VGATE_RULE_A_PROTO"], 6),
+                                     u16(C["VGATE_RULE_A_RPORT_MIN"], 90),
+                                     u16(C["VGATE_RULE_A_RPORT_MAX"], 80))),
+                 errno.EINVAL, "port range")
+    expect_error(g, "protect rule without peer", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("peer",)), errno.EINVAL,
+                 want_miss="VGATE_RULE_A_PEER")
+    expect_error(g, "pass rule with SPIs", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, action="VGATE_ACTION_PASS"), errno.EINVAL,
+                 "only PROTECT")
+    expect_error(g, "unknown rule action", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("action",),
+                      extra=(u8(C["VGATE_RULE_A_ACTION"], 9),)))
+    expect_error(g, "rule ID 0", "VGATE_CMD_RULE_NEW",
+                 rule(drop=("id",), extra=(u32(C["VGATE_RULE_A_ID"], 0),)))
+    expect_error(g, "duplicate rule ID", "VGATE_CMD_RULE_NEW", rule(),
+                 errno.EEXIST, "exists", want_offs=False)
+    expect_error(g, "delete of a missing rule", "VGATE_CMD_RULE_DEL",
+                 nest(C["VGATE_A_RULE"], u32(C["VGATE_RULE_A_ID"], 99)),
+                 errno.ENOENT, want_offs=False)
+
+    expect_error(g, "knob replay_window 5000", "VGATE_CMD_CONFIG_SET",
+                 nest(C["VGATE_A_CONFIG"],
+                      u32(C["VGATE_CFG_A_MAX_SAS"], 10),
+                      u32(C["VGATE_CFG_A_REPLAY_WINDOW"], 5000)),
+                 errno.ERANGE, "range")
+    expect_error(g, "knob max_sas 0", "VGATE_CMD_CONFIG_SET",
+                 nest(C["VGATE_A_CONFIG"], u32(C["VGATE_CFG_A_MAX_SAS"], 0)),
+                 errno.ERANGE, "range")
+
+    # max_sas is enforced, and the refused SA leaves the table unchanged
+    g.do("VGATE_CMD_CONFIG_SET",
+         nest(C["VGATE_A_CONFIG"], u32(C["VGATE_CFG_A_MAX_SAS"], 1)))
+    expect_error(g, "SA beyond max_sas", "VGATE_CMD_SA_NEW", sa(spi=0x1001),
+                 errno.ENOSPC, "max_sas", want_offs=False)
+
+    # sysfs knobs: same validation, and they act on the writer's namespace
+    knob = "/sys/kernel/vgate/replay_window"
+    with open(knob, "w") as f:
+        f.write("128\n")
+    try:
+        with open(knob, "w") as f:
+            f.write("5000\n")
+        refused = False
+    except OSError:
+        refused = True
+    value = open(knob).read().strip()
+    tap(refused and value == "128",
+        "netlink_errors sysfs refuses replay_window 5000 and keeps 128",
+        "refused=%s value=%s" % (refused, value))
+    cfg = v.parse_attrs(v.parse_attrs(g.do("VGATE_CMD_CONFIG_GET")[0][1])[C["VGATE_A_CONFIG"]])
+    rw = struct.unpack("=I", cfg[C["VGATE_CFG_A_REPLAY_WINDOW"]])[0]
+    tap(rw == 128, "netlink_errors sysfs and netlink show the same knob",
+        "netlink says %d" % rw)
+
+    sas, rules, _ = snapshot(g)
+    tap(len(sas) == 1 and len(rules) == 1,
+        "netlink_errors tables hold only the valid SA and rule",
+        "%d SAs, %d rules" % (len(sas), len(rules)))
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
