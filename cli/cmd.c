@@ -990,7 +990,7 @@ static int assign(const struct cmd *c, int argc, char **argv,
 		}
 		if (v->val[a]) {
 			if (!quiet)
-				vg_err("bad keyword \"%s\": given twice", argv[i]);
+				vg_err("bad keyword \"%s\" (given twice)", argv[i]);
 			return -EINVAL;
 		}
 		if (i + 1 >= argc) {
@@ -1066,6 +1066,44 @@ out:
 	return ret;
 }
 
+/* One-line help for a fixed value. */
+static const char *choice_help(const struct cmd_arg *ca, const char *v)
+{
+	static char buf[96];
+	const struct enc_alg *e;
+	const struct auth_alg *a;
+
+	if (ca->choices == enc_choices && (e = find_enc(v))) {
+		snprintf(buf, sizeof(buf), "%s, %s", e->keydesc,
+			 e->aead ? "AEAD (auth none)" :
+			 e->alg == VGATE_ENC_DES3_CBC ? "with an HMAC; weak, legacy peers only" :
+			 "with an HMAC");
+		return buf;
+	}
+	if (ca->choices == auth_choices && (a = find_auth(v))) {
+		if (!a->keylen)
+			return "no separate integrity (GCM, ChaCha20-Poly1305)";
+		snprintf(buf, sizeof(buf), "%u-byte key", a->keylen);
+		return buf;
+	}
+	if (!strcmp(v, "tunnel"))
+		return "encapsulate the whole IP packet (gateway to gateway)";
+	if (!strcmp(v, "transport"))
+		return "protect the payload only (host to host)";
+	if (!strcmp(v, "pass"))
+		return "forward in the clear";
+	if (!strcmp(v, "drop"))
+		return "drop matching packets";
+	if (!strcmp(v, "protect"))
+		return "send through the SA pair (needs peer, spiOut, spiIn)";
+	if (!strcmp(v, "any"))
+		return "match everything";
+	if (!strcmp(v, "tcp") || !strcmp(v, "udp") || !strcmp(v, "icmp") ||
+	    !strcmp(v, "sctp"))
+		return "IP protocol";
+	return ca->help;
+}
+
 int cmd_next(int argc, char **argv,
 	     void (*fn)(const char *word, const char *help, bool literal,
 			void *arg),
@@ -1112,7 +1150,8 @@ int cmd_next(int argc, char **argv,
 		const struct cmd_arg *ca = &c->args[pending];
 
 		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
-			fn(ca->choices[i], ca->help, true, arg);
+			fn(ca->choices[i], choice_help(ca, ca->choices[i]),
+			   true, arg);
 		if (!ca->choices || strcmp(ca->meta, "PROTO") == 0 ||
 		    strcmp(ca->meta, "PREFIX") == 0) {
 			snprintf(ph, sizeof(ph), "<%s>", ca->meta);

@@ -372,8 +372,8 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 
 		json_obj_open(&j, NULL);
 		json_spi(&j, "spi", sa->spi, true);
-		json_addr(&j, "src", &sa->src, sa->has & VG_SA_SRC);
-		json_addr(&j, "dst", &sa->dst, sa->has & VG_SA_DST);
+		json_addr(&j, "src", &sa->src, sa->src.family);
+		json_addr(&j, "dst", &sa->dst, sa->dst.family);
 		json_str(&j, "mode", mode_name(sa->mode));
 		json_str(&j, "enc", enc_name(sa->enc));
 		json_str(&j, "auth", auth_name(sa->auth));
@@ -519,9 +519,9 @@ int show_rule(void)
 			json_str(&j, "action", action_name(ru->action));
 			json_addr(&j, "peer", &ru->peer, ru->has & VG_RULE_PEER);
 			json_spi(&j, "spi_out", ru->spi_out,
-				 ru->has & VG_RULE_SPI_OUT);
+				 ru->action == VGATE_ACTION_PROTECT);
 			json_spi(&j, "spi_in", ru->spi_in,
-				 ru->has & VG_RULE_SPI_IN);
+				 ru->action == VGATE_ACTION_PROTECT);
 			json_obj_open(&j, "stats");
 			json_u64(&j, "packets_out",
 				 ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Drive the interactive shell through a pty: TAB completion and '?'."""
+import os, pty, select, sys, time
+
+VGATE = sys.argv[1] if len(sys.argv) > 1 else './vgate'
+
+
+def session(keys, wait=0.3):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ['VGATE_DRY_RUN'] = '1'
+        os.environ['TERM'] = 'dumb'
+        os.environ['INPUTRC'] = '/dev/null'
+        os.execv(VGATE, [VGATE])
+    out = b''
+
+    def rd(t):
+        nonlocal out
+        end = time.time() + t
+        while time.time() < end:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                try:
+                    d = os.read(fd, 4096)
+                except OSError:
+                    return
+                if not d:
+                    return
+                out += d
+    rd(wait)
+    for k in keys:
+        os.write(fd, k.encode())
+        rd(wait)
+    try:
+        os.write(fd, b'\x15quit\n')
+        rd(wait)
+    except OSError:
+        pass
+    for _ in range(40):
+        p, _ = os.waitpid(pid, os.WNOHANG)
+        if p:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise SystemExit('shell did not quit')
+    return out.decode(errors='replace').replace('\r', '')
+
+
+checks = [
+    # (keys, substrings the transcript must contain)
+    (['ipsec sa a\t'], ['ipsec sa add ']),
+    (['ips\t'], ['ipsec ']),
+    (['ipsec \t\t'], ['dropLog', 'replayWindow', 'maxSas', 'show']),
+    (['ipsec sa add 4096 enc aes1\t\t'], ['aes128-cbc', 'aes128-gcm', 'aes192-cbc']),
+    (['ipsec sa add 4096 enc ?'], ['chacha20-poly1305', '3des-cbc', 'vgate> ipsec sa add 4096 enc ']),
+    (['ipsec sa add 4096 mode tr\t'], ['mode transport ']),
+    (['ipsec dropLog o\t\t'], ['on', 'off']),
+    (['ipsec rule add 1 action p\t\t'], ['pass', 'protect']),
+    (['ipsec ru?'], ['traffic rules']),
+    (['ipsec show sad\n'], ['SA_GET dump']),
+    (['ipsec sa del 12 dst 192.0.2.1\n'], ['bad SPI "12"']),
+]
+bad = 0
+for keys, want in checks:
+    t = session(keys)
+    for w in want:
+        if w not in t:
+            print('pty: keys %r: %r missing in:\n%s' % (keys, w, t))
+            bad += 1
+sys.exit(1 if bad else 0)
