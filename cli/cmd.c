@@ -514,7 +514,11 @@ static int parse_sa_del(const struct cmd *c, const struct cmd_vals *v,
 	if (r)
 		return r;
 	sa->proto = IPPROTO_ESP;
-	sa->has = VG_SA_SPI | VG_SA_DST | VG_SA_PROTO;
+	/* The header names SPI, DST and PROTO as the SA key; the kernel
+	 * also requires FAMILY, and it is needed to tell IPv4 from IPv6.
+	 */
+	sa->family = sa->dst.family;
+	sa->has = VG_SA_SPI | VG_SA_FAMILY | VG_SA_DST | VG_SA_PROTO;
 	return 0;
 }
 

@@ -68,7 +68,7 @@ request ipsec sa set 4096 src 192.0.2.1 dst 198.51.100.2 mode transport \
 request $SA enc 3des-cbc encKey $K24 auth hmac-sha1 authKey $K20 -- "    ENC u16 5"
 request $SA enc chacha20-poly1305 encKey $K36 auth none -- "    ENC u16 4" "    AUTH u16 1"
 request $SA enc null auth hmac-sha256 authKey $K32 -- "    ENC u16 1" "    AUTH u16 3"
-request ipsec sa del 0xffffffff dst 198.51.100.2 -- "SA_DEL" "    SPI u32 4294967295" "    PROTO u8 50"
+request ipsec sa del 0xffffffff dst 198.51.100.2 -- "SA_DEL" "    SPI u32 4294967295" "    PROTO u8 50" "    FAMILY u16 2"
 request ipsec sa flush -- "SA_FLUSH"
 request ipsec rule add 10 local 10.1.0.0/16 remote 10.2.0.0/24 proto udp \
 	lport 500 rport 1000-2000 action protect peer 198.51.100.2 \
