@@ -1,0 +1,226 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM started by selftests/vm/run.sh, as PID 1 after
+# switch_root. Loads vgate.ko, runs the selftests and prints kselftest-style
+# TAP, checks that vgate unloads cleanly and that the kernel logged no BUG,
+# WARNING, Oops or slab leak, prints "VGATE-RESULT: pass|fail", powers off.
+#
+# Each test script runs with cwd = its own scratch dir and this environment:
+#   REPO       repository (read-only 9p mount, same path as on the host)
+#   VGATE      $REPO/cli/vgate
+#   VGATE_KO   $REPO/vgate.ko
+#   VGATE_TMP  writable scratch dir (tmpfs), fresh for each test
+# Exit status 0 = ok, 4 = skip, anything else = fail; killed after
+# vgate_timeout seconds (run.sh: VGATE_TEST_TIMEOUT, default 600).
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 30
+	exit 1
+}
+
+# As PID 1: run the real work in a child, so that whatever happens to it
+# (set -e, a crash) we still print a result and power off.
+if [ $$ = 1 ]; then
+	cd /
+	"$0" --child "$@"
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		printf '\nguest.sh exited with %s\nVGATE-RESULT: fail\n' "$rc"
+	fi
+	poweroff_now
+fi
+
+REPO='' MODE=check TESTLIST='' TEST_TIMEOUT=600 NOMODULE=0
+read -r -a cmdline </proc/cmdline
+for a in "${cmdline[@]}"; do
+	case "$a" in
+	vgate_repo=*) REPO=${a#*=} ;;
+	vgate_mode=*) MODE=${a#*=} ;;
+	vgate_tests=*) TESTLIST=${a#*=} ;;
+	vgate_timeout=*) TEST_TIMEOUT=${a#*=} ;;
+	vgate_nomodule=*) NOMODULE=${a#*=} ;;
+	esac
+done
+[ -n "$REPO" ] || REPO=$(cd "$(dirname "$0")/../.." && pwd -P)
+export REPO VGATE=$REPO/cli/vgate VGATE_KO=$REPO/vgate.ko
+
+BAD_RE='BUG:|BUG [^ ]+ \(|kernel BUG|WARNING:|Oops|general protection|Objects remaining|kmem_cache_destroy|UBSAN:|list_(add|del) corruption|Poison overwritten|Redzone overwritten|unreferenced object'
+# Taint bits a clean run may have: O (out-of-tree, 4096), E (unsigned, 8192).
+TAINT_OK=$((4096 | 8192))
+
+failed=0
+echo "VGATE-GUEST: start"
+# Builtins where possible: every exec from 9p is slow under emulation.
+echo vgate-vm >/proc/sys/kernel/hostname
+echo 1 >/proc/sys/kernel/panic_on_warn	# sysctl -w kernel.panic_on_warn=1
+echo 1 >/proc/sys/kernel/panic_on_oops
+read -r taint0 </proc/sys/kernel/tainted
+ip link set lo up 2>/dev/null || true
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+
+bad_dmesg() { dmesg | grep -aE "$BAD_RE"; }
+
+# Kill what a test left running (daemons hold netns and module references).
+# Keeps PID 1, this shell and kernel threads (they have no exe).
+reap_strays() {
+	local d pid comm keep=${1:-}
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		[ "$pid" = 1 ] || [ "$pid" = $$ ] || [ "$pid" = "$keep" ] && continue
+		[ -e "$d/exe" ] || continue
+		read -r comm <"$d/comm" 2>/dev/null || continue
+		kill -KILL "$pid" 2>/dev/null && echo "# killed leftover process $pid ($comm)"
+	done
+	ip -all netns delete 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------
+# Which scripts run.
+scripts=()
+case "$MODE" in
+demo)
+	scripts=("$REPO/selftests/demo.sh")
+	;;
+bench)
+	if [ -n "$TESTLIST" ]; then
+		for n in ${TESTLIST//,/ }; do scripts+=("$REPO/selftests/bench/$n.sh"); done
+	else
+		for f in "$REPO"/selftests/bench/*.sh; do
+			[ -e "$f" ] && scripts+=("$f")
+		done
+	fi
+	;;
+*)
+	if [ -n "$TESTLIST" ]; then
+		for n in ${TESTLIST//,/ }; do scripts+=("$REPO/selftests/$n.sh"); done
+	else
+		# Every selftests/*.sh except helpers (lib*.sh, _*.sh) and the demo.
+		for f in "$REPO"/selftests/*.sh; do
+			case "${f##*/}" in
+			lib*.sh|_*.sh|demo.sh) continue ;;
+			esac
+			[ -e "$f" ] && scripts+=("$f")
+		done
+	fi
+	;;
+esac
+
+echo "TAP version 13"
+read -r kver </proc/sys/kernel/osrelease
+echo "# vgate selftests: mode $MODE, kernel $kver, repo $REPO"
+
+# ---------------------------------------------------------------------------
+# Load the module. modprobe its dependencies first; the crypto and xfrm
+# modules the tests need are auto-loaded by the kernel on demand.
+load_module() {
+	local dep out
+	if [ "$NOMODULE" = 1 ]; then
+		echo "# vgate_nomodule=1: not loading vgate.ko"
+		return 0
+	fi
+	if [ ! -f "$VGATE_KO" ]; then
+		echo "# $VGATE_KO does not exist: build it first (make modules)"
+		return 1
+	fi
+	for dep in $(modinfo -F depends "$VGATE_KO" 2>/dev/null | tr ',' ' '); do
+		modprobe "$dep" || echo "# modprobe $dep failed"
+	done
+	if ! out=$(insmod "$VGATE_KO" 2>&1); then
+		echo "# insmod $VGATE_KO failed: $out"
+		dmesg | tail -n 20 | sed 's/^/# dmesg: /'
+		return 1
+	fi
+	echo "# loaded $VGATE_KO ($(modinfo -F vermagic "$VGATE_KO" 2>/dev/null))"
+	return 0
+}
+
+if ! load_module; then
+	echo "1..1"
+	echo "not ok 1 selftests: vgate: load vgate.ko"
+	echo "Bail out! vgate.ko could not be loaded"
+	printf '\nVGATE-RESULT: fail\n'
+	exit 1
+fi
+
+if [ ${#scripts[@]} = 0 ]; then
+	echo "1..0 # SKIP no tests for mode $MODE"
+else
+	echo "1..${#scripts[@]}"
+fi
+
+n=0
+for t in "${scripts[@]}"; do
+	n=$((n + 1))
+	name=${t#"$REPO"/selftests/}
+	name=${name%.sh}
+	if [ ! -f "$t" ]; then
+		echo "# $t: no such test"
+		echo "not ok $n selftests: vgate: $name"
+		failed=1
+		continue
+	fi
+	VGATE_TMP=$(mktemp -d "/tmp/vgate-${name//\//-}.XXXXXX")
+	export VGATE_TMP
+	nbad=$(bad_dmesg | wc -l)
+	echo "# selftests: vgate: $name"
+	t0=$(date +%s)
+	# Not a pipe into sed: a daemon the test leaves running would keep the
+	# pipe open. Wait for the test, kill leftovers, then for the prefixer.
+	exec {out}> >(exec sed -u 's/^/# /')
+	sedpid=$!
+	(cd "$VGATE_TMP" && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t" </dev/null) >&"$out" 2>&1
+	rc=$?
+	exec {out}>&-
+	dt=$(( $(date +%s) - t0 ))
+	reap_strays "$sedpid"
+	wait "$sedpid" 2>/dev/null
+	echo "# $name: exit $rc after ${dt}s"
+	if [ "$(bad_dmesg | wc -l)" -gt "$nbad" ]; then
+		echo "# kernel log during $name:"
+		bad_dmesg | tail -n +$((nbad + 1)) | sed 's/^/#   /'
+		[ "$rc" = 0 ] || [ "$rc" = 4 ] && rc=kernel-log
+	fi
+	case "$rc" in
+	0) echo "ok $n selftests: vgate: $name" ;;
+	4) echo "ok $n selftests: vgate: $name # SKIP" ;;
+	124|137) echo "not ok $n selftests: vgate: $name # TIMEOUT ${TEST_TIMEOUT}s"; failed=1 ;;
+	kernel-log) echo "not ok $n selftests: vgate: $name # kernel log errors"; failed=1 ;;
+	*) echo "not ok $n selftests: vgate: $name # exit=$rc"; failed=1 ;;
+	esac
+	rm -rf "$VGATE_TMP"
+done
+
+# ---------------------------------------------------------------------------
+# The module must unload, and the kernel must not have complained.
+if [ -d /sys/module/vgate ]; then
+	if out=$(rmmod vgate 2>&1) && [ ! -d /sys/module/vgate ]; then
+		echo "# rmmod vgate: ok"
+	else
+		echo "# rmmod vgate FAILED: $out (refcnt $(cat /sys/module/vgate/refcnt 2>/dev/null))"
+		failed=1
+	fi
+fi
+sleep 1
+if bad_dmesg >/dev/null; then
+	echo "# kernel log has errors:"
+	bad_dmesg | sed 's/^/#   /'
+	failed=1
+fi
+taint=$(cat /proc/sys/kernel/tainted)
+if [ $(( (taint & ~taint0) & ~TAINT_OK )) != 0 ]; then
+	echo "# kernel tainted: $taint (was $taint0)"
+	failed=1
+fi
+
+if [ $failed = 0 ]; then
+	printf '\nVGATE-RESULT: pass\n'
+else
+	printf '\nVGATE-RESULT: fail\n'
+fi
+exit 0

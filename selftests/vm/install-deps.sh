@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages vgate needs to build, lint and test, if missing.
+# Quiet when everything is present. Run as root (CI: fresh Debian 12).
+# POSIX sh: the Makefile runs this with `sh`.
+set -eu
+
+PKGS="build-essential linux-image-amd64 linux-headers-amd64 qemu-system-x86
+busybox-static xz-utils kmod libnl-3-dev libnl-genl-3-dev libreadline-dev
+pkg-config iproute2 iperf3 iputils-ping tshark sparse linux-source-6.1
+linux-perf jq python3 strongswan-charon strongswan-swanctl nftables"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	elif [ -n "$missing" ]; then
+		echo "install-deps: missing packages:$missing (need root)" >&2
+		exit 1
+	fi
+fi
+
+if [ -n "$missing" ]; then
+	echo "install-deps: installing:$missing"
+	# tshark asks whether non-root users may capture; answer no, no prompt.
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		$SUDO debconf-set-selections
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing
+fi
+
+# checkpatch.pl and the kernel's own esp4.c/xfrm live in linux-source.
+SRC=/usr/src/linux-source-6.1
+if [ ! -d "$SRC" ] && [ -f "$SRC.tar.xz" ]; then
+	echo "install-deps: extracting $SRC.tar.xz"
+	$SUDO tar -C /usr/src -xJf "$SRC.tar.xz"
+fi
+exit 0
