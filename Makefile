@@ -14,7 +14,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-export KVER KDIR
+# Not exported: on a fresh machine the headers only exist after "deps", so
+# the sub-make run after it must find the kernel again.
+KVER_ARG = $(if $(KVER),--kver $(KVER))
 
 .PHONY: all modules cli deps check demo bench lint sparse checkpatch install clean
 
@@ -31,21 +33,23 @@ deps:
 
 check: deps
 	$(MAKE) all
-	selftests/vm/run.sh --kver $(KVER) -- $(TESTS)
+	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
 
 demo: deps
 	$(MAKE) all
-	selftests/vm/run.sh --kver $(KVER) --demo
+	selftests/vm/run.sh $(KVER_ARG) --demo
 
 bench: deps
 	$(MAKE) all
-	selftests/vm/run.sh --kver $(KVER) --bench
+	selftests/vm/run.sh $(KVER_ARG) --bench
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
 
+CHECKPATCH ?= /usr/src/linux-source-6.1/scripts/checkpatch.pl
+
 checkpatch:
-	$(KDIR)/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
+	$(CHECKPATCH) --strict --no-tree --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
 		-f kernel/*.[ch] include/uapi/linux/vgate.h
 

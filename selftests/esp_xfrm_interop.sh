@@ -3,14 +3,14 @@
 #
 # ESP interoperability between vgate and the kernel's own XFRM stack.
 #
-#   lanA ---- gwA (vgate) ====== WAN ====== gwB (XFRM) ---- lanB
-#   10.1.0.2  10.1.0.1  192.0.2.1    192.0.2.2  10.2.0.1    10.2.0.2
+#   lanA ---- gwA (vgate) ==== wire ==== gwB (XFRM) ---- lanB
+#   10.1.0.2  10.1.0.1  192.0.2.1    192.0.2.2  10.2.0.1   10.2.0.2
 #
 # For every algorithm, in tunnel mode (LAN to LAN through both gateways)
 # and transport mode (gateway to gateway): ping and a TCP transfer in both
-# directions succeed, and nftables counters on gwB's WAN device prove the
-# packets on the link are ESP with the configured SPIs and that no
-# cleartext crossed it.
+# directions succeed, and nftables counters on the wire (a bridge in its own
+# namespace, see lib.sh) prove the packets on the link are ESP with the
+# configured SPIs and that no cleartext crossed it.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -28,34 +28,8 @@ null-sha256|null|hmac-sha256|0|32|enc ecb(cipher_null) ENC auth-trunc hmac(sha25
 3des-cbc-sha1|3des-cbc|hmac-sha1|24|20|enc cbc(des3_ede) ENC auth-trunc hmac(sha1) AUTH 96
 "
 
-hexkey() { # bytes -> hex string (0x... or "" for none)
-	if [ "$1" -eq 0 ]; then echo '""'; else echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; fi
-}
-
-wire_counters_setup() { # spi_in_to_B spi_out_of_B cleartext-match
-	ns gwB nft -f - <<-NFT
-	flush ruleset
-	table netdev wire {
-		counter esp_to_b {}
-		counter esp_from_b {}
-		counter clear_to_b {}
-		counter clear_from_b {}
-		chain in {
-			type filter hook ingress device "wan" priority 0;
-			esp spi $1 counter name "esp_to_b"
-			$3 counter name "clear_to_b"
-		}
-		chain out {
-			type filter hook egress device "wan" priority 0;
-			esp spi $2 counter name "esp_from_b"
-			$3 counter name "clear_from_b"
-		}
-	}
-	NFT
-}
-
-wire_count() { # counter name -> packets
-	ns gwB nft list counter netdev wire "$1" | awk '/packets/ { print $2 }'
+hexkey() { # bytes -> hex string (0x... or empty for none)
+	if [ "$1" -eq 0 ]; then echo ""; else echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; fi
 }
 
 configure() { # alg-fields mode spi_ab spi_ba
@@ -72,23 +46,28 @@ configure() { # alg-fields mode spi_ab spi_ba
 	[ "$ekl" -eq 0 ] && { vek_ab=""; vek_ba=""; }
 
 	# vgate side (gwA)
-	ns gwA "$VGATE" ipsec sa add "$spi_ab" src 192.0.2.1 dst 192.0.2.2 \
+	vgate gwA ipsec sa add "$spi_ab" src 192.0.2.1 dst 192.0.2.2 \
 		mode "$mode" enc "$venc" $vek_ab $va_ab || return 1
-	ns gwA "$VGATE" ipsec sa add "$spi_ba" src 192.0.2.2 dst 192.0.2.1 \
+	vgate gwA ipsec sa add "$spi_ba" src 192.0.2.2 dst 192.0.2.1 \
 		mode "$mode" enc "$venc" $vek_ba $va_ba || return 1
 
-	# XFRM side (gwB)
-	xa_ab=${xargs/ENC/$ek_ab}; xa_ab=${xa_ab/AUTH/$ak_ab}
-	xa_ba=${xargs/ENC/$ek_ba}; xa_ba=${xa_ba/AUTH/$ak_ba}
-	# shellcheck disable=SC2086
+	# XFRM side (gwB); an array keeps NULL's empty key as one argument
+	local -a xa_ab xa_ba
+	read -ra xa_ab <<< "$xargs"; read -ra xa_ba <<< "$xargs"
+	local i
+	for i in "${!xa_ab[@]}"; do
+		case "${xa_ab[$i]}" in
+		ENC) xa_ab[i]=$ek_ab; xa_ba[i]=$ek_ba ;;
+		AUTH) xa_ab[i]=$ak_ab; xa_ba[i]=$ak_ba ;;
+		esac
+	done
 	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
-		spi "$spi_ab" mode "$mode" replay-window 64 $xa_ab || return 1
-	# shellcheck disable=SC2086
+		spi "$spi_ab" mode "$mode" replay-window 64 "${xa_ab[@]}" || return 1
 	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp \
-		spi "$spi_ba" mode "$mode" replay-window 64 $xa_ba || return 1
+		spi "$spi_ba" mode "$mode" replay-window 64 "${xa_ba[@]}" || return 1
 
 	if [ "$mode" = tunnel ]; then
-		ns gwA "$VGATE" ipsec rule add 10 local 10.1.0.0/24 \
+		vgate gwA ipsec rule add 10 local 10.1.0.0/24 \
 			remote 10.2.0.0/24 action protect peer 192.0.2.2 \
 			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
 		ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
@@ -99,7 +78,7 @@ configure() { # alg-fields mode spi_ab spi_ba
 				mode tunnel || return 1
 		done
 	else
-		ns gwA "$VGATE" ipsec rule add 10 local 192.0.2.1 \
+		vgate gwA ipsec rule add 10 local 192.0.2.1 \
 			remote 192.0.2.2 action protect peer 192.0.2.2 \
 			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
 		ns gwB ip xfrm policy add src 192.0.2.2 dst 192.0.2.1 dir out \
@@ -110,8 +89,8 @@ configure() { # alg-fields mode spi_ab spi_ba
 }
 
 unconfigure() {
-	ns gwA "$VGATE" ipsec rule flush
-	ns gwA "$VGATE" ipsec sa flush
+	vgate gwA ipsec rule flush
+	vgate gwA ipsec sa flush
 	ns gwB ip xfrm policy flush
 	ns gwB ip xfrm state flush
 }
@@ -121,10 +100,10 @@ unconfigure() {
 tcp_both_ways() {
 	local cns=$1 addr=$2 sns=$3
 	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	sleep 0.5
+	wait_listen "$sns" 5201 || return 1
 	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M >/dev/null || return 1
 	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	sleep 0.5
+	wait_listen "$sns" 5201 || return 1
 	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M -R >/dev/null
 }
 
@@ -145,11 +124,12 @@ for mode in tunnel transport; do
 			tap_fail "$t: configuration"
 			continue
 		fi
+		wire_counters "esp_to_b=iifname toA esp spi $spi_ab" \
+			"esp_from_b=iifname toB esp spi $spi_ba" \
+			"cleartext=ip protocol != esp"
 		if [ "$mode" = tunnel ]; then
-			wire_counters_setup "$spi_ab" "$spi_ba" "ip saddr 10.0.0.0/8"
 			a=lanA; b=lanB; addr_a=10.1.0.2; addr_b=10.2.0.2
 		else
-			wire_counters_setup "$spi_ab" "$spi_ba" "ip protocol { icmp, tcp }"
 			a=gwA; b=gwB; addr_a=192.0.2.1; addr_b=192.0.2.2
 		fi
 		err=""
@@ -158,14 +138,14 @@ for mode in tunnel transport; do
 		tcp_both_ways "$a" "$addr_b" "$b" || err="$err tcp-a-to-b"
 		tcp_both_ways "$b" "$addr_a" "$a" || err="$err tcp-b-to-a"
 		to_b=$(wire_count esp_to_b); from_b=$(wire_count esp_from_b)
-		clear=$(( $(wire_count clear_to_b) + $(wire_count clear_from_b) ))
+		clear=$(wire_count cleartext)
 		[ "${to_b:-0}" -ge 500 ] || err="$err esp-to-b=$to_b"
 		[ "${from_b:-0}" -ge 500 ] || err="$err esp-from-b=$from_b"
 		[ "$clear" -eq 0 ] || err="$err cleartext-on-wire=$clear"
 		echo "# $t: ESP spi $spi_ab on wire $to_b pkts, spi $spi_ba $from_b pkts, cleartext $clear"
 		if [ -n "$err" ]; then
-			ns gwA "$VGATE" ipsec show global | sed 's/^/# /'
-			ns gwA "$VGATE" ipsec show sad | sed 's/^/# /'
+			vgate gwA ipsec show global | sed 's/^/# /'
+			vgate gwA ipsec show sad | sed 's/^/# /'
 			ns gwB ip -s xfrm state | sed 's/^/# /'
 			tap_fail "$t:$err"
 		else

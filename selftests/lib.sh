@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for vgate selftests (sourced).  kselftest conventions: TAP
+# on stdout, exit 0 pass, 1 fail, 4 skip.
+#
+# The common topology, built by topo_gw_pair GW_A GW_B:
+#
+#   lanA ---------- gwA ====== wire (br0) ====== gwB ---------- lanB
+#   10.1.0.2/24 lan 10.1.0.1  wan  toA   toB  wan  10.2.0.1  lan 10.2.0.2/24
+#                   192.0.2.1/24               192.0.2.2/24
+#
+# "wire" is a bridge that belongs to neither gateway: nftables counters in
+# its bridge forward hook (wire_count) see exactly what crosses the link.
+#
+# Every namespace has lo up; the gateways forward; LAN hosts route via
+# their gateway, each gateway routes the other LAN via the WAN peer.
+# Environment from the harness: REPO, VGATE (CLI), VGATE_KO, VGATE_TMP.
+
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VGATE=${VGATE:-$REPO/cli/vgate}
+VGATE_TMP=${VGATE_TMP:-$(mktemp -d)}
+export REPO VGATE VGATE_TMP
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+_namespaces=()
+
+tap_plan() { _tap_planned=$1; echo "TAP version 13"; echo "1..$1"; }
+tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
+tap_fail() {
+	_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n $*"
+}
+tap_skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $1 # SKIP ${2:-}"; }
+
+# check NAME CMD...: run CMD, record ok/not ok, keep going.
+check() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+	else
+		tap_fail "$name"
+		printf '%s\n' "$out" | sed 's/^/# /' | tail -20
+	fi
+}
+
+# check_eq NAME GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1"
+		echo "# got '$2', want '$3'"
+	fi
+}
+
+tap_done() {
+	if [ -n "$_tap_planned" ] && [ "$_tap_n" -ne "$_tap_planned" ]; then
+		echo "# planned $_tap_planned tests, ran $_tap_n"
+		exit 1
+	fi
+	[ "$_tap_failed" -eq 0 ] || exit 1
+	exit 0
+}
+
+skip_all() { echo "1..0 # SKIP $*"; exit 4; }
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed"
+	done
+}
+
+ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+vgate() { local n=$1; shift; ip netns exec "$n" "$VGATE" "$@"; }
+
+_cleanup() {
+	local n
+	for n in "${_namespaces[@]+"${_namespaces[@]}"}"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+	done
+}
+trap _cleanup EXIT
+
+ns_add() {
+	local n
+	for n in "$@"; do
+		ip netns add "$n"
+		_namespaces+=("$n")
+		ns "$n" ip link set lo up
+	done
+}
+
+# veth_link NS_A IF_A ADDR_A/LEN NS_B IF_B ADDR_B/LEN
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	ns "$1" ip addr add "$3" dev "$2"
+	ns "$4" ip addr add "$6" dev "$5"
+	ns "$1" ip link set "$2" up
+	ns "$4" ip link set "$5" up
+}
+
+topo_gw_pair() {
+	local a=${1:-gwA} b=${2:-gwB}
+	ns_add lanA "$a" "$b" lanB wire
+	veth_link lanA lan 10.1.0.2/24 "$a" lan 10.1.0.1/24
+	ns wire ip link add br0 type bridge
+	ip link add wan netns "$a" type veth peer name toA netns wire
+	ip link add wan netns "$b" type veth peer name toB netns wire
+	ns "$a" ip addr add 192.0.2.1/24 dev wan
+	ns "$b" ip addr add 192.0.2.2/24 dev wan
+	local l
+	for l in toA toB; do
+		ns wire ip link set "$l" master br0
+		ns wire ip link set "$l" up
+	done
+	ns wire ip link set br0 up
+	ns "$a" ip link set wan up
+	ns "$b" ip link set wan up
+	veth_link "$b" lan 10.2.0.1/24 lanB lan 10.2.0.2/24
+	ns lanA ip route add default via 10.1.0.1
+	ns lanB ip route add default via 10.2.0.1
+	ns "$a" ip route add 10.2.0.0/24 via 192.0.2.2
+	ns "$b" ip route add 10.1.0.0/24 via 192.0.2.1
+	ns "$a" sysctl -qw net.ipv4.ip_forward=1
+	ns "$b" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# drop_count NS REASON: the per-reason drop counter of vgate in NS.
+drop_count() {
+	vgate "$1" -j ipsec show global | python3 -c \
+		'import json,sys; print(json.load(sys.stdin)["drops"][sys.argv[1]])' "$2"
+}
+
+# wait_for CMD...: poll CMD up to 10 s (services starting under emulation).
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_listen NS PORT: until a TCP socket listens on PORT in NS.
+wait_listen() {
+	wait_for sh -c "ip netns exec '$1' ss -Hltn 'sport = :$2' | grep -q ."
+}
+
+# wire_counters NAME=MATCH...: named nftables counters on the wire bridge,
+# e.g. wire_counters "esp_ab=iifname toA esp spi 0x1000"; read with
+# wire_count NAME.
+wire_counters() {
+	local spec name match rules="" counters=""
+	for spec in "$@"; do
+		name=${spec%%=*}; match=${spec#*=}
+		counters="$counters	counter $name {}
+"
+		rules="$rules		$match counter name \"$name\"
+"
+	done
+	ns wire nft -f - <<-NFT
+	flush ruleset
+	table bridge wire {
+	$counters
+		chain count {
+			type filter hook forward priority 0;
+	$rules
+		}
+	}
+	NFT
+}
+
+wire_count() {
+	ns wire nft list counter bridge wire "$1" | awk '/packets/ { print $2 }'
+}
