@@ -81,7 +81,7 @@ def parse_seqs(spec):
 
 
 def send(args):
-    key = bytes.fromhex(args.key.removeprefix("0x"))
+    key = bytes.fromhex((args.key or "").removeprefix("0x"))
     seqs = parse_seqs(args.seqs)
     if args.shuffle is not None:
         random.Random(args.shuffle).shuffle(seqs)
@@ -91,10 +91,13 @@ def send(args):
         inner = ipv4(args.inner_src, args.inner_dst, 17,
                      udp(args.inner_src, args.inner_dst, 40000, args.dport,
                          data), ident=seq & 0xFFFF)
-        pkt = ipv4(args.src, args.dst, 50,
-                   esp(args.spi, seq, key, inner, args.corrupt),
-                   ident=seq & 0xFFFF)
-        s.sendto(pkt, (args.dst, 0))
+        if args.clear:
+            s.sendto(inner, (args.inner_dst, 0))
+        else:
+            pkt = ipv4(args.src, args.dst, 50,
+                       esp(args.spi, seq, key, inner, args.corrupt),
+                       ident=seq & 0xFFFF)
+            s.sendto(pkt, (args.dst, 0))
         if args.pace and i % args.pace == args.pace - 1:
             time.sleep(0.01)
     print("sent %d" % len(seqs))
@@ -103,6 +106,8 @@ def send(args):
 def listen(args):
     addr, port = args.listen.rsplit(":", 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # a burst of thousands of datagrams must not overflow the socket
+    s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
     s.bind((addr, int(port)))
     if args.ready:
         open(args.ready, "w").close()
@@ -132,6 +137,8 @@ def main():
     p.add_argument("--pace", type=int, default=200,
                    help="sleep 10 ms after every N packets")
     p.add_argument("--corrupt", choices=["icv", "pad", "padlen", "nexthdr"])
+    p.add_argument("--clear", action="store_true",
+                   help="send the inner packets without ESP")
     p.add_argument("--listen")
     p.add_argument("--ready", help="file to create once listening")
     p.add_argument("--timeout", type=float, default=3.0)
