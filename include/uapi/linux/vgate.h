@@ -8,51 +8,77 @@
  *
  * Family name "vgate" (VGATE_GENL_NAME), version VGATE_GENL_VERSION.  The
  * family is network-namespace aware: every command acts on the namespace
- * of the netlink socket.  Every command requires CAP_NET_ADMIN in that
- * namespace (GENL_UNS_ADMIN_PERM).  Errors carry an extended ack message
- * and, where one attribute is at fault, its offset (NLMSGERR_ATTR_OFFS).
- * A failed request changes nothing.
+ * of the netlink socket.  Every command, GET and dumps included, requires
+ * CAP_NET_ADMIN in the user namespace owning that network namespace
+ * (GENL_UNS_ADMIN_PERM); without it: -EPERM.  Requests are validated
+ * strictly: nests need NLA_F_NESTED, unknown attribute types and integer
+ * attributes of the wrong size are refused, read-only attributes in a
+ * request are refused.
+ *
+ * Errors carry an extended ack message.  On Linux 6.1 the message is a
+ * static string (there is no formatted extack): it never contains the bad
+ * value.  The attribute at fault is identified by its offset
+ * (NLMSGERR_ATTR_OFFS), or, for a missing required attribute, by its type
+ * (NLMSGERR_ATTR_MISS_TYPE, plus NLMSGERR_ATTR_MISS_NEST when it belongs
+ * inside a nest).  A failed request leaves the SAs, the rules and the knobs
+ * unchanged.
  *
  * Byte order: SPIs, ports and other integers are in host byte order unless
  * the attribute says otherwise.  Addresses are in network byte order, four
- * bytes for AF_INET and sixteen for AF_INET6.
+ * bytes for AF_INET and sixteen for AF_INET6 (only AF_INET is accepted so
+ * far: -EAFNOSUPPORT otherwise).
+ *
+ * 64-bit attributes in replies may be preceded by the nest's padding
+ * attribute (VGATE_*_A_PAD; inside VGATE_STATS_A_DROPS it is type 0,
+ * VGATE_DROP_UNSPEC) on architectures that need 64-bit alignment; parsers
+ * must skip it.
  *
  * Commands
  * --------
  *
  * VGATE_CMD_SA_NEW: add one security association.
- *   VGATE_A_SA (nest, see "SA attributes"): required SPI, PROTO, FAMILY,
- *   SRC, DST, MODE, ENC (with ENC_KEY unless ENC is NULL), AUTH (with
- *   AUTH_KEY unless ENC is an AEAD).  Optional REPLAY_WINDOW (default: the
- *   replay_window knob), LIFETIME, FLAGS.
- *   -EEXIST if an SA with that (SPI, DST, PROTO) exists.
+ *   VGATE_A_SA (nest, see "SA attributes"): required SPI, FAMILY, SRC, DST,
+ *   MODE, ENC (with ENC_KEY unless ENC is NULL, which takes no key).
+ *   Optional PROTO (default and only value IPPROTO_ESP), AUTH (default
+ *   NONE; must be NONE for an AEAD and an HMAC, with AUTH_KEY, otherwise),
+ *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS.
+ *   -EEXIST if an SA with that (SPI, DST, PROTO) exists; -ENOSPC if the
+ *   SAD already holds max_sas SAs.
  *
  * VGATE_CMD_SA_SET: replace an existing SA (same attributes as SA_NEW).
- *   The new SA takes over atomically; counters and sequence numbers start
- *   again at zero.  -ENOENT if there is none.
+ *   The new SA takes over atomically; counters, sequence numbers, the
+ *   replay window and the lifetime clock start again at zero.  -ENOENT if
+ *   there is none.  Not limited by max_sas.
  *
- * VGATE_CMD_SA_GET: with VGATE_A_SA holding SPI, DST and PROTO: that SA.
- *   With NLM_F_DUMP: every SA of the namespace, one message each.  Keys are
- *   never returned.  Replies carry VGATE_A_SA with the configuration plus
- *   VGATE_SA_A_STATS and VGATE_SA_A_SEQ.  A dump whose table changed while
- *   it ran is flagged NLM_F_DUMP_INTR.
+ * VGATE_CMD_SA_GET: with VGATE_A_SA holding SPI, FAMILY and DST (PROTO
+ *   optional, default IPPROTO_ESP): that SA, -ENOENT if there is none.
+ *   With NLM_F_DUMP: every SA of the namespace, one message each, in the
+ *   order they were added.  Keys are never returned.  Replies carry
+ *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
+ *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS) plus VGATE_SA_A_STATS,
+ *   VGATE_SA_A_SEQ and VGATE_SA_A_AGE.  A dump whose table changed while it
+ *   ran is flagged NLM_F_DUMP_INTR: discard it and dump again.
  *
- * VGATE_CMD_SA_DEL: VGATE_A_SA holding SPI, DST and PROTO.
+ * VGATE_CMD_SA_DEL: VGATE_A_SA holding SPI, FAMILY and DST (PROTO
+ *   optional, default IPPROTO_ESP).  -ENOENT if there is none.
  *
  * VGATE_CMD_SA_FLUSH: delete every SA of the namespace.
  *
  * VGATE_CMD_RULE_NEW: add one traffic rule (VGATE_A_RULE, see "rule
  *   attributes").  Required ID, FAMILY, ACTION; PEER, SPI_OUT and SPI_IN
- *   when ACTION is PROTECT.  Missing LOCAL/REMOTE mean "any".
+ *   when ACTION is PROTECT (and refused otherwise).  Missing LOCAL/REMOTE
+ *   mean "any".  -EEXIST if a rule with that ID exists.
  *   Rules are evaluated in ascending ID order; the first match wins.  The
  *   whole rule set is replaced atomically on every change.
  *
- * VGATE_CMD_RULE_SET: replace the rule with that ID.
+ * VGATE_CMD_RULE_SET: replace the rule with that ID (-ENOENT if none).
  *
- * VGATE_CMD_RULE_GET: with ID: that rule; with NLM_F_DUMP: every rule.
- *   Replies add VGATE_RULE_A_STATS.
+ * VGATE_CMD_RULE_GET: with ID: that rule (-ENOENT if none); with
+ *   NLM_F_DUMP: every rule, in ascending ID order.  Replies add
+ *   VGATE_RULE_A_STATS.  Rule dumps are flagged NLM_F_DUMP_INTR like SA
+ *   dumps (SA and rule changes share one generation counter).
  *
- * VGATE_CMD_RULE_DEL: VGATE_A_RULE holding ID.
+ * VGATE_CMD_RULE_DEL: VGATE_A_RULE holding ID (-ENOENT if none).
  *
  * VGATE_CMD_RULE_FLUSH: delete every rule.
  *
@@ -61,24 +87,28 @@
  * VGATE_CMD_CONFIG_GET: the namespace's knobs in VGATE_A_CONFIG.
  *
  * VGATE_CMD_CONFIG_SET: set the knobs present in VGATE_A_CONFIG; all are
- *   validated before any is changed.  The same knobs are files under
- *   /sys/kernel/vgate/ that act on the writer's network namespace.
+ *   validated before any is changed (-ERANGE if one is out of range).  The
+ *   same knobs are files under /sys/kernel/vgate/ that act on the writer's
+ *   network namespace.
  *
  * Algorithms
  * ----------
  * ENC and AUTH together name one kernel AEAD:
- *   AES_GCM_16    rfc4106(gcm(aes)), key 20 or 36 bytes (AES-128/256 key
- *                 followed by the 4-byte salt), ICV 16, AUTH must be NONE.
+ *   AES_GCM_16    rfc4106(gcm(aes)), key 20, 28 or 36 bytes (AES-128/192/256
+ *                 key followed by the 4-byte salt), ICV 16, AUTH must be
+ *                 NONE.
  *   CHACHA20_POLY1305  rfc7539esp(chacha20,poly1305), key 36 bytes (key
  *                 plus 4-byte salt), ICV 16, AUTH must be NONE.
  *   AES_CBC       cbc(aes), key 16, 24 or 32 bytes, with an HMAC AUTH.
  *   DES3_CBC      cbc(des3_ede), key 24 bytes, with an HMAC AUTH.  Legacy
  *                 peers only; flagged weak in every view.
- *   NULL          ecb(cipher_null): authentication only, with an HMAC AUTH.
+ *   NULL          ecb(cipher_null): authentication only, with an HMAC AUTH;
+ *                 no ENC_KEY (or an empty one).
  *   HMAC_SHA1_96      key 20 bytes, ICV 12
  *   HMAC_SHA256_128   key 32 bytes, ICV 16
  *   HMAC_SHA384_192   key 48 bytes, ICV 24
  *   HMAC_SHA512_256   key 64 bytes, ICV 32
+ * ESP without integrity (a non-AEAD ENC with AUTH NONE) is refused.
  */
 #ifndef _UAPI_LINUX_VGATE_H
 #define _UAPI_LINUX_VGATE_H
@@ -158,14 +188,18 @@ enum vgate_sa_flags {
 enum vgate_sa_attr {
 	VGATE_SA_A_UNSPEC,
 	VGATE_SA_A_SPI,		/* u32, not 0 and not 1..255 (RFC 4303 2.1) */
-	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the only one so far) */
-	VGATE_SA_A_FAMILY,	/* u16, AF_INET */
+	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the only one so far and
+				 * the default)
+				 */
+	VGATE_SA_A_FAMILY,	/* u16, AF_INET; part of the key: required by
+				 * SA_GET and SA_DEL too
+				 */
 	VGATE_SA_A_SRC,		/* binary address: outer source */
 	VGATE_SA_A_DST,		/* binary address: outer destination */
 	VGATE_SA_A_MODE,	/* u8, enum vgate_mode */
 	VGATE_SA_A_ENC,		/* u16, enum vgate_enc_alg */
 	VGATE_SA_A_ENC_KEY,	/* binary, write only */
-	VGATE_SA_A_AUTH,	/* u16, enum vgate_auth_alg */
+	VGATE_SA_A_AUTH,	/* u16, enum vgate_auth_alg, default NONE */
 	VGATE_SA_A_AUTH_KEY,	/* binary, write only */
 	VGATE_SA_A_REPLAY_WINDOW, /* u32, 0 (off) .. VGATE_REPLAY_WINDOW_MAX */
 	VGATE_SA_A_LIFETIME,	/* nest: enum vgate_lifetime_attr */
@@ -232,14 +266,22 @@ enum vgate_rule_attr {
 	VGATE_RULE_A_ID,		/* u32, 1.., evaluation order */
 	VGATE_RULE_A_FAMILY,		/* u16, AF_INET */
 	VGATE_RULE_A_LOCAL,		/* binary address (default: any) */
-	VGATE_RULE_A_LOCAL_PLEN,	/* u8 prefix length (default: full) */
+	VGATE_RULE_A_LOCAL_PLEN,	/* u8 prefix length (default: full);
+					 * 0 = any; host bits are cleared
+					 */
 	VGATE_RULE_A_REMOTE,		/* binary address (default: any) */
-	VGATE_RULE_A_REMOTE_PLEN,	/* u8 */
+	VGATE_RULE_A_REMOTE_PLEN,	/* u8, as LOCAL_PLEN */
 	VGATE_RULE_A_PROTO,		/* u8 IP protocol, 0 = any */
-	VGATE_RULE_A_LPORT_MIN,		/* u16, TCP/UDP/SCTP only */
+	/*
+	 * Ports: only with PROTO TCP, UDP, UDP-Lite or SCTP.  With no port
+	 * attribute at all the rule matches any port.  Once one is given, a
+	 * missing *_MIN is 0 and a missing *_MAX is *_MIN (65535 if *_MIN is
+	 * missing too).  A rule with ports never matches non-first fragments.
+	 */
+	VGATE_RULE_A_LPORT_MIN,		/* u16 */
 	VGATE_RULE_A_LPORT_MAX,		/* u16, default: LPORT_MIN */
 	VGATE_RULE_A_RPORT_MIN,		/* u16 */
-	VGATE_RULE_A_RPORT_MAX,		/* u16 */
+	VGATE_RULE_A_RPORT_MAX,		/* u16, default: RPORT_MIN */
 	VGATE_RULE_A_ACTION,		/* u8, enum vgate_rule_action */
 	VGATE_RULE_A_PEER,		/* binary address of the peer gateway */
 	VGATE_RULE_A_SPI_OUT,		/* u32 */
@@ -263,7 +305,9 @@ enum vgate_rule_stats_attr {
 
 /*
  * Why a packet was dropped.  Each reason is a u64 counter inside
- * VGATE_STATS_A_DROPS, with attribute type = reason.
+ * VGATE_STATS_A_DROPS, with attribute type = reason.  Type 0
+ * (VGATE_DROP_UNSPEC) is not a counter: it is the 64-bit alignment padding
+ * of that nest, and may appear before any counter; skip it.
  */
 enum vgate_drop_reason {
 	VGATE_DROP_UNSPEC,
@@ -276,12 +320,16 @@ enum vgate_drop_reason {
 				 * or decrypted packet outside the selector
 				 */
 	VGATE_DROP_RULE,	/* a DROP rule matched */
-	VGATE_DROP_EXPIRED,	/* SA reached its hard lifetime */
+	VGATE_DROP_EXPIRED,	/* SA reached its hard lifetime (or was
+				 * stopped by sequence number overflow)
+				 */
 	VGATE_DROP_SEQ_OVERFLOW,/* outbound sequence number space exhausted */
 	VGATE_DROP_MTU,		/* too big after encapsulation, DF set */
 	VGATE_DROP_NOMEM,	/* allocation or crypto resource failure */
 	VGATE_DROP_CRYPTO,	/* crypto API error other than auth */
-	VGATE_DROP_NO_ROUTE,	/* no route to the peer */
+	VGATE_DROP_NO_ROUTE,	/* no route to the peer, or the decrypted
+				 * packet could not be routed
+				 */
 	__VGATE_DROP_LAST
 };
 #define VGATE_DROP_MAX (__VGATE_DROP_LAST - 1)
@@ -316,8 +364,8 @@ enum vgate_config_attr {
 	VGATE_CFG_A_MAX_SAS,		/* u32 "max_sas": SAD size limit,
 					 * 1..1048576
 					 */
-	VGATE_CFG_A_DROP_LOG,		/* u8 "drop_log": 1 logs drops to the
-					 * kernel log, rate limited
+	VGATE_CFG_A_DROP_LOG,		/* u8 "drop_log", 0..1: 1 logs drops
+					 * to the kernel log, rate limited
 					 */
 	__VGATE_CFG_A_LAST
 };
