@@ -148,14 +148,14 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 	const struct knob *k = attr_knob(attr);
 	struct net *net = current->nsproxy->net_ns;
 	struct vgate_net *vn = vgate_net(net);
-	bool b;
 	u32 v;
 
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
-	if (k->max == 1 && !kstrtobool(buf, &b))
-		v = b;
-	else if (kstrtou32(buf, 0, &v))
+	/* Decimal, like netlink's integers; switches also take on/off. */
+	if (k->max == 1 && (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")))
+		v = sysfs_streq(buf, "on");
+	else if (kstrtou32(buf, 10, &v))
 		return -EINVAL;
 	if (v < k->min || v > k->max)
 		return -ERANGE;

@@ -66,9 +66,10 @@ int vgate_esp_check_config(const struct vgate_sa_config *cfg,
 	int i;
 
 	if (e->aead) {
-		if (cfg->auth != VGATE_AUTH_NONE) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_AUTH],
-					    "combined mode cipher takes no separate auth algorithm");
+		if (cfg->auth != VGATE_AUTH_NONE || tb[VGATE_SA_A_AUTH_KEY]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_AUTH] ?:
+					    tb[VGATE_SA_A_AUTH_KEY],
+					    "combined mode cipher takes no separate auth algorithm or key");
 			return -EINVAL;
 		}
 	} else if (cfg->auth == VGATE_AUTH_NONE) {

@@ -11,8 +11,11 @@
  * and fed back through PRE_ROUTING as the inner packet, as xfrm does.  At
  * PRE_ROUTING a cleartext packet that a PROTECT rule covers is dropped.
  *
- * Packets vgate itself re-injects pass its own hooks once: the re-injecting
- * CPU marks the skb in a per-CPU slot for the synchronous hook traversal.
+ * Packets vgate itself re-injects must not meet the hook that would take
+ * them again: the re-injecting CPU marks the skb in a per-CPU slot for the
+ * synchronous hook traversal.  ESP that vgate sends skips the output hook;
+ * a decrypted packet skips only the clear-text check, so that a forwarded
+ * one still meets the outbound rules (hub and spoke).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -24,6 +27,7 @@
 #include <net/esp.h>
 #include <net/inet_ecn.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 
 #include "netns.h"
 #include "hooks.h"
@@ -32,11 +36,32 @@
 #include "replay.h"
 #include "stats.h"
 
-static DEFINE_PER_CPU(struct sk_buff *, vgate_reinjected);
+static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
+static DEFINE_PER_CPU(struct sk_buff *, vgate_decrypted);
 
-static bool is_reinjected(const struct sk_buff *skb)
+/*
+ * vgate takes packets at the last POST_ROUTING priority, which conntrack's
+ * confirm hook shares; if conntrack registered first, it would run after
+ * vgate and never see the packet, leaving the connection unconfirmed.
+ * Confirm a new connection here, as ipv4_confirm() does.  A connection
+ * confirmed earlier needs nothing, unless it has a helper (an ALG), which
+ * vgate then cannot run for this packet.
+ */
+static unsigned int ct_confirm(struct sk_buff *skb)
 {
-	return this_cpu_read(vgate_reinjected) == skb;
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (!ct || nf_ct_is_confirmed(ct))
+		return NF_ACCEPT;
+	if (ctinfo == IP_CT_RELATED_REPLY)
+		return nf_conntrack_confirm(skb);
+	return nf_confirm(skb, skb_network_offset(skb) + ip_hdrlen(skb), ct,
+			  ctinfo);
+#else
+	return NF_ACCEPT;
+#endif
 }
 
 static void drop(struct vgate_net *vn, struct sk_buff *skb,
@@ -49,6 +74,15 @@ static void drop(struct vgate_net *vn, struct sk_buff *skb,
 				     ip_hdr(skb)->protocol,
 				     vgate_drop_reason_name(reason));
 	kfree_skb(skb);
+}
+
+/* Drop a packet the SA @sa was to carry; releases the caller's SA reference. */
+static void sa_drop(struct vgate_net *vn, struct vgate_sa *sa,
+		    struct sk_buff *skb, enum vgate_drop_reason reason)
+{
+	vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+	vgate_sa_put(sa);
+	drop(vn, skb, reason);
 }
 
 /* The route to the peer of a tunnel mode SA, cached per CPU. */
@@ -98,20 +132,25 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int ihl = iph->ihl * 4, mtu, len;
+	enum vgate_drop_reason reason;
 	struct rtable *rt = NULL;
 	s64 seq;
 
 	if (sa->mode == VGATE_MODE_TUNNEL) {
 		rt = sa_route(vn->net, sa);
 		if (!rt) {
-			vgate_sa_put(sa);
-			drop(vn, skb, VGATE_DROP_NO_ROUTE);
+			sa_drop(vn, sa, skb, VGATE_DROP_NO_ROUTE);
 			return;
 		}
 		mtu = dst_mtu(&rt->dst);
 		len = sizeof(struct iphdr) + skb->len +
 		      vgate_esp_overhead(sa, skb->len);
 	} else {
+		/* Transport mode protects traffic to the peer itself. */
+		if (iph->daddr != sa->key.daddr.a4) {
+			sa_drop(vn, sa, skb, VGATE_DROP_POLICY);
+			return;
+		}
 		mtu = dst_mtu(skb_dst(skb));
 		len = skb->len + vgate_esp_overhead(sa, skb->len - ihl);
 	}
@@ -121,28 +160,23 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 		if (skb->sk)
 			skb_dst_update_pmtu_no_confirm(skb, imtu);
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(imtu));
-		goto drop_mtu;
+		reason = VGATE_DROP_MTU;
+		goto drop;
 	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		goto drop_nomem;
-
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		reason = VGATE_DROP_NOMEM;
+		goto drop;
+	}
 	seq = atomic64_inc_return(&sa->seq_out);
 	if (unlikely(seq > U32_MAX)) {
 		/* No ESN: the SA must not wrap (RFC 4303 3.3.3). */
 		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
-		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
-		if (rt)
-			ip_rt_put(rt);
-		vgate_sa_put(sa);
-		drop(vn, skb, VGATE_DROP_SEQ_OVERFLOW);
-		return;
+		reason = VGATE_DROP_SEQ_OVERFLOW;
+		goto drop;
 	}
 	if (!vgate_sa_charge(sa, skb->len)) {
-		if (rt)
-			ip_rt_put(rt);
-		vgate_sa_put(sa);
-		drop(vn, skb, VGATE_DROP_EXPIRED);
-		return;
+		reason = VGATE_DROP_EXPIRED;
+		goto drop;
 	}
 	if (rt) {
 		skb_dst_drop(skb);
@@ -154,18 +188,10 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	cb->seq = seq;
 	vgate_esp_output(skb);
 	return;
-
-drop_mtu:
+drop:
 	if (rt)
 		ip_rt_put(rt);
-	vgate_sa_put(sa);
-	drop(vn, skb, VGATE_DROP_MTU);
-	return;
-drop_nomem:
-	if (rt)
-		ip_rt_put(rt);
-	vgate_sa_put(sa);
-	drop(vn, skb, VGATE_DROP_NOMEM);
+	sa_drop(vn, sa, skb, reason);
 }
 
 void vgate_xmit_done(struct sk_buff *skb, int reason)
@@ -175,9 +201,8 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 	struct iphdr *iph;
 
 	if (reason) {
-		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
-		drop(vn, skb, reason);
-		goto out;
+		sa_drop(vn, sa, skb, reason);
+		return;
 	}
 	iph = ip_hdr(skb);
 	if (sa->mode == VGATE_MODE_TUNNEL)
@@ -189,11 +214,10 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 	vgate_count(vn, VGATE_CNT_PROTECTED_OUT);
 
 	local_bh_disable();
-	this_cpu_write(vgate_reinjected, skb);
+	this_cpu_write(vgate_sent, skb);
 	ip_local_out(vn->net, skb->sk, skb);
-	this_cpu_write(vgate_reinjected, NULL);
+	this_cpu_write(vgate_sent, NULL);
 	local_bh_enable();
-out:
 	vgate_sa_put(sa);
 }
 
@@ -208,12 +232,16 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	struct vgate_flow flow;
 	struct vgate_sa *sa;
 
-	if (is_reinjected(skb))
+	if (this_cpu_read(vgate_sent) == skb)
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	rs = rcu_dereference(vn->rules);
-	if (!rs || !vgate_flow_from_skb(skb, &flow))
+	if (!rs)
 		goto pass;
+	if (!vgate_flow_from_skb(skb, &flow)) {
+		drop(vn, skb, VGATE_DROP_MALFORMED);
+		return NF_STOLEN;
+	}
 	rule = vgate_rules_match(rs, &flow, false);
 	if (!rule)
 		goto pass;
@@ -233,6 +261,11 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	sa = vgate_sa_lookup(vn, &key);
 	if (!sa) {
 		drop(vn, skb, VGATE_DROP_NO_SA);
+		return NF_STOLEN;
+	}
+	if (ct_confirm(skb) != NF_ACCEPT) {
+		vgate_sa_put(sa);
+		kfree_skb(skb);
 		return NF_STOLEN;
 	}
 	if (!skb_is_gso(skb)) {
@@ -377,10 +410,10 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 
 	local_bh_disable();
-	this_cpu_write(vgate_reinjected, skb);
+	this_cpu_write(vgate_decrypted, skb);
 	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb, dev,
 		NULL, vgate_rcv_finish);
-	this_cpu_write(vgate_reinjected, NULL);
+	this_cpu_write(vgate_decrypted, NULL);
 	local_bh_enable();
 	rcu_read_unlock();
 	goto out;
@@ -441,6 +474,11 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 			 VGATE_DROP_EXPIRED : VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
+	if (ct_confirm(skb) != NF_ACCEPT) {
+		vgate_sa_put(sa);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
 	nf_reset_ct(skb);
 	cb = VGATE_SKB_CB(skb);
 	memset(cb, 0, sizeof(*cb));
@@ -459,15 +497,19 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	struct vgate_rule *rule;
 	struct vgate_flow flow;
 
-	if (is_reinjected(skb))
+	if (this_cpu_read(vgate_decrypted) == skb)
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
 	/* ESP is vgate's own business at LOCAL_IN. */
 	if (ip_hdr(skb)->protocol == IPPROTO_ESP)
 		return NF_ACCEPT;
 	rs = rcu_dereference(vn->rules);
-	if (!rs || !vgate_flow_from_skb(skb, &flow))
+	if (!rs)
 		goto pass;
+	if (!vgate_flow_from_skb(skb, &flow)) {
+		drop(vn, skb, VGATE_DROP_MALFORMED);
+		return NF_STOLEN;
+	}
 	rule = vgate_rules_match(rs, &flow, true);
 	if (!rule || rule->action == VGATE_ACTION_PASS)
 		goto pass;

@@ -256,9 +256,9 @@ static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 	if (err)
 		goto out;
 	mutex_lock(&vn->lock);
-	err = vgate_net_enable(vn);
+	err = vgate_sa_add(vn, cfg, replace, info->extack);
 	if (!err)
-		err = vgate_sa_add(vn, cfg, replace, info->extack);
+		err = vgate_net_enable(vn);
 	mutex_unlock(&vn->lock);
 out:
 	kfree_sensitive(cfg);
@@ -589,11 +589,9 @@ static int vgate_rule_new_set(struct genl_info *info, bool replace)
 		return err;
 	}
 	mutex_lock(&vn->lock);
-	err = vgate_net_enable(vn);
-	if (err)
-		vgate_rule_free(rule);
-	else
-		err = vgate_rules_insert(vn, rule, replace, info->extack);
+	err = vgate_rules_insert(vn, rule, replace, info->extack);
+	if (!err)
+		err = vgate_net_enable(vn);
 	mutex_unlock(&vn->lock);
 	return err;
 }

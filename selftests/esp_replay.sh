@@ -10,7 +10,8 @@
 # itself (NULL encryption, HMAC-SHA-256-128; an implementation independent
 # of vgate and XFRM) carrying UDP datagrams "seq=N" from 10.2.0.2 to
 # lanA, so the test chooses every sequence number.  A listener on lanA
-# records what got through.
+# records what got through; each batch ends with a clear "END" datagram
+# from gwB's own address, which no rule covers.
 #
 # With a window of 4096: every order of 1..4096 is accepted; replays and
 # packets left of the window are dropped and counted as "replay"; packets
@@ -37,14 +38,14 @@ vgate gwA ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 \
 deliver() {
 	local seqs=$1; shift
 	rm -f "$VGATE_TMP/ready"
-	ns lanA $ESPGEN --listen 10.1.0.2:9999 --timeout 3 \
+	ns lanA $ESPGEN --listen 10.1.0.2:9999 \
 		--ready "$VGATE_TMP/ready" > "$VGATE_TMP/got" &
 	local pid=$!
 	wait_for test -e "$VGATE_TMP/ready" || { echo "listener did not start"; return 1; }
 	ns gwB $ESPGEN --src 192.0.2.2 --dst 192.0.2.1 --spi $SPI_IN \
 		--key "$KEY" --inner-src 10.2.0.2 --inner-dst 10.1.0.2 \
-		--seqs "$seqs" "$@" >/dev/null
-	wait $pid
+		--seqs "$seqs" --sentinel 10.1.0.2:10000 "$@" >/dev/null
+	wait $pid || { echo "listener failed"; return 1; }
 	sort -u "$VGATE_TMP/got" | wc -l
 }
 

@@ -179,3 +179,9 @@ wire_counters() {
 wire_count() {
 	ns wire nft list counter bridge wire "$1" | awk '/packets/ { print $2 }'
 }
+
+# topo_teardown: delete every namespace this test created so far.
+topo_teardown() {
+	_cleanup
+	_namespaces=()
+}

@@ -9,14 +9,16 @@ socket.  Used to test anti-replay and the handling of malformed input.
             [--dport 9999] [--mark]
 
 Every inner packet is a UDP datagram whose payload is "seq=<n>", so the
-receiver (--listen) can tell which ones arrived.
+receiver (--listen) can tell which ones arrived.  --sentinel ADDR:PORT+1
+sends a clear "END" after the batch.
 
-  espgen.py --listen ADDR:PORT --timeout SEC   prints the received payloads
+  espgen.py --listen ADDR:PORT [--timeout SEC]  prints the received payloads
 """
 import argparse
 import hashlib
 import hmac
 import random
+import select
 import socket
 import struct
 import sys
@@ -100,27 +102,49 @@ def send(args):
             s.sendto(pkt, (args.dst, 0))
         if args.pace and i % args.pace == args.pace - 1:
             time.sleep(0.01)
+    if args.sentinel:
+        # ends the listener's wait: sent in the clear, after every ESP packet
+        addr, port = args.sentinel.rsplit(":", 1)
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.sendto(b"END", (addr, int(port)))
     print("sent %d" % len(seqs))
 
 
 def listen(args):
+    """Print every datagram received on --listen until a datagram arrives on
+    the sentinel port (--listen port + 1) and nothing more comes for 1 s;
+    --timeout bounds the whole wait."""
     addr, port = args.listen.rsplit(":", 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     # a burst of thousands of datagrams must not overflow the socket
     s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
     s.bind((addr, int(port)))
+    end = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    end.bind(("0.0.0.0", int(port) + 1))
     if args.ready:
         open(args.ready, "w").close()
-    s.settimeout(args.timeout)
     seen = []
-    try:
-        while True:
+    deadline = time.monotonic() + args.timeout
+    ended = None
+    while True:
+        now = time.monotonic()
+        if now > deadline or (ended and now > ended + 1.0):
+            break
+        r, _, _ = select.select([s, end], [], [], 0.2)
+        if s in r:
             data, _ = s.recvfrom(2048)
             seen.append(data.decode(errors="replace"))
-    except socket.timeout:
-        pass
+            if ended:
+                ended = time.monotonic()
+        if end in r:
+            end.recvfrom(64)
+            ended = time.monotonic()
     for d in seen:
         print(d)
+    if not ended:
+        print("listener: no sentinel within %.0f s" % args.timeout, file=sys.stderr)
+        return 1
+    return 0
 
 
 def main():
@@ -141,10 +165,11 @@ def main():
                    help="send the inner packets without ESP")
     p.add_argument("--listen")
     p.add_argument("--ready", help="file to create once listening")
-    p.add_argument("--timeout", type=float, default=3.0)
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--sentinel", help="ADDR:PORT to send END to at the end")
     args = p.parse_args()
     if args.listen:
-        listen(args)
+        return listen(args)
     else:
         send(args)
     return 0

@@ -130,6 +130,9 @@ def main():
     expect_error(g, "CBC without integrity", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, enc="VGATE_ENC_AES_CBC", key=bytes(16)),
                  errno.EINVAL, "HMAC")
+    expect_error(g, "GCM with a separate auth key", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(nla(C["VGATE_SA_A_AUTH_KEY"], bytes(20)),)),
+                 errno.EINVAL, "no separate auth")
     expect_error(g, "key longer than any algorithm", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, key=bytes(65)))
     expect_error(g, "duplicate SPI", "VGATE_CMD_SA_NEW", sa(),
@@ -235,6 +238,14 @@ def main():
     tap(refused and value == "128",
         "netlink_errors sysfs refuses replay_window 5000 and keeps 128",
         "refused=%s value=%s" % (refused, value))
+    try:
+        with open("/sys/kernel/vgate/drop_log", "w") as f:
+            f.write("12\n")
+        refused = False
+    except OSError:
+        refused = True
+    tap(refused and open("/sys/kernel/vgate/drop_log").read().strip() == "0",
+        "netlink_errors sysfs drop_log refuses 12 like netlink does")
     cfg = v.parse_attrs(v.parse_attrs(g.do("VGATE_CMD_CONFIG_GET")[0][1])[C["VGATE_A_CONFIG"]])
     rw = struct.unpack("=I", cfg[C["VGATE_CFG_A_REPLAY_WINDOW"]])[0]
     tap(rw == 128, "netlink_errors sysfs and netlink show the same knob",
