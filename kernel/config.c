@@ -17,42 +17,38 @@
 unsigned int vgate_default_replay_window = 64;
 unsigned int vgate_default_max_sas = 65536;
 
+/* Every knob is a u32 in struct vgate_config; on the wire u8 or u32. */
 struct knob {
 	const char *name;
 	int attr;
+	bool nla_u8;
 	u32 min, max;
 	size_t offset;
-	u8 size;		/* 1 or 4 bytes */
 };
-
-#define KNOB(n, a, lo, hi, field) {					\
-	.name = n, .attr = a, .min = lo, .max = hi,			\
-	.offset = offsetof(struct vgate_config, field),			\
-	.size = sizeof_field(struct vgate_config, field) }
 
 static const struct knob knobs[] = {
-	KNOB("replay_window", VGATE_CFG_A_REPLAY_WINDOW, 0,
-	     VGATE_REPLAY_WINDOW_MAX, replay_window),
-	KNOB("max_sas", VGATE_CFG_A_MAX_SAS, 1, 1048576, max_sas),
-	KNOB("drop_log", VGATE_CFG_A_DROP_LOG, 0, 1, drop_log),
+	{ "replay_window", VGATE_CFG_A_REPLAY_WINDOW, false,
+	  0, VGATE_REPLAY_WINDOW_MAX,
+	  offsetof(struct vgate_config, replay_window) },
+	{ "max_sas", VGATE_CFG_A_MAX_SAS, false, 1, 1048576,
+	  offsetof(struct vgate_config, max_sas) },
+	{ "drop_log", VGATE_CFG_A_DROP_LOG, true, 0, 1,
+	  offsetof(struct vgate_config, drop_log) },
 };
 
-static u32 knob_get(const struct vgate_config *cfg, const struct knob *k)
+static u32 *knob_ptr(struct vgate_config *cfg, const struct knob *k)
 {
-	const void *p = (const u8 *)cfg + k->offset;
+	return (u32 *)((u8 *)cfg + k->offset);
+}
 
-	return k->size == 1 ? READ_ONCE(*(const u8 *)p) :
-			      READ_ONCE(*(const u32 *)p);
+static u32 knob_get(struct vgate_config *cfg, const struct knob *k)
+{
+	return READ_ONCE(*knob_ptr(cfg, k));
 }
 
 static void knob_set(struct vgate_config *cfg, const struct knob *k, u32 v)
 {
-	void *p = (u8 *)cfg + k->offset;
-
-	if (k->size == 1)
-		WRITE_ONCE(*(u8 *)p, v);
-	else
-		WRITE_ONCE(*(u32 *)p, v);
+	WRITE_ONCE(*knob_ptr(cfg, k), v);
 }
 
 void vgate_config_defaults(struct vgate_config *cfg)
@@ -85,7 +81,7 @@ int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
 
 		if (!a)
 			continue;
-		val[i] = knobs[i].size == 1 ? nla_get_u8(a) : nla_get_u32(a);
+		val[i] = knobs[i].nla_u8 ? nla_get_u8(a) : nla_get_u32(a);
 		if (val[i] < knobs[i].min || val[i] > knobs[i].max) {
 			NL_SET_ERR_MSG_ATTR(extack, a, "knob value out of range");
 			return -ERANGE;
@@ -107,7 +103,7 @@ int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb)
 	for (i = 0; i < ARRAY_SIZE(knobs) && !err; i++) {
 		u32 v = knob_get(&vn->cfg, &knobs[i]);
 
-		err = knobs[i].size == 1 ?
+		err = knobs[i].nla_u8 ?
 		      nla_put_u8(skb, knobs[i].attr, v) :
 		      nla_put_u32(skb, knobs[i].attr, v);
 	}
@@ -153,7 +149,7 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
 	/* Decimal, like netlink's integers; switches also take on/off. */
-	if (k->max == 1 && (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")))
+	if (k->nla_u8 && (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")))
 		v = sysfs_streq(buf, "on");
 	else if (kstrtou32(buf, 10, &v))
 		return -EINVAL;

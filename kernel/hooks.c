@@ -69,7 +69,7 @@ static void drop(struct vgate_net *vn, struct sk_buff *skb,
 {
 	vgate_count_drop(vn, reason);
 	if (READ_ONCE(vn->cfg.drop_log))
-		net_info_ratelimited("drop %pI4 -> %pI4 proto %u: %s\n",
+		net_info_ratelimited("dropped %pI4 -> %pI4 proto %u: %s\n",
 				     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr,
 				     ip_hdr(skb)->protocol,
 				     vgate_drop_reason_name(reason));

@@ -80,12 +80,19 @@ static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
 	[VGATE_A_CONFIG] = NLA_POLICY_NESTED(vgate_config_policy),
 };
 
-#define REQUIRE(nest, tb, type, msg) do {				\
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, type)) {		\
-		NL_SET_ERR_MSG(extack, msg);				\
-		return -EINVAL;						\
-	}								\
-} while (0)
+/*
+ * Report a missing attribute: its type in NLMSGERR_ATTR_MISS_TYPE and @msg,
+ * which must be a string literal (extack keeps the pointer).
+ */
+static bool attr_missing(struct netlink_ext_ack *extack, struct nlattr *nest,
+			 struct nlattr **tb, int type, const char *msg)
+{
+	if (!NL_REQ_ATTR_CHECK(extack, nest, tb, type))
+		return false;
+	if (extack)
+		extack->_msg = msg;
+	return true;
+}
 
 static int parse_addr4(struct nlattr *a, union vgate_addr *addr,
 		       struct netlink_ext_ack *extack)
@@ -139,9 +146,15 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 	err = nla_parse_nested(tb, VGATE_SA_A_MAX, nest, sa_policy, extack);
 	if (err)
 		return err;
-	REQUIRE(nest, tb, VGATE_SA_A_SPI, "missing SPI");
-	REQUIRE(nest, tb, VGATE_SA_A_FAMILY, "missing address family");
-	REQUIRE(nest, tb, VGATE_SA_A_DST, "missing destination address");
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_SPI,
+			 "missing SPI"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_FAMILY,
+			 "missing address family"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_DST,
+			 "missing destination address"))
+		return -EINVAL;
 	memset(key, 0, sizeof(*key));
 	err = parse_family(tb[VGATE_SA_A_FAMILY], extack);
 	if (err)
@@ -203,9 +216,15 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	err = sa_parse_key(nest, tb, &cfg->key, extack);
 	if (err)
 		return err;
-	REQUIRE(nest, tb, VGATE_SA_A_SRC, "missing source address");
-	REQUIRE(nest, tb, VGATE_SA_A_MODE, "missing mode");
-	REQUIRE(nest, tb, VGATE_SA_A_ENC, "missing encryption algorithm");
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_SRC,
+			 "missing source address"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_MODE,
+			 "missing mode"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
+			 "missing encryption algorithm"))
+		return -EINVAL;
 	err = parse_addr4(tb[VGATE_SA_A_SRC], &cfg->saddr, extack);
 	if (err)
 		return err;
@@ -512,9 +531,15 @@ static int rule_parse(struct nlattr *nest, struct vgate_rule *r,
 	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
 	if (err)
 		return err;
-	REQUIRE(nest, tb, VGATE_RULE_A_ID, "missing rule ID");
-	REQUIRE(nest, tb, VGATE_RULE_A_FAMILY, "missing address family");
-	REQUIRE(nest, tb, VGATE_RULE_A_ACTION, "missing action");
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ID,
+			 "missing rule ID"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_FAMILY,
+			 "missing address family"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ACTION,
+			 "missing action"))
+		return -EINVAL;
 	err = parse_family(tb[VGATE_RULE_A_FAMILY], extack);
 	if (err)
 		return err;
@@ -558,9 +583,15 @@ static int rule_parse(struct nlattr *nest, struct vgate_rule *r,
 		}
 		return 0;
 	}
-	REQUIRE(nest, tb, VGATE_RULE_A_PEER, "PROTECT needs the peer address");
-	REQUIRE(nest, tb, VGATE_RULE_A_SPI_OUT, "PROTECT needs SPI_OUT");
-	REQUIRE(nest, tb, VGATE_RULE_A_SPI_IN, "PROTECT needs SPI_IN");
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_PEER,
+			 "PROTECT needs the peer address"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_SPI_OUT,
+			 "PROTECT needs SPI_OUT"))
+		return -EINVAL;
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_SPI_IN,
+			 "PROTECT needs SPI_IN"))
+		return -EINVAL;
 	err = parse_addr4(tb[VGATE_RULE_A_PEER], &r->peer, extack);
 	if (err)
 		return err;
@@ -671,7 +702,9 @@ static int rule_id_from(struct genl_info *info, u32 *id)
 	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
 	if (err)
 		return err;
-	REQUIRE(nest, tb, VGATE_RULE_A_ID, "missing rule ID");
+	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ID,
+			 "missing rule ID"))
+		return -EINVAL;
 	*id = nla_get_u32(tb[VGATE_RULE_A_ID]);
 	return 0;
 }
@@ -679,6 +712,7 @@ static int rule_id_from(struct genl_info *info, u32 *id)
 static int vgate_nl_rule_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct vgate_ruleset *rs;
 	struct vgate_rule *rule;
 	struct sk_buff *msg;
 	void *hdr;
@@ -692,8 +726,8 @@ static int vgate_nl_rule_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&vn->lock);
-	rule = vgate_rules_find(rcu_dereference_protected(vn->rules,
-				lockdep_is_held(&vn->lock)), id);
+	rs = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
+	rule = vgate_rules_find(rs, id);
 	err = rule ? rule_fill(msg, rule) : -ENOENT;
 	mutex_unlock(&vn->lock);
 	if (err) {

@@ -20,7 +20,7 @@ struct vgate_ruleset;
 struct vgate_config {
 	u32 replay_window;
 	u32 max_sas;
-	u8 drop_log;
+	u32 drop_log;
 };
 
 struct vgate_net {

@@ -9,7 +9,7 @@
 #include <linux/types.h>
 
 struct vgate_replay {
-	spinlock_t lock;
+	spinlock_t lock;	/* the only lock on the packet path */
 	u32 window;		/* in packets, 0 = no replay protection */
 	u32 top;		/* highest sequence number accepted */
 	u32 nwords;		/* bitmap size in u32 words */

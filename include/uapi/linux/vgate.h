@@ -138,6 +138,7 @@ enum vgate_cmd {
 	VGATE_CMD_CONFIG_SET,
 	__VGATE_CMD_LAST
 };
+
 #define VGATE_CMD_MAX (__VGATE_CMD_LAST - 1)
 
 /* Top level attributes. */
@@ -149,6 +150,7 @@ enum vgate_attr {
 	VGATE_A_CONFIG,		/* nest: enum vgate_config_attr */
 	__VGATE_A_LAST
 };
+
 #define VGATE_A_MAX (__VGATE_A_LAST - 1)
 
 enum vgate_mode {
@@ -164,6 +166,7 @@ enum vgate_enc_alg {
 	VGATE_ENC_DES3_CBC,
 	__VGATE_ENC_LAST
 };
+
 #define VGATE_ENC_MAX (__VGATE_ENC_LAST - 1)
 
 enum vgate_auth_alg {
@@ -174,6 +177,7 @@ enum vgate_auth_alg {
 	VGATE_AUTH_HMAC_SHA512_256,
 	__VGATE_AUTH_LAST
 };
+
 #define VGATE_AUTH_MAX (__VGATE_AUTH_LAST - 1)
 
 /* VGATE_SA_A_FLAGS bits; unknown bits are refused. */
@@ -182,6 +186,7 @@ enum vgate_sa_flags {
 	VGATE_SA_F_EXPIRED = 1U << 1,	/* read only: hard limit reached */
 	VGATE_SA_F_SOFT_EXPIRED = 1U << 2, /* read only: soft limit reached */
 };
+
 #define VGATE_SA_F_SETTABLE 0U
 
 /* Inside VGATE_A_SA. */
@@ -212,6 +217,7 @@ enum vgate_sa_attr {
 	VGATE_SA_A_PAD,
 	__VGATE_SA_A_LAST
 };
+
 #define VGATE_SA_A_MAX (__VGATE_SA_A_LAST - 1)
 
 /*
@@ -230,6 +236,7 @@ enum vgate_lifetime_attr {
 	VGATE_LT_A_PAD,
 	__VGATE_LT_A_LAST
 };
+
 #define VGATE_LT_A_MAX (__VGATE_LT_A_LAST - 1)
 
 /* Inside VGATE_SA_A_STATS, all u64. */
@@ -243,6 +250,7 @@ enum vgate_sa_stats_attr {
 	VGATE_SA_STATS_A_PAD,
 	__VGATE_SA_STATS_A_LAST
 };
+
 #define VGATE_SA_STATS_A_MAX (__VGATE_SA_STATS_A_LAST - 1)
 
 enum vgate_rule_action {
@@ -251,6 +259,7 @@ enum vgate_rule_action {
 	VGATE_ACTION_PROTECT,		/* through the SA pair of the rule */
 	__VGATE_ACTION_LAST
 };
+
 #define VGATE_ACTION_MAX (__VGATE_ACTION_LAST - 1)
 
 /*
@@ -289,6 +298,7 @@ enum vgate_rule_attr {
 	VGATE_RULE_A_STATS,		/* nest, read only: vgate_rule_stats_attr */
 	__VGATE_RULE_A_LAST
 };
+
 #define VGATE_RULE_A_MAX (__VGATE_RULE_A_LAST - 1)
 
 /* Inside VGATE_RULE_A_STATS, all u64. */
@@ -301,6 +311,7 @@ enum vgate_rule_stats_attr {
 	VGATE_RULE_STATS_A_PAD,
 	__VGATE_RULE_STATS_A_LAST
 };
+
 #define VGATE_RULE_STATS_A_MAX (__VGATE_RULE_STATS_A_LAST - 1)
 
 /*
@@ -332,6 +343,7 @@ enum vgate_drop_reason {
 				 */
 	__VGATE_DROP_LAST
 };
+
 #define VGATE_DROP_MAX (__VGATE_DROP_LAST - 1)
 
 /* Inside VGATE_A_STATS, all u64 unless noted. */
@@ -350,6 +362,7 @@ enum vgate_stats_attr {
 	VGATE_STATS_A_PAD,
 	__VGATE_STATS_A_LAST
 };
+
 #define VGATE_STATS_A_MAX (__VGATE_STATS_A_LAST - 1)
 
 /*
@@ -369,6 +382,7 @@ enum vgate_config_attr {
 					 */
 	__VGATE_CFG_A_LAST
 };
+
 #define VGATE_CFG_A_MAX (__VGATE_CFG_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_VGATE_H */
