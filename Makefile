@@ -41,7 +41,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
-	selftests/vm/run.sh $(KVER_ARG) --bench
+	selftests/vm/run.sh $(KVER_ARG) --bench -- $(TESTS)
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Single TCP stream (iperf3) from lanA to lanB through a site-to-site ESP
+# tunnel, once with vgate on both gateways and once with the kernel's XFRM
+# on both, in the same VM run; ESP NULL (with HMAC-SHA1-96, the cheapest
+# integrity: the datapath's own cost) and AES-GCM-128.
+#
+#   lanA ---- gwA ==== wire ==== gwB ---- lanB
+#
+# Each figure is the median of $ROUNDS runs of $SECS seconds; vgate and
+# XFRM runs alternate so that drift in the VM hits both alike.
+# Prints: BENCH <name> vgate=<Mbit/s> xfrm=<Mbit/s> ratio=<vgate/xfrm>
+
+. "$(dirname "$0")/../lib.sh"
+require_cmd iperf3 ip python3
+
+SECS=${BENCH_SECS:-8}
+ROUNDS=${BENCH_ROUNDS:-5}
+
+key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+
+# setup_vgate ENC-ARGS...: both gateways run vgate
+setup_vgate() {
+	local k1 k2
+	case "$1" in
+	null) k1="enc null auth hmac-sha1 authKey $(key 20)"
+	      k2="enc null auth hmac-sha1 authKey $(key 20)" ;;
+	gcm) k1="enc aes128-gcm encKey $(key 20)"; k2="enc aes128-gcm encKey $(key 20)" ;;
+	esac
+	local gw local_net remote_net me peer
+	for gw in gwA gwB; do
+		if [ $gw = gwA ]; then
+			me=192.0.2.1; peer=192.0.2.2; local_net=10.1.0.0/24; remote_net=10.2.0.0/24
+			out=0x1000; in=0x2000
+		else
+			me=192.0.2.2; peer=192.0.2.1; local_net=10.2.0.0/24; remote_net=10.1.0.0/24
+			out=0x2000; in=0x1000
+		fi
+		# shellcheck disable=SC2086
+		vgate $gw ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel $k1 &&
+		vgate $gw ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel $k2 &&
+		vgate $gw ipsec rule add 10 local $local_net remote $remote_net \
+			action protect peer $peer spiOut $out spiIn $in || return 1
+	done
+}
+
+setup_xfrm() {
+	local a1 a2
+	case "$1" in
+	null) a1=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(key 20)" 96)
+	      a2=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(key 20)" 96) ;;
+	gcm) a1=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128)
+	     a2=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128) ;;
+	esac
+	local gw l r me peer
+	for gw in gwA gwB; do
+		ns $gw ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
+			mode tunnel replay-window 64 "${a1[@]}" || return 1
+		ns $gw ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2000 \
+			mode tunnel replay-window 64 "${a2[@]}" || return 1
+		if [ $gw = gwA ]; then
+			l=10.1.0.0/24; r=10.2.0.0/24; me=192.0.2.1; peer=192.0.2.2
+		else
+			l=10.2.0.0/24; r=10.1.0.0/24; me=192.0.2.2; peer=192.0.2.1
+		fi
+		ns $gw ip xfrm policy add src $l dst $r dir out \
+			tmpl src $me dst $peer proto esp mode tunnel || return 1
+		ns $gw ip xfrm policy add src $r dst $l dir fwd \
+			tmpl src $peer dst $me proto esp mode tunnel || return 1
+	done
+}
+
+# measure IMPL: Mbit/s received for one TCP stream lanA -> lanB; notes the
+# stream's retransmissions and the receiving gateway's replay drops
+measure() {
+	ns lanB iperf3 -s -1 -D -B 10.2.0.2 || return 1
+	wait_listen lanB 5201 || return 1
+	ns lanA ping -c 2 -W 2 10.2.0.2 >/dev/null || { echo 0; return 0; }
+	ns lanA iperf3 -c 10.2.0.2 -t "$SECS" -J > "$VGATE_TMP/iperf.json" 2>/dev/null
+	python3 - "$VGATE_TMP/iperf.json" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	print("%.1f" % (d["end"]["sum_received"]["bits_per_second"] / 1e6))
+	print("retransmits=%d" % d["end"]["sum_sent"].get("retransmits", -1), file=sys.stderr)
+	PY
+	if [ "$1" = vgate ]; then
+		echo "replay-drops=$(drop_count gwB replay) mtu-drops=$(drop_count gwA mtu)" >&2
+	else
+		ns gwB ip -s xfrm state | awk '/replay-window [0-9]+ replay/ { print "xfrm " $0 }' >&2
+	fi
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# run IMPL ALG: one measurement on a fresh topology, into $RESULT (not a
+# subshell: the topology's namespaces must be remembered for teardown)
+run() {
+	topo_teardown
+	topo_gw_pair gwA gwB
+	RESULT=0
+	if "setup_$1" "$2"; then
+		RESULT=$(measure "$1" 2> "$VGATE_TMP/diag")
+		echo "# $1 $2: $RESULT Mbit/s $(tr '\n' ' ' < "$VGATE_TMP/diag")"
+	else
+		echo "# setup_$1 $2 failed"
+	fi
+}
+
+for alg in null gcm; do
+	v=(); x=()
+	for _ in $(seq "$ROUNDS"); do
+		run xfrm $alg; x+=("$RESULT")
+		run vgate $alg; v+=("$RESULT")
+	done
+	echo "# $alg: vgate ${v[*]} Mbit/s; xfrm ${x[*]} Mbit/s"
+	vm=$(median "${v[@]}"); xm=$(median "${x[@]}")
+	name=$([ $alg = null ] && echo esp_null || echo esp_aes_gcm_128)
+	echo "BENCH $name vgate=${vm}Mbit/s xfrm=${xm}Mbit/s ratio=$(python3 -c "print('%.2f' % ($vm / $xm if $xm else 0))")"
+done
+grep -E "^(name|driver)" /proc/crypto | paste - - | grep -E "gcm|ghash|aes|sha1|cipher_null" | sed 's/^/# /' | sort -u | head -20
+exit 0
