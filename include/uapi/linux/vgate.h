@@ -15,13 +15,19 @@
  * attributes of the wrong size are refused, read-only attributes in a
  * request are refused.
  *
- * Errors carry an extended ack message.  On Linux 6.1 the message is a
- * static string (there is no formatted extack): it never contains the bad
- * value.  The attribute at fault is identified by its offset
- * (NLMSGERR_ATTR_OFFS), or, for a missing required attribute, by its type
- * (NLMSGERR_ATTR_MISS_TYPE, plus NLMSGERR_ATTR_MISS_NEST when it belongs
- * inside a nest).  A failed request leaves the SAs, the rules and the knobs
- * unchanged.
+ * Errors from vgate's checks carry an extended ack message (-EPERM,
+ * allocation failures and a failed hook registration do not).  On Linux
+ * 6.1 the message is a static string (there is no formatted extack): it
+ * never contains the bad value.  The attribute at fault is identified by
+ * its offset (NLMSGERR_ATTR_OFFS), or, for a missing required attribute,
+ * by its type (NLMSGERR_ATTR_MISS_TYPE, plus NLMSGERR_ATTR_MISS_NEST when
+ * it belongs inside a nest); errors about the state of the tables
+ * (-EEXIST, -ENOENT, -ENOSPC) name no attribute.
+ * A failed request leaves the SAs, the rules and the knobs unchanged, with
+ * one exception: the namespace's netfilter hooks are registered by the
+ * first SA_NEW, SA_SET, RULE_NEW or RULE_SET that succeeds, after its
+ * change; if that registration fails, its error is returned but the SA or
+ * rule stays.  A failed request never registers the hooks.
  *
  * Byte order: SPIs, ports and other integers are in host byte order unless
  * the attribute says otherwise.  Addresses are in network byte order, four
@@ -40,7 +46,8 @@
  *   VGATE_A_SA (nest, see "SA attributes"): required SPI, FAMILY, SRC, DST,
  *   MODE, ENC (with ENC_KEY unless ENC is NULL, which takes no key).
  *   Optional PROTO (default and only value IPPROTO_ESP), AUTH (default
- *   NONE; must be NONE for an AEAD and an HMAC, with AUTH_KEY, otherwise),
+ *   NONE; must be NONE for an AEAD, which takes no AUTH_KEY either, and an
+ *   HMAC, with AUTH_KEY, otherwise),
  *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS.
  *   -EEXIST if an SA with that (SPI, DST, PROTO) exists; -ENOSPC if the
  *   SAD already holds max_sas SAs.
@@ -96,9 +103,10 @@
  * ENC and AUTH together name one kernel AEAD:
  *   AES_GCM_16    rfc4106(gcm(aes)), key 20, 28 or 36 bytes (AES-128/192/256
  *                 key followed by the 4-byte salt), ICV 16, AUTH must be
- *                 NONE.
+ *                 NONE, no AUTH_KEY.
  *   CHACHA20_POLY1305  rfc7539esp(chacha20,poly1305), key 36 bytes (key
- *                 plus 4-byte salt), ICV 16, AUTH must be NONE.
+ *                 plus 4-byte salt), ICV 16, AUTH must be NONE, no
+ *                 AUTH_KEY.
  *   AES_CBC       cbc(aes), key 16, 24 or 32 bytes, with an HMAC AUTH.
  *   DES3_CBC      cbc(des3_ede), key 24 bytes, with an HMAC AUTH.  Legacy
  *                 peers only; flagged weak in every view.
@@ -108,7 +116,9 @@
  *   HMAC_SHA256_128   key 32 bytes, ICV 16
  *   HMAC_SHA384_192   key 48 bytes, ICV 24
  *   HMAC_SHA512_256   key 64 bytes, ICV 32
- * ESP without integrity (a non-AEAD ENC with AUTH NONE) is refused.
+ * ESP without integrity (a non-AEAD ENC with AUTH NONE) is refused, and so
+ * is an AEAD with an AUTH other than NONE or with an AUTH_KEY (-EINVAL,
+ * offset of AUTH, or of AUTH_KEY when AUTH is absent).
  */
 #ifndef _UAPI_LINUX_VGATE_H
 #define _UAPI_LINUX_VGATE_H
@@ -286,6 +296,8 @@ enum vgate_rule_attr {
 	 * attribute at all the rule matches any port.  Once one is given, a
 	 * missing *_MIN is 0 and a missing *_MAX is *_MIN (65535 if *_MIN is
 	 * missing too).  A rule with ports never matches non-first fragments.
+	 * While the namespace has rules, a TCP, UDP, UDP-Lite or SCTP packet
+	 * whose ports cannot be read is dropped as MALFORMED.
 	 */
 	VGATE_RULE_A_LPORT_MIN,		/* u16 */
 	VGATE_RULE_A_LPORT_MAX,		/* u16, default: LPORT_MIN */
@@ -328,7 +340,8 @@ enum vgate_drop_reason {
 	VGATE_DROP_BAD_PADDING,	/* pad length or pad bytes wrong */
 	VGATE_DROP_MALFORMED,	/* too short, bad header, bad next header */
 	VGATE_DROP_POLICY,	/* cleartext where protection was required,
-				 * or decrypted packet outside the selector
+				 * decrypted packet outside the selector, or
+				 * transport mode packet not for the SA's DST
 				 */
 	VGATE_DROP_RULE,	/* a DROP rule matched */
 	VGATE_DROP_EXPIRED,	/* SA reached its hard lifetime (or was
@@ -351,8 +364,12 @@ enum vgate_stats_attr {
 	VGATE_STATS_A_UNSPEC,
 	VGATE_STATS_A_SAS,		/* u32: SAs in the SAD */
 	VGATE_STATS_A_RULES,		/* u32: rules */
-	VGATE_STATS_A_PACKETS_IN,	/* every packet the hooks looked at */
-	VGATE_STATS_A_PACKETS_OUT,
+	VGATE_STATS_A_PACKETS_IN,	/* packets seen at PRE_ROUTING, not
+					 * decrypted ones vgate re-injects
+					 */
+	VGATE_STATS_A_PACKETS_OUT,	/* packets seen at POST_ROUTING, not
+					 * vgate's own ESP
+					 */
 	VGATE_STATS_A_PASSED,		/* left in the clear by a rule or no rule */
 	VGATE_STATS_A_PROTECTED_IN,	/* decrypted and accepted */
 	VGATE_STATS_A_PROTECTED_OUT,	/* encrypted and sent */
@@ -378,7 +395,8 @@ enum vgate_config_attr {
 					 * 1..1048576
 					 */
 	VGATE_CFG_A_DROP_LOG,		/* u8 "drop_log", 0..1: 1 logs drops
-					 * to the kernel log, rate limited
+					 * to the kernel log, rate limited;
+					 * the sysfs file also takes on/off
 					 */
 	__VGATE_CFG_A_LAST
 };
