@@ -330,8 +330,9 @@ void vgate_esp_output(struct sk_buff *skb)
 	       (u8 *)&seqno + 8 - min_t(unsigned int, sa->ivlen, 8),
 	       min_t(unsigned int, sa->ivlen, 8));
 
+	/* No CRYPTO_TFM_REQ_MAY_BACKLOG: only -EINPROGRESS means queued. */
 	err = crypto_aead_encrypt(req);
-	if (err == -EINPROGRESS || err == -EBUSY)
+	if (err == -EINPROGRESS)
 		return;
 	esp_output_done(&req->base, err);
 	return;
@@ -430,7 +431,7 @@ void vgate_esp_input(struct sk_buff *skb)
 	aead_request_set_ad(req, sizeof(struct ip_esp_hdr));
 
 	err = crypto_aead_decrypt(req);
-	if (err == -EINPROGRESS || err == -EBUSY)
+	if (err == -EINPROGRESS)
 		return;
 	vgate_rcv_done(skb, esp_input_finish(skb, err));
 	return;

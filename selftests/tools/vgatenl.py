@@ -151,3 +151,29 @@ class Genl:
     def dump(self, cmd, *attrs):
         return self._request(self.family, C[cmd], b"".join(attrs),
                              NLM_F_REQUEST | NLM_F_DUMP)
+
+    def dump_interleaved(self, cmd, between):
+        """Dump @cmd, calling between() after the first batch arrived.
+        Returns (payloads, interrupted): interrupted is True when any
+        message carried NLM_F_DUMP_INTR."""
+        self.seq += 1
+        body = struct.pack("=BBH", C[cmd], 1, 0)
+        self.sock.send(struct.pack("=IHHII", 16 + len(body), self.family,
+                                   NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
+        payloads, intr, batches = [], False, 0
+        while True:
+            data = self.sock.recv(1 << 20)
+            batches += 1
+            while data:
+                mlen, mtype, mflags, mseq, _ = struct.unpack("=IHHII", data[:16])
+                cur, data = data[:mlen], data[(mlen + 3) & ~3:]
+                if mseq != self.seq:
+                    continue
+                intr |= bool(mflags & NLM_F_DUMP_INTR)
+                if mtype == NLMSG_DONE:
+                    return payloads, intr, batches
+                if mtype == NLMSG_ERROR:
+                    raise Error(-struct.unpack("=i", cur[16:20])[0], "", None, None)
+                payloads.append(cur[20:])
+            if batches == 1:
+                between()
