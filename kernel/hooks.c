@@ -221,30 +221,43 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 	vgate_sa_put(sa);
 }
 
+/*
+ * The first rule for @skb leaving (@inbound false) or arriving; NULL when no
+ * rule matches, ERR_PTR(-EINVAL) when the ports cannot be read, which the
+ * caller drops as malformed rather than let it bypass port rules.
+ */
+static struct vgate_rule *classify(struct vgate_net *vn,
+				   const struct sk_buff *skb, bool inbound)
+{
+	struct vgate_ruleset *rs = rcu_dereference(vn->rules);
+	struct vgate_flow flow;
+
+	if (!rs)
+		return NULL;
+	if (!vgate_flow_from_skb(skb, &flow))
+		return ERR_PTR(-EINVAL);
+	return vgate_rules_match(rs, &flow, inbound);
+}
+
 static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vgate_net *vn = priv;
-	struct vgate_ruleset *rs;
 	struct vgate_rule *rule;
 	struct sk_buff *segs, *seg, *next;
 	struct vgate_sa_key key = {};
-	struct vgate_flow flow;
 	struct vgate_sa *sa;
 
 	if (this_cpu_read(vgate_sent) == skb)
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
-	rs = rcu_dereference(vn->rules);
-	if (!rs)
+	rule = classify(vn, skb, false);
+	if (!rule)
 		goto pass;
-	if (!vgate_flow_from_skb(skb, &flow)) {
+	if (IS_ERR(rule)) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	rule = vgate_rules_match(rs, &flow, false);
-	if (!rule)
-		goto pass;
 	vgate_rule_count(rule, false, skb->len);
 	switch (rule->action) {
 	case VGATE_ACTION_PASS:
@@ -352,14 +365,9 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 			    struct sk_buff *skb)
 {
-	struct vgate_ruleset *rs = rcu_dereference(vn->rules);
-	struct vgate_rule *rule;
-	struct vgate_flow flow;
+	struct vgate_rule *rule = classify(vn, skb, true);
 
-	if (!rs || !vgate_flow_from_skb(skb, &flow))
-		return false;
-	rule = vgate_rules_match(rs, &flow, true);
-	if (!rule || rule->action != VGATE_ACTION_PROTECT ||
+	if (IS_ERR_OR_NULL(rule) || rule->action != VGATE_ACTION_PROTECT ||
 	    htonl(rule->spi_in) != sa->key.spi ||
 	    rule->peer.a4 != sa->saddr.a4)
 		return false;
@@ -493,9 +501,7 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct vgate_net *vn = priv;
-	struct vgate_ruleset *rs;
 	struct vgate_rule *rule;
-	struct vgate_flow flow;
 
 	if (this_cpu_read(vgate_decrypted) == skb)
 		return NF_ACCEPT;
@@ -503,14 +509,11 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	/* ESP is vgate's own business at LOCAL_IN. */
 	if (ip_hdr(skb)->protocol == IPPROTO_ESP)
 		return NF_ACCEPT;
-	rs = rcu_dereference(vn->rules);
-	if (!rs)
-		goto pass;
-	if (!vgate_flow_from_skb(skb, &flow)) {
+	rule = classify(vn, skb, true);
+	if (IS_ERR(rule)) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	rule = vgate_rules_match(rs, &flow, true);
 	if (!rule || rule->action == VGATE_ACTION_PASS)
 		goto pass;
 	drop(vn, skb, rule->action == VGATE_ACTION_DROP ? VGATE_DROP_RULE :

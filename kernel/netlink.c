@@ -801,7 +801,7 @@ static int vgate_nl_rule_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int stats_fill(struct sk_buff *skb, struct vgate_net *vn)
+static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 {
 	static const int cnt_attr[VGATE_CNT_NR] = {
 		[VGATE_CNT_PACKETS_IN] = VGATE_STATS_A_PACKETS_IN,
@@ -846,16 +846,18 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int vgate_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+/* Reply to a GET with the attributes @fill puts for the namespace. */
+static int reply_with(struct genl_info *info, u8 cmd,
+		      int (*fill)(struct vgate_net *vn, struct sk_buff *skb))
 {
 	struct vgate_net *vn = vgate_net(genl_info_net(info));
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = reply_alloc(info, VGATE_CMD_STATS_GET, &hdr);
+	msg = reply_alloc(info, cmd, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	if (stats_fill(msg, vn)) {
+	if (fill(vn, msg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -863,21 +865,14 @@ static int vgate_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int vgate_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply_with(info, VGATE_CMD_STATS_GET, stats_fill);
+}
+
 static int vgate_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = reply_alloc(info, VGATE_CMD_CONFIG_GET, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	if (vgate_config_fill(vn, msg)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return reply_with(info, VGATE_CMD_CONFIG_GET, vgate_config_fill);
 }
 
 static int vgate_nl_config_set(struct sk_buff *skb, struct genl_info *info)
