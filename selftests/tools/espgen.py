@@ -82,6 +82,23 @@ def parse_seqs(spec):
     return out
 
 
+def garbage(args):
+    """ESP packets for a valid SPI whose body is random: sequence number,
+    length (including shorter than an ESP header) and content."""
+    rnd = random.Random(args.shuffle or 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for i in range(args.garbage):
+        n = rnd.choice([0, 3, 7, rnd.randrange(8, 40), rnd.randrange(40, 1400)])
+        body = bytes(rnd.getrandbits(8) for _ in range(n))
+        if n >= 4:
+            body = struct.pack("!I", args.spi) + body[4:]
+        s.sendto(ipv4(args.src, args.dst, 50, body, ident=i & 0xFFFF),
+                 (args.dst, 0))
+        if i % 100 == 99:
+            time.sleep(0.01)
+    print("sent %d" % args.garbage)
+
+
 def send(args):
     key = bytes.fromhex((args.key or "").removeprefix("0x"))
     seqs = parse_seqs(args.seqs)
@@ -161,6 +178,8 @@ def main():
     p.add_argument("--pace", type=int, default=200,
                    help="sleep 10 ms after every N packets")
     p.add_argument("--corrupt", choices=["icv", "pad", "padlen", "nexthdr"])
+    p.add_argument("--garbage", type=int, metavar="N",
+                   help="send N ESP packets of random length and content")
     p.add_argument("--clear", action="store_true",
                    help="send the inner packets without ESP")
     p.add_argument("--listen")
@@ -170,6 +189,8 @@ def main():
     args = p.parse_args()
     if args.listen:
         return listen(args)
+    if args.garbage:
+        garbage(args)
     else:
         send(args)
     return 0
