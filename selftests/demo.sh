@@ -19,11 +19,14 @@ require_cmd ip nft iperf3 ping python3
 say() { printf '\n== %s\n' "$*"; }
 die() { printf '\nDEMO FAILED: %s\n' "$*"; exit 1; }
 
+# keys never reach the transcript
+masked() { sed -E 's/(encKey|authKey) 0x[0-9a-fA-F]+/\1 <secret>/g'; }
+
 # gw NS ARGS...: print the CLI command as typed on that gateway, run it.
 gw() {
 	local n=$1; shift
-	echo "$n# vgate $*"
-	vgate "$n" "$@" || die "$n: vgate $* failed"
+	echo "$n# vgate $*" | masked
+	vgate "$n" "$@" || die "$(echo "$n: vgate $* failed" | masked)"
 }
 
 key() { echo "0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
