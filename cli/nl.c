@@ -88,6 +88,7 @@ static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_SEQ] = { "SEQ", AT_U64 },
 	[VGATE_SA_A_AGE] = { "AGE", AT_U64 },
 	[VGATE_SA_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_SA_A_ENC_KEY_BITS] = { "ENC_KEY_BITS", AT_U16 },
 };
 
 static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
@@ -766,6 +767,8 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 		sa->mode = nla_get_u8(tb[VGATE_SA_A_MODE]), sa->has |= VG_SA_MODE;
 	if (tb[VGATE_SA_A_ENC])
 		sa->enc = nla_get_u16(tb[VGATE_SA_A_ENC]), sa->has |= VG_SA_ENC;
+	if (tb[VGATE_SA_A_ENC_KEY_BITS])
+		sa->enc_key_bits = nla_get_u16(tb[VGATE_SA_A_ENC_KEY_BITS]);
 	if (tb[VGATE_SA_A_AUTH])
 		sa->auth = nla_get_u16(tb[VGATE_SA_A_AUTH]), sa->has |= VG_SA_AUTH;
 	if (tb[VGATE_SA_A_REPLAY_WINDOW])

@@ -43,6 +43,7 @@ struct vg_sa {
 	struct vg_addr src, dst;
 	uint8_t mode;				/* enum vgate_mode */
 	uint16_t enc;				/* enum vgate_enc_alg */
+	uint16_t enc_key_bits;			/* reply only; 0 if not sent */
 	uint16_t auth;				/* enum vgate_auth_alg */
 	uint8_t enc_key[VGATE_KEY_MAX_LEN];
 	size_t enc_key_len;

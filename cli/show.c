@@ -36,6 +36,23 @@ const char *enc_name(uint16_t enc)
 	return "unknown";
 }
 
+/*
+ * The cipher as the CLI takes it ("aes256-gcm"), when the kernel said the
+ * key size; the family name otherwise.
+ */
+const char *sa_enc_name(const struct vg_sa *sa)
+{
+	static char buf[24];
+
+	if ((sa->enc == VGATE_ENC_AES_CBC || sa->enc == VGATE_ENC_AES_GCM_16) &&
+	    sa->enc_key_bits) {
+		snprintf(buf, sizeof(buf), "aes%u-%s", sa->enc_key_bits,
+			 sa->enc == VGATE_ENC_AES_CBC ? "cbc" : "gcm");
+		return buf;
+	}
+	return enc_name(sa->enc);
+}
+
 const char *auth_name(uint16_t auth)
 {
 	switch (auth) {
@@ -375,7 +392,7 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_addr(&j, "src", &sa->src, sa->src.family);
 		json_addr(&j, "dst", &sa->dst, sa->dst.family);
 		json_str(&j, "mode", mode_name(sa->mode));
-		json_str(&j, "enc", enc_name(sa->enc));
+		json_str(&j, "enc", sa_enc_name(sa));
 		json_str(&j, "auth", auth_name(sa->auth));
 		json_u64(&j, "replay_window", sa->replay_window);
 		json_flags(&j, sa_flag_bits(sa));
@@ -446,7 +463,7 @@ int show_sad(void)
 		tbl_cell(&t, "%s", fmt_addr(&sa->src, a, sizeof(a)));
 		tbl_cell(&t, "%s", fmt_addr(&sa->dst, b, sizeof(b)));
 		tbl_cell(&t, "%s", mode_name(sa->mode));
-		tbl_cell(&t, "%s", enc_name(sa->enc));
+		tbl_cell(&t, "%s", sa_enc_name(sa));
 		tbl_cell(&t, "%s", auth_name(sa->auth));
 		tbl_cell(&t, "%u", sa->replay_window);
 		tbl_cell(&t, "%s", flags_str(sa_flag_bits(sa), f, sizeof(f)));

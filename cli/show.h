@@ -18,6 +18,7 @@ int show_knob(const char *name);
 
 /* Names shared with the parser. */
 const char *enc_name(uint16_t enc);
+const char *sa_enc_name(const struct vg_sa *sa);
 const char *auth_name(uint16_t auth);
 const char *mode_name(uint8_t mode);
 const char *action_name(uint8_t action);

@@ -54,6 +54,17 @@ static const struct auth_desc auth_descs[__VGATE_AUTH_LAST] = {
 	[VGATE_AUTH_HMAC_SHA512_256] = { "hmac(sha512)", 64, 32 },
 };
 
+unsigned int vgate_esp_key_bits(const struct vgate_sa_config *cfg)
+{
+	switch (cfg->enc) {
+	case VGATE_ENC_AES_GCM_16:
+	case VGATE_ENC_CHACHA20_POLY1305:
+		return (cfg->enc_key_len - 4) * 8;	/* RFC 4106/7634 salt */
+	default:
+		return cfg->enc_key_len * 8;
+	}
+}
+
 bool vgate_esp_alg_weak(u16 enc)
 {
 	return enc < __VGATE_ENC_LAST && enc_descs[enc].weak;

@@ -30,6 +30,8 @@ int vgate_esp_init_sa(struct vgate_sa *sa, const struct vgate_sa_config *cfg,
 		      struct netlink_ext_ack *extack);
 void vgate_esp_destroy_sa(struct vgate_sa *sa);
 bool vgate_esp_alg_weak(u16 enc);
+/* Cipher key size in bits, salt excluded; 0 for NULL. */
+unsigned int vgate_esp_key_bits(const struct vgate_sa_config *cfg);
 
 /* Bytes ESP adds to a payload of @len, outer IP header not included. */
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len);

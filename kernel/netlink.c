@@ -52,6 +52,7 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_SEQ] = { .type = NLA_REJECT },
 	[VGATE_SA_A_AGE] = { .type = NLA_REJECT },
 	[VGATE_SA_A_PAD] = { .type = NLA_REJECT },
+	[VGATE_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy rule_policy[VGATE_RULE_A_MAX + 1] = {
@@ -314,6 +315,7 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	    nla_put_in_addr(skb, VGATE_SA_A_DST, sa->key.daddr.a4) ||
 	    nla_put_u8(skb, VGATE_SA_A_MODE, sa->mode) ||
 	    nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
+	    nla_put_u16(skb, VGATE_SA_A_ENC_KEY_BITS, sa->enc_key_bits) ||
 	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
 	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
 	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||

@@ -161,6 +161,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	sa->mode = cfg->mode;
 	sa->enc = cfg->enc;
 	sa->auth = cfg->auth;
+	sa->enc_key_bits = vgate_esp_key_bits(cfg);
 	sa->lt = cfg->lt;
 	sa->lt_volume = sa->lt.soft_bytes || sa->lt.hard_bytes ||
 			sa->lt.soft_packets || sa->lt.hard_packets;

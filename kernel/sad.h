@@ -78,6 +78,7 @@ struct vgate_sa {
 	union vgate_addr saddr;
 	u8 mode;
 	u16 enc, auth;
+	u16 enc_key_bits;
 	unsigned long state;		/* bit n = UAPI flag 1 << n */
 
 	struct crypto_aead *aead;

@@ -58,7 +58,7 @@ v ipsec sa add 0x1000 $SA_AB encKey "$K1"
 result "one-shot: ipsec sa add 0x1000" '[ $rc = 0 ]' '[ ! -s $E ]'
 v ipsec show sad
 result "one-shot: ipsec show sad lists SA 0x1000" '[ $rc = 0 ]' \
-	"grep -qE '^0x00001000 +192\.0\.2\.1 +192\.0\.2\.2 +tunnel +aes-gcm' $O"
+	"grep -qE '^0x00001000 +192\.0\.2\.1 +192\.0\.2\.2 +tunnel +aes128-gcm' $O"
 v ipsec sa add 0x1001 $SA_BA encKey "$K2"
 result "one-shot: ipsec sa add 0x1001" '[ $rc = 0 ]'
 v ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 action protect \
@@ -72,7 +72,7 @@ result "one-shot: ipsec show rule lists rule 10" '[ $rc = 0 ]' \
 v -j ipsec show sad
 result "json: show sad has both SAs with their values" '[ $rc = 0 ]' \
 	"js '[s[\"spi\"] for s in d] == [\"0x00001000\", \"0x00001001\"]'" \
-	"js 'd[0][\"src\"] == \"192.0.2.1\" and d[0][\"dst\"] == \"192.0.2.2\" and d[0][\"mode\"] == \"tunnel\" and d[0][\"enc\"] == \"aes-gcm\"'" \
+	"js 'd[0][\"src\"] == \"192.0.2.1\" and d[0][\"dst\"] == \"192.0.2.2\" and d[0][\"mode\"] == \"tunnel\" and d[0][\"enc\"] == \"aes128-gcm\"'" \
 	"js 'd[0][\"replay_window\"] == 64 and d[0][\"stats\"][\"packets\"] == 0'"
 v -j ipsec show rule
 result "json: show rule has rule 10 with peer and SPIs" '[ $rc = 0 ]' \

@@ -165,6 +165,8 @@ def main():
                  sa(spi=0x1001, extra=(u32(C["VGATE_SA_A_FLAGS"], 1 << 30),)))
     expect_error(g, "read-only stats attribute", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, extra=(nest(C["VGATE_SA_A_STATS"]),)))
+    expect_error(g, "read-only key size attribute", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u16(C["VGATE_SA_A_ENC_KEY_BITS"], 128),)))
     expect_error(g, "soft lifetime above hard", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, extra=(nest(C["VGATE_SA_A_LIFETIME"],
                                             v.u64(C["VGATE_LT_A_SOFT_BYTES"], 10),

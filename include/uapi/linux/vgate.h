@@ -63,7 +63,7 @@
  *   order they were added.  Keys are never returned.  Replies carry
  *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
  *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS) plus VGATE_SA_A_STATS,
- *   VGATE_SA_A_SEQ and VGATE_SA_A_AGE.  A dump whose table changed while it
+ *   VGATE_SA_A_SEQ, VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump whose table changed while it
  *   ran is flagged NLM_F_DUMP_INTR: discard it and dump again.
  *
  * VGATE_CMD_SA_DEL: VGATE_A_SA holding SPI, FAMILY and DST (PROTO
@@ -225,6 +225,8 @@ enum vgate_sa_attr {
 				 */
 	VGATE_SA_A_AGE,		/* u64, read only: seconds since added */
 	VGATE_SA_A_PAD,
+	/* u16, read only: cipher key size in bits, salt excluded; 0 for NULL */
+	VGATE_SA_A_ENC_KEY_BITS,
 	__VGATE_SA_A_LAST
 };
 
