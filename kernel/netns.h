@@ -13,6 +13,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "counters.h"
 #include "stats.h"
 
 struct vgate_ruleset;
@@ -41,7 +42,7 @@ struct vgate_net {
 
 	struct vgate_ruleset __rcu *rules;
 
-	struct vgate_pcpu_stats __percpu *stats;
+	struct vgate_counters __percpu *stats;	/* VGATE_NS_COUNTERS */
 };
 
 extern unsigned int vgate_net_id;
@@ -57,23 +58,13 @@ int vgate_net_enable(struct vgate_net *vn);
 
 static inline void vgate_count(struct vgate_net *vn, enum vgate_counter c)
 {
-	struct vgate_pcpu_stats *s = get_cpu_ptr(vn->stats);
-	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
-
-	u64_stats_inc(&s->cnt[c]);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(vn->stats);
+	vgate_counters_add(vn->stats, c, 1);
 }
 
 static inline void vgate_count_drop(struct vgate_net *vn,
 				    enum vgate_drop_reason reason)
 {
-	struct vgate_pcpu_stats *s = get_cpu_ptr(vn->stats);
-	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
-
-	u64_stats_inc(&s->drops[reason]);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(vn->stats);
+	vgate_counters_add(vn->stats, VGATE_CNT_DROP(reason), 1);
 }
 
 #endif /* _VGATE_NETNS_H */

@@ -16,7 +16,7 @@ struct vgate_rule *vgate_rule_alloc(void)
 
 	if (!rule)
 		return NULL;
-	rule->stats = netdev_alloc_pcpu_stats(struct vgate_rule_pcpu);
+	rule->stats = vgate_counters_alloc(VGATE_RULE_CNT_NR);
 	if (!rule->stats) {
 		kfree(rule);
 		return NULL;
@@ -26,7 +26,7 @@ struct vgate_rule *vgate_rule_alloc(void)
 
 void vgate_rule_free(struct vgate_rule *rule)
 {
-	free_percpu(rule->stats);
+	vgate_counters_free(rule->stats);
 	kfree(rule);
 }
 
@@ -235,33 +235,15 @@ struct vgate_rule *vgate_rules_match(const struct vgate_ruleset *rs,
 void vgate_rule_count(struct vgate_rule *rule, bool inbound,
 		      unsigned int bytes)
 {
-	struct vgate_rule_pcpu *s = get_cpu_ptr(rule->stats);
-	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
-
-	u64_stats_inc(&s->cnt[inbound ? VGATE_RULE_CNT_PACKETS_IN :
-			      VGATE_RULE_CNT_PACKETS_OUT]);
-	u64_stats_add(&s->cnt[inbound ? VGATE_RULE_CNT_BYTES_IN :
-			      VGATE_RULE_CNT_BYTES_OUT], bytes);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(rule->stats);
+	if (inbound)
+		vgate_counters_add2(rule->stats, VGATE_RULE_CNT_PACKETS_IN, 1,
+				    VGATE_RULE_CNT_BYTES_IN, bytes);
+	else
+		vgate_counters_add2(rule->stats, VGATE_RULE_CNT_PACKETS_OUT, 1,
+				    VGATE_RULE_CNT_BYTES_OUT, bytes);
 }
 
 void vgate_rule_read_stats(struct vgate_rule *rule, u64 out[VGATE_RULE_CNT_NR])
 {
-	int cpu, i;
-
-	memset(out, 0, sizeof(u64) * VGATE_RULE_CNT_NR);
-	for_each_possible_cpu(cpu) {
-		const struct vgate_rule_pcpu *s = per_cpu_ptr(rule->stats, cpu);
-		u64 v[VGATE_RULE_CNT_NR];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < VGATE_RULE_CNT_NR; i++)
-				v[i] = u64_stats_read(&s->cnt[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < VGATE_RULE_CNT_NR; i++)
-			out[i] += v[i];
-	}
+	vgate_counters_read(rule->stats, VGATE_RULE_CNT_NR, out);
 }

@@ -8,7 +8,6 @@
 #define _VGATE_POLICY_H
 
 #include <linux/types.h>
-#include <linux/u64_stats_sync.h>
 #include "sad.h"
 
 struct vgate_net;
@@ -31,11 +30,6 @@ enum vgate_rule_counter {
 	VGATE_RULE_CNT_NR
 };
 
-struct vgate_rule_pcpu {
-	u64_stats_t cnt[VGATE_RULE_CNT_NR];
-	struct u64_stats_sync syncp;
-};
-
 struct vgate_rule {
 	u32 id;
 	u8 family;
@@ -48,7 +42,7 @@ struct vgate_rule {
 	bool has_ports;
 	union vgate_addr peer;
 	u32 spi_out, spi_in;
-	struct vgate_rule_pcpu __percpu *stats;
+	struct vgate_counters __percpu *stats;	/* VGATE_RULE_CNT_NR */
 	struct rcu_head rcu;
 };
 

@@ -84,7 +84,7 @@ static void sa_free_work(struct work_struct *work)
 	vgate_esp_destroy_sa(sa);
 	vgate_replay_free(sa->replay);
 	dst_cache_destroy(&sa->dst_cache);
-	free_percpu(sa->stats);
+	vgate_counters_free(sa->stats);
 	kmem_cache_free(sa_cache, sa);
 	if (atomic_dec_and_test(&vn->sa_live))
 		wake_up_var(&vn->sa_live);
@@ -169,7 +169,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	if (vgate_esp_alg_weak(sa->enc))
 		set_bit(VGATE_SA_BIT_WEAK, &sa->state);
 
-	sa->stats = netdev_alloc_pcpu_stats(struct vgate_sa_pcpu);
+	sa->stats = vgate_counters_alloc(VGATE_SA_CNT_NR);
 	if (!sa->stats)
 		goto fail;
 	if (dst_cache_init(&sa->dst_cache, GFP_KERNEL))
@@ -190,7 +190,7 @@ fail:
 	sa->replay = NULL;
 	if (sa->stats && sa->dst_cache.cache)
 		dst_cache_destroy(&sa->dst_cache);
-	free_percpu(sa->stats);
+	vgate_counters_free(sa->stats);
 	kmem_cache_free(sa_cache, sa);
 	atomic_dec(&vn->sa_live);
 	if (atomic_dec_and_test(&sa_live))
@@ -275,30 +275,20 @@ void vgate_sa_flush(struct vgate_net *vn)
 
 void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n)
 {
-	struct vgate_sa_pcpu *s = get_cpu_ptr(sa->stats);
-	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
-
-	u64_stats_add(&s->cnt[c], n);
-	if (c == VGATE_SA_CNT_REPLAY || c == VGATE_SA_CNT_AUTH)
-		u64_stats_inc(&s->cnt[VGATE_SA_CNT_ERRORS]);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(sa->stats);
+	/* replay and auth failures are errors too */
+	vgate_counters_add2(sa->stats, c, n, VGATE_SA_CNT_ERRORS,
+			    c == VGATE_SA_CNT_REPLAY || c == VGATE_SA_CNT_AUTH ?
+			    n : 0);
 }
 
 bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes)
 {
-	struct vgate_sa_pcpu *s;
-	unsigned long flags;
 	u64 b, p;
 
 	if (unlikely(test_bit(VGATE_SA_BIT_EXPIRED, &sa->state)))
 		return false;
-	s = get_cpu_ptr(sa->stats);
-	flags = u64_stats_update_begin_irqsave(&s->syncp);
-	u64_stats_inc(&s->cnt[VGATE_SA_CNT_PACKETS]);
-	u64_stats_add(&s->cnt[VGATE_SA_CNT_BYTES], bytes);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(sa->stats);
+	vgate_counters_add2(sa->stats, VGATE_SA_CNT_PACKETS, 1,
+			    VGATE_SA_CNT_BYTES, bytes);
 	if (likely(!sa->lt_volume))
 		return true;
 
@@ -317,20 +307,5 @@ bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes)
 
 void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR])
 {
-	int cpu, i;
-
-	memset(out, 0, sizeof(u64) * VGATE_SA_CNT_NR);
-	for_each_possible_cpu(cpu) {
-		const struct vgate_sa_pcpu *s = per_cpu_ptr(sa->stats, cpu);
-		u64 v[VGATE_SA_CNT_NR];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < VGATE_SA_CNT_NR; i++)
-				v[i] = u64_stats_read(&s->cnt[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < VGATE_SA_CNT_NR; i++)
-			out[i] += v[i];
-	}
+	vgate_counters_read(sa->stats, VGATE_SA_CNT_NR, out);
 }

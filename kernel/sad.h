@@ -9,10 +9,11 @@
 #include <linux/in6.h>
 #include <linux/rhashtable.h>
 #include <linux/refcount.h>
-#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/dst_cache.h>
 #include <uapi/linux/vgate.h>
+
+#include "counters.h"
 
 struct crypto_aead;
 struct vgate_net;
@@ -46,11 +47,6 @@ enum vgate_sa_counter {
 	VGATE_SA_CNT_REPLAY,
 	VGATE_SA_CNT_AUTH,
 	VGATE_SA_CNT_NR
-};
-
-struct vgate_sa_pcpu {
-	u64_stats_t cnt[VGATE_SA_CNT_NR];
-	struct u64_stats_sync syncp;
 };
 
 /* Everything a netlink request says about an SA, validated. */
@@ -93,7 +89,7 @@ struct vgate_sa {
 	struct timer_list timer;	/* time based lifetimes */
 
 	struct dst_cache dst_cache;	/* route to the peer (outbound) */
-	struct vgate_sa_pcpu __percpu *stats;
+	struct vgate_counters __percpu *stats;	/* VGATE_SA_CNT_NR */
 };
 
 int vgate_sad_init(void);

@@ -28,38 +28,24 @@ const char *vgate_drop_reason_name(enum vgate_drop_reason reason)
 
 int vgate_stats_init(struct vgate_net *vn)
 {
-	vn->stats = netdev_alloc_pcpu_stats(struct vgate_pcpu_stats);
+	vn->stats = vgate_counters_alloc(VGATE_NS_COUNTERS);
 	return vn->stats ? 0 : -ENOMEM;
 }
 
 void vgate_stats_uninit(struct vgate_net *vn)
 {
-	free_percpu(vn->stats);
+	vgate_counters_free(vn->stats);
 }
 
 void vgate_stats_read(struct vgate_net *vn, struct vgate_stats_snapshot *snap)
 {
-	int cpu, i;
+	u64 v[VGATE_NS_COUNTERS];
+	int i;
 
 	memset(snap, 0, sizeof(*snap));
-	for_each_possible_cpu(cpu) {
-		const struct vgate_pcpu_stats *s = per_cpu_ptr(vn->stats, cpu);
-		u64 cnt[VGATE_CNT_NR], drops[__VGATE_DROP_LAST];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < VGATE_CNT_NR; i++)
-				cnt[i] = u64_stats_read(&s->cnt[i]);
-			for (i = 0; i < __VGATE_DROP_LAST; i++)
-				drops[i] = u64_stats_read(&s->drops[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-
-		for (i = 0; i < VGATE_CNT_NR; i++)
-			snap->cnt[i] += cnt[i];
-		for (i = 0; i < __VGATE_DROP_LAST; i++)
-			snap->drops[i] += drops[i];
-	}
+	vgate_counters_read(vn->stats, VGATE_NS_COUNTERS, v);
+	memcpy(snap->cnt, v, sizeof(snap->cnt));
+	memcpy(snap->drops, v + VGATE_CNT_DROP(0), sizeof(snap->drops));
 	for (i = 0; i < __VGATE_DROP_LAST; i++) {
 		snap->dropped += snap->drops[i];
 		if (!vgate_drop_is_policy(i))

@@ -5,8 +5,7 @@
 #ifndef _VGATE_STATS_H
 #define _VGATE_STATS_H
 
-#include <linux/percpu.h>
-#include <linux/u64_stats_sync.h>
+#include <linux/types.h>
 #include <uapi/linux/vgate.h>
 
 struct vgate_net;
@@ -21,11 +20,9 @@ enum vgate_counter {
 	VGATE_CNT_NR
 };
 
-struct vgate_pcpu_stats {
-	u64_stats_t cnt[VGATE_CNT_NR];
-	u64_stats_t drops[__VGATE_DROP_LAST];
-	struct u64_stats_sync syncp;
-};
+/* The namespace's counter block: the counters, then one per drop reason. */
+#define VGATE_CNT_DROP(reason)	(VGATE_CNT_NR + (reason))
+#define VGATE_NS_COUNTERS	VGATE_CNT_DROP(__VGATE_DROP_LAST)
 
 struct vgate_stats_snapshot {
 	u64 cnt[VGATE_CNT_NR];

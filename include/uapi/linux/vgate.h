@@ -63,8 +63,9 @@
  *   order they were added.  Keys are never returned.  Replies carry
  *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
  *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS) plus VGATE_SA_A_STATS,
- *   VGATE_SA_A_SEQ, VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump whose table changed while it
- *   ran is flagged NLM_F_DUMP_INTR: discard it and dump again.
+ *   VGATE_SA_A_SEQ, VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump
+ *   whose table changed while it ran is flagged NLM_F_DUMP_INTR: discard it
+ *   and dump again.
  *
  * VGATE_CMD_SA_DEL: VGATE_A_SA holding SPI, FAMILY and DST (PROTO
  *   optional, default IPPROTO_ESP).  -ENOENT if there is none.
