@@ -31,8 +31,8 @@
  *
  * Byte order: SPIs, ports and other integers are in host byte order unless
  * the attribute says otherwise.  Addresses are in network byte order, four
- * bytes for AF_INET and sixteen for AF_INET6 (only AF_INET is accepted so
- * far: -EAFNOSUPPORT otherwise).
+ * bytes for AF_INET and sixteen for AF_INET6.  SAs are AF_INET only so far
+ * (-EAFNOSUPPORT otherwise); rules, peers and EXPLAIN take both.
  *
  * 64-bit attributes in replies may be preceded by the nest's padding
  * attribute (VGATE_*_A_PAD; inside VGATE_STATS_A_DROPS it is type 0,
@@ -73,11 +73,14 @@
  * VGATE_CMD_SA_FLUSH: delete every SA of the namespace.
  *
  * VGATE_CMD_RULE_NEW: add one traffic rule (VGATE_A_RULE, see "rule
- *   attributes").  Required ID, FAMILY, ACTION; PEER, SPI_OUT and SPI_IN
- *   when ACTION is PROTECT (and refused otherwise).  Missing LOCAL/REMOTE
- *   mean "any".  -EEXIST if a rule with that ID exists.
- *   Rules are evaluated in ascending ID order; the first match wins.  The
- *   whole rule set is replaced atomically on every change.
+ *   attributes").  Required ID (unique across all stages), FAMILY,
+ *   ACTION.  STAGE PEER needs PEER_NAME (an existing peer: -ENOENT
+ *   otherwise); PROTECT is allowed in stage PEER only; SPI_OUT and SPI_IN
+ *   go together and only with PROTECT.  Missing LOCAL/REMOTE mean "any".
+ *   -EEXIST if a rule with that ID exists.  The evaluation order is
+ *   described at enum vgate_rule_stage.  The whole policy (rules, peers,
+ *   post_default) is rebuilt and replaced atomically under RCU on every
+ *   change: a packet sees either the old or the new policy.
  *
  * VGATE_CMD_RULE_SET: replace the rule with that ID (-ENOENT if none).
  *
@@ -89,6 +92,44 @@
  * VGATE_CMD_RULE_DEL: VGATE_A_RULE holding ID (-ENOENT if none).
  *
  * VGATE_CMD_RULE_FLUSH: delete every rule.
+ *
+ * VGATE_CMD_PEER_NEW: add a peer (VGATE_A_PEER, see "peer attributes").
+ *   Required ID, NAME, FAMILY, ADDR.  -EEXIST if the ID or the NAME is
+ *   taken.
+ * VGATE_CMD_PEER_SET: replace the peer with that ID (-ENOENT if none); its
+ *   traffic list stays.  Setting OPER to BLOCKED with BLOCK_SECONDS
+ *   (keying daemons) blocks it for that long.
+ * VGATE_CMD_PEER_GET: by ID or NAME, or NLM_F_DUMP: every peer in ID
+ *   order, with OPER, ENTRIES and, for a virtual peer, IFINDEX and IFNAME.
+ * VGATE_CMD_PEER_DEL: by ID or NAME; -EBUSY while its traffic list holds
+ *   entries.
+ * VGATE_CMD_PEER_FLUSH: delete every peer; -EBUSY while any traffic list
+ *   entry exists.
+ *
+ * VGATE_CMD_TXN_BEGIN: open a transaction for this netlink socket.  Until
+ *   TXN_COMMIT, the RULE_*, PEER_* and CONFIG_SET requests of this socket
+ *   change a private copy of the configuration instead of the running one
+ *   (GETs still read the running one).  -EBUSY if a transaction is open;
+ *   while one is open, configuration changes from any other socket get
+ *   -EBUSY too.  A failed request inside a transaction changes nothing
+ *   and leaves the transaction open.
+ * VGATE_CMD_TXN_COMMIT: install the private copy as a whole, atomically,
+ *   and close the transaction.  -ENOENT if this socket has none open.
+ * VGATE_CMD_TXN_ABORT: discard it.  Closing the socket also discards it.
+ *
+ * VGATE_CMD_EXPLAIN: classify the flow in VGATE_A_FLOW (FAMILY, SRC, DST
+ *   required) with the running policy, exactly as the packet path would,
+ *   and reply VGATE_A_VERDICT.  With ITERATIONS, classify that many times
+ *   and report the total time (a benchmark of the lookup).
+ *
+ * VGATE_CMD_ACQUIRE (event): sent to the "events" multicast group when a
+ *   packet hits a PROTECT entry without SPI_OUT and no SA with its REQID
+ *   exists.  Carries VGATE_A_RULE (ID, STAGE, PEER_NAME, PEER),
+ *   VGATE_A_PEER (ID, NAME, FAMILY, ADDR) and VGATE_A_FLOW (the packet).
+ *   One event per entry until the SA arrives or acquire_timeout passes;
+ *   meanwhile up to acquire_queue packets are held and sent once an SA with
+ *   that REQID is added; the others, and all of them on timeout, are
+ *   dropped and counted (ACQUIRE_OVERFLOW, ACQUIRE_TIMEOUT).
  *
  * VGATE_CMD_STATS_GET: global statistics of the namespace in VGATE_A_STATS.
  *
@@ -128,6 +169,7 @@
 
 #define VGATE_GENL_NAME		"vgate"
 #define VGATE_GENL_VERSION	1
+#define VGATE_MCGRP_EVENTS	"events"
 
 #define VGATE_REPLAY_WINDOW_MAX	4096
 #define VGATE_KEY_MAX_LEN	64
@@ -147,6 +189,16 @@ enum vgate_cmd {
 	VGATE_CMD_STATS_GET,
 	VGATE_CMD_CONFIG_GET,
 	VGATE_CMD_CONFIG_SET,
+	VGATE_CMD_PEER_NEW,
+	VGATE_CMD_PEER_SET,
+	VGATE_CMD_PEER_GET,
+	VGATE_CMD_PEER_DEL,
+	VGATE_CMD_PEER_FLUSH,
+	VGATE_CMD_TXN_BEGIN,
+	VGATE_CMD_TXN_COMMIT,
+	VGATE_CMD_TXN_ABORT,
+	VGATE_CMD_EXPLAIN,
+	VGATE_CMD_ACQUIRE,	/* event only, multicast group "events" */
 	__VGATE_CMD_LAST
 };
 
@@ -159,6 +211,9 @@ enum vgate_attr {
 	VGATE_A_RULE,		/* nest: enum vgate_rule_attr */
 	VGATE_A_STATS,		/* nest: enum vgate_stats_attr */
 	VGATE_A_CONFIG,		/* nest: enum vgate_config_attr */
+	VGATE_A_PEER,		/* nest: enum vgate_peer_attr */
+	VGATE_A_FLOW,		/* nest: enum vgate_flow_attr */
+	VGATE_A_VERDICT,	/* nest, read only: enum vgate_verdict_attr */
 	__VGATE_A_LAST
 };
 
@@ -228,6 +283,13 @@ enum vgate_sa_attr {
 	VGATE_SA_A_PAD,
 	/* u16, read only: cipher key size in bits, salt excluded; 0 for NULL */
 	VGATE_SA_A_ENC_KEY_BITS,
+	/*
+	 * u32, optional: the ID of the PROTECT rule (traffic list entry)
+	 * this SA was negotiated for, as in an ACQUIRE event.  An entry with
+	 * no SPI_OUT sends through the newest live outbound SA with its ID
+	 * as REQID; adding such an SA releases the packets held for it.
+	 */
+	VGATE_SA_A_REQID,
 	__VGATE_SA_A_LAST
 };
 
@@ -276,12 +338,48 @@ enum vgate_rule_action {
 #define VGATE_ACTION_MAX (__VGATE_ACTION_LAST - 1)
 
 /*
+ * Where a rule sits in the evaluation order (the Bintec model): every PRE
+ * rule in ID order, then every peer in peer ID order with its traffic list
+ * in rule ID order, then every POST rule in ID order, then the post_default
+ * knob.  The first match wins.  PRE and POST rules pass or drop; traffic
+ * list entries (stage PEER, with PEER_NAME) pass, drop or protect.
+ */
+enum vgate_rule_stage {
+	VGATE_STAGE_PRE = 1,
+	VGATE_STAGE_PEER,
+	VGATE_STAGE_POST,
+	__VGATE_STAGE_LAST
+};
+
+#define VGATE_STAGE_MAX (__VGATE_STAGE_LAST - 1)
+
+enum vgate_rule_flags {
+	/*
+	 * Let this rule capture the gateway's own traffic with hosts on its
+	 * directly attached networks (management, DHCP).  Without it such
+	 * traffic bypasses the rule ("self bypass").
+	 */
+	VGATE_RULE_F_SELF = 1U << 0,
+};
+
+#define VGATE_RULE_F_SETTABLE VGATE_RULE_F_SELF
+
+/*
  * Inside VGATE_A_RULE.  A rule matches a packet leaving towards REMOTE from
  * LOCAL (outbound) and, mirrored, one arriving from REMOTE for LOCAL
- * (inbound).  A PROTECT rule sends outbound packets through the SA
- * (SPI_OUT, PEER) and accepts inbound packets only if they were decrypted
- * by the SA with SPI_IN whose source is PEER; a cleartext packet that
- * matches it inbound is dropped.
+ * (inbound).  LOCAL and REMOTE are each any (absent), a host (address
+ * alone), a net (address and *_PLEN) or a range (address and *_END,
+ * inclusive, not below the address); *_PLEN and *_END exclude each other.
+ * A PROTECT entry sends outbound packets through the SA (SPI_OUT, peer's
+ * address), or, with no SPI_OUT, through the newest SA whose REQID is the
+ * entry's ID (holding the packets and raising an ACQUIRE event while there
+ * is none); it accepts inbound packets only if they were decrypted by an SA
+ * from the peer's address whose SPI is SPI_IN (or whose REQID is the
+ * entry's ID); a cleartext packet that matches it inbound is dropped.
+ *
+ * Overlap skip (the swskip_overlap knob): when on, a PROTECT entry whose
+ * LOCAL is not any and holds the packet's remote address (destination out,
+ * source in) lets the packet pass in the clear instead.
  */
 enum vgate_rule_attr {
 	VGATE_RULE_A_UNSPEC,
@@ -307,10 +405,20 @@ enum vgate_rule_attr {
 	VGATE_RULE_A_RPORT_MIN,		/* u16 */
 	VGATE_RULE_A_RPORT_MAX,		/* u16, default: RPORT_MIN */
 	VGATE_RULE_A_ACTION,		/* u8, enum vgate_rule_action */
-	VGATE_RULE_A_PEER,		/* binary address of the peer gateway */
-	VGATE_RULE_A_SPI_OUT,		/* u32 */
-	VGATE_RULE_A_SPI_IN,		/* u32 */
+	VGATE_RULE_A_PEER,		/* binary, read only: the peer's address */
+	VGATE_RULE_A_SPI_OUT,		/* u32, PROTECT only, optional */
+	VGATE_RULE_A_SPI_IN,		/* u32, PROTECT only, with SPI_OUT */
 	VGATE_RULE_A_STATS,		/* nest, read only: vgate_rule_stats_attr */
+	VGATE_RULE_A_STAGE,		/* u8, enum vgate_rule_stage; default
+					 * PEER with PEER_NAME, else PRE
+					 */
+	VGATE_RULE_A_PEER_NAME,		/* string: the peer whose traffic list
+					 * holds this entry (stage PEER only)
+					 */
+	VGATE_RULE_A_FLAGS,		/* u32, enum vgate_rule_flags */
+	VGATE_RULE_A_DESCR,		/* string, up to 255 bytes */
+	VGATE_RULE_A_LOCAL_END,		/* binary address: range end */
+	VGATE_RULE_A_REMOTE_END,	/* binary address: range end */
 	__VGATE_RULE_A_LAST
 };
 
@@ -328,6 +436,130 @@ enum vgate_rule_stats_attr {
 };
 
 #define VGATE_RULE_STATS_A_MAX (__VGATE_RULE_STATS_A_LAST - 1)
+
+/*
+ * Peers.  A peer is a remote gateway with an ordered traffic list (the
+ * rules of stage PEER naming it) or, with VIRTUAL set, a route-based
+ * interface (vgateN): whatever is routed into it is sent through the SA
+ * (SPI_OUT, ADDR), and what the SA with SPI_IN from ADDR decrypts comes out
+ * of it.
+ *
+ * Admin status: UP (entries apply), DIALUP (entries apply; a keying daemon
+ * brings the tunnel up once, on demand), DOWN (the peer's entries are
+ * skipped as if absent).  Oper status, read only: UP while an outbound SA
+ * to ADDR exists, BLOCKED while a keying daemon has blocked the peer after
+ * a failed negotiation (OPER set to BLOCKED with BLOCK_SECONDS; its
+ * PROTECT entries then drop), DORMANT otherwise.
+ */
+enum vgate_peer_admin {
+	VGATE_PEER_ADMIN_UP = 1,
+	VGATE_PEER_ADMIN_DOWN,
+	VGATE_PEER_ADMIN_DIALUP,
+	__VGATE_PEER_ADMIN_LAST
+};
+
+#define VGATE_PEER_ADMIN_MAX (__VGATE_PEER_ADMIN_LAST - 1)
+
+enum vgate_peer_oper {
+	VGATE_PEER_OPER_UP = 1,
+	VGATE_PEER_OPER_DORMANT,
+	VGATE_PEER_OPER_BLOCKED,
+	__VGATE_PEER_OPER_LAST
+};
+
+#define VGATE_PEER_OPER_MAX (__VGATE_PEER_OPER_LAST - 1)
+
+/* Inside VGATE_A_PEER. */
+enum vgate_peer_attr {
+	VGATE_PEER_A_UNSPEC,
+	VGATE_PEER_A_ID,		/* u32, 1..: evaluation order */
+	VGATE_PEER_A_NAME,		/* string, 1..31 bytes of [A-Za-z0-9_.-],
+					 * unique in the namespace
+					 */
+	VGATE_PEER_A_DESCR,		/* string, up to 255 bytes */
+	VGATE_PEER_A_FAMILY,		/* u16, AF_INET or AF_INET6 */
+	VGATE_PEER_A_ADDR,		/* binary address of the peer gateway */
+	VGATE_PEER_A_HOSTNAME,		/* string: the name ADDR was resolved
+					 * from (kept for display and save)
+					 */
+	VGATE_PEER_A_ADMIN,		/* u8, enum vgate_peer_admin, default UP */
+	VGATE_PEER_A_OPER,		/* u8, enum vgate_peer_oper: read, or
+					 * BLOCKED with BLOCK_SECONDS (PEER_SET)
+					 */
+	VGATE_PEER_A_BLOCK_SECONDS,	/* u32, 1..86400, with OPER BLOCKED */
+	VGATE_PEER_A_VIRTUAL,		/* u8, 0 or 1: route-based interface */
+	VGATE_PEER_A_IFINDEX,		/* u32, read only (VIRTUAL) */
+	VGATE_PEER_A_IFNAME,		/* string, read only (VIRTUAL) */
+	VGATE_PEER_A_SPI_OUT,		/* u32, VIRTUAL only */
+	VGATE_PEER_A_SPI_IN,		/* u32, VIRTUAL only */
+	VGATE_PEER_A_ENTRIES,		/* u32, read only: traffic list size */
+	__VGATE_PEER_A_LAST
+};
+
+#define VGATE_PEER_A_MAX (__VGATE_PEER_A_LAST - 1)
+
+enum vgate_flow_dir {
+	VGATE_DIR_OUT = 1,		/* leaving: LOCAL is SRC */
+	VGATE_DIR_IN,			/* arriving: LOCAL is DST */
+};
+
+/*
+ * Inside VGATE_A_FLOW: a packet's selector, given to EXPLAIN and carried
+ * by ACQUIRE events.
+ */
+enum vgate_flow_attr {
+	VGATE_FLOW_A_UNSPEC,
+	VGATE_FLOW_A_FAMILY,		/* u16 */
+	VGATE_FLOW_A_SRC,		/* binary address */
+	VGATE_FLOW_A_DST,		/* binary address */
+	VGATE_FLOW_A_PROTO,		/* u8, default 0 (no ports) */
+	VGATE_FLOW_A_SPORT,		/* u16 */
+	VGATE_FLOW_A_DPORT,		/* u16 */
+	VGATE_FLOW_A_DIR,		/* u8, enum vgate_flow_dir, default OUT */
+	VGATE_FLOW_A_ITERATIONS,	/* u32, EXPLAIN only, 1..10000000:
+					 * classify this many times and report
+					 * the time taken (benchmark)
+					 */
+	__VGATE_FLOW_A_LAST
+};
+
+#define VGATE_FLOW_A_MAX (__VGATE_FLOW_A_LAST - 1)
+
+/* Why the classifier decided what it decided. */
+enum vgate_verdict_reason {
+	VGATE_WHY_PRE_RULE = 1,		/* a PRE rule matched */
+	VGATE_WHY_PEER_ENTRY,		/* a traffic list entry matched */
+	VGATE_WHY_POST_RULE,		/* a POST rule matched */
+	VGATE_WHY_POST_DEFAULT,		/* nothing matched: post_default */
+	VGATE_WHY_OVERLAP_SKIP,		/* a PROTECT entry matched but the
+					 * remote address lies in its LOCAL
+					 * range and swskip_overlap is on
+					 */
+	VGATE_WHY_SELF_BYPASS,		/* the gateway's own traffic with a
+					 * directly attached host
+					 */
+	VGATE_WHY_PEER_BLOCKED,		/* PROTECT entry of a blocked peer */
+	__VGATE_WHY_LAST
+};
+
+#define VGATE_WHY_MAX (__VGATE_WHY_LAST - 1)
+
+/* Inside VGATE_A_VERDICT (EXPLAIN replies), read only. */
+enum vgate_verdict_attr {
+	VGATE_VERDICT_A_UNSPEC,
+	VGATE_VERDICT_A_ACTION,		/* u8, enum vgate_rule_action */
+	VGATE_VERDICT_A_REASON,		/* u8, enum vgate_verdict_reason */
+	VGATE_VERDICT_A_RULE_ID,	/* u32, the rule, when one decided */
+	VGATE_VERDICT_A_STAGE,		/* u8, its stage */
+	VGATE_VERDICT_A_PEER_NAME,	/* string, stage PEER */
+	VGATE_VERDICT_A_SELF,		/* u8: the flow is self traffic */
+	VGATE_VERDICT_A_NANOSECONDS,	/* u64: total time of ITERATIONS */
+	VGATE_VERDICT_A_ITERATIONS,	/* u32 */
+	VGATE_VERDICT_A_PAD,
+	__VGATE_VERDICT_A_LAST
+};
+
+#define VGATE_VERDICT_A_MAX (__VGATE_VERDICT_A_LAST - 1)
 
 /*
  * Why a packet was dropped.  Each reason is a u64 counter inside
@@ -357,6 +589,9 @@ enum vgate_drop_reason {
 	VGATE_DROP_NO_ROUTE,	/* no route to the peer, or the decrypted
 				 * packet could not be routed
 				 */
+	VGATE_DROP_ACQUIRE_OVERFLOW, /* held-packet queue of an ACQUIRE full */
+	VGATE_DROP_ACQUIRE_TIMEOUT, /* no SA arrived in acquire_timeout */
+	VGATE_DROP_PEER_BLOCKED, /* PROTECT entry of a blocked peer */
 	__VGATE_DROP_LAST
 };
 
@@ -380,6 +615,13 @@ enum vgate_stats_attr {
 	VGATE_STATS_A_ERRORS,		/* drops that are not policy decisions */
 	VGATE_STATS_A_DROPS,		/* nest: u64 per enum vgate_drop_reason */
 	VGATE_STATS_A_PAD,
+	VGATE_STATS_A_PEERS,		/* u32: peers configured */
+	VGATE_STATS_A_PEERS_UP,		/* u32: oper status up */
+	VGATE_STATS_A_PEERS_DORMANT,	/* u32 */
+	VGATE_STATS_A_PEERS_BLOCKED,	/* u32 */
+	VGATE_STATS_A_OVERLAP_SKIPPED,	/* packets passed by overlap skip */
+	VGATE_STATS_A_SELF_BYPASSED,	/* packets passed by self bypass */
+	VGATE_STATS_A_ACQUIRES,		/* ACQUIRE events sent */
 	__VGATE_STATS_A_LAST
 };
 
@@ -400,6 +642,21 @@ enum vgate_config_attr {
 	VGATE_CFG_A_DROP_LOG,		/* u8 "drop_log", 0..1: 1 logs drops
 					 * to the kernel log, rate limited;
 					 * the sysfs file also takes on/off
+					 */
+	VGATE_CFG_A_SWSKIP_OVERLAP,	/* u8 "swskip_overlap", 0..1, default
+					 * 0: overlap skip (CLI swSkipOverlapIp);
+					 * the sysfs file also takes on/off
+					 */
+	VGATE_CFG_A_POST_DEFAULT,	/* u8 "post_default": enum
+					 * vgate_rule_action PASS (default) or
+					 * DROP; sysfs also takes pass/drop
+					 */
+	VGATE_CFG_A_ACQUIRE_TIMEOUT,	/* u32 "acquire_timeout": seconds a
+					 * held packet waits for its SA, 1..600,
+					 * default 30
+					 */
+	VGATE_CFG_A_ACQUIRE_QUEUE,	/* u32 "acquire_queue": packets held
+					 * per entry, 0..1024, default 32
 					 */
 	__VGATE_CFG_A_LAST
 };
