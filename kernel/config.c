@@ -17,13 +17,24 @@
 unsigned int vgate_default_replay_window = 64;
 unsigned int vgate_default_max_sas = 65536;
 
-/* Every knob is a u32 in struct vgate_config; on the wire u8 or u32. */
+/*
+ * Every knob is a u32 in struct vgate_config; on the wire u8 or u32.  A
+ * knob with @names shows its value's name in sysfs and takes the name or
+ * the number; a u8 switch (0..1) without names also takes on/off.
+ */
 struct knob {
 	const char *name;
 	int attr;
 	bool nla_u8;
 	u32 min, max;
 	size_t offset;
+	const char *const *names;	/* indexed by value */
+};
+
+static const char *const post_default_names[] = {
+	[0] = "-",	/* a NULL would end sysfs_match_string()'s search */
+	[VGATE_ACTION_PASS] = "pass",
+	[VGATE_ACTION_DROP] = "drop",
 };
 
 static const struct knob knobs[] = {
@@ -34,6 +45,15 @@ static const struct knob knobs[] = {
 	  offsetof(struct vgate_config, max_sas) },
 	{ "drop_log", VGATE_CFG_A_DROP_LOG, true, 0, 1,
 	  offsetof(struct vgate_config, drop_log) },
+	{ "swskip_overlap", VGATE_CFG_A_SWSKIP_OVERLAP, true, 0, 1,
+	  offsetof(struct vgate_config, swskip_overlap) },
+	{ "post_default", VGATE_CFG_A_POST_DEFAULT, true, VGATE_ACTION_PASS,
+	  VGATE_ACTION_DROP, offsetof(struct vgate_config, post_default),
+	  post_default_names },
+	{ "acquire_timeout", VGATE_CFG_A_ACQUIRE_TIMEOUT, false, 1, 600,
+	  offsetof(struct vgate_config, acquire_timeout) },
+	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false, 0, 1024,
+	  offsetof(struct vgate_config, acquire_queue) },
 };
 
 static u32 *knob_ptr(struct vgate_config *cfg, const struct knob *k)
@@ -57,16 +77,36 @@ void vgate_config_defaults(struct vgate_config *cfg)
 				   VGATE_REPLAY_WINDOW_MAX);
 	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, 1, 1048576);
 	cfg->drop_log = 0;
+	cfg->swskip_overlap = 0;
+	cfg->post_default = VGATE_ACTION_PASS;
+	cfg->acquire_timeout = 30;
+	cfg->acquire_queue = 32;
 }
 
 const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1] = {
 	[VGATE_CFG_A_REPLAY_WINDOW] = { .type = NLA_U32 },
 	[VGATE_CFG_A_MAX_SAS] = { .type = NLA_U32 },
 	[VGATE_CFG_A_DROP_LOG] = { .type = NLA_U8 },
+	[VGATE_CFG_A_SWSKIP_OVERLAP] = { .type = NLA_U8 },
+	[VGATE_CFG_A_POST_DEFAULT] = { .type = NLA_U8 },
+	[VGATE_CFG_A_ACQUIRE_TIMEOUT] = { .type = NLA_U32 },
+	[VGATE_CFG_A_ACQUIRE_QUEUE] = { .type = NLA_U32 },
 };
 
-int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
-		     struct netlink_ext_ack *extack)
+void vgate_config_apply(struct vgate_config *dst,
+			const struct vgate_config *src, u32 mask)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (mask & BIT(i))
+			knob_set(dst, &knobs[i],
+				 *knob_ptr((struct vgate_config *)src,
+					   &knobs[i]));
+}
+
+int vgate_config_set(struct vgate_config *cfg, u32 *mask,
+		     const struct nlattr *nest, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VGATE_CFG_A_MAX + 1];
 	u32 val[ARRAY_SIZE(knobs)];
@@ -87,9 +127,12 @@ int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
 			return -ERANGE;
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (tb[knobs[i].attr])
-			knob_set(&vn->cfg, &knobs[i], val[i]);
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		if (!tb[knobs[i].attr])
+			continue;
+		knob_set(cfg, &knobs[i], val[i]);
+		*mask |= BIT(i);
+	}
 	return 0;
 }
 
@@ -134,8 +177,11 @@ static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	const struct knob *k = attr_knob(attr);
 	struct vgate_net *vn = vgate_net(current->nsproxy->net_ns);
+	u32 v = knob_get(&vn->cfg, k);
 
-	return sysfs_emit(buf, "%u\n", knob_get(&vn->cfg, k));
+	if (k->names)
+		return sysfs_emit(buf, "%s\n", k->names[v]);
+	return sysfs_emit(buf, "%u\n", v);
 }
 
 static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -144,21 +190,29 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 	const struct knob *k = attr_knob(attr);
 	struct net *net = current->nsproxy->net_ns;
 	struct vgate_net *vn = vgate_net(net);
+	int err = 0;
 	u32 v;
 
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
 	/* Decimal, like netlink's integers; switches also take on/off. */
-	if (k->nla_u8 && (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")))
+	if (k->names && __sysfs_match_string(k->names, k->max + 1, buf) >= 0)
+		v = __sysfs_match_string(k->names, k->max + 1, buf);
+	else if (!k->names && k->nla_u8 && k->max == 1 &&
+		 (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")))
 		v = sysfs_streq(buf, "on");
 	else if (kstrtou32(buf, 10, &v))
 		return -EINVAL;
 	if (v < k->min || v > k->max)
 		return -ERANGE;
 	mutex_lock(&vn->lock);
-	knob_set(&vn->cfg, k, v);
+	/* A transaction being built elsewhere would overwrite the knob. */
+	if (vn->txn)
+		err = -EBUSY;
+	else
+		knob_set(&vn->cfg, k, v);
 	mutex_unlock(&vn->lock);
-	return count;
+	return err ?: count;
 }
 
 static struct kobj_attribute knob_attrs[ARRAY_SIZE(knobs)];

@@ -21,9 +21,15 @@ extern unsigned int vgate_default_replay_window;
 extern unsigned int vgate_default_max_sas;
 
 void vgate_config_defaults(struct vgate_config *cfg);
-/* Validate every knob in @nest, then apply them all; under vn->lock. */
-int vgate_config_set(struct vgate_net *vn, const struct nlattr *nest,
-		     struct netlink_ext_ack *extack);
+/*
+ * Validate every knob in @nest, then set them all in @cfg and their bits in
+ * @mask; under vn->lock.
+ */
+int vgate_config_set(struct vgate_config *cfg, u32 *mask,
+		     const struct nlattr *nest, struct netlink_ext_ack *extack);
+/* Copy the knobs whose bits are set in @mask. */
+void vgate_config_apply(struct vgate_config *dst,
+			const struct vgate_config *src, u32 mask);
 int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb);
 
 int vgate_sysfs_init(void);

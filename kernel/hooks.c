@@ -222,56 +222,85 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 }
 
 /*
- * The first rule for @skb leaving (@inbound false) or arriving; NULL when no
- * rule matches, ERR_PTR(-EINVAL) when the ports cannot be read, which the
- * caller drops as malformed rather than let it bypass port rules.
+ * Classify @skb leaving (@inbound false) or arriving into @v; false if
+ * nothing decided (see vgate_classify()).  -EINVAL when the ports cannot
+ * be read, which the caller drops as malformed rather than let it bypass
+ * port rules.
  */
-static struct vgate_rule *classify(struct vgate_net *vn,
-				   const struct sk_buff *skb, bool inbound)
+static int classify(struct vgate_net *vn, const struct sk_buff *skb,
+		    bool inbound, struct vgate_verdict *v)
 {
-	struct vgate_ruleset *rs = rcu_dereference(vn->rules);
+	struct vgate_spd *spd = rcu_dereference(vn->spd);
 	struct vgate_flow flow;
 
-	if (!rs)
+	if (!spd || !vgate_flow_from_skb(skb, &flow)) {
+		memset(v, 0, sizeof(*v));
+		return spd ? -EINVAL : 0;
+	}
+	return vgate_classify(vn, spd, &flow, inbound, v);
+}
+
+/* Count a verdict that lets the packet pass; true if it does. */
+static bool verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
+{
+	if (v->action != VGATE_ACTION_PASS)
+		return false;
+	if (v->why == VGATE_WHY_OVERLAP_SKIP)
+		vgate_count(vn, VGATE_CNT_OVERLAP_SKIPPED);
+	else if (v->why == VGATE_WHY_SELF_BYPASS)
+		vgate_count(vn, VGATE_CNT_SELF_BYPASSED);
+	return true;
+}
+
+static enum vgate_drop_reason verdict_drop_reason(const struct vgate_verdict *v)
+{
+	return v->why == VGATE_WHY_PEER_BLOCKED ? VGATE_DROP_PEER_BLOCKED :
+						  VGATE_DROP_RULE;
+}
+
+/* The outbound SA of a PROTECT verdict, with a reference. */
+static struct vgate_sa *verdict_sa(struct vgate_net *vn,
+				   const struct vgate_verdict *v)
+{
+	struct vgate_sa_key key = {};
+
+	if (!v->rule->spi_out || v->peer->family != AF_INET)
 		return NULL;
-	if (!vgate_flow_from_skb(skb, &flow))
-		return ERR_PTR(-EINVAL);
-	return vgate_rules_match(rs, &flow, inbound);
+	key.family = AF_INET;
+	key.proto = IPPROTO_ESP;
+	key.spi = htonl(v->rule->spi_out);
+	key.daddr = v->peer->addr;
+	return vgate_sa_lookup(vn, &key);
 }
 
 static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vgate_net *vn = priv;
-	struct vgate_rule *rule;
 	struct sk_buff *segs, *seg, *next;
-	struct vgate_sa_key key = {};
+	struct vgate_verdict v;
 	struct vgate_sa *sa;
+	int err;
 
 	if (this_cpu_read(vgate_sent) == skb)
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
-	rule = classify(vn, skb, false);
-	if (!rule)
-		goto pass;
-	if (IS_ERR(rule)) {
+	err = classify(vn, skb, false, &v);
+	if (err < 0) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	vgate_rule_count(rule, false, skb->len);
-	switch (rule->action) {
-	case VGATE_ACTION_PASS:
+	if (!v.action)		/* no policy at all */
 		goto pass;
-	case VGATE_ACTION_DROP:
-		drop(vn, skb, VGATE_DROP_RULE);
+	if (v.rule)
+		vgate_rule_count(v.rule, false, skb->len);
+	if (verdict_passes(vn, &v))
+		goto pass;
+	if (v.action == VGATE_ACTION_DROP) {
+		drop(vn, skb, verdict_drop_reason(&v));
 		return NF_STOLEN;
 	}
-
-	key.family = AF_INET;
-	key.proto = IPPROTO_ESP;
-	key.spi = htonl(rule->spi_out);
-	key.daddr = rule->peer;
-	sa = vgate_sa_lookup(vn, &key);
+	sa = verdict_sa(vn, &v);
 	if (!sa) {
 		drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
@@ -361,17 +390,18 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 	return 0;
 }
 
-/* The decrypted packet must be one the rule bound to this SA allows. */
+/* The decrypted packet must be one the entry bound to this SA allows. */
 static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 			    struct sk_buff *skb)
 {
-	struct vgate_rule *rule = classify(vn, skb, true);
+	struct vgate_verdict v;
 
-	if (IS_ERR_OR_NULL(rule) || rule->action != VGATE_ACTION_PROTECT ||
-	    htonl(rule->spi_in) != sa->key.spi ||
-	    rule->peer.a4 != sa->saddr.a4)
+	if (classify(vn, skb, true, &v) <= 0 ||
+	    v.action != VGATE_ACTION_PROTECT ||
+	    htonl(v.rule->spi_in) != sa->key.spi ||
+	    v.peer->family != AF_INET || v.peer->addr.a4 != sa->saddr.a4)
 		return false;
-	vgate_rule_count(rule, true, skb->len);
+	vgate_rule_count(v.rule, true, skb->len);
 	return true;
 }
 
@@ -439,6 +469,27 @@ out:
 	vgate_sa_put(sa);
 }
 
+/*
+ * Cleartext delivered to the gateway itself that no rule matched meets the
+ * post default here; decrypted packets have passed their entry already.
+ */
+static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
+{
+	struct vgate_verdict v;
+	int err;
+
+	if (this_cpu_read(vgate_decrypted) == skb ||
+	    READ_ONCE(vn->cfg.post_default) != VGATE_ACTION_DROP)
+		return NF_ACCEPT;
+	rcu_read_lock();
+	err = classify(vn, skb, true, &v);
+	rcu_read_unlock();
+	if (err || !v.action)
+		return NF_ACCEPT;
+	drop(vn, skb, VGATE_DROP_RULE);
+	return NF_STOLEN;
+}
+
 static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -451,7 +502,7 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 	u32 seq;
 
 	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
-		return NF_ACCEPT;
+		return local_default(vn, skb);
 	ihl = ip_hdrlen(skb);
 	if (!pskb_may_pull(skb, ihl + sizeof(*esph))) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
@@ -501,7 +552,8 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct vgate_net *vn = priv;
-	struct vgate_rule *rule;
+	struct vgate_verdict v;
+	int err;
 
 	if (this_cpu_read(vgate_decrypted) == skb)
 		return NF_ACCEPT;
@@ -509,15 +561,20 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	/* ESP is vgate's own business at LOCAL_IN. */
 	if (ip_hdr(skb)->protocol == IPPROTO_ESP)
 		return NF_ACCEPT;
-	rule = classify(vn, skb, true);
-	if (IS_ERR(rule)) {
+	err = classify(vn, skb, true, &v);
+	if (err < 0) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	if (!rule || rule->action == VGATE_ACTION_PASS)
+	/*
+	 * Unmatched traffic is not judged here: where it goes is not known
+	 * yet.  The post default applies when it leaves (vgate_output) or
+	 * is delivered locally (vgate_esp_in).
+	 */
+	if (!err || verdict_passes(vn, &v))
 		goto pass;
-	drop(vn, skb, rule->action == VGATE_ACTION_DROP ? VGATE_DROP_RULE :
-					VGATE_DROP_POLICY);
+	drop(vn, skb, v.action == VGATE_ACTION_DROP ? verdict_drop_reason(&v) :
+						      VGATE_DROP_POLICY);
 	return NF_STOLEN;
 pass:
 	vgate_count(vn, VGATE_CNT_PASSED);

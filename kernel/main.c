@@ -10,6 +10,7 @@
 #include "config.h"
 #include "netlink.h"
 #include "netns.h"
+#include "ownaddr.h"
 #include "sad.h"
 
 module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
@@ -29,6 +30,9 @@ static int __init vgate_init(void)
 	err = vgate_netns_init();
 	if (err)
 		goto err_netns;
+	err = vgate_ownaddr_init();
+	if (err)
+		goto err_ownaddr;
 	err = vgate_sysfs_init();
 	if (err)
 		goto err_sysfs;
@@ -41,6 +45,8 @@ static int __init vgate_init(void)
 err_genl:
 	vgate_sysfs_uninit();
 err_sysfs:
+	vgate_ownaddr_uninit();
+err_ownaddr:
 	vgate_netns_uninit();
 err_netns:
 	vgate_sad_uninit();
@@ -51,6 +57,7 @@ static void __exit vgate_exit(void)
 {
 	vgate_genl_uninit();
 	vgate_sysfs_uninit();
+	vgate_ownaddr_uninit();
 	vgate_netns_uninit();
 	vgate_sad_uninit();
 }

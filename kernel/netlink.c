@@ -19,8 +19,6 @@
 #include "replay.h"
 #include "policy.h"
 
-static struct genl_family vgate_family;
-
 static const struct nla_policy lt_policy[VGATE_LT_A_MAX + 1] = {
 	[VGATE_LT_A_SOFT_BYTES] = { .type = NLA_U64 },
 	[VGATE_LT_A_HARD_BYTES] = { .type = NLA_U64 },
@@ -55,38 +53,22 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
 };
 
-static const struct nla_policy rule_policy[VGATE_RULE_A_MAX + 1] = {
-	[VGATE_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[VGATE_RULE_A_FAMILY] = { .type = NLA_U16 },
-	[VGATE_RULE_A_LOCAL] = { .type = NLA_BINARY, .len = 16 },
-	[VGATE_RULE_A_LOCAL_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[VGATE_RULE_A_REMOTE] = { .type = NLA_BINARY, .len = 16 },
-	[VGATE_RULE_A_REMOTE_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[VGATE_RULE_A_PROTO] = { .type = NLA_U8 },
-	[VGATE_RULE_A_LPORT_MIN] = { .type = NLA_U16 },
-	[VGATE_RULE_A_LPORT_MAX] = { .type = NLA_U16 },
-	[VGATE_RULE_A_RPORT_MIN] = { .type = NLA_U16 },
-	[VGATE_RULE_A_RPORT_MAX] = { .type = NLA_U16 },
-	[VGATE_RULE_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, 1, VGATE_ACTION_MAX),
-	[VGATE_RULE_A_PEER] = { .type = NLA_BINARY, .len = 16 },
-	[VGATE_RULE_A_SPI_OUT] = { .type = NLA_U32 },
-	[VGATE_RULE_A_SPI_IN] = { .type = NLA_U32 },
-	[VGATE_RULE_A_STATS] = { .type = NLA_REJECT },
-};
-
 static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
 	[VGATE_A_SA] = NLA_POLICY_NESTED(sa_policy),
-	[VGATE_A_RULE] = NLA_POLICY_NESTED(rule_policy),
+	[VGATE_A_RULE] = NLA_POLICY_NESTED(vgate_rule_policy),
 	[VGATE_A_STATS] = { .type = NLA_REJECT },
 	[VGATE_A_CONFIG] = NLA_POLICY_NESTED(vgate_config_policy),
+	[VGATE_A_PEER] = NLA_POLICY_NESTED(vgate_peer_policy),
+	[VGATE_A_FLOW] = NLA_POLICY_NESTED(vgate_flow_policy),
+	[VGATE_A_VERDICT] = { .type = NLA_REJECT },
 };
 
 /*
  * Report a missing attribute: its type in NLMSGERR_ATTR_MISS_TYPE and @msg,
  * which must be a string literal (extack keeps the pointer).
  */
-static bool attr_missing(struct netlink_ext_ack *extack, struct nlattr *nest,
-			 struct nlattr **tb, int type, const char *msg)
+bool vgate_nl_attr_missing(struct netlink_ext_ack *extack, struct nlattr *nest,
+			   struct nlattr **tb, int type, const char *msg)
 {
 	if (!NL_REQ_ATTR_CHECK(extack, nest, tb, type))
 		return false;
@@ -95,8 +77,8 @@ static bool attr_missing(struct netlink_ext_ack *extack, struct nlattr *nest,
 	return true;
 }
 
-static int parse_addr4(struct nlattr *a, union vgate_addr *addr,
-		       struct netlink_ext_ack *extack)
+int vgate_nl_parse_addr4(struct nlattr *a, union vgate_addr *addr,
+			 struct netlink_ext_ack *extack)
 {
 	if (nla_len(a) != sizeof(addr->a4)) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "IPv4 address must be 4 bytes");
@@ -116,7 +98,7 @@ static int parse_family(struct nlattr *a, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-static int parse_spi(struct nlattr *a, u32 *spi, struct netlink_ext_ack *extack)
+int vgate_nl_parse_spi(struct nlattr *a, u32 *spi, struct netlink_ext_ack *extack)
 {
 	*spi = nla_get_u32(a);
 	if (*spi < 256) {
@@ -127,7 +109,7 @@ static int parse_spi(struct nlattr *a, u32 *spi, struct netlink_ext_ack *extack)
 }
 
 /* The missing attribute type is reported in NLMSGERR_ATTR_MISS_TYPE. */
-static struct nlattr *get_nest(struct genl_info *info, int type)
+struct nlattr *vgate_nl_get_nest(struct genl_info *info, int type)
 {
 	if (GENL_REQ_ATTR_CHECK(info, type)) {
 		NL_SET_ERR_MSG(info->extack, "missing request attribute");
@@ -147,23 +129,23 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 	err = nla_parse_nested(tb, VGATE_SA_A_MAX, nest, sa_policy, extack);
 	if (err)
 		return err;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_SPI,
-			 "missing SPI"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_SPI,
+				  "missing SPI"))
 		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_FAMILY,
-			 "missing address family"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_FAMILY,
+				  "missing address family"))
 		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_DST,
-			 "missing destination address"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_DST,
+				  "missing destination address"))
 		return -EINVAL;
 	memset(key, 0, sizeof(*key));
 	err = parse_family(tb[VGATE_SA_A_FAMILY], extack);
 	if (err)
 		return err;
-	err = parse_spi(tb[VGATE_SA_A_SPI], &spi, extack);
+	err = vgate_nl_parse_spi(tb[VGATE_SA_A_SPI], &spi, extack);
 	if (err)
 		return err;
-	err = parse_addr4(tb[VGATE_SA_A_DST], &key->daddr, extack);
+	err = vgate_nl_parse_addr4(tb[VGATE_SA_A_DST], &key->daddr, extack);
 	if (err)
 		return err;
 	key->spi = htonl(spi);
@@ -217,16 +199,16 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	err = sa_parse_key(nest, tb, &cfg->key, extack);
 	if (err)
 		return err;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_SRC,
-			 "missing source address"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_SRC,
+				  "missing source address"))
 		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_MODE,
-			 "missing mode"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_MODE,
+				  "missing mode"))
 		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
-			 "missing encryption algorithm"))
+	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
+				  "missing encryption algorithm"))
 		return -EINVAL;
-	err = parse_addr4(tb[VGATE_SA_A_SRC], &cfg->saddr, extack);
+	err = vgate_nl_parse_addr4(tb[VGATE_SA_A_SRC], &cfg->saddr, extack);
 	if (err)
 		return err;
 	cfg->mode = nla_get_u8(tb[VGATE_SA_A_MODE]);
@@ -266,7 +248,7 @@ static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 	struct nlattr *nest;
 	int err;
 
-	nest = get_nest(info, VGATE_A_SA);
+	nest = vgate_nl_get_nest(info, VGATE_A_SA);
 	if (!nest)
 		return -EINVAL;
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
@@ -295,7 +277,7 @@ static int vgate_nl_sa_set(struct sk_buff *skb, struct genl_info *info)
 	return vgate_sa_new_set(skb, info, true);
 }
 
-static int put_u64(struct sk_buff *skb, int type, u64 v, int pad)
+int vgate_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 {
 	return nla_put_u64_64bit(skb, type, v, pad);
 }
@@ -319,42 +301,42 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
 	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
 	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||
-	    put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
+	    vgate_nl_put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
 		    vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
-	    put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,
-		    VGATE_SA_A_PAD))
+	    vgate_nl_put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,
+			     VGATE_SA_A_PAD))
 		goto cancel;
 
 	n = nla_nest_start(skb, VGATE_SA_A_LIFETIME);
 	if (!n ||
-	    put_u64(skb, VGATE_LT_A_SOFT_BYTES, sa->lt.soft_bytes,
-		    VGATE_LT_A_PAD) ||
-	    put_u64(skb, VGATE_LT_A_HARD_BYTES, sa->lt.hard_bytes,
-		    VGATE_LT_A_PAD) ||
-	    put_u64(skb, VGATE_LT_A_SOFT_PACKETS, sa->lt.soft_packets,
-		    VGATE_LT_A_PAD) ||
-	    put_u64(skb, VGATE_LT_A_HARD_PACKETS, sa->lt.hard_packets,
-		    VGATE_LT_A_PAD) ||
-	    put_u64(skb, VGATE_LT_A_SOFT_SECONDS, sa->lt.soft_seconds,
-		    VGATE_LT_A_PAD) ||
-	    put_u64(skb, VGATE_LT_A_HARD_SECONDS, sa->lt.hard_seconds,
-		    VGATE_LT_A_PAD))
+	    vgate_nl_put_u64(skb, VGATE_LT_A_SOFT_BYTES, sa->lt.soft_bytes,
+			     VGATE_LT_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_LT_A_HARD_BYTES, sa->lt.hard_bytes,
+			     VGATE_LT_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_LT_A_SOFT_PACKETS, sa->lt.soft_packets,
+			     VGATE_LT_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_LT_A_HARD_PACKETS, sa->lt.hard_packets,
+			     VGATE_LT_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_LT_A_SOFT_SECONDS, sa->lt.soft_seconds,
+			     VGATE_LT_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_LT_A_HARD_SECONDS, sa->lt.hard_seconds,
+			     VGATE_LT_A_PAD))
 		goto cancel;
 	nla_nest_end(skb, n);
 
 	vgate_sa_read_stats(sa, st);
 	n = nla_nest_start(skb, VGATE_SA_A_STATS);
 	if (!n ||
-	    put_u64(skb, VGATE_SA_STATS_A_PACKETS, st[VGATE_SA_CNT_PACKETS],
-		    VGATE_SA_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_SA_STATS_A_BYTES, st[VGATE_SA_CNT_BYTES],
-		    VGATE_SA_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_SA_STATS_A_ERRORS, st[VGATE_SA_CNT_ERRORS],
-		    VGATE_SA_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_SA_STATS_A_REPLAY, st[VGATE_SA_CNT_REPLAY],
-		    VGATE_SA_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_SA_STATS_A_AUTH, st[VGATE_SA_CNT_AUTH],
-		    VGATE_SA_STATS_A_PAD))
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_PACKETS, st[VGATE_SA_CNT_PACKETS],
+			     VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_BYTES, st[VGATE_SA_CNT_BYTES],
+			     VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_ERRORS, st[VGATE_SA_CNT_ERRORS],
+			     VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_REPLAY, st[VGATE_SA_CNT_REPLAY],
+			     VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_AUTH, st[VGATE_SA_CNT_AUTH],
+			     VGATE_SA_STATS_A_PAD))
 		goto cancel;
 	nla_nest_end(skb, n);
 	nla_nest_end(skb, nest);
@@ -364,8 +346,8 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static struct sk_buff *reply_alloc(struct genl_info *info, u8 cmd,
-				   void **hdr)
+struct sk_buff *vgate_nl_reply_alloc(struct genl_info *info, u8 cmd,
+				     void **hdr)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 
@@ -390,7 +372,7 @@ static int vgate_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	nest = get_nest(info, VGATE_A_SA);
+	nest = vgate_nl_get_nest(info, VGATE_A_SA);
 	if (!nest)
 		return -EINVAL;
 	err = sa_parse_key(nest, tb, &key, info->extack);
@@ -401,7 +383,7 @@ static int vgate_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such SA");
 		return -ENOENT;
 	}
-	msg = reply_alloc(info, VGATE_CMD_SA_GET, &hdr);
+	msg = vgate_nl_reply_alloc(info, VGATE_CMD_SA_GET, &hdr);
 	err = msg ? sa_fill(msg, sa) : -ENOMEM;
 	vgate_sa_put(sa);
 	if (err) {
@@ -455,7 +437,7 @@ static int vgate_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	int err;
 
-	nest = get_nest(info, VGATE_A_SA);
+	nest = vgate_nl_get_nest(info, VGATE_A_SA);
 	if (!nest)
 		return -EINVAL;
 	err = sa_parse_key(nest, tb, &key, info->extack);
@@ -479,330 +461,6 @@ static int vgate_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static bool proto_has_ports(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP;
-}
-
-static int parse_prefix(struct nlattr *addr, struct nlattr *plen,
-			union vgate_addr *out, u8 *out_plen,
-			struct netlink_ext_ack *extack)
-{
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	*out_plen = 0;
-	if (!addr) {
-		if (plen && nla_get_u8(plen)) {
-			NL_SET_ERR_MSG_ATTR(extack, plen, "prefix length without address");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	err = parse_addr4(addr, out, extack);
-	if (err)
-		return err;
-	*out_plen = plen ? nla_get_u8(plen) : 32;
-	if (*out_plen > 32) {
-		NL_SET_ERR_MSG_ATTR(extack, plen, "IPv4 prefix length above 32");
-		return -EINVAL;
-	}
-	out->a4 &= inet_make_mask(*out_plen);
-	return 0;
-}
-
-static int parse_ports(struct nlattr *amin, struct nlattr *amax,
-		       u16 *min, u16 *max, struct netlink_ext_ack *extack)
-{
-	*min = amin ? nla_get_u16(amin) : 0;
-	*max = amax ? nla_get_u16(amax) : (amin ? *min : 65535);
-	if (*min > *max) {
-		NL_SET_ERR_MSG_ATTR(extack, amax, "port range ends before it starts");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int rule_parse(struct nlattr *nest, struct vgate_rule *r,
-		      struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
-	int err;
-
-	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
-	if (err)
-		return err;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ID,
-			 "missing rule ID"))
-		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_FAMILY,
-			 "missing address family"))
-		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ACTION,
-			 "missing action"))
-		return -EINVAL;
-	err = parse_family(tb[VGATE_RULE_A_FAMILY], extack);
-	if (err)
-		return err;
-	r->id = nla_get_u32(tb[VGATE_RULE_A_ID]);
-	r->family = AF_INET;
-	r->action = nla_get_u8(tb[VGATE_RULE_A_ACTION]);
-	err = parse_prefix(tb[VGATE_RULE_A_LOCAL], tb[VGATE_RULE_A_LOCAL_PLEN],
-			   &r->local, &r->local_plen, extack);
-	if (err)
-		return err;
-	err = parse_prefix(tb[VGATE_RULE_A_REMOTE],
-			   tb[VGATE_RULE_A_REMOTE_PLEN], &r->remote,
-			   &r->remote_plen, extack);
-	if (err)
-		return err;
-	r->proto = tb[VGATE_RULE_A_PROTO] ? nla_get_u8(tb[VGATE_RULE_A_PROTO]) : 0;
-	r->has_ports = tb[VGATE_RULE_A_LPORT_MIN] || tb[VGATE_RULE_A_LPORT_MAX] ||
-		       tb[VGATE_RULE_A_RPORT_MIN] || tb[VGATE_RULE_A_RPORT_MAX];
-	if (r->has_ports && !proto_has_ports(r->proto)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PROTO] ?: nest,
-				    "ports need protocol TCP, UDP, UDP-Lite or SCTP");
-		return -EINVAL;
-	}
-	err = parse_ports(tb[VGATE_RULE_A_LPORT_MIN], tb[VGATE_RULE_A_LPORT_MAX],
-			  &r->lport_min, &r->lport_max, extack);
-	if (err)
-		return err;
-	err = parse_ports(tb[VGATE_RULE_A_RPORT_MIN], tb[VGATE_RULE_A_RPORT_MAX],
-			  &r->rport_min, &r->rport_max, extack);
-	if (err)
-		return err;
-
-	if (r->action != VGATE_ACTION_PROTECT) {
-		if (tb[VGATE_RULE_A_PEER] || tb[VGATE_RULE_A_SPI_OUT] ||
-		    tb[VGATE_RULE_A_SPI_IN]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PEER] ?:
-					    tb[VGATE_RULE_A_SPI_OUT] ?:
-					    tb[VGATE_RULE_A_SPI_IN],
-					    "only PROTECT rules take a peer and SPIs");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_PEER,
-			 "PROTECT needs the peer address"))
-		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_SPI_OUT,
-			 "PROTECT needs SPI_OUT"))
-		return -EINVAL;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_SPI_IN,
-			 "PROTECT needs SPI_IN"))
-		return -EINVAL;
-	err = parse_addr4(tb[VGATE_RULE_A_PEER], &r->peer, extack);
-	if (err)
-		return err;
-	err = parse_spi(tb[VGATE_RULE_A_SPI_OUT], &r->spi_out, extack);
-	if (err)
-		return err;
-	return parse_spi(tb[VGATE_RULE_A_SPI_IN], &r->spi_in, extack);
-}
-
-static int vgate_rule_new_set(struct genl_info *info, bool replace)
-{
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-	struct vgate_rule *rule;
-	struct nlattr *nest;
-	int err;
-
-	nest = get_nest(info, VGATE_A_RULE);
-	if (!nest)
-		return -EINVAL;
-	rule = vgate_rule_alloc();
-	if (!rule)
-		return -ENOMEM;
-	err = rule_parse(nest, rule, info->extack);
-	if (err) {
-		vgate_rule_free(rule);
-		return err;
-	}
-	mutex_lock(&vn->lock);
-	err = vgate_rules_insert(vn, rule, replace, info->extack);
-	if (!err)
-		err = vgate_net_enable(vn);
-	mutex_unlock(&vn->lock);
-	return err;
-}
-
-static int vgate_nl_rule_new(struct sk_buff *skb, struct genl_info *info)
-{
-	return vgate_rule_new_set(info, false);
-}
-
-static int vgate_nl_rule_set(struct sk_buff *skb, struct genl_info *info)
-{
-	return vgate_rule_new_set(info, true);
-}
-
-static int rule_fill(struct sk_buff *skb, struct vgate_rule *r)
-{
-	u64 st[VGATE_RULE_CNT_NR];
-	struct nlattr *nest, *n;
-
-	nest = nla_nest_start(skb, VGATE_A_RULE);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, VGATE_RULE_A_ID, r->id) ||
-	    nla_put_u16(skb, VGATE_RULE_A_FAMILY, r->family) ||
-	    nla_put_u8(skb, VGATE_RULE_A_ACTION, r->action) ||
-	    nla_put_u8(skb, VGATE_RULE_A_PROTO, r->proto))
-		goto cancel;
-	if (r->local_plen &&
-	    (nla_put_in_addr(skb, VGATE_RULE_A_LOCAL, r->local.a4) ||
-	     nla_put_u8(skb, VGATE_RULE_A_LOCAL_PLEN, r->local_plen)))
-		goto cancel;
-	if (r->remote_plen &&
-	    (nla_put_in_addr(skb, VGATE_RULE_A_REMOTE, r->remote.a4) ||
-	     nla_put_u8(skb, VGATE_RULE_A_REMOTE_PLEN, r->remote_plen)))
-		goto cancel;
-	if (r->has_ports &&
-	    (nla_put_u16(skb, VGATE_RULE_A_LPORT_MIN, r->lport_min) ||
-	     nla_put_u16(skb, VGATE_RULE_A_LPORT_MAX, r->lport_max) ||
-	     nla_put_u16(skb, VGATE_RULE_A_RPORT_MIN, r->rport_min) ||
-	     nla_put_u16(skb, VGATE_RULE_A_RPORT_MAX, r->rport_max)))
-		goto cancel;
-	if (r->action == VGATE_ACTION_PROTECT &&
-	    (nla_put_in_addr(skb, VGATE_RULE_A_PEER, r->peer.a4) ||
-	     nla_put_u32(skb, VGATE_RULE_A_SPI_OUT, r->spi_out) ||
-	     nla_put_u32(skb, VGATE_RULE_A_SPI_IN, r->spi_in)))
-		goto cancel;
-	vgate_rule_read_stats(r, st);
-	n = nla_nest_start(skb, VGATE_RULE_A_STATS);
-	if (!n ||
-	    put_u64(skb, VGATE_RULE_STATS_A_PACKETS_OUT,
-		    st[VGATE_RULE_CNT_PACKETS_OUT], VGATE_RULE_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_RULE_STATS_A_BYTES_OUT,
-		    st[VGATE_RULE_CNT_BYTES_OUT], VGATE_RULE_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_RULE_STATS_A_PACKETS_IN,
-		    st[VGATE_RULE_CNT_PACKETS_IN], VGATE_RULE_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_RULE_STATS_A_BYTES_IN,
-		    st[VGATE_RULE_CNT_BYTES_IN], VGATE_RULE_STATS_A_PAD))
-		goto cancel;
-	nla_nest_end(skb, n);
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-static int rule_id_from(struct genl_info *info, u32 *id)
-{
-	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *nest;
-	int err;
-
-	nest = get_nest(info, VGATE_A_RULE);
-	if (!nest)
-		return -EINVAL;
-	err = nla_parse_nested(tb, VGATE_RULE_A_MAX, nest, rule_policy, extack);
-	if (err)
-		return err;
-	if (attr_missing(extack, nest, tb, VGATE_RULE_A_ID,
-			 "missing rule ID"))
-		return -EINVAL;
-	*id = nla_get_u32(tb[VGATE_RULE_A_ID]);
-	return 0;
-}
-
-static int vgate_nl_rule_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-	struct vgate_ruleset *rs;
-	struct vgate_rule *rule;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-	u32 id;
-
-	err = rule_id_from(info, &id);
-	if (err)
-		return err;
-	msg = reply_alloc(info, VGATE_CMD_RULE_GET, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&vn->lock);
-	rs = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
-	rule = vgate_rules_find(rs, id);
-	err = rule ? rule_fill(msg, rule) : -ENOENT;
-	mutex_unlock(&vn->lock);
-	if (err) {
-		if (err == -ENOENT)
-			NL_SET_ERR_MSG(info->extack, "no rule with this ID");
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-static int vgate_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct vgate_net *vn = vgate_net(sock_net(skb->sk));
-	struct vgate_ruleset *rs;
-	unsigned int i;
-	void *hdr;
-	int err = 0;
-
-	mutex_lock(&vn->lock);
-	cb->seq = vn->generation + 1;
-	rs = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
-	for (i = cb->args[0]; rs && i < rs->n; i++) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &vgate_family,
-				  NLM_F_MULTI, VGATE_CMD_RULE_GET);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		genl_dump_check_consistent(cb, hdr);
-		if (rule_fill(skb, rs->rules[i])) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = i + 1;
-	}
-	mutex_unlock(&vn->lock);
-	if (err && skb->len == 0)
-		return err;
-	return skb->len;
-}
-
-static int vgate_nl_rule_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-	int err;
-	u32 id;
-
-	err = rule_id_from(info, &id);
-	if (err)
-		return err;
-	mutex_lock(&vn->lock);
-	err = vgate_rules_delete(vn, id);
-	mutex_unlock(&vn->lock);
-	if (err == -ENOENT)
-		NL_SET_ERR_MSG(info->extack, "no rule with this ID");
-	return err;
-}
-
-static int vgate_nl_rule_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-
-	mutex_lock(&vn->lock);
-	vgate_rules_flush(vn);
-	mutex_unlock(&vn->lock);
-	return 0;
-}
-
 static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 {
 	static const int cnt_attr[VGATE_CNT_NR] = {
@@ -811,34 +469,44 @@ static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 		[VGATE_CNT_PASSED] = VGATE_STATS_A_PASSED,
 		[VGATE_CNT_PROTECTED_IN] = VGATE_STATS_A_PROTECTED_IN,
 		[VGATE_CNT_PROTECTED_OUT] = VGATE_STATS_A_PROTECTED_OUT,
+		[VGATE_CNT_OVERLAP_SKIPPED] = VGATE_STATS_A_OVERLAP_SKIPPED,
+		[VGATE_CNT_SELF_BYPASSED] = VGATE_STATS_A_SELF_BYPASSED,
+		[VGATE_CNT_ACQUIRES] = VGATE_STATS_A_ACQUIRES,
 	};
+	u32 rules = 0, peers, up, dormant, blocked;
 	struct vgate_stats_snapshot snap;
 	struct nlattr *nest, *drops;
-	struct vgate_ruleset *rs;
+	struct vgate_spd *spd;
 	int i;
 
 	vgate_stats_read(vn, &snap);
 	nest = nla_nest_start(skb, VGATE_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	rcu_read_lock();
-	rs = rcu_dereference(vn->rules);
-	i = rs ? rs->n : 0;
-	rcu_read_unlock();
+	mutex_lock(&vn->lock);
+	spd = rcu_dereference_protected(vn->spd, lockdep_is_held(&vn->lock));
+	if (spd)
+		rules = spd->nrules;
+	vgate_peer_counts(vn, &peers, &up, &dormant, &blocked);
+	mutex_unlock(&vn->lock);
 	if (nla_put_u32(skb, VGATE_STATS_A_SAS, atomic_read(&vn->sa_count)) ||
-	    nla_put_u32(skb, VGATE_STATS_A_RULES, i) ||
-	    put_u64(skb, VGATE_STATS_A_DROPPED, snap.dropped,
-		    VGATE_STATS_A_PAD) ||
-	    put_u64(skb, VGATE_STATS_A_ERRORS, snap.errors, VGATE_STATS_A_PAD))
+	    nla_put_u32(skb, VGATE_STATS_A_RULES, rules) ||
+	    nla_put_u32(skb, VGATE_STATS_A_PEERS, peers) ||
+	    nla_put_u32(skb, VGATE_STATS_A_PEERS_UP, up) ||
+	    nla_put_u32(skb, VGATE_STATS_A_PEERS_DORMANT, dormant) ||
+	    nla_put_u32(skb, VGATE_STATS_A_PEERS_BLOCKED, blocked) ||
+	    vgate_nl_put_u64(skb, VGATE_STATS_A_DROPPED, snap.dropped,
+			     VGATE_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_STATS_A_ERRORS, snap.errors, VGATE_STATS_A_PAD))
 		goto cancel;
 	for (i = 0; i < VGATE_CNT_NR; i++)
-		if (put_u64(skb, cnt_attr[i], snap.cnt[i], VGATE_STATS_A_PAD))
+		if (vgate_nl_put_u64(skb, cnt_attr[i], snap.cnt[i], VGATE_STATS_A_PAD))
 			goto cancel;
 	drops = nla_nest_start(skb, VGATE_STATS_A_DROPS);
 	if (!drops)
 		goto cancel;
 	for (i = 1; i < __VGATE_DROP_LAST; i++)
-		if (put_u64(skb, i, snap.drops[i], VGATE_DROP_UNSPEC))
+		if (vgate_nl_put_u64(skb, i, snap.drops[i], VGATE_DROP_UNSPEC))
 			goto cancel;
 	nla_nest_end(skb, drops);
 	nla_nest_end(skb, nest);
@@ -856,7 +524,7 @@ static int reply_with(struct genl_info *info, u8 cmd,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = reply_alloc(info, cmd, &hdr);
+	msg = vgate_nl_reply_alloc(info, cmd, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (fill(vn, msg)) {
@@ -875,21 +543,6 @@ static int vgate_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 static int vgate_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	return reply_with(info, VGATE_CMD_CONFIG_GET, vgate_config_fill);
-}
-
-static int vgate_nl_config_set(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vgate_net *vn = vgate_net(genl_info_net(info));
-	struct nlattr *nest;
-	int err;
-
-	nest = get_nest(info, VGATE_A_CONFIG);
-	if (!nest)
-		return -EINVAL;
-	mutex_lock(&vn->lock);
-	err = vgate_config_set(vn, nest, info->extack);
-	mutex_unlock(&vn->lock);
-	return err;
 }
 
 static const struct genl_ops vgate_ops[] = {
@@ -919,9 +572,31 @@ static const struct genl_ops vgate_ops[] = {
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_CONFIG_SET, .doit = vgate_nl_config_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_PEER_NEW, .doit = vgate_nl_peer_new,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_PEER_SET, .doit = vgate_nl_peer_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_PEER_GET, .doit = vgate_nl_peer_get,
+	  .dumpit = vgate_nl_peer_dump, .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_PEER_DEL, .doit = vgate_nl_peer_del,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_PEER_FLUSH, .doit = vgate_nl_peer_flush,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_TXN_BEGIN, .doit = vgate_nl_txn_begin,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_TXN_COMMIT, .doit = vgate_nl_txn_commit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_TXN_ABORT, .doit = vgate_nl_txn_abort,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_EXPLAIN, .doit = vgate_nl_explain,
+	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
-static struct genl_family vgate_family __ro_after_init = {
+static const struct genl_multicast_group vgate_mcgrps[] = {
+	{ .name = VGATE_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+};
+
+struct genl_family vgate_family __ro_after_init = {
 	.name = VGATE_GENL_NAME,
 	.version = VGATE_GENL_VERSION,
 	.maxattr = VGATE_A_MAX,
@@ -932,14 +607,40 @@ static struct genl_family vgate_family __ro_after_init = {
 	.ops = vgate_ops,
 	.n_ops = ARRAY_SIZE(vgate_ops),
 	.resv_start_op = VGATE_CMD_CONFIG_SET + 1,
+	.mcgrps = vgate_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vgate_mcgrps),
+};
+
+/* A transaction dies with the socket that opened it. */
+static int vgate_nl_notify(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    n->portid)
+		vgate_txn_release(vgate_net(n->net), n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vgate_nl_notifier = {
+	.notifier_call = vgate_nl_notify,
 };
 
 int __init vgate_genl_init(void)
 {
-	return genl_register_family(&vgate_family);
+	int err = genl_register_family(&vgate_family);
+
+	if (err)
+		return err;
+	err = netlink_register_notifier(&vgate_nl_notifier);
+	if (err)
+		genl_unregister_family(&vgate_family);
+	return err;
 }
 
 void vgate_genl_uninit(void)
 {
+	netlink_unregister_notifier(&vgate_nl_notifier);
 	genl_unregister_family(&vgate_family);
 }

@@ -5,6 +5,7 @@
 #include "netns.h"
 #include "config.h"
 #include "hooks.h"
+#include "ownaddr.h"
 #include "policy.h"
 #include "sad.h"
 
@@ -31,14 +32,29 @@ static int __net_init vgate_net_init(struct net *net)
 	vn->net = net;
 	mutex_init(&vn->lock);
 	vgate_config_defaults(&vn->cfg);
-	RCU_INIT_POINTER(vn->rules, NULL);
 	atomic_set(&vn->sa_live, 0);
 	err = vgate_stats_init(vn);
 	if (err)
 		return err;
+	err = vgate_policy_net_init(vn);
+	if (err)
+		goto err_policy;
 	err = vgate_sad_net_init(vn);
 	if (err)
-		vgate_stats_uninit(vn);
+		goto err_sad;
+	err = vgate_ownaddr_net_init(vn);
+	if (err)
+		goto err_ownaddr;
+	return 0;
+
+err_ownaddr:
+	vgate_sad_net_uninit(vn);
+err_sad:
+	mutex_lock(&vn->lock);
+	vgate_policy_net_exit(vn);
+	mutex_unlock(&vn->lock);
+err_policy:
+	vgate_stats_uninit(vn);
 	return err;
 }
 
@@ -46,9 +62,10 @@ static void __net_exit vgate_net_exit(struct net *net)
 {
 	struct vgate_net *vn = vgate_net(net);
 
+	vgate_ownaddr_net_exit(vn);
 	mutex_lock(&vn->lock);
 	vgate_hooks_unregister(vn);
-	vgate_rules_flush(vn);
+	vgate_policy_net_exit(vn);
 	vgate_sad_net_uninit(vn);
 	mutex_unlock(&vn->lock);
 	/* Packets still in the crypto layer use vn: wait for their SAs. */

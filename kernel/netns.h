@@ -10,18 +10,25 @@
 #include <linux/rhashtable-types.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "counters.h"
 #include "stats.h"
 
-struct vgate_ruleset;
+struct vgate_spd;
+struct vgate_txn;
+struct vgate_store;
 
 struct vgate_config {
 	u32 replay_window;
 	u32 max_sas;
 	u32 drop_log;
+	u32 swskip_overlap;
+	u32 post_default;
+	u32 acquire_timeout;
+	u32 acquire_queue;
 };
 
 struct vgate_net {
@@ -40,9 +47,16 @@ struct vgate_net {
 	atomic_t sa_count;		/* SAs in the SAD */
 	atomic_t sa_live;		/* SAs not yet freed */
 
-	struct vgate_ruleset __rcu *rules;
+	/* The running policy: its store, its compiled form, a transaction. */
+	struct vgate_store *store;
+	struct vgate_spd __rcu *spd;
+	struct vgate_txn *txn;
 
 	struct vgate_counters __percpu *stats;	/* VGATE_NS_COUNTERS */
+
+	/* Own addresses for the self bypass (ownaddr.c), written under RTNL. */
+	struct vgate_ownaddr __rcu *own;
+	struct work_struct own_work;		/* rebuilds own */
 };
 
 extern unsigned int vgate_net_id;

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/in.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/skbuff.h>
 #include <linux/netlink.h>
 #include <net/ip.h>
-#include <linux/inetdevice.h>
+#include <net/ipv6.h>
 
 #include "netns.h"
+#include "config.h"
 #include "policy.h"
+#include "spd_index.h"
+#include "ownaddr.h"
+
+static inline int fam_idx(u8 family)
+{
+	return family == AF_INET6;
+}
 
 struct vgate_rule *vgate_rule_alloc(void)
 {
@@ -26,7 +36,10 @@ struct vgate_rule *vgate_rule_alloc(void)
 
 void vgate_rule_free(struct vgate_rule *rule)
 {
+	if (!rule)
+		return;
 	vgate_counters_free(rule->stats);
+	kfree(rule->descr);
 	kfree(rule);
 }
 
@@ -35,150 +48,536 @@ static void rule_free_rcu(struct rcu_head *rcu)
 	vgate_rule_free(container_of(rcu, struct vgate_rule, rcu));
 }
 
-static struct vgate_ruleset *ruleset_alloc(unsigned int n)
+struct vgate_peer *vgate_peer_alloc(void)
 {
-	struct vgate_ruleset *rs;
-
-	rs = kvzalloc(struct_size(rs, rules, n), GFP_KERNEL);
-	if (rs)
-		rs->n = n;
-	return rs;
+	return kzalloc(sizeof(struct vgate_peer), GFP_KERNEL);
 }
 
-static void ruleset_free_rcu(struct rcu_head *rcu)
+void vgate_peer_free(struct vgate_peer *peer)
 {
-	kvfree(container_of(rcu, struct vgate_ruleset, rcu));
+	if (!peer)
+		return;
+	kfree(peer->descr);
+	kfree(peer->hostname);
+	kfree(peer);
 }
 
-static void ruleset_publish(struct vgate_net *vn, struct vgate_ruleset *rs)
+static void peer_free_rcu(struct rcu_head *rcu)
 {
-	struct vgate_ruleset *old;
-
-	old = rcu_replace_pointer(vn->rules, rs, lockdep_is_held(&vn->lock));
-	vn->generation++;
-	if (old)
-		call_rcu(&old->rcu, ruleset_free_rcu);
+	vgate_peer_free(container_of(rcu, struct vgate_peer, rcu));
 }
 
-struct vgate_rule *vgate_rules_find(struct vgate_ruleset *rs, u32 id)
+/* Store */
+
+static void store_init(struct vgate_store *st)
 {
-	unsigned int lo = 0, hi = rs ? rs->n : 0;
+	xa_init(&st->rules);
+	xa_init(&st->peers);
+}
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
+/* Forget the entries; the objects belong to someone else. */
+static void store_destroy(struct vgate_store *st)
+{
+	xa_destroy(&st->rules);
+	xa_destroy(&st->peers);
+}
 
-		if (rs->rules[mid]->id == id)
-			return rs->rules[mid];
-		if (rs->rules[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+static struct vgate_store *store_new(void)
+{
+	struct vgate_store *st = kmalloc(sizeof(*st), GFP_KERNEL);
+
+	if (st)
+		store_init(st);
+	return st;
+}
+
+static void store_put(struct vgate_store *st)
+{
+	if (!st)
+		return;
+	store_destroy(st);
+	kfree(st);
+}
+
+static int store_clone(struct vgate_store *dst, struct vgate_store *src)
+{
+	unsigned long id;
+	void *p;
+	int err;
+
+	xa_for_each(&src->rules, id, p) {
+		err = xa_err(xa_store(&dst->rules, id, p, GFP_KERNEL));
+		if (err)
+			goto fail;
 	}
+	xa_for_each(&src->peers, id, p) {
+		err = xa_err(xa_store(&dst->peers, id, p, GFP_KERNEL));
+		if (err)
+			goto fail;
+	}
+	return 0;
+fail:
+	store_destroy(dst);
+	return err;
+}
+
+struct vgate_peer *vgate_store_peer_by_name(struct vgate_store *st,
+					    const char *name)
+{
+	struct vgate_peer *peer;
+	unsigned long id;
+
+	xa_for_each(&st->peers, id, peer)
+		if (!strcmp(peer->name, name))
+			return peer;
 	return NULL;
 }
 
-int vgate_rules_insert(struct vgate_net *vn, struct vgate_rule *rule,
-		       bool replace, struct netlink_ext_ack *extack)
+u32 vgate_store_peer_entries(struct vgate_store *st, u32 peer_id)
 {
-	struct vgate_ruleset *old, *rs;
-	struct vgate_rule *prev;
-	unsigned int i, j, n;
-	bool placed = false;
+	struct vgate_rule *rule;
+	unsigned long id;
+	u32 n = 0;
 
-	old = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
-	n = old ? old->n : 0;
-	prev = vgate_rules_find(old, rule->id);
+	xa_for_each(&st->rules, id, rule)
+		if (rule->stage == VGATE_STAGE_PEER && rule->peer_id == peer_id)
+			n++;
+	return n;
+}
+
+/*
+ * Objects replaced or removed from a transaction's store are freed at
+ * commit time if the running store does not hold them, or right away if
+ * they were never published; vgate_txn_commit()/abort() sort that out by
+ * comparing the stores, so edits just drop the pointer here.
+ */
+int vgate_store_rule_put(struct vgate_store *st, struct vgate_rule *rule,
+			 bool replace, struct netlink_ext_ack *extack)
+{
+	struct vgate_rule *prev = xa_load(&st->rules, rule->id);
+	int err;
+
 	if (replace && !prev) {
 		NL_SET_ERR_MSG(extack, "no rule with this ID");
-		goto err_noent;
+		err = -ENOENT;
+		goto fail;
 	}
 	if (!replace && prev) {
 		NL_SET_ERR_MSG(extack, "a rule with this ID exists");
-		vgate_rule_free(rule);
-		return -EEXIST;
+		err = -EEXIST;
+		goto fail;
 	}
-	rs = ruleset_alloc(prev ? n : n + 1);
-	if (!rs) {
-		vgate_rule_free(rule);
-		return -ENOMEM;
+	if (rule->stage == VGATE_STAGE_PEER &&
+	    !xa_load(&st->peers, rule->peer_id)) {
+		NL_SET_ERR_MSG(extack, "unknown peer");
+		err = -ENOENT;
+		goto fail;
 	}
-	for (i = 0, j = 0; i < n; i++) {
-		struct vgate_rule *r = old->rules[i];
-
-		if (r == prev)
-			continue;
-		if (!placed && r->id > rule->id) {
-			rs->rules[j++] = rule;
-			placed = true;
-		}
-		rs->rules[j++] = r;
-	}
-	if (!placed)
-		rs->rules[j++] = rule;
-	ruleset_publish(vn, rs);
-	if (prev)
-		call_rcu(&prev->rcu, rule_free_rcu);
+	err = xa_err(xa_store(&st->rules, rule->id, rule, GFP_KERNEL));
+	if (err)
+		goto fail;
 	return 0;
-err_noent:
+fail:
 	vgate_rule_free(rule);
-	return -ENOENT;
+	return err;
 }
 
-int vgate_rules_delete(struct vgate_net *vn, u32 id)
+int vgate_store_rule_del(struct vgate_store *st, u32 id,
+			 struct netlink_ext_ack *extack)
 {
-	struct vgate_ruleset *old, *rs;
-	struct vgate_rule *victim;
-	unsigned int i, j;
-
-	old = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
-	victim = vgate_rules_find(old, id);
-	if (!victim)
+	if (!xa_erase(&st->rules, id)) {
+		NL_SET_ERR_MSG(extack, "no rule with this ID");
 		return -ENOENT;
-	rs = ruleset_alloc(old->n - 1);
-	if (!rs)
-		return -ENOMEM;
-	for (i = 0, j = 0; i < old->n; i++)
-		if (old->rules[i] != victim)
-			rs->rules[j++] = old->rules[i];
-	ruleset_publish(vn, rs);
-	call_rcu(&victim->rcu, rule_free_rcu);
+	}
 	return 0;
 }
 
-void vgate_rules_flush(struct vgate_net *vn)
+void vgate_store_rule_flush(struct vgate_store *st)
 {
-	struct vgate_ruleset *old;
-	unsigned int i;
-
-	old = rcu_dereference_protected(vn->rules, lockdep_is_held(&vn->lock));
-	if (!old)
-		return;
-	ruleset_publish(vn, NULL);
-	for (i = 0; i < old->n; i++)
-		call_rcu(&old->rules[i]->rcu, rule_free_rcu);
+	xa_destroy(&st->rules);
 }
+
+int vgate_store_peer_put(struct vgate_store *st, struct vgate_peer *peer,
+			 bool replace, struct netlink_ext_ack *extack)
+{
+	struct vgate_peer *prev = xa_load(&st->peers, peer->id);
+	struct vgate_peer *same = vgate_store_peer_by_name(st, peer->name);
+	int err;
+
+	if (replace && !prev) {
+		NL_SET_ERR_MSG(extack, "no peer with this ID");
+		err = -ENOENT;
+		goto fail;
+	}
+	if (!replace && prev) {
+		NL_SET_ERR_MSG(extack, "a peer with this ID exists");
+		err = -EEXIST;
+		goto fail;
+	}
+	if (same && same != prev) {
+		NL_SET_ERR_MSG(extack, "a peer with this name exists");
+		err = -EEXIST;
+		goto fail;
+	}
+	if (prev && !peer->blocked_until)
+		peer->blocked_until = READ_ONCE(prev->blocked_until);
+	err = xa_err(xa_store(&st->peers, peer->id, peer, GFP_KERNEL));
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	vgate_peer_free(peer);
+	return err;
+}
+
+int vgate_store_peer_del(struct vgate_store *st, u32 id,
+			 struct netlink_ext_ack *extack)
+{
+	if (!xa_load(&st->peers, id)) {
+		NL_SET_ERR_MSG(extack, "no such peer");
+		return -ENOENT;
+	}
+	if (vgate_store_peer_entries(st, id)) {
+		NL_SET_ERR_MSG(extack, "the peer's traffic list is not empty");
+		return -EBUSY;
+	}
+	xa_erase(&st->peers, id);
+	return 0;
+}
+
+int vgate_store_peer_flush(struct vgate_store *st,
+			   struct netlink_ext_ack *extack)
+{
+	struct vgate_rule *rule;
+	unsigned long id;
+
+	xa_for_each(&st->rules, id, rule) {
+		if (rule->stage == VGATE_STAGE_PEER) {
+			NL_SET_ERR_MSG(extack, "traffic list entries exist");
+			return -EBUSY;
+		}
+	}
+	xa_destroy(&st->peers);
+	return 0;
+}
+
+/* Compilation */
+
+static void spd_free(struct vgate_spd *spd)
+{
+	int f;
+
+	if (!spd)
+		return;
+	for (f = 0; f < 2; f++) {
+		vgate_spd_index_free(spd->fam[f].index);
+		kvfree(spd->fam[f].entries);
+	}
+	kvfree(spd->peers);
+	kfree(spd);
+}
+
+static void spd_free_rcu(struct rcu_head *rcu)
+{
+	spd_free(container_of(rcu, struct vgate_spd, rcu));
+}
+
+/* Evaluation order: stage, then peer ID for traffic lists, then rule ID. */
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct vgate_spd_entry *x = a, *y = b;
+	const struct vgate_rule *r = x->rule, *s = y->rule;
+
+	if (r->stage != s->stage)
+		return r->stage < s->stage ? -1 : 1;
+	if (x->peer && y->peer && x->peer->id != y->peer->id)
+		return x->peer->id < y->peer->id ? -1 : 1;
+	if (r->id != s->id)
+		return r->id < s->id ? -1 : 1;
+	return 0;
+}
+
+static struct vgate_spd *spd_build(struct vgate_store *st)
+{
+	struct vgate_key_range *ranges = NULL;
+	struct vgate_spd *spd;
+	struct vgate_rule *rule;
+	struct vgate_peer *peer;
+	unsigned long id;
+	u32 n[2] = {}, i = 0;
+	int f;
+
+	spd = kzalloc(sizeof(*spd), GFP_KERNEL);
+	if (!spd)
+		return NULL;
+	xa_for_each(&st->peers, id, peer)
+		spd->npeers++;
+	xa_for_each(&st->rules, id, rule)
+		n[fam_idx(rule->family)]++;
+	spd->nrules = n[0] + n[1];
+	spd->peers = kvcalloc(max(spd->npeers, 1U), sizeof(*spd->peers),
+			      GFP_KERNEL);
+	if (!spd->peers)
+		goto fail;
+	xa_for_each(&st->peers, id, peer)
+		spd->peers[i++] = peer;
+	for (f = 0; f < 2; f++) {
+		spd->fam[f].entries = kvcalloc(max(n[f], 1U),
+					       sizeof(struct vgate_spd_entry),
+					       GFP_KERNEL);
+		if (!spd->fam[f].entries)
+			goto fail;
+	}
+	xa_for_each(&st->rules, id, rule) {
+		struct vgate_spd_family *fam = &spd->fam[fam_idx(rule->family)];
+		struct vgate_spd_entry *e = &fam->entries[fam->n++];
+
+		e->rule = rule;
+		if (rule->stage == VGATE_STAGE_PEER)
+			e->peer = xa_load(&st->peers, rule->peer_id);
+	}
+	ranges = kvcalloc(max(spd->nrules, 1U), sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		goto fail;
+	for (f = 0; f < 2; f++) {
+		struct vgate_spd_family *fam = &spd->fam[f];
+		u8 family = f ? AF_INET6 : AF_INET;
+
+		sort(fam->entries, fam->n, sizeof(*fam->entries), entry_cmp,
+		     NULL);
+		for (i = 0; i < fam->n; i++) {
+			const struct vgate_sel *sel = &fam->entries[i].rule->remote;
+
+			vgate_key_from_addr(&ranges[i].lo, family, &sel->lo);
+			vgate_key_from_addr(&ranges[i].hi, family, &sel->hi);
+		}
+		fam->index = vgate_spd_index_build(ranges, fam->n);
+		if (IS_ERR(fam->index)) {
+			fam->index = NULL;
+			goto fail;
+		}
+	}
+	kvfree(ranges);
+	return spd;
+fail:
+	kvfree(ranges);
+	spd_free(spd);
+	return NULL;
+}
+
+/* Transactions */
+
+static struct vgate_txn *txn_new(struct vgate_net *vn, u32 portid)
+{
+	struct vgate_txn *txn = kzalloc(sizeof(*txn), GFP_KERNEL);
+
+	if (!txn)
+		return NULL;
+	txn->st = store_new();
+	if (!txn->st || store_clone(txn->st, vn->store)) {
+		kfree(txn->st);
+		kfree(txn);
+		return NULL;
+	}
+	txn->portid = portid;
+	txn->cfg = vn->cfg;
+	return txn;
+}
+
+struct vgate_txn *vgate_txn_get(struct vgate_net *vn, u32 portid,
+				bool *implicit, struct netlink_ext_ack *extack)
+{
+	struct vgate_txn *txn;
+
+	lockdep_assert_held(&vn->lock);
+	if (vn->txn) {
+		if (vn->txn->portid != portid) {
+			NL_SET_ERR_MSG(extack, "another socket has a transaction open");
+			return ERR_PTR(-EBUSY);
+		}
+		*implicit = false;
+		return vn->txn;
+	}
+	txn = txn_new(vn, 0);
+	if (!txn)
+		return ERR_PTR(-ENOMEM);
+	*implicit = true;
+	return txn;
+}
+
+int vgate_txn_begin(struct vgate_net *vn, u32 portid,
+		    struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vn->lock);
+	if (vn->txn) {
+		NL_SET_ERR_MSG(extack, "a transaction is already open");
+		return -EBUSY;
+	}
+	vn->txn = txn_new(vn, portid);
+	return vn->txn ? 0 : -ENOMEM;
+}
+
+/* Free what @st holds that @keep does not (both may share objects). */
+static void store_free_unshared(struct vgate_store *st,
+				struct vgate_store *keep, bool published)
+{
+	struct vgate_rule *rule;
+	struct vgate_peer *peer;
+	unsigned long id;
+
+	xa_for_each(&st->rules, id, rule) {
+		if (keep && xa_load(&keep->rules, id) == rule)
+			continue;
+		if (published)
+			call_rcu(&rule->rcu, rule_free_rcu);
+		else
+			vgate_rule_free(rule);
+	}
+	xa_for_each(&st->peers, id, peer) {
+		if (keep && xa_load(&keep->peers, id) == peer)
+			continue;
+		if (published)
+			call_rcu(&peer->rcu, peer_free_rcu);
+		else
+			vgate_peer_free(peer);
+	}
+}
+
+static void txn_free(struct vgate_net *vn, struct vgate_txn *txn)
+{
+	if (vn->txn == txn)
+		vn->txn = NULL;
+	store_put(txn->st);
+	kfree(txn);
+}
+
+void vgate_txn_abort(struct vgate_net *vn, struct vgate_txn *txn)
+{
+	lockdep_assert_held(&vn->lock);
+	store_free_unshared(txn->st, vn->store, false);
+	txn_free(vn, txn);
+}
+
+int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,
+		     struct netlink_ext_ack *extack)
+{
+	struct vgate_store *old = vn->store;
+	struct vgate_spd *spd, *old_spd;
+
+	lockdep_assert_held(&vn->lock);
+	spd = spd_build(txn->st);
+	if (!spd) {
+		NL_SET_ERR_MSG(extack, "out of memory building the policy");
+		return -ENOMEM;
+	}
+	/* The running store becomes the transaction's. */
+	vn->store = txn->st;
+	txn->st = NULL;
+	vgate_config_apply(&vn->cfg, &txn->cfg, txn->cfg_mask);
+	old_spd = rcu_replace_pointer(vn->spd, spd, lockdep_is_held(&vn->lock));
+	vn->generation++;
+	if (old_spd)
+		call_rcu(&old_spd->rcu, spd_free_rcu);
+	store_free_unshared(old, vn->store, true);
+	store_put(old);
+	txn_free(vn, txn);
+	return 0;
+}
+
+int vgate_txn_end(struct vgate_net *vn, struct vgate_txn *txn, bool implicit,
+		  int err, struct netlink_ext_ack *extack)
+{
+	if (!implicit)
+		return err;
+	if (err) {
+		vgate_txn_abort(vn, txn);
+		return err;
+	}
+	err = vgate_txn_commit(vn, txn, extack);
+	if (err)
+		vgate_txn_abort(vn, txn);
+	return err;
+}
+
+void vgate_txn_release(struct vgate_net *vn, u32 portid)
+{
+	/* Every generic netlink socket ends here: skip the lock if we can. */
+	if (!READ_ONCE(vn->txn))
+		return;
+	mutex_lock(&vn->lock);
+	if (vn->txn && vn->txn->portid == portid)
+		vgate_txn_abort(vn, vn->txn);
+	mutex_unlock(&vn->lock);
+}
+
+int vgate_policy_net_init(struct vgate_net *vn)
+{
+	vn->store = store_new();
+	if (!vn->store)
+		return -ENOMEM;
+	RCU_INIT_POINTER(vn->spd, NULL);
+	vn->txn = NULL;
+	return 0;
+}
+
+/* Under vn->lock, with the hooks gone. */
+void vgate_policy_net_exit(struct vgate_net *vn)
+{
+	struct vgate_spd *spd;
+
+	if (vn->txn)
+		vgate_txn_abort(vn, vn->txn);
+	spd = rcu_replace_pointer(vn->spd, NULL, lockdep_is_held(&vn->lock));
+	if (spd)
+		call_rcu(&spd->rcu, spd_free_rcu);
+	store_free_unshared(vn->store, NULL, true);
+	store_put(vn->store);
+	vn->store = NULL;
+}
+
+/* Classification */
 
 bool vgate_flow_from_skb(const struct sk_buff *skb, struct vgate_flow *f)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff;
 	__be16 _ports[2];
 	const __be16 *ports;
 
-	f->family = AF_INET;
-	f->src.a4 = iph->saddr;
-	f->dst.a4 = iph->daddr;
-	f->proto = iph->protocol;
-	f->has_ports = false;
-	if (iph->frag_off & htons(IP_OFFSET))
-		return true;
+	memset(f, 0, sizeof(*f));
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+		__be16 frag_off = 0;
+		u8 nexthdr = ip6->nexthdr;
+		int off;
+
+		f->family = AF_INET6;
+		f->src.a6 = ip6->saddr;
+		f->dst.a6 = ip6->daddr;
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				       sizeof(*ip6), &nexthdr, &frag_off);
+		if (off < 0)
+			return false;
+		f->proto = nexthdr;
+		if (frag_off & htons(IP6_OFFSET))
+			return true;
+		thoff = off;
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		f->family = AF_INET;
+		f->src.a4 = iph->saddr;
+		f->dst.a4 = iph->daddr;
+		f->proto = iph->protocol;
+		if (iph->frag_off & htons(IP_OFFSET))
+			return true;
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+	}
 	switch (f->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP:
-		ports = skb_header_pointer(skb, skb_network_offset(skb) +
-					   iph->ihl * 4, sizeof(_ports),
-					   _ports);
+		ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
 		if (!ports)
 			return false;
 		f->sport = ports[0];
@@ -188,9 +587,24 @@ bool vgate_flow_from_skb(const struct sk_buff *skb, struct vgate_flow *f)
 	return true;
 }
 
-static bool addr_match4(__be32 addr, __be32 net, u8 plen)
+static int addr_cmp(u8 family, const union vgate_addr *a,
+		    const union vgate_addr *b)
 {
-	return !plen || !((addr ^ net) & inet_make_mask(plen));
+	if (family == AF_INET) {
+		u32 x = ntohl(a->a4), y = ntohl(b->a4);
+
+		return x < y ? -1 : x > y;
+	}
+	return memcmp(a->a6.s6_addr, b->a6.s6_addr, 16);
+}
+
+static bool sel_match(const struct vgate_sel *sel, u8 family,
+		      const union vgate_addr *a)
+{
+	if (sel->kind == VGATE_SEL_ANY)
+		return true;
+	return addr_cmp(family, a, &sel->lo) >= 0 &&
+	       addr_cmp(family, a, &sel->hi) <= 0;
 }
 
 static bool port_match(__be16 port, u16 min, u16 max)
@@ -203,17 +617,15 @@ static bool port_match(__be16 port, u16 min, u16 max)
 static bool rule_match(const struct vgate_rule *r, const struct vgate_flow *f,
 		       bool inbound)
 {
-	__be32 local = inbound ? f->dst.a4 : f->src.a4;
-	__be32 remote = inbound ? f->src.a4 : f->dst.a4;
+	const union vgate_addr *local = inbound ? &f->dst : &f->src;
+	const union vgate_addr *remote = inbound ? &f->src : &f->dst;
 	__be16 lport = inbound ? f->dport : f->sport;
 	__be16 rport = inbound ? f->sport : f->dport;
 
-	if (r->family != f->family)
-		return false;
 	if (r->proto && r->proto != f->proto)
 		return false;
-	if (!addr_match4(local, r->local.a4, r->local_plen) ||
-	    !addr_match4(remote, r->remote.a4, r->remote_plen))
+	if (!sel_match(&r->remote, f->family, remote) ||
+	    !sel_match(&r->local, f->family, local))
 		return false;
 	if (!r->has_ports)
 		return true;
@@ -221,15 +633,98 @@ static bool rule_match(const struct vgate_rule *r, const struct vgate_flow *f,
 	       port_match(rport, r->rport_min, r->rport_max);
 }
 
-struct vgate_rule *vgate_rules_match(const struct vgate_ruleset *rs,
-				     const struct vgate_flow *f, bool inbound)
+bool vgate_peer_blocked(const struct vgate_peer *peer)
 {
-	unsigned int i;
+	unsigned long until = READ_ONCE(peer->blocked_until);
 
-	for (i = 0; i < rs->n; i++)
-		if (rule_match(rs->rules[i], f, inbound))
-			return rs->rules[i];
+	return until && time_before(jiffies, until);
+}
+
+struct vgate_peer *vgate_spd_peer(const struct vgate_spd *spd, u32 id)
+{
+	u32 lo = 0, hi = spd ? spd->npeers : 0;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (spd->peers[mid]->id == id)
+			return spd->peers[mid];
+		if (spd->peers[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
+}
+
+static const u8 stage_why[] = {
+	[VGATE_STAGE_PRE] = VGATE_WHY_PRE_RULE,
+	[VGATE_STAGE_PEER] = VGATE_WHY_PEER_ENTRY,
+	[VGATE_STAGE_POST] = VGATE_WHY_POST_RULE,
+};
+
+bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
+		    const struct vgate_flow *f, bool inbound,
+		    struct vgate_verdict *v)
+{
+	const struct vgate_spd_family *fam;
+	const union vgate_addr *remote = inbound ? &f->src : &f->dst;
+	struct vgate_spd_iter it;
+	struct vgate_key key;
+	int self = -1;		/* not known yet */
+	u32 prio;
+
+	memset(v, 0, sizeof(*v));
+	if (!spd)
+		return false;
+	fam = &spd->fam[fam_idx(f->family)];
+	if (!fam->n)
+		goto nomatch;
+	vgate_key_from_addr(&key, f->family, remote);
+	vgate_spd_iter_init(&it, fam->index, &key);
+	while (vgate_spd_iter_next(&it, &prio)) {
+		const struct vgate_spd_entry *e = &fam->entries[prio];
+		struct vgate_rule *r = e->rule;
+
+		if (!rule_match(r, f, inbound))
+			continue;
+		if (e->peer && e->peer->admin == VGATE_PEER_ADMIN_DOWN)
+			continue;
+		if (!(r->flags & VGATE_RULE_F_SELF)) {
+			if (self < 0)
+				self = vgate_ownaddr_is_self(vn, f, inbound);
+			if (self)
+				continue;
+		}
+		v->rule = r;
+		v->peer = e->peer;
+		v->action = r->action;
+		v->why = stage_why[r->stage];
+		if (r->action != VGATE_ACTION_PROTECT)
+			return true;
+		if (READ_ONCE(vn->cfg.swskip_overlap) &&
+		    r->local.kind != VGATE_SEL_ANY &&
+		    sel_match(&r->local, f->family, remote)) {
+			v->action = VGATE_ACTION_PASS;
+			v->why = VGATE_WHY_OVERLAP_SKIP;
+		} else if (e->peer && vgate_peer_blocked(e->peer)) {
+			v->action = VGATE_ACTION_DROP;
+			v->why = VGATE_WHY_PEER_BLOCKED;
+		}
+		return true;
+	}
+nomatch:
+	if (self < 0)
+		self = vgate_ownaddr_is_self(vn, f, inbound);
+	v->self = self;
+	if (self) {
+		v->action = VGATE_ACTION_PASS;
+		v->why = VGATE_WHY_SELF_BYPASS;
+		return true;
+	}
+	v->action = READ_ONCE(vn->cfg.post_default);
+	v->why = VGATE_WHY_POST_DEFAULT;
+	return false;
 }
 
 void vgate_rule_count(struct vgate_rule *rule, bool inbound,

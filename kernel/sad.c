@@ -10,6 +10,7 @@
 #include <linux/timer.h>
 #include <linux/wait_bit.h>
 #include <crypto/aead.h>
+#include <net/ipv6.h>
 
 #include "netns.h"
 #include "sad.h"
@@ -308,4 +309,22 @@ bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes)
 void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR])
 {
 	vgate_counters_read(sa->stats, VGATE_SA_CNT_NR, out);
+}
+
+/* Is there a live outbound SA to @addr?  Under vn->lock. */
+bool vgate_sad_has_dst(struct vgate_net *vn, u8 family,
+		       const union vgate_addr *addr)
+{
+	struct vgate_sa *sa;
+
+	lockdep_assert_held(&vn->lock);
+	list_for_each_entry(sa, &vn->sa_list, list) {
+		if (sa->key.family != family ||
+		    test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
+			continue;
+		if (family == AF_INET ? sa->key.daddr.a4 == addr->a4 :
+		    ipv6_addr_equal(&sa->key.daddr.a6, &addr->a6))
+			return true;
+	}
+	return false;
 }

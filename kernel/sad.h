@@ -110,6 +110,8 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		 bool replace, struct netlink_ext_ack *extack);
 int vgate_sa_del(struct vgate_net *vn, const struct vgate_sa_key *key);
 void vgate_sa_flush(struct vgate_net *vn);
+bool vgate_sad_has_dst(struct vgate_net *vn, u8 family,
+		       const union vgate_addr *addr);
 
 void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n);
 void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR]);

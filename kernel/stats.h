@@ -17,6 +17,9 @@ enum vgate_counter {
 	VGATE_CNT_PASSED,
 	VGATE_CNT_PROTECTED_IN,
 	VGATE_CNT_PROTECTED_OUT,
+	VGATE_CNT_OVERLAP_SKIPPED,
+	VGATE_CNT_SELF_BYPASSED,
+	VGATE_CNT_ACQUIRES,
 	VGATE_CNT_NR
 };
 
@@ -39,7 +42,8 @@ const char *vgate_drop_reason_name(enum vgate_drop_reason reason);
 /* True for drops that are policy decisions rather than errors. */
 static inline bool vgate_drop_is_policy(enum vgate_drop_reason reason)
 {
-	return reason == VGATE_DROP_POLICY || reason == VGATE_DROP_RULE;
+	return reason == VGATE_DROP_POLICY || reason == VGATE_DROP_RULE ||
+	       reason == VGATE_DROP_PEER_BLOCKED;
 }
 
 #endif /* _VGATE_STATS_H */

@@ -46,10 +46,12 @@ for g in gwA gwB; do
 	gw "$g" ipsec sa add 0x1000 $SA_AB
 	gw "$g" ipsec sa add 0x2000 $SA_BA
 done
-gw gwA ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 \
-	action protect peer 192.0.2.2 spiOut 0x1000 spiIn 0x2000
-gw gwB ipsec rule add 10 local 10.2.0.0/24 remote 10.1.0.0/24 \
-	action protect peer 192.0.2.1 spiOut 0x2000 spiIn 0x1000
+gw gwA ipsec peer add gwB addr 192.0.2.2 descr "branch B"
+gw gwB ipsec peer add gwA addr 192.0.2.1 descr "branch A"
+gw gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 remote 10.2.0.0/24 \
+	action protect spiOut 0x1000 spiIn 0x2000
+gw gwB ipsec rule add 10 peer gwA local 10.2.0.0/24 remote 10.1.0.0/24 \
+	action protect spiOut 0x2000 spiIn 0x1000
 
 # Count what crosses the wire: ESP per SPI, and anything that is not ESP.
 wire_counters "esp_a_to_b=iifname toA esp spi 0x1000" \

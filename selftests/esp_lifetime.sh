@@ -21,6 +21,7 @@ ESPGEN="python3 $REPO/selftests/tools/espgen.py"
 KEY=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 topo_gw_pair gwA gwB
+vgate gwA ipsec peer add gwB addr 192.0.2.2 || skip_all "cannot add the peer"
 
 # add_in SPI LIFETIME-ARGS...: inbound SA from gwB plus its rule
 add_in() {
@@ -53,8 +54,8 @@ for sa in json.load(sys.stdin):
 
 use_rule() { # SPI_IN: point the protect rule at this inbound SA
 	vgate gwA ipsec rule flush
-	vgate gwA ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 \
-		action protect peer 192.0.2.2 spiOut 0x1000 spiIn "$1"
+	vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
+		remote 10.2.0.0/24 action protect spiOut 0x1000 spiIn "$1"
 }
 
 tap_plan 7

@@ -27,12 +27,13 @@ KEY=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 SPI_IN=0x2000
 
 topo_gw_pair gwA gwB
+vgate gwA ipsec peer add gwB addr 192.0.2.2 || skip_all "cannot add the peer"
 vgate gwA ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel \
 	enc null auth hmac-sha256 authKey "$KEY" || skip_all "cannot add SA"
 vgate gwA ipsec sa add $SPI_IN src 192.0.2.2 dst 192.0.2.1 mode tunnel \
 	enc null auth hmac-sha256 authKey "$KEY" replayWindow 4096 || exit 1
-vgate gwA ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 \
-	action protect peer 192.0.2.2 spiOut 0x1000 spiIn $SPI_IN || exit 1
+vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 remote 10.2.0.0/24 \
+	action protect spiOut 0x1000 spiIn $SPI_IN || exit 1
 
 # deliver SEQSPEC [espgen options]: send through gwA, print what lanA got
 deliver() {

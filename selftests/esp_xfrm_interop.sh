@@ -16,6 +16,8 @@
 
 require_cmd ip nft iperf3 ping
 topo_gw_pair gwA gwB
+vgate gwA ipsec peer add gwB addr 192.0.2.2 descr "the XFRM gateway" ||
+	skip_all "cannot add the peer"
 
 # name | vgate enc | vgate auth | enc key bytes | auth key bytes | xfrm args
 ALGS="
@@ -67,8 +69,8 @@ configure() { # alg-fields mode spi_ab spi_ba
 		spi "$spi_ba" mode "$mode" replay-window 64 "${xa_ba[@]}" || return 1
 
 	if [ "$mode" = tunnel ]; then
-		vgate gwA ipsec rule add 10 local 10.1.0.0/24 \
-			remote 10.2.0.0/24 action protect peer 192.0.2.2 \
+		vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
+			remote 10.2.0.0/24 action protect \
 			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
 		ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
 			tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel || return 1
@@ -78,8 +80,10 @@ configure() { # alg-fields mode spi_ab spi_ba
 				mode tunnel || return 1
 		done
 	else
-		vgate gwA ipsec rule add 10 local 192.0.2.1 \
-			remote 192.0.2.2 action protect peer 192.0.2.2 \
+		# gwA to gwB is the gateway's own traffic with a directly
+		# attached host: the entry must opt in to capture it.
+		vgate gwA ipsec rule add 10 peer gwB local 192.0.2.1 \
+			remote 192.0.2.2 action protect selfTraffic on \
 			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
 		ns gwB ip xfrm policy add src 192.0.2.2 dst 192.0.2.1 dir out \
 			tmpl proto esp mode transport || return 1

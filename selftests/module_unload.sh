@@ -22,8 +22,9 @@ setup() {
 		enc aes128-gcm encKey "$K1" &&
 	vgate gwA ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel \
 		enc aes128-gcm encKey "$K2" &&
-	vgate gwA ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 \
-		action protect peer 192.0.2.2 spiOut 0x1000 spiIn 0x2000
+	vgate gwA ipsec peer add gwB addr 192.0.2.2 &&
+	vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
+		remote 10.2.0.0/24 action protect spiOut 0x1000 spiIn 0x2000
 }
 
 xfrm_setup() {

@@ -40,8 +40,10 @@ setup_vgate() {
 		# shellcheck disable=SC2086
 		vgate $gw ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel $k1 &&
 		vgate $gw ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel $k2 &&
-		vgate $gw ipsec rule add 10 local $local_net remote $remote_net \
-			action protect peer $peer spiOut $out spiIn $in || return 1
+		vgate $gw ipsec peer add far addr $peer &&
+		vgate $gw ipsec rule add 10 peer far local $local_net \
+			remote $remote_net action protect spiOut $out spiIn $in ||
+			return 1
 	done
 }
 

@@ -53,13 +53,30 @@ def rule(rid=10, action="VGATE_ACTION_PROTECT", extra=(), drop=()):
         "remote": addr(C["VGATE_RULE_A_REMOTE"], "10.2.0.0"),
         "rplen": u8(C["VGATE_RULE_A_REMOTE_PLEN"], 24),
         "action": u8(C["VGATE_RULE_A_ACTION"], C[action]),
-        "peer": addr(C["VGATE_RULE_A_PEER"], "192.0.2.2"),
+        "peer": nla(C["VGATE_RULE_A_PEER_NAME"], b"gwB\0"),
         "spi_out": u32(C["VGATE_RULE_A_SPI_OUT"], 0x1000),
         "spi_in": u32(C["VGATE_RULE_A_SPI_IN"], 0x2000),
     }
     for d in drop:
         del attrs[d]
     return nest(C["VGATE_A_RULE"], *attrs.values(), *extra)
+
+
+def peer(pid=1, name=b"gwB", family=socket.AF_INET, address="192.0.2.2",
+         extra=(), drop=()):
+    attrs = {
+        "id": u32(C["VGATE_PEER_A_ID"], pid),
+        "name": nla(C["VGATE_PEER_A_NAME"], name + b"\0"),
+        "family": u16(C["VGATE_PEER_A_FAMILY"], family),
+        "addr": addr(C["VGATE_PEER_A_ADDR"], address),
+    }
+    for d in drop:
+        del attrs[d]
+    return nest(C["VGATE_A_PEER"], *attrs.values(), *extra)
+
+
+def addr6(t, a):
+    return nla(t, socket.inet_pton(socket.AF_INET6, a))
 
 
 def snapshot(g):
@@ -73,8 +90,12 @@ def snapshot(g):
         a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_RULE"]])
         a.pop(C["VGATE_RULE_A_STATS"], None)
         rules.append(tuple(sorted(a.items())))
+    peers = []
+    for _, payload in g.dump("VGATE_CMD_PEER_GET"):
+        a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_PEER"]])
+        peers.append(tuple(sorted(a.items())))
     cfg = v.parse_attrs(g.do("VGATE_CMD_CONFIG_GET")[0][1])
-    return sorted(sas), rules, cfg
+    return sorted(sas), rules, cfg, peers
 
 
 def expect_error(g, name, cmd, attrs, want_errno=None, want_msg=None,
@@ -108,6 +129,7 @@ def main():
 
     # one valid SA and rule, so that "unchanged" means something
     g.do("VGATE_CMD_SA_NEW", sa())
+    g.do("VGATE_CMD_PEER_NEW", peer())
     g.do("VGATE_CMD_RULE_NEW", rule())
 
     spi = C["VGATE_SA_A_SPI"]
@@ -196,7 +218,67 @@ def main():
                  errno.EINVAL, "port range")
     expect_error(g, "protect rule without peer", "VGATE_CMD_RULE_NEW",
                  rule(rid=11, drop=("peer",)), errno.EINVAL,
-                 want_miss="VGATE_RULE_A_PEER")
+                 "only traffic list entries protect")
+    expect_error(g, "traffic list entry without peer", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("peer",),
+                      extra=(u8(C["VGATE_RULE_A_STAGE"], C["VGATE_STAGE_PEER"]),)),
+                 errno.EINVAL, want_miss="VGATE_RULE_A_PEER_NAME")
+    expect_error(g, "entry of an unknown peer", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("peer",),
+                      extra=(nla(C["VGATE_RULE_A_PEER_NAME"], b"nosuch\0"),)),
+                 errno.ENOENT, "unknown peer")
+    expect_error(g, "peer address is read only in a rule", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(addr(C["VGATE_RULE_A_PEER"], "192.0.2.2"),)))
+    expect_error(g, "local range ends before it starts", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("lplen",),
+                      extra=(addr(C["VGATE_RULE_A_LOCAL_END"], "9.0.0.0"),)),
+                 errno.EINVAL, "range ends before")
+    expect_error(g, "net and range at once", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(addr(C["VGATE_RULE_A_LOCAL_END"], "10.1.0.9"),)),
+                 errno.EINVAL, "not both")
+    expect_error(g, "IPv6 range end in an IPv4 rule", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("rplen",),
+                      extra=(addr6(C["VGATE_RULE_A_REMOTE_END"], "fd00::1"),)),
+                 errno.EINVAL, "length does not match")
+    expect_error(g, "IPv6 entry for an IPv4 peer", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("family", "local", "lplen", "remote", "rplen"),
+                      extra=(u16(C["VGATE_RULE_A_FAMILY"], socket.AF_INET6),)),
+                 errno.EINVAL, "families differ")
+    expect_error(g, "unknown rule flag", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(u32(C["VGATE_RULE_A_FLAGS"], 1 << 7),)))
+    expect_error(g, "SPI_OUT without SPI_IN", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("spi_in",)), errno.EINVAL, "together")
+    expect_error(g, "duplicate peer ID", "VGATE_CMD_PEER_NEW",
+                 peer(name=b"other"), errno.EEXIST, "exists", want_offs=False)
+    expect_error(g, "duplicate peer name", "VGATE_CMD_PEER_NEW",
+                 peer(pid=2), errno.EEXIST, "name exists", want_offs=False)
+    expect_error(g, "peer name with a space", "VGATE_CMD_PEER_NEW",
+                 peer(pid=2, name=b"a b"), errno.EINVAL, "letters")
+    expect_error(g, "peer address of the wrong family", "VGATE_CMD_PEER_NEW",
+                 peer(pid=2, name=b"p6", family=socket.AF_INET6),
+                 errno.EINVAL, "length does not match")
+    expect_error(g, "peer without address", "VGATE_CMD_PEER_NEW",
+                 peer(pid=2, name=b"p2", drop=("addr",)), errno.EINVAL,
+                 want_miss="VGATE_PEER_A_ADDR")
+    expect_error(g, "peer admin status 9", "VGATE_CMD_PEER_NEW",
+                 peer(pid=2, name=b"p2", extra=(u8(C["VGATE_PEER_A_ADMIN"], 9),)))
+    expect_error(g, "delete of a peer with a traffic list", "VGATE_CMD_PEER_DEL",
+                 nest(C["VGATE_A_PEER"], nla(C["VGATE_PEER_A_NAME"], b"gwB\0")),
+                 errno.EBUSY, "not empty", want_offs=False)
+    expect_error(g, "commit without a transaction", "VGATE_CMD_TXN_COMMIT", b"",
+                 errno.ENOENT, "no open transaction", want_offs=False)
+    g2 = v.Genl()
+    g2.do("VGATE_CMD_TXN_BEGIN")
+    g2.do("VGATE_CMD_RULE_NEW", rule(rid=12, action="VGATE_ACTION_DROP",
+                                     drop=("peer", "spi_out", "spi_in")))
+    expect_error(g, "change while another socket has a transaction",
+                 "VGATE_CMD_RULE_NEW",
+                 rule(rid=13, action="VGATE_ACTION_DROP",
+                      drop=("peer", "spi_out", "spi_in")),
+                 errno.EBUSY, "another socket", want_offs=False)
+    g2.close()
+    tap(len(snapshot(g)[1]) == 1,
+        "netlink_errors a transaction dies with its socket")
     expect_error(g, "pass rule with SPIs", "VGATE_CMD_RULE_NEW",
                  rule(rid=11, action="VGATE_ACTION_PASS"), errno.EINVAL,
                  "only PROTECT")
@@ -253,7 +335,7 @@ def main():
     tap(rw == 128, "netlink_errors sysfs and netlink show the same knob",
         "netlink says %d" % rw)
 
-    sas, rules, _ = snapshot(g)
+    sas, rules, _, _ = snapshot(g)
     tap(len(sas) == 1 and len(rules) == 1,
         "netlink_errors tables hold only the valid SA and rule",
         "%d SAs, %d rules" % (len(sas), len(rules)))

@@ -144,6 +144,9 @@ class Genl:
                 if not (flags & (NLM_F_ACK | NLM_F_DUMP)):
                     return replies
 
+    def close(self):
+        self.sock.close()
+
     def do(self, cmd, *attrs):
         return self._request(self.family, C[cmd], b"".join(attrs),
                              NLM_F_REQUEST | NLM_F_ACK)
