@@ -606,8 +606,10 @@ int vgate_hooks_register(struct vgate_net *vn)
 	};
 	int err;
 
-	BUILD_BUG_ON(sizeof(ops) != sizeof(vn->hook_ops));
+	BUILD_BUG_ON(ARRAY_SIZE(ops) != VGATE_HOOKS4 ||
+		     ARRAY_SIZE(vn->hook_ops) != VGATE_HOOKS4 + VGATE_HOOKS6);
 	memcpy(vn->hook_ops, ops, sizeof(ops));
+	vgate_hooks6_fill(vn, vn->hook_ops + VGATE_HOOKS4);
 	err = nf_register_net_hooks(vn->net, vn->hook_ops,
 				    ARRAY_SIZE(vn->hook_ops));
 	if (!err)

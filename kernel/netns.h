@@ -21,6 +21,8 @@ struct vgate_spd;
 struct vgate_txn;
 struct vgate_store;
 
+#define VGATE_REQID_HSIZE	64
+
 struct vgate_config {
 	u32 replay_window;
 	u32 max_sas;
@@ -38,7 +40,7 @@ struct vgate_net {
 	/* Bumped on every SAD or rule change; dumps check it (DUMP_INTR). */
 	u32 generation;
 	bool hooks_registered;
-	struct nf_hook_ops hook_ops[3];
+	struct nf_hook_ops hook_ops[6];	/* VGATE_HOOKS4 + VGATE_HOOKS6 */
 
 	struct vgate_config cfg;
 
@@ -46,6 +48,8 @@ struct vgate_net {
 	struct list_head sa_list;	/* under lock, in insertion order */
 	atomic_t sa_count;		/* SAs in the SAD */
 	atomic_t sa_live;		/* SAs not yet freed */
+	/* REQID -> SAs with it, newest first; RCU, written under lock. */
+	struct hlist_head sa_reqid[VGATE_REQID_HSIZE];
 
 	/* The running policy: its store, its compiled form, a transaction. */
 	struct vgate_store *store;
