@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netdb.h>
 
+#include "check.h"
 #include "cmd.h"
+#include "config.h"
 #include "parse.h"
 #include "show.h"
 
@@ -67,8 +70,16 @@ static const char *const auth_choices[] = {
 };
 static const char *const mode_choices[] = { "tunnel", "transport", NULL };
 static const char *const proto_choices[] = {
-	"tcp", "udp", "icmp", "sctp", "any", NULL
+	"dont-verify", "any", "tcp", "udp", "icmp", "icmpv6", "sctp",
+	"udplite", NULL
 };
+static const char *const flow_proto_choices[] = {
+	"tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", NULL
+};
+static const char *const admin_choices[] = { "up", "down", "dialup", NULL };
+static const char *const yesno_choices[] = { "yes", "no", NULL };
+static const char *const family_choices[] = { "ipv4", "ipv6", NULL };
+static const char *const passdrop_choices[] = { "pass", "drop", NULL };
 static const char *const action_choices[] = {
 	"pass", "drop", "protect", NULL
 };
@@ -94,13 +105,6 @@ static int v_addr(const struct cmd_arg *a, const char *s)
 	struct vg_addr v;
 
 	return parse_addr(arg_name(a), s, &v);
-}
-
-static int v_prefix(const struct cmd_arg *a, const char *s)
-{
-	struct vg_prefix v;
-
-	return strcmp(s, "any") ? parse_prefix(arg_name(a), s, &v) : 0;
 }
 
 static int v_id(const struct cmd_arg *a, const char *s)
@@ -160,43 +164,162 @@ static int v_choice(const struct cmd_arg *a, const char *s)
 	return -EINVAL;
 }
 
-static int v_proto(const struct cmd_arg *a, const char *s)
+/* Protocol names and numbers: 0 for any/dont-verify. */
+static int proto_lookup(const char *s, uint8_t *proto)
 {
+	static const struct {
+		const char *name;
+		uint8_t num;
+	} names[] = {
+		{ "any", 0 }, { "dont-verify", 0 }, { "tcp", IPPROTO_TCP },
+		{ "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
+		{ "icmpv6", IPPROTO_ICMPV6 }, { "sctp", IPPROTO_SCTP },
+		{ "udplite", IPPROTO_UDPLITE },
+	};
 	uint32_t n;
-	int i;
+	size_t i;
 
-	for (i = 0; a->choices[i]; i++)
-		if (!strcmp(a->choices[i], s))
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(names[i].name, s)) {
+			*proto = names[i].num;
 			return 0;
-	if (!parse_u32(s, &n) && n <= 255)
+		}
+	}
+	if (!parse_u32(s, &n) && n <= 255) {
+		*proto = n;
 		return 0;
-	vg_err("bad proto \"%s\" (expected tcp, udp, icmp, sctp, 0..255 or any)",
-	       s);
+	}
 	return -EINVAL;
 }
 
-static int v_knob_replay(const struct cmd_arg *a, const char *s)
+static bool proto_has_ports(uint8_t p)
+{
+	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_UDPLITE ||
+	       p == IPPROTO_SCTP;
+}
+
+static int v_proto(const struct cmd_arg *a, const char *s)
+{
+	uint8_t p;
+
+	if (!proto_lookup(s, &p))
+		return 0;
+	vg_err("bad %s \"%s\" (expected tcp, udp, icmp, icmpv6, sctp, udplite, 0..255, any or dont-verify)",
+	       arg_name(a), s);
+	return -EINVAL;
+}
+
+static int v_range(const struct cmd_arg *a, const char *s)
+{
+	struct vg_range r;
+
+	return parse_range(arg_name(a), s, &r);
+}
+
+static int v_peer_name(const struct cmd_arg *a, const char *s)
+{
+	(void)a;
+	return parse_peer_name(a->kw ? a->kw : "peer name", s);
+}
+
+static int v_descr(const struct cmd_arg *a, const char *s)
+{
+	return parse_descr(arg_name(a), s);
+}
+
+static int v_port(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	return parse_num32(arg_name(a), s, 0, 65535, &v);
+}
+
+static int v_peer_id(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("replayWindow", s, 0, VGATE_REPLAY_WINDOW_MAX, &v);
+	return parse_num32("peer ID", s, 1, UINT32_MAX, &v);
 }
 
-static int v_knob_maxsas(const struct cmd_arg *a, const char *s)
+static int v_seconds(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("maxSas", s, 1, 1048576, &v);
+	return parse_num32("SECONDS", s, 1, 86400, &v);
 }
 
-static int v_knob_onoff(const struct cmd_arg *a, const char *s)
+static int v_iterations(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	(void)a;
+	return parse_num32("--iterations", s, 1, 10000000, &v);
+}
+
+static int v_reqid(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	return parse_num32(arg_name(a), s, 1, UINT32_MAX, &v);
+}
+
+/* Hostname or address: checked when parsed (resolution happens there). */
+static int v_host(const struct cmd_arg *a, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
+		      ch == ':' || ch == '_'))
+			break;
+	}
+	if (n == 0 || n > VG_HOST_MAX || i < n) {
+		vg_err("bad %s \"%s\" (expected an IPv4 or IPv6 address or a host name)",
+		       arg_name(a), s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Knob values: the command's second word names the knob. */
+static const struct knob *knob_of_arg(const struct cmd_arg *a);
+
+static int parse_knob_value(const struct knob *k, const char *s, uint32_t *v)
 {
 	bool on;
 
-	(void)a;
-	return parse_onoff("dropLog", s, &on);
+	switch (k->type) {
+	case KNOB_ONOFF:
+		if (parse_onoff(k->name, s, &on))
+			return -EINVAL;
+		*v = on;
+		return 0;
+	case KNOB_ACTION:
+		if (!strcmp(s, "pass")) {
+			*v = VGATE_ACTION_PASS;
+			return 0;
+		}
+		if (!strcmp(s, "drop")) {
+			*v = VGATE_ACTION_DROP;
+			return 0;
+		}
+		vg_err("bad %s \"%s\" (expected pass or drop)", k->name, s);
+		return -EINVAL;
+	default:
+		return parse_num32(k->name, s, k->min, k->max, v);
+	}
+}
+
+static int v_knob(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	return parse_knob_value(knob_of_arg(a), s, &v);
 }
 
 /* ---- grammars ---- */
@@ -204,7 +327,7 @@ static int v_knob_onoff(const struct cmd_arg *a, const char *s)
 enum {
 	SA_SPI, SA_SRC, SA_DST, SA_MODE, SA_ENC, SA_ENC_KEY, SA_AUTH,
 	SA_AUTH_KEY, SA_REPLAY, SA_SOFT_BYTES, SA_HARD_BYTES, SA_SOFT_PACKETS,
-	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_NARGS
+	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_NARGS
 };
 
 static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
@@ -235,6 +358,9 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 			      "soft lifetime in seconds since added", 0, v_u64 },
 	[SA_HARD_SECONDS] = { "hardSeconds", "N", NULL,
 			      "hard lifetime in seconds since added", 0, v_u64 },
+	[SA_REQID] = { "reqid", "ID", NULL,
+		       "the dynamic protect entry (rule ID) this SA serves", 0,
+		       v_reqid },
 };
 
 enum { SD_SPI, SD_DST, SD_NARGS };
@@ -246,33 +372,53 @@ static const struct cmd_arg sa_del_args[SD_NARGS + 1] = {
 };
 
 enum {
-	RU_ID, RU_LOCAL, RU_REMOTE, RU_PROTO, RU_LPORT, RU_RPORT, RU_ACTION,
-	RU_PEER, RU_SPI_OUT, RU_SPI_IN, RU_NARGS
+	RU_ID, RU_PRE, RU_PEER, RU_POST, RU_DESCR, RU_FAMILY, RU_LOCAL,
+	RU_REMOTE, RU_PROTO, RU_LPORT, RU_RPORT, RU_ACTION, RU_SPI_OUT,
+	RU_SPI_IN, RU_SELF, RU_NARGS
 };
 
 static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
 	[RU_ID] = { NULL, "ID", NULL,
-		    "rule number 1..4294967295, evaluated in ascending order",
+		    "rule number 1..4294967295, unique across all stages",
 		    ARG_POS | ARG_REQ, v_id },
-	[RU_LOCAL] = { "local", "PREFIX", any_choices,
-		       "local side ADDR[/LEN] or any (default any)", 0, v_prefix },
-	[RU_REMOTE] = { "remote", "PREFIX", any_choices,
-			"remote side ADDR[/LEN] or any (default any)", 0, v_prefix },
+	[RU_PRE] = { "pre", "pre", NULL,
+		     "pre IPsec rule: pass or drop before any peer (default without peer)",
+		     ARG_FLAG, NULL },
+	[RU_PEER] = { "peer", "NAME", NULL,
+		      "entry of this peer's traffic list (pass, drop or protect)",
+		      ARG_PEER, v_peer_name },
+	[RU_POST] = { "post", "post", NULL,
+		      "post IPsec rule: pass or drop after every peer",
+		      ARG_FLAG, NULL },
+	[RU_DESCR] = { "descr", "TEXT", NULL,
+		       "description (quote it if it has spaces)", 0, v_descr },
+	[RU_FAMILY] = { "family", "FAMILY", family_choices,
+			"ipv4 or ipv6 (default: from the addresses, else ipv4)",
+			0, v_choice },
+	[RU_LOCAL] = { "local", "RANGE", any_choices,
+		       "local side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)",
+		       0, v_range },
+	[RU_REMOTE] = { "remote", "RANGE", any_choices,
+			"remote side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)",
+			0, v_range },
 	[RU_PROTO] = { "proto", "PROTO", proto_choices,
-		       "tcp, udp, icmp, sctp, 0..255 or any (default any)", 0, v_proto },
+		       "IP protocol: name, 0..255, any or dont-verify (default any)",
+		       0, v_proto },
 	[RU_LPORT] = { "lport", "PORT[-PORT]", NULL,
-		       "local port or range (tcp, udp, sctp only)", 0, v_ports },
+		       "local port or range (tcp, udp, udplite, sctp only)", 0, v_ports },
 	[RU_RPORT] = { "rport", "PORT[-PORT]", NULL,
-		       "remote port or range (tcp, udp, sctp only)", 0, v_ports },
+		       "remote port or range (tcp, udp, udplite, sctp only)", 0, v_ports },
 	[RU_ACTION] = { "action", "ACTION", action_choices,
-			"pass (clear), drop, or protect (through the SA pair)",
+			"pass (clear), drop, or protect (traffic list entries only)",
 			ARG_REQ, v_choice },
-	[RU_PEER] = { "peer", "ADDR", NULL,
-		      "peer gateway (action protect)", 0, v_addr },
 	[RU_SPI_OUT] = { "spiOut", "SPI", NULL,
-			 "SPI of the outbound SA (action protect)", 0, v_spi },
+			 "outbound SA (protect; without spiOut/spiIn the entry is dynamic: ACQUIRE)",
+			 0, v_spi },
 	[RU_SPI_IN] = { "spiIn", "SPI", NULL,
-			"SPI of the inbound SA (action protect)", 0, v_spi },
+			"inbound SA (protect, with spiOut)", 0, v_spi },
+	[RU_SELF] = { "selfTraffic", "on|off", onoff_choices,
+		      "also capture the gateway's own traffic with attached hosts (default off)",
+		      0, v_choice },
 };
 
 static const struct cmd_arg rule_del_args[] = {
@@ -280,26 +426,128 @@ static const struct cmd_arg rule_del_args[] = {
 	{ 0 },
 };
 
+enum {
+	PE_NAME, PE_ID, PE_ADDR, PE_DESCR, PE_ADMIN, PE_VIRTUAL, PE_SPI_OUT,
+	PE_SPI_IN, PE_NARGS
+};
+
+static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
+	[PE_NAME] = { NULL, "NAME", NULL,
+		      "peer name: 1..31 of A-Z a-z 0-9 _ . -", ARG_POS | ARG_REQ,
+		      v_peer_name },
+	[PE_ID] = { "id", "N", NULL,
+		    "peer ID 1..4294967295, evaluation order (default: highest + 1)",
+		    0, v_peer_id },
+	[PE_ADDR] = { "addr", "ADDR|HOSTNAME", NULL,
+		      "the peer gateway's IPv4 or IPv6 address or host name",
+		      ARG_REQ, v_host },
+	[PE_DESCR] = { "descr", "TEXT", NULL,
+		       "description (quote it if it has spaces)", 0, v_descr },
+	[PE_ADMIN] = { "admin", "STATUS", admin_choices,
+		       "up (default), down (entries skipped) or dialup", 0, v_choice },
+	[PE_VIRTUAL] = { "virtual", "yes|no", yesno_choices,
+			 "route-based interface vgateN instead of a traffic list (default no)",
+			 0, v_choice },
+	[PE_SPI_OUT] = { "spiOut", "SPI", NULL,
+			 "outbound SA of the virtual interface (virtual yes)", 0, v_spi },
+	[PE_SPI_IN] = { "spiIn", "SPI", NULL,
+			"inbound SA of the virtual interface (virtual yes)", 0, v_spi },
+};
+
+static const struct cmd_arg peer_name_args[] = {
+	{ NULL, "NAME", NULL, "peer name", ARG_POS | ARG_REQ | ARG_PEER,
+	  v_peer_name },
+	{ 0 },
+};
+
+static const struct cmd_arg peer_block_args[] = {
+	{ NULL, "NAME", NULL, "peer name", ARG_POS | ARG_REQ | ARG_PEER,
+	  v_peer_name },
+	{ NULL, "SECONDS", NULL, "block time 1..86400 seconds",
+	  ARG_POS | ARG_REQ, v_seconds },
+	{ 0 },
+};
+
+static const struct cmd_arg show_peer_args[] = {
+	{ NULL, "NAME", NULL, "one peer (default: every peer)",
+	  ARG_POS | ARG_PEER, v_peer_name },
+	{ 0 },
+};
+
+enum {
+	EX_SRC, EX_DST, EX_PROTO, EX_SPORT, EX_DPORT, EX_PORT, EX_IN, EX_OUT,
+	EX_ITER, EX_NARGS
+};
+
+static const struct cmd_arg explain_args[EX_NARGS + 1] = {
+	[EX_SRC] = { NULL, "SRC", NULL, "source address of the packet",
+		     ARG_POS | ARG_REQ, v_addr },
+	[EX_DST] = { NULL, "DST", NULL, "destination address of the packet",
+		     ARG_POS | ARG_REQ, v_addr },
+	[EX_PROTO] = { "proto", "PROTO", flow_proto_choices,
+		       "IP protocol: name or 0..255 (default: none, no ports)",
+		       0, v_proto },
+	[EX_SPORT] = { "sport", "PORT", NULL, "source port", 0, v_port },
+	[EX_DPORT] = { "dport", "PORT", NULL, "destination port", 0, v_port },
+	[EX_PORT] = { "port", "PORT", NULL, "destination port (as dport)", 0,
+		      v_port },
+	[EX_IN] = { "in", "in", NULL,
+		    "the packet arrives (local is DST)", ARG_FLAG, NULL },
+	[EX_OUT] = { "out", "out", NULL,
+		     "the packet leaves (local is SRC; default)", ARG_FLAG, NULL },
+	[EX_ITER] = { "--iterations", "N", NULL,
+		      "classify N times and print the time per lookup",
+		      ARG_HIDDEN, v_iterations },
+};
+
+static const struct cmd_arg file_args[] = {
+	{ NULL, "FILE", NULL, "file to write (replaced atomically)",
+	  ARG_POS | ARG_REQ, NULL },
+	{ 0 },
+};
+
 static const struct cmd_arg no_args[] = { { 0 } };
 
-static const struct cmd_arg replay_args[] = {
-	{ NULL, "N", NULL, "new value 0..4096 (omit to show the current one)",
-	  ARG_POS, v_knob_replay },
-	{ 0 },
+#define KNOB_ARGS(var, meta, choices, help)				\
+	static const struct cmd_arg var[] = {				\
+		{ NULL, meta, choices, help, ARG_POS, v_knob },		\
+		{ 0 },							\
+	}
+
+KNOB_ARGS(replay_args, "N", NULL,
+	  "new value 0..4096 (omit to show the current one)");
+KNOB_ARGS(maxsas_args, "N", NULL,
+	  "new value 1..1048576 (omit to show the current one)");
+KNOB_ARGS(droplog_args, "on|off", onoff_choices,
+	  "log drops to the kernel log (omit to show the current setting)");
+KNOB_ARGS(swskip_args, "on|off", onoff_choices,
+	  "pass in the clear what a protect entry's local range holds as remote (omit to show)");
+KNOB_ARGS(postdef_args, "pass|drop", passdrop_choices,
+	  "what matches no rule (omit to show the current setting)");
+KNOB_ARGS(acqtime_args, "N", NULL,
+	  "seconds a held packet waits for its SA, 1..600 (omit to show)");
+KNOB_ARGS(acqqueue_args, "N", NULL,
+	  "packets held per dynamic entry, 0..1024 (omit to show)");
+
+static const struct {
+	const struct cmd_arg *args;
+	const char *name;
+} knob_args[] = {
+	{ replay_args, "replayWindow" }, { maxsas_args, "maxSas" },
+	{ droplog_args, "dropLog" }, { swskip_args, "swSkipOverlapIp" },
+	{ postdef_args, "postDefault" }, { acqtime_args, "acquireTimeout" },
+	{ acqqueue_args, "acquireQueue" },
 };
 
-static const struct cmd_arg maxsas_args[] = {
-	{ NULL, "N", NULL, "new value 1..1048576 (omit to show the current one)",
-	  ARG_POS, v_knob_maxsas },
-	{ 0 },
-};
+static const struct knob *knob_of_arg(const struct cmd_arg *a)
+{
+	size_t i;
 
-static const struct cmd_arg droplog_args[] = {
-	{ NULL, "on|off", onoff_choices,
-	  "log drops to the kernel log (omit to show the current setting)",
-	  ARG_POS, v_knob_onoff },
-	{ 0 },
-};
+	for (i = 0; i < ARRAY_SIZE(knob_args); i++)
+		if (knob_args[i].args == a)
+			return knob_find(knob_args[i].name);
+	return &knobs[0];
+}
 
 /* ---- parse functions: tokens to struct vg_req, no netlink ---- */
 
@@ -358,13 +606,17 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	size_t i;
 	int r;
 
-	(void)c;
 	req->obj = VG_OBJ_SA;
+	req->cmd = c->nlcmd;
 	r = parse_spi("SPI", val[SA_SPI], &sa->spi);
 	if (r)
 		return r;
 	sa->proto = IPPROTO_ESP;
 	r = parse_addr("src", val[SA_SRC], &sa->src);
+	if (!r && sa->src.family != AF_INET) {
+		vg_err("bad src \"%s\" (SAs are IPv4 only so far)", val[SA_SRC]);
+		return -EINVAL;
+	}
 	if (!r)
 		r = same_family("src", val[SA_SRC], &sa->family, &sa->src);
 	if (!r)
@@ -373,6 +625,16 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		r = same_family("dst", val[SA_DST], &sa->family, &sa->dst);
 	if (r)
 		return r;
+	if (sa->family != AF_INET) {
+		vg_err("bad src \"%s\" (SAs are IPv4 only so far)", val[SA_SRC]);
+		return -EINVAL;
+	}
+	if (val[SA_REQID]) {
+		r = parse_num32("reqid", val[SA_REQID], 1, UINT32_MAX, &sa->reqid);
+		if (r)
+			return r;
+		sa->has |= VG_SA_REQID;
+	}
 
 	if (!strcmp(val[SA_MODE], "tunnel")) {
 		sa->mode = VGATE_MODE_TUNNEL;
@@ -506,8 +768,8 @@ static int parse_sa_del(const struct cmd *c, const struct cmd_vals *v,
 	struct vg_sa *sa = &req->sa;
 	int r;
 
-	(void)c;
 	req->obj = VG_OBJ_SA;
+	req->cmd = c->nlcmd;
 	r = parse_spi("SPI", v->val[SD_SPI], &sa->spi);
 	if (!r)
 		r = parse_addr("dst", v->val[SD_DST], &sa->dst);
@@ -527,69 +789,124 @@ static int parse_rule_id(const char *s, uint32_t *id)
 	return parse_num32("rule ID", s, 1, UINT32_MAX, id);
 }
 
+static const char *family_name(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* The family of a rule comes from its addresses; they must agree. */
+static int rule_family(const char *what, const char *tok, uint16_t *family,
+		       const char **ftok, const struct vg_range *r)
+{
+	int f = range_family(r);
+
+	if (!f)
+		return 0;
+	if (*family && *family != f) {
+		vg_err("bad %s \"%s\" (%s, but \"%s\" is %s)", what, tok,
+		       family_name(f), *ftok, family_name(*family));
+		return -EINVAL;
+	}
+	*family = f;
+	*ftok = tok;
+	return 0;
+}
+
 static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 		      struct vg_req *req)
 {
 	const char *const *val = v->val;
 	struct vg_rule *ru = &req->rule;
-	bool ports_ok;
-	uint32_t n;
-	int r;
+	const char *ftok = NULL, *stage_tok = NULL;
+	int r, nstage = 0;
 
-	(void)c;
 	req->obj = VG_OBJ_RULE;
+	req->cmd = c->nlcmd;
 	r = parse_rule_id(val[RU_ID], &ru->id);
 	if (r)
 		return r;
 	ru->has |= VG_RULE_ID;
 
-	if (val[RU_LOCAL] && strcmp(val[RU_LOCAL], "any")) {
-		r = parse_prefix("local", val[RU_LOCAL], &ru->local);
-		if (!r)
-			r = same_family("local", val[RU_LOCAL], &ru->family,
-					&ru->local.addr);
+	/* Stage: pre, peer NAME or post. */
+	ru->stage = VGATE_STAGE_PRE;
+	if (val[RU_PRE]) {
+		nstage++;
+		stage_tok = "pre";
+	}
+	if (val[RU_PEER]) {
+		nstage++;
+		stage_tok = "peer";
+		ru->stage = VGATE_STAGE_PEER;
+		r = parse_peer_name("peer", val[RU_PEER]);
 		if (r)
 			return r;
-		ru->has |= VG_RULE_LOCAL;
+		snprintf(ru->peer_name, sizeof(ru->peer_name), "%s",
+			 val[RU_PEER]);
+		ru->has |= VG_RULE_PEER_NAME;
 	}
-	if (val[RU_REMOTE] && strcmp(val[RU_REMOTE], "any")) {
-		r = parse_prefix("remote", val[RU_REMOTE], &ru->remote);
-		if (!r)
-			r = same_family("remote", val[RU_REMOTE], &ru->family,
-					&ru->remote.addr);
+	if (val[RU_POST]) {
+		nstage++;
+		stage_tok = "post";
+		ru->stage = VGATE_STAGE_POST;
+	}
+	if (nstage > 1) {
+		vg_err("bad stage \"%s\" (give one of pre, peer NAME or post)",
+		       stage_tok);
+		return -EINVAL;
+	}
+	if (val[RU_PRE])
+		ru->stage = VGATE_STAGE_PRE;
+	ru->has |= VG_RULE_STAGE;
+
+	if (val[RU_DESCR]) {
+		r = parse_descr("descr", val[RU_DESCR]);
 		if (r)
 			return r;
-		ru->has |= VG_RULE_REMOTE;
+		snprintf(ru->descr, sizeof(ru->descr), "%s", val[RU_DESCR]);
+		ru->has |= VG_RULE_DESCR;
 	}
+
+	if (val[RU_LOCAL]) {
+		r = parse_range("local", val[RU_LOCAL], &ru->local);
+		if (!r)
+			r = rule_family("local", val[RU_LOCAL], &ru->family,
+					&ftok, &ru->local);
+		if (r)
+			return r;
+	}
+	if (val[RU_REMOTE]) {
+		r = parse_range("remote", val[RU_REMOTE], &ru->remote);
+		if (!r)
+			r = rule_family("remote", val[RU_REMOTE], &ru->family,
+					&ftok, &ru->remote);
+		if (r)
+			return r;
+	}
+	if (val[RU_FAMILY]) {
+		int f = strcmp(val[RU_FAMILY], "ipv6") ? AF_INET : AF_INET6;
+
+		if (ru->family && ru->family != f) {
+			vg_err("bad family \"%s\" (\"%s\" is %s)", val[RU_FAMILY],
+			       ftok, family_name(ru->family));
+			return -EINVAL;
+		}
+		ru->family = f;
+	}
+	if (!ru->family)
+		ru->family = AF_INET;
+	ru->has |= VG_RULE_FAMILY;
 
 	if (val[RU_PROTO]) {
-		const char *p = val[RU_PROTO];
-
-		if (!strcmp(p, "any"))
-			ru->proto = 0;
-		else if (!strcmp(p, "tcp"))
-			ru->proto = IPPROTO_TCP;
-		else if (!strcmp(p, "udp"))
-			ru->proto = IPPROTO_UDP;
-		else if (!strcmp(p, "icmp"))
-			ru->proto = IPPROTO_ICMP;
-		else if (!strcmp(p, "sctp"))
-			ru->proto = IPPROTO_SCTP;
-		else if (!parse_u32(p, &n) && n <= 255)
-			ru->proto = n;
-		else {
-			vg_err("bad proto \"%s\" (expected tcp, udp, icmp, sctp, 0..255 or any)",
-			       p);
+		if (proto_lookup(val[RU_PROTO], &ru->proto)) {
+			v_proto(&rule_add_args[RU_PROTO], val[RU_PROTO]);
 			return -EINVAL;
 		}
 		if (ru->proto)
 			ru->has |= VG_RULE_PROTO;
 	}
-	ports_ok = ru->proto == IPPROTO_TCP || ru->proto == IPPROTO_UDP ||
-		   ru->proto == IPPROTO_SCTP;
 	if (val[RU_LPORT]) {
-		if (!ports_ok) {
-			vg_err("bad lport \"%s\" (ports need proto tcp, udp or sctp)",
+		if (!proto_has_ports(ru->proto)) {
+			vg_err("bad lport \"%s\" (ports need proto tcp, udp, udplite or sctp)",
 			       val[RU_LPORT]);
 			return -EINVAL;
 		}
@@ -599,8 +916,8 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 		ru->has |= VG_RULE_LPORT;
 	}
 	if (val[RU_RPORT]) {
-		if (!ports_ok) {
-			vg_err("bad rport \"%s\" (ports need proto tcp, udp or sctp)",
+		if (!proto_has_ports(ru->proto)) {
+			vg_err("bad rport \"%s\" (ports need proto tcp, udp, udplite or sctp)",
 			       val[RU_RPORT]);
 			return -EINVAL;
 		}
@@ -624,29 +941,26 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 	ru->has |= VG_RULE_ACTION;
 
 	if (ru->action == VGATE_ACTION_PROTECT) {
-		static const int need[] = { RU_PEER, RU_SPI_OUT, RU_SPI_IN };
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(need); i++) {
-			if (!val[need[i]]) {
-				vg_err("missing %s for action protect",
-				       rule_add_args[need[i]].kw);
-				return -EINVAL;
-			}
+		if (ru->stage != VGATE_STAGE_PEER) {
+			vg_err("bad action \"protect\" (only a peer's traffic list protects: give peer NAME%s)",
+			       stage_tok ? ", not pre or post" : "");
+			return -EINVAL;
 		}
-		r = parse_addr("peer", val[RU_PEER], &ru->peer);
-		if (!r)
-			r = same_family("peer", val[RU_PEER], &ru->family,
-					&ru->peer);
-		if (!r)
+		if (!!val[RU_SPI_OUT] != !!val[RU_SPI_IN]) {
+			vg_err("missing %s (spiOut and spiIn go together; without both the entry is dynamic)",
+			       val[RU_SPI_OUT] ? "spiIn" : "spiOut");
+			return -EINVAL;
+		}
+		if (val[RU_SPI_OUT]) {
 			r = parse_spi("spiOut", val[RU_SPI_OUT], &ru->spi_out);
-		if (!r)
-			r = parse_spi("spiIn", val[RU_SPI_IN], &ru->spi_in);
-		if (r)
-			return r;
-		ru->has |= VG_RULE_PEER | VG_RULE_SPI_OUT | VG_RULE_SPI_IN;
+			if (!r)
+				r = parse_spi("spiIn", val[RU_SPI_IN], &ru->spi_in);
+			if (r)
+				return r;
+			ru->has |= VG_RULE_SPI_OUT | VG_RULE_SPI_IN;
+		}
 	} else {
-		static const int bad[] = { RU_PEER, RU_SPI_OUT, RU_SPI_IN };
+		static const int bad[] = { RU_SPI_OUT, RU_SPI_IN };
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -657,9 +971,11 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 			}
 		}
 	}
-	if (!ru->family)
-		ru->family = AF_INET;
-	ru->has |= VG_RULE_FAMILY;
+	if (val[RU_SELF]) {
+		if (!strcmp(val[RU_SELF], "on"))
+			ru->flags = VGATE_RULE_F_SELF;
+		ru->has |= VG_RULE_FLAGS;
+	}
 	return 0;
 }
 
@@ -668,8 +984,8 @@ static int parse_rule_del(const struct cmd *c, const struct cmd_vals *v,
 {
 	int r;
 
-	(void)c;
 	req->obj = VG_OBJ_RULE;
+	req->cmd = c->nlcmd;
 	r = parse_rule_id(v->val[0], &req->rule.id);
 	if (r)
 		return r;
@@ -680,22 +996,251 @@ static int parse_rule_del(const struct cmd *c, const struct cmd_vals *v,
 static int parse_none(const struct cmd *c, const struct cmd_vals *v,
 		      struct vg_req *req)
 {
-	(void)c;
 	(void)v;
+	req->cmd = c->nlcmd;
 	req->obj = VG_OBJ_NONE;
+	return 0;
+}
+
+/* ADDR, or a host name resolved now (IPv4 first, then IPv6). */
+static int resolve_peer_addr(const char *s, struct vg_peer *p)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	struct addrinfo hints, *res = NULL;
+	const char *why = "";
+	size_t i;
+	int r;
+
+	if (!parse_addr_quiet(s, &p->addr)) {
+		p->family = p->addr.family;
+		return 0;
+	}
+	if (v_host(&peer_add_args[PE_ADDR], s))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(fams); i++) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = fams[i];
+		hints.ai_socktype = SOCK_DGRAM;
+		r = getaddrinfo(s, NULL, &hints, &res);
+		if (r) {
+			why = gai_strerror(r);
+			continue;
+		}
+		memset(&p->addr, 0, sizeof(p->addr));
+		p->addr.family = fams[i];
+		if (fams[i] == AF_INET) {
+			p->addr.len = 4;
+			memcpy(p->addr.a,
+			       &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+		} else {
+			p->addr.len = 16;
+			memcpy(p->addr.a,
+			       &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+		}
+		freeaddrinfo(res);
+		p->family = fams[i];
+		snprintf(p->hostname, sizeof(p->hostname), "%s", s);
+		p->has |= VG_PEER_HOSTNAME;
+		return 0;
+	}
+	vg_err("bad addr \"%s\" (not an address, and the host name does not resolve: %s)",
+	       s, why);
+	return -EINVAL;
+}
+
+static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
+		      struct vg_req *req)
+{
+	const char *const *val = v->val;
+	struct vg_peer *p = &req->peer;
+	int r;
+
+	req->obj = VG_OBJ_PEER;
+	req->cmd = c->nlcmd;
+	r = parse_peer_name("peer name", val[PE_NAME]);
+	if (r)
+		return r;
+	snprintf(p->name, sizeof(p->name), "%s", val[PE_NAME]);
+	p->has |= VG_PEER_NAME;
+	if (val[PE_ID]) {
+		r = parse_num32("peer ID", val[PE_ID], 1, UINT32_MAX, &p->id);
+		if (r)
+			return r;
+		p->has |= VG_PEER_ID;
+	} else {
+		req->flags |= req->cmd == VGATE_CMD_PEER_NEW ?
+			      VG_REQ_PEER_AUTO_ID : VG_REQ_PEER_BY_NAME;
+	}
+	r = resolve_peer_addr(val[PE_ADDR], p);
+	if (r)
+		return r;
+	p->has |= VG_PEER_FAMILY | VG_PEER_ADDR;
+	if (val[PE_DESCR]) {
+		r = parse_descr("descr", val[PE_DESCR]);
+		if (r)
+			return r;
+		snprintf(p->descr, sizeof(p->descr), "%s", val[PE_DESCR]);
+		p->has |= VG_PEER_DESCR;
+	}
+	if (val[PE_ADMIN]) {
+		if (!strcmp(val[PE_ADMIN], "up"))
+			p->admin = VGATE_PEER_ADMIN_UP;
+		else if (!strcmp(val[PE_ADMIN], "down"))
+			p->admin = VGATE_PEER_ADMIN_DOWN;
+		else
+			p->admin = VGATE_PEER_ADMIN_DIALUP;
+		p->has |= VG_PEER_ADMIN;
+	}
+	if (val[PE_VIRTUAL]) {
+		p->virt = !strcmp(val[PE_VIRTUAL], "yes");
+		p->has |= VG_PEER_VIRTUAL;
+	}
+	if (val[PE_SPI_OUT] || val[PE_SPI_IN]) {
+		int i = val[PE_SPI_OUT] ? PE_SPI_OUT : PE_SPI_IN;
+
+		if (!p->virt) {
+			vg_err("bad %s \"%s\" (only with virtual yes)",
+			       peer_add_args[i].kw, val[i]);
+			return -EINVAL;
+		}
+		if (!val[PE_SPI_OUT] || !val[PE_SPI_IN]) {
+			vg_err("missing %s (spiOut and spiIn go together)",
+			       val[PE_SPI_OUT] ? "spiIn" : "spiOut");
+			return -EINVAL;
+		}
+		r = parse_spi("spiOut", val[PE_SPI_OUT], &p->spi_out);
+		if (!r)
+			r = parse_spi("spiIn", val[PE_SPI_IN], &p->spi_in);
+		if (r)
+			return r;
+		p->has |= VG_PEER_SPI_OUT | VG_PEER_SPI_IN;
+	}
+	return 0;
+}
+
+static int parse_peer_name_only(const struct cmd *c, const struct cmd_vals *v,
+				struct vg_req *req)
+{
+	struct vg_peer *p = &req->peer;
+	int r;
+
+	req->obj = VG_OBJ_PEER;
+	req->cmd = c->nlcmd;
+	if (!v->val[0])		/* show peer: all */
+		return 0;
+	r = parse_peer_name("peer name", v->val[0]);
+	if (r)
+		return r;
+	snprintf(p->name, sizeof(p->name), "%s", v->val[0]);
+	p->has |= VG_PEER_NAME;
+	return 0;
+}
+
+static int parse_peer_block(const struct cmd *c, const struct cmd_vals *v,
+			    struct vg_req *req)
+{
+	struct vg_peer *p = &req->peer;
+	int r;
+
+	r = parse_peer_name_only(c, v, req);
+	if (!r)
+		r = parse_num32("SECONDS", v->val[1], 1, 86400,
+				&p->block_seconds);
+	if (r)
+		return r;
+	p->oper = VGATE_PEER_OPER_BLOCKED;
+	p->has |= VG_PEER_OPER | VG_PEER_BLOCK;
+	req->flags |= VG_REQ_PEER_BY_NAME | VG_REQ_PEER_BLOCK;
+	return 0;
+}
+
+static int parse_explain(const struct cmd *c, const struct cmd_vals *v,
+			 struct vg_req *req)
+{
+	const char *const *val = v->val;
+	struct vg_flow *f = &req->flow;
+	uint32_t n;
+	int r;
+
+	req->obj = VG_OBJ_FLOW;
+	req->cmd = c->nlcmd;
+	r = parse_addr("SRC", val[EX_SRC], &f->src);
+	if (!r)
+		r = parse_addr("DST", val[EX_DST], &f->dst);
+	if (r)
+		return r;
+	if (f->src.family != f->dst.family) {
+		vg_err("bad DST \"%s\" (%s, but SRC \"%s\" is %s)", val[EX_DST],
+		       family_name(f->dst.family), val[EX_SRC],
+		       family_name(f->src.family));
+		return -EINVAL;
+	}
+	f->family = f->src.family;
+	if (val[EX_PROTO]) {
+		if (proto_lookup(val[EX_PROTO], &f->proto)) {
+			v_proto(&explain_args[EX_PROTO], val[EX_PROTO]);
+			return -EINVAL;
+		}
+		f->has |= VG_FLOW_PROTO;
+	}
+	if (val[EX_DPORT] && val[EX_PORT]) {
+		vg_err("bad port \"%s\" (port is dport, given twice)",
+		       val[EX_PORT]);
+		return -EINVAL;
+	}
+	{
+		static const int pk[] = { EX_SPORT, EX_DPORT, EX_PORT };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(pk); i++) {
+			const char *s = val[pk[i]];
+
+			if (!s)
+				continue;
+			if (!proto_has_ports(f->proto)) {
+				vg_err("bad %s \"%s\" (ports need proto tcp, udp, udplite or sctp)",
+				       explain_args[pk[i]].kw, s);
+				return -EINVAL;
+			}
+			r = parse_num32(explain_args[pk[i]].kw, s, 0, 65535, &n);
+			if (r)
+				return r;
+			if (pk[i] == EX_SPORT) {
+				f->sport = n;
+				f->has |= VG_FLOW_SPORT;
+			} else {
+				f->dport = n;
+				f->has |= VG_FLOW_DPORT;
+			}
+		}
+	}
+	if (val[EX_IN] && val[EX_OUT]) {
+		vg_err("bad direction \"out\" (give in or out, not both)");
+		return -EINVAL;
+	}
+	if (val[EX_IN] || val[EX_OUT]) {
+		f->dir = val[EX_IN] ? VGATE_DIR_IN : VGATE_DIR_OUT;
+		f->has |= VG_FLOW_DIR;
+	}
+	if (val[EX_ITER]) {
+		r = parse_num32("--iterations", val[EX_ITER], 1, 10000000,
+				&f->iterations);
+		if (r)
+			return r;
+		f->has |= VG_FLOW_ITERATIONS;
+	}
 	return 0;
 }
 
 static int parse_knob(const struct cmd *c, const struct cmd_vals *v,
 		      struct vg_req *req)
 {
-	const char *name = c->words[1];
+	const struct knob *k = knob_find(c->words[1]);
 	const char *s = v->val[0];
-	struct vg_cfg *cfg = &req->cfg;
-	bool on;
-	int r = 0;
+	uint32_t val;
+	int r;
 
-	req->knob = name;
+	req->knob = k->name;
 	if (!s) {
 		req->cmd = VGATE_CMD_CONFIG_GET;
 		req->obj = VG_OBJ_NONE;
@@ -703,27 +1248,279 @@ static int parse_knob(const struct cmd *c, const struct cmd_vals *v,
 	}
 	req->cmd = VGATE_CMD_CONFIG_SET;
 	req->obj = VG_OBJ_CONFIG;
-	if (!strcmp(name, "replayWindow")) {
-		r = parse_num32(name, s, 0, VGATE_REPLAY_WINDOW_MAX,
-				&cfg->replay_window);
-		cfg->has = VG_CFG_REPLAY_WINDOW;
-	} else if (!strcmp(name, "maxSas")) {
-		r = parse_num32(name, s, 1, 1048576, &cfg->max_sas);
-		cfg->has = VG_CFG_MAX_SAS;
-	} else {
-		r = parse_onoff(name, s, &on);
-		cfg->drop_log = on;
-		cfg->has = VG_CFG_DROP_LOG;
+	r = parse_knob_value(k, s, &val);
+	if (r)
+		return r;
+	knob_set(&req->cfg, k, val);
+	return 0;
+}
+
+static int parse_file(const struct cmd *c, const struct cmd_vals *v,
+		      struct vg_req *req)
+{
+	(void)c;
+	req->obj = VG_OBJ_NONE;
+	if (v->val[0]) {
+		if (strlen(v->val[0]) >= sizeof(req->arg)) {
+			vg_err("bad FILE \"%.40s...\" (name too long)", v->val[0]);
+			return -EINVAL;
+		}
+		snprintf(req->arg, sizeof(req->arg), "%s", v->val[0]);
 	}
-	return r;
+	return 0;
 }
 
 /* ---- run functions ---- */
+
+bool cmd_in_file;
+
+/*
+ * What this invocation knows of the peers: the running ones (one dump,
+ * when first needed) changed by the peer commands it has sent since.
+ * Inside a transaction GETs read the running configuration, so the IDs
+ * and names of peers added by the same file come from here.
+ */
+static struct {
+	bool loaded;
+	struct vg_peer *v;
+	size_t n;
+} pm;
+
+static int pm_load(void)
+{
+	if (pm.loaded)
+		return 0;
+	if (vg_nl_dump_peers(&pm.v, &pm.n))
+		return -EIO;
+	pm.loaded = true;
+	return 0;
+}
+
+static struct vg_peer *pm_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pm.n; i++)
+		if (!strcmp(pm.v[i].name, name))
+			return &pm.v[i];
+	return NULL;
+}
+
+static void pm_del(const char *name)
+{
+	struct vg_peer *p = pm_find(name);
+
+	if (p) {
+		*p = pm.v[pm.n - 1];
+		pm.n--;
+	}
+}
+
+static void pm_put(const struct vg_peer *p)
+{
+	struct vg_peer *q;
+	size_t i;
+
+	for (i = 0; i < pm.n; i++) {
+		if (pm.v[i].id == p->id || !strcmp(pm.v[i].name, p->name)) {
+			pm.v[i] = *p;
+			return;
+		}
+	}
+	q = realloc(pm.v, (pm.n + 1) * sizeof(*q));
+	if (!q)
+		return;
+	pm.v = q;
+	pm.v[pm.n++] = *p;
+}
+
+/*
+ * The rules this invocation sent (dry-run only): what the warnings check
+ * when there is no kernel to ask.
+ */
+static struct {
+	struct vg_rule *v;
+	size_t n;
+} sent;
+
+static void sent_rule(const struct vg_req *req)
+{
+	struct vg_rule *q;
+	size_t i;
+
+	if (req->cmd == VGATE_CMD_RULE_FLUSH) {
+		sent.n = 0;
+		return;
+	}
+	for (i = 0; i < sent.n; i++) {
+		if (sent.v[i].id != req->rule.id)
+			continue;
+		if (req->cmd == VGATE_CMD_RULE_DEL)
+			sent.v[i] = sent.v[--sent.n];
+		else
+			sent.v[i] = req->rule;
+		return;
+	}
+	if (req->cmd == VGATE_CMD_RULE_DEL)
+		return;
+	q = realloc(sent.v, (sent.n + 1) * sizeof(*q));
+	if (!q)
+		return;
+	sent.v = q;
+	sent.v[sent.n++] = req->rule;
+}
 
 static int run_do(const struct cmd *c, struct vg_req *req)
 {
 	(void)c;
 	return vg_nl_do(req);
+}
+
+struct warn_ctx {
+	uint32_t only;
+};
+
+static void warn_shadow(const struct vg_rule *b, const struct vg_rule *a,
+			const char *msg, void *arg)
+{
+	struct warn_ctx *w = arg;
+
+	if (!w->only || w->only == a->id || w->only == b->id)
+		fprintf(stderr, "warning: %s\n", msg);
+}
+
+static void warn_self(const struct vg_rule *ru, const struct vg_ifaddr *ifa,
+		      const char *msg, void *arg)
+{
+	struct warn_ctx *w = arg;
+
+	(void)ifa;
+	if (!w->only || w->only == ru->id)
+		fprintf(stderr, "warning: %s\n", msg);
+}
+
+void cmd_warn_rules(uint32_t only_id)
+{
+	struct warn_ctx w = { only_id };
+	struct vg_rule *rules = NULL;
+	struct vg_peer *peers = NULL;
+	struct vg_ifaddr *ifs = NULL;
+	size_t nr = 0, np = 0, ni = 0;
+	bool saved = vg_err_quiet;
+
+	if (vg_dry_run) {
+		/* No kernel: the rules and peers this invocation sent. */
+		check_shadow(sent.v, sent.n, pm.v, pm.n, warn_shadow, &w);
+		if (!check_ifaddrs(&ifs, &ni))
+			check_self(sent.v, sent.n, ifs, ni, warn_self, &w);
+		free(ifs);
+		return;
+	}
+	vg_err_quiet = true;	/* warnings are best effort */
+	if (!vg_nl_dump_rules(&rules, &nr) && !vg_nl_dump_peers(&peers, &np)) {
+		check_shadow(rules, nr, peers, np, warn_shadow, &w);
+		if (!check_ifaddrs(&ifs, &ni))
+			check_self(rules, nr, ifs, ni, warn_self, &w);
+	}
+	vg_err_quiet = saved;
+	free(rules);
+	free(peers);
+	free(ifs);
+}
+
+static int run_rule(const struct cmd *c, struct vg_req *req)
+{
+	int r;
+
+	(void)c;
+	r = vg_nl_do(req);
+	if (r)
+		return r;
+	if (vg_dry_run)
+		sent_rule(req);
+	if (!cmd_in_file && (req->cmd == VGATE_CMD_RULE_NEW ||
+			     req->cmd == VGATE_CMD_RULE_SET))
+		cmd_warn_rules(req->rule.id);
+	return 0;
+}
+
+static int run_peer(const struct cmd *c, struct vg_req *req)
+{
+	struct vg_peer *p = &req->peer, *known;
+	size_t i;
+	int r;
+
+	(void)c;
+	if (req->flags & (VG_REQ_PEER_AUTO_ID | VG_REQ_PEER_BY_NAME)) {
+		r = pm_load();
+		if (r)
+			return r;
+	}
+	if (req->flags & VG_REQ_PEER_AUTO_ID) {
+		p->id = 0;
+		for (i = 0; i < pm.n; i++)
+			if (pm.v[i].id > p->id)
+				p->id = pm.v[i].id;
+		if (p->id == UINT32_MAX) {
+			vg_err("peer ID: the highest is 4294967295, give id N");
+			return -ERANGE;
+		}
+		p->id++;
+		p->has |= VG_PEER_ID;
+	}
+	if (req->flags & VG_REQ_PEER_BY_NAME) {
+		known = pm_find(p->name);
+		if (!known && vg_dry_run) {
+			/* No kernel to ask: a stand-in ID. */
+			p->id = 1;
+		} else if (!known) {
+			vg_err("no peer named \"%s\"", p->name);
+			return -ENOENT;
+		} else {
+			p->id = known->id;
+		}
+		p->has |= VG_PEER_ID;
+		if (req->flags & VG_REQ_PEER_BLOCK && known) {
+			/* PEER_SET replaces: resend the configuration. */
+			static const uint32_t keep = VG_PEER_DESCR |
+				VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME |
+				VG_PEER_ADMIN | VG_PEER_VIRTUAL |
+				VG_PEER_SPI_OUT | VG_PEER_SPI_IN;
+
+			snprintf(p->descr, sizeof(p->descr), "%s", known->descr);
+			snprintf(p->hostname, sizeof(p->hostname), "%s",
+				 known->hostname);
+			p->family = known->family;
+			p->addr = known->addr;
+			p->admin = known->admin;
+			p->virt = known->virt;
+			p->spi_out = known->spi_out;
+			p->spi_in = known->spi_in;
+			p->has |= known->has & keep;
+		}
+	}
+	r = vg_nl_do(req);
+	if (r)
+		return r;
+	switch (req->cmd) {
+	case VGATE_CMD_PEER_NEW:
+	case VGATE_CMD_PEER_SET:
+		if (pm.loaded)
+			pm_put(p);
+		break;
+	case VGATE_CMD_PEER_DEL:
+		pm_del(p->name);
+		break;
+	case VGATE_CMD_PEER_FLUSH:
+		pm.n = 0;
+		pm.loaded = true;
+		break;
+	}
+	if (req->cmd == VGATE_CMD_PEER_NEW && !pm.loaded && vg_dry_run) {
+		pm.loaded = true;
+		pm_put(p);
+	}
+	return 0;
 }
 
 static int run_knob(const struct cmd *c, struct vg_req *req)
@@ -738,14 +1535,35 @@ static int run_show(const struct cmd *c, struct vg_req *req)
 {
 	const char *what = c->words[2];
 
-	(void)req;
 	if (!strcmp(what, "sa"))
 		return show_sa();
 	if (!strcmp(what, "sad"))
 		return show_sad();
 	if (!strcmp(what, "rule"))
 		return show_rule();
+	if (!strcmp(what, "peer"))
+		return show_peer(req->peer.has & VG_PEER_NAME ?
+				 req->peer.name : NULL);
 	return show_global();
+}
+
+static int run_explain(const struct cmd *c, struct vg_req *req)
+{
+	struct vg_verdict v;
+	int r;
+
+	(void)c;
+	r = vg_nl_explain(req, &v);
+	if (r || vg_dry_run)
+		return r;
+	return show_explain(&req->flow, &v);
+}
+
+static int run_config(const struct cmd *c, struct vg_req *req)
+{
+	if (!strcmp(c->words[1], "save"))
+		return config_save(req->arg);
+	return config_print(stdout);
 }
 
 static int run_help(const struct cmd *c, struct vg_req *req)
@@ -770,56 +1588,98 @@ static int run_quit(const struct cmd *c, struct vg_req *req)
 
 static const struct cmd cmds[] = {
 	{ { "ipsec", "sa", "add" }, sa_add_args, parse_sa, run_do,
-	  "add a security association" },
+	  "add a security association", VGATE_CMD_SA_NEW },
 	{ { "ipsec", "sa", "set" }, sa_add_args, parse_sa, run_do,
-	  "replace an existing security association" },
+	  "replace an existing security association", VGATE_CMD_SA_SET },
 	{ { "ipsec", "sa", "del" }, sa_del_args, parse_sa_del, run_do,
-	  "delete a security association" },
+	  "delete a security association", VGATE_CMD_SA_DEL },
 	{ { "ipsec", "sa", "flush" }, no_args, parse_none, run_do,
-	  "delete every security association" },
-	{ { "ipsec", "rule", "add" }, rule_add_args, parse_rule, run_do,
-	  "add a traffic rule" },
-	{ { "ipsec", "rule", "set" }, rule_add_args, parse_rule, run_do,
-	  "replace the rule with that ID" },
-	{ { "ipsec", "rule", "del" }, rule_del_args, parse_rule_del, run_do,
-	  "delete a rule" },
-	{ { "ipsec", "rule", "flush" }, no_args, parse_none, run_do,
-	  "delete every rule" },
+	  "delete every security association", VGATE_CMD_SA_FLUSH },
+	{ { "ipsec", "peer", "add" }, peer_add_args, parse_peer, run_peer,
+	  "add a peer (remote gateway with a traffic list, or virtual interface)",
+	  VGATE_CMD_PEER_NEW },
+	{ { "ipsec", "peer", "set" }, peer_add_args, parse_peer, run_peer,
+	  "replace a peer's settings (its traffic list stays)",
+	  VGATE_CMD_PEER_SET },
+	{ { "ipsec", "peer", "del" }, peer_name_args, parse_peer_name_only,
+	  run_peer, "delete a peer whose traffic list is empty",
+	  VGATE_CMD_PEER_DEL },
+	{ { "ipsec", "peer", "flush" }, no_args, parse_none, run_peer,
+	  "delete every peer (after ipsec rule flush)", VGATE_CMD_PEER_FLUSH },
+	{ { "ipsec", "peer", "block" }, peer_block_args, parse_peer_block,
+	  run_peer, "block a peer for SECONDS (as a keying daemon does)",
+	  VGATE_CMD_PEER_SET },
+	{ { "ipsec", "rule", "add" }, rule_add_args, parse_rule, run_rule,
+	  "add a rule: pre, peer NAME (traffic list entry) or post",
+	  VGATE_CMD_RULE_NEW },
+	{ { "ipsec", "rule", "set" }, rule_add_args, parse_rule, run_rule,
+	  "replace the rule with that ID", VGATE_CMD_RULE_SET },
+	{ { "ipsec", "rule", "del" }, rule_del_args, parse_rule_del, run_rule,
+	  "delete a rule", VGATE_CMD_RULE_DEL },
+	{ { "ipsec", "rule", "flush" }, no_args, parse_none, run_rule,
+	  "delete every rule", VGATE_CMD_RULE_FLUSH },
+	{ { "ipsec", "explain" }, explain_args, parse_explain, run_explain,
+	  "which rule a packet would hit, and why", VGATE_CMD_EXPLAIN },
 	{ { "ipsec", "show", "sa" }, no_args, parse_none, run_show,
-	  "SA bundles: each protect rule with its SA pair and counters" },
-	{ { "ipsec", "show", "sad" }, no_args, parse_none, run_show,
-	  "every security association with its counters" },
-	{ { "ipsec", "show", "rule" }, no_args, parse_none, run_show,
-	  "every rule with its counters" },
-	{ { "ipsec", "show", "global" }, no_args, parse_none, run_show,
-	  "global statistics and drop reasons" },
-	{ { "ipsec", "replayWindow" }, replay_args, parse_knob, run_knob,
-	  "default replay window for new SAs (knob)" },
-	{ { "ipsec", "maxSas" }, maxsas_args, parse_knob, run_knob,
-	  "SAD size limit (knob)" },
-	{ { "ipsec", "dropLog" }, droplog_args, parse_knob, run_knob,
-	  "log drops to the kernel log (knob)" },
-	{ { "help" }, no_args, parse_none, run_help, "list commands" },
-	{ { "quit" }, no_args, parse_none, run_quit,
-	  CMD_SHELL_ONLY "leave the shell" },
-	{ { "exit" }, no_args, parse_none, run_quit,
-	  CMD_SHELL_ONLY "leave the shell" },
-};
+	  "SA bundles: each protect entry with its SA pair and counters", 0 },
 
-/* Kernel commands of the table entries, by index. */
-static const uint8_t cmd_ids[ARRAY_SIZE(cmds)] = {
-	VGATE_CMD_SA_NEW, VGATE_CMD_SA_SET, VGATE_CMD_SA_DEL,
-	VGATE_CMD_SA_FLUSH, VGATE_CMD_RULE_NEW, VGATE_CMD_RULE_SET,
-	VGATE_CMD_RULE_DEL, VGATE_CMD_RULE_FLUSH,
+	{ { "ipsec", "show", "sad" }, no_args, parse_none, run_show,
+	  "every security association with its counters", 0 },
+
+	{ { "ipsec", "show", "rule" }, no_args, parse_none, run_show,
+	  "the policy in evaluation order: pre rules, peers' traffic lists, post rules", 0 },
+
+	{ { "ipsec", "show", "peer" }, show_peer_args, parse_peer_name_only,
+	  run_show, "peers with their status", 0 },
+
+	{ { "ipsec", "show", "global" }, no_args, parse_none, run_show,
+	  "global statistics and drop reasons", 0 },
+
+	{ { "ipsec", "replayWindow" }, replay_args, parse_knob, run_knob,
+	  "default replay window for new SAs (knob)", 0 },
+
+	{ { "ipsec", "maxSas" }, maxsas_args, parse_knob, run_knob,
+	  "SAD size limit (knob)", 0 },
+
+	{ { "ipsec", "dropLog" }, droplog_args, parse_knob, run_knob,
+	  "log drops to the kernel log (knob)", 0 },
+
+	{ { "ipsec", "swSkipOverlapIp" }, swskip_args, parse_knob, run_knob,
+	  "overlap skip: route in the clear what lies in a protect entry's local range (knob)", 0 },
+
+	{ { "ipsec", "postDefault" }, postdef_args, parse_knob, run_knob,
+	  "pass or drop what no rule matches (knob)", 0 },
+
+	{ { "ipsec", "acquireTimeout" }, acqtime_args, parse_knob, run_knob,
+	  "seconds held packets wait for a negotiated SA (knob)", 0 },
+
+	{ { "ipsec", "acquireQueue" }, acqqueue_args, parse_knob, run_knob,
+	  "packets held per dynamic entry while an SA is negotiated (knob)", 0 },
+
+	{ { "config", "save" }, file_args, parse_file, run_config,
+	  "write the running configuration as commands for vgate -f", 0 },
+
+	{ { "config", "show" }, no_args, parse_file, run_config,
+	  "print the running configuration as commands for vgate -f", 0 },
+
+	{ { "help" }, no_args, parse_none, run_help, "list commands", 0 },
+
+	{ { "quit" }, no_args, parse_none, run_quit,
+	  CMD_SHELL_ONLY "leave the shell", 0 },
+
+	{ { "exit" }, no_args, parse_none, run_quit,
+	  CMD_SHELL_ONLY "leave the shell", 0 },
 };
 
 static const struct {
 	const char *word, *help;
 } groups[] = {
-	{ "ipsec", "IPsec SAs, rules, statistics and knobs" },
+	{ "ipsec", "IPsec SAs, peers, rules, statistics and knobs" },
 	{ "sa", "security associations (SAD)" },
-	{ "rule", "traffic rules (SPD)" },
+	{ "peer", "peers: remote gateways with traffic lists" },
+	{ "rule", "rules: pre, traffic list entries, post" },
 	{ "show", "show state and counters" },
+	{ "config", "save or print the running configuration" },
 };
 
 static bool visible(const struct cmd *c)
@@ -997,6 +1857,10 @@ static int assign(const struct cmd *c, int argc, char **argv,
 				vg_err("bad keyword \"%s\" (given twice)", argv[i]);
 			return -EINVAL;
 		}
+		if (c->args[a].flags & ARG_FLAG) {
+			v->val[a] = c->args[a].kw;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			if (quiet) {
 				*pending = a;
@@ -1033,41 +1897,104 @@ static int check_required(const struct cmd *c, const struct cmd_vals *v)
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_parse(int argc, char **argv, const struct cmd **cp,
+	      struct vg_req *req)
 {
 	const struct cmd *c;
 	struct cmd_vals v;
-	struct vg_req req;
-	int i, n, r, pending, ret;
+	int i, n, r, pending;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "?")) {
 			cmd_help_next(stdout, i, argv);
-			return 0;
+			return CMD_HELPED;
 		}
 	}
+	*cp = NULL;
 	if (argc == 0)
 		return 0;
 	c = lookup(argc, argv, false);
 	if (!c)
 		return EXIT_USAGE;
 	n = nwords(c);
-	memset(&req, 0, sizeof(req));
-	req.cmd = cmd_ids[c - cmds];
-	if (c->run == run_show || c->run == run_help || c->run == run_quit)
-		req.cmd = 0;
-	ret = EXIT_USAGE;
+	memset(req, 0, sizeof(*req));
 	r = assign(c, argc - n, argv + n, &v, false, &pending);
 	if (!r)
 		r = check_required(c, &v);
 	if (!r)
-		r = c->parse(c, &v, &req);
-	if (r)
-		goto out;
-	ret = c->run(c, &req) ? EXIT_KERNEL : 0;
-out:
-	explicit_bzero(&req, sizeof(req));
+		r = c->parse(c, &v, req);
+	if (r) {
+		explicit_bzero(req, sizeof(*req));
+		return EXIT_USAGE;
+	}
+	*cp = c;
+	return 0;
+}
+
+int cmd_exec(const struct cmd *c, struct vg_req *req)
+{
+	if (!c)
+		return 0;
+	return c->run(c, req) ? EXIT_KERNEL : 0;
+}
+
+bool cmd_is_config(const struct vg_req *req)
+{
+	switch (req->cmd) {
+	case VGATE_CMD_RULE_NEW:
+	case VGATE_CMD_RULE_SET:
+	case VGATE_CMD_RULE_DEL:
+	case VGATE_CMD_RULE_FLUSH:
+	case VGATE_CMD_PEER_NEW:
+	case VGATE_CMD_PEER_SET:
+	case VGATE_CMD_PEER_DEL:
+	case VGATE_CMD_PEER_FLUSH:
+	case VGATE_CMD_CONFIG_SET:
+		return true;
+	}
+	return false;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const struct cmd *c;
+	struct vg_req *req = malloc(sizeof(*req));
+	int ret;
+
+	if (!req) {
+		vg_err("out of memory");
+		return EXIT_KERNEL;
+	}
+	ret = cmd_parse(argc, argv, &c, req);
+	if (ret == CMD_HELPED)
+		ret = 0;
+	else if (!ret)
+		ret = cmd_exec(c, req);
+	explicit_bzero(req, sizeof(*req));
+	free(req);
 	return ret;
+}
+
+/* Peer names for TAB (a quiet dump; nothing in dry-run). */
+static int complete_peers(void (*fn)(const char *word, const char *help,
+				     bool literal, void *arg),
+			  void *arg)
+{
+	struct vg_peer *peers = NULL;
+	size_t n = 0, i;
+	bool saved = vg_err_quiet;
+	int count = 0;
+
+	if (vg_dry_run)
+		return 0;
+	vg_err_quiet = true;
+	if (!vg_nl_dump_peers(&peers, &n))
+		for (i = 0; i < n; i++, count++)
+			fn(peers[i].name, peers[i].descr[0] ? peers[i].descr :
+			   "peer", true, arg);
+	vg_err_quiet = saved;
+	free(peers);
+	return count;
 }
 
 /* One-line help for a fixed value. */
@@ -1099,11 +2026,19 @@ static const char *choice_help(const struct cmd_arg *ca, const char *v)
 	if (!strcmp(v, "drop"))
 		return "drop matching packets";
 	if (!strcmp(v, "protect"))
-		return "send through the SA pair (needs peer, spiOut, spiIn)";
+		return "through the SA pair (traffic list entries: peer NAME)";
+	if (!strcmp(v, "dont-verify"))
+		return "do not check the protocol (as any)";
+	if (!strcmp(v, "up"))
+		return "entries apply";
+	if (!strcmp(v, "down"))
+		return "entries skipped as if absent";
+	if (!strcmp(v, "dialup"))
+		return "entries apply; tunnel brought up once on demand";
 	if (!strcmp(v, "any"))
 		return "match everything";
 	if (!strcmp(v, "tcp") || !strcmp(v, "udp") || !strcmp(v, "icmp") ||
-	    !strcmp(v, "sctp"))
+	    !strcmp(v, "sctp") || !strcmp(v, "icmpv6") || !strcmp(v, "udplite"))
 		return "IP protocol";
 	return ca->help;
 }
@@ -1156,8 +2091,10 @@ int cmd_next(int argc, char **argv,
 		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
 			fn(ca->choices[i], choice_help(ca, ca->choices[i]),
 			   true, arg);
+		if (ca->flags & ARG_PEER)
+			count += complete_peers(fn, arg);
 		if (!ca->choices || strcmp(ca->meta, "PROTO") == 0 ||
-		    strcmp(ca->meta, "PREFIX") == 0) {
+		    strcmp(ca->meta, "RANGE") == 0) {
 			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
 			fn(ph, ca->help, false, arg);
 			count++;
@@ -1174,6 +2111,8 @@ int cmd_next(int argc, char **argv,
 			break;
 		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
 			fn(ca->choices[i], ca->help, true, arg);
+		if (ca->flags & ARG_PEER)
+			count += complete_peers(fn, arg);
 		if (!ca->choices) {
 			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
 			fn(ph, ca->help, false, arg);
@@ -1186,7 +2125,7 @@ int cmd_next(int argc, char **argv,
 	for (a = 0; a < na; a++) {
 		const struct cmd_arg *ca = &c->args[a];
 
-		if (!ca->kw || v.val[a])
+		if (!ca->kw || v.val[a] || (ca->flags & ARG_HIDDEN))
 			continue;
 		fn(ca->kw, ca->help, true, arg);
 		count++;
@@ -1234,12 +2173,20 @@ static void usage_args(FILE *f, const struct cmd *c)
 		const struct cmd_arg *ca = &c->args[a];
 		bool opt = !(ca->flags & ARG_REQ);
 
+		if (ca->flags & ARG_HIDDEN)
+			continue;
 		fputc(' ', f);
 		if (opt)
 			fputc('[', f);
+		if (ca->flags & ARG_FLAG) {
+			fputs(ca->kw, f);
+			if (opt)
+				fputc(']', f);
+			continue;
+		}
 		if (ca->kw)
 			fprintf(f, "%s ", ca->kw);
-		if (ca->choices && strcmp(ca->meta, "PREFIX") &&
+		if (ca->choices && strcmp(ca->meta, "RANGE") &&
 		    strcmp(ca->meta, "PROTO") && strcmp(ca->meta, "ENC") &&
 		    strcmp(ca->meta, "AUTH")) {
 			int i;
@@ -1273,29 +2220,57 @@ void cmd_usage(FILE *f)
 		usage_args(f, &cmds[i]);
 		fprintf(f, "\n      %s\n", help_text(&cmds[i]));
 	}
-	fprintf(f, "\nENC:  null aes128-cbc aes192-cbc aes256-cbc aes128-gcm aes256-gcm\n"
-		   "      chacha20-poly1305 3des-cbc\n"
-		   "AUTH: none hmac-sha1 hmac-sha256 hmac-sha384 hmac-sha512\n"
-		   "PROTO: tcp udp icmp sctp 0..255 any; PREFIX: ADDR[/LEN] or any\n");
+	fprintf(f, "\nENC:   null aes128-cbc aes192-cbc aes256-cbc aes128-gcm aes256-gcm\n"
+		   "       chacha20-poly1305 3des-cbc\n"
+		   "AUTH:  none hmac-sha1 hmac-sha256 hmac-sha384 hmac-sha512\n"
+		   "PROTO: tcp udp icmp icmpv6 sctp udplite 0..255 any dont-verify\n"
+		   "RANGE: any | ADDR | ADDR/PLEN | ADDR-ADDR (IPv4 or IPv6)\n"
+		   "STATUS: up down dialup\n");
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Words are separated by white space; "double quotes" keep spaces and '#'
+ * in a word, \" and \\ inside them stand for " and \.  A '#' at the start
+ * of a word starts a comment.
+ */
 int cmd_split(char *line, char **argv, int max)
 {
 	int n = 0;
-	char *p = line;
+	char *p = line, *o;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		bool more;
+
+		while (is_space(*p))
 			p++;
 		if (!*p || *p == '#')
 			break;
 		if (n == max)
 			return -E2BIG;
-		argv[n++] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+		argv[n++] = o = p;
+		while (*p && !is_space(*p)) {
+			if (*p != '"') {
+				*o++ = *p++;
+				continue;
+			}
 			p++;
-		if (*p)
-			*p++ = '\0';
+			while (*p && *p != '"') {
+				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					p++;
+				*o++ = *p++;
+			}
+			if (*p == '"')
+				p++;
+		}
+		more = *p != '\0';
+		*o = '\0';
+		if (more)
+			p++;
 	}
 	return n;
 }

@@ -7,6 +7,7 @@
 #define VGATE_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "nl.h"
@@ -18,6 +19,9 @@
 enum {
 	ARG_REQ = 1U << 0,	/* must be given */
 	ARG_POS = 1U << 1,	/* positional: no keyword, value only */
+	ARG_FLAG = 1U << 2,	/* a keyword alone, no value (e.g. "pre") */
+	ARG_HIDDEN = 1U << 3,	/* not completed, not in usage or help */
+	ARG_PEER = 1U << 4,	/* value is an existing peer: TAB lists them */
 };
 
 struct cmd_arg {
@@ -47,6 +51,7 @@ struct cmd {
 	/* Carry req out (netlink, output). */
 	int (*run)(const struct cmd *c, struct vg_req *req);
 	const char *help;
+	uint8_t nlcmd;				/* enum vgate_cmd, or 0 */
 };
 
 /* Exit codes. */
@@ -61,6 +66,26 @@ extern bool cmd_quit;		/* set by quit/exit */
  * Keys in req are wiped before returning.
  */
 int cmd_run(int argc, char **argv);
+
+/* cmd_parse() result when "?" was given and help printed. */
+#define CMD_HELPED (-1)
+/*
+ * The two halves of cmd_run: parse words into *c and *req (no netlink;
+ * 0, EXIT_USAGE or CMD_HELPED), then carry them out (0, EXIT_USAGE or
+ * EXIT_KERNEL).
+ */
+int cmd_parse(int argc, char **argv, const struct cmd **c, struct vg_req *req);
+int cmd_exec(const struct cmd *c, struct vg_req *req);
+/* Is this a policy configuration change (rule, peer, knob set)? */
+bool cmd_is_config(const struct vg_req *req);
+/* Inside "vgate -f": warnings wait for the commit; peer IDs are tracked. */
+extern bool cmd_in_file;
+/*
+ * Warnings about the running policy (shadowed rules, self capture) on
+ * stderr; only those naming rule only_id unless it is 0.  In dry-run the
+ * rules sent by this invocation are checked instead.
+ */
+void cmd_warn_rules(uint32_t only_id);
 
 /*
  * Possible next words after argv[0..argc-1] (completed words).  For each

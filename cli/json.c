@@ -128,6 +128,12 @@ void json_bool(struct json *j, const char *key, bool val)
 	fputs(val ? "true" : "false", j->f);
 }
 
+void json_num(struct json *j, const char *key, const char *num)
+{
+	member(j, key);
+	fputs(num, j->f);
+}
+
 void json_null(struct json *j, const char *key)
 {
 	member(j, key);

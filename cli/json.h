@@ -30,6 +30,8 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+/* A number already formatted (e.g. "12.5"). */
+void json_num(struct json *j, const char *key, const char *num);
 /* End the document: a final newline. */
 void json_end(struct json *j);
 

@@ -36,6 +36,7 @@ static void wipe(char *s)
 		explicit_bzero(s, strlen(s));
 }
 
+
 static int run_line(char *line)
 {
 	char *argv[MAX_WORDS];
@@ -48,36 +49,158 @@ static int run_line(char *line)
 	return cmd_run(argc, argv);
 }
 
-/* Apply a command file; stop at the first failing line. */
+struct fline {
+	unsigned long lineno;
+	const struct cmd *c;
+	struct vg_req *req;
+};
+
+static char prefix[4096 + 32];
+
+static void set_prefix(const char *name, unsigned long lineno)
+{
+	if (lineno)
+		snprintf(prefix, sizeof(prefix), "%s:%lu", name, lineno);
+	else
+		snprintf(prefix, sizeof(prefix), "%s", name);
+	vg_err_prefix = prefix;
+}
+
+static int txn(uint8_t cmd)
+{
+	struct vg_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.cmd = cmd;
+	return vg_nl_do(&req);
+}
+
+/*
+ * Apply a command file.  The whole file is parsed first (a bad line:
+ * FILE:LINE: message, nothing sent).  Then the policy configuration
+ * (rules, peers, knob settings) goes to the kernel in one transaction on
+ * one socket: all of it or, on the first error, none (TXN_ABORT).  The
+ * other commands (SAs, show, explain, config save) run after the commit,
+ * in file order, stopping at the first failure.
+ */
 static int run_file(const char *path)
 {
-	char prefix[4096 + 32];
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	char *line = NULL;
-	size_t cap = 0;
+	struct fline *lines = NULL;
+	size_t n = 0, cap = 0, i, nconfig = 0;
+	char *line = NULL, *argv[MAX_WORDS];
+	size_t lcap = 0;
 	unsigned long lineno = 0;
-	int ret = 0;
+	int ret = 0, argc;
 
 	if (!f) {
 		vg_err("cannot open \"%s\": %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	while (!ret && getline(&line, &lcap, f) >= 0) {
+		const struct cmd *c;
+		struct vg_req *req;
+		int r;
+
 		lineno++;
-		snprintf(prefix, sizeof(prefix), "%s:%lu", name, lineno);
-		vg_err_prefix = prefix;
-		ret = run_line(line);
-		wipe(line);
-		if (ret || cmd_quit)
+		set_prefix(name, lineno);
+		argc = cmd_split(line, argv, MAX_WORDS);
+		if (argc < 0) {
+			vg_err("too many words (at most %d)", MAX_WORDS);
+			ret = EXIT_USAGE;
 			break;
+		}
+		if (!argc)
+			continue;
+		req = malloc(sizeof(*req));
+		if (!req) {
+			vg_err("out of memory");
+			ret = EXIT_KERNEL;
+			break;
+		}
+		r = cmd_parse(argc, argv, &c, req);
+		wipe(line);
+		if (r || !c) {
+			free(req);
+			if (r == CMD_HELPED)
+				continue;
+			ret = r;
+			break;
+		}
+		if (n == cap) {
+			struct fline *p;
+
+			cap = cap ? cap * 2 : 32;
+			p = realloc(lines, cap * sizeof(*p));
+			if (!p) {
+				free(req);
+				vg_err("out of memory");
+				ret = EXIT_KERNEL;
+				break;
+			}
+			lines = p;
+		}
+		lines[n].lineno = lineno;
+		lines[n].c = c;
+		lines[n].req = req;
+		n++;
+		if (cmd_is_config(req))
+			nconfig++;
 	}
-	vg_err_prefix = "vgate";
 	if (line)
-		explicit_bzero(line, cap);
+		explicit_bzero(line, lcap);
 	free(line);
 	if (f != stdin)
 		fclose(f);
+	if (ret)
+		goto out;
+
+	if (nconfig) {
+		cmd_in_file = true;
+		set_prefix(name, 0);
+		if (txn(VGATE_CMD_TXN_BEGIN)) {
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			if (!cmd_is_config(lines[i].req))
+				continue;
+			set_prefix(name, lines[i].lineno);
+			if (cmd_exec(lines[i].c, lines[i].req))
+				break;
+		}
+		set_prefix(name, 0);
+		if (i < n) {
+			txn(VGATE_CMD_TXN_ABORT);
+			vg_err("transaction aborted: nothing changed");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		if (txn(VGATE_CMD_TXN_COMMIT)) {
+			txn(VGATE_CMD_TXN_ABORT);
+			vg_err("commit failed: nothing changed");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		vg_err_prefix = "vgate";
+		cmd_warn_rules(0);
+		cmd_in_file = false;
+	}
+	for (i = 0; i < n && !ret && !cmd_quit; i++) {
+		if (cmd_is_config(lines[i].req))
+			continue;
+		set_prefix(name, lines[i].lineno);
+		ret = cmd_exec(lines[i].c, lines[i].req);
+	}
+out:
+	vg_err_prefix = "vgate";
+	cmd_in_file = false;
+	for (i = 0; i < n; i++) {
+		explicit_bzero(lines[i].req, sizeof(*lines[i].req));
+		free(lines[i].req);
+	}
+	free(lines);
 	return ret;
 }
 

@@ -38,6 +38,7 @@ enum atype {
 	AT_U64,
 	AT_ADDR,
 	AT_KEY,		/* secret: never printed */
+	AT_STR,		/* NUL-terminated string */
 	AT_NEST,
 	AT_NEST_U64,	/* nest of u64 counters indexed by type (drops) */
 	AT_PAD,
@@ -89,6 +90,7 @@ static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_AGE] = { "AGE", AT_U64 },
 	[VGATE_SA_A_PAD] = { "PAD", AT_PAD },
 	[VGATE_SA_A_ENC_KEY_BITS] = { "ENC_KEY_BITS", AT_U16 },
+	[VGATE_SA_A_REQID] = { "REQID", AT_U32 },
 };
 
 static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
@@ -117,6 +119,53 @@ static const struct adesc rule_desc[VGATE_RULE_A_MAX + 1] = {
 	[VGATE_RULE_A_SPI_IN] = { "SPI_IN", AT_U32 },
 	[VGATE_RULE_A_STATS] = { "STATS", AT_NEST, rule_stats_desc,
 				 VGATE_RULE_STATS_A_MAX },
+	[VGATE_RULE_A_STAGE] = { "STAGE", AT_U8 },
+	[VGATE_RULE_A_PEER_NAME] = { "PEER_NAME", AT_STR },
+	[VGATE_RULE_A_FLAGS] = { "FLAGS", AT_U32 },
+	[VGATE_RULE_A_DESCR] = { "DESCR", AT_STR },
+	[VGATE_RULE_A_LOCAL_END] = { "LOCAL_END", AT_ADDR },
+	[VGATE_RULE_A_REMOTE_END] = { "REMOTE_END", AT_ADDR },
+};
+
+static const struct adesc peer_desc[VGATE_PEER_A_MAX + 1] = {
+	[VGATE_PEER_A_ID] = { "ID", AT_U32 },
+	[VGATE_PEER_A_NAME] = { "NAME", AT_STR },
+	[VGATE_PEER_A_DESCR] = { "DESCR", AT_STR },
+	[VGATE_PEER_A_FAMILY] = { "FAMILY", AT_U16 },
+	[VGATE_PEER_A_ADDR] = { "ADDR", AT_ADDR },
+	[VGATE_PEER_A_HOSTNAME] = { "HOSTNAME", AT_STR },
+	[VGATE_PEER_A_ADMIN] = { "ADMIN", AT_U8 },
+	[VGATE_PEER_A_OPER] = { "OPER", AT_U8 },
+	[VGATE_PEER_A_BLOCK_SECONDS] = { "BLOCK_SECONDS", AT_U32 },
+	[VGATE_PEER_A_VIRTUAL] = { "VIRTUAL", AT_U8 },
+	[VGATE_PEER_A_IFINDEX] = { "IFINDEX", AT_U32 },
+	[VGATE_PEER_A_IFNAME] = { "IFNAME", AT_STR },
+	[VGATE_PEER_A_SPI_OUT] = { "SPI_OUT", AT_U32 },
+	[VGATE_PEER_A_SPI_IN] = { "SPI_IN", AT_U32 },
+	[VGATE_PEER_A_ENTRIES] = { "ENTRIES", AT_U32 },
+};
+
+static const struct adesc flow_desc[VGATE_FLOW_A_MAX + 1] = {
+	[VGATE_FLOW_A_FAMILY] = { "FAMILY", AT_U16 },
+	[VGATE_FLOW_A_SRC] = { "SRC", AT_ADDR },
+	[VGATE_FLOW_A_DST] = { "DST", AT_ADDR },
+	[VGATE_FLOW_A_PROTO] = { "PROTO", AT_U8 },
+	[VGATE_FLOW_A_SPORT] = { "SPORT", AT_U16 },
+	[VGATE_FLOW_A_DPORT] = { "DPORT", AT_U16 },
+	[VGATE_FLOW_A_DIR] = { "DIR", AT_U8 },
+	[VGATE_FLOW_A_ITERATIONS] = { "ITERATIONS", AT_U32 },
+};
+
+static const struct adesc verdict_desc[VGATE_VERDICT_A_MAX + 1] = {
+	[VGATE_VERDICT_A_ACTION] = { "ACTION", AT_U8 },
+	[VGATE_VERDICT_A_REASON] = { "REASON", AT_U8 },
+	[VGATE_VERDICT_A_RULE_ID] = { "RULE_ID", AT_U32 },
+	[VGATE_VERDICT_A_STAGE] = { "STAGE", AT_U8 },
+	[VGATE_VERDICT_A_PEER_NAME] = { "PEER_NAME", AT_STR },
+	[VGATE_VERDICT_A_SELF] = { "SELF", AT_U8 },
+	[VGATE_VERDICT_A_NANOSECONDS] = { "NANOSECONDS", AT_U64 },
+	[VGATE_VERDICT_A_ITERATIONS] = { "ITERATIONS", AT_U32 },
+	[VGATE_VERDICT_A_PAD] = { "PAD", AT_PAD },
 };
 
 static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
@@ -131,12 +180,23 @@ static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
 	[VGATE_STATS_A_ERRORS] = { "ERRORS", AT_U64 },
 	[VGATE_STATS_A_DROPS] = { "DROPS", AT_NEST_U64 },
 	[VGATE_STATS_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_STATS_A_PEERS] = { "PEERS", AT_U32 },
+	[VGATE_STATS_A_PEERS_UP] = { "PEERS_UP", AT_U32 },
+	[VGATE_STATS_A_PEERS_DORMANT] = { "PEERS_DORMANT", AT_U32 },
+	[VGATE_STATS_A_PEERS_BLOCKED] = { "PEERS_BLOCKED", AT_U32 },
+	[VGATE_STATS_A_OVERLAP_SKIPPED] = { "OVERLAP_SKIPPED", AT_U64 },
+	[VGATE_STATS_A_SELF_BYPASSED] = { "SELF_BYPASSED", AT_U64 },
+	[VGATE_STATS_A_ACQUIRES] = { "ACQUIRES", AT_U64 },
 };
 
 static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {
 	[VGATE_CFG_A_REPLAY_WINDOW] = { "REPLAY_WINDOW", AT_U32 },
 	[VGATE_CFG_A_MAX_SAS] = { "MAX_SAS", AT_U32 },
 	[VGATE_CFG_A_DROP_LOG] = { "DROP_LOG", AT_U8 },
+	[VGATE_CFG_A_SWSKIP_OVERLAP] = { "SWSKIP_OVERLAP", AT_U8 },
+	[VGATE_CFG_A_POST_DEFAULT] = { "POST_DEFAULT", AT_U8 },
+	[VGATE_CFG_A_ACQUIRE_TIMEOUT] = { "ACQUIRE_TIMEOUT", AT_U32 },
+	[VGATE_CFG_A_ACQUIRE_QUEUE] = { "ACQUIRE_QUEUE", AT_U32 },
 };
 
 static const struct adesc top_desc[VGATE_A_MAX + 1] = {
@@ -144,6 +204,10 @@ static const struct adesc top_desc[VGATE_A_MAX + 1] = {
 	[VGATE_A_RULE] = { "RULE", AT_NEST, rule_desc, VGATE_RULE_A_MAX },
 	[VGATE_A_STATS] = { "STATS", AT_NEST, stats_desc, VGATE_STATS_A_MAX },
 	[VGATE_A_CONFIG] = { "CONFIG", AT_NEST, cfg_desc, VGATE_CFG_A_MAX },
+	[VGATE_A_PEER] = { "PEER", AT_NEST, peer_desc, VGATE_PEER_A_MAX },
+	[VGATE_A_FLOW] = { "FLOW", AT_NEST, flow_desc, VGATE_FLOW_A_MAX },
+	[VGATE_A_VERDICT] = { "VERDICT", AT_NEST, verdict_desc,
+			      VGATE_VERDICT_A_MAX },
 };
 
 static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
@@ -160,7 +224,19 @@ static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
 	[VGATE_CMD_STATS_GET] = "STATS_GET",
 	[VGATE_CMD_CONFIG_GET] = "CONFIG_GET",
 	[VGATE_CMD_CONFIG_SET] = "CONFIG_SET",
+	[VGATE_CMD_PEER_NEW] = "PEER_NEW",
+	[VGATE_CMD_PEER_SET] = "PEER_SET",
+	[VGATE_CMD_PEER_GET] = "PEER_GET",
+	[VGATE_CMD_PEER_DEL] = "PEER_DEL",
+	[VGATE_CMD_PEER_FLUSH] = "PEER_FLUSH",
+	[VGATE_CMD_TXN_BEGIN] = "TXN_BEGIN",
+	[VGATE_CMD_TXN_COMMIT] = "TXN_COMMIT",
+	[VGATE_CMD_TXN_ABORT] = "TXN_ABORT",
+	[VGATE_CMD_EXPLAIN] = "EXPLAIN",
+	[VGATE_CMD_ACQUIRE] = "ACQUIRE",
 };
+
+
 
 const char *vg_cmd_name(int cmd)
 {
@@ -270,6 +346,11 @@ static void print_attrs(struct nlattr *head, int len, const struct adesc *d,
 		}
 		case AT_KEY:
 			printf(" <%d bytes>\n", nla_len(a));
+			break;
+		case AT_STR:
+			printf(" str \"%.*s\"\n", (int)strnlen(nla_data(a),
+						       nla_len(a)),
+			       (const char *)nla_data(a));
 			break;
 		case AT_NEST:
 			printf(" nest\n");
@@ -628,7 +709,27 @@ static int put_sa(struct nl_msg *m, const struct vg_sa *sa)
 	}
 	if (sa->has & VG_SA_FLAGS)
 		nla_put_u32(m, VGATE_SA_A_FLAGS, sa->flags);
+	if (sa->has & VG_SA_REQID)
+		nla_put_u32(m, VGATE_SA_A_REQID, sa->reqid);
 	return nla_nest_end(m, nest);
+}
+
+static void put_range(struct nl_msg *m, int a, int plen, int end,
+		      const struct vg_range *r)
+{
+	switch (r->kind) {
+	case VG_RANGE_HOST:
+		put_addr(m, a, &r->addr);
+		break;
+	case VG_RANGE_NET:
+		put_addr(m, a, &r->addr);
+		nla_put_u8(m, plen, r->plen);
+		break;
+	case VG_RANGE_RANGE:
+		put_addr(m, a, &r->addr);
+		put_addr(m, end, &r->end);
+		break;
+	}
 }
 
 static int put_rule(struct nl_msg *m, const struct vg_rule *r)
@@ -641,14 +742,16 @@ static int put_rule(struct nl_msg *m, const struct vg_rule *r)
 		nla_put_u32(m, VGATE_RULE_A_ID, r->id);
 	if (r->has & VG_RULE_FAMILY)
 		nla_put_u16(m, VGATE_RULE_A_FAMILY, r->family);
-	if (r->has & VG_RULE_LOCAL) {
-		put_addr(m, VGATE_RULE_A_LOCAL, &r->local.addr);
-		nla_put_u8(m, VGATE_RULE_A_LOCAL_PLEN, r->local.plen);
-	}
-	if (r->has & VG_RULE_REMOTE) {
-		put_addr(m, VGATE_RULE_A_REMOTE, &r->remote.addr);
-		nla_put_u8(m, VGATE_RULE_A_REMOTE_PLEN, r->remote.plen);
-	}
+	if (r->has & VG_RULE_STAGE)
+		nla_put_u8(m, VGATE_RULE_A_STAGE, r->stage);
+	if (r->has & VG_RULE_PEER_NAME)
+		nla_put_string(m, VGATE_RULE_A_PEER_NAME, r->peer_name);
+	if (r->has & VG_RULE_DESCR)
+		nla_put_string(m, VGATE_RULE_A_DESCR, r->descr);
+	put_range(m, VGATE_RULE_A_LOCAL, VGATE_RULE_A_LOCAL_PLEN,
+		  VGATE_RULE_A_LOCAL_END, &r->local);
+	put_range(m, VGATE_RULE_A_REMOTE, VGATE_RULE_A_REMOTE_PLEN,
+		  VGATE_RULE_A_REMOTE_END, &r->remote);
 	if (r->has & VG_RULE_PROTO)
 		nla_put_u8(m, VGATE_RULE_A_PROTO, r->proto);
 	if (r->has & VG_RULE_LPORT) {
@@ -661,12 +764,67 @@ static int put_rule(struct nl_msg *m, const struct vg_rule *r)
 	}
 	if (r->has & VG_RULE_ACTION)
 		nla_put_u8(m, VGATE_RULE_A_ACTION, r->action);
-	if (r->has & VG_RULE_PEER)
-		put_addr(m, VGATE_RULE_A_PEER, &r->peer);
 	if (r->has & VG_RULE_SPI_OUT)
 		nla_put_u32(m, VGATE_RULE_A_SPI_OUT, r->spi_out);
 	if (r->has & VG_RULE_SPI_IN)
 		nla_put_u32(m, VGATE_RULE_A_SPI_IN, r->spi_in);
+	if (r->has & VG_RULE_FLAGS)
+		nla_put_u32(m, VGATE_RULE_A_FLAGS, r->flags);
+	return nla_nest_end(m, nest);
+}
+
+static int put_peer(struct nl_msg *m, const struct vg_peer *p)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_A_PEER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (p->has & VG_PEER_ID)
+		nla_put_u32(m, VGATE_PEER_A_ID, p->id);
+	if (p->has & VG_PEER_NAME)
+		nla_put_string(m, VGATE_PEER_A_NAME, p->name);
+	if (p->has & VG_PEER_DESCR)
+		nla_put_string(m, VGATE_PEER_A_DESCR, p->descr);
+	if (p->has & VG_PEER_FAMILY)
+		nla_put_u16(m, VGATE_PEER_A_FAMILY, p->family);
+	if (p->has & VG_PEER_ADDR)
+		put_addr(m, VGATE_PEER_A_ADDR, &p->addr);
+	if (p->has & VG_PEER_HOSTNAME)
+		nla_put_string(m, VGATE_PEER_A_HOSTNAME, p->hostname);
+	if (p->has & VG_PEER_ADMIN)
+		nla_put_u8(m, VGATE_PEER_A_ADMIN, p->admin);
+	if (p->has & VG_PEER_OPER)
+		nla_put_u8(m, VGATE_PEER_A_OPER, p->oper);
+	if (p->has & VG_PEER_BLOCK)
+		nla_put_u32(m, VGATE_PEER_A_BLOCK_SECONDS, p->block_seconds);
+	if (p->has & VG_PEER_VIRTUAL)
+		nla_put_u8(m, VGATE_PEER_A_VIRTUAL, p->virt);
+	if (p->has & VG_PEER_SPI_OUT)
+		nla_put_u32(m, VGATE_PEER_A_SPI_OUT, p->spi_out);
+	if (p->has & VG_PEER_SPI_IN)
+		nla_put_u32(m, VGATE_PEER_A_SPI_IN, p->spi_in);
+	return nla_nest_end(m, nest);
+}
+
+static int put_flow(struct nl_msg *m, const struct vg_flow *f)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_A_FLOW);
+
+	if (!nest)
+		return -EMSGSIZE;
+	nla_put_u16(m, VGATE_FLOW_A_FAMILY, f->family);
+	put_addr(m, VGATE_FLOW_A_SRC, &f->src);
+	put_addr(m, VGATE_FLOW_A_DST, &f->dst);
+	if (f->has & VG_FLOW_PROTO)
+		nla_put_u8(m, VGATE_FLOW_A_PROTO, f->proto);
+	if (f->has & VG_FLOW_SPORT)
+		nla_put_u16(m, VGATE_FLOW_A_SPORT, f->sport);
+	if (f->has & VG_FLOW_DPORT)
+		nla_put_u16(m, VGATE_FLOW_A_DPORT, f->dport);
+	if (f->has & VG_FLOW_DIR)
+		nla_put_u8(m, VGATE_FLOW_A_DIR, f->dir);
+	if (f->has & VG_FLOW_ITERATIONS)
+		nla_put_u32(m, VGATE_FLOW_A_ITERATIONS, f->iterations);
 	return nla_nest_end(m, nest);
 }
 
@@ -682,6 +840,14 @@ static int put_cfg(struct nl_msg *m, const struct vg_cfg *cfg)
 		nla_put_u32(m, VGATE_CFG_A_MAX_SAS, cfg->max_sas);
 	if (cfg->has & VG_CFG_DROP_LOG)
 		nla_put_u8(m, VGATE_CFG_A_DROP_LOG, cfg->drop_log);
+	if (cfg->has & VG_CFG_SWSKIP_OVERLAP)
+		nla_put_u8(m, VGATE_CFG_A_SWSKIP_OVERLAP, cfg->swskip_overlap);
+	if (cfg->has & VG_CFG_POST_DEFAULT)
+		nla_put_u8(m, VGATE_CFG_A_POST_DEFAULT, cfg->post_default);
+	if (cfg->has & VG_CFG_ACQUIRE_TIMEOUT)
+		nla_put_u32(m, VGATE_CFG_A_ACQUIRE_TIMEOUT, cfg->acquire_timeout);
+	if (cfg->has & VG_CFG_ACQUIRE_QUEUE)
+		nla_put_u32(m, VGATE_CFG_A_ACQUIRE_QUEUE, cfg->acquire_queue);
 	return nla_nest_end(m, nest);
 }
 
@@ -706,6 +872,12 @@ static struct nl_msg *build(const struct vg_req *req)
 		break;
 	case VG_OBJ_CONFIG:
 		r = put_cfg(m, &req->cfg);
+		break;
+	case VG_OBJ_PEER:
+		r = put_peer(m, &req->peer);
+		break;
+	case VG_OBJ_FLOW:
+		r = put_flow(m, &req->flow);
 		break;
 	case VG_OBJ_NONE:
 		break;
@@ -780,6 +952,8 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 		sa->seq = nla_get_u64(tb[VGATE_SA_A_SEQ]), sa->has |= VG_SA_SEQ;
 	if (tb[VGATE_SA_A_AGE])
 		sa->age = nla_get_u64(tb[VGATE_SA_A_AGE]), sa->has |= VG_SA_AGE;
+	if (tb[VGATE_SA_A_REQID])
+		sa->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]), sa->has |= VG_SA_REQID;
 	if (tb[VGATE_SA_A_LIFETIME]) {
 		r = nest_index(tb[VGATE_SA_A_LIFETIME], lt_desc, VGATE_LT_A_MAX,
 			       sub);
@@ -805,6 +979,37 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 	return 0;
 }
 
+static void get_str(struct nlattr *a, char *out, size_t size)
+{
+	size_t n = strnlen(nla_data(a), nla_len(a));
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, nla_data(a), n);
+	out[n] = '\0';
+}
+
+static void get_range(struct nlattr **tb, int a, int plen, int end,
+		      struct vg_range *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!tb[a])
+		return;
+	get_addr(tb[a], &r->addr);
+	r->kind = VG_RANGE_HOST;
+	r->plen = r->addr.len * 8;
+	if (tb[end]) {
+		get_addr(tb[end], &r->end);
+		r->kind = VG_RANGE_RANGE;
+	} else if (tb[plen]) {
+		r->plen = nla_get_u8(tb[plen]);
+		if (r->plen == 0)
+			r->kind = VG_RANGE_ANY;
+		else if (r->plen < r->addr.len * 8)
+			r->kind = VG_RANGE_NET;
+	}
+}
+
 static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 {
 	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
@@ -820,33 +1025,27 @@ static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 	if (tb[VGATE_RULE_A_FAMILY])
 		ru->family = nla_get_u16(tb[VGATE_RULE_A_FAMILY]),
 		ru->has |= VG_RULE_FAMILY;
-	if (tb[VGATE_RULE_A_LOCAL]) {
-		get_addr(tb[VGATE_RULE_A_LOCAL], &ru->local.addr);
-		ru->local.plen = tb[VGATE_RULE_A_LOCAL_PLEN] ?
-			nla_get_u8(tb[VGATE_RULE_A_LOCAL_PLEN]) :
-			ru->local.addr.len * 8;
-		ru->has |= VG_RULE_LOCAL;
-	}
-	if (tb[VGATE_RULE_A_REMOTE]) {
-		get_addr(tb[VGATE_RULE_A_REMOTE], &ru->remote.addr);
-		ru->remote.plen = tb[VGATE_RULE_A_REMOTE_PLEN] ?
-			nla_get_u8(tb[VGATE_RULE_A_REMOTE_PLEN]) :
-			ru->remote.addr.len * 8;
-		ru->has |= VG_RULE_REMOTE;
-	}
+	get_range(tb, VGATE_RULE_A_LOCAL, VGATE_RULE_A_LOCAL_PLEN,
+		  VGATE_RULE_A_LOCAL_END, &ru->local);
+	get_range(tb, VGATE_RULE_A_REMOTE, VGATE_RULE_A_REMOTE_PLEN,
+		  VGATE_RULE_A_REMOTE_END, &ru->remote);
 	if (tb[VGATE_RULE_A_PROTO])
 		ru->proto = nla_get_u8(tb[VGATE_RULE_A_PROTO]),
 		ru->has |= VG_RULE_PROTO;
-	if (tb[VGATE_RULE_A_LPORT_MIN]) {
-		ru->lport.min = nla_get_u16(tb[VGATE_RULE_A_LPORT_MIN]);
+	if (tb[VGATE_RULE_A_LPORT_MIN] || tb[VGATE_RULE_A_LPORT_MAX]) {
+		ru->lport.min = tb[VGATE_RULE_A_LPORT_MIN] ?
+			nla_get_u16(tb[VGATE_RULE_A_LPORT_MIN]) : 0;
 		ru->lport.max = tb[VGATE_RULE_A_LPORT_MAX] ?
-			nla_get_u16(tb[VGATE_RULE_A_LPORT_MAX]) : ru->lport.min;
+			nla_get_u16(tb[VGATE_RULE_A_LPORT_MAX]) :
+			tb[VGATE_RULE_A_LPORT_MIN] ? ru->lport.min : 65535;
 		ru->has |= VG_RULE_LPORT;
 	}
-	if (tb[VGATE_RULE_A_RPORT_MIN]) {
-		ru->rport.min = nla_get_u16(tb[VGATE_RULE_A_RPORT_MIN]);
+	if (tb[VGATE_RULE_A_RPORT_MIN] || tb[VGATE_RULE_A_RPORT_MAX]) {
+		ru->rport.min = tb[VGATE_RULE_A_RPORT_MIN] ?
+			nla_get_u16(tb[VGATE_RULE_A_RPORT_MIN]) : 0;
 		ru->rport.max = tb[VGATE_RULE_A_RPORT_MAX] ?
-			nla_get_u16(tb[VGATE_RULE_A_RPORT_MAX]) : ru->rport.min;
+			nla_get_u16(tb[VGATE_RULE_A_RPORT_MAX]) :
+			tb[VGATE_RULE_A_RPORT_MIN] ? ru->rport.min : 65535;
 		ru->has |= VG_RULE_RPORT;
 	}
 	if (tb[VGATE_RULE_A_ACTION])
@@ -860,6 +1059,25 @@ static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 	if (tb[VGATE_RULE_A_SPI_IN])
 		ru->spi_in = nla_get_u32(tb[VGATE_RULE_A_SPI_IN]),
 		ru->has |= VG_RULE_SPI_IN;
+	if (tb[VGATE_RULE_A_STAGE])
+		ru->stage = nla_get_u8(tb[VGATE_RULE_A_STAGE]),
+		ru->has |= VG_RULE_STAGE;
+	if (tb[VGATE_RULE_A_PEER_NAME]) {
+		get_str(tb[VGATE_RULE_A_PEER_NAME], ru->peer_name,
+			sizeof(ru->peer_name));
+		ru->has |= VG_RULE_PEER_NAME;
+	}
+	if (!(ru->has & VG_RULE_STAGE)) {
+		ru->stage = ru->has & VG_RULE_PEER_NAME ? VGATE_STAGE_PEER :
+			    VGATE_STAGE_PRE;
+	}
+	if (tb[VGATE_RULE_A_FLAGS])
+		ru->flags = nla_get_u32(tb[VGATE_RULE_A_FLAGS]),
+		ru->has |= VG_RULE_FLAGS;
+	if (tb[VGATE_RULE_A_DESCR]) {
+		get_str(tb[VGATE_RULE_A_DESCR], ru->descr, sizeof(ru->descr));
+		ru->has |= VG_RULE_DESCR;
+	}
 	if (tb[VGATE_RULE_A_STATS]) {
 		r = nest_index(tb[VGATE_RULE_A_STATS], rule_stats_desc,
 			       VGATE_RULE_STATS_A_MAX, sub);
@@ -870,6 +1088,60 @@ static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 				ru->st[t] = nla_get_u64(sub[t]);
 		ru->has |= VG_RULE_STATS;
 	}
+	return 0;
+}
+
+static int peer_from_attrs(struct nlattr *nest, struct vg_peer *p)
+{
+	struct nlattr *tb[VGATE_PEER_A_MAX + 1];
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	r = nest_index(nest, peer_desc, VGATE_PEER_A_MAX, tb);
+	if (r)
+		return r;
+	if (tb[VGATE_PEER_A_ID])
+		p->id = nla_get_u32(tb[VGATE_PEER_A_ID]), p->has |= VG_PEER_ID;
+	if (tb[VGATE_PEER_A_NAME])
+		get_str(tb[VGATE_PEER_A_NAME], p->name, sizeof(p->name)),
+		p->has |= VG_PEER_NAME;
+	if (tb[VGATE_PEER_A_DESCR])
+		get_str(tb[VGATE_PEER_A_DESCR], p->descr, sizeof(p->descr)),
+		p->has |= VG_PEER_DESCR;
+	if (tb[VGATE_PEER_A_FAMILY])
+		p->family = nla_get_u16(tb[VGATE_PEER_A_FAMILY]),
+		p->has |= VG_PEER_FAMILY;
+	if (tb[VGATE_PEER_A_ADDR])
+		get_addr(tb[VGATE_PEER_A_ADDR], &p->addr), p->has |= VG_PEER_ADDR;
+	if (tb[VGATE_PEER_A_HOSTNAME])
+		get_str(tb[VGATE_PEER_A_HOSTNAME], p->hostname,
+			sizeof(p->hostname)), p->has |= VG_PEER_HOSTNAME;
+	if (tb[VGATE_PEER_A_ADMIN])
+		p->admin = nla_get_u8(tb[VGATE_PEER_A_ADMIN]),
+		p->has |= VG_PEER_ADMIN;
+	if (tb[VGATE_PEER_A_OPER])
+		p->oper = nla_get_u8(tb[VGATE_PEER_A_OPER]), p->has |= VG_PEER_OPER;
+	if (tb[VGATE_PEER_A_BLOCK_SECONDS])
+		p->block_seconds = nla_get_u32(tb[VGATE_PEER_A_BLOCK_SECONDS]),
+		p->has |= VG_PEER_BLOCK;
+	if (tb[VGATE_PEER_A_VIRTUAL])
+		p->virt = nla_get_u8(tb[VGATE_PEER_A_VIRTUAL]),
+		p->has |= VG_PEER_VIRTUAL;
+	if (tb[VGATE_PEER_A_IFINDEX])
+		p->ifindex = nla_get_u32(tb[VGATE_PEER_A_IFINDEX]),
+		p->has |= VG_PEER_IFINDEX;
+	if (tb[VGATE_PEER_A_IFNAME])
+		get_str(tb[VGATE_PEER_A_IFNAME], p->ifname, sizeof(p->ifname)),
+		p->has |= VG_PEER_IFNAME;
+	if (tb[VGATE_PEER_A_SPI_OUT])
+		p->spi_out = nla_get_u32(tb[VGATE_PEER_A_SPI_OUT]),
+		p->has |= VG_PEER_SPI_OUT;
+	if (tb[VGATE_PEER_A_SPI_IN])
+		p->spi_in = nla_get_u32(tb[VGATE_PEER_A_SPI_IN]),
+		p->has |= VG_PEER_SPI_IN;
+	if (tb[VGATE_PEER_A_ENTRIES])
+		p->entries = nla_get_u32(tb[VGATE_PEER_A_ENTRIES]),
+		p->has |= VG_PEER_ENTRIES;
 	return 0;
 }
 
@@ -1030,6 +1302,18 @@ static int parse_cfg_msg(struct nlattr **tb, void *arg)
 	if (sub[VGATE_CFG_A_DROP_LOG])
 		cfg->drop_log = nla_get_u8(sub[VGATE_CFG_A_DROP_LOG]),
 		cfg->has |= VG_CFG_DROP_LOG;
+	if (sub[VGATE_CFG_A_SWSKIP_OVERLAP])
+		cfg->swskip_overlap = nla_get_u8(sub[VGATE_CFG_A_SWSKIP_OVERLAP]),
+		cfg->has |= VG_CFG_SWSKIP_OVERLAP;
+	if (sub[VGATE_CFG_A_POST_DEFAULT])
+		cfg->post_default = nla_get_u8(sub[VGATE_CFG_A_POST_DEFAULT]),
+		cfg->has |= VG_CFG_POST_DEFAULT;
+	if (sub[VGATE_CFG_A_ACQUIRE_TIMEOUT])
+		cfg->acquire_timeout = nla_get_u32(sub[VGATE_CFG_A_ACQUIRE_TIMEOUT]),
+		cfg->has |= VG_CFG_ACQUIRE_TIMEOUT;
+	if (sub[VGATE_CFG_A_ACQUIRE_QUEUE])
+		cfg->acquire_queue = nla_get_u32(sub[VGATE_CFG_A_ACQUIRE_QUEUE]),
+		cfg->has |= VG_CFG_ACQUIRE_QUEUE;
 	return 0;
 }
 
@@ -1042,4 +1326,106 @@ int vg_nl_get_config(struct vg_cfg *cfg)
 	if (!m)
 		return -ENOMEM;
 	return transact(m, parse_cfg_msg, cfg, NULL);
+}
+
+static int parse_peer_msg(struct nlattr **tb, void *arg)
+{
+	struct vg_peer *p;
+
+	if (!tb[VGATE_A_PEER])
+		return 0;
+	p = vec_push(arg);
+	if (!p)
+		return -ENOMEM;
+	return peer_from_attrs(tb[VGATE_A_PEER], p);
+}
+
+int vg_nl_dump_peers(struct vg_peer **peers, size_t *n)
+{
+	struct vec v = { .size = sizeof(struct vg_peer) };
+	int r = dump(VGATE_CMD_PEER_GET, parse_peer_msg, &v);
+
+	if (r) {
+		free(v.v);
+		return r;
+	}
+	*peers = v.v;
+	*n = v.n;
+	return 0;
+}
+
+int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out)
+{
+	struct vg_req req = { .cmd = VGATE_CMD_PEER_GET, .obj = VG_OBJ_PEER };
+	struct vec v = { .size = sizeof(struct vg_peer) };
+	struct nl_msg *m;
+	int r;
+
+	if (name) {
+		snprintf(req.peer.name, sizeof(req.peer.name), "%s", name);
+		req.peer.has = VG_PEER_NAME;
+	} else {
+		req.peer.id = id;
+		req.peer.has = VG_PEER_ID;
+	}
+	m = build(&req);
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return -ENOMEM;
+	r = transact(m, parse_peer_msg, &v, NULL);
+	if (!r && v.n)
+		*out = *(struct vg_peer *)v.v;
+	else if (!r && !vg_dry_run)
+		r = -ENOENT;
+	free(v.v);
+	return r;
+}
+
+static int parse_verdict_msg(struct nlattr **tb, void *arg)
+{
+	struct nlattr *sub[VGATE_VERDICT_A_MAX + 1];
+	struct vg_verdict *v = arg;
+	int r;
+
+	if (!tb[VGATE_A_VERDICT])
+		return 0;
+	r = nest_index(tb[VGATE_A_VERDICT], verdict_desc, VGATE_VERDICT_A_MAX,
+		       sub);
+	if (r)
+		return r;
+	if (sub[VGATE_VERDICT_A_ACTION])
+		v->action = nla_get_u8(sub[VGATE_VERDICT_A_ACTION]),
+		v->has |= VG_VERDICT_ACTION;
+	if (sub[VGATE_VERDICT_A_REASON])
+		v->reason = nla_get_u8(sub[VGATE_VERDICT_A_REASON]),
+		v->has |= VG_VERDICT_REASON;
+	if (sub[VGATE_VERDICT_A_RULE_ID])
+		v->rule_id = nla_get_u32(sub[VGATE_VERDICT_A_RULE_ID]),
+		v->has |= VG_VERDICT_RULE_ID;
+	if (sub[VGATE_VERDICT_A_STAGE])
+		v->stage = nla_get_u8(sub[VGATE_VERDICT_A_STAGE]),
+		v->has |= VG_VERDICT_STAGE;
+	if (sub[VGATE_VERDICT_A_PEER_NAME])
+		get_str(sub[VGATE_VERDICT_A_PEER_NAME], v->peer_name,
+			sizeof(v->peer_name)), v->has |= VG_VERDICT_PEER_NAME;
+	if (sub[VGATE_VERDICT_A_SELF])
+		v->self = nla_get_u8(sub[VGATE_VERDICT_A_SELF]),
+		v->has |= VG_VERDICT_SELF;
+	if (sub[VGATE_VERDICT_A_NANOSECONDS])
+		v->ns = nla_get_u64(sub[VGATE_VERDICT_A_NANOSECONDS]),
+		v->has |= VG_VERDICT_NS;
+	if (sub[VGATE_VERDICT_A_ITERATIONS])
+		v->iterations = nla_get_u32(sub[VGATE_VERDICT_A_ITERATIONS]),
+		v->has |= VG_VERDICT_ITERATIONS;
+	return 0;
+}
+
+int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v)
+{
+	struct nl_msg *m = build(req);
+
+	memset(v, 0, sizeof(*v));
+	if (!m)
+		return -ENOMEM;
+	return transact(m, parse_verdict_msg, v, NULL);
 }

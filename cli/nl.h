@@ -33,6 +33,7 @@ enum {
 	VG_SA_SEQ = 1U << 13,
 	VG_SA_AGE = 1U << 14,
 	VG_SA_PROTO = 1U << 15,
+	VG_SA_REQID = 1U << 16,
 };
 
 struct vg_sa {
@@ -54,6 +55,7 @@ struct vg_sa {
 	uint64_t lt[VGATE_LT_A_MAX + 1];	/* by VGATE_LT_A_x */
 	uint32_t flags;				/* enum vgate_sa_flags */
 	uint64_t seq, age;
+	uint32_t reqid;				/* 0: none */
 	uint64_t st[VGATE_SA_STATS_A_MAX + 1];	/* by VGATE_SA_STATS_A_x */
 };
 
@@ -61,29 +63,72 @@ struct vg_sa {
 enum {
 	VG_RULE_ID = 1U << 0,
 	VG_RULE_FAMILY = 1U << 1,
-	VG_RULE_LOCAL = 1U << 2,
-	VG_RULE_REMOTE = 1U << 3,
 	VG_RULE_PROTO = 1U << 4,
 	VG_RULE_LPORT = 1U << 5,
 	VG_RULE_RPORT = 1U << 6,
 	VG_RULE_ACTION = 1U << 7,
-	VG_RULE_PEER = 1U << 8,
+	VG_RULE_PEER = 1U << 8,		/* read only: the peer's address */
 	VG_RULE_SPI_OUT = 1U << 9,
 	VG_RULE_SPI_IN = 1U << 10,
 	VG_RULE_STATS = 1U << 11,
+	VG_RULE_STAGE = 1U << 12,
+	VG_RULE_PEER_NAME = 1U << 13,
+	VG_RULE_FLAGS = 1U << 14,
+	VG_RULE_DESCR = 1U << 15,
 };
 
 struct vg_rule {
 	uint32_t has;
 	uint32_t id;
 	uint16_t family;
-	struct vg_prefix local, remote;
+	struct vg_range local, remote;		/* kind ANY: attribute absent */
 	uint8_t proto;				/* 0 = any */
 	struct vg_ports lport, rport;
 	uint8_t action;				/* enum vgate_rule_action */
-	struct vg_addr peer;
+	uint8_t stage;				/* enum vgate_rule_stage */
+	char peer_name[VG_NAME_MAX + 1];
+	struct vg_addr peer;			/* reply only */
 	uint32_t spi_out, spi_in;
+	uint32_t flags;				/* enum vgate_rule_flags */
+	char descr[VG_DESCR_MAX + 1];
 	uint64_t st[VGATE_RULE_STATS_A_MAX + 1];
+};
+
+/* struct vg_peer.has */
+enum {
+	VG_PEER_ID = 1U << 0,
+	VG_PEER_NAME = 1U << 1,
+	VG_PEER_DESCR = 1U << 2,
+	VG_PEER_FAMILY = 1U << 3,
+	VG_PEER_ADDR = 1U << 4,
+	VG_PEER_HOSTNAME = 1U << 5,
+	VG_PEER_ADMIN = 1U << 6,
+	VG_PEER_OPER = 1U << 7,
+	VG_PEER_BLOCK = 1U << 8,
+	VG_PEER_VIRTUAL = 1U << 9,
+	VG_PEER_IFINDEX = 1U << 10,
+	VG_PEER_IFNAME = 1U << 11,
+	VG_PEER_SPI_OUT = 1U << 12,
+	VG_PEER_SPI_IN = 1U << 13,
+	VG_PEER_ENTRIES = 1U << 14,
+};
+
+struct vg_peer {
+	uint32_t has;
+	uint32_t id;
+	char name[VG_NAME_MAX + 1];
+	char descr[VG_DESCR_MAX + 1];
+	uint16_t family;
+	struct vg_addr addr;
+	char hostname[VG_HOST_MAX + 1];
+	uint8_t admin;				/* enum vgate_peer_admin */
+	uint8_t oper;				/* enum vgate_peer_oper */
+	uint32_t block_seconds;
+	uint8_t virt;
+	uint32_t ifindex;
+	char ifname[32];
+	uint32_t spi_out, spi_in;
+	uint32_t entries;
 };
 
 /* struct vg_cfg.has */
@@ -91,6 +136,10 @@ enum {
 	VG_CFG_REPLAY_WINDOW = 1U << 0,
 	VG_CFG_MAX_SAS = 1U << 1,
 	VG_CFG_DROP_LOG = 1U << 2,
+	VG_CFG_SWSKIP_OVERLAP = 1U << 3,
+	VG_CFG_POST_DEFAULT = 1U << 4,
+	VG_CFG_ACQUIRE_TIMEOUT = 1U << 5,
+	VG_CFG_ACQUIRE_QUEUE = 1U << 6,
 };
 
 struct vg_cfg {
@@ -98,6 +147,10 @@ struct vg_cfg {
 	uint32_t replay_window;
 	uint32_t max_sas;
 	uint8_t drop_log;
+	uint8_t swskip_overlap;
+	uint8_t post_default;			/* enum vgate_rule_action */
+	uint32_t acquire_timeout;
+	uint32_t acquire_queue;
 };
 
 struct vg_stats {
@@ -107,22 +160,78 @@ struct vg_stats {
 	uint64_t drops[VGATE_DROP_MAX + 1];	/* by enum vgate_drop_reason */
 };
 
+/* struct vg_flow.has */
+enum {
+	VG_FLOW_PROTO = 1U << 0,
+	VG_FLOW_SPORT = 1U << 1,
+	VG_FLOW_DPORT = 1U << 2,
+	VG_FLOW_DIR = 1U << 3,
+	VG_FLOW_ITERATIONS = 1U << 4,
+};
+
+struct vg_flow {
+	uint32_t has;
+	uint16_t family;
+	struct vg_addr src, dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint8_t dir;				/* enum vgate_flow_dir */
+	uint32_t iterations;
+};
+
+/* struct vg_verdict.has */
+enum {
+	VG_VERDICT_ACTION = 1U << 0,
+	VG_VERDICT_REASON = 1U << 1,
+	VG_VERDICT_RULE_ID = 1U << 2,
+	VG_VERDICT_STAGE = 1U << 3,
+	VG_VERDICT_PEER_NAME = 1U << 4,
+	VG_VERDICT_SELF = 1U << 5,
+	VG_VERDICT_NS = 1U << 6,
+	VG_VERDICT_ITERATIONS = 1U << 7,
+};
+
+struct vg_verdict {
+	uint32_t has;
+	uint8_t action;
+	uint8_t reason;				/* enum vgate_verdict_reason */
+	uint32_t rule_id;
+	uint8_t stage;
+	char peer_name[VG_NAME_MAX + 1];
+	uint8_t self;
+	uint64_t ns;
+	uint32_t iterations;
+};
+
 /* What to put in the request: one of the nests, or none. */
 enum vg_obj {
 	VG_OBJ_NONE,
 	VG_OBJ_SA,
 	VG_OBJ_RULE,
 	VG_OBJ_CONFIG,
+	VG_OBJ_PEER,
+	VG_OBJ_FLOW,
+};
+
+/* struct vg_req.flags: work for the run step (cmd.c) */
+enum {
+	VG_REQ_PEER_AUTO_ID = 1U << 0,	/* peer add without id: compute it */
+	VG_REQ_PEER_BY_NAME = 1U << 1,	/* peer set/block: find the ID by name */
+	VG_REQ_PEER_BLOCK = 1U << 2,	/* peer block: keep the configuration */
 };
 
 struct vg_req {
 	uint8_t cmd;				/* enum vgate_cmd */
 	bool dump;
 	enum vg_obj obj;
+	unsigned int flags;
 	struct vg_sa sa;
 	struct vg_rule rule;
 	struct vg_cfg cfg;
+	struct vg_peer peer;
+	struct vg_flow flow;
 	const char *knob;			/* knob name for show */
+	char arg[4096];				/* a file name (config save) */
 };
 
 /* Hidden --dry-run: print each request instead of sending it. */
@@ -135,6 +244,10 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n);
 int vg_nl_dump_rules(struct vg_rule **rules, size_t *n);
 int vg_nl_get_stats(struct vg_stats *st);
 int vg_nl_get_config(struct vg_cfg *cfg);
+int vg_nl_dump_peers(struct vg_peer **peers, size_t *n);
+/* PEER_GET by name (or by ID when name is NULL). */
+int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out);
+int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v);
 void vg_nl_close(void);
 
 const char *vg_cmd_name(int cmd);

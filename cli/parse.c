@@ -12,11 +12,14 @@
 #include "parse.h"
 
 const char *vg_err_prefix = "vgate";
+bool vg_err_quiet;
 
 void vg_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (vg_err_quiet)
+		return;
 	fprintf(stderr, "%s: ", vg_err_prefix);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -118,11 +121,11 @@ int parse_addr(const char *what, const char *s, struct vg_addr *a)
 		return 0;
 	}
 	if (strchr(s, ':') && inet_pton(AF_INET6, s, a->a) == 1) {
-		/* Parsed, but the kernel side speaks IPv4 only so far. */
-		vg_err("bad %s \"%s\" (IPv6 is not supported yet)", what, s);
-		return -EINVAL;
+		a->family = AF_INET6;
+		a->len = 16;
+		return 0;
 	}
-	vg_err("bad %s \"%s\" (expected an IPv4 address)", what, s);
+	vg_err("bad %s \"%s\" (expected an IPv4 or IPv6 address)", what, s);
 	return -EINVAL;
 }
 
@@ -254,5 +257,243 @@ const char *fmt_addr(const struct vg_addr *a, char *buf, size_t len)
 {
 	if (!a->family || !inet_ntop(a->family, a->a, buf, len))
 		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* Quiet address parse. */
+int parse_addr_quiet(const char *s, struct vg_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->a) == 1) {
+		a->family = AF_INET;
+		a->len = 4;
+		return 0;
+	}
+	if (strchr(s, ':') && inet_pton(AF_INET6, s, a->a) == 1) {
+		a->family = AF_INET6;
+		a->len = 16;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_range(const char *what, const char *s, struct vg_range *r)
+{
+	char buf[2 * INET6_ADDRSTRLEN + 8];
+	char *dash;
+
+	memset(r, 0, sizeof(*r));
+	if (!strcmp(s, "any"))
+		return 0;
+	if (strlen(s) >= sizeof(buf)) {
+		vg_err("bad %s \"%s\" (expected any, ADDR, ADDR/PLEN or ADDR-ADDR)",
+		       what, s);
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash) {
+		*dash = '\0';
+		if (parse_addr_quiet(buf, &r->addr) || parse_addr_quiet(dash + 1, &r->end)) {
+			vg_err("bad %s \"%s\" (expected ADDR-ADDR, two IPv4 or two IPv6 addresses)",
+			       what, s);
+			return -EINVAL;
+		}
+		if (r->addr.family != r->end.family) {
+			vg_err("bad %s \"%s\" (range mixes IPv4 and IPv6)", what, s);
+			return -EINVAL;
+		}
+		if (memcmp(r->addr.a, r->end.a, r->addr.len) > 0) {
+			vg_err("bad %s \"%s\" (range start above its end)", what, s);
+			return -EINVAL;
+		}
+		r->kind = VG_RANGE_RANGE;
+		return 0;
+	}
+	if (strchr(buf, '/')) {
+		struct vg_prefix p;
+
+		if (parse_prefix(what, s, &p))
+			return -EINVAL;
+		r->addr = p.addr;
+		r->plen = p.plen;
+		if (p.plen == 0) {
+			memset(r, 0, sizeof(*r));	/* A/0 is any */
+			return 0;
+		}
+		r->kind = p.plen == p.addr.len * 8 ? VG_RANGE_HOST : VG_RANGE_NET;
+		return 0;
+	}
+	if (parse_addr_quiet(buf, &r->addr)) {
+		vg_err("bad %s \"%s\" (expected any, ADDR, ADDR/PLEN or ADDR-ADDR)",
+		       what, s);
+		return -EINVAL;
+	}
+	r->kind = VG_RANGE_HOST;
+	r->plen = r->addr.len * 8;
+	return 0;
+}
+
+int parse_peer_name(const char *what, const char *s)
+{
+	struct vg_addr a;
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!isalnum((unsigned char)c) && c != '_' && c != '.' && c != '-')
+			break;
+	}
+	if (n == 0 || n > VG_NAME_MAX || i < n) {
+		vg_err("bad %s \"%s\" (expected a peer name: 1..%d characters of A-Z a-z 0-9 _ . -)",
+		       what, s, VG_NAME_MAX);
+		return -EINVAL;
+	}
+	if (!parse_addr_quiet(s, &a)) {
+		vg_err("bad %s \"%s\" (an address, not a peer name: create the peer with \"ipsec peer add NAME addr %s\" and use its NAME)",
+		       what, s, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int parse_descr(const char *what, const char *s)
+{
+	const unsigned char *p;
+
+	if (strlen(s) > VG_DESCR_MAX) {
+		vg_err("bad %s \"%.20s...\" (%zu bytes, at most %d)", what, s,
+		       strlen(s), VG_DESCR_MAX);
+		return -EINVAL;
+	}
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			vg_err("bad %s \"%s\" (control characters are not allowed)",
+			       what, s);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int range_family(const struct vg_range *r)
+{
+	return r->kind == VG_RANGE_ANY ? 0 : r->addr.family;
+}
+
+const char *fmt_range(const struct vg_range *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	switch (r->kind) {
+	case VG_RANGE_HOST:
+		snprintf(buf, len, "%s", fmt_addr(&r->addr, a, sizeof(a)));
+		break;
+	case VG_RANGE_NET:
+		if (r->plen == 0)
+			snprintf(buf, len, "any");
+		else if (r->plen >= r->addr.len * 8)
+			snprintf(buf, len, "%s", fmt_addr(&r->addr, a, sizeof(a)));
+		else
+			snprintf(buf, len, "%s/%u",
+				 fmt_addr(&r->addr, a, sizeof(a)), r->plen);
+		break;
+	case VG_RANGE_RANGE:
+		snprintf(buf, len, "%s-%s", fmt_addr(&r->addr, a, sizeof(a)),
+			 fmt_addr(&r->end, b, sizeof(b)));
+		break;
+	default:
+		snprintf(buf, len, "any");
+	}
+	return buf;
+}
+
+void range_bounds(const struct vg_range *r, int family, uint8_t lo[16],
+		  uint8_t hi[16])
+{
+	int len = addr_family_len(family), i;
+
+	memset(lo, 0, 16);
+	memset(hi, 0, 16);
+	switch (r->kind) {
+	case VG_RANGE_HOST:
+		memcpy(lo, r->addr.a, len);
+		memcpy(hi, r->addr.a, len);
+		return;
+	case VG_RANGE_NET:
+		for (i = 0; i < len; i++) {
+			int bits = (int)r->plen - i * 8;
+			uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 :
+				       (uint8_t)(0xff << (8 - bits));
+
+			lo[i] = r->addr.a[i] & mask;
+			hi[i] = r->addr.a[i] | (uint8_t)~mask;
+		}
+		return;
+	case VG_RANGE_RANGE:
+		memcpy(lo, r->addr.a, len);
+		memcpy(hi, r->end.a, len);
+		return;
+	default:
+		memset(hi, 0xff, len);
+	}
+}
+
+bool range_covers(const struct vg_range *a, const struct vg_range *b,
+		  int family)
+{
+	uint8_t alo[16], ahi[16], blo[16], bhi[16];
+
+	range_bounds(a, family, alo, ahi);
+	range_bounds(b, family, blo, bhi);
+	return memcmp(alo, blo, 16) <= 0 && memcmp(bhi, ahi, 16) <= 0;
+}
+
+bool range_holds(const struct vg_range *r, const struct vg_addr *x)
+{
+	uint8_t lo[16], hi[16], v[16] = { 0 };
+
+	if (r->kind != VG_RANGE_ANY && r->addr.family != x->family)
+		return false;
+	range_bounds(r, x->family, lo, hi);
+	memcpy(v, x->a, x->len);
+	return memcmp(lo, v, 16) <= 0 && memcmp(v, hi, 16) <= 0;
+}
+
+bool range_overlaps(const struct vg_range *a, const struct vg_range *b,
+		    int family)
+{
+	uint8_t alo[16], ahi[16], blo[16], bhi[16];
+
+	range_bounds(a, family, alo, ahi);
+	range_bounds(b, family, blo, bhi);
+	return memcmp(alo, bhi, 16) <= 0 && memcmp(blo, ahi, 16) <= 0;
+}
+
+const char *fmt_word(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	const char *p;
+	bool quote = !*s || *s == '#' || *s == '?';
+
+	for (p = s; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '"' || *p == '\\' ||
+		    *p == '#')
+			quote = true;
+	if (!quote) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	if (len < 3)
+		return "\"\"";
+	buf[o++] = '"';
+	for (p = s; *p && o + 3 < len; p++) {
+		if (*p == '"' || *p == '\\')
+			buf[o++] = '\\';
+		buf[o++] = *p;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
 	return buf;
 }

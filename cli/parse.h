@@ -13,9 +13,9 @@
 
 #define VG_ADDR_MAX 16
 
-/* An address of any family: AF_INET now, AF_INET6 later. */
+/* An address of either family. */
 struct vg_addr {
-	uint16_t family;		/* AF_INET; 0 = unset */
+	uint16_t family;		/* AF_INET or AF_INET6; 0 = unset */
 	uint8_t len;			/* bytes used in a[] */
 	uint8_t a[VG_ADDR_MAX];		/* network byte order */
 };
@@ -29,8 +29,28 @@ struct vg_ports {
 	uint16_t min, max;
 };
 
+/* A rule's local or remote side: RANGE := any | ADDR | ADDR/PLEN | ADDR-ADDR */
+enum vg_range_kind {
+	VG_RANGE_ANY,
+	VG_RANGE_HOST,		/* addr */
+	VG_RANGE_NET,		/* addr/plen */
+	VG_RANGE_RANGE,		/* addr-end, inclusive */
+};
+
+struct vg_range {
+	uint8_t kind;		/* enum vg_range_kind */
+	uint8_t plen;		/* VG_RANGE_NET */
+	struct vg_addr addr;	/* start (not ANY) */
+	struct vg_addr end;	/* VG_RANGE_RANGE */
+};
+
+#define VG_NAME_MAX 31		/* peer names: 1..31 of [A-Za-z0-9_.-] */
+#define VG_DESCR_MAX 255
+#define VG_HOST_MAX 255
+
 /* Prefix of every message: "vgate", or "FILE:LINE" while applying a file. */
 extern const char *vg_err_prefix;
+extern bool vg_err_quiet;	/* TAB completion: no messages */
 void vg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int parse_u32(const char *s, uint32_t *v);	/* decimal or 0x hex, quiet */
@@ -41,6 +61,7 @@ int parse_num32(const char *what, const char *s, uint32_t min, uint32_t max,
 		uint32_t *v);
 int parse_num64(const char *what, const char *s, uint64_t *v);
 int parse_addr(const char *what, const char *s, struct vg_addr *a);
+int parse_addr_quiet(const char *s, struct vg_addr *a);	/* no message */
 /* ADDR[/LEN]; host bits must be clear. */
 int parse_prefix(const char *what, const char *s, struct vg_prefix *p);
 /* PORT or PORT-PORT. */
@@ -49,9 +70,34 @@ int parse_ports(const char *what, const char *s, struct vg_ports *p);
 int parse_hex_key(const char *what, const char *s, uint8_t *buf, size_t max,
 		  size_t *len);
 int parse_onoff(const char *what, const char *s, bool *on);
+/* any, ADDR, ADDR/PLEN (host bits clear) or ADDR-ADDR (start <= end). */
+int parse_range(const char *what, const char *s, struct vg_range *r);
+/* A peer name; refuses addresses (peers are objects, not addresses). */
+int parse_peer_name(const char *what, const char *s);
+/* A description: at most VG_DESCR_MAX bytes, printable. */
+int parse_descr(const char *what, const char *s);
 
 /* Formatting helpers shared by show and dry-run output. */
 const char *fmt_addr(const struct vg_addr *a, char *buf, size_t len);
 int addr_family_len(int family);
+/* "any", "A", "A/N" or "A-B"; a net of full length is shown as a host. */
+const char *fmt_range(const struct vg_range *r, char *buf, size_t len);
+/* Family of a range (0 for any). */
+int range_family(const struct vg_range *r);
+/* Lowest and highest address (16 bytes, big endian, left-aligned by
+ * family length) a range covers in family; any covers everything.
+ */
+void range_bounds(const struct vg_range *r, int family, uint8_t lo[16],
+		  uint8_t hi[16]);
+/* Does range a cover every address of range b (same family)? */
+bool range_covers(const struct vg_range *a, const struct vg_range *b,
+		  int family);
+/* Does range r hold address x? */
+bool range_holds(const struct vg_range *r, const struct vg_addr *x);
+/* Do ranges a and b share an address? */
+bool range_overlaps(const struct vg_range *a, const struct vg_range *b,
+		    int family);
+/* Quote a word for a command line if needed ("a b" -> "\"a b\""). */
+const char *fmt_word(const char *s, char *buf, size_t len);
 
 #endif

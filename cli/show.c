@@ -107,9 +107,143 @@ const char *proto_name(uint8_t proto, char *buf, size_t len)
 		return "icmp";
 	case IPPROTO_SCTP:
 		return "sctp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_UDPLITE:
+		return "udplite";
 	}
 	snprintf(buf, len, "%u", proto);
 	return buf;
+}
+
+const char *stage_name(uint8_t stage)
+{
+	switch (stage) {
+	case VGATE_STAGE_PRE:
+		return "pre";
+	case VGATE_STAGE_PEER:
+		return "peer";
+	case VGATE_STAGE_POST:
+		return "post";
+	}
+	return "unknown";
+}
+
+const char *admin_name(uint8_t admin)
+{
+	switch (admin) {
+	case VGATE_PEER_ADMIN_UP:
+		return "up";
+	case VGATE_PEER_ADMIN_DOWN:
+		return "down";
+	case VGATE_PEER_ADMIN_DIALUP:
+		return "dialup";
+	}
+	return "unknown";
+}
+
+const char *oper_name(uint8_t oper)
+{
+	switch (oper) {
+	case VGATE_PEER_OPER_UP:
+		return "up";
+	case VGATE_PEER_OPER_DORMANT:
+		return "dormant";
+	case VGATE_PEER_OPER_BLOCKED:
+		return "blocked";
+	}
+	return "unknown";
+}
+
+/* ---- knobs ---- */
+
+const struct knob knobs[] = {
+	{ "replayWindow", "replay_window", VG_CFG_REPLAY_WINDOW, KNOB_NUM,
+	  0, VGATE_REPLAY_WINDOW_MAX },
+	{ "maxSas", "max_sas", VG_CFG_MAX_SAS, KNOB_NUM, 1, 1048576 },
+	{ "dropLog", "drop_log", VG_CFG_DROP_LOG, KNOB_ONOFF, 0, 1 },
+	{ "swSkipOverlapIp", "swskip_overlap", VG_CFG_SWSKIP_OVERLAP,
+	  KNOB_ONOFF, 0, 1 },
+	{ "postDefault", "post_default", VG_CFG_POST_DEFAULT, KNOB_ACTION,
+	  VGATE_ACTION_PASS, VGATE_ACTION_DROP },
+	{ "acquireTimeout", "acquire_timeout", VG_CFG_ACQUIRE_TIMEOUT,
+	  KNOB_NUM, 1, 600 },
+	{ "acquireQueue", "acquire_queue", VG_CFG_ACQUIRE_QUEUE, KNOB_NUM,
+	  0, 1024 },
+};
+
+const size_t n_knobs = sizeof(knobs) / sizeof(knobs[0]);
+
+const struct knob *knob_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n_knobs; i++)
+		if (!strcmp(knobs[i].name, name))
+			return &knobs[i];
+	return &knobs[0];
+}
+
+uint32_t knob_get(const struct vg_cfg *cfg, const struct knob *k)
+{
+	switch (k->bit) {
+	case VG_CFG_REPLAY_WINDOW:
+		return cfg->replay_window;
+	case VG_CFG_MAX_SAS:
+		return cfg->max_sas;
+	case VG_CFG_DROP_LOG:
+		return cfg->drop_log;
+	case VG_CFG_SWSKIP_OVERLAP:
+		return cfg->swskip_overlap;
+	case VG_CFG_POST_DEFAULT:
+		return cfg->post_default;
+	case VG_CFG_ACQUIRE_TIMEOUT:
+		return cfg->acquire_timeout;
+	case VG_CFG_ACQUIRE_QUEUE:
+		return cfg->acquire_queue;
+	}
+	return 0;
+}
+
+void knob_set(struct vg_cfg *cfg, const struct knob *k, uint32_t v)
+{
+	switch (k->bit) {
+	case VG_CFG_REPLAY_WINDOW:
+		cfg->replay_window = v;
+		break;
+	case VG_CFG_MAX_SAS:
+		cfg->max_sas = v;
+		break;
+	case VG_CFG_DROP_LOG:
+		cfg->drop_log = v;
+		break;
+	case VG_CFG_SWSKIP_OVERLAP:
+		cfg->swskip_overlap = v;
+		break;
+	case VG_CFG_POST_DEFAULT:
+		cfg->post_default = v;
+		break;
+	case VG_CFG_ACQUIRE_TIMEOUT:
+		cfg->acquire_timeout = v;
+		break;
+	case VG_CFG_ACQUIRE_QUEUE:
+		cfg->acquire_queue = v;
+		break;
+	}
+	cfg->has |= k->bit;
+}
+
+const char *knob_fmt(const struct knob *k, uint32_t v, char *buf, size_t len)
+{
+	switch (k->type) {
+	case KNOB_ONOFF:
+		return v ? "on" : "off";
+	case KNOB_ACTION:
+		return action_name(v);
+	default:
+		snprintf(buf, len, "%u", v);
+		return buf;
+	}
 }
 
 /* Table and JSON names of the drop reasons, by enum vgate_drop_reason. */
@@ -127,6 +261,9 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 	[VGATE_DROP_NOMEM] = { "nomem", "nomem" },
 	[VGATE_DROP_CRYPTO] = { "crypto", "crypto" },
 	[VGATE_DROP_NO_ROUTE] = { "no-route", "no_route" },
+	[VGATE_DROP_ACQUIRE_OVERFLOW] = { "acquire-overflow", "acquire_overflow" },
+	[VGATE_DROP_ACQUIRE_TIMEOUT] = { "acquire-timeout", "acquire_timeout" },
+	[VGATE_DROP_PEER_BLOCKED] = { "peer-blocked", "peer_blocked" },
 };
 
 /* ---- a table of strings with aligned columns ---- */
@@ -246,16 +383,6 @@ static bool addr_eq(const struct vg_addr *a, const struct vg_addr *b)
 	       !memcmp(a->a, b->a, a->len);
 }
 
-static const char *prefix_str(const struct vg_prefix *p, bool has, char *buf,
-			      size_t len)
-{
-	char a[64];
-
-	if (!has)
-		return "any";
-	snprintf(buf, len, "%s/%u", fmt_addr(&p->addr, a, sizeof(a)), p->plen);
-	return buf;
-}
 
 static const char *ports_str(const struct vg_ports *p, bool has, char *buf,
 			     size_t len)
@@ -398,6 +525,10 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_flags(&j, sa_flag_bits(sa));
 		json_u64(&j, "seq", sa->seq);
 		json_u64(&j, "age", sa->age);
+		if (sa->reqid)
+			json_u64(&j, "reqid", sa->reqid);
+		else
+			json_null(&j, "reqid");
 		json_obj_open(&j, "stats");
 		json_u64(&j, "packets", sa->st[VGATE_SA_STATS_A_PACKETS]);
 		json_u64(&j, "bytes", sa->st[VGATE_SA_STATS_A_BYTES]);
@@ -437,7 +568,7 @@ int show_sad(void)
 	static const char *const hdr[] = {
 		"SPI", "SRC", "DST", "MODE", "ENC", "AUTH", "REPLAY-WIN",
 		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
-		"AUTH-FAIL", "LIFETIME", NULL
+		"AUTH-FAIL", "REQID", "LIFETIME", NULL
 	};
 	struct vg_sa *sas = NULL;
 	struct table t;
@@ -474,6 +605,10 @@ int show_sad(void)
 		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_ERRORS]);
 		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_REPLAY]);
 		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_AUTH]);
+		if (sa->reqid)
+			tbl_cell(&t, "%u", sa->reqid);
+		else
+			tbl_cell(&t, "-");
 		tbl_cell(&t, "%s", lt);
 	}
 	r = tbl_print(&t);
@@ -483,7 +618,7 @@ out:
 	return r;
 }
 
-/* ---- ipsec show rule ---- */
+/* ---- ipsec show rule: the policy in evaluation order ---- */
 
 static int cmp_rule(const void *a, const void *b)
 {
@@ -492,105 +627,331 @@ static int cmp_rule(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int cmp_peer(const void *a, const void *b)
+{
+	const struct vg_peer *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const struct vg_peer *peer_by_name(const struct vg_peer *p, size_t n,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(p[i].name, name))
+			return &p[i];
+	return NULL;
+}
+
+static bool rule_dynamic(const struct vg_rule *ru)
+{
+	return ru->action == VGATE_ACTION_PROTECT &&
+	       !(ru->has & VG_RULE_SPI_OUT);
+}
+
 static void rule_json_common(struct json *j, const struct vg_rule *ru)
 {
-	char buf[64];
+	char buf[96];
 
 	json_u64(j, "id", ru->id);
-	json_str(j, "local", prefix_str(&ru->local, ru->has & VG_RULE_LOCAL,
-					buf, sizeof(buf)));
+	json_str(j, "local", fmt_range(&ru->local, buf, sizeof(buf)));
 	json_ports(j, "lport", &ru->lport, ru->has & VG_RULE_LPORT);
 	json_str(j, "proto", proto_name(ru->proto, buf, sizeof(buf)));
-	json_str(j, "remote", prefix_str(&ru->remote, ru->has & VG_RULE_REMOTE,
-					 buf, sizeof(buf)));
+	json_str(j, "remote", fmt_range(&ru->remote, buf, sizeof(buf)));
 	json_ports(j, "rport", &ru->rport, ru->has & VG_RULE_RPORT);
+}
+
+static void rule_json(struct json *j, const struct vg_rule *ru)
+{
+	json_obj_open(j, NULL);
+	rule_json_common(j, ru);
+	json_str(j, "stage", stage_name(ru->stage));
+	json_str(j, "peer", ru->has & VG_RULE_PEER_NAME ? ru->peer_name : NULL);
+	json_addr(j, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER);
+	json_str(j, "descr", ru->has & VG_RULE_DESCR ? ru->descr : NULL);
+	json_str(j, "family", ru->family == AF_INET6 ? "ipv6" : "ipv4");
+	json_str(j, "action", action_name(ru->action));
+	json_spi(j, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
+	json_spi(j, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	json_bool(j, "dynamic", rule_dynamic(ru));
+	json_bool(j, "self_traffic", ru->flags & VGATE_RULE_F_SELF);
+	json_obj_open(j, "stats");
+	json_u64(j, "packets_out", ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
+	json_u64(j, "bytes_out", ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
+	json_u64(j, "packets_in", ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
+	json_u64(j, "bytes_in", ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
+	json_close(j);
+	json_close(j);
+}
+
+static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
+				  size_t len)
+{
+	char a[16], b[16];
+
+	if (!(ru->has & (VG_RULE_LPORT | VG_RULE_RPORT)))
+		return "-";
+	snprintf(buf, len, "%s%s%s%s%s",
+		 ru->has & VG_RULE_LPORT ? "l:" : "",
+		 ru->has & VG_RULE_LPORT ? ports_str(&ru->lport, true, a, sizeof(a)) : "",
+		 (ru->has & VG_RULE_LPORT) && (ru->has & VG_RULE_RPORT) ? " " : "",
+		 ru->has & VG_RULE_RPORT ? "r:" : "",
+		 ru->has & VG_RULE_RPORT ? ports_str(&ru->rport, true, b, sizeof(b)) : "");
+	return buf;
+}
+
+static void rule_row(struct table *t, const struct vg_rule *ru)
+{
+	char b1[96], b2[96], b3[32], b4[64];
+
+	tbl_row(t);
+	tbl_cell(t, "%u", ru->id);
+	tbl_cell(t, "%s", ru->descr[0] ? ru->descr : "-");
+	tbl_cell(t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
+	tbl_cell(t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
+	tbl_cell(t, "%s", fmt_range(&ru->remote, b2, sizeof(b2)));
+	tbl_cell(t, "%s", rule_ports_str(ru, b4, sizeof(b4)));
+	tbl_cell(t, "%s", action_name(ru->action));
+	if (ru->action != VGATE_ACTION_PROTECT)
+		tbl_cell(t, "-");
+	else if (rule_dynamic(ru))
+		tbl_cell(t, "dynamic");
+	else
+		tbl_cell(t, "0x%08x/0x%08x", ru->spi_out, ru->spi_in);
+	tbl_cell(t, "%s", ru->flags & VGATE_RULE_F_SELF ? "self" : "-");
+	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
+	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
+	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
+	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
+}
+
+static const char *const rule_hdr[] = {
+	"ID", "DESCRIPTION", "PROTO", "LOCAL", "REMOTE", "PORTS", "ACTION",
+	"SPI-OUT/SPI-IN", "FLAGS", "PKTS-OUT", "BYTES-OUT", "PKTS-IN",
+	"BYTES-IN", NULL
+};
+
+/* One section: the rules for which pick() is true, in ID order. */
+static int rule_section(const struct vg_rule *rules, size_t n,
+			bool (*pick)(const struct vg_rule *, const void *),
+			const void *arg)
+{
+	struct table t;
+	size_t i, k = 0;
+	int r;
+
+	tbl_init(&t, rule_hdr);
+	for (i = 0; i < n; i++) {
+		if (!pick(&rules[i], arg))
+			continue;
+		rule_row(&t, &rules[i]);
+		k++;
+	}
+	if (!k) {
+		printf("  (none)\n");
+		tbl_free(&t);
+		return 0;
+	}
+	r = tbl_print(&t);
+	tbl_free(&t);
+	return r;
+}
+
+static bool pick_stage(const struct vg_rule *ru, const void *arg)
+{
+	return ru->stage == *(const uint8_t *)arg;
+}
+
+static bool pick_peer(const struct vg_rule *ru, const void *arg)
+{
+	return ru->stage == VGATE_STAGE_PEER &&
+	       !strcmp(ru->peer_name, (const char *)arg);
+}
+
+static const char *peer_addr_str(const struct vg_peer *p, char *buf,
+				 size_t len)
+{
+	char a[64];
+
+	if (p->hostname[0])
+		snprintf(buf, len, "%s (%s)", fmt_addr(&p->addr, a, sizeof(a)),
+			 p->hostname);
+	else
+		snprintf(buf, len, "%s", fmt_addr(&p->addr, a, sizeof(a)));
+	return buf;
 }
 
 int show_rule(void)
 {
-	static const char *const hdr[] = {
-		"ID", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT", "ACTION",
-		"PEER", "SPI-OUT", "SPI-IN", "PKTS-OUT", "BYTES-OUT", "PKTS-IN",
-		"BYTES-IN", NULL
-	};
+	static const uint8_t pre = VGATE_STAGE_PRE, post = VGATE_STAGE_POST;
 	struct vg_rule *rules = NULL;
-	struct table t;
-	size_t n = 0, i;
-	char b1[64], b2[64], b3[64], b4[64], b5[64];
+	struct vg_peer *peers = NULL;
+	struct vg_cfg cfg;
+	size_t n = 0, np = 0, i, k;
+	char buf[320];
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &n);
+	if (!r)
+		r = vg_nl_dump_peers(&peers, &np);
+	if (!r)
+		r = vg_nl_get_config(&cfg);
 	if (r || vg_dry_run)
 		goto out;
 	qsort(rules, n, sizeof(*rules), cmp_rule);
+	qsort(peers, np, sizeof(*peers), cmp_peer);
+	if (show_json) {
+		struct json j;
+
+		/* One array in evaluation order. */
+		json_init(&j, stdout, true);
+		json_arr_open(&j, NULL);
+		for (i = 0; i < n; i++)
+			if (rules[i].stage == VGATE_STAGE_PRE)
+				rule_json(&j, &rules[i]);
+		for (k = 0; k < np; k++)
+			for (i = 0; i < n; i++)
+				if (pick_peer(&rules[i], peers[k].name))
+					rule_json(&j, &rules[i]);
+		for (i = 0; i < n; i++)
+			if (rules[i].stage == VGATE_STAGE_PEER &&
+			    !peer_by_name(peers, np, rules[i].peer_name))
+				rule_json(&j, &rules[i]);
+		for (i = 0; i < n; i++)
+			if (rules[i].stage == VGATE_STAGE_POST)
+				rule_json(&j, &rules[i]);
+		json_close(&j);
+		json_end(&j);
+		goto out;
+	}
+	printf("Pre IPsec rules\n");
+	r = rule_section(rules, n, pick_stage, &pre);
+	for (k = 0; !r && k < np; k++) {
+		const struct vg_peer *p = &peers[k];
+
+		printf("\nPeer %s (ID %u, %s, admin %s, oper %s%s%s)%s%s\n",
+		       p->name, p->id, peer_addr_str(p, buf, sizeof(buf)),
+		       admin_name(p->admin), oper_name(p->oper),
+		       p->virt ? ", interface " : "",
+		       p->virt ? (p->ifname[0] ? p->ifname : "?") : "",
+		       p->descr[0] ? ": " : "", p->descr);
+		r = rule_section(rules, n, pick_peer, p->name);
+	}
+	for (i = 0; !r && i < n; i++) {
+		/* Entries of a peer the dump did not show (deleted meanwhile). */
+		if (rules[i].stage != VGATE_STAGE_PEER ||
+		    peer_by_name(peers, np, rules[i].peer_name))
+			continue;
+		for (k = 0; k < i; k++)
+			if (rules[k].stage == VGATE_STAGE_PEER &&
+			    !strcmp(rules[k].peer_name, rules[i].peer_name))
+				break;
+		if (k < i)
+			continue;
+		printf("\nPeer %s (unknown)\n", rules[i].peer_name);
+		r = rule_section(rules, n, pick_peer, rules[i].peer_name);
+	}
+	if (!r) {
+		printf("\nPost IPsec rules\n");
+		r = rule_section(rules, n, pick_stage, &post);
+	}
+	if (!r)
+		printf("\nPost default: %s\n", cfg.has & VG_CFG_POST_DEFAULT ?
+		       action_name(cfg.post_default) : "unknown");
+	fflush(stdout);
+out:
+	free(rules);
+	free(peers);
+	return r;
+}
+
+/* ---- ipsec show peer ---- */
+
+static void peer_json(struct json *j, const struct vg_peer *p)
+{
+	json_obj_open(j, NULL);
+	json_u64(j, "id", p->id);
+	json_str(j, "name", p->name);
+	json_str(j, "descr", p->has & VG_PEER_DESCR ? p->descr : NULL);
+	json_addr(j, "addr", &p->addr, p->has & VG_PEER_ADDR);
+	json_str(j, "hostname", p->has & VG_PEER_HOSTNAME ? p->hostname : NULL);
+	json_str(j, "admin", admin_name(p->admin));
+	json_str(j, "oper", oper_name(p->oper));
+	json_bool(j, "virtual", p->virt);
+	json_str(j, "ifname", p->has & VG_PEER_IFNAME ? p->ifname : NULL);
+	if (p->has & VG_PEER_IFINDEX)
+		json_u64(j, "ifindex", p->ifindex);
+	else
+		json_null(j, "ifindex");
+	json_spi(j, "spi_out", p->spi_out, p->has & VG_PEER_SPI_OUT);
+	json_spi(j, "spi_in", p->spi_in, p->has & VG_PEER_SPI_IN);
+	json_u64(j, "entries", p->entries);
+	json_close(j);
+}
+
+int show_peer(const char *name)
+{
+	static const char *const hdr[] = {
+		"ID", "NAME", "DESCRIPTION", "ADDRESS", "ADMIN", "OPER",
+		"INTERFACE", "ENTRIES", NULL
+	};
+	struct vg_peer *peers = NULL, one;
+	struct table t;
+	size_t n = 0, i;
+	char buf[320];
+	int r;
+
+	if (name) {
+		r = vg_nl_get_peer(name, 0, &one);
+		if (r == -ENOENT && !vg_dry_run)
+			vg_err("no peer named \"%s\"", name);
+		if (!r && !vg_dry_run) {
+			peers = malloc(sizeof(*peers));
+			if (!peers)
+				return -ENOMEM;
+			peers[0] = one;
+			n = 1;
+		}
+	} else {
+		r = vg_nl_dump_peers(&peers, &n);
+	}
+	if (r || vg_dry_run)
+		goto out;
+	qsort(peers, n, sizeof(*peers), cmp_peer);
 	if (show_json) {
 		struct json j;
 
 		json_init(&j, stdout, true);
 		json_arr_open(&j, NULL);
-		for (i = 0; i < n; i++) {
-			const struct vg_rule *ru = &rules[i];
-
-			json_obj_open(&j, NULL);
-			rule_json_common(&j, ru);
-			json_str(&j, "action", action_name(ru->action));
-			json_addr(&j, "peer", &ru->peer, ru->has & VG_RULE_PEER);
-			json_spi(&j, "spi_out", ru->spi_out,
-				 ru->action == VGATE_ACTION_PROTECT);
-			json_spi(&j, "spi_in", ru->spi_in,
-				 ru->action == VGATE_ACTION_PROTECT);
-			json_obj_open(&j, "stats");
-			json_u64(&j, "packets_out",
-				 ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-			json_u64(&j, "bytes_out",
-				 ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-			json_u64(&j, "packets_in",
-				 ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-			json_u64(&j, "bytes_in",
-				 ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
-			json_close(&j);
-			json_close(&j);
-		}
+		for (i = 0; i < n; i++)
+			peer_json(&j, &peers[i]);
 		json_close(&j);
 		json_end(&j);
 		goto out;
 	}
 	tbl_init(&t, hdr);
 	for (i = 0; i < n; i++) {
-		const struct vg_rule *ru = &rules[i];
-		bool prot = ru->action == VGATE_ACTION_PROTECT;
+		const struct vg_peer *p = &peers[i];
 
 		tbl_row(&t);
-		tbl_cell(&t, "%u", ru->id);
-		tbl_cell(&t, "%s", prefix_str(&ru->local, ru->has & VG_RULE_LOCAL,
-					      b1, sizeof(b1)));
-		tbl_cell(&t, "%s", ports_str(&ru->lport, ru->has & VG_RULE_LPORT,
-					     b2, sizeof(b2)));
-		tbl_cell(&t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-		tbl_cell(&t, "%s", prefix_str(&ru->remote,
-					      ru->has & VG_RULE_REMOTE, b4,
-					      sizeof(b4)));
-		tbl_cell(&t, "%s", ports_str(&ru->rport, ru->has & VG_RULE_RPORT,
-					     b5, sizeof(b5)));
-		tbl_cell(&t, "%s", action_name(ru->action));
-		tbl_cell(&t, "%s", prot && (ru->has & VG_RULE_PEER) ?
-			 fmt_addr(&ru->peer, b1, sizeof(b1)) : "-");
-		if (prot) {
-			tbl_cell(&t, "0x%08x", ru->spi_out);
-			tbl_cell(&t, "0x%08x", ru->spi_in);
-		} else {
+		tbl_cell(&t, "%u", p->id);
+		tbl_cell(&t, "%s", p->name);
+		tbl_cell(&t, "%s", p->descr[0] ? p->descr : "-");
+		tbl_cell(&t, "%s", peer_addr_str(p, buf, sizeof(buf)));
+		tbl_cell(&t, "%s", admin_name(p->admin));
+		tbl_cell(&t, "%s", oper_name(p->oper));
+		if (p->virt)
+			tbl_cell(&t, "%s", p->ifname[0] ? p->ifname : "?");
+		else
 			tbl_cell(&t, "-");
-			tbl_cell(&t, "-");
-		}
-		tbl_cell(&t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-		tbl_cell(&t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-		tbl_cell(&t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-		tbl_cell(&t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
+		tbl_cell(&t, "%u", p->entries);
 	}
 	r = tbl_print(&t);
 	tbl_free(&t);
 out:
-	free(rules);
+	free(peers);
 	return r;
 }
 
@@ -605,17 +966,30 @@ struct bundle {
 static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 			const struct vg_sa *sas, size_t n)
 {
+	bool dyn = rule_dynamic(ru);
 	size_t i;
 
 	memset(b, 0, sizeof(*b));
 	b->ru = ru;
 	for (i = 0; i < n; i++) {
-		if (!b->out && sas[i].spi == ru->spi_out &&
-		    addr_eq(&sas[i].dst, &ru->peer))
-			b->out = &sas[i];
-		if (!b->in && sas[i].spi == ru->spi_in &&
-		    addr_eq(&sas[i].src, &ru->peer))
-			b->in = &sas[i];
+		const struct vg_sa *sa = &sas[i];
+
+		if (dyn) {
+			/* The newest SA with the entry's ID as REQID. */
+			if (sa->reqid != ru->id)
+				continue;
+			if (addr_eq(&sa->dst, &ru->peer))
+				b->out = sa;
+			else if (addr_eq(&sa->src, &ru->peer))
+				b->in = sa;
+			continue;
+		}
+		if (!b->out && sa->spi == ru->spi_out &&
+		    addr_eq(&sa->dst, &ru->peer))
+			b->out = sa;
+		if (!b->in && sa->spi == ru->spi_in &&
+		    addr_eq(&sa->src, &ru->peer))
+			b->in = sa;
 	}
 	if (!b->out || !b->in)
 		b->flags |= F_MISSING;
@@ -630,16 +1004,16 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 int show_sa(void)
 {
 	static const char *const hdr[] = {
-		"ID", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT", "PEER",
-		"SPI-OUT", "SPI-IN", "FLAGS", "BYTES-IN", "BYTES-OUT",
-		"PKTS-IN", "PKTS-OUT", NULL
+		"ID", "PEER", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT",
+		"PEER-ADDR", "SPI-OUT", "SPI-IN", "FLAGS", "BYTES-IN",
+		"BYTES-OUT", "PKTS-IN", "PKTS-OUT", NULL
 	};
 	struct vg_rule *rules = NULL;
 	struct vg_sa *sas = NULL;
 	size_t nr = 0, ns = 0, i;
 	struct bundle b;
 	struct table t;
-	char b1[64], b2[64], b3[64], b4[64], b5[64];
+	char b1[96], b2[64], b3[64], b4[96], b5[64];
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &nr);
@@ -659,10 +1033,15 @@ int show_sa(void)
 			find_bundle(&b, &rules[i], sas, ns);
 			json_obj_open(&j, NULL);
 			rule_json_common(&j, &rules[i]);
-			json_addr(&j, "peer", &rules[i].peer,
+			json_str(&j, "peer", rules[i].has & VG_RULE_PEER_NAME ?
+				 rules[i].peer_name : NULL);
+			json_addr(&j, "peer_addr", &rules[i].peer,
 				  rules[i].has & VG_RULE_PEER);
-			json_spi(&j, "spi_out", rules[i].spi_out, true);
-			json_spi(&j, "spi_in", rules[i].spi_in, true);
+			json_bool(&j, "dynamic", rule_dynamic(&rules[i]));
+			json_spi(&j, "spi_out", b.out ? b.out->spi : rules[i].spi_out,
+				 b.out || (rules[i].has & VG_RULE_SPI_OUT));
+			json_spi(&j, "spi_in", b.in ? b.in->spi : rules[i].spi_in,
+				 b.in || (rules[i].has & VG_RULE_SPI_IN));
 			json_flags(&j, b.flags);
 			json_u64(&j, "bytes_in", SA_ST(b.in, BYTES));
 			json_u64(&j, "bytes_out", SA_ST(b.out, BYTES));
@@ -683,19 +1062,24 @@ int show_sa(void)
 		find_bundle(&b, ru, sas, ns);
 		tbl_row(&t);
 		tbl_cell(&t, "%u", ru->id);
-		tbl_cell(&t, "%s", prefix_str(&ru->local, ru->has & VG_RULE_LOCAL,
-					      b1, sizeof(b1)));
+		tbl_cell(&t, "%s", ru->peer_name[0] ? ru->peer_name : "-");
+		tbl_cell(&t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
 		tbl_cell(&t, "%s", ports_str(&ru->lport, ru->has & VG_RULE_LPORT,
 					     b2, sizeof(b2)));
 		tbl_cell(&t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-		tbl_cell(&t, "%s", prefix_str(&ru->remote,
-					      ru->has & VG_RULE_REMOTE, b4,
-					      sizeof(b4)));
+		tbl_cell(&t, "%s", fmt_range(&ru->remote, b4, sizeof(b4)));
 		tbl_cell(&t, "%s", ports_str(&ru->rport, ru->has & VG_RULE_RPORT,
 					     b5, sizeof(b5)));
-		tbl_cell(&t, "%s", fmt_addr(&ru->peer, b1, sizeof(b1)));
-		tbl_cell(&t, "0x%08x", ru->spi_out);
-		tbl_cell(&t, "0x%08x", ru->spi_in);
+		tbl_cell(&t, "%s", ru->has & VG_RULE_PEER ?
+			 fmt_addr(&ru->peer, b1, sizeof(b1)) : "-");
+		if (b.out || (ru->has & VG_RULE_SPI_OUT))
+			tbl_cell(&t, "0x%08x", b.out ? b.out->spi : ru->spi_out);
+		else
+			tbl_cell(&t, "-");
+		if (b.in || (ru->has & VG_RULE_SPI_IN))
+			tbl_cell(&t, "0x%08x", b.in ? b.in->spi : ru->spi_in);
+		else
+			tbl_cell(&t, "-");
 		tbl_cell(&t, "%s", flags_str(b.flags, b2, sizeof(b2)));
 		tbl_cell(&t, "%" PRIu64, SA_ST(b.in, BYTES));
 		tbl_cell(&t, "%" PRIu64, SA_ST(b.out, BYTES));
@@ -718,12 +1102,19 @@ static const struct {
 } global_names[] = {
 	{ VGATE_STATS_A_SAS, "SAs", "sas" },
 	{ VGATE_STATS_A_RULES, "rules", "rules" },
+	{ VGATE_STATS_A_PEERS, "peers", "peers" },
+	{ VGATE_STATS_A_PEERS_UP, "peers up", "peers_up" },
+	{ VGATE_STATS_A_PEERS_DORMANT, "peers dormant", "peers_dormant" },
+	{ VGATE_STATS_A_PEERS_BLOCKED, "peers blocked", "peers_blocked" },
 	{ VGATE_STATS_A_PACKETS_IN, "packets in", "packets_in" },
 	{ VGATE_STATS_A_PACKETS_OUT, "packets out", "packets_out" },
 	{ VGATE_STATS_A_PASSED, "passed", "passed" },
+	{ VGATE_STATS_A_OVERLAP_SKIPPED, "overlap skipped", "overlap_skipped" },
+	{ VGATE_STATS_A_SELF_BYPASSED, "self bypassed", "self_bypassed" },
 	{ VGATE_STATS_A_DROPPED, "dropped", "dropped" },
 	{ VGATE_STATS_A_PROTECTED_IN, "protected in", "protected_in" },
 	{ VGATE_STATS_A_PROTECTED_OUT, "protected out", "protected_out" },
+	{ VGATE_STATS_A_ACQUIRES, "acquires", "acquires" },
 	{ VGATE_STATS_A_ERRORS, "errors", "errors" },
 };
 
@@ -774,47 +1165,147 @@ int show_global(void)
 
 int show_knob(const char *name)
 {
+	const struct knob *k = knob_find(name);
 	struct vg_cfg cfg;
-	const char *json_key;
-	uint32_t bit;
-	uint64_t v;
+	char buf[16];
+	uint32_t v;
 	int r;
 
 	r = vg_nl_get_config(&cfg);
 	if (r || vg_dry_run)
 		return r;
-	if (!strcmp(name, "replayWindow")) {
-		bit = VG_CFG_REPLAY_WINDOW;
-		v = cfg.replay_window;
-		json_key = "replay_window";
-	} else if (!strcmp(name, "maxSas")) {
-		bit = VG_CFG_MAX_SAS;
-		v = cfg.max_sas;
-		json_key = "max_sas";
-	} else {
-		bit = VG_CFG_DROP_LOG;
-		v = cfg.drop_log;
-		json_key = "drop_log";
-	}
-	if (!(cfg.has & bit)) {
+	if (!(cfg.has & k->bit)) {
 		vg_err("the kernel did not report %s", name);
 		return -EPROTO;
 	}
+	v = knob_get(&cfg, k);
 	if (show_json) {
 		struct json j;
 
 		json_init(&j, stdout, true);
 		json_obj_open(&j, NULL);
-		if (bit == VG_CFG_DROP_LOG)
-			json_bool(&j, json_key, v);
+		if (k->type == KNOB_ONOFF)
+			json_bool(&j, k->json, v);
+		else if (k->type == KNOB_ACTION)
+			json_str(&j, k->json, action_name(v));
 		else
-			json_u64(&j, json_key, v);
+			json_u64(&j, k->json, v);
 		json_close(&j);
 		json_end(&j);
-	} else if (bit == VG_CFG_DROP_LOG) {
-		printf("%s\n", v ? "on" : "off");
 	} else {
-		printf("%" PRIu64 "\n", v);
+		printf("%s\n", knob_fmt(k, v, buf, sizeof(buf)));
 	}
+	return 0;
+}
+
+/* ---- ipsec explain ---- */
+
+static const char *const reason_names[VGATE_WHY_MAX + 1] = {
+	[VGATE_WHY_PRE_RULE] = "pre_rule",
+	[VGATE_WHY_PEER_ENTRY] = "peer_entry",
+	[VGATE_WHY_POST_RULE] = "post_rule",
+	[VGATE_WHY_POST_DEFAULT] = "post_default",
+	[VGATE_WHY_OVERLAP_SKIP] = "overlap_skip",
+	[VGATE_WHY_SELF_BYPASS] = "self_bypass",
+	[VGATE_WHY_PEER_BLOCKED] = "peer_blocked",
+};
+
+static const char *entry_str(const struct vg_verdict *v, char *buf, size_t len)
+{
+	if (v->has & VG_VERDICT_PEER_NAME)
+		snprintf(buf, len, "entry %u of peer %s", v->rule_id,
+			 v->peer_name);
+	else
+		snprintf(buf, len, "entry %u", v->rule_id);
+	return buf;
+}
+
+const char *explain_text(const struct vg_flow *f, const struct vg_verdict *v,
+			 char *buf, size_t len)
+{
+	const struct vg_addr *remote = f->dir == VGATE_DIR_IN ? &f->src : &f->dst;
+	const char *act = action_name(v->action);
+	char e[96], a[64];
+	size_t o;
+
+	switch (v->reason) {
+	case VGATE_WHY_PRE_RULE:
+		snprintf(buf, len, "pre rule %u (%s)", v->rule_id, act);
+		break;
+	case VGATE_WHY_PEER_ENTRY:
+		snprintf(buf, len, "peer %s entry %u (%s)", v->peer_name,
+			 v->rule_id, act);
+		break;
+	case VGATE_WHY_POST_RULE:
+		snprintf(buf, len, "post rule %u (%s)", v->rule_id, act);
+		break;
+	case VGATE_WHY_POST_DEFAULT:
+		snprintf(buf, len, "post default (%s)", act);
+		break;
+	case VGATE_WHY_OVERLAP_SKIP:
+		snprintf(buf, len,
+			 "overlap skip: %s matched, %s lies in its local range: routed in the clear",
+			 entry_str(v, e, sizeof(e)),
+			 fmt_addr(remote, a, sizeof(a)));
+		break;
+	case VGATE_WHY_SELF_BYPASS:
+		snprintf(buf, len,
+			 "self bypass: gateway's own traffic with a directly attached host");
+		break;
+	case VGATE_WHY_PEER_BLOCKED:
+		snprintf(buf, len, "peer blocked: %s matched, the peer is blocked: %s",
+			 entry_str(v, e, sizeof(e)),
+			 v->action == VGATE_ACTION_DROP ? "dropped" : act);
+		break;
+	default:
+		snprintf(buf, len, "%s (reason %u)", act, v->reason);
+	}
+	o = strlen(buf);
+	if (v->self && v->reason != VGATE_WHY_SELF_BYPASS && o < len)
+		snprintf(buf + o, len - o, " [gateway's own traffic]");
+	return buf;
+}
+
+int show_explain(const struct vg_flow *f, const struct vg_verdict *v)
+{
+	char text[320], per[32] = "";
+
+	explain_text(f, v, text, sizeof(text));
+	if ((v->has & VG_VERDICT_ITERATIONS) && v->iterations)
+		snprintf(per, sizeof(per), "%.1f",
+			 (double)v->ns / v->iterations);
+	if (show_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_obj_open(&j, NULL);
+		json_str(&j, "action", action_name(v->action));
+		json_str(&j, "reason", v->reason <= VGATE_WHY_MAX &&
+			 reason_names[v->reason] ? reason_names[v->reason] :
+			 "unknown");
+		if (v->has & VG_VERDICT_RULE_ID)
+			json_u64(&j, "rule_id", v->rule_id);
+		else
+			json_null(&j, "rule_id");
+		json_str(&j, "stage", v->has & VG_VERDICT_STAGE ?
+			 stage_name(v->stage) : NULL);
+		json_str(&j, "peer", v->has & VG_VERDICT_PEER_NAME ?
+			 v->peer_name : NULL);
+		json_bool(&j, "self", v->self);
+		json_str(&j, "text", text);
+		if (per[0]) {
+			json_u64(&j, "iterations", v->iterations);
+			json_u64(&j, "nanoseconds", v->ns);
+			json_num(&j, "ns_per_lookup", per);
+		}
+		json_close(&j);
+		json_end(&j);
+		return 0;
+	}
+	printf("%s\n", text);
+	if (per[0])
+		printf("%u lookups in %" PRIu64 " ns: %s ns/lookup\n",
+		       v->iterations, v->ns, per);
+	fflush(stdout);
 	return 0;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A stand-in for nl.c with canned kernel replies, to test show.c and
- * json.c without the module: two SA pairs (one 3DES), three rules (one
- * PROTECT rule whose inbound SA is missing), global statistics and knobs.
+ * A stand-in for nl.c with canned kernel replies, to test show.c, json.c,
+ * config.c and check.c without the module: two SA pairs (one 3DES), two
+ * peers, seven rules in all stages (one PROTECT entry whose inbound SA is
+ * missing, one dynamic), global statistics and knobs.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,15 +17,12 @@ bool vg_dry_run;
 
 static void addr(struct vg_addr *a, const char *s)
 {
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	a->len = 4;
-	inet_pton(AF_INET, s, a->a);
+	parse_addr_quiet(s, a);
 }
 
 int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 {
-	struct vg_sa *s = calloc(3, sizeof(*s));
+	struct vg_sa *s = calloc(4, sizeof(*s));
 
 	s[0].spi = 0x1000;
 	addr(&s[0].src, "192.0.2.1");
@@ -54,24 +53,54 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 	s[2].auth = VGATE_AUTH_HMAC_SHA1_96;
 	addr(&s[2].dst, "198.51.100.3");
 	s[2].flags = VGATE_SA_F_WEAK | VGATE_SA_F_EXPIRED;
+
+	s[3] = s[0];
+	s[3].spi = 0x3000;
+	addr(&s[3].dst, "203.0.113.7");
+	s[3].reqid = 30;
 	*sas = s;
-	*n = 3;
+	*n = 4;
 	return 0;
 }
 
+static void range(struct vg_range *r, int kind, const char *a,
+		  const char *b, int plen)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	if (kind == VG_RANGE_ANY)
+		return;
+	addr(&r->addr, a);
+	if (kind == VG_RANGE_RANGE)
+		addr(&r->end, b);
+	r->plen = kind == VG_RANGE_NET ? plen : r->addr.len * 8;
+}
+
+/*
+ * The policy: pre rule 5 (pass udp 500), peer branch1 (ID 1) with
+ * entries 10 (static SAs, 10.1.0.0/16 <-> 10.2.0.0/16) and 20 (tcp
+ * 8000-8080, 3DES SA, inbound SA missing, shadowed by 10), peer branch2
+ * (ID 2, hostname, dynamic entry 30 with a range), post rule 100 (drop
+ * GRE), post rule 110 (drop 10.1.0.0/16 -> any, IPv6 rule 120).
+ */
 int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 {
-	struct vg_rule *r = calloc(3, sizeof(*r));
+	struct vg_rule *r = calloc(7, sizeof(*r));
+	int i;
 
+	for (i = 0; i < 7; i++) {
+		r[i].family = AF_INET;
+		r[i].has = VG_RULE_ID | VG_RULE_FAMILY | VG_RULE_ACTION |
+			   VG_RULE_STAGE;
+	}
 	r[0].id = 20;
+	r[0].stage = VGATE_STAGE_PEER;
+	strcpy(r[0].peer_name, "branch1");
 	r[0].action = VGATE_ACTION_PROTECT;
-	r[0].has = VG_RULE_LOCAL | VG_RULE_REMOTE | VG_RULE_PROTO |
-		   VG_RULE_RPORT | VG_RULE_PEER | VG_RULE_SPI_OUT |
-		   VG_RULE_SPI_IN;
-	addr(&r[0].local.addr, "10.3.0.0");
-	r[0].local.plen = 16;
-	addr(&r[0].remote.addr, "10.4.0.0");
-	r[0].remote.plen = 16;
+	r[0].has |= VG_RULE_PROTO | VG_RULE_RPORT | VG_RULE_PEER |
+		    VG_RULE_SPI_OUT | VG_RULE_SPI_IN | VG_RULE_PEER_NAME;
+	range(&r[0].local, VG_RANGE_NET, "10.1.0.0", NULL, 16);
+	range(&r[0].remote, VG_RANGE_NET, "10.2.0.0", NULL, 16);
 	r[0].proto = 6;
 	r[0].rport.min = 8000;
 	r[0].rport.max = 8080;
@@ -80,13 +109,14 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	r[0].spi_in = 0x2001;
 
 	r[1].id = 10;
+	r[1].stage = VGATE_STAGE_PEER;
+	strcpy(r[1].peer_name, "branch1");
+	strcpy(r[1].descr, "LAN to \"HQ\"");
 	r[1].action = VGATE_ACTION_PROTECT;
-	r[1].has = VG_RULE_LOCAL | VG_RULE_REMOTE | VG_RULE_PEER |
-		   VG_RULE_SPI_OUT | VG_RULE_SPI_IN;
-	addr(&r[1].local.addr, "10.1.0.0");
-	r[1].local.plen = 16;
-	addr(&r[1].remote.addr, "10.2.0.0");
-	r[1].remote.plen = 16;
+	r[1].has |= VG_RULE_PEER | VG_RULE_SPI_OUT | VG_RULE_SPI_IN |
+		    VG_RULE_PEER_NAME | VG_RULE_DESCR;
+	range(&r[1].local, VG_RANGE_NET, "10.1.0.0", NULL, 16);
+	range(&r[1].remote, VG_RANGE_NET, "10.2.0.0", NULL, 16);
 	addr(&r[1].peer, "198.51.100.2");
 	r[1].spi_out = 0x1000;
 	r[1].spi_in = 0x1001;
@@ -94,11 +124,96 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	r[1].st[VGATE_RULE_STATS_A_BYTES_OUT] = 588;
 
 	r[2].id = 100;
+	r[2].stage = VGATE_STAGE_POST;
 	r[2].action = VGATE_ACTION_DROP;
 	r[2].proto = 47;
-	r[2].has = VG_RULE_PROTO;
+	r[2].has |= VG_RULE_PROTO;
+
+	r[3].id = 5;
+	r[3].stage = VGATE_STAGE_PRE;
+	r[3].action = VGATE_ACTION_PASS;
+	r[3].proto = 17;
+	r[3].lport.min = r[3].lport.max = 500;
+	r[3].has |= VG_RULE_PROTO | VG_RULE_LPORT;
+	range(&r[3].local, VG_RANGE_HOST, "192.0.2.1", NULL, 0);
+
+	r[4].id = 30;
+	r[4].stage = VGATE_STAGE_PEER;
+	strcpy(r[4].peer_name, "branch2");
+	r[4].action = VGATE_ACTION_PROTECT;
+	r[4].flags = VGATE_RULE_F_SELF;
+	r[4].has |= VG_RULE_PEER | VG_RULE_PEER_NAME | VG_RULE_FLAGS;
+	range(&r[4].local, VG_RANGE_RANGE, "10.1.0.1", "10.1.0.99", 0);
+	range(&r[4].remote, VG_RANGE_NET, "10.3.0.0", NULL, 16);
+	addr(&r[4].peer, "203.0.113.7");
+
+	r[5].id = 110;
+	r[5].stage = VGATE_STAGE_POST;
+	r[5].action = VGATE_ACTION_DROP;
+	range(&r[5].local, VG_RANGE_NET, "10.1.0.0", NULL, 16);
+
+	r[6].id = 120;
+	r[6].stage = VGATE_STAGE_POST;
+	r[6].action = VGATE_ACTION_PASS;
+	r[6].family = AF_INET6;
 	*rules = r;
-	*n = 3;
+	*n = 7;
+	return 0;
+}
+
+int vg_nl_dump_peers(struct vg_peer **peers, size_t *n)
+{
+	struct vg_peer *p = calloc(2, sizeof(*p));
+
+	p[0].id = 2;
+	strcpy(p[0].name, "branch2");
+	strcpy(p[0].hostname, "gw2.example.net");
+	addr(&p[0].addr, "203.0.113.7");
+	p[0].family = AF_INET;
+	p[0].admin = VGATE_PEER_ADMIN_DIALUP;
+	p[0].oper = VGATE_PEER_OPER_BLOCKED;
+	p[0].entries = 1;
+	p[0].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_HOSTNAME | VG_PEER_ADDR |
+		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
+		   VG_PEER_ENTRIES;
+
+	p[1].id = 1;
+	strcpy(p[1].name, "branch1");
+	strcpy(p[1].descr, "Branch office 1");
+	addr(&p[1].addr, "198.51.100.2");
+	p[1].family = AF_INET;
+	p[1].admin = VGATE_PEER_ADMIN_UP;
+	p[1].oper = VGATE_PEER_OPER_UP;
+	p[1].entries = 2;
+	p[1].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_ADDR |
+		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
+		   VG_PEER_ENTRIES;
+	*peers = p;
+	*n = 2;
+	return 0;
+}
+
+int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out)
+{
+	struct vg_peer *p;
+	size_t n, i;
+	int r = -ENOENT;
+
+	vg_nl_dump_peers(&p, &n);
+	for (i = 0; i < n; i++) {
+		if (name ? !strcmp(p[i].name, name) : p[i].id == id) {
+			*out = p[i];
+			r = 0;
+		}
+	}
+	free(p);
+	return r;
+}
+
+int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v)
+{
+	(void)req;
+	memset(v, 0, sizeof(*v));
 	return 0;
 }
 
@@ -116,10 +231,16 @@ int vg_nl_get_stats(struct vg_stats *st)
 
 int vg_nl_get_config(struct vg_cfg *cfg)
 {
-	cfg->has = VG_CFG_REPLAY_WINDOW | VG_CFG_MAX_SAS | VG_CFG_DROP_LOG;
+	cfg->has = VG_CFG_REPLAY_WINDOW | VG_CFG_MAX_SAS | VG_CFG_DROP_LOG |
+		   VG_CFG_SWSKIP_OVERLAP | VG_CFG_POST_DEFAULT |
+		   VG_CFG_ACQUIRE_TIMEOUT | VG_CFG_ACQUIRE_QUEUE;
 	cfg->replay_window = 64;
 	cfg->max_sas = 1024;
 	cfg->drop_log = 1;
+	cfg->swskip_overlap = 1;
+	cfg->post_default = VGATE_ACTION_DROP;
+	cfg->acquire_timeout = 30;
+	cfg->acquire_queue = 32;
 	return 0;
 }
 

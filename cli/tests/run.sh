@@ -71,19 +71,61 @@ request $SA enc null auth hmac-sha256 authKey $K32 -- "    ENC u16 1" "    AUTH 
 request ipsec sa del 0xffffffff dst 198.51.100.2 -- "SA_DEL" "    SPI u32 4294967295" "    PROTO u8 50" "    FAMILY u16 2"
 request ipsec sa flush -- "SA_FLUSH"
 request ipsec rule add 10 local 10.1.0.0/16 remote 10.2.0.0/24 proto udp \
-	lport 500 rport 1000-2000 action protect peer 198.51.100.2 \
+	lport 500 rport 1000-2000 action protect peer branch1 \
 	spiOut 0x1000 spiIn 0x1001 -- "RULE_NEW" "    ID u32 10" \
+	"    STAGE u8 2" "    PEER_NAME str \"branch1\"" \
 	"    LOCAL addr 10.1.0.0" "    LOCAL_PLEN u8 16" "    REMOTE_PLEN u8 24" \
 	"    PROTO u8 17" "    LPORT_MIN u16 500" "    LPORT_MAX u16 500" \
 	"    RPORT_MIN u16 1000" "    RPORT_MAX u16 2000" "    ACTION u8 3" \
-	"    PEER addr 198.51.100.2" "    SPI_OUT u32 4096" "    SPI_IN u32 4097"
+	"    SPI_OUT u32 4096" "    SPI_IN u32 4097"
+# rules: stages, ranges, hosts, IPv6, dynamic entries, selfTraffic
+request ipsec rule add 11 local 10.1.0.5 remote 10.2.0.1-10.2.0.9 action drop -- \
+	"    STAGE u8 1" "    LOCAL addr 10.1.0.5" "    REMOTE addr 10.2.0.1" \
+	"    REMOTE_END addr 10.2.0.9" "    ACTION u8 2"
+request ipsec rule add 12 post local 2001:db8::/32 remote 2001:db8:1::1-2001:db8:1::ff proto udplite rport 5000 action pass -- \
+	"    FAMILY u16 10" "    STAGE u8 3" "    LOCAL addr 2001:db8::" "    LOCAL_PLEN u8 32" \
+	"    REMOTE_END addr 2001:db8:1::ff" "    PROTO u8 136"
+request ipsec rule add 13 peer b-1 local 10.1.0.0/24 action protect selfTraffic on -- \
+	"    STAGE u8 2" "    PEER_NAME str \"b-1\"" "    FLAGS u32 1" "    ACTION u8 3"
+request ipsec rule add 14 pre family ipv6 proto dont-verify action drop -- "    FAMILY u16 10" "    ACTION u8 2"
+request ipsec rule add 15 local 10.0.0.1/32 remote 0.0.0.0/0 action pass -- "    LOCAL addr 10.0.0.1"
+$V --dry-run ipsec rule add 15 local 10.0.0.1/32 remote 0.0.0.0/0 action pass | grep -q 'PLEN\|REMOTE' && bad "host /32 and /0 are sent as host and any" || ok
+$V --dry-run ipsec rule add 16 action drop | grep -q 'PROTO\|LOCAL\|REMOTE\|FLAGS' && bad "defaults: nothing but ID, FAMILY, STAGE, ACTION" || ok
+# peers
+request ipsec peer add branch1 addr 192.0.2.2 descr Branch-1 admin dialup -- \
+	"PEER_GET dump" "PEER_NEW" "    ID u32 1" "    NAME str \"branch1\"" \
+	"    DESCR str \"Branch-1\"" "    FAMILY u16 2" "    ADDR addr 192.0.2.2" "    ADMIN u8 3"
+request ipsec peer add v6 id 9 addr 2001:db8::2 virtual yes spiOut 0x1000 spiIn 0x1001 -- \
+	"    ID u32 9" "    FAMILY u16 10" "    ADDR addr 2001:db8::2" "    VIRTUAL u8 1" \
+	"    SPI_OUT u32 4096" "    SPI_IN u32 4097"
+request ipsec peer add lh id 3 addr localhost -- "    HOSTNAME str \"localhost\""
+request ipsec peer set branch1 id 1 addr 192.0.2.3 admin down -- "PEER_SET" "    ID u32 1" "    ADMIN u8 2"
+request ipsec peer del branch1 -- "PEER_DEL" "    NAME str \"branch1\""
+request ipsec peer flush -- "PEER_FLUSH"
+request ipsec peer block branch1 60 -- "PEER_SET" "    OPER u8 3" "    BLOCK_SECONDS u32 60"
+request ipsec show peer -- "PEER_GET dump"
+request ipsec show peer branch1 -- "PEER_GET" "    NAME str \"branch1\""
+# knobs
+request ipsec swSkipOverlapIp on -- "CONFIG_SET" "    SWSKIP_OVERLAP u8 1"
+request ipsec swSkipOverlapIp -- "CONFIG_GET"
+request ipsec postDefault drop -- "    POST_DEFAULT u8 2"
+request ipsec postDefault pass -- "    POST_DEFAULT u8 1"
+request ipsec acquireTimeout 600 -- "    ACQUIRE_TIMEOUT u32 600"
+request ipsec acquireQueue 0 -- "    ACQUIRE_QUEUE u32 0"
+# explain
+request ipsec explain 10.1.0.5 10.2.0.9 proto tcp sport 1234 port 80 in --iterations 1000 -- \
+	"EXPLAIN" "    FAMILY u16 2" "    SRC addr 10.1.0.5" "    DST addr 10.2.0.9" "    PROTO u8 6" \
+	"    SPORT u16 1234" "    DPORT u16 80" "    DIR u8 2" "    ITERATIONS u32 1000"
+request ipsec explain 2001:db8::1 2001:db8::2 -- "    FAMILY u16 10"
+request config show -- "CONFIG_GET" "PEER_GET dump" "RULE_GET dump"
+request ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey $K20 reqid 20 -- "    REQID u32 20"
 request ipsec rule set 7 local any remote any proto any action drop -- "RULE_SET" "    ACTION u8 2"
 request ipsec rule add 8 proto sctp rport 9 action pass -- "    PROTO u8 132"
 request ipsec rule del 7 -- "RULE_DEL" "    ID u32 7"
 request ipsec rule flush -- "RULE_FLUSH"
 request ipsec show sa -- "RULE_GET dump" "SA_GET dump"
 request ipsec show sad -- "SA_GET dump"
-request ipsec show rule -- "RULE_GET dump"
+request ipsec show rule -- "RULE_GET dump" "PEER_GET dump" "CONFIG_GET"
 request ipsec show global -- "STATS_GET"
 request ipsec replayWindow -- "CONFIG_GET"
 request ipsec replayWindow 4096 -- "CONFIG_SET" "    REPLAY_WINDOW u32 4096"
@@ -136,9 +178,50 @@ expect 1 'bad lport "2-1"' ipsec rule add 1 proto tcp lport 2-1 action pass
 expect 1 'bad rport "65536"' ipsec rule add 1 proto tcp rport 65536 action pass
 expect 1 'bad action "allow"' ipsec rule add 1 action allow
 expect 1 'missing "action ACTION"' ipsec rule add 1
-expect 1 'missing peer' ipsec rule add 1 action protect spiOut 4096 spiIn 4097
-expect 1 'missing spiIn' ipsec rule add 1 action protect peer 192.0.2.2 spiOut 4096
-expect 1 'bad spiOut "1"' ipsec rule add 1 action protect peer 192.0.2.2 spiOut 1 spiIn 4097
+expect 1 'bad action "protect" (only a peer' ipsec rule add 1 action protect spiOut 4096 spiIn 4097
+expect 1 'bad action "protect"' ipsec rule add 1 post action protect
+expect 1 'bad stage "post"' ipsec rule add 1 pre post action drop
+expect 1 'bad stage "peer"' ipsec rule add 1 pre peer b1 action drop
+expect 1 'bad peer "192.0.2.2" (an address, not a peer name' ipsec rule add 1 action protect peer 192.0.2.2 spiOut 4096 spiIn 4097
+expect 1 'bad peer "a b"' ipsec rule add 1 peer "a b" action pass
+expect 1 'missing spiIn' ipsec rule add 1 peer b1 action protect spiOut 4096
+expect 1 'missing spiOut' ipsec rule add 1 peer b1 action protect spiIn 4096
+expect 1 'bad spiOut "1"' ipsec rule add 1 peer b1 action protect spiOut 1 spiIn 4097
+expect 1 'bad remote "10.0.0.1" (IPv4, but "2001:db8::/32" is IPv6)' ipsec rule add 1 local 2001:db8::/32 remote 10.0.0.1 action drop
+expect 1 'bad local "10.0.0.1-2001:db8::1" (range mixes IPv4 and IPv6)' ipsec rule add 1 local 10.0.0.1-2001:db8::1 action drop
+expect 1 'bad local "10.0.0.9-10.0.0.1" (range start above its end)' ipsec rule add 1 local 10.0.0.9-10.0.0.1 action drop
+expect 1 'bad remote "2001:db8::9-2001:db8::1" (range start above its end)' ipsec rule add 1 remote 2001:db8::9-2001:db8::1 action drop
+expect 1 'bad local "10.0.0.1-10.0.0"' ipsec rule add 1 local 10.0.0.1-10.0.0 action drop
+expect 1 'bad family "ipv4" ("2001:db8::1" is IPv6)' ipsec rule add 1 local 2001:db8::1 family ipv4 action drop
+expect 1 'bad family "inet"' ipsec rule add 1 family inet action drop
+expect 1 'bad lport "80" (ports need proto tcp, udp, udplite or sctp)' ipsec rule add 1 proto 47 lport 80 action drop
+expect 1 'bad selfTraffic "yes"' ipsec rule add 1 selfTraffic yes action drop
+expect 1 'bad descr' ipsec rule add 1 descr "$(printf 'a\tb')" action drop
+expect 1 'bad peer name "-x!"' ipsec peer add -x! addr 192.0.2.1
+expect 1 'bad peer name "abcdefghijabcdefghijabcdefghijab"' ipsec peer add abcdefghijabcdefghijabcdefghijab addr 192.0.2.1
+expect 1 'bad peer name "192.0.2.1" (an address' ipsec peer add 192.0.2.1 addr 192.0.2.1
+expect 1 'missing "addr ADDR|HOSTNAME"' ipsec peer add b1
+expect 1 'bad addr "gw!"' ipsec peer add b1 addr gw!
+expect 1 'bad peer ID "0"' ipsec peer add b1 id 0 addr 192.0.2.1
+expect 1 'bad admin "off"' ipsec peer add b1 addr 192.0.2.1 admin off
+expect 1 'bad spiOut "4096" (only with virtual yes)' ipsec peer add b1 addr 192.0.2.1 spiOut 4096 spiIn 4097
+expect 1 'missing spiIn' ipsec peer add b1 addr 192.0.2.1 virtual yes spiOut 4096
+expect 1 'bad SECONDS "0"' ipsec peer block b1 0
+expect 1 'bad SECONDS "86401"' ipsec peer block b1 86401
+expect 1 'missing SECONDS' ipsec peer block b1
+expect 1 'bad swSkipOverlapIp "yes"' ipsec swSkipOverlapIp yes
+expect 1 'bad postDefault "protect"' ipsec postDefault protect
+expect 1 'bad acquireTimeout "0"' ipsec acquireTimeout 0
+expect 1 'bad acquireTimeout "601"' ipsec acquireTimeout 601
+expect 1 'bad acquireQueue "1025"' ipsec acquireQueue 1025
+expect 1 'bad DST "2001:db8::1" (IPv6, but SRC "10.0.0.1" is IPv4)' ipsec explain 10.0.0.1 2001:db8::1
+expect 1 'bad sport "80" (ports need proto' ipsec explain 10.0.0.1 10.0.0.2 sport 80
+expect 1 'bad port "80" (port is dport' ipsec explain 10.0.0.1 10.0.0.2 proto tcp dport 80 port 80
+expect 1 'bad direction' ipsec explain 10.0.0.1 10.0.0.2 in out
+expect 1 'bad --iterations "0"' ipsec explain 10.0.0.1 10.0.0.2 --iterations 0
+expect 1 'missing DST' ipsec explain 10.0.0.1
+expect 1 'missing FILE' config save
+expect 1 'bad reqid "0"' $SA enc aes128-gcm encKey $K20 reqid 0
 expect 1 'bad spiIn "4096"' ipsec rule add 1 action pass spiIn 4096
 expect 1 'bad replayWindow "-1"' ipsec replayWindow -1
 expect 1 'bad maxSas "0"' ipsec maxSas 0
@@ -156,20 +239,58 @@ $V ipsec sa add 4096 enc '?' >"$TMP/out" && grep -q '^  aes128-gcm ' "$TMP/out" 
 $V ipsec '?' >"$TMP/out" && grep -q '^  show ' "$TMP/out" && grep -q '^  maxSas ' "$TMP/out" && ok || bad "? after ipsec"
 $V ipsec rule add 1 action pass '?' >"$TMP/out" && grep -q '<Enter>' "$TMP/out" && ! grep -q '^  action' "$TMP/out" && ok || bad "? after complete rule"
 $V help | grep -q 'ipsec sa add SPI src ADDR' && ok || bad "help"
+$V help | grep -qF 'ipsec rule add ID [pre] [peer NAME] [post] [descr TEXT]' && ! $V help | grep -q -- '--iterations' && ok || bad "help: rule grammar, hidden --iterations"
+$V ipsec explain 10.0.0.1 10.0.0.2 '?' >"$TMP/out" && grep -q '^  dport ' "$TMP/out" && ! grep -q iterations "$TMP/out" && ok || bad "? after explain"
+$V ipsec rule add 1 '?' >"$TMP/out" && grep -q '^  pre ' "$TMP/out" && grep -q '^  peer ' "$TMP/out" && grep -q '^  selfTraffic ' "$TMP/out" && ok || bad "? after rule add ID"
 
-# --- -f: comments, blank lines, stop at the first failure with FILE:LINE ---
+# --- -f: the whole file is parsed first; a bad line sends nothing ---
 cat >"$TMP/cmds" <<EOC
 # SAs
 ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey $K20
 
    ipsec rule add 10 action pass   # trailing comment
-ipsec rule add 11 action protect peer 198.51.100.2 spiOut 0x1000 spiIn 0xzz
+ipsec rule add 11 peer b1 action protect spiOut 0x1000 spiIn 0xzz
 ipsec rule add 12 action pass
 EOC
 $V --dry-run -f "$TMP/cmds" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ $rc = 1 ] && grep -qxF "$TMP/cmds:5: bad spiIn \"0xzz\" (expected 256..0xffffffff, decimal or 0x hex)" "$TMP/err" &&
-   grep -qx "RULE_NEW" "$TMP/out" && ! grep -q "ID u32 12" "$TMP/out"; then ok; else bad "-f: rc $rc $(cat "$TMP/err")"; fi
+   [ ! -s "$TMP/out" ]; then ok; else bad "-f: rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"; fi
+
+# --- -f: one transaction for the configuration, the rest after the commit ---
+cat >"$TMP/good" <<'EOC'
+ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey 000102030405060708090a0b0c0d0e0f10111213
+ipsec peer add hq addr 192.0.2.2 descr "Head office # 1"
+ipsec peer add b2 addr 192.0.2.3
+ipsec peer set hq addr 192.0.2.4 descr "say \"hi\" \\ bye"
+ipsec rule add 10 peer hq local 10.1.0.0/16 action protect
+ipsec show sad
+ipsec postDefault drop
+EOC
+$V --dry-run -f "$TMP/good" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+grep -v '^ ' "$TMP/out" | tr '\n' ' ' >"$TMP/seq"
+[ $rc = 0 ] && grep -qxF "TXN_BEGIN PEER_GET dump PEER_NEW PEER_NEW PEER_SET RULE_NEW CONFIG_SET TXN_COMMIT SA_NEW SA_GET dump " "$TMP/seq" &&
+	ok || bad "-f transaction order: rc $rc $(cat "$TMP/seq") $(cat "$TMP/err")"
+awk '/^PEER_NEW/{p=1} p && /ID u32/{print; p=0}' "$TMP/out" | tr -d ' ' | tr '\n' ' ' | grep -qx "IDu321 IDu322 " && ok || bad "-f: peer IDs counted locally: $(cat "$TMP/out")"
+awk '/^PEER_SET/{p=1} p' "$TMP/out" | grep -qxF '    ID u32 1' && ok || bad "-f: peer set finds the ID of a peer added by the file"
+grep -qxF '    DESCR str "Head office # 1"' "$TMP/out" && grep -qxF '    DESCR str "say "hi" \ bye"' "$TMP/out" && ok || bad "-f: quoted words: $(grep DESCR "$TMP/out")"
+
+# --- warnings (dry-run checks the rules the invocation sent) ---
+$V --dry-run ipsec rule add 10 action drop >/dev/null 2>"$TMP/err"; [ ! -s "$TMP/err" ] && ok || bad "no warning for one rule: $(cat "$TMP/err")"
+printf '%s\n' "ipsec rule add 10 local 10.0.0.0/8 action drop" "ipsec rule add 20 local 10.1.0.0-10.1.0.9 remote 192.0.2.0/24 action pass" \
+	"ipsec rule add 5 post local 10.2.0.0/16 proto udp action pass" "ipsec rule add 30 proto tcp action pass" "ipsec rule add 31 proto tcp rport 80 action drop" \
+	"ipsec rule add 32 peer p1 proto udp rport 80-81 action drop" >"$TMP/w"
+$V --dry-run -f "$TMP/w" >/dev/null 2>"$TMP/err"
+grep -qF 'warning: rule 20 is shadowed by rule 10 (never matches)' "$TMP/err" &&
+grep -qF 'warning: rule 31 is shadowed by rule 30 (never matches)' "$TMP/err" &&
+grep -qF 'warning: rule 5 is shadowed by rule 10' "$TMP/err" && ! grep -qF 'rule 32 is shadowed' "$TMP/err" &&
+! grep -qF 'rule 30 is shadowed' "$TMP/err" && ok || bad "shadow warnings: $(cat "$TMP/err")"
+$ST check >"$TMP/out"
+grep -qxF 'warning: rule 20 is shadowed by rule 10 (never matches): entry 20 of peer branch1 comes after entry 10 of peer branch1, which covers it' "$TMP/out" &&
+grep -qxF "warning: rule 10 covers the gateway's own address 10.1.0.1 (eth1): its management/DHCP traffic with directly attached hosts bypasses the rule (selfTraffic on to capture it)" "$TMP/out" &&
+grep -qF 'rule 110 covers' "$TMP/out" && ! grep -qF 'rule 30 covers' "$TMP/out" && ! grep -qF 'rule 5 covers' "$TMP/out" &&
+! grep -qF 'rule 120' "$TMP/out" && [ "$(wc -l <"$TMP/out")" = 4 ] && ok || bad "check: $(cat "$TMP/out")"
 
 # --- without the module: exit 2 and a clear message ---
 if ! grep -qw vgate /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/vgate ]; then
@@ -177,11 +298,11 @@ if ! grep -qw vgate /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/vgate 
 	rc=$?
 	[ $rc = 2 ] && grep -qF "kernel module not loaded (generic netlink family vgate not found)" "$TMP/err" && ok || bad "no module: rc $rc $(cat "$TMP/err")"
 	$V -j ipsec show global >"$TMP/out" 2>/dev/null; [ $? = 2 ] && [ ! -s "$TMP/out" ] && ok || bad "no module -j"
-	$V -f "$TMP/cmds" 2>"$TMP/err" >/dev/null; [ $? = 2 ] && grep -q "cmds:2: kernel module not loaded" "$TMP/err" && ok || bad "no module -f: $(cat "$TMP/err")"
+	$V -f "$TMP/good" 2>"$TMP/err" >/dev/null; [ $? = 2 ] && grep -q "good: kernel module not loaded" "$TMP/err" && ok || bad "no module -f: $(cat "$TMP/err")"
 fi
 
 # --- output formats on canned data ---
-for w in sa sad rule global replayWindow maxSas dropLog; do
+for w in sa sad rule peer global replayWindow maxSas dropLog swSkipOverlapIp postDefault acquireTimeout acquireQueue explain; do
 	$ST -j $w >"$TMP/out" && python3 -m json.tool <"$TMP/out" >/dev/null && ok || bad "JSON of show $w"
 	$ST $w >/dev/null && ok || bad "table of show $w"
 done
@@ -190,10 +311,61 @@ $ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["d
 $ST -j sa | python3 -c '
 import json,sys
 d = json.load(sys.stdin)
-assert [b["id"] for b in d] == [10, 20], d
+assert [b["id"] for b in d] == [10, 20, 30], d
 assert d[0]["bytes_in"] == 420 and d[0]["bytes_out"] == 588 and d[0]["packets_in"] == 5 and d[0]["packets_out"] == 7
+assert d[0]["peer"] == "branch1" and d[0]["peer_addr"] == "198.51.100.2"
 assert d[1]["flags"] == ["weak", "expired", "missing-sa"], d[1]
-assert d[1]["rport"] == {"min": 8000, "max": 8080}' && ok || bad "show sa JSON content"
+assert d[1]["rport"] == {"min": 8000, "max": 8080}
+assert d[2]["dynamic"] and d[2]["spi_out"] == "0x00003000" and d[2]["spi_in"] is None' && ok || bad "show sa JSON content"
+$ST -j rule | python3 -c '
+import json,sys
+d = json.load(sys.stdin)
+assert [r["id"] for r in d] == [5, 10, 20, 30, 100, 110, 120], [r["id"] for r in d]
+assert [r["stage"] for r in d] == ["pre", "peer", "peer", "peer", "post", "post", "post"]
+assert d[1]["peer"] == "branch1" and d[1]["descr"] == "LAN to \"HQ\"" and d[1]["spi_out"] == "0x00001000"
+assert d[3]["local"] == "10.1.0.1-10.1.0.99" and d[3]["dynamic"] and d[3]["self_traffic"] and d[3]["spi_in"] is None
+assert d[0]["local"] == "192.0.2.1" and d[0]["remote"] == "any" and d[6]["family"] == "ipv6"' && ok || bad "show rule JSON content"
+$ST rule >"$TMP/out"
+awk '/^Pre IPsec rules/{a=NR} /^Peer branch1 \(ID 1, 198.51.100.2, admin up, oper up\): Branch office 1/{b=NR}
+     /^Peer branch2 \(ID 2, 203.0.113.7 \(gw2.example.net\), admin dialup, oper blocked\)/{c=NR}
+     /^Post IPsec rules/{d=NR} /^Post default: drop/{e=NR}
+     END{exit !(a && a<b && b<c && c<d && d<e)}' "$TMP/out" && grep -q '^30 .* 10.1.0.1-10.1.0.99 .* dynamic .* self ' "$TMP/out" && ok || bad "show rule sections: $(cat "$TMP/out")"
+$ST -j peer | python3 -c '
+import json,sys
+d = json.load(sys.stdin)
+assert [p["name"] for p in d] == ["branch1", "branch2"]
+assert d[1]["hostname"] == "gw2.example.net" and d[1]["oper"] == "blocked" and d[1]["admin"] == "dialup" and d[1]["entries"] == 1' && ok || bad "show peer JSON"
+$ST peer branch2 | grep -q '^2  *branch2 .*203.0.113.7 (gw2.example.net) *dialup *blocked' && ok || bad "show peer NAME"
+$ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["drops"]["acquire_overflow"] == 14 and d["drops"]["peer_blocked"] == 16 and d["peers_blocked"] == 150 and d["overlap_skipped"] == 160' && ok || bad "global JSON new counters"
+$ST -j postDefault | grep -q '"post_default": "drop"' && $ST -j swSkipOverlapIp | grep -q '"swskip_overlap": true' && ok || bad "knob JSON"
+$ST explain >"$TMP/out"
+cat >"$TMP/want" <<'EOW'
+pre rule 5 (pass)
+1000 lookups in 123456 ns: 123.5 ns/lookup
+peer branch1 entry 20 (protect)
+overlap skip: entry 20 of peer branch1 matched, 10.1.2.250 lies in its local range: routed in the clear
+self bypass: gateway's own traffic with a directly attached host
+post rule 90 (drop)
+post default (drop)
+peer blocked: entry 20 of peer branch1 matched, the peer is blocked: dropped
+EOW
+cmp -s "$TMP/out" "$TMP/want" && ok || bad "explain text: $(diff "$TMP/want" "$TMP/out")"
+$ST -j explain | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["reason"] == "pre_rule" and d["rule_id"] == 5 and d["ns_per_lookup"] == 123.5 and d["text"] == "pre rule 5 (pass)"' && ok || bad "explain JSON"
+
+# --- config save: the formatter's output applies as one transaction ---
+$ST config >"$TMP/saved"
+head -1 "$TMP/saved" | grep -q '^# vgate configuration' && grep -q '^# Manual SAs are not saved' "$TMP/saved" && ok || bad "config header"
+sed -n '/^ipsec/p' "$TMP/saved" | head -9 | tr '\n' ' ' | grep -qxF "ipsec rule flush ipsec peer flush ipsec replayWindow 64 ipsec maxSas 1024 ipsec dropLog on ipsec swSkipOverlapIp on ipsec postDefault drop ipsec acquireTimeout 30 ipsec acquireQueue 32 " && ok || bad "config: flushes, then every knob"
+grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001' "$TMP/saved" &&
+grep -qxF 'ipsec peer add branch2 id 2 addr gw2.example.net admin dialup' "$TMP/saved" &&
+grep -qxF 'ipsec rule add 120 post family ipv6 action pass' "$TMP/saved" &&
+grep -qxF 'ipsec rule add 30 peer branch2 local 10.1.0.1-10.1.0.99 remote 10.3.0.0/16 action protect selfTraffic on' "$TMP/saved" && ok || bad "config lines: $(cat "$TMP/saved")"
+sed 's/gw2.example.net/localhost/' "$TMP/saved" >"$TMP/saved2"
+$V --dry-run -f "$TMP/saved2" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c '^RULE_NEW' "$TMP/out")" = 7 ] && [ "$(grep -c '^PEER_NEW' "$TMP/out")" = 2 ] &&
+	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 7 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN && tail -1 "$TMP/out" | grep -qx TXN_COMMIT &&
+	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
 

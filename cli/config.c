@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * config save: the running configuration as CLI commands.  The file
+ * starts with "ipsec rule flush" and "ipsec peer flush", so that applying
+ * it with "vgate -f" (one transaction) replaces the whole policy.  Manual
+ * SAs are not written: the kernel never returns keys.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "parse.h"
+#include "show.h"
+
+static int cmp_rule(const void *a, const void *b)
+{
+	const struct vg_rule *x = *(const struct vg_rule *const *)a;
+	const struct vg_rule *y = *(const struct vg_rule *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_peer(const void *a, const void *b)
+{
+	const struct vg_peer *x = *(const struct vg_peer *const *)a;
+	const struct vg_peer *y = *(const struct vg_peer *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void write_peer(FILE *f, const struct vg_peer *p)
+{
+	char buf[2 * VG_DESCR_MAX + 4], a[64];
+
+	fprintf(f, "ipsec peer add %s id %u addr %s", p->name, p->id,
+		p->hostname[0] ? p->hostname : fmt_addr(&p->addr, a, sizeof(a)));
+	if (p->descr[0])
+		fprintf(f, " descr %s", fmt_word(p->descr, buf, sizeof(buf)));
+	fprintf(f, " admin %s", admin_name(p->admin ? p->admin :
+					   VGATE_PEER_ADMIN_UP));
+	if (p->virt) {
+		fprintf(f, " virtual yes");
+		if (p->has & VG_PEER_SPI_OUT)
+			fprintf(f, " spiOut 0x%08x spiIn 0x%08x", p->spi_out,
+				p->spi_in);
+	}
+	fputc('\n', f);
+}
+
+static void write_ports(FILE *f, const char *kw, const struct vg_ports *p)
+{
+	if (p->min == p->max)
+		fprintf(f, " %s %u", kw, p->min);
+	else
+		fprintf(f, " %s %u-%u", kw, p->min, p->max);
+}
+
+static void write_rule(FILE *f, const struct vg_rule *ru)
+{
+	char buf[2 * VG_DESCR_MAX + 4];
+
+	fprintf(f, "ipsec rule add %u", ru->id);
+	if (ru->stage == VGATE_STAGE_PEER)
+		fprintf(f, " peer %s", ru->peer_name);
+	else
+		fprintf(f, " %s", stage_name(ru->stage));
+	if (ru->descr[0])
+		fprintf(f, " descr %s", fmt_word(ru->descr, buf, sizeof(buf)));
+	if (ru->family == AF_INET6 && ru->local.kind == VG_RANGE_ANY &&
+	    ru->remote.kind == VG_RANGE_ANY)
+		fprintf(f, " family ipv6");
+	if (ru->local.kind != VG_RANGE_ANY)
+		fprintf(f, " local %s", fmt_range(&ru->local, buf, sizeof(buf)));
+	if (ru->remote.kind != VG_RANGE_ANY)
+		fprintf(f, " remote %s", fmt_range(&ru->remote, buf, sizeof(buf)));
+	if (ru->proto)
+		fprintf(f, " proto %s", proto_name(ru->proto, buf, sizeof(buf)));
+	if (ru->has & VG_RULE_LPORT)
+		write_ports(f, "lport", &ru->lport);
+	if (ru->has & VG_RULE_RPORT)
+		write_ports(f, "rport", &ru->rport);
+	fprintf(f, " action %s", action_name(ru->action));
+	if (ru->action == VGATE_ACTION_PROTECT && (ru->has & VG_RULE_SPI_OUT))
+		fprintf(f, " spiOut 0x%08x spiIn 0x%08x", ru->spi_out,
+			ru->spi_in);
+	if (ru->flags & VGATE_RULE_F_SELF)
+		fprintf(f, " selfTraffic on");
+	fputc('\n', f);
+}
+
+int config_write(FILE *f, const struct vg_cfg *cfg,
+		 const struct vg_peer *peers, size_t np,
+		 const struct vg_rule *rules, size_t nr)
+{
+	const struct vg_peer **ps = malloc((np + 1) * sizeof(*ps));
+	const struct vg_rule **rs = malloc((nr + 1) * sizeof(*rs));
+	char buf[16];
+	size_t i;
+
+	if (!ps || !rs) {
+		free(ps);
+		free(rs);
+		vg_err("out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < np; i++)
+		ps[i] = &peers[i];
+	for (i = 0; i < nr; i++)
+		rs[i] = &rules[i];
+	qsort(ps, np, sizeof(*ps), cmp_peer);
+	qsort(rs, nr, sizeof(*rs), cmp_rule);
+
+	fprintf(f, "# vgate configuration (vgate config save).\n"
+		   "# Apply with \"vgate -f FILE\": one transaction that replaces every\n"
+		   "# rule, peer and knob below, or changes nothing.\n"
+		   "# Manual SAs are not saved: the kernel never returns their keys.\n"
+		   "ipsec rule flush\n"
+		   "ipsec peer flush\n");
+	for (i = 0; i < n_knobs; i++)
+		if (cfg->has & knobs[i].bit)
+			fprintf(f, "ipsec %s %s\n", knobs[i].name,
+				knob_fmt(&knobs[i], knob_get(cfg, &knobs[i]),
+					 buf, sizeof(buf)));
+	for (i = 0; i < np; i++)
+		write_peer(f, ps[i]);
+	for (i = 0; i < nr; i++)
+		write_rule(f, rs[i]);
+	free(ps);
+	free(rs);
+	return ferror(f) ? -EIO : 0;
+}
+
+int config_print(FILE *f)
+{
+	struct vg_rule *rules = NULL;
+	struct vg_peer *peers = NULL;
+	size_t nr = 0, np = 0;
+	struct vg_cfg cfg;
+	int r;
+
+	r = vg_nl_get_config(&cfg);
+	if (!r)
+		r = vg_nl_dump_peers(&peers, &np);
+	if (!r)
+		r = vg_nl_dump_rules(&rules, &nr);
+	if (!r && !vg_dry_run)
+		r = config_write(f, &cfg, peers, np, rules, nr);
+	if (!r && fflush(f)) {
+		vg_err("cannot write the configuration: %s", strerror(errno));
+		r = -EIO;
+	}
+	free(rules);
+	free(peers);
+	return r;
+}
+
+int config_save(const char *path)
+{
+	char tmp[4096 + 16];
+	FILE *f;
+	int r;
+
+	if (vg_dry_run)
+		return config_print(stdout);
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		vg_err("cannot write \"%s\": %s", tmp, strerror(errno));
+		return -errno;
+	}
+	r = config_print(f);
+	if (fclose(f) && !r) {
+		vg_err("cannot write \"%s\": %s", tmp, strerror(errno));
+		r = -EIO;
+	}
+	if (!r && rename(tmp, path)) {
+		vg_err("cannot rename \"%s\" to \"%s\": %s", tmp, path,
+		       strerror(errno));
+		r = -errno;
+	}
+	if (r)
+		unlink(tmp);
+	return r;
+}
