@@ -264,8 +264,10 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
 {
 	struct vgate_sa_key key = {};
 
-	if (!v->rule->spi_out || v->peer->family != AF_INET)
+	if (v->peer->family != AF_INET)
 		return NULL;
+	if (!v->rule->spi_out)	/* dynamic entry: REQID = ID */
+		return vgate_sa_lookup_reqid(vn, v->rule->id, &v->peer->addr);
 	key.family = AF_INET;
 	key.proto = IPPROTO_ESP;
 	key.spi = htonl(v->rule->spi_out);
@@ -398,7 +400,8 @@ static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 
 	if (classify(vn, skb, true, &v) <= 0 ||
 	    v.action != VGATE_ACTION_PROTECT ||
-	    htonl(v.rule->spi_in) != sa->key.spi ||
+	    (v.rule->spi_in ? htonl(v.rule->spi_in) != sa->key.spi :
+			      sa->reqid != v.rule->id) ||
 	    v.peer->family != AF_INET || v.peer->addr.a4 != sa->saddr.a4)
 		return false;
 	vgate_rule_count(v.rule, true, skb->len);

@@ -51,6 +51,7 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_AGE] = { .type = NLA_REJECT },
 	[VGATE_SA_A_PAD] = { .type = NLA_REJECT },
 	[VGATE_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
+	[VGATE_SA_A_REQID] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
@@ -232,6 +233,8 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	cfg->replay_window = tb[VGATE_SA_A_REPLAY_WINDOW] ?
 			     nla_get_u32(tb[VGATE_SA_A_REPLAY_WINDOW]) :
 			     READ_ONCE(vn->cfg.replay_window);
+	if (tb[VGATE_SA_A_REQID])
+		cfg->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]);
 	if (tb[VGATE_SA_A_LIFETIME]) {
 		err = lifetime_parse(tb[VGATE_SA_A_LIFETIME], &cfg->lt, extack);
 		if (err)
@@ -301,6 +304,7 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
 	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
 	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||
+	    (sa->reqid && nla_put_u32(skb, VGATE_SA_A_REQID, sa->reqid)) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
 		    vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,

@@ -10,6 +10,7 @@
 #include <linux/timer.h>
 #include <linux/wait_bit.h>
 #include <crypto/aead.h>
+#include <linux/hash.h>
 #include <net/ipv6.h>
 
 #include "netns.h"
@@ -52,6 +53,10 @@ void vgate_sad_uninit(void)
 
 int vgate_sad_net_init(struct vgate_net *vn)
 {
+	unsigned int i;
+
+	for (i = 0; i < VGATE_REQID_HSIZE; i++)
+		INIT_HLIST_HEAD(&vn->sa_reqid[i]);
 	INIT_LIST_HEAD(&vn->sa_list);
 	atomic_set(&vn->sa_count, 0);
 	return rhashtable_init(&vn->sad, &sad_params);
@@ -74,6 +79,47 @@ struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
 		sa = NULL;
 	rcu_read_unlock();
 	return sa;
+}
+
+static struct hlist_head *reqid_bucket(struct vgate_net *vn, u32 reqid)
+{
+	return &vn->sa_reqid[hash_32(reqid, ilog2(VGATE_REQID_HSIZE))];
+}
+
+struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
+				       const union vgate_addr *peer_addr)
+{
+	struct vgate_sa *sa, *found = NULL;
+
+	if (!reqid)
+		return NULL;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(sa, reqid_bucket(vn, reqid), reqid_node) {
+		if (sa->reqid != reqid || sa->key.family != AF_INET ||
+		    sa->key.daddr.a4 != peer_addr->a4 ||
+		    test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
+			continue;
+		if (refcount_inc_not_zero(&sa->refcnt)) {
+			found = sa;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* Newest first: an SA added (or replaced) later wins the REQID lookup. */
+static void reqid_link(struct vgate_net *vn, struct vgate_sa *sa)
+{
+	if (sa->reqid)
+		hlist_add_head_rcu(&sa->reqid_node,
+				   reqid_bucket(vn, sa->reqid));
+}
+
+static void reqid_unlink(struct vgate_sa *sa)
+{
+	if (sa->reqid)
+		hlist_del_rcu(&sa->reqid_node);
 }
 
 static void sa_free_work(struct work_struct *work)
@@ -158,6 +204,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	refcount_set(&sa->refcnt, 1);
 	sa->vn = vn;
 	sa->key = cfg->key;
+	sa->reqid = cfg->reqid;
 	sa->saddr = cfg->saddr;
 	sa->mode = cfg->mode;
 	sa->enc = cfg->enc;
@@ -230,6 +277,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		if (err)
 			goto fail;
 		list_replace(&old->list, &sa->list);
+		reqid_unlink(old);
 		vgate_sa_put(old);
 	} else {
 		err = rhashtable_insert_fast(&vn->sad, &sa->node, sad_params);
@@ -238,6 +286,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		list_add_tail(&sa->list, &vn->sa_list);
 		atomic_inc(&vn->sa_count);
 	}
+	reqid_link(vn, sa);
 	vn->generation++;
 	return 0;
 fail:
@@ -249,6 +298,7 @@ static void sa_unlink(struct vgate_net *vn, struct vgate_sa *sa)
 {
 	rhashtable_remove_fast(&vn->sad, &sa->node, sad_params);
 	list_del(&sa->list);
+	reqid_unlink(sa);
 	atomic_dec(&vn->sa_count);
 	vn->generation++;
 	vgate_sa_put(sa);

@@ -59,6 +59,7 @@ struct vgate_sa_config {
 	u8 auth_key[VGATE_KEY_MAX_LEN];
 	u32 enc_key_len, auth_key_len;
 	u32 replay_window;
+	u32 reqid;			/* 0: none */
 	struct vgate_lifetime lt;
 };
 
@@ -66,6 +67,8 @@ struct vgate_sa {
 	struct rhash_head node;
 	struct vgate_sa_key key;	/* hash key: never changes */
 	struct list_head list;		/* vn->sa_list, under vn->lock */
+	struct hlist_node reqid_node;	/* vn->sa_reqid, if reqid */
+	u32 reqid;			/* 0: none */
 	refcount_t refcnt;
 	struct vgate_net *vn;
 	struct rcu_head rcu;
@@ -100,6 +103,12 @@ void vgate_sad_net_uninit(struct vgate_net *vn);
 struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
 				 const struct vgate_sa_key *key);
 void vgate_sa_put(struct vgate_sa *sa);
+/*
+ * The newest live (not hard expired) SA with @reqid whose destination is
+ * @peer_addr (an outbound SA to that peer), with a reference; AF_INET only.
+ */
+struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
+				       const union vgate_addr *peer_addr);
 u32 vgate_sa_flags(const struct vgate_sa *sa);
 
 #define VGATE_SA_BIT_WEAK		0
