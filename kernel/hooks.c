@@ -35,6 +35,7 @@
 #include "esp.h"
 #include "replay.h"
 #include "stats.h"
+#include "acquire.h"
 
 static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
 static DEFINE_PER_CPU(struct sk_buff *, vgate_decrypted);
@@ -275,11 +276,39 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
 	return vgate_sa_lookup(vn, &key);
 }
 
+/*
+ * Send @skb through @sa, segmenting GSO packets; consumes both the packet
+ * and the caller's reference to @sa.  From the output hook, or from process
+ * context with BHs disabled and under rcu_read_lock (held packets).
+ */
+void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
+		     struct sk_buff *skb)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	if (!skb_is_gso(skb)) {
+		output_one(vn, sa, skb);
+		return;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		vgate_sa_put(sa);
+		drop(vn, skb, VGATE_DROP_NOMEM);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		refcount_inc(&sa->refcnt);
+		output_one(vn, sa, seg);
+	}
+	vgate_sa_put(sa);
+}
+
 static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vgate_net *vn = priv;
-	struct sk_buff *segs, *seg, *next;
 	struct vgate_verdict v;
 	struct vgate_sa *sa;
 	int err;
@@ -303,7 +332,7 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 		return NF_STOLEN;
 	}
 	sa = verdict_sa(vn, &v);
-	if (!sa) {
+	if (!sa && (v.rule->spi_out || v.peer->family != AF_INET)) {
 		drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
@@ -312,23 +341,10 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 		kfree_skb(skb);
 		return NF_STOLEN;
 	}
-	if (!skb_is_gso(skb)) {
-		output_one(vn, sa, skb);
-		return NF_STOLEN;
-	}
-	segs = skb_gso_segment(skb, 0);
-	if (IS_ERR_OR_NULL(segs)) {
-		vgate_sa_put(sa);
-		drop(vn, skb, VGATE_DROP_NOMEM);
-		return NF_STOLEN;
-	}
-	consume_skb(skb);
-	skb_list_walk_safe(segs, seg, next) {
-		skb_mark_not_on_list(seg);
-		refcount_inc(&sa->refcnt);
-		output_one(vn, sa, seg);
-	}
-	vgate_sa_put(sa);
+	if (!sa)		/* dynamic entry without its SA yet */
+		vgate_acquire_hold(vn, &v, skb);
+	else
+		vgate_output_sa(vn, sa, skb);
 	return NF_STOLEN;
 pass:
 	vgate_count(vn, VGATE_CNT_PASSED);

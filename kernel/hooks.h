@@ -19,4 +19,10 @@ void vgate_hooks6_fill(struct vgate_net *vn, struct nf_hook_ops *ops);
 int vgate_hooks_register(struct vgate_net *vn);
 void vgate_hooks_unregister(struct vgate_net *vn);
 
+struct vgate_sa;
+struct sk_buff;
+/* Encrypt and send @skb through @sa; consumes both (see hooks.c). */
+void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
+		     struct sk_buff *skb);
+
 #endif /* _VGATE_HOOKS_H */

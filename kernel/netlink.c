@@ -18,6 +18,7 @@
 #include "esp.h"
 #include "replay.h"
 #include "policy.h"
+#include "acquire.h"
 
 static const struct nla_policy lt_policy[VGATE_LT_A_MAX + 1] = {
 	[VGATE_LT_A_SOFT_BYTES] = { .type = NLA_U64 },
@@ -264,6 +265,9 @@ static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 	err = vgate_sa_add(vn, cfg, replace, info->extack);
 	if (!err)
 		err = vgate_net_enable(vn);
+	/* Packets held for this REQID leave now if the SA is outbound. */
+	if (!err && cfg->reqid)
+		vgate_acquire_release(vn, cfg->reqid);
 	mutex_unlock(&vn->lock);
 out:
 	kfree_sensitive(cfg);

@@ -3,6 +3,7 @@
 #include <linux/wait_bit.h>
 
 #include "netns.h"
+#include "acquire.h"
 #include "config.h"
 #include "hooks.h"
 #include "ownaddr.h"
@@ -45,8 +46,13 @@ static int __net_init vgate_net_init(struct net *net)
 	err = vgate_ownaddr_net_init(vn);
 	if (err)
 		goto err_ownaddr;
+	err = vgate_acquire_net_init(vn);
+	if (err)
+		goto err_acquire;
 	return 0;
 
+err_acquire:
+	vgate_ownaddr_net_exit(vn);
 err_ownaddr:
 	vgate_sad_net_uninit(vn);
 err_sad:
@@ -68,6 +74,8 @@ static void __net_exit vgate_net_exit(struct net *net)
 	vgate_policy_net_exit(vn);
 	vgate_sad_net_uninit(vn);
 	mutex_unlock(&vn->lock);
+	/* The hooks are gone: nothing is held any more. */
+	vgate_acquire_net_exit(vn);
 	/* Packets still in the crypto layer use vn: wait for their SAs. */
 	wait_var_event(&vn->sa_live, !atomic_read(&vn->sa_live));
 	vgate_stats_uninit(vn);

@@ -20,6 +20,7 @@
 struct vgate_spd;
 struct vgate_txn;
 struct vgate_store;
+struct vgate_acq_table;
 
 #define VGATE_REQID_HSIZE	64
 
@@ -57,6 +58,8 @@ struct vgate_net {
 	struct vgate_txn *txn;
 
 	struct vgate_counters __percpu *stats;	/* VGATE_NS_COUNTERS */
+
+	struct vgate_acq_table *acq;	/* held packets (acquire.c) */
 
 	/* Own addresses for the self bypass (ownaddr.c), written under RTNL. */
 	struct vgate_ownaddr __rcu *own;
