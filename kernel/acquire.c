@@ -259,6 +259,19 @@ void vgate_acquire_hold(struct vgate_net *vn, const struct vgate_verdict *v,
 	spin_lock_bh(&t->lock);
 	a = acq_find(t, reqid);
 	if (!a) {
+		struct vgate_sa *sa;
+
+		/*
+		 * The SA may have been added (and its release run) since the
+		 * caller looked: release looks for entries under this lock
+		 * after adding the SA, so one of the two sees the other.
+		 */
+		sa = vgate_sa_lookup_reqid(vn, reqid, &v->peer->addr);
+		if (sa) {
+			spin_unlock_bh(&t->lock);
+			vgate_output_sa(vn, sa, skb);
+			return;
+		}
 		reason = VGATE_DROP_ACQUIRE_OVERFLOW;
 		if (t->entries >= VGATE_ACQUIRE_MAX_ENTRIES)
 			goto drop;

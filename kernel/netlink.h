@@ -2,7 +2,7 @@
 /*
  * The generic netlink family: netlink.c holds the family, the SA, stats
  * and knob commands; nl_policy.c the rule, peer, transaction and EXPLAIN
- * commands and the ACQUIRE event.
+ * commands; acquire.c sends the ACQUIRE event.
  */
 #ifndef _VGATE_NETLINK_H
 #define _VGATE_NETLINK_H
