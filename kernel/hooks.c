@@ -36,6 +36,7 @@
 #include "replay.h"
 #include "stats.h"
 #include "acquire.h"
+#include "../drivers/tunnel.h"
 
 static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
 static DEFINE_PER_CPU(struct sk_buff *, vgate_decrypted);
@@ -315,6 +316,9 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 
 	if (this_cpu_read(vgate_sent) == skb)
 		return NF_ACCEPT;
+	/* Routed into a virtual peer's device: the device protects it. */
+	if (vgate_tunnel_is_dev(state->out))
+		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify(vn, skb, false, &v);
 	if (err < 0) {
@@ -430,7 +434,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	struct vgate_sa *sa = cb->sa;
 	struct vgate_net *vn = sa->vn;
 	struct net_device *dev = skb->dev;
-	int reason;
+	int reason, tun;
 
 	if (res < 0) {
 		reason = -res;
@@ -454,7 +458,9 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	}
 
 	rcu_read_lock();
-	if (!inbound_allowed(vn, sa, skb)) {
+	/* A virtual peer's packets arrive on its device, without entries. */
+	tun = vgate_tunnel_rx(vn, rcu_dereference(vn->spd), sa, skb);
+	if (tun < 0 || (!tun && !inbound_allowed(vn, sa, skb))) {
 		rcu_read_unlock();
 		reason = VGATE_DROP_POLICY;
 		goto drop;
@@ -468,8 +474,8 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 
 	local_bh_disable();
 	this_cpu_write(vgate_decrypted, skb);
-	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb, dev,
-		NULL, vgate_rcv_finish);
+	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
+		skb->dev, NULL, vgate_rcv_finish);
 	this_cpu_write(vgate_decrypted, NULL);
 	local_bh_enable();
 	rcu_read_unlock();

@@ -12,6 +12,7 @@
 #include "netns.h"
 #include "ownaddr.h"
 #include "sad.h"
+#include "../drivers/tunnel.h"
 
 module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
 MODULE_PARM_DESC(replay_window,
@@ -27,6 +28,9 @@ static int __init vgate_init(void)
 	err = vgate_sad_init();
 	if (err)
 		return err;
+	err = vgate_tunnel_init();
+	if (err)
+		goto err_tunnel;
 	err = vgate_netns_init();
 	if (err)
 		goto err_netns;
@@ -49,6 +53,8 @@ err_sysfs:
 err_ownaddr:
 	vgate_netns_uninit();
 err_netns:
+	vgate_tunnel_uninit();
+err_tunnel:
 	vgate_sad_uninit();
 	return err;
 }
@@ -59,6 +65,7 @@ static void __exit vgate_exit(void)
 	vgate_sysfs_uninit();
 	vgate_ownaddr_uninit();
 	vgate_netns_uninit();
+	vgate_tunnel_uninit();
 	vgate_sad_uninit();
 }
 

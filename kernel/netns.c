@@ -9,6 +9,7 @@
 #include "ownaddr.h"
 #include "policy.h"
 #include "sad.h"
+#include "../drivers/tunnel.h"
 
 unsigned int vgate_net_id __read_mostly;
 
@@ -64,6 +65,16 @@ err_policy:
 	return err;
 }
 
+/*
+ * Before any exit method: the core unregisters the devices left in a dying
+ * namespace in its own exit, and vgate's devices must go first, while their
+ * peers can still be told (tunnel.c).
+ */
+static void __net_exit vgate_net_pre_exit(struct net *net)
+{
+	vgate_tunnel_net_pre_exit(vgate_net(net));
+}
+
 static void __net_exit vgate_net_exit(struct net *net)
 {
 	struct vgate_net *vn = vgate_net(net);
@@ -83,6 +94,7 @@ static void __net_exit vgate_net_exit(struct net *net)
 
 static struct pernet_operations vgate_net_ops = {
 	.init = vgate_net_init,
+	.pre_exit = vgate_net_pre_exit,
 	.exit = vgate_net_exit,
 	.id = &vgate_net_id,
 	.size = sizeof(struct vgate_net),

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "spd_index.h"
 #include "ownaddr.h"
+#include "../drivers/tunnel.h"
 
 static inline int fam_idx(u8 family)
 {
@@ -274,6 +275,7 @@ static void spd_free(struct vgate_spd *spd)
 		kvfree(spd->fam[f].entries);
 	}
 	kvfree(spd->peers);
+	kfree(spd->vpeers);
 	kfree(spd);
 }
 
@@ -304,7 +306,7 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 	struct vgate_rule *rule;
 	struct vgate_peer *peer;
 	unsigned long id;
-	u32 n[2] = {}, i = 0;
+	u32 n[2] = {}, i = 0, v = 0;
 	int f;
 
 	spd = kzalloc(sizeof(*spd), GFP_KERNEL);
@@ -319,8 +321,19 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 			      GFP_KERNEL);
 	if (!spd->peers)
 		goto fail;
-	xa_for_each(&st->peers, id, peer)
+	xa_for_each(&st->peers, id, peer) {
 		spd->peers[i++] = peer;
+		spd->nvpeers += peer->virtual;
+	}
+	if (spd->nvpeers) {
+		spd->vpeers = kcalloc(spd->nvpeers, sizeof(*spd->vpeers),
+				      GFP_KERNEL);
+		if (!spd->vpeers)
+			goto fail;
+		for (i = 0; i < spd->npeers; i++)
+			if (spd->peers[i]->virtual)
+				spd->vpeers[v++] = spd->peers[i];
+	}
 	for (f = 0; f < 2; f++) {
 		spd->fam[f].entries = kvcalloc(max(n[f], 1U),
 					       sizeof(struct vgate_spd_entry),
@@ -463,12 +476,19 @@ int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,
 {
 	struct vgate_store *old = vn->store;
 	struct vgate_spd *spd, *old_spd;
+	int err;
 
 	lockdep_assert_held(&vn->lock);
 	spd = spd_build(txn->st);
 	if (!spd) {
 		NL_SET_ERR_MSG(extack, "out of memory building the policy");
 		return -ENOMEM;
+	}
+	/* The last step that can fail: devices of new virtual peers. */
+	err = vgate_tunnel_commit(vn, old, txn->st, extack);
+	if (err) {
+		spd_free(spd);
+		return err;
 	}
 	/* The running store becomes the transaction's. */
 	vn->store = txn->st;
@@ -478,6 +498,7 @@ int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,
 	vn->generation++;
 	if (old_spd)
 		call_rcu(&old_spd->rcu, spd_free_rcu);
+	vgate_tunnel_release(vn, old, vn->store);
 	store_free_unshared(old, vn->store, true);
 	store_put(old);
 	txn_free(vn, txn);

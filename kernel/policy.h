@@ -90,7 +90,11 @@ struct vgate_peer {
 	char *hostname;
 	/* jiffies until which a keying daemon blocked the peer; 0: not */
 	unsigned long blocked_until;
-	struct net_device *dev;		/* virtual peers, owned by tunnel.c */
+	/*
+	 * Virtual peers: their device, owned by tunnel.c; set before the peer
+	 * is published, cleared only at namespace exit (READ_ONCE).
+	 */
+	struct net_device *dev;
 	struct rcu_head rcu;
 };
 
@@ -126,6 +130,8 @@ struct vgate_spd {
 	u32 nrules;
 	u32 npeers;
 	struct vgate_peer **peers;		/* ID order */
+	u32 nvpeers;
+	struct vgate_peer **vpeers;		/* virtual peers (tunnel.c) */
 	struct rcu_head rcu;
 };
 
