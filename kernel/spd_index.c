@@ -3,7 +3,7 @@
  * Elementary-interval index of the remote ranges of the SPD; see
  * spd_index.h for the design.  Building uses scratch arrays sized for all
  * n rules once, shared by the levels; each level then keeps one exact-sized
- * allocation holding its boundaries, offsets and lists.
+ * allocation holding its boundaries, direct table, offsets and lists.
  */
 #include <linux/bits.h>
 #include <linux/err.h>
@@ -20,6 +20,14 @@
 /* Bounds every count and offset below well inside u32. */
 #define SPD_MAX_RULES	BIT(24)
 
+/*
+ * A level with at least SPD_TAB_MIN boundaries gets a direct table of at
+ * most 2^SPD_TAB_BITS buckets; smaller ones keep the plain binary search,
+ * which is cheaper there.
+ */
+#define SPD_TAB_MIN	64
+#define SPD_TAB_BITS	16
+
 struct spd_level {
 	u32 nseg;		/* segments, >= 1; segment 0 starts at key 0 */
 	u32 nb32;		/* boundaries in b32: nseg, or nseg - 1 if 2^32 was one */
@@ -27,6 +35,16 @@ struct spd_level {
 	struct vgate_key *b;	/* 128-bit boundaries when b32 is NULL */
 	u32 *off;		/* nseg + 1 offsets into prio */
 	u32 *prio;		/* each segment's list, ascending */
+	/*
+	 * Direct table, or NULL.  The stored boundaries after b[0], b[1] up
+	 * to b[last], share their top tpre bits; a key strictly between b[1]
+	 * and b[last] shares them too, and its next tbits bits are its bucket
+	 * i.  tab[i] is the number of those boundaries in buckets below i, so
+	 * the key's segment is in [tab[i], tab[i + 1]].
+	 */
+	u32 *tab;		/* 2^tbits + 1 entries */
+	u32 tpre, tbits, last;
+	struct vgate_key tmin, tmax;	/* b[1] and b[last] */
 	void *mem;		/* the one allocation behind the arrays */
 	size_t bytes;
 };
@@ -77,12 +95,20 @@ static bool range_contains(const struct vgate_key_range *r,
 	return vgate_key_cmp(&r->lo, k) <= 0 && vgate_key_cmp(k, &r->hi) <= 0;
 }
 
-/* The largest j < nb with b[j] <= k; b[0] is key 0. */
-static u32 seg_find(const struct vgate_key *b, u32 nb,
+/* The 64 bits of @k that follow its top @pre bits (pre < 128). */
+static u64 key_bits(const struct vgate_key *k, u32 pre)
+{
+	if (pre >= 64)
+		return k->lo << (pre - 64);
+	if (!pre)
+		return k->hi;
+	return k->hi << pre | k->lo >> (64 - pre);
+}
+
+/* The largest j in [lo, hi) with b[j] <= k, given b[lo] <= k. */
+static u32 seg_find(const struct vgate_key *b, u32 lo, u32 hi,
 		    const struct vgate_key *k)
 {
-	u32 lo = 0, hi = nb;
-
 	while (hi - lo > 1) {
 		u32 mid = lo + (hi - lo) / 2;
 
@@ -94,10 +120,8 @@ static u32 seg_find(const struct vgate_key *b, u32 nb,
 	return lo;
 }
 
-static u32 seg_find32(const u32 *b, u32 nb, u32 k)
+static u32 seg_find32(const u32 *b, u32 lo, u32 hi, u32 k)
 {
-	u32 lo = 0, hi = nb;
-
 	while (hi - lo > 1) {
 		u32 mid = lo + (hi - lo) / 2;
 
@@ -111,37 +135,68 @@ static u32 seg_find32(const u32 *b, u32 nb, u32 k)
 
 static u32 level_seg(const struct spd_level *l, const struct vgate_key *k)
 {
-	if (!l->b32)
-		return seg_find(l->b, l->nseg, k);
+	u32 i, x;
+
+	if (!l->b32) {
+		if (!l->tab)
+			return seg_find(l->b, 0, l->nseg, k);
+		if (vgate_key_cmp(k, &l->tmin) < 0)
+			return 0;
+		if (vgate_key_cmp(k, &l->tmax) >= 0)
+			return l->last;
+		i = key_bits(k, l->tpre) >> (64 - l->tbits);
+		return seg_find(l->b, l->tab[i], l->tab[i + 1] + 1, k);
+	}
 	/* Keys at or past 2^32 are in the last segment (see level_store()). */
 	if (k->hi || k->lo > U32_MAX)
 		return l->nseg - 1;
-	return seg_find32(l->b32, l->nb32, k->lo);
+	x = k->lo;
+	if (!l->tab)
+		return seg_find32(l->b32, 0, l->nb32, x);
+	if (x < l->tmin.lo)
+		return 0;
+	if (x >= l->tmax.lo)
+		return l->last;
+	i = (u32)(x << l->tpre) >> (32 - l->tbits);
+	return seg_find32(l->b32, l->tab[i], l->tab[i + 1] + 1, x);
 }
 
-/* A range endpoint to sort: rule ids[i]'s lo (tag 2i) or hi + 1 (2i + 1). */
+/*
+ * Endpoints to sort: rule ids[i]'s lo (tag 2i) or hi + 1 (2i + 1).  When
+ * every key is below 2^32 ("narrow"), an endpoint is packed in a u64, the
+ * key (at most 2^32, 33 bits) above the tag.
+ */
 struct spd_ev {
 	struct vgate_key k;
 	u32 tag;
 };
 
-#define SPD_EV_NONE	U32_MAX	/* key 0, always a boundary */
+#define SPD_EV_SHIFT	31
+#define SPD_EV_TAG	(BIT_ULL(SPD_EV_SHIFT) - 1)
 
 /* Scratch for building, sized for all n rules and shared by the levels. */
 struct spd_build {
 	const struct vgate_key_range *r;
+	bool narrow;		/* every key below 2^32: u64 endpoints and keys */
+	u32 n;			/* the scratch is sized for n rules */
 	u32 *ids;		/* this level's rules, ascending */
 	u32 *next;		/* the rules moved out to the next level */
 	u32 m;			/* rules in ids */
 	u32 nnext;		/* rules in next */
 	u32 nb;			/* boundaries (= segments) */
-	struct vgate_key *keys;	/* 2n + 1 boundaries */
-	struct spd_ev *ev;	/* 2n + 1 endpoints */
-	struct spd_ev *tmp;	/* 2n + 1, for the radix sort */
+	/*
+	 * 2n + 1 endpoints (u64 or struct spd_ev) and as many for the radix
+	 * sort.  Once sorted, the boundaries go to the other buffer (k64 or
+	 * keys), and the lists to the sorted one when they fit.
+	 */
+	void *ev, *tmp;
+	size_t evbytes;
+	u64 *k64;		/* narrow boundaries */
+	struct vgate_key *keys;	/* boundaries otherwise */
 	u32 *s, *e;		/* rule ids[i] covers segments [s[i], e[i]) */
 	u32 *cnt;		/* 2n + 2: difference counts, then fill cursors */
 	u32 *off;		/* 2n + 2 */
-	u32 *prio;		/* list slots, spd_budget(n) */
+	u32 *prio;		/* list slots */
 	u32 radix[256];
 };
 
@@ -155,8 +210,23 @@ static u32 key_byte(const struct vgate_key *k, u32 d)
 	return ((d < 8 ? k->lo : k->hi) >> (8 * (d % 8))) & 0xff;
 }
 
-/* LSD radix sort of sb->ev[0..n), skipping the bytes that never vary. */
-static void ev_sort(struct spd_build *sb, u32 n)
+static void radix_prefix(u32 *radix, u32 size)
+{
+	u32 i, sum = 0;
+
+	for (i = 0; i < size; i++) {
+		u32 c = radix[i];
+
+		radix[i] = sum;
+		sum += c;
+	}
+}
+
+/*
+ * LSD radix sort of n endpoints in sb->ev, skipping the bytes that never
+ * vary; returns the buffer holding the result (sb->ev or sb->tmp).
+ */
+static void *ev_sort(struct spd_build *sb, u32 n)
 {
 	struct spd_ev *src = sb->ev, *dst = sb->tmp;
 	u64 dlo = 0, dhi = 0;
@@ -168,63 +238,126 @@ static void ev_sort(struct spd_build *sb, u32 n)
 	}
 	for (d = 0; d < 16; d++) {
 		u64 diff = d < 8 ? dlo : dhi;
-		u32 sum = 0;
 
 		if (!((diff >> (8 * (d % 8))) & 0xff))
 			continue;
 		memset(sb->radix, 0, sizeof(sb->radix));
 		for (i = 0; i < n; i++)
 			sb->radix[key_byte(&src[i].k, d)]++;
-		for (i = 0; i < 256; i++) {
-			u32 c = sb->radix[i];
-
-			sb->radix[i] = sum;
-			sum += c;
-		}
+		radix_prefix(sb->radix, 256);
 		for (i = 0; i < n; i++)
 			dst[sb->radix[key_byte(&src[i].k, d)]++] = src[i];
 		swap(src, dst);
 	}
-	if (src != sb->ev)
-		memcpy(sb->ev, src, n * sizeof(*src));
+	return src;
 }
 
-/* Cut the key space by the endpoints of ids[0..m) and find their segments. */
-static u64 level_cut(struct spd_build *sb)
+/*
+ * The same over packed endpoints, by their key bits only.  Big sets take
+ * 16-bit digits, half the passes, counted in sb->cnt (free until the
+ * segments are known, and then at least 2^16 long).
+ */
+static void *ev_sort64(struct spd_build *sb, u32 n)
 {
-	u32 i, nev = 0, nb = 0;
-	u64 slots = 0;
+	bool big = n >= BIT(15) && 2 * sb->n + 2 >= BIT(16);
+	u32 *radix = big ? sb->cnt : sb->radix;
+	u32 bits = big ? 16 : 8, i, sh;
+	u64 *src = sb->ev, *dst = sb->tmp, diff = 0;
 
-	sb->ev[nev++] = (struct spd_ev){ .tag = SPD_EV_NONE };
+	for (i = 1; i < n; i++)
+		diff |= src[i] ^ src[0];
+	for (sh = SPD_EV_SHIFT; sh < 64; sh += bits) {
+		u32 mask = BIT(min(bits, 64 - sh)) - 1;
+
+		if (!((diff >> sh) & mask))
+			continue;
+		memset(radix, 0, (mask + 1) * sizeof(u32));
+		for (i = 0; i < n; i++)
+			radix[(src[i] >> sh) & mask]++;
+		radix_prefix(radix, mask + 1);
+		for (i = 0; i < n; i++)
+			dst[radix[(src[i] >> sh) & mask]++] = src[i];
+		swap(src, dst);
+	}
+	return src;
+}
+
+static void seg_mark(struct spd_build *sb, u32 tag, u32 seg)
+{
+	if (tag & 1)
+		sb->e[tag / 2] = seg;
+	else
+		sb->s[tag / 2] = seg;
+}
+
+/* Narrow level_cut(): returns the buffer of the sorted endpoints. */
+static void *level_cut64(struct spd_build *sb)
+{
+	u64 *ev = sb->ev, *sorted;
+	u32 i, nev = 0, nb = 1;
+
 	for (i = 0; i < sb->m; i++) {
 		const struct vgate_key_range *r = &sb->r[sb->ids[i]];
 
-		sb->ev[nev++] = (struct spd_ev){ .k = r->lo, .tag = 2 * i };
+		ev[nev++] = r->lo.lo << SPD_EV_SHIFT | 2 * i;
+		ev[nev++] = (r->hi.lo + 1) << SPD_EV_SHIFT | (2 * i + 1);
+	}
+	sorted = ev_sort64(sb, nev);
+	sb->k64 = sorted == sb->ev ? sb->tmp : sb->ev;
+	sb->k64[0] = 0;
+	for (i = 0; i < nev; i++) {
+		u64 k = sorted[i] >> SPD_EV_SHIFT;
+
+		if (k != sb->k64[nb - 1])
+			sb->k64[nb++] = k;
+		seg_mark(sb, sorted[i] & SPD_EV_TAG, nb - 1);
+	}
+	sb->nb = nb;
+	return sorted;
+}
+
+static void *level_cut128(struct spd_build *sb)
+{
+	struct spd_ev *ev = sb->ev, *sorted;
+	u32 i, nev = 0, nb = 1;
+
+	for (i = 0; i < sb->m; i++) {
+		const struct vgate_key_range *r = &sb->r[sb->ids[i]];
+
+		ev[nev++] = (struct spd_ev){ .k = r->lo, .tag = 2 * i };
 		/* Ending at the top: through the last segment, fixed below. */
 		sb->e[i] = U32_MAX;
 		if (!key_is_ones(&r->hi)) {
-			sb->ev[nev] = (struct spd_ev){ .k = r->hi, .tag = 2 * i + 1 };
-			key_inc(&sb->ev[nev++].k);
+			ev[nev] = (struct spd_ev){ .k = r->hi, .tag = 2 * i + 1 };
+			key_inc(&ev[nev++].k);
 		}
 	}
-	ev_sort(sb, nev);
+	sorted = ev_sort(sb, nev);
+	sb->keys = sorted == sb->ev ? sb->tmp : sb->ev;
+	sb->keys[0] = (struct vgate_key){ };
 	for (i = 0; i < nev; i++) {
-		const struct spd_ev *ev = &sb->ev[i];
-
-		if (!nb || vgate_key_cmp(&ev->k, &sb->keys[nb - 1]))
-			sb->keys[nb++] = ev->k;
-		if (ev->tag == SPD_EV_NONE)
-			continue;
-		if (ev->tag & 1)
-			sb->e[ev->tag / 2] = nb - 1;
-		else
-			sb->s[ev->tag / 2] = nb - 1;
+		if (vgate_key_cmp(&sorted[i].k, &sb->keys[nb - 1]))
+			sb->keys[nb++] = sorted[i].k;
+		seg_mark(sb, sorted[i].tag, nb - 1);
 	}
 	sb->nb = nb;
+	return sorted;
+}
 
+/*
+ * Cut the key space by the endpoints of ids[0..m) (and key 0) and find
+ * their segments; returns the slots the rules need, and in @spare the
+ * buffer no longer needed.
+ */
+static u64 level_cut(struct spd_build *sb, void **spare)
+{
+	u64 slots = 0;
+	u32 i;
+
+	*spare = sb->narrow ? level_cut64(sb) : level_cut128(sb);
 	for (i = 0; i < sb->m; i++) {
 		if (sb->e[i] == U32_MAX)
-			sb->e[i] = nb;
+			sb->e[i] = sb->nb;
 		slots += sb->e[i] - sb->s[i];
 	}
 	return slots;
@@ -233,8 +366,9 @@ static u64 level_cut(struct spd_build *sb)
 /*
  * Over budget: move the rules covering the most segments to sb->next until
  * the others need at most @budget slots.  Both lists stay ascending.
+ * Returns the slots the others need.
  */
-static void level_shed(struct spd_build *sb, u64 slots, u64 budget)
+static u64 level_shed(struct spd_build *sb, u64 slots, u64 budget)
 {
 	u64 need = slots - budget, freed = 0;
 	u32 *hist = sb->cnt;	/* rules by segments covered, 1..nb */
@@ -254,6 +388,7 @@ static void level_shed(struct spd_build *sb, u64 slots, u64 budget)
 
 		if (c > t || (c == t && quota)) {
 			sb->next[sb->nnext++] = sb->ids[i];
+			slots -= c;
 			if (c == t)
 				quota--;
 		} else {
@@ -263,6 +398,7 @@ static void level_shed(struct spd_build *sb, u64 slots, u64 budget)
 		}
 	}
 	sb->m = w;
+	return slots;
 }
 
 /* Fill the segments' lists, merge equal neighbours; returns the slots used. */
@@ -298,8 +434,15 @@ static u32 level_fill(struct spd_build *sb)
 		    !memcmp(&sb->prio[prev_off], &sb->prio[start],
 			    len * sizeof(u32)))
 			continue;
-		memmove(&sb->prio[woff], &sb->prio[start], len * sizeof(u32));
-		sb->keys[w] = sb->keys[j];
+		/* Nothing moves until the first merge. */
+		if (w != j) {
+			memmove(&sb->prio[woff], &sb->prio[start],
+				len * sizeof(u32));
+			if (sb->narrow)
+				sb->k64[w] = sb->k64[j];
+			else
+				sb->keys[w] = sb->keys[j];
+		}
 		sb->off[w++] = woff;
 		prev_off = woff;
 		prev_len = len;
@@ -310,28 +453,87 @@ static u32 level_fill(struct spd_build *sb)
 	return woff;
 }
 
+static struct vgate_key sb_key(const struct spd_build *sb, u32 j)
+{
+	if (sb->narrow)
+		return (struct vgate_key){ .lo = sb->k64[j] };
+	return sb->keys[j];
+}
+
+/* Bits shared at the top by @a and @b (a != b), of @width. */
+static u32 key_common(const struct vgate_key *a, const struct vgate_key *b,
+		      u32 width)
+{
+	if (width == 32)
+		return 32 - fls((u32)(a->lo ^ b->lo));
+	if (a->hi != b->hi)
+		return 64 - fls64(a->hi ^ b->hi);
+	return 128 - fls64(a->lo ^ b->lo);
+}
+
+static u32 level_tab_bits(u32 nb)
+{
+	return nb < SPD_TAB_MIN ? 0 : min_t(u32, ilog2(nb), SPD_TAB_BITS);
+}
+
+/* Fill l->tab (sized for @tbits) over the level's stored boundaries. */
+static void level_table(struct spd_level *l, u32 nb, u32 tbits)
+{
+	u32 width = l->b32 ? 32 : 128, i, j = 1;
+
+	l->last = nb - 1;
+	if (l->b32) {
+		l->tmin = (struct vgate_key){ .lo = l->b32[1] };
+		l->tmax = (struct vgate_key){ .lo = l->b32[l->last] };
+	} else {
+		l->tmin = l->b[1];
+		l->tmax = l->b[l->last];
+	}
+	l->tpre = key_common(&l->tmin, &l->tmax, width);
+	l->tbits = min(tbits, width - l->tpre);
+	for (i = 0; i <= BIT(l->tbits); i++) {
+		for (; j <= l->last; j++) {
+			u32 bkt;
+
+			if (l->b32)
+				bkt = (u32)(l->b32[j] << l->tpre) >>
+				      (32 - l->tbits);
+			else
+				bkt = key_bits(&l->b[j], l->tpre) >>
+				      (64 - l->tbits);
+			if (bkt >= i)
+				break;
+		}
+		l->tab[i] = j - 1;
+	}
+}
+
 /* Copy the level out of the scratch into one exact-sized allocation. */
 static int level_store(struct spd_level *l, const struct spd_build *sb,
 		       u32 nslots)
 {
-	u32 i, nb = sb->nb, nb32 = nb;
-	bool narrow = true;
-	size_t bsize;
+	u32 i, nb = sb->nb, nb32 = nb, tbits;
+	bool narrow = sb->narrow;
+	size_t bsize, tsize;
 	void *mem;
 
-	for (i = 0; i < nb && narrow; i++)
-		narrow = !sb->keys[i].hi && sb->keys[i].lo <= 1ULL << 32;
+	for (i = 0; i < nb && !narrow; i++)
+		if (sb->keys[i].hi || sb->keys[i].lo > 1ULL << 32)
+			break;
+	narrow = narrow || i == nb;
 	/*
 	 * With narrow boundaries the last segment is the only one reaching
 	 * past 2^32 - 1, so a boundary at 2^32 need not be stored: level_seg()
 	 * sends the keys beyond to the last segment.
 	 */
-	if (narrow && sb->keys[nb - 1].lo == 1ULL << 32)
+	if (narrow && sb_key(sb, nb - 1).lo == 1ULL << 32)
 		nb32--;
 	bsize = narrow ? ALIGN(nb32 * sizeof(u32), 16) :
 			 nb * sizeof(struct vgate_key);
+	tbits = level_tab_bits(narrow ? nb32 : nb);
+	tsize = tbits ? (BIT(tbits) + 1) * sizeof(u32) : 0;
 
-	l->bytes = bsize + (nb + 1 + (size_t)nslots) * sizeof(u32);
+	l->bytes = bsize + tsize + (nb + 1 + (size_t)nslots) * sizeof(u32);
 	mem = kvmalloc(l->bytes, GFP_KERNEL);
 	if (!mem)
 		return -ENOMEM;
@@ -342,7 +544,7 @@ static int level_store(struct spd_level *l, const struct spd_build *sb,
 		l->b32 = mem;
 		l->b = NULL;
 		for (i = 0; i < nb32; i++)
-			l->b32[i] = sb->keys[i].lo;
+			l->b32[i] = sb_key(sb, i).lo;
 	} else {
 		l->b32 = NULL;
 		l->b = mem;
@@ -352,38 +554,55 @@ static int level_store(struct spd_level *l, const struct spd_build *sb,
 	memcpy(l->off, sb->off, (nb + 1) * sizeof(u32));
 	l->prio = l->off + nb + 1;
 	memcpy(l->prio, sb->prio, nslots * sizeof(u32));
+	l->tab = NULL;
+	if (tbits) {
+		l->tab = l->prio + nslots;
+		level_table(l, narrow ? nb32 : nb, tbits);
+	}
 	return 0;
 }
 
 static int level_build(struct spd_level *l, struct spd_build *sb)
 {
 	u64 budget = spd_budget(sb->m);
+	void *spare;
 	u64 slots;
+	int ret;
 
 	sb->nnext = 0;
-	slots = level_cut(sb);
+	slots = level_cut(sb, &spare);
 	cond_resched();
 	/*
 	 * The cuts made only by the rules shed are left in: the lists on
 	 * either side of them are equal, so level_fill() merges them away.
 	 */
 	if (slots > budget)
-		level_shed(sb, slots, budget);
-	return level_store(l, sb, level_fill(sb));
+		slots = level_shed(sb, slots, budget);
+	/* The sorted endpoints are spent: the lists go there if they fit. */
+	if (slots * sizeof(u32) <= sb->evbytes) {
+		sb->prio = spare;
+	} else {
+		sb->prio = kvmalloc_array(slots, sizeof(u32), GFP_KERNEL);
+		if (!sb->prio)
+			return -ENOMEM;
+	}
+	ret = level_store(l, sb, level_fill(sb));
+	if (sb->prio != spare)
+		kvfree(sb->prio);
+	sb->prio = NULL;
+	return ret;
 }
 
 static void spd_build_free(struct spd_build *sb)
 {
 	kvfree(sb->ids);
 	kvfree(sb->next);
-	kvfree(sb->keys);
 	kvfree(sb->ev);
 	kvfree(sb->tmp);
 	kvfree(sb->s);
 	kvfree(sb->e);
 	kvfree(sb->cnt);
 	kvfree(sb->off);
-	kvfree(sb->prio);
 	kfree(sb);
 }
 
@@ -391,26 +610,39 @@ static struct spd_build *spd_build_alloc(const struct vgate_key_range *r,
 					 u32 n)
 {
 	struct spd_build *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	u32 i;
 
 	if (!sb)
 		return NULL;
 	sb->r = r;
+	sb->n = n;
 	sb->ids = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
+	if (!sb->ids)
+		goto err;
+	/* Empty ranges (lo > hi) match nothing and are left out. */
+	sb->narrow = true;
+	for (i = 0; i < n; i++) {
+		if (vgate_key_cmp(&r[i].lo, &r[i].hi) > 0)
+			continue;
+		sb->ids[sb->m++] = i;
+		if (r[i].hi.hi || r[i].hi.lo > U32_MAX)
+			sb->narrow = false;
+	}
+	sb->evbytes = (2 * (size_t)n + 1) *
+		      (sb->narrow ? sizeof(u64) : sizeof(struct spd_ev));
 	sb->next = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
-	sb->keys = kvmalloc_array(2 * n + 1, sizeof(*sb->keys), GFP_KERNEL);
-	sb->ev = kvmalloc_array(2 * n + 1, sizeof(*sb->ev), GFP_KERNEL);
-	sb->tmp = kvmalloc_array(2 * n + 1, sizeof(*sb->tmp), GFP_KERNEL);
+	sb->ev = kvmalloc(sb->evbytes, GFP_KERNEL);
+	sb->tmp = kvmalloc(sb->evbytes, GFP_KERNEL);
 	sb->s = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
 	sb->e = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
 	sb->cnt = kvmalloc_array(2 * n + 2, sizeof(u32), GFP_KERNEL);
 	sb->off = kvmalloc_array(2 * n + 2, sizeof(u32), GFP_KERNEL);
-	sb->prio = kvmalloc_array(spd_budget(n), sizeof(u32), GFP_KERNEL);
-	if (!sb->ids || !sb->next || !sb->keys || !sb->ev || !sb->tmp || !sb->s ||
-	    !sb->e || !sb->cnt || !sb->off || !sb->prio) {
-		spd_build_free(sb);
-		return NULL;
-	}
-	return sb;
+	if (sb->next && sb->ev && sb->tmp && sb->s && sb->e && sb->cnt &&
+	    sb->off)
+		return sb;
+err:
+	spd_build_free(sb);
+	return NULL;
 }
 
 void vgate_spd_index_free(struct vgate_spd_index *idx)
@@ -445,11 +677,6 @@ struct vgate_spd_index *vgate_spd_index_build(const struct vgate_key_range *r,
 	sb = spd_build_alloc(r, n);
 	if (!sb)
 		goto err_idx;
-
-	/* Empty ranges (lo > hi) match nothing and are left out. */
-	for (i = 0; i < n; i++)
-		if (vgate_key_cmp(&r[i].lo, &r[i].hi) <= 0)
-			sb->ids[sb->m++] = i;
 
 	for (l = 0; l < VGATE_SPD_LEVELS && sb->m > VGATE_SPD_WIDE_MAX; l++) {
 		ret = level_build(&idx->level[l], sb);
@@ -496,10 +723,11 @@ void vgate_spd_iter_init(struct vgate_spd_iter *it,
 {
 	u32 l;
 
+	/* Only the cursors of idx's levels and the wide list are read. */
 	it->idx = idx;
 	it->key = *key;
-	memset(it->pos, 0, sizeof(it->pos));
-	memset(it->end, 0, sizeof(it->end));
+	it->pos[SPD_WIDE] = 0;
+	it->end[SPD_WIDE] = 0;
 	if (!idx)
 		return;
 	for (l = 0; l < idx->nlevels; l++) {
@@ -779,6 +1007,44 @@ static int st_queries(struct spd_test *t, const struct vgate_spd_index *idx,
 	return ret;
 }
 
+/* Each level's segment search must agree with a plain binary search. */
+static int st_levels(const struct vgate_spd_index *idx)
+{
+	u32 l, j, d;
+
+	for (l = 0; l < idx->nlevels; l++) {
+		const struct spd_level *lv = &idx->level[l];
+		u32 nb = lv->b32 ? lv->nb32 : lv->nseg;
+
+		for (j = 1; j < nb; j++) {
+			struct vgate_key k;
+			u32 got, want;
+
+			for (d = 0; d < 3; d++) {
+				k = lv->b32 ? (struct vgate_key){ .lo = lv->b32[j] } :
+					      lv->b[j];
+				if (d == 1)
+					st_sub(&k, 1);
+				if (d == 2)
+					st_add(&k, 1);
+				got = level_seg(lv, &k);
+				if (lv->b32)
+					want = k.lo > U32_MAX ? lv->nseg - 1 :
+					       seg_find32(lv->b32, 0, nb, k.lo);
+				else
+					want = seg_find(lv->b, 0, nb, &k);
+				if (got != want) {
+					pr_err("spd_index self-test: level %u of %u segments, table %u bits: key %016llx:%016llx in %u, want %u\n",
+					       l, lv->nseg, lv->tab ? lv->tbits : 0,
+					       k.hi, k.lo, got, want);
+					return -EINVAL;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 static int st_run(struct spd_test *t, u32 nq)
 {
 	struct vgate_spd_index *idx;
@@ -790,7 +1056,7 @@ static int st_run(struct spd_test *t, u32 nq)
 		       PTR_ERR(idx));
 		return PTR_ERR(idx);
 	}
-	ret = st_queries(t, idx, nq);
+	ret = st_levels(idx) ?: st_queries(t, idx, nq);
 	vgate_spd_index_free(idx);
 	return ret;
 }
@@ -821,7 +1087,7 @@ static int st_overflow(struct spd_test *t)
 	if (IS_ERR(idx))
 		return PTR_ERR(idx);
 	ret = idx->nlevels == VGATE_SPD_LEVELS ? 0 : -EINVAL;
-	ret = ret ?: st_queries(t, idx, 200);
+	ret = ret ?: st_levels(idx) ?: st_queries(t, idx, 200);
 	vgate_spd_index_free(idx);
 	return ret;
 }
@@ -872,7 +1138,8 @@ static int st_scale(struct spd_test *t)
 	}
 	pr_info("spd_index self-test: first candidate in %llu ns with %u rules, %llu ns with 10 (%u)\n",
 		ns[0] / 20000, t->n, ns[1] / 20000, sum & 1);
-	ret = st_queries(t, idx[0], 20);
+	ret = st_levels(idx[0]) ?: st_levels(idx[1]) ?:
+	      st_queries(t, idx[0], 20);
 out:
 	for (j = 0; j < 2; j++)
 		if (!IS_ERR(idx[j]))

@@ -14,9 +14,15 @@
  *   cut the key space into segments [b[j], b[j + 1]).  Each segment owns the
  *   ascending list of the priorities of the level's rules that cover it,
  *   stored in one flat u32 array with per-segment offsets; adjacent
- *   segments with identical lists are merged.  A lookup is one binary
- *   search of the boundaries and the list found is exact.  Boundaries are
- *   kept as u32 when they all fit (IPv4), as 128-bit keys otherwise.
+ *   segments with identical lists are merged.  A lookup finds the segment
+ *   of the key and the list found is exact.  Boundaries are kept as u32
+ *   when they all fit (IPv4), as 128-bit keys otherwise.  A level of 64
+ *   segments or more also has a direct table on up to 16 bits of the key,
+ *   taken just below the top bits that all its boundaries share (a /16 of
+ *   IPv4 when the rules span the address space, finer when they crowd
+ *   into a smaller block): each bucket holds the range of segments
+ *   starting in it, so the binary search is over a handful of them.
+ *   Smaller levels keep the plain binary search.
  *
  * - A rule that covers c segments costs c list slots, so a level has a
  *   budget of 8 * m + 4096 slots for m rules.  When the rules' total is
@@ -35,17 +41,19 @@
  * the output is strictly ascending and without duplicates.
  *
  * Cost: building is linear per level: a radix sort of the endpoints (only
- * the bytes that vary: 4 or 5 passes for IPv4) tagged with their rules,
- * one pass to number the segments, then the list slots, at most
- * 8 * m + 4096 per level, so memory is O(n) (peak scratch ~130 bytes per
- * rule while building).
+ * the digits that vary: for IPv4, key and rule packed in a u64 and, for
+ * big sets, two or three 16-bit passes) tagged with their rules, one pass
+ * to number the segments, then the list slots, at most 8 * m + 4096 per
+ * level, so memory is O(n) (peak scratch ~70 bytes per IPv4 rule, ~130
+ * for IPv6, while building).
  * For sets that nest as prefixes do, a rule costs 2 * (rules nested inside
  * it) + 1 slots, which fits the budget unless a few rules contain nearly
- * everything; those move to the next level.  A lookup is one binary search
- * per level (log2 of twice the rules), then O(1) per candidate yielded,
- * plus one range test per wide rule; the wide list is empty or short
- * unless the rules overlap pathologically (thousands of mutually
- * overlapping, non-nested ranges).
+ * everything; those move to the next level.  A lookup is, per level, one
+ * table probe and a binary search of the bucket (a few segments for
+ * evenly spread rules, log2 of twice the rules at worst), then O(1) per
+ * candidate yielded, plus one range test per wide rule; the wide list is
+ * empty or short unless the rules overlap pathologically (thousands of
+ * mutually overlapping, non-nested ranges).
  */
 #ifndef _VGATE_SPD_INDEX_H
 #define _VGATE_SPD_INDEX_H
