@@ -12,6 +12,7 @@
 #include "netns.h"
 #include "ownaddr.h"
 #include "sad.h"
+#include "spd_index.h"
 #include "../drivers/tunnel.h"
 
 module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
@@ -25,6 +26,10 @@ static int __init vgate_init(void)
 {
 	int err;
 
+	/* Debug builds (-DDEBUG) test the classifier first; else a no-op. */
+	err = vgate_spd_index_selftest();
+	if (err)
+		return err;
 	err = vgate_sad_init();
 	if (err)
 		return err;
