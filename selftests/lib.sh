@@ -185,3 +185,42 @@ topo_teardown() {
 	_cleanup
 	_namespaces=()
 }
+
+# global_stat NS KEY: a top-level counter of "ipsec show global -j" in NS
+# (e.g. overlap_skipped, self_bypassed, dropped).
+global_stat() {
+	vgate "$1" -j ipsec show global | jq -r --arg k "$2" '.[$k]'
+}
+
+# udp_recv_start NS PORTS OUT: tools/udpprobe.py receiver in NS counting
+# tagged datagrams on PORTS (e.g. 7000-7020); returns once it listens.
+# udp_recv_stop OUT: stop it; OUT then holds its JSON counts.
+# udp_received OUT TAG [FIELD]: received (or FIELD) for TAG, 0 if none.
+UDPPROBE=$REPO/selftests/tools/udpprobe.py
+declare -A _udp_recv_pid
+udp_recv_start() {
+	rm -f "$3" "$3.ready"
+	# Not through ns(): $! must be python itself (ip netns exec execs it).
+	ip netns exec "$1" python3 "$UDPPROBE" recv --ports "$2" \
+		--ready "$3.ready" --out "$3" &
+	_udp_recv_pid[$3]=$!
+	local i	# python starts slowly under emulation: up to 30 s
+	for i in $(seq 300); do
+		[ -e "$3.ready" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+udp_recv_stop() {
+	local i
+	kill "${_udp_recv_pid[$1]}" 2>/dev/null
+	for i in $(seq 300); do
+		[ -e "$1" ] && break
+		sleep 0.1
+	done
+	wait "${_udp_recv_pid[$1]}" 2>/dev/null
+	test -e "$1"
+}
+udp_received() {
+	jq -r --arg t "$2" --arg f "${3:-received}" '.[$t][$f] // 0' "$1"
+}
