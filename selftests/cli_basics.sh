@@ -51,7 +51,7 @@ K1=$(key 20); K2=$(key 20); K3=$(key 20); K4=$(key 20); K5=$(key 20)
 SA_AB="src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm"
 SA_BA="src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm"
 
-tap_plan 44
+tap_plan 45
 
 # --- one-shot add / show / del -------------------------------------------
 v ipsec sa add 0x1000 $SA_AB encKey "$K1"
@@ -61,12 +61,15 @@ result "one-shot: ipsec show sad lists SA 0x1000" '[ $rc = 0 ]' \
 	"grep -qE '^0x00001000 +192\.0\.2\.1 +192\.0\.2\.2 +tunnel +aes128-gcm' $O"
 v ipsec sa add 0x1001 $SA_BA encKey "$K2"
 result "one-shot: ipsec sa add 0x1001" '[ $rc = 0 ]'
-v ipsec rule add 10 local 10.1.0.0/24 remote 10.2.0.0/24 action protect \
-	peer 192.0.2.2 spiOut 0x1000 spiIn 0x1001
+v ipsec peer add gwB addr 192.0.2.2 descr "site B"
+result "one-shot: ipsec peer add gwB" '[ $rc = 0 ]' '[ ! -s $E ]'
+v ipsec rule add 10 peer gwB local 10.1.0.0/24 remote 10.2.0.0/24 \
+	action protect spiOut 0x1000 spiIn 0x1001
 result "one-shot: ipsec rule add 10 protect" '[ $rc = 0 ]'
 v ipsec show rule
-result "one-shot: ipsec show rule lists rule 10" '[ $rc = 0 ]' \
-	"grep -qE '^10 +10\.1\.0\.0/24 .*10\.2\.0\.0/24 .*protect +192\.0\.2\.2' $O"
+result "one-shot: ipsec show rule lists rule 10 in gwB's traffic list" \
+	'[ $rc = 0 ]' "grep -q 'gwB' $O" \
+	"grep -qE '^ *10 .*10\.1\.0\.0/24 +10\.2\.0\.0/24 .*protect +0x00001000/0x00001001' $O"
 
 # --- JSON of every show command -------------------------------------------
 v -j ipsec show sad
@@ -77,16 +80,17 @@ result "json: show sad has both SAs with their values" '[ $rc = 0 ]' \
 v -j ipsec show rule
 result "json: show rule has rule 10 with peer and SPIs" '[ $rc = 0 ]' \
 	"js 'len(d) == 1 and d[0][\"id\"] == 10 and d[0][\"action\"] == \"protect\"'" \
-	"js 'd[0][\"peer\"] == \"192.0.2.2\" and d[0][\"spi_out\"] == \"0x00001000\" and d[0][\"spi_in\"] == \"0x00001001\"'" \
+	"js 'd[0][\"peer\"] == \"gwB\" and d[0][\"peer_addr\"] == \"192.0.2.2\"'" \
+	"js 'd[0][\"spi_out\"] == \"0x00001000\" and d[0][\"spi_in\"] == \"0x00001001\"'" \
 	"js 'd[0][\"local\"] == \"10.1.0.0/24\" and d[0][\"remote\"] == \"10.2.0.0/24\"'"
 v -j ipsec show sa
 result "json: show sa has the bundle of rule 10, no flags" '[ $rc = 0 ]' \
-	"js 'len(d) == 1 and d[0][\"id\"] == 10 and d[0][\"peer\"] == \"192.0.2.2\"'" \
+	"js 'len(d) == 1 and d[0][\"id\"] == 10 and d[0][\"peer\"] == \"gwB\"'" \
 	"js 'd[0][\"spi_out\"] == \"0x00001000\" and d[0][\"spi_in\"] == \"0x00001001\" and d[0][\"flags\"] == []'"
 v -j ipsec show global
-result "json: show global counts 2 SAs, 1 rule, all drop reasons" '[ $rc = 0 ]' \
-	"js 'd[\"sas\"] == 2 and d[\"rules\"] == 1'" \
-	"js 'sorted(d[\"drops\"]) == sorted([\"no_sa\", \"replay\", \"auth\", \"bad_padding\", \"malformed\", \"policy\", \"rule\", \"expired\", \"seq_overflow\", \"mtu\", \"nomem\", \"crypto\", \"no_route\"])'"
+result "json: show global counts 2 SAs, 1 rule, 1 peer, all drop reasons" '[ $rc = 0 ]' \
+	"js 'd[\"sas\"] == 2 and d[\"rules\"] == 1 and d[\"peers\"] == 1'" \
+	"js 'sorted(d[\"drops\"]) == sorted([\"no_sa\", \"replay\", \"auth\", \"bad_padding\", \"malformed\", \"policy\", \"rule\", \"expired\", \"seq_overflow\", \"mtu\", \"nomem\", \"crypto\", \"no_route\", \"acquire_overflow\", \"acquire_timeout\", \"peer_blocked\"])'"
 v -j ipsec maxSas
 result "json: maxSas knob" '[ $rc = 0 ]' "js 'type(d[\"max_sas\"]) is int and d[\"max_sas\"] >= 1'"
 v -j ipsec dropLog
@@ -127,7 +131,7 @@ ipsec sa add 0x2000 $SA_AB encKey $K4
 	# indented comment, then a blank line with spaces
    
 ipsec sa add 0x2001 $SA_BA encKey $K5   # trailing comment
-ipsec rule add 20 local 10.1.1.0/24 remote 10.2.1.0/24 action protect peer 192.0.2.2 spiOut 0x2000 spiIn 0x2001
+ipsec rule add 20 peer gwB local 10.1.1.0/24 remote 10.2.1.0/24 action protect spiOut 0x2000 spiIn 0x2001
 EOF
 v -f "$F"
 result "-f: file with comments and blank lines applies" '[ $rc = 0 ]' '[ ! -s $E ]'
@@ -139,29 +143,29 @@ F=$VGATE_TMP/bad.conf
 cat >"$F" <<EOF
 ipsec sa add 0x3000 $SA_AB encKey $K4
 ipsec rule add 30 local 10.1.2.0/24 action pass
-ipsec rule add 31 local 10.1.3.0/24 action protect peer 192.0.2.2 spiOut 0xzz spiIn 0x3001
+ipsec rule add 31 peer gwB local 10.1.3.0/24 action protect spiOut 0xzz spiIn 0x3001
 ipsec rule add 32 local 10.1.4.0/24 action pass
 EOF
 v -f "$F"
-result "-f: error in line 3: exit 1, $F:3: names 0xzz" '[ $rc = 1 ]' \
+result "-f: syntax error in line 3: exit 1, $F:3: names 0xzz" '[ $rc = 1 ]' \
 	"grep -qF '$F:3: ' $E" "grep -qF '\"0xzz\"' $E"
 v -j ipsec show rule
-result "-f: lines 1-2 applied, nothing after line 3" '[ $rc = 0 ]' \
-	"js '[r[\"id\"] for r in d] == [10, 20, 30]'"
+result "-f: a file with a syntax error changes nothing" '[ $rc = 0 ]' \
+	"js '[r[\"id\"] for r in d] == [10, 20]'"
 v -j ipsec show sad
-result "-f: SA 0x3000 from line 1 exists" '[ $rc = 0 ]' \
-	"js '\"0x00003000\" in [s[\"spi\"] for s in d]'"
+result "-f: not even the SA of line 1 was added" '[ $rc = 0 ]' \
+	"js '\"0x00003000\" not in [s[\"spi\"] for s in d]'"
 
 F=$VGATE_TMP/dup.conf
 printf '%s\n' "ipsec rule add 40 local 10.1.5.0/24 action pass" \
-	"ipsec sa add 0x3000 $SA_AB encKey $K5" \
-	"ipsec rule add 41 local 10.1.6.0/24 action pass" >"$F"
+	"ipsec rule add 10 local 10.1.6.0/24 action pass" \
+	"ipsec rule add 41 local 10.1.7.0/24 action pass" >"$F"
 v -f "$F"
-result "-f: kernel error in line 2: exit 2, $F:2: with the extack message" \
-	'[ $rc = 2 ]' "grep -qF '$F:2: ' $E" "grep -qF 'exists' $E"
+result "-f: kernel error in line 2: exit 1, $F:2: with the extack message" \
+	'[ $rc = 1 ]' "grep -qF '$F:2: ' $E" "grep -qF 'exists' $E"
 v -j ipsec show rule
-result "-f: line 1 applied, line 3 not" '[ $rc = 0 ]' \
-	"js '[r[\"id\"] for r in d] == [10, 20, 30, 40]'"
+result "-f: the refused transaction changed nothing (no rule 40)" '[ $rc = 0 ]' \
+	"js '[r[\"id\"] for r in d] == [10, 20]'"
 
 # --- '?' help in one-shot mode --------------------------------------------
 v ipsec '?'
@@ -218,7 +222,7 @@ result "interactive: '?' lists sub-commands and redisplays the line" '[ $rc = 0 
 	"grep -qF 'vgate> ipsec sa del 0x5000 dst 192.0.2.2' $O"
 v ipsec show sad
 result "interactive: the command typed after '?' deleted SA 0x5000" '[ $rc = 0 ]' \
-	"! grep -q '^0x00005000 ' $O" "grep -q '^0x00003000 ' $O"
+	"! grep -q '^0x00005000 ' $O" "grep -q '^0x00002001 ' $O"
 ns "$NS" $PTY --real "$VGATE" $'ipsec sh\t' $'sa\t\t' >"$O" 2>"$E"; rc=$?
 result "interactive: TAB completes 'sh' to show, lists sa/sad" '[ $rc = 0 ]' \
 	"grep -qF 'vgate> ipsec show sa' $O" "grep -qE '^sa +sad *$' $O"
