@@ -79,10 +79,10 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 		drop6(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	if (!v.action || v.action == VGATE_ACTION_PASS)
-		return pass6(vn, &v);
 	if (v.rule)
 		vgate_rule_count(v.rule, false, skb->len);
+	if (!v.action || v.action == VGATE_ACTION_PASS)
+		return pass6(vn, &v);
 	if (v.action == VGATE_ACTION_DROP)
 		drop6(vn, skb, v.why == VGATE_WHY_PEER_BLOCKED ?
 			  VGATE_DROP_PEER_BLOCKED : VGATE_DROP_RULE);

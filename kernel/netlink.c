@@ -601,7 +601,8 @@ static const struct genl_ops vgate_ops[] = {
 };
 
 static const struct genl_multicast_group vgate_mcgrps[] = {
-	{ .name = VGATE_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	/* Events carry flow addresses: CAP_NET_ADMIN in the netns's userns. */
+	{ .name = VGATE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family vgate_family __ro_after_init = {

@@ -697,7 +697,7 @@ bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 
 	memset(v, 0, sizeof(*v));
 	if (!spd)
-		return false;
+		goto nomatch;
 	fam = &spd->fam[fam_idx(f->family)];
 	if (!fam->n)
 		goto nomatch;

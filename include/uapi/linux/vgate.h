@@ -25,9 +25,10 @@
  * (-EEXIST, -ENOENT, -ENOSPC) name no attribute.
  * A failed request leaves the SAs, the rules and the knobs unchanged, with
  * one exception: the namespace's netfilter hooks are registered by the
- * first SA_NEW, SA_SET, RULE_NEW or RULE_SET that succeeds, after its
- * change; if that registration fails, its error is returned but the SA or
- * rule stays.  A failed request never registers the hooks.
+ * first SA_NEW or SA_SET, or the first RULE_*, PEER_* or CONFIG_SET
+ * outside a transaction, or TXN_COMMIT, that succeeds, after its change;
+ * if that registration fails, its error is returned but the change stays.
+ * A failed request never registers the hooks.
  *
  * Byte order: SPIs, ports and other integers are in host byte order unless
  * the attribute says otherwise.  Addresses are in network byte order, four
@@ -110,8 +111,9 @@
  *   TXN_COMMIT, the RULE_*, PEER_* and CONFIG_SET requests of this socket
  *   change a private copy of the configuration instead of the running one
  *   (GETs still read the running one).  -EBUSY if a transaction is open;
- *   while one is open, configuration changes from any other socket get
- *   -EBUSY too.  A failed request inside a transaction changes nothing
+ *   while one is open, rule, peer and knob changes from any other socket
+ *   (and sysfs knob writes) get -EBUSY too.  SAs are not part of
+ *   transactions.  A failed request inside a transaction changes nothing
  *   and leaves the transaction open.
  * VGATE_CMD_TXN_COMMIT: install the private copy as a whole, atomically,
  *   and close the transaction.  -ENOENT if this socket has none open.
@@ -384,7 +386,7 @@ enum vgate_rule_flags {
 enum vgate_rule_attr {
 	VGATE_RULE_A_UNSPEC,
 	VGATE_RULE_A_ID,		/* u32, 1.., evaluation order */
-	VGATE_RULE_A_FAMILY,		/* u16, AF_INET */
+	VGATE_RULE_A_FAMILY,		/* u16, AF_INET or AF_INET6 */
 	VGATE_RULE_A_LOCAL,		/* binary address (default: any) */
 	VGATE_RULE_A_LOCAL_PLEN,	/* u8 prefix length (default: full);
 					 * 0 = any; host bits are cleared
@@ -516,7 +518,7 @@ enum vgate_flow_attr {
 	VGATE_FLOW_A_SPORT,		/* u16 */
 	VGATE_FLOW_A_DPORT,		/* u16 */
 	VGATE_FLOW_A_DIR,		/* u8, enum vgate_flow_dir, default OUT */
-	VGATE_FLOW_A_ITERATIONS,	/* u32, EXPLAIN only, 1..10000000:
+	VGATE_FLOW_A_ITERATIONS,	/* u32, EXPLAIN only, 1..1000000:
 					 * classify this many times and report
 					 * the time taken (benchmark)
 					 */
