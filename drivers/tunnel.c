@@ -102,6 +102,13 @@ static struct vgate_sa *tunnel_sa(struct net_device *dev, struct sk_buff *skb,
 		rcu_read_unlock();
 		return NULL;
 	}
+	/* An admin-down peer carries nothing; a blocked one neither. */
+	if (peer->admin == VGATE_PEER_ADMIN_DOWN || vgate_peer_blocked(peer)) {
+		*reason = peer->admin == VGATE_PEER_ADMIN_DOWN ?
+			  VGATE_DROP_POLICY : VGATE_DROP_PEER_BLOCKED;
+		rcu_read_unlock();
+		return NULL;
+	}
 	/* The ESP to the peer routed into its own tunnel would loop. */
 	if (ip_hdr(skb)->daddr == peer->addr.a4) {
 		rcu_read_unlock();

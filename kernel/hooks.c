@@ -316,8 +316,12 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 
 	if (this_cpu_read(vgate_sent) == skb)
 		return NF_ACCEPT;
-	/* Routed into a virtual peer's device: the device protects it. */
-	if (vgate_tunnel_is_dev(state->out))
+	/*
+	 * Routed into a virtual peer's device: the device protects it.
+	 * Loopback traffic never leaves the gateway.
+	 */
+	if (vgate_tunnel_is_dev(state->out) ||
+	    (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify(vn, skb, false, &v);
@@ -326,6 +330,14 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 		return NF_STOLEN;
 	}
 	if (!v.action)		/* no policy at all */
+		goto pass;
+	/*
+	 * A decrypted packet being forwarded was accepted by the entry that
+	 * decrypted it; only another peer's entry may take it on (hub and
+	 * spoke): pre and post rules and the post default do not apply.
+	 */
+	if (this_cpu_read(vgate_decrypted) == skb &&
+	    v.action != VGATE_ACTION_PROTECT)
 		goto pass;
 	if (v.rule)
 		vgate_rule_count(v.rule, false, skb->len);
@@ -527,7 +539,8 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 	u32 seq;
 
 	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
-		return local_default(vn, skb);
+		return state->in->flags & IFF_LOOPBACK ? NF_ACCEPT :
+		       local_default(vn, skb);
 	ihl = ip_hdrlen(skb);
 	if (!pskb_may_pull(skb, ihl + sizeof(*esph))) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
@@ -580,7 +593,8 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	struct vgate_verdict v;
 	int err;
 
-	if (this_cpu_read(vgate_decrypted) == skb)
+	if (this_cpu_read(vgate_decrypted) == skb ||
+	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
 	/* ESP is vgate's own business at LOCAL_IN. */

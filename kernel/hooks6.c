@@ -73,6 +73,8 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 	struct vgate_verdict v;
 	int err;
 
+	if (state->out->flags & IFF_LOOPBACK)
+		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify6(vn, skb, false, &v);
 	if (err < 0) {
@@ -98,6 +100,8 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 	struct vgate_verdict v;
 	int err;
 
+	if (state->in->flags & IFF_LOOPBACK)
+		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
 	err = classify6(vn, skb, true, &v);
 	if (err < 0) {
@@ -119,7 +123,8 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 	struct vgate_net *vn = priv;
 	struct vgate_verdict v;
 
-	if (READ_ONCE(vn->cfg.post_default) != VGATE_ACTION_DROP)
+	if (READ_ONCE(vn->cfg.post_default) != VGATE_ACTION_DROP ||
+	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	if (classify6(vn, skb, true, &v) || !v.action)
 		return NF_ACCEPT;

@@ -696,8 +696,12 @@ bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 	u32 prio;
 
 	memset(v, 0, sizeof(*v));
-	if (!spd)
-		goto nomatch;
+	if (!spd) {
+		/* No policy yet: the packet path lets everything pass. */
+		v->action = VGATE_ACTION_PASS;
+		v->why = VGATE_WHY_POST_DEFAULT;
+		return false;
+	}
 	fam = &spd->fam[fam_idx(f->family)];
 	if (!fam->n)
 		goto nomatch;
