@@ -242,6 +242,29 @@ static int classify(struct vgate_net *vn, const struct sk_buff *skb,
 	return vgate_classify(vn, spd, &flow, inbound, v);
 }
 
+/*
+ * A packet leaving that no rule matches may be going the other way of a
+ * pass or drop rule: a reply from the remote side being forwarded to the
+ * local side.  Before the post default drops it, match it mirrored (as if
+ * arriving), which a rule covers by definition; a PROTECT entry matching
+ * cleartext that way was judged at PRE_ROUTING already.
+ */
+static int classify_out(struct vgate_net *vn, const struct sk_buff *skb,
+			struct vgate_verdict *v)
+{
+	struct vgate_verdict m;
+	int err = classify(vn, skb, false, v);
+
+	if (err || v->action != VGATE_ACTION_DROP)
+		return err;
+	if (classify(vn, skb, true, &m) > 0 &&
+	    m.action != VGATE_ACTION_PROTECT) {
+		*v = m;
+		return 1;
+	}
+	return 0;
+}
+
 /* Count a verdict that lets the packet pass; true if it does. */
 static bool verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
 {
@@ -324,7 +347,7 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	    (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
-	err = classify(vn, skb, false, &v);
+	err = classify_out(vn, skb, &v);
 	if (err < 0) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;

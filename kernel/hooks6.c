@@ -77,6 +77,16 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify6(vn, skb, false, &v);
+	/* A reply of a pass or drop rule, mirrored: see hooks.c. */
+	if (!err && v.action == VGATE_ACTION_DROP) {
+		struct vgate_verdict m;
+
+		if (classify6(vn, skb, true, &m) > 0 &&
+		    m.action != VGATE_ACTION_PROTECT) {
+			v = m;
+			err = 1;
+		}
+	}
 	if (err < 0) {
 		drop6(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
