@@ -250,12 +250,15 @@ static int v_seconds(const struct cmd_arg *a, const char *s)
 	return parse_num32("SECONDS", s, 1, 86400, &v);
 }
 
+/* The kernel's range for VGATE_FLOW_A_ITERATIONS (kernel/nl_policy.c). */
+#define VG_ITERATIONS_MAX 1000000
+
 static int v_iterations(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("--iterations", s, 1, 10000000, &v);
+	return parse_num32("--iterations", s, 1, VG_ITERATIONS_MAX, &v);
 }
 
 static int v_reqid(const struct cmd_arg *a, const char *s)
@@ -1223,8 +1226,8 @@ static int parse_explain(const struct cmd *c, const struct cmd_vals *v,
 		f->has |= VG_FLOW_DIR;
 	}
 	if (val[EX_ITER]) {
-		r = parse_num32("--iterations", val[EX_ITER], 1, 10000000,
-				&f->iterations);
+		r = parse_num32("--iterations", val[EX_ITER], 1,
+				VG_ITERATIONS_MAX, &f->iterations);
 		if (r)
 			return r;
 		f->has |= VG_FLOW_ITERATIONS;

@@ -219,6 +219,9 @@ expect 1 'bad sport "80" (ports need proto' ipsec explain 10.0.0.1 10.0.0.2 spor
 expect 1 'bad port "80" (port is dport' ipsec explain 10.0.0.1 10.0.0.2 proto tcp dport 80 port 80
 expect 1 'bad direction' ipsec explain 10.0.0.1 10.0.0.2 in out
 expect 1 'bad --iterations "0"' ipsec explain 10.0.0.1 10.0.0.2 --iterations 0
+expect 1 'bad --iterations "1000001" (expected 1..1000000)' ipsec explain 10.0.0.1 10.0.0.2 --iterations 1000001
+expect 1 'bad --iterations "10000000" (expected 1..1000000)' ipsec explain 10.0.0.1 10.0.0.2 --iterations 10000000
+request ipsec explain 10.0.0.1 10.0.0.2 --iterations 1000000 -- "    ITERATIONS u32 1000000"
 expect 1 'missing DST' ipsec explain 10.0.0.1
 expect 1 'missing FILE' config save
 expect 1 'bad reqid "0"' $SA enc aes128-gcm encKey $K20 reqid 0
