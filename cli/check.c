@@ -150,7 +150,11 @@ int check_shadow(const struct vg_rule *rules, size_t n,
 		for (i = 0; i < j; i++) {
 			const struct vg_rule *a = &rules[order[i]];
 
-			if (!covers(a, b))
+			/*
+			 * Without a flag of b (selfTraffic), a passes over
+			 * traffic that b still captures.
+			 */
+			if ((a->flags & b->flags) != b->flags || !covers(a, b))
 				continue;
 			snprintf(msg, sizeof(msg),
 				 "rule %u is shadowed by rule %u (never matches): %s comes after %s, which covers it",
@@ -171,6 +175,65 @@ static bool link_local6(const struct vg_addr *a)
 	       (a->a[1] & 0xc0) == 0x80;
 }
 
+static bool loopback_addr(const struct vg_addr *a)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (a->family == AF_INET)
+		return a->a[0] == 127;
+	return a->family == AF_INET6 && !memcmp(a->a, lo6, 16);
+}
+
+/*
+ * An address of the gateway that self traffic can have as its local end:
+ * not loopback (never classified), not IPv6 link-local (link-local IPv6
+ * never meets the policy).
+ */
+static bool own_usable(const struct vg_ifaddr *ifa, int family)
+{
+	return ifa->addr.family == family && !loopback_addr(&ifa->addr) &&
+	       !link_local6(&ifa->addr);
+}
+
+bool check_self_rule(const struct vg_rule *ru, const struct vg_ifaddr *ifs,
+		     size_t nif, size_t *own, size_t *net)
+{
+	bool found = false;
+	size_t j, k;
+
+	if (ru->action == VGATE_ACTION_PASS || (ru->flags & VGATE_RULE_F_SELF))
+		return false;
+	for (k = 0; k < nif; k++) {
+		struct vg_range attached = { .kind = VG_RANGE_NET };
+
+		/* A directly attached network (prefix 0 is none). */
+		if (!own_usable(&ifs[k], ru->family) || ifs[k].loopback ||
+		    !ifs[k].plen)
+			continue;
+		attached.addr = ifs[k].addr;
+		attached.plen = ifs[k].plen;
+		if (!range_overlaps(&ru->remote, &attached, ru->family))
+			continue;
+		for (j = 0; j < nif; j++) {
+			if (!own_usable(&ifs[j], ru->family) ||
+			    !range_holds(&ru->local, &ifs[j].addr))
+				continue;
+			/* Prefer naming the address of the network itself. */
+			if (j == k) {
+				*own = j;
+				*net = k;
+				return true;
+			}
+			if (!found) {
+				found = true;
+				*own = j;
+				*net = k;
+			}
+		}
+	}
+	return found;
+}
+
 int check_self(const struct vg_rule *rules, size_t n,
 	       const struct vg_ifaddr *ifs, size_t nif,
 	       void (*fn)(const struct vg_rule *ru, const struct vg_ifaddr *ifa,
@@ -178,38 +241,20 @@ int check_self(const struct vg_rule *rules, size_t n,
 	       void *arg)
 {
 	char msg[320], a[64];
-	size_t i, k;
+	size_t i, own, net;
 	int found = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct vg_rule *ru = &rules[i];
 
-		if (ru->action == VGATE_ACTION_PASS ||
-		    (ru->flags & VGATE_RULE_F_SELF))
+		if (!check_self_rule(ru, ifs, nif, &own, &net))
 			continue;
-		for (k = 0; k < nif; k++) {
-			const struct vg_ifaddr *ifa = &ifs[k];
-			struct vg_range net = { .kind = VG_RANGE_NET };
-
-			if (ifa->addr.family != ru->family || link_local6(&ifa->addr))
-				continue;
-			net.addr = ifa->addr;
-			net.plen = ifa->plen;
-			if (ru->local.kind != VG_RANGE_ANY) {
-				if (!range_holds(&ru->local, &ifa->addr))
-					continue;
-			} else if (ru->remote.kind == VG_RANGE_ANY ||
-				   !range_overlaps(&ru->remote, &net, ru->family)) {
-				continue;
-			}
-			snprintf(msg, sizeof(msg),
-				 "rule %u covers the gateway's own address %s (%s): its management/DHCP traffic with directly attached hosts bypasses the rule (selfTraffic on to capture it)",
-				 ru->id, fmt_addr(&ifa->addr, a, sizeof(a)),
-				 ifa->name);
-			fn(ru, ifa, msg, arg);
-			found++;
-			break;
-		}
+		snprintf(msg, sizeof(msg),
+			 "rule %u covers the gateway's own address %s (%s): its management/DHCP traffic with directly attached hosts bypasses the rule (selfTraffic on to capture it)",
+			 ru->id, fmt_addr(&ifs[own].addr, a, sizeof(a)),
+			 ifs[own].name);
+		fn(ru, &ifs[own], msg, arg);
+		found++;
 	}
 	return found;
 }
@@ -247,7 +292,7 @@ int check_ifaddrs(struct vg_ifaddr **ifs, size_t *n)
 		struct vg_ifaddr *x;
 		int pl;
 
-		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK) ||
+		if (!i->ifa_addr ||
 		    (i->ifa_addr->sa_family != AF_INET &&
 		     i->ifa_addr->sa_family != AF_INET6))
 			continue;
@@ -261,6 +306,7 @@ int check_ifaddrs(struct vg_ifaddr **ifs, size_t *n)
 		x = &v[k++];
 		memset(x, 0, sizeof(*x));
 		snprintf(x->name, sizeof(x->name), "%s", i->ifa_name);
+		x->loopback = i->ifa_flags & IFF_LOOPBACK;
 		x->addr.family = i->ifa_addr->sa_family;
 		if (x->addr.family == AF_INET) {
 			x->addr.len = 4;

@@ -7,6 +7,7 @@
 #ifndef VGATE_CHECK_H
 #define VGATE_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ struct vg_ifaddr {
 	char name[32];
 	struct vg_addr addr;
 	uint8_t plen;
+	bool loopback;		/* on a loopback device: no attached network */
 };
 
 /*
@@ -32,8 +34,10 @@ size_t check_order(const struct vg_rule *rules, size_t n,
  * Shadowed rules: a rule fully covered by an earlier one in evaluation
  * order (same family; the earlier rule's local and remote hold the later
  * one's, its proto is any or the same, its ports hold the later one's or
- * it has none).  fn is called once per shadowed rule with the first rule
- * that shadows it and the message text.  Returns the number found.
+ * it has none; its flags include every flag of the later one, since a
+ * rule without selfTraffic passes over self traffic that a later rule
+ * with it captures).  fn is called once per shadowed rule with the first
+ * rule that shadows it and the message text.  Returns the number found.
  */
 int check_shadow(const struct vg_rule *rules, size_t n,
 		 const struct vg_peer *peers, size_t np,
@@ -43,19 +47,29 @@ int check_shadow(const struct vg_rule *rules, size_t n,
 		 void *arg);
 
 /*
- * Self capture: a drop or protect rule without selfTraffic whose local
- * side holds one of the gateway's own addresses (or is any while its
- * remote side reaches into that interface's network): the gateway's own
- * traffic with directly attached hosts bypasses it.  Loopback and IPv6
- * link-local addresses are not considered.  One call per rule.
+ * Self capture: can self traffic (kernel/ownaddr.c) match the rule, which
+ * then passes over it instead of capturing it?  True for a drop or
+ * protect rule without selfTraffic whose local range holds one of the
+ * gateway's own addresses ifs[*own].addr and whose remote range overlaps
+ * a directly attached network ifs[*net].addr/plen (same family as the
+ * rule; any overlaps everything).  Loopback addresses (127/8, ::1) and
+ * IPv6 link-local addresses and networks (never classified) are left
+ * out; an address of a loopback device or with prefix length 0 is an own
+ * address without an attached network.  The kernel's IPv4 broadcast and
+ * 0.0.0.0 ends are not considered.  *own is the address of the network
+ * *net itself when the local range holds it.  Pure function.
  */
+bool check_self_rule(const struct vg_rule *ru, const struct vg_ifaddr *ifs,
+		     size_t nif, size_t *own, size_t *net);
+
+/* check_self_rule() on every rule; fn once per rule it is true for. */
 int check_self(const struct vg_rule *rules, size_t n,
 	       const struct vg_ifaddr *ifs, size_t nif,
 	       void (*fn)(const struct vg_rule *ru, const struct vg_ifaddr *ifa,
 			  const char *msg, void *arg),
 	       void *arg);
 
-/* The addresses of this network namespace (getifaddrs), loopback skipped. */
+/* The addresses of this network namespace (getifaddrs). */
 int check_ifaddrs(struct vg_ifaddr **ifs, size_t *n);
 
 #endif

@@ -6,6 +6,7 @@
  *   config                                config save's formatter
  *   explain                               every verdict reason, one line each
  *   check                                 the warnings on the canned policy
+ *   self                                  check_self_rule() cases ("FAIL" lines)
  *   escape                                JSON string escaping
  */
 #include <arpa/inet.h>
@@ -88,8 +89,8 @@ static void print_self(const struct vg_rule *a, const struct vg_ifaddr *i,
 static int check_all(void)
 {
 	struct vg_ifaddr ifs[3] = {
-		{ "eth1", { 0 }, 24 }, { "eth0", { 0 }, 24 },
-		{ "eth1", { 0 }, 64 },
+		{ "eth1", { 0 }, 24, false }, { "eth0", { 0 }, 24, false },
+		{ "eth1", { 0 }, 64, false },
 	};
 	struct vg_rule *rules;
 	struct vg_peer *peers;
@@ -105,6 +106,123 @@ static int check_all(void)
 	free(rules);
 	free(peers);
 	return 0;
+}
+
+/*
+ * check_self_rule() against a fixed address list: a rule warns exactly
+ * when its local range holds an own address and its remote range overlaps
+ * a directly attached network.  Prints a FAIL line per wrong case and
+ * returns how many failed.
+ */
+static int self_cases(void)
+{
+	static const struct {
+		const char *name, *addr;
+		uint8_t plen;
+		bool loopback;
+	} ifdef[] = {
+		{ "eth1", "10.1.0.1", 24, false },
+		{ "eth0", "192.0.2.1", 24, false },
+		{ "lo", "127.0.0.1", 8, true },
+		{ "lo", "10.255.0.1", 32, true },
+		{ "tun0", "198.51.100.7", 0, false },
+		{ "eth1", "fe80::1", 64, false },
+		{ "eth1", "2001:db8:1::1", 64, false },
+		{ "eth0", "2001:db8:99::1", 64, false },
+		{ "lo", "::1", 128, true },
+	};
+	static const struct {
+		const char *local, *remote;	/* NULL: any */
+		int family;
+		uint8_t action;
+		uint32_t flags;
+		const char *own;		/* expected address, NULL: none */
+	} cases[] = {
+		/* Remote not attached: no self traffic can match. */
+		{ "10.1.0.0/24", "10.2.0.0/24", AF_INET, VGATE_ACTION_PROTECT, 0, NULL },
+		{ "10.1.0.0/16", "10.2.0.0/16", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		/* local any, remote any: passes over self traffic. */
+		{ NULL, NULL, AF_INET, VGATE_ACTION_DROP, 0, "10.1.0.1" },
+		{ NULL, NULL, AF_INET, VGATE_ACTION_PROTECT, 0, "10.1.0.1" },
+		{ NULL, NULL, AF_INET, VGATE_ACTION_PASS, 0, NULL },
+		{ NULL, NULL, AF_INET, VGATE_ACTION_DROP, VGATE_RULE_F_SELF, NULL },
+		/* selftests/self_bypass.sh's entry. */
+		{ NULL, "10.1.0.0/16", AF_INET, VGATE_ACTION_PROTECT, 0, "10.1.0.1" },
+		{ NULL, "192.0.2.128/25", AF_INET, VGATE_ACTION_DROP, 0, "192.0.2.1" },
+		{ NULL, "10.9.0.0/16", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		{ "10.1.0.0/24", NULL, AF_INET, VGATE_ACTION_DROP, 0, "10.1.0.1" },
+		{ "10.1.0.1", "10.1.0.200-10.1.0.210", AF_INET, VGATE_ACTION_DROP, 0, "10.1.0.1" },
+		/* Own address with another interface's attached network. */
+		{ "10.1.0.0/24", "192.0.2.0/24", AF_INET, VGATE_ACTION_DROP, 0, "10.1.0.1" },
+		/* The local range misses every own address. */
+		{ "10.1.0.2-10.1.0.99", "10.1.0.0/24", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		/* Loopback: 127/8 is no own address, lo has no attached network. */
+		{ "127.0.0.0/8", NULL, AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		{ NULL, "127.0.0.0/8", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		{ "10.255.0.1", "10.1.0.0/24", AF_INET, VGATE_ACTION_DROP, 0, "10.255.0.1" },
+		{ NULL, "10.255.0.0/16", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		/* Prefix 0: an own address without an attached network. */
+		{ NULL, "198.51.100.0/24", AF_INET, VGATE_ACTION_DROP, 0, NULL },
+		{ "198.51.100.7", "10.1.0.0/24", AF_INET, VGATE_ACTION_DROP, 0, "198.51.100.7" },
+		/* IPv6 equivalents. */
+		{ "2001:db8:1::/64", "2001:db8:2::/64", AF_INET6, VGATE_ACTION_PROTECT, 0, NULL },
+		{ NULL, NULL, AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:1::1" },
+		{ NULL, NULL, AF_INET6, VGATE_ACTION_PASS, 0, NULL },
+		{ NULL, NULL, AF_INET6, VGATE_ACTION_DROP, VGATE_RULE_F_SELF, NULL },
+		{ NULL, "2001:db8::/32", AF_INET6, VGATE_ACTION_PROTECT, 0, "2001:db8:1::1" },
+		{ NULL, "2001:db8:99::8000-2001:db8:99::8fff", AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:99::1" },
+		{ "2001:db8:1::1", NULL, AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:1::1" },
+		{ "2001:db8:1::2-2001:db8:1::ff", "2001:db8:1::/64", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		{ NULL, "2001:db8:2::/48", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		/* Link-local IPv6 never meets the policy; ::1 is loopback. */
+		{ "fe80::/10", NULL, AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		{ NULL, "fe80::/10", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		{ "::1", NULL, AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+	};
+	struct vg_ifaddr ifs[sizeof(ifdef) / sizeof(ifdef[0])];
+	size_t i, nif = sizeof(ifdef) / sizeof(ifdef[0]), own, net;
+	int fails = 0;
+
+	memset(ifs, 0, sizeof(ifs));
+	for (i = 0; i < nif; i++) {
+		snprintf(ifs[i].name, sizeof(ifs[i].name), "%s", ifdef[i].name);
+		parse_addr_quiet(ifdef[i].addr, &ifs[i].addr);
+		ifs[i].plen = ifdef[i].plen;
+		ifs[i].loopback = ifdef[i].loopback;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vg_rule ru;
+		char a[64] = "none";
+		bool hit;
+
+		memset(&ru, 0, sizeof(ru));
+		ru.id = i + 1;
+		ru.family = cases[i].family;
+		ru.action = cases[i].action;
+		ru.flags = cases[i].flags;
+		if ((cases[i].local &&
+		     parse_range("local", cases[i].local, &ru.local)) ||
+		    (cases[i].remote &&
+		     parse_range("remote", cases[i].remote, &ru.remote))) {
+			printf("FAIL: case %zu: bad range\n", i + 1);
+			fails++;
+			continue;
+		}
+		hit = check_self_rule(&ru, ifs, nif, &own, &net);
+		if (hit)
+			fmt_addr(&ifs[own].addr, a, sizeof(a));
+		if (hit != !!cases[i].own ||
+		    (hit && strcmp(a, cases[i].own))) {
+			printf("FAIL: case %zu: local %s remote %s action %u flags %u: got %s, want %s\n",
+			       i + 1, cases[i].local ? cases[i].local : "any",
+			       cases[i].remote ? cases[i].remote : "any",
+			       cases[i].action, cases[i].flags, a,
+			       cases[i].own ? cases[i].own : "none");
+			fails++;
+		}
+	}
+	printf("%zu cases, %d failed\n", i, fails);
+	return fails;
 }
 
 int main(int argc, char **argv)
@@ -133,6 +251,8 @@ int main(int argc, char **argv)
 		return explain_all();
 	if (!strcmp(argv[i], "check"))
 		return check_all();
+	if (!strcmp(argv[i], "self"))
+		return self_cases() ? 1 : 0;
 	if (!strcmp(argv[i], "escape")) {
 		/* Every control character, quote, backslash and UTF-8. */
 		char s[64];
