@@ -7,6 +7,7 @@
 #define _VGATE_COUNTERS_H
 
 #include <linux/percpu.h>
+#include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
 
 struct vgate_counters {
@@ -16,6 +17,30 @@ struct vgate_counters {
 
 struct vgate_counters __percpu *vgate_counters_alloc(unsigned int n);
 void vgate_counters_free(struct vgate_counters __percpu *c);
+
+/*
+ * Blocks carved out of shared per-CPU chunks, for objects that come by the
+ * hundred thousand (rules): one __alloc_percpu() per VGATE_POOL_BLOCKS
+ * blocks instead of one each.  A chunk is freed with its last block; a
+ * freed block is not reused.
+ */
+struct vgate_counters_chunk;
+
+struct vgate_counters_pool {
+	struct mutex lock;			/* guards cur and used */
+	unsigned int n;				/* counters per block */
+	struct vgate_counters_chunk *cur;
+	unsigned int used;			/* blocks handed out of cur */
+};
+
+void vgate_counters_pool_init(struct vgate_counters_pool *pool,
+			      unsigned int n);
+/* Drop the pool's hold on its current chunk; blocks still out stay valid. */
+void vgate_counters_pool_uninit(struct vgate_counters_pool *pool);
+struct vgate_counters __percpu *
+vgate_counters_pool_get(struct vgate_counters_pool *pool,
+			struct vgate_counters_chunk **chunk);
+void vgate_counters_pool_put(struct vgate_counters_chunk *chunk);
 /* out[i] = sum over the CPUs of counter i, for i < n */
 void vgate_counters_read(struct vgate_counters __percpu *c, unsigned int n,
 			 u64 *out);

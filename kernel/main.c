@@ -10,6 +10,7 @@
 #include "config.h"
 #include "netlink.h"
 #include "netns.h"
+#include "policy.h"
 #include "ownaddr.h"
 #include "sad.h"
 #include "spd_index.h"
@@ -30,6 +31,7 @@ static int __init vgate_init(void)
 	err = vgate_spd_index_selftest();
 	if (err)
 		return err;
+	vgate_policy_init();
 	err = vgate_sad_init();
 	if (err)
 		return err;
@@ -61,6 +63,7 @@ err_netns:
 	vgate_tunnel_uninit();
 err_tunnel:
 	vgate_sad_uninit();
+	vgate_policy_uninit();
 	return err;
 }
 
@@ -71,7 +74,8 @@ static void __exit vgate_exit(void)
 	vgate_ownaddr_uninit();
 	vgate_netns_uninit();
 	vgate_tunnel_uninit();
-	vgate_sad_uninit();
+	vgate_sad_uninit();	/* ends with rcu_barrier(): rules are freed */
+	vgate_policy_uninit();
 }
 
 module_init(vgate_init);

@@ -21,13 +21,27 @@ static inline int fam_idx(u8 family)
 	return family == AF_INET6;
 }
 
+/* Rules come by the hundred thousand: their counters come from a pool. */
+static struct vgate_counters_pool rule_counters;
+
+void vgate_policy_init(void)
+{
+	vgate_counters_pool_init(&rule_counters, VGATE_RULE_CNT_NR);
+}
+
+void vgate_policy_uninit(void)
+{
+	vgate_counters_pool_uninit(&rule_counters);
+}
+
 struct vgate_rule *vgate_rule_alloc(void)
 {
 	struct vgate_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
 
 	if (!rule)
 		return NULL;
-	rule->stats = vgate_counters_alloc(VGATE_RULE_CNT_NR);
+	rule->stats = vgate_counters_pool_get(&rule_counters,
+					      &rule->stats_chunk);
 	if (!rule->stats) {
 		kfree(rule);
 		return NULL;
@@ -39,7 +53,7 @@ void vgate_rule_free(struct vgate_rule *rule)
 {
 	if (!rule)
 		return;
-	vgate_counters_free(rule->stats);
+	vgate_counters_pool_put(rule->stats_chunk);
 	kfree(rule->descr);
 	kfree(rule);
 }
@@ -356,8 +370,14 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 		struct vgate_spd_family *fam = &spd->fam[f];
 		u8 family = f ? AF_INET6 : AF_INET;
 
-		sort(fam->entries, fam->n, sizeof(*fam->entries), entry_cmp,
-		     NULL);
+		/* The store yields ID order: often the evaluation order. */
+		for (i = 1; i < fam->n; i++)
+			if (entry_cmp(&fam->entries[i - 1],
+				      &fam->entries[i]) > 0)
+				break;
+		if (i < fam->n)
+			sort(fam->entries, fam->n, sizeof(*fam->entries),
+			     entry_cmp, NULL);
 		for (i = 0; i < fam->n; i++) {
 			const struct vgate_sel *sel = &fam->entries[i].rule->remote;
 

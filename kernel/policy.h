@@ -75,6 +75,7 @@ struct vgate_rule {
 	u32 spi_out, spi_in;		/* 0: dynamic (REQID = id) */
 	char *descr;
 	struct vgate_counters __percpu *stats;	/* VGATE_RULE_CNT_NR */
+	struct vgate_counters_chunk *stats_chunk;
 	struct rcu_head rcu;
 };
 
@@ -143,6 +144,9 @@ struct vgate_verdict {
 	struct vgate_peer *peer;
 };
 
+void vgate_policy_init(void);
+/* After the last rule is freed (rcu_barrier()). */
+void vgate_policy_uninit(void);
 int vgate_policy_net_init(struct vgate_net *vn);
 void vgate_policy_net_exit(struct vgate_net *vn);
 

@@ -248,6 +248,13 @@ def main():
                  rule(rid=11, extra=(u32(C["VGATE_RULE_A_FLAGS"], 1 << 7),)))
     expect_error(g, "SPI_OUT without SPI_IN", "VGATE_CMD_RULE_NEW",
                  rule(rid=11, drop=("spi_in",)), errno.EINVAL, "together")
+    expect_error(g, "batch of rules with a duplicate adds none of them",
+                 "VGATE_CMD_RULE_NEW",
+                 rule(rid=20, action="VGATE_ACTION_DROP",
+                      drop=("peer", "spi_out", "spi_in")) +
+                 rule(rid=21, action="VGATE_ACTION_DROP",
+                      drop=("peer", "spi_out", "spi_in")) + rule(),
+                 errno.EEXIST, "exists", want_offs=False)
     expect_error(g, "duplicate peer ID", "VGATE_CMD_PEER_NEW",
                  peer(name=b"other"), errno.EEXIST, "exists", want_offs=False)
     expect_error(g, "duplicate peer name", "VGATE_CMD_PEER_NEW",

@@ -11,7 +11,7 @@ benchmark flow's destination (FLOW_DST).
   spd_bench.py addrs N K FLOW_DST
       print "first middle last": the remote addresses of IDs 1, K+1 and N
   spd_bench.py install N K FLOW_DST PEER SPI_OUT SPI_IN
-      TXN_BEGIN, RULE_FLUSH, N RULE_NEW (256 per send, no acks), TXN_COMMIT;
+      TXN_BEGIN, RULE_FLUSH, RULE_NEWs of 64 rules (16 per send, no acks), TXN_COMMIT;
       prints the wall time from TXN_BEGIN to the commit's ack, in seconds
       (and on stderr how much of it the commit took)
   spd_bench.py xfrm N K FLOW_DST
@@ -77,7 +77,7 @@ def cmd_install(n, k, flow_dst, peer, spi_out, spi_in):
     g = nl.Genl()
     g.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     pname = peer.encode() + b"\0"
-    msgs = []
+    rules = []
     for i, r in enumerate(remotes(n, k, flow_dst)):
         rule = nl.nest(C["VGATE_A_RULE"],
                        nl.u32(C["VGATE_RULE_A_ID"], i + 1),
@@ -90,10 +90,13 @@ def cmd_install(n, k, flow_dst, peer, spi_out, spi_in):
                        nl.nla(C["VGATE_RULE_A_PEER_NAME"], pname),
                        nl.u32(C["VGATE_RULE_A_SPI_OUT"], spi_out),
                        nl.u32(C["VGATE_RULE_A_SPI_IN"], spi_in))
-        msgs.append(message(g, 1000 + i, "VGATE_CMD_RULE_NEW", rule))
-    # RULE_NEWs without NLM_F_ACK: the kernel handles each in the send()
-    # call and answers only a failure; the commit's ack comes after all.
-    chunks = [b"".join(msgs[i:i + 256]) for i in range(0, len(msgs), 256)]
+        rules.append(rule)
+    # RULE_NEW takes a batch of rule nests (all or none); 64 per message,
+    # 16 messages per send().  Without NLM_F_ACK the kernel answers only a
+    # failure; the commit's ack comes after all.
+    msgs = [message(g, 1000 + i, "VGATE_CMD_RULE_NEW", b"".join(rules[j:j + 64]))
+            for i, j in enumerate(range(0, len(rules), 64))]
+    chunks = [b"".join(msgs[i:i + 16]) for i in range(0, len(msgs), 16)]
     times = []
     t0 = time.monotonic()
     g.do("VGATE_CMD_TXN_BEGIN")

@@ -78,7 +78,9 @@
  *   ACTION.  STAGE PEER needs PEER_NAME (an existing peer: -ENOENT
  *   otherwise); PROTECT is allowed in stage PEER only; SPI_OUT and SPI_IN
  *   go together and only with PROTECT.  Missing LOCAL/REMOTE mean "any".
- *   -EEXIST if a rule with that ID exists.  The evaluation order is
+ *   -EEXIST if a rule with that ID exists.  A RULE_NEW may carry several
+ *   VGATE_A_RULE nests (a batch, to install big policies quickly): they
+ *   are added all or none.  The evaluation order is
  *   described at enum vgate_rule_stage.  The whole policy (rules, peers,
  *   post_default) is rebuilt and replaced atomically under RCU on every
  *   change: a packet sees either the old or the new policy.
