@@ -81,6 +81,13 @@ printf '%-34s %s packets\n' "ESP gwA -> gwB, SPI 0x1000:" "$a_to_b" \
 	die "no ESP on the wire in one direction"
 [ "${clear:-1}" -eq 0 ] || die "cleartext IPv4 crossed the wire"
 
+say "gwA# vgate ipsec show peer"
+vgate gwA ipsec show peer || die "show peer failed"
+say "gwA# vgate ipsec show rule"
+vgate gwA ipsec show rule || die "show rule failed"
+say "gwA# vgate ipsec explain 10.1.0.2 10.2.0.2 proto tcp dport 5201"
+vgate gwA ipsec explain 10.1.0.2 10.2.0.2 proto tcp dport 5201 ||
+	die "explain failed"
 say "gwA# vgate ipsec show sa"
 vgate gwA ipsec show sa || die "show sa failed"
 say "gwA# vgate ipsec show global"
