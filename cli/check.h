@@ -36,9 +36,29 @@ size_t check_order(const struct vg_rule *rules, size_t n,
  * one's, its proto is any or the same, its ports hold the later one's or
  * it has none; its flags include every flag of the later one, since a
  * rule without selfTraffic passes over self traffic that a later rule
- * with it captures).  fn is called once per shadowed rule with the first
- * rule that shadows it and the message text.  Returns the number found.
+ * with it captures).  fn is called once per shadowed rule, in evaluation
+ * order, with the first rule that shadows it and the message text.
+ * Returns the number found.
+ *
+ * Not pairwise: the rules that may cover a rule are looked up in an index
+ * of enclosing prefixes (see check.c), O(n log n) for policies whose rules
+ * rarely nest.  Rules with the same selectors differing only in ports or
+ * protocol are still compared with each other; when the comparisons and
+ * lookups exceed budget (0: no limit) the check gives up: -E2BIG, and fn
+ * was not called.
  */
+int check_shadow_budget(const struct vg_rule *rules, size_t n,
+			const struct vg_peer *peers, size_t np,
+			unsigned long budget,
+			void (*fn)(const struct vg_rule *shadowed,
+				   const struct vg_rule *by, const char *msg,
+				   void *arg),
+			void *arg);
+
+/* Work budget of check_shadow(): well under a second natively. */
+#define CHECK_SHADOW_BUDGET 20000000UL
+
+/* check_shadow_budget() with CHECK_SHADOW_BUDGET. */
 int check_shadow(const struct vg_rule *rules, size_t n,
 		 const struct vg_peer *peers, size_t np,
 		 void (*fn)(const struct vg_rule *shadowed,

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1338,39 +1339,85 @@ static void pm_put(const struct vg_peer *p)
 }
 
 /*
- * The rules this invocation sent (dry-run only): what the warnings check
- * when there is no kernel to ask.
+ * The rules this invocation sent (in dry-run and in a command file): what
+ * the warnings check when there is no kernel to ask, or, after a file
+ * whose transaction flushed the rules, the whole rule set it committed
+ * (no need to dump 100k rules back).  Found by ID through a hash table
+ * (slot + 1, 0 empty), rebuilt when it fills up or after a delete.
  */
 static struct {
 	struct vg_rule *v;
-	size_t n;
+	size_t n, cap;
+	uint32_t *h;
+	size_t hcap;		/* power of 2, or 0: rebuild before use */
+	bool complete;		/* a flush was sent: v is every rule */
 } sent;
 
-static void sent_rule(const struct vg_req *req)
+static size_t sent_slot(uint32_t id)
 {
-	struct vg_rule *q;
-	size_t i;
+	size_t i = (id * 2654435761U) & (sent.hcap - 1);
 
-	if (req->cmd == VGATE_CMD_RULE_FLUSH) {
+	while (sent.h[i] && sent.v[sent.h[i] - 1].id != id)
+		i = (i + 1) & (sent.hcap - 1);
+	return i;
+}
+
+static bool sent_rehash(size_t want)
+{
+	size_t cap = 64, i;
+	uint32_t *h;
+
+	while (cap < 2 * want)
+		cap *= 2;
+	h = calloc(cap, sizeof(*h));
+	if (!h)
+		return false;
+	free(sent.h);
+	sent.h = h;
+	sent.hcap = cap;
+	for (i = 0; i < sent.n; i++)
+		sent.h[sent_slot(sent.v[i].id)] = (uint32_t)i + 1;
+	return true;
+}
+
+static void sent_rule(uint8_t cmd, const struct vg_rule *ru)
+{
+	size_t slot;
+
+	if (cmd == VGATE_CMD_RULE_FLUSH) {
 		sent.n = 0;
+		sent.hcap = 0;
+		sent.complete = true;
 		return;
 	}
-	for (i = 0; i < sent.n; i++) {
-		if (sent.v[i].id != req->rule.id)
-			continue;
-		if (req->cmd == VGATE_CMD_RULE_DEL)
+	if ((!sent.hcap || 2 * (sent.n + 1) > sent.hcap) &&
+	    !sent_rehash(sent.n + 1))
+		return;
+	slot = sent_slot(ru->id);
+	if (sent.h[slot]) {
+		size_t i = sent.h[slot] - 1;
+
+		if (cmd == VGATE_CMD_RULE_DEL) {
 			sent.v[i] = sent.v[--sent.n];
-		else
-			sent.v[i] = req->rule;
+			sent.hcap = 0;		/* slots moved: rebuild */
+		} else {
+			sent.v[i] = *ru;
+		}
 		return;
 	}
-	if (req->cmd == VGATE_CMD_RULE_DEL)
+	if (cmd == VGATE_CMD_RULE_DEL)
 		return;
-	q = realloc(sent.v, (sent.n + 1) * sizeof(*q));
-	if (!q)
-		return;
-	sent.v = q;
-	sent.v[sent.n++] = req->rule;
+	if (sent.n == sent.cap) {
+		size_t cap = sent.cap ? sent.cap * 2 : 64;
+		struct vg_rule *q = realloc(sent.v, cap * sizeof(*q));
+
+		if (!q)
+			return;
+		sent.v = q;
+		sent.cap = cap;
+	}
+	sent.v[sent.n] = *ru;
+	sent.h[slot] = (uint32_t)++sent.n;
 }
 
 static int run_do(const struct cmd *c, struct vg_req *req)
@@ -1402,6 +1449,15 @@ static void warn_self(const struct vg_rule *ru, const struct vg_ifaddr *ifa,
 		fprintf(stderr, "warning: %s\n", msg);
 }
 
+/* check_shadow() gave up: say so instead of staying silent. */
+static void shadow_note(int r, size_t n)
+{
+	if (r == -E2BIG)
+		fprintf(stderr,
+			"note: shadow check skipped (%zu rules): too many rules with overlapping selectors to compare\n",
+			n);
+}
+
 void cmd_warn_rules(uint32_t only_id)
 {
 	struct warn_ctx w = { only_id };
@@ -1413,15 +1469,27 @@ void cmd_warn_rules(uint32_t only_id)
 
 	if (vg_dry_run) {
 		/* No kernel: the rules and peers this invocation sent. */
-		check_shadow(sent.v, sent.n, pm.v, pm.n, warn_shadow, &w);
+		shadow_note(check_shadow(sent.v, sent.n, pm.v, pm.n,
+					 warn_shadow, &w), sent.n);
 		if (!check_ifaddrs(&ifs, &ni))
 			check_self(sent.v, sent.n, ifs, ni, warn_self, &w);
 		free(ifs);
 		return;
 	}
 	vg_err_quiet = true;	/* warnings are best effort */
-	if (!vg_nl_dump_rules(&rules, &nr) && !vg_nl_dump_peers(&peers, &np)) {
-		check_shadow(rules, nr, peers, np, warn_shadow, &w);
+	if (cmd_in_file && sent.complete) {
+		/* Just committed, flush included: what we sent is all. */
+		if (!vg_nl_dump_peers(&peers, &np)) {
+			shadow_note(check_shadow(sent.v, sent.n, peers, np,
+						 warn_shadow, &w), sent.n);
+			if (!check_ifaddrs(&ifs, &ni))
+				check_self(sent.v, sent.n, ifs, ni, warn_self,
+					   &w);
+		}
+	} else if (!vg_nl_dump_rules(&rules, &nr) &&
+		   !vg_nl_dump_peers(&peers, &np)) {
+		shadow_note(check_shadow(rules, nr, peers, np, warn_shadow,
+					 &w), nr);
 		if (!check_ifaddrs(&ifs, &ni))
 			check_self(rules, nr, ifs, ni, warn_self, &w);
 	}
@@ -1439,11 +1507,25 @@ static int run_rule(const struct cmd *c, struct vg_req *req)
 	r = vg_nl_do(req);
 	if (r)
 		return r;
-	if (vg_dry_run)
-		sent_rule(req);
+	if (vg_dry_run || cmd_in_file)
+		sent_rule(req->cmd, &req->rule);
 	if (!cmd_in_file && (req->cmd == VGATE_CMD_RULE_NEW ||
 			     req->cmd == VGATE_CMD_RULE_SET))
 		cmd_warn_rules(req->rule.id);
+	return 0;
+}
+
+int cmd_rule_batch(const struct vg_rule *const *rules, size_t n,
+		   size_t *sent_n)
+{
+	size_t i;
+	int r = vg_nl_rule_batch(rules, n, sent_n);
+
+	if (r)
+		return r;
+	if (vg_dry_run || cmd_in_file)
+		for (i = 0; i < *sent_n; i++)
+			sent_rule(VGATE_CMD_RULE_NEW, rules[i]);
 	return 0;
 }
 
@@ -1778,7 +1860,34 @@ static void next_words(char *buf, size_t len, int n, char **argv)
  * Find the command named by the first words of argv.  On failure print
  * what is wrong and return NULL.
  */
+static const struct cmd *lookup_words(int argc, char **argv, bool quiet);
+
+/*
+ * The command named by the first words of argv.  The last one found is
+ * tried first (command files repeat the same command thousands of times):
+ * which command the words name depends on those words only.
+ */
 static const struct cmd *lookup(int argc, char **argv, bool quiet)
+{
+	static const struct cmd *last;
+	const struct cmd *c = last;
+	int n, i;
+
+	if (c) {
+		n = nwords(c);
+		for (i = 0; i < n && i < argc; i++)
+			if (strcmp(c->words[i], argv[i]))
+				break;
+		if (i == n)
+			return c;
+	}
+	c = lookup_words(argc, argv, quiet);
+	if (c)
+		last = c;
+	return c;
+}
+
+static const struct cmd *lookup_words(int argc, char **argv, bool quiet)
 {
 	char have[128], want[256];
 	size_t i;
@@ -1833,7 +1942,6 @@ static int assign(const struct cmd *c, int argc, char **argv,
 
 	memset(v, 0, sizeof(*v));
 	*pending = -1;
-	join(name, sizeof(name), nwords(c), (char **)c->words);
 	for (i = 0; i < argc; i++) {
 		/* Positional arguments come first, in order. */
 		while (pos < na && !(c->args[pos].flags & ARG_POS))
@@ -1850,9 +1958,12 @@ static int assign(const struct cmd *c, int argc, char **argv,
 			if (c->args[a].kw && !strcmp(c->args[a].kw, argv[i]))
 				break;
 		if (a == na) {
-			if (!quiet)
+			if (!quiet) {
+				join(name, sizeof(name), nwords(c),
+				     (char **)c->words);
 				vg_err("unknown keyword \"%s\" for \"%s\"",
 				       argv[i], name);
+			}
 			return -EINVAL;
 		}
 		if (v->val[a]) {
@@ -1886,10 +1997,10 @@ static int check_required(const struct cmd *c, const struct cmd_vals *v)
 	char name[128];
 	int a;
 
-	join(name, sizeof(name), nwords(c), (char **)c->words);
 	for (a = 0; c->args[a].meta; a++) {
 		if (!(c->args[a].flags & ARG_REQ) || v->val[a])
 			continue;
+		join(name, sizeof(name), nwords(c), (char **)c->words);
 		if (c->args[a].kw)
 			vg_err("missing \"%s %s\" for \"%s\"", c->args[a].kw,
 			       c->args[a].meta, name);
@@ -1920,7 +2031,9 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 	if (!c)
 		return EXIT_USAGE;
 	n = nwords(c);
-	memset(req, 0, sizeof(*req));
+	/* Not the whole of arg[] (4 KB), for 100k-line files. */
+	memset(req, 0, offsetof(struct vg_req, arg));
+	req->arg[0] = '\0';
 	r = assign(c, argc - n, argv + n, &v, false, &pending);
 	if (!r)
 		r = check_required(c, &v);

@@ -76,6 +76,13 @@ int cmd_run(int argc, char **argv);
  */
 int cmd_parse(int argc, char **argv, const struct cmd **c, struct vg_req *req);
 int cmd_exec(const struct cmd *c, struct vg_req *req);
+/*
+ * "ipsec rule add" of several rules in one RULE_NEW (vg_nl_rule_batch():
+ * rules[0..*sent), all or none); in dry-run the rules are remembered for
+ * the warnings like the ones run_rule() sends.
+ */
+int cmd_rule_batch(const struct vg_rule *const *rules, size_t n,
+		   size_t *sent);
 /* Is this a policy configuration change (rule, peer, knob set)? */
 bool cmd_is_config(const struct vg_req *req);
 /* Inside "vgate -f": warnings wait for the commit; peer IDs are tracked. */

@@ -903,6 +903,41 @@ int vg_nl_do(const struct vg_req *req)
 	return transact(m, NULL, NULL, NULL);
 }
 
+/*
+ * Worst case size of one rule nest (IPv6 ranges, ports, peer name and a
+ * full description): a rule is only added to a batch if this much room is
+ * left.
+ */
+#define RULE_NEST_MAX 640
+
+int vg_nl_rule_batch(const struct vg_rule *const *rules, size_t n,
+		     size_t *sent)
+{
+	struct nl_msg *m;
+	size_t k = 0;
+
+	*sent = 0;
+	if (!n)
+		return 0;
+	m = nlmsg_alloc_size(VG_BATCH_BYTES);
+	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, NLM_F_ACK,
+			       VGATE_CMD_RULE_NEW, VGATE_GENL_VERSION))
+		goto nomem;
+	while (k < n && k < VG_BATCH_RULES &&
+	       (!k || nlmsg_hdr(m)->nlmsg_len + RULE_NEST_MAX <= VG_BATCH_BYTES)) {
+		if (put_rule(m, rules[k]) < 0)
+			goto nomem;
+		k++;
+	}
+	*sent = k;
+	return transact(m, NULL, NULL, NULL);
+nomem:
+	vg_err("cannot build the netlink request");
+	if (m)
+		nlmsg_free(m);
+	return -ENOMEM;
+}
+
 /* ---- replies into structs ---- */
 
 static void get_addr(struct nlattr *a, struct vg_addr *out)

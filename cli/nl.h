@@ -239,6 +239,16 @@ extern bool vg_dry_run;
 
 /* Send a request and wait for its acknowledgement. */
 int vg_nl_do(const struct vg_req *req);
+/*
+ * One RULE_NEW carrying a batch of rule nests (the kernel adds them all or
+ * none): rules[0..*sent), as many as fit in one message of VG_BATCH_BYTES
+ * but at most VG_BATCH_RULES, at least one.  Acknowledged like vg_nl_do();
+ * on an error the kernel's message does not say which rule it was about.
+ */
+#define VG_BATCH_RULES 64
+#define VG_BATCH_BYTES 16384	/* libnl's socket send buffer is 32 KB */
+int vg_nl_rule_batch(const struct vg_rule *const *rules, size_t n,
+		     size_t *sent);
 /* Dumps; the arrays are malloc()ed. NLM_F_DUMP_INTR is retried. */
 int vg_nl_dump_sas(struct vg_sa **sas, size_t *n);
 int vg_nl_dump_rules(struct vg_rule **rules, size_t *n);

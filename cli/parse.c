@@ -12,6 +12,7 @@
 #include "parse.h"
 
 const char *vg_err_prefix = "vgate";
+unsigned long vg_err_line;
 bool vg_err_quiet;
 
 void vg_err(const char *fmt, ...)
@@ -20,7 +21,10 @@ void vg_err(const char *fmt, ...)
 
 	if (vg_err_quiet)
 		return;
-	fprintf(stderr, "%s: ", vg_err_prefix);
+	if (vg_err_line)
+		fprintf(stderr, "%s:%lu: ", vg_err_prefix, vg_err_line);
+	else
+		fprintf(stderr, "%s: ", vg_err_prefix);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -48,8 +48,12 @@ struct vg_range {
 #define VG_DESCR_MAX 255
 #define VG_HOST_MAX 255
 
-/* Prefix of every message: "vgate", or "FILE:LINE" while applying a file. */
+/*
+ * Prefix of every message: "vgate", or the file name while applying a
+ * file, followed by ":LINE" when vg_err_line is not 0.
+ */
 extern const char *vg_err_prefix;
+extern unsigned long vg_err_line;
 extern bool vg_err_quiet;	/* TAB completion: no messages */
 void vg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -7,13 +7,18 @@
  *   explain                               every verdict reason, one line each
  *   check                                 the warnings on the canned policy
  *   self                                  check_self_rule() cases ("FAIL" lines)
+ *   shadow N KIND                         check_shadow() on N generated rules:
+ *                                         prints "shadowed S cpu SECONDS", S -1
+ *                                         when it gave up (see shadow_gen())
  *   escape                                JSON string escaping
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "../check.h"
 #include "../config.h"
@@ -105,6 +110,91 @@ static int check_all(void)
 	check_self(rules, nr, ifs, 3, print_self, NULL);
 	free(rules);
 	free(peers);
+	return 0;
+}
+
+static void count_shadow(const struct vg_rule *a, const struct vg_rule *b,
+			 const char *msg, void *arg)
+{
+	(void)a;
+	(void)b;
+	(void)msg;
+	(*(int *)arg)++;
+}
+
+static void set4(struct vg_range *r, int kind, uint32_t lo, uint32_t hi,
+		 uint8_t plen)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->plen = plen;
+	r->addr.family = r->end.family = AF_INET;
+	r->addr.len = r->end.len = 4;
+	lo = htonl(lo);
+	hi = htonl(hi);
+	memcpy(r->addr.a, &lo, 4);
+	memcpy(r->end.a, &hi, 4);
+}
+
+/*
+ * Policies for the shadow check's cost, n rules of peer gwB, IDs 1..n:
+ *   nets   local 10.1.0.0/24, remote 10.128.0.0/24 + k (what "config save"
+ *          of a big site-to-site policy looks like); every 1000th rule k
+ *          is followed by a post rule with half of its remote /24: shadowed
+ *   ports  remote any, proto tcp, rport 1 + k: nothing shadowed
+ *   wide   remote 10.0.0.0 + [w - k, 2^20 - 1 - w + k]: every range wider
+ *          than the ones before, all in 10.0.0.0/12: nothing shadowed, but
+ *          every pair looks alike to the index (the check may give up)
+ */
+static int shadow_gen(int n, const char *kind)
+{
+	struct vg_rule *r = calloc(n + n / 1000 + 1, sizeof(*r));
+	struct vg_peer p = { .id = 1, .name = "gwB",
+			     .admin = VGATE_PEER_ADMIN_UP };
+	const uint32_t net = 0x0a000000, w = 1U << 19;
+	int i, m = 0, found = 0, ret;
+	clock_t t;
+
+	if (!r)
+		return 1;
+	for (i = 0; i < n; i++) {
+		struct vg_rule *ru = &r[m++];
+
+		ru->id = i + 1;
+		ru->family = AF_INET;
+		ru->stage = VGATE_STAGE_PEER;
+		strcpy(ru->peer_name, "gwB");
+		ru->action = VGATE_ACTION_PROTECT;
+		set4(&ru->local, VG_RANGE_NET, 0x0a010000, 0, 24);
+		if (!strcmp(kind, "nets")) {
+			set4(&ru->remote, VG_RANGE_NET,
+			     0x0a800000 + ((uint32_t)i << 8), 0, 24);
+			if (i % 1000 == 0) {
+				struct vg_rule *sh = &r[m++];
+
+				*sh = *ru;
+				sh->id = n + 1 + i / 1000;
+				sh->stage = VGATE_STAGE_POST;
+				sh->peer_name[0] = '\0';
+				sh->remote.plen = 25;
+			}
+		} else if (!strcmp(kind, "ports")) {
+			ru->proto = 6;
+			ru->has |= VG_RULE_RPORT;
+			ru->rport.min = ru->rport.max = 1 + i % 65535;
+		} else if (!strcmp(kind, "wide")) {
+			set4(&ru->remote, VG_RANGE_RANGE, net + w - i,
+			     net + (1U << 20) - 1 - w + i, 0);
+		} else {
+			free(r);
+			return 1;
+		}
+	}
+	t = clock();
+	ret = check_shadow(r, m, &p, 1, count_shadow, &found);
+	printf("shadowed %d cpu %.3f\n", ret < 0 ? ret == -E2BIG ? -1 : ret :
+	       found, (double)(clock() - t) / CLOCKS_PER_SEC);
+	free(r);
 	return 0;
 }
 
@@ -251,6 +341,8 @@ int main(int argc, char **argv)
 		return explain_all();
 	if (!strcmp(argv[i], "check"))
 		return check_all();
+	if (!strcmp(argv[i], "shadow") && i + 2 < argc)
+		return shadow_gen(atoi(argv[i + 1]), argv[i + 2]);
 	if (!strcmp(argv[i], "self"))
 		return self_cases() ? 1 : 0;
 	if (!strcmp(argv[i], "escape")) {
