@@ -116,6 +116,11 @@ check "spd_atomic: SAs, XFRM on gwB, initial configuration ($RULES other rules)"
 wire_counters "n_clear=iifname toA udp dport 7000" "n_esp=iifname toA esp spi 0x1001"
 d_nosa=$(drop_count gwA no_sa); d_pol=$(drop_count gwA policy); d_rule=$(drop_count gwA rule)
 R=$VGATE_TMP/recv.json
+# The receiver asks for 4 MB of socket buffer (tools/udpprobe.py); the
+# default rmem_max would cap it at ~0.4 MB, about one second of the flow,
+# which a receiver starved of CPU under emulation can overflow.  This
+# test proves vgate's side; socket-buffer overflow is counted separately.
+sysctl -qw net.core.rmem_max=16777216
 udp_recv_start lanB 7000 "$R" || echo "# receiver did not start"
 ip netns exec lanA python3 "$UDPPROBE" flow --src 10.1.0.2 --sport 41000 \
 	--dst 10.2.0.2 --dport 7000 --tag atomic --rate "$RATE" \
@@ -165,6 +170,8 @@ if [ "${sent:-0}" -gt $((RATE * 5)) ] && [ "$senderr" = 0 ] &&
 else
 	tap_fail "spd_atomic: all datagrams sent arrived (sent $sent, errors $senderr, received $received, unique $unique)"
 	ns gwB ip -s xfrm state | grep -vE '^\s*(aead|enc|auth|auth-trunc) ' | sed 's/^/# /'
+	ns gwB cat /proc/net/xfrm_stat | awk '$2 != 0' | sed 's/^/# gwB /'
+	ns lanB nstat -az UdpRcvbufErrors UdpInErrors | sed 's/^/# lanB /'
 	vgate gwA ipsec show global | sed 's/^/# /'
 fi
 check_eq "spd_atomic: no datagram arrived twice" "$dups" 0
