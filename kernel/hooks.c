@@ -265,24 +265,6 @@ static int classify_out(struct vgate_net *vn, const struct sk_buff *skb,
 	return 0;
 }
 
-/* Count a verdict that lets the packet pass; true if it does. */
-static bool verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
-{
-	if (v->action != VGATE_ACTION_PASS)
-		return false;
-	if (v->why == VGATE_WHY_OVERLAP_SKIP)
-		vgate_count(vn, VGATE_CNT_OVERLAP_SKIPPED);
-	else if (v->why == VGATE_WHY_SELF_BYPASS)
-		vgate_count(vn, VGATE_CNT_SELF_BYPASSED);
-	return true;
-}
-
-static enum vgate_drop_reason verdict_drop_reason(const struct vgate_verdict *v)
-{
-	return v->why == VGATE_WHY_PEER_BLOCKED ? VGATE_DROP_PEER_BLOCKED :
-						  VGATE_DROP_RULE;
-}
-
 /* The outbound SA of a PROTECT verdict, with a reference. */
 static struct vgate_sa *verdict_sa(struct vgate_net *vn,
 				   const struct vgate_verdict *v)
@@ -364,10 +346,10 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 		goto pass;
 	if (v.rule)
 		vgate_rule_count(v.rule, false, skb->len);
-	if (verdict_passes(vn, &v))
+	if (vgate_verdict_passes(vn, &v))
 		goto pass;
 	if (v.action == VGATE_ACTION_DROP) {
-		drop(vn, skb, verdict_drop_reason(&v));
+		drop(vn, skb, vgate_verdict_drop_reason(&v));
 		return NF_STOLEN;
 	}
 	sa = verdict_sa(vn, &v);
@@ -633,9 +615,9 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	 * yet.  The post default applies when it leaves (vgate_output) or
 	 * is delivered locally (vgate_esp_in).
 	 */
-	if (!err || verdict_passes(vn, &v))
+	if (!err || vgate_verdict_passes(vn, &v))
 		goto pass;
-	drop(vn, skb, v.action == VGATE_ACTION_DROP ? verdict_drop_reason(&v) :
+	drop(vn, skb, v.action == VGATE_ACTION_DROP ? vgate_verdict_drop_reason(&v) :
 						      VGATE_DROP_POLICY);
 	return NF_STOLEN;
 pass:

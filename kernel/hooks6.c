@@ -56,16 +56,6 @@ static int classify6(struct vgate_net *vn, struct sk_buff *skb, bool inbound,
 	return vgate_classify(vn, spd, &flow, inbound, v);
 }
 
-static unsigned int pass6(struct vgate_net *vn, const struct vgate_verdict *v)
-{
-	if (v->why == VGATE_WHY_OVERLAP_SKIP)
-		vgate_count(vn, VGATE_CNT_OVERLAP_SKIPPED);
-	else if (v->why == VGATE_WHY_SELF_BYPASS)
-		vgate_count(vn, VGATE_CNT_SELF_BYPASSED);
-	vgate_count(vn, VGATE_CNT_PASSED);
-	return NF_ACCEPT;
-}
-
 static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
@@ -93,14 +83,16 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 	}
 	if (v.rule)
 		vgate_rule_count(v.rule, false, skb->len);
-	if (!v.action || v.action == VGATE_ACTION_PASS)
-		return pass6(vn, &v);
+	if (!v.action || vgate_verdict_passes(vn, &v))
+		goto pass;
 	if (v.action == VGATE_ACTION_DROP)
-		drop6(vn, skb, v.why == VGATE_WHY_PEER_BLOCKED ?
-			  VGATE_DROP_PEER_BLOCKED : VGATE_DROP_RULE);
+		drop6(vn, skb, vgate_verdict_drop_reason(&v));
 	else
 		drop6(vn, skb, VGATE_DROP_NO_SA);
 	return NF_STOLEN;
+pass:
+	vgate_count(vn, VGATE_CNT_PASSED);
+	return NF_ACCEPT;
 }
 
 static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
@@ -119,11 +111,12 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 		return NF_STOLEN;
 	}
 	/* Unmatched: judged where it leaves or is delivered, as for IPv4. */
-	if (!err || v.action == VGATE_ACTION_PASS)
-		return pass6(vn, &v);
+	if (!err || vgate_verdict_passes(vn, &v)) {
+		vgate_count(vn, VGATE_CNT_PASSED);
+		return NF_ACCEPT;
+	}
 	drop6(vn, skb, v.action == VGATE_ACTION_PROTECT ? VGATE_DROP_POLICY :
-		  v.why == VGATE_WHY_PEER_BLOCKED ? VGATE_DROP_PEER_BLOCKED :
-		  VGATE_DROP_RULE);
+		  vgate_verdict_drop_reason(&v));
 	return NF_STOLEN;
 }
 

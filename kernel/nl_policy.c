@@ -122,17 +122,6 @@ static int parse_addr(struct nlattr *a, u8 family, union vgate_addr *addr,
 	return 0;
 }
 
-static int addr_cmp(u8 family, const union vgate_addr *a,
-		    const union vgate_addr *b)
-{
-	if (family == AF_INET) {
-		u32 x = ntohl(a->a4), y = ntohl(b->a4);
-
-		return x < y ? -1 : x > y;
-	}
-	return memcmp(a->a6.s6_addr, b->a6.s6_addr, 16);
-}
-
 /* Set @lo..@hi to the prefix @plen of @lo. */
 static void prefix_range(u8 family, union vgate_addr *lo, union vgate_addr *hi,
 			 u8 plen)
@@ -186,7 +175,7 @@ static int parse_sel(struct nlattr *nest, struct nlattr *addr,
 		err = parse_addr(end, family, &sel->hi, extack);
 		if (err)
 			return err;
-		if (addr_cmp(family, &sel->lo, &sel->hi) > 0) {
+		if (vgate_addr_cmp(family, &sel->lo, &sel->hi) > 0) {
 			NL_SET_ERR_MSG_ATTR(extack, end,
 					    "range ends before it starts");
 			return -EINVAL;

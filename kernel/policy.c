@@ -628,8 +628,8 @@ bool vgate_flow_from_skb(const struct sk_buff *skb, struct vgate_flow *f)
 	return true;
 }
 
-static int addr_cmp(u8 family, const union vgate_addr *a,
-		    const union vgate_addr *b)
+int vgate_addr_cmp(u8 family, const union vgate_addr *a,
+		   const union vgate_addr *b)
 {
 	if (family == AF_INET) {
 		u32 x = ntohl(a->a4), y = ntohl(b->a4);
@@ -644,8 +644,8 @@ static bool sel_match(const struct vgate_sel *sel, u8 family,
 {
 	if (sel->kind == VGATE_SEL_ANY)
 		return true;
-	return addr_cmp(family, a, &sel->lo) >= 0 &&
-	       addr_cmp(family, a, &sel->hi) <= 0;
+	return vgate_addr_cmp(family, a, &sel->lo) >= 0 &&
+	       vgate_addr_cmp(family, a, &sel->hi) <= 0;
 }
 
 static bool port_match(__be16 port, u16 min, u16 max)
@@ -770,6 +770,23 @@ nomatch:
 	v->action = READ_ONCE(vn->cfg.post_default);
 	v->why = VGATE_WHY_POST_DEFAULT;
 	return false;
+}
+
+bool vgate_verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
+{
+	if (v->action != VGATE_ACTION_PASS)
+		return false;
+	if (v->why == VGATE_WHY_OVERLAP_SKIP)
+		vgate_count(vn, VGATE_CNT_OVERLAP_SKIPPED);
+	else if (v->why == VGATE_WHY_SELF_BYPASS)
+		vgate_count(vn, VGATE_CNT_SELF_BYPASSED);
+	return true;
+}
+
+enum vgate_drop_reason vgate_verdict_drop_reason(const struct vgate_verdict *v)
+{
+	return v->why == VGATE_WHY_PEER_BLOCKED ? VGATE_DROP_PEER_BLOCKED :
+						  VGATE_DROP_RULE;
 }
 
 void vgate_rule_count(struct vgate_rule *rule, bool inbound,

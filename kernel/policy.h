@@ -200,6 +200,13 @@ bool vgate_flow_from_skb(const struct sk_buff *skb, struct vgate_flow *f);
 bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 		    const struct vgate_flow *f, bool inbound,
 		    struct vgate_verdict *v);
+/* Count a verdict that lets the packet pass; true if it does. */
+bool vgate_verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v);
+/* Why a DROP verdict drops: a rule (or post default), or a blocked peer. */
+enum vgate_drop_reason vgate_verdict_drop_reason(const struct vgate_verdict *v);
+/* Order of two addresses of @family, as numbers. */
+int vgate_addr_cmp(u8 family, const union vgate_addr *a,
+		   const union vgate_addr *b);
 bool vgate_peer_blocked(const struct vgate_peer *peer);
 struct vgate_peer *vgate_spd_peer(const struct vgate_spd *spd, u32 id);
 
