@@ -45,13 +45,4 @@ void vgate_ownaddr_net_exit(struct vgate_net *vn);
 bool vgate_ownaddr_is_self(struct vgate_net *vn, const struct vgate_flow *f,
 			   bool inbound);
 
-/*
- * Process context: copy to @out the first own address of @family inside
- * [@lo, @hi] (network order), not a loopback address, preferring IPv6
- * addresses that are not link-local.  False if there is none.
- */
-bool vgate_ownaddr_in_range(struct vgate_net *vn, u16 family,
-			    const union vgate_addr *lo,
-			    const union vgate_addr *hi, union vgate_addr *out);
-
 #endif /* _VGATE_OWNADDR_H */
