@@ -667,4 +667,142 @@ enum vgate_config_attr {
 
 #define VGATE_CFG_A_MAX (__VGATE_CFG_A_LAST - 1)
 
+/*
+ * Gratuitous-ARP policy: generic netlink family "vgate_garp"
+ * (VGATE_GARP_GENL_NAME), version VGATE_GARP_GENL_VERSION, registered by
+ * vgate_garp.ko.  Network-namespace aware; every command requires
+ * CAP_NET_ADMIN (GENL_UNS_ADMIN_PERM); validation is strict as above.
+ *
+ * What counts as gratuitous: an Ethernet/IPv4 ARP request or reply whose
+ * sender and target protocol addresses are equal (and not 0.0.0.0), and a
+ * reply nobody asked for (no neighbour entry for its sender is being
+ * resolved, and it would change the sender's entry).  The policy, per
+ * interface with a namespace-wide default:
+ *   ACTIVE 0 ("ip arp ackGratuitous active no", the default): such a
+ *     packet never creates or changes a neighbour entry; it is dropped.
+ *   ACTIVE 1, FORCE_UPDATE 0: it may create an entry for an address that
+ *     has none (or only an unresolved one), never change an existing one.
+ *   ACTIVE 1, FORCE_UPDATE 1: it may also change an existing entry's MAC.
+ *   Permanent (static) entries are never changed.
+ * With ACTIVE 1 the announcement is not applied as it arrives: the
+ * gateway asks for the address with its own broadcast ARP request and
+ * applies the announced MAC only if, within VERIFY_TIMEOUT, a reply gives
+ * that MAC and no reply gives another one.  Announcements for addresses
+ * outside the subnets of the receiving interface, and for the gateway's
+ * own addresses, are refused; at most RATE_LIMIT per second and interface
+ * are considered.  Each MAC change is logged (rate limited).
+ *
+ * VGATE_GARP_CMD_GET: reply VGATE_GARP_A_GLOBAL with the namespace's
+ *   settings (enum vgate_garp_cfg_attr, PENDING included).
+ * VGATE_GARP_CMD_SET: either VGATE_GARP_A_GLOBAL with any of ACTIVE,
+ *   FORCE_UPDATE, RATE_LIMIT, VERIFY_TIMEOUT; or VGATE_GARP_A_IF with
+ *   IFINDEX or IFNAME (an interface of the namespace, -ENODEV otherwise;
+ *   -EOPNOTSUPP if it is not Ethernet) and any of ACTIVE, FORCE_UPDATE,
+ *   RATE_LIMIT, where VGATE_GARP_INHERIT / VGATE_GARP_RATE_INHERIT drop the
+ *   override.  Out-of-range values: -ERANGE, nothing changes.
+ * VGATE_GARP_CMD_IF_GET: with VGATE_GARP_A_IF holding IFINDEX or IFNAME:
+ *   that interface; with NLM_F_DUMP: every Ethernet interface of the
+ *   namespace in ifindex order.  Replies carry VGATE_GARP_A_IF with the
+ *   overrides, the effective values and VGATE_GARP_IF_A_COUNTERS.
+ *
+ * The same settings are files: /sys/kernel/vgate/garp/{active,
+ * force_update,rate_limit,verify_timeout} (namespace of the process, like
+ * the other knobs) and /sys/class/net/IF/vgate_garp/{active,force_update,
+ * rate_limit} (that interface; "inherit" drops the override).
+ */
+#define VGATE_GARP_GENL_NAME		"vgate_garp"
+#define VGATE_GARP_GENL_VERSION		1
+
+#define VGATE_GARP_INHERIT		2	/* u8 switch: use the global value */
+#define VGATE_GARP_RATE_INHERIT		0xffffffffU
+#define VGATE_GARP_RATE_LIMIT_MAX	10000	/* per second; 0 = unlimited */
+#define VGATE_GARP_VERIFY_TIMEOUT_MIN	100	/* ms */
+#define VGATE_GARP_VERIFY_TIMEOUT_MAX	10000	/* ms */
+
+enum vgate_garp_cmd {
+	VGATE_GARP_CMD_UNSPEC,
+	VGATE_GARP_CMD_GET,
+	VGATE_GARP_CMD_SET,
+	VGATE_GARP_CMD_IF_GET,
+	__VGATE_GARP_CMD_LAST
+};
+
+#define VGATE_GARP_CMD_MAX (__VGATE_GARP_CMD_LAST - 1)
+
+enum vgate_garp_attr {
+	VGATE_GARP_A_UNSPEC,
+	VGATE_GARP_A_GLOBAL,		/* nest: enum vgate_garp_cfg_attr */
+	VGATE_GARP_A_IF,		/* nest: enum vgate_garp_if_attr */
+	__VGATE_GARP_A_LAST
+};
+
+#define VGATE_GARP_A_MAX (__VGATE_GARP_A_LAST - 1)
+
+enum vgate_garp_cfg_attr {
+	VGATE_GARP_CFG_A_UNSPEC,
+	VGATE_GARP_CFG_A_ACTIVE,	/* u8 0..1, default 0 */
+	VGATE_GARP_CFG_A_FORCE_UPDATE,	/* u8 0..1, default 0 */
+	VGATE_GARP_CFG_A_RATE_LIMIT,	/* u32 announcements per second and
+					 * interface, 0..VGATE_GARP_RATE_LIMIT_MAX,
+					 * 0 = unlimited, default 10
+					 */
+	VGATE_GARP_CFG_A_VERIFY_TIMEOUT, /* u32 ms, VGATE_GARP_VERIFY_TIMEOUT_MIN
+					  * ..._MAX, default 500
+					  */
+	VGATE_GARP_CFG_A_PENDING,	/* u32, read-only: verifications running */
+	__VGATE_GARP_CFG_A_LAST
+};
+
+#define VGATE_GARP_CFG_A_MAX (__VGATE_GARP_CFG_A_LAST - 1)
+
+enum vgate_garp_if_attr {
+	VGATE_GARP_IF_A_UNSPEC,
+	VGATE_GARP_IF_A_IFINDEX,	/* u32 */
+	VGATE_GARP_IF_A_IFNAME,		/* string, < IFNAMSIZ */
+	VGATE_GARP_IF_A_ACTIVE,		/* u8 0, 1 or VGATE_GARP_INHERIT */
+	VGATE_GARP_IF_A_FORCE_UPDATE,	/* u8 0, 1 or VGATE_GARP_INHERIT */
+	VGATE_GARP_IF_A_RATE_LIMIT,	/* u32, or VGATE_GARP_RATE_INHERIT */
+	VGATE_GARP_IF_A_EFF_ACTIVE,	/* u8, read-only: value in force */
+	VGATE_GARP_IF_A_EFF_FORCE_UPDATE, /* u8, read-only */
+	VGATE_GARP_IF_A_EFF_RATE_LIMIT,	/* u32, read-only */
+	VGATE_GARP_IF_A_COUNTERS,	/* nest, read-only: u64 per enum
+					 * vgate_garp_counter
+					 */
+	__VGATE_GARP_IF_A_LAST
+};
+
+#define VGATE_GARP_IF_A_MAX (__VGATE_GARP_IF_A_LAST - 1)
+
+/*
+ * Per-interface counters.  Once no verification is running:
+ *   SEEN = ACCEPTED_NEW + ACCEPTED_CHANGED + UNCHANGED + REFUSED_POLICY +
+ *          REFUSED_VERIFY + REFUSED_OFFSUBNET + RATE_LIMITED + COALESCED
+ * MALFORMED and PROBES_SENT are outside that sum.
+ */
+enum vgate_garp_counter {
+	VGATE_GARP_CNT_PAD,		/* nest padding, type 0 */
+	VGATE_GARP_CNT_SEEN,		/* gratuitous ARPs considered */
+	VGATE_GARP_CNT_ACCEPTED_NEW,	/* created an entry */
+	VGATE_GARP_CNT_ACCEPTED_CHANGED, /* changed an entry's MAC (logged) */
+	VGATE_GARP_CNT_UNCHANGED,	/* named the MAC already in the entry */
+	VGATE_GARP_CNT_REFUSED_POLICY,	/* active no, forceUpdate off, a
+					 * permanent entry, our own address
+					 */
+	VGATE_GARP_CNT_REFUSED_VERIFY,	/* no confirming reply, or a reply or
+					 * announcement with another MAC
+					 */
+	VGATE_GARP_CNT_REFUSED_OFFSUBNET, /* not in a subnet of the interface */
+	VGATE_GARP_CNT_RATE_LIMITED,	/* over RATE_LIMIT, or too many
+					 * verifications running
+					 */
+	VGATE_GARP_CNT_COALESCED,	/* repeated an announcement whose
+					 * verification was running
+					 */
+	VGATE_GARP_CNT_MALFORMED,	/* truncated or invalid ARP frames */
+	VGATE_GARP_CNT_PROBES_SENT,	/* verification requests sent */
+	__VGATE_GARP_CNT_LAST
+};
+
+#define VGATE_GARP_CNT_MAX (__VGATE_GARP_CNT_LAST - 1)
+
 #endif /* _UAPI_LINUX_VGATE_H */
