@@ -15,6 +15,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "genl.h"
 #include "nl.h"
 
 #ifndef SOL_NETLINK
@@ -26,30 +27,8 @@
 bool vg_dry_run;
 
 static struct nl_sock *sock;
-static int family_id = -1;
 
 /* ---- attribute descriptions: dry-run printing, reply checks, extack ---- */
-
-enum atype {
-	AT_NONE,	/* unknown: skipped */
-	AT_U8,
-	AT_U16,
-	AT_U32,
-	AT_U64,
-	AT_ADDR,
-	AT_KEY,		/* secret: never printed */
-	AT_STR,		/* NUL-terminated string */
-	AT_NEST,
-	AT_NEST_U64,	/* nest of u64 counters indexed by type (drops) */
-	AT_PAD,
-};
-
-struct adesc {
-	const char *name;
-	enum atype type;
-	const struct adesc *nest;
-	int nest_max;
-};
 
 static const struct adesc lt_desc[VGATE_LT_A_MAX + 1] = {
 	[VGATE_LT_A_SOFT_BYTES] = { "SOFT_BYTES", AT_U64 },
@@ -236,13 +215,26 @@ static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
 	[VGATE_CMD_ACQUIRE] = "ACQUIRE",
 };
 
+static struct vg_family vgate_family = {
+	.name = VGATE_GENL_NAME,
+	.missing = "kernel module not loaded (generic netlink family "
+		   VGATE_GENL_NAME " not found)",
+	.top = top_desc,
+	.top_max = VGATE_A_MAX,
+	.cmds = cmd_names,
+	.cmd_max = VGATE_CMD_MAX,
+};
 
+const char *vg_family_cmd(const struct vg_family *f, int cmd)
+{
+	if (cmd > 0 && cmd <= f->cmd_max && f->cmds[cmd])
+		return f->cmds[cmd];
+	return "?";
+}
 
 const char *vg_cmd_name(int cmd)
 {
-	if (cmd > 0 && cmd <= VGATE_CMD_MAX && cmd_names[cmd])
-		return cmd_names[cmd];
-	return "?";
+	return vg_family_cmd(&vgate_family, cmd);
 }
 
 /* Exact payload size of a fixed-size type, 0 if variable. */
@@ -296,6 +288,12 @@ static int nest_index(struct nlattr *nest, const struct adesc *d, int max,
 		      struct nlattr **tb)
 {
 	return attrs_index(nla_data(nest), nla_len(nest), d, max, tb);
+}
+
+int vg_nest_index(struct nlattr *nest, const struct adesc *d, int max,
+		  struct nlattr **tb)
+{
+	return nest_index(nest, d, max, tb);
 }
 
 /* ---- dry-run printing ---- */
@@ -363,15 +361,15 @@ static void print_attrs(struct nlattr *head, int len, const struct adesc *d,
 	}
 }
 
-static void print_request(struct nl_msg *msg)
+static void print_request(const struct vg_family *f, struct nl_msg *msg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *g = nlmsg_data(nlh);
 
-	printf("%s%s\n", vg_cmd_name(g->cmd),
+	printf("%s%s\n", vg_family_cmd(f, g->cmd),
 	       nlh->nlmsg_flags & NLM_F_DUMP ? " dump" : "");
-	print_attrs(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), top_desc,
-		    VGATE_A_MAX, 1);
+	print_attrs(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), f->top,
+		    f->top_max, 1);
 	fflush(stdout);
 }
 
@@ -407,6 +405,7 @@ static int attr_at(struct nlattr *head, int len, const struct adesc *d,
 /* ---- socket and request/response ---- */
 
 struct ctx {
+	const struct vg_family *fam;
 	int err;		/* negative errno from the kernel */
 	bool done;
 	bool intr;		/* NLM_F_DUMP_INTR seen */
@@ -438,29 +437,52 @@ static int nl_open(void)
 	r = genl_connect(sock);
 	if (r < 0) {
 		r = sys_error("cannot open generic netlink socket", r);
-		goto err;
+		nl_socket_free(sock);
+		sock = NULL;
+		return r;
 	}
 	/* Ask for extended acks; old kernels without it just ignore us. */
 	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
 	nl_socket_enable_msg_peek(sock);
-	family_id = genl_ctrl_resolve(sock, VGATE_GENL_NAME);
-	if (family_id < 0) {
-		if (family_id == -NLE_OBJ_NOTFOUND)
-			vg_err("kernel module not loaded (generic netlink family %s not found)",
-				VGATE_GENL_NAME);
-		else
-			sys_error("cannot resolve generic netlink family " VGATE_GENL_NAME,
-				  family_id);
-		r = -ENOENT;
-		goto err;
-	}
 	return 0;
-err:
-	nl_socket_free(sock);
-	sock = NULL;
-	family_id = -1;
-	return r;
+}
+
+/* Open the socket and resolve f's id: 0, -ENOENT if f is not registered. */
+static int family_open(struct vg_family *f, bool quiet)
+{
+	char what[96];
+	int r, id;
+
+	r = nl_open();
+	if (r || f->id > 0)
+		return r;
+	id = genl_ctrl_resolve(sock, f->name);
+	if (id == -NLE_OBJ_NOTFOUND) {
+		if (!quiet)
+			vg_err("%s", f->missing);
+		return -ENOENT;
+	}
+	if (id < 0) {
+		snprintf(what, sizeof(what),
+			 "cannot resolve generic netlink family %s", f->name);
+		sys_error(what, id);
+		return -EIO;
+	}
+	f->id = id;
+	return 0;
+}
+
+int vg_genl_present(struct vg_family *f)
+{
+	int r;
+
+	if (vg_dry_run)
+		return 1;
+	r = family_open(f, true);
+	if (r == -ENOENT)
+		return 0;
+	return r ? r : 1;
 }
 
 void vg_nl_close(void)
@@ -468,7 +490,6 @@ void vg_nl_close(void)
 	if (sock)
 		nl_socket_free(sock);
 	sock = NULL;
-	family_id = -1;
 }
 
 /* Pull the extended ack TLVs that follow a netlink error header. */
@@ -555,7 +576,7 @@ static int cb_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *g = nlmsg_data(nlh);
-	struct nlattr *tb[VGATE_A_MAX + 1];
+	struct nlattr *tb[VG_GENL_TOP_MAX + 1];
 	struct ctx *c = arg;
 	int r;
 
@@ -568,7 +589,7 @@ static int cb_valid(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	}
 	r = attrs_index(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0),
-			top_desc, VGATE_A_MAX, tb);
+			c->fam->top, c->fam->top_max, tb);
 	if (!r)
 		r = c->parse(tb, c->arg);
 	if (r)
@@ -583,9 +604,9 @@ static void report(const struct ctx *c, const char *cmd)
 	struct genlmsghdr *g = nlmsg_data(nlh);
 
 	if (c->offs >= 0 &&
-	    !attr_at(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), top_desc,
-		     VGATE_A_MAX, (const char *)nlh, c->offs, where + 12,
-		     sizeof(where) - 13))
+	    !attr_at(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0),
+		     c->fam->top, c->fam->top_max, (const char *)nlh, c->offs,
+		     where + 12, sizeof(where) - 13))
 		memcpy(where, " (attribute ", 12), strcat(where, ")");
 	if (c->err == -EPERM && !c->msg[0])
 		vg_err("%s: %s (CAP_NET_ADMIN required)",
@@ -598,29 +619,32 @@ static void report(const struct ctx *c, const char *cmd)
 			where);
 }
 
-/*
- * Send msg (freed here, wiped first: it may hold keys) and read the answer.
- * Returns 0, or -errno after printing a message.
- */
-static int transact(struct nl_msg *msg, int (*parse)(struct nlattr **, void *),
-		    void *arg, bool *intr)
+int vg_genl_transact(struct vg_family *f, struct nl_msg *msg,
+		     int (*parse)(struct nlattr **tb, void *arg), void *arg,
+		     bool *intr)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *g = nlmsg_data(nlh);
-	const char *name = vg_cmd_name(g->cmd);
-	struct ctx c = { .offs = -1, .req = msg, .parse = parse, .arg = arg };
+	const char *name = vg_family_cmd(f, g->cmd);
+	struct ctx c = { .fam = f, .offs = -1, .req = msg, .parse = parse,
+			 .arg = arg };
 	struct nl_cb *cb = NULL;
 	int r;
 
 	if (vg_dry_run) {
-		print_request(msg);
+		print_request(f, msg);
 		r = 0;
 		goto out;
 	}
-	r = nl_open();
+	if (f->top_max > VG_GENL_TOP_MAX) {
+		vg_err("%s: too many attribute types", f->name);
+		r = -EINVAL;
+		goto out;
+	}
+	r = family_open(f, false);
 	if (r)
 		goto out;
-	nlh->nlmsg_type = family_id;
+	nlh->nlmsg_type = f->id;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		r = -ENOMEM;
@@ -647,7 +671,8 @@ static int transact(struct nl_msg *msg, int (*parse)(struct nlattr **, void *),
 	}
 	r = 0;
 	if (c.err) {
-		report(&c, name);
+		if (!f->error || !f->error(c.err, c.msg))
+			report(&c, name);
 		r = c.err;
 	} else if (c.perr) {
 		vg_err("%s: cannot understand the kernel's reply",
@@ -661,6 +686,16 @@ out:
 	explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
 	nlmsg_free(msg);
 	return r;
+}
+
+/*
+ * Send msg of the vgate family (freed here, wiped first: it may hold keys)
+ * and read the answer.  Returns 0, or -errno after printing a message.
+ */
+static int transact(struct nl_msg *msg, int (*parse)(struct nlattr **, void *),
+		    void *arg, bool *intr)
+{
+	return vg_genl_transact(&vgate_family, msg, parse, arg, intr);
 }
 
 static void put_addr(struct nl_msg *m, int type, const struct vg_addr *a)
@@ -1022,6 +1057,11 @@ static void get_str(struct nlattr *a, char *out, size_t size)
 		n = size - 1;
 	memcpy(out, nla_data(a), n);
 	out[n] = '\0';
+}
+
+void vg_get_str(struct nlattr *a, char *out, size_t size)
+{
+	get_str(a, out, size);
 }
 
 static void get_range(struct nlattr **tb, int a, int plen, int end,
