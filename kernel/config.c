@@ -5,6 +5,7 @@
  * reads or writes it (ip netns exec NAME cat /sys/kernel/vgate/...).
  */
 #include <linux/kobject.h>
+#include <linux/export.h>
 #include <linux/sysfs.h>
 #include <linux/capability.h>
 #include <linux/nsproxy.h>
@@ -246,3 +247,14 @@ void vgate_sysfs_uninit(void)
 {
 	kobject_put(vgate_kobj);
 }
+
+/*
+ * /sys/kernel/vgate, for the modules beside vgate.ko (vgate_garp.ko puts
+ * its knobs in garp/ below it).  Lives as long as vgate.ko, which every
+ * user depends on.
+ */
+struct kobject *vgate_sysfs_root(void)
+{
+	return vgate_kobj;
+}
+EXPORT_SYMBOL_GPL(vgate_sysfs_root);

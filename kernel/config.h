@@ -10,6 +10,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/vgate.h>
 
+struct kobject;
 struct vgate_net;
 struct vgate_config;
 struct nlattr;
@@ -34,5 +35,7 @@ int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb);
 
 int vgate_sysfs_init(void);
 void vgate_sysfs_uninit(void);
+/* Exported: the /sys/kernel/vgate kobject, for vgate_garp.ko. */
+struct kobject *vgate_sysfs_root(void);
 
 #endif /* _VGATE_CONFIG_H */

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgate_garp.ko: what a gratuitous ARP may do to the neighbour table.
+ *
+ * Stock Linux lets a gratuitous ARP override an existing entry at once and
+ * creates entries from one only with arp_accept.  Here, per namespace and
+ * interface (include/uapi/linux/vgate.h has the contract):
+ *
+ *   active no                    never create or change an entry (default)
+ *   active yes, forceUpdate off  may create an entry, never change one
+ *   active yes, forceUpdate on   may change an entry's MAC too
+ *
+ * With active yes nothing is applied as it arrives.  The announcement is
+ * held, the gateway broadcasts its own ARP request for the address (the
+ * seed's backup-gateway case) and, when verify_timeout has passed, applies
+ * the announced MAC only if a reply to that request carried it and nothing
+ * carried another MAC.  A spoofer that cannot answer, or that the real
+ * owner contradicts, does not win.
+ *
+ * The decision is taken at NF_ARP_IN, before arp_process(): a refused
+ * announcement never reaches the neighbour code; an accepted one is
+ * applied with neigh_update(), like arp_process() would.  Frames that
+ * arp_rcv() drops before that hook (truncated, bad address lengths) are
+ * seen by a packet tap, only to count them.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/inetdevice.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <net/genetlink.h>
+#include <linux/netfilter_arp.h>
+#include <linux/ratelimit.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/arp.h>
+#include <net/neighbour.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+
+#include "garp.h"
+
+struct garp_pending {
+	struct list_head list;
+	unsigned long deadline;
+	int ifindex;
+	__be32 ip;		/* the announced address */
+	__be32 saddr;		/* source of our request: replies go to it */
+	u8 mac[ETH_ALEN];	/* the announced MAC */
+	u8 other[ETH_ALEN];	/* first MAC that contradicted it */
+	bool confirmed;
+	bool conflict;
+};
+
+static unsigned int garp_net_id __read_mostly;
+
+/* MAC changes and refused verifications; shared by all namespaces. */
+static DEFINE_RATELIMIT_STATE(garp_log_rs, 5 * HZ, 10);
+
+struct garp_net *garp_net(const struct net *net)
+{
+	return net_generic(net, garp_net_id);
+}
+
+/* Under RCU, or with RTNL held (the notifier adds and removes them). */
+struct garp_if *garp_if_get(struct garp_net *gn, int ifindex)
+{
+	return xa_load(&gn->ifs, ifindex);
+}
+
+bool garp_eff_active(const struct garp_net *gn, const struct garp_if *gi)
+{
+	s8 v = READ_ONCE(gi->active);
+
+	return v == GARP_INHERIT ? READ_ONCE(gn->cfg.active) : v;
+}
+
+bool garp_eff_force(const struct garp_net *gn, const struct garp_if *gi)
+{
+	s8 v = READ_ONCE(gi->force_update);
+
+	return v == GARP_INHERIT ? READ_ONCE(gn->cfg.force_update) : v;
+}
+
+u32 garp_eff_rate(const struct garp_net *gn, const struct garp_if *gi)
+{
+	u32 v = READ_ONCE(gi->rate_limit);
+
+	return v == VGATE_GARP_RATE_INHERIT ? READ_ONCE(gn->cfg.rate_limit) : v;
+}
+
+int garp_cfg_check(int attr, u32 val)
+{
+	switch (attr) {
+	case VGATE_GARP_CFG_A_ACTIVE:
+	case VGATE_GARP_CFG_A_FORCE_UPDATE:
+		return val <= 1 ? 0 : -ERANGE;
+	case VGATE_GARP_CFG_A_RATE_LIMIT:
+		return val <= VGATE_GARP_RATE_LIMIT_MAX ? 0 : -ERANGE;
+	case VGATE_GARP_CFG_A_VERIFY_TIMEOUT:
+		return val >= VGATE_GARP_VERIFY_TIMEOUT_MIN &&
+		       val <= VGATE_GARP_VERIFY_TIMEOUT_MAX ? 0 : -ERANGE;
+	}
+	return -EINVAL;
+}
+
+static void garp_count(struct garp_if *gi, int c)
+{
+	atomic64_inc(&gi->cnt[c]);
+}
+
+/* Token bucket: @rate announcements per second, bursts of @rate. */
+static bool garp_rate_ok(struct garp_net *gn, struct garp_if *gi)
+{
+	u32 rate = garp_eff_rate(gn, gi);
+	unsigned long now = jiffies;
+	bool ok = false;
+	u64 cap;
+
+	if (!rate)
+		return true;
+	cap = (u64)rate * HZ;
+	spin_lock_bh(&gi->bucket_lock);
+	gi->tokens = min_t(u64, cap,
+			   gi->tokens + (u64)(now - gi->bucket_stamp) * rate);
+	gi->bucket_stamp = now;
+	if (gi->tokens >= HZ) {
+		gi->tokens -= HZ;
+		ok = true;
+	}
+	spin_unlock_bh(&gi->bucket_lock);
+	return ok;
+}
+
+static bool garp_on_subnet(struct in_device *in_dev, __be32 ip)
+{
+	const struct in_ifaddr *ifa;
+
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (inet_ifa_match(ip, ifa))
+			return true;
+	return false;
+}
+
+/*
+ * The neighbour entry of @ip on @dev: its NUD state (0 if there is none)
+ * and, if it has a valid address, that address in @mac.
+ */
+static u8 garp_neigh_state(struct net_device *dev, __be32 ip, u8 *mac)
+{
+	struct neighbour *n = neigh_lookup(&arp_tbl, &ip, dev);
+	u8 state;
+
+	if (!n)
+		return 0;
+	state = READ_ONCE(n->nud_state);
+	if (state & NUD_VALID)
+		neigh_ha_snapshot(mac, n, dev);
+	neigh_release(n);
+	return state;
+}
+
+/* ---- verification ---- */
+
+static struct garp_pending *garp_pending_find(struct garp_net *gn,
+					      int ifindex, __be32 ip)
+{
+	struct garp_pending *p;
+
+	list_for_each_entry(p, &gn->pending, list)
+		if (p->ifindex == ifindex && p->ip == ip)
+			return p;
+	return NULL;
+}
+
+static void garp_log_change(struct net_device *dev, __be32 ip,
+			    const u8 *old, const u8 *new)
+{
+	if (__ratelimit(&garp_log_rs))
+		pr_info("%s: %pI4 moved from %pM to %pM (verified gratuitous ARP, netns %u)\n",
+			dev->name, &ip, old, new, dev_net(dev)->ns.inum);
+}
+
+/* Apply a verified announcement, under the policy in force now. */
+static int garp_apply(struct garp_net *gn, struct garp_if *gi,
+		      struct net_device *dev, const struct garp_pending *p)
+{
+	u8 old[ETH_ALEN];
+	struct neighbour *n;
+	u8 state;
+
+	if (!garp_eff_active(gn, gi))
+		return VGATE_GARP_CNT_REFUSED_POLICY;
+	state = garp_neigh_state(dev, p->ip, old);
+	if (state & NUD_VALID) {
+		if (ether_addr_equal(old, p->mac))
+			return VGATE_GARP_CNT_UNCHANGED;
+		if (state & (NUD_PERMANENT | NUD_NOARP) ||
+		    !garp_eff_force(gn, gi))
+			return VGATE_GARP_CNT_REFUSED_POLICY;
+	}
+	n = __neigh_lookup(&arp_tbl, &p->ip, dev, 1);
+	if (!n)
+		return VGATE_GARP_CNT_REFUSED_VERIFY;
+	/* A unicast reply confirmed it: reachable, as arp_process() says. */
+	neigh_update(n, p->mac, NUD_REACHABLE, NEIGH_UPDATE_F_OVERRIDE, 0);
+	neigh_release(n);
+	if (!(state & NUD_VALID))
+		return VGATE_GARP_CNT_ACCEPTED_NEW;
+	garp_log_change(dev, p->ip, old, p->mac);
+	return VGATE_GARP_CNT_ACCEPTED_CHANGED;
+}
+
+static void garp_decide(struct garp_net *gn, struct garp_pending *p)
+{
+	struct net_device *dev;
+	struct garp_if *gi;
+	int c;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(gn->net, p->ifindex);
+	gi = dev ? garp_if_get(gn, p->ifindex) : NULL;
+	if (!gi)
+		goto out;
+	if (p->confirmed && !p->conflict) {
+		c = garp_apply(gn, gi, dev, p);
+	} else {
+		c = VGATE_GARP_CNT_REFUSED_VERIFY;
+		if (__ratelimit(&garp_log_rs)) {
+			if (p->conflict)
+				pr_info("%s: %pI4 claimed by %pM, refused: %pM answered too (netns %u)\n",
+					dev->name, &p->ip, p->mac, p->other,
+					gn->net->ns.inum);
+			else
+				pr_info("%s: %pI4 claimed by %pM, refused: no reply confirmed it (netns %u)\n",
+					dev->name, &p->ip, p->mac,
+					gn->net->ns.inum);
+		}
+	}
+	garp_count(gi, c);
+out:
+	rcu_read_unlock();
+}
+
+static void garp_timer_fn(struct timer_list *t)
+{
+	struct garp_net *gn = from_timer(gn, t, timer);
+	struct garp_pending *p, *tmp;
+	unsigned long next = 0;
+	LIST_HEAD(done);
+
+	spin_lock_bh(&gn->lock);
+	list_for_each_entry_safe(p, tmp, &gn->pending, list) {
+		if (time_after_eq(jiffies, p->deadline)) {
+			list_move_tail(&p->list, &done);
+			gn->npending--;
+		} else if (!next || time_before(p->deadline, next)) {
+			next = p->deadline;
+		}
+	}
+	if (next && !gn->dying)
+		mod_timer(&gn->timer, next);
+	spin_unlock_bh(&gn->lock);
+
+	list_for_each_entry_safe(p, tmp, &done, list) {
+		garp_decide(gn, p);
+		kfree(p);
+	}
+}
+
+/*
+ * Hold an announcement and send our own request for its address.  Returns
+ * the counter to charge now, or -1 when the verification decides later.
+ */
+static int garp_verify(struct garp_net *gn, struct garp_if *gi,
+		       struct net_device *dev, __be32 ip, const u8 *mac)
+{
+	struct garp_pending *p;
+	__be32 saddr;
+
+	saddr = inet_select_addr(dev, ip, RT_SCOPE_LINK);
+	if (!saddr)
+		return VGATE_GARP_CNT_REFUSED_VERIFY;
+
+	spin_lock_bh(&gn->lock);
+	p = garp_pending_find(gn, dev->ifindex, ip);
+	if (p) {
+		int c = VGATE_GARP_CNT_COALESCED;
+
+		/* Two MACs claim the address in one window: neither wins. */
+		if (!ether_addr_equal(p->mac, mac)) {
+			if (!p->conflict)
+				ether_addr_copy(p->other, mac);
+			p->conflict = true;
+			c = VGATE_GARP_CNT_REFUSED_VERIFY;
+		}
+		spin_unlock_bh(&gn->lock);
+		return c;
+	}
+	if (gn->dying || gn->npending >= GARP_MAX_PENDING) {
+		spin_unlock_bh(&gn->lock);
+		return VGATE_GARP_CNT_RATE_LIMITED;
+	}
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p) {
+		spin_unlock_bh(&gn->lock);
+		return VGATE_GARP_CNT_RATE_LIMITED;
+	}
+	p->ifindex = dev->ifindex;
+	p->ip = ip;
+	p->saddr = saddr;
+	ether_addr_copy(p->mac, mac);
+	p->deadline = jiffies +
+		      msecs_to_jiffies(READ_ONCE(gn->cfg.verify_timeout));
+	list_add_tail(&p->list, &gn->pending);
+	gn->npending++;
+	timer_reduce(&gn->timer, p->deadline);
+	spin_unlock_bh(&gn->lock);
+
+	/* Broadcast "who has ip?", like the LAN-Cell does. */
+	arp_send(ARPOP_REQUEST, ETH_P_ARP, ip, dev, saddr, NULL,
+		 dev->dev_addr, NULL);
+	garp_count(gi, VGATE_GARP_CNT_PROBES_SENT);
+	return -1;
+}
+
+/*
+ * A reply to one of our requests: note what it says.  True if it was one
+ * (the caller consumes it unless the kernel is resolving the address too).
+ */
+static bool garp_note_reply(struct garp_net *gn, int ifindex, __be32 sip,
+			    __be32 tip, const u8 *sha)
+{
+	struct garp_pending *p;
+	bool ours = false;
+
+	if (!READ_ONCE(gn->npending))
+		return false;
+	spin_lock_bh(&gn->lock);
+	p = garp_pending_find(gn, ifindex, sip);
+	if (p && p->saddr == tip) {
+		ours = true;
+		if (ether_addr_equal(p->mac, sha)) {
+			p->confirmed = true;
+		} else {
+			if (!p->conflict)
+				ether_addr_copy(p->other, sha);
+			p->conflict = true;
+		}
+	}
+	spin_unlock_bh(&gn->lock);
+	return ours;
+}
+
+/* ---- the hook ---- */
+
+/*
+ * The policy for one gratuitous announcement.  Returns the counter to
+ * charge, or -1 if it is held for verification.  *@pass tells whether the
+ * packet goes on to arp_process().
+ */
+static int garp_judge(struct garp_net *gn, struct garp_if *gi,
+		      struct net_device *dev, struct in_device *in_dev,
+		      __be32 sip, const u8 *sha, bool *pass)
+{
+	u8 old[ETH_ALEN];
+	int type;
+	u8 state;
+
+	*pass = false;
+	if (!garp_rate_ok(gn, gi))
+		return VGATE_GARP_CNT_RATE_LIMITED;
+	if (!garp_on_subnet(in_dev, sip))
+		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
+	type = inet_addr_type_dev_table(dev_net(dev), dev, sip);
+	if (type == RTN_LOCAL)	/* someone claims our own address */
+		return VGATE_GARP_CNT_REFUSED_POLICY;
+	if (type != RTN_UNICAST)	/* the subnet's broadcast address */
+		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
+	if (!garp_eff_active(gn, gi) ||
+	    IN_DEV_ORCONF(in_dev, DROP_GRATUITOUS_ARP))
+		return VGATE_GARP_CNT_REFUSED_POLICY;
+
+	state = garp_neigh_state(dev, sip, old);
+	if (state & NUD_VALID) {
+		if (ether_addr_equal(old, sha)) {
+			*pass = true;	/* a refresh: stock handling */
+			return VGATE_GARP_CNT_UNCHANGED;
+		}
+		if (state & (NUD_PERMANENT | NUD_NOARP) ||
+		    !garp_eff_force(gn, gi))
+			return VGATE_GARP_CNT_REFUSED_POLICY;
+	}
+	return garp_verify(gn, gi, dev, sip, sha);
+}
+
+static unsigned int garp_hook(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct net_device *dev = skb->dev;
+	struct garp_net *gn = garp_net(state->net);
+	const struct arphdr *arp;
+	struct in_device *in_dev;
+	const u8 *sha, *tha, *p;
+	struct garp_if *gi;
+	__be32 sip, tip;
+	u8 cur[ETH_ALEN];
+	bool garp, pass;
+	int c;
+
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN)
+		return NF_ACCEPT;
+	gi = garp_if_get(gn, dev->ifindex);
+	in_dev = __in_dev_get_rcu(dev);
+	if (!gi || !in_dev)
+		return NF_ACCEPT;
+	/* arp_rcv() pulled the header and both addresses of each kind. */
+	arp = arp_hdr(skb);
+	if ((arp->ar_hrd != htons(ARPHRD_ETHER) &&
+	     arp->ar_hrd != htons(ARPHRD_IEEE802)) ||
+	    arp->ar_pro != htons(ETH_P_IP) ||
+	    (arp->ar_op != htons(ARPOP_REQUEST) &&
+	     arp->ar_op != htons(ARPOP_REPLY))) {
+		/* arp_process() ignores these; count them, let it. */
+		garp_count(gi, VGATE_GARP_CNT_MALFORMED);
+		return NF_ACCEPT;
+	}
+	p = (const u8 *)(arp + 1);
+	sha = p;
+	memcpy(&sip, p + ETH_ALEN, 4);
+	tha = p + ETH_ALEN + 4;
+	memcpy(&tip, tha + ETH_ALEN, 4);
+
+	if (!sip)		/* address probe (RFC 5227): not a claim */
+		return NF_ACCEPT;
+
+	if (arp->ar_op == htons(ARPOP_REPLY) && sip != tip &&
+	    garp_note_reply(gn, dev->ifindex, sip, tip, sha)) {
+		if (garp_neigh_state(dev, sip, cur) &
+		    (NUD_INCOMPLETE | NUD_PROBE))
+			return NF_ACCEPT;	/* the kernel asked too */
+		consume_skb(skb);
+		return NF_STOLEN;
+	}
+
+	garp = sip == tip;
+	if (!garp && arp->ar_op == htons(ARPOP_REPLY)) {
+		u8 st = garp_neigh_state(dev, sip, cur);
+
+		/*
+		 * A reply nobody is waiting for is an announcement too,
+		 * unless it repeats what the entry holds.
+		 */
+		garp = !(st & (NUD_INCOMPLETE | NUD_PROBE)) &&
+		       !((st & NUD_VALID) && ether_addr_equal(cur, sha));
+	}
+	if (!garp)
+		return NF_ACCEPT;
+
+	if (!is_valid_ether_addr(sha) || ipv4_is_multicast(sip) ||
+	    ipv4_is_lbcast(sip) || ipv4_is_loopback(sip) ||
+	    ipv4_is_zeronet(sip)) {
+		garp_count(gi, VGATE_GARP_CNT_MALFORMED);
+		return NF_DROP;
+	}
+
+	garp_count(gi, VGATE_GARP_CNT_SEEN);
+	c = garp_judge(gn, gi, dev, in_dev, sip, sha, &pass);
+	if (c >= 0)
+		garp_count(gi, c);
+	if (pass)
+		return NF_ACCEPT;
+	if (c < 0 || c == VGATE_GARP_CNT_COALESCED) {
+		consume_skb(skb);	/* held, not an error */
+		return NF_STOLEN;
+	}
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops garp_nf_ops = {
+	.hook = garp_hook,
+	.pf = NFPROTO_ARP,
+	.hooknum = NF_ARP_IN,
+	.priority = 0,
+};
+
+/*
+ * arp_rcv() drops truncated frames and wrong address lengths before
+ * NF_ARP_IN; this tap sees them first and only counts them.
+ */
+static int garp_tap_rcv(struct sk_buff *skb, struct net_device *dev,
+			struct packet_type *pt, struct net_device *orig_dev)
+{
+	struct arphdr _arp;
+	const struct arphdr *arp;
+	struct garp_if *gi;
+
+	if (dev->type != ARPHRD_ETHER || dev->flags & IFF_NOARP ||
+	    skb->pkt_type == PACKET_OTHERHOST ||
+	    skb->pkt_type == PACKET_LOOPBACK)
+		goto out;
+	gi = garp_if_get(garp_net(dev_net(dev)), dev->ifindex);
+	if (!gi)
+		goto out;
+	arp = skb_header_pointer(skb, 0, sizeof(_arp), &_arp);
+	if (skb->len < arp_hdr_len(dev) || !arp ||
+	    arp->ar_hln != dev->addr_len || arp->ar_pln != 4)
+		garp_count(gi, VGATE_GARP_CNT_MALFORMED);
+out:
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static struct packet_type garp_tap __read_mostly = {
+	.type = cpu_to_be16(ETH_P_ARP),
+	.func = garp_tap_rcv,
+};
+
+/* ---- interfaces ---- */
+
+static int garp_if_add(struct net_device *dev)
+{
+	struct garp_net *gn = garp_net(dev_net(dev));
+	struct garp_if *gi;
+	int err;
+
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN)
+		return 0;
+	gi = kzalloc(sizeof(*gi), GFP_KERNEL);
+	if (!gi)
+		return -ENOMEM;
+	gi->ifindex = dev->ifindex;
+	gi->active = GARP_INHERIT;
+	gi->force_update = GARP_INHERIT;
+	gi->rate_limit = VGATE_GARP_RATE_INHERIT;
+	spin_lock_init(&gi->bucket_lock);
+	gi->tokens = (u64)VGATE_GARP_RATE_LIMIT_MAX * HZ;
+	gi->bucket_stamp = jiffies;
+	err = xa_insert(&gn->ifs, dev->ifindex, gi, GFP_KERNEL);
+	if (err) {
+		kfree(gi);
+		return err == -EBUSY ? 0 : err;
+	}
+	/* Without its files the interface still follows the policy. */
+	gi->sysfs = !garp_sysfs_add_if(dev);
+	return 0;
+}
+
+static void garp_if_del(struct net_device *dev)
+{
+	struct garp_net *gn = garp_net(dev_net(dev));
+	struct garp_if *gi = xa_erase(&gn->ifs, dev->ifindex);
+
+	if (!gi)
+		return;
+	if (gi->sysfs)
+		garp_sysfs_del_if(dev);
+	kfree_rcu(gi, rcu);
+}
+
+static int garp_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	switch (event) {
+	case NETDEV_REGISTER:
+		return notifier_from_errno(garp_if_add(dev));
+	case NETDEV_UNREGISTER:
+		garp_if_del(dev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block garp_netdev_nb = {
+	.notifier_call = garp_netdev_event,
+};
+
+/* ---- namespaces ---- */
+
+static int __net_init garp_net_init(struct net *net)
+{
+	struct garp_net *gn = garp_net(net);
+
+	gn->net = net;
+	mutex_init(&gn->cfg_lock);
+	gn->cfg.active = 0;	/* the safe default: nothing changes */
+	gn->cfg.force_update = 0;
+	gn->cfg.rate_limit = 10;
+	gn->cfg.verify_timeout = 500;
+	xa_init(&gn->ifs);
+	spin_lock_init(&gn->lock);
+	INIT_LIST_HEAD(&gn->pending);
+	timer_setup(&gn->timer, garp_timer_fn, 0);
+	return nf_register_net_hook(net, &garp_nf_ops);
+}
+
+static void __net_exit garp_net_exit(struct net *net)
+{
+	struct garp_net *gn = garp_net(net);
+	struct garp_pending *p, *tmp;
+
+	nf_unregister_net_hook(net, &garp_nf_ops);	/* waits for readers */
+	spin_lock_bh(&gn->lock);
+	gn->dying = true;
+	spin_unlock_bh(&gn->lock);
+	del_timer_sync(&gn->timer);
+	list_for_each_entry_safe(p, tmp, &gn->pending, list)
+		kfree(p);
+	/*
+	 * Empty: a dying namespace's devices are unregistered before the
+	 * subsystems exit, and module unload replays NETDEV_UNREGISTER.
+	 */
+	xa_destroy(&gn->ifs);
+}
+
+static struct pernet_operations garp_net_ops = {
+	.init = garp_net_init,
+	.exit = garp_net_exit,
+	.id = &garp_net_id,
+	.size = sizeof(struct garp_net),
+};
+
+static int __init garp_init(void)
+{
+	int err;
+
+	err = garp_sysfs_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&garp_net_ops);
+	if (err)
+		goto err_pernet;
+	/* Replays NETDEV_REGISTER for the devices that exist already. */
+	err = register_netdevice_notifier(&garp_netdev_nb);
+	if (err)
+		goto err_notifier;
+	err = garp_genl_init();
+	if (err)
+		goto err_genl;
+	dev_add_pack(&garp_tap);
+	pr_info("gratuitous-ARP policy loaded (default: active no)\n");
+	return 0;
+
+err_genl:
+	unregister_netdevice_notifier(&garp_netdev_nb);
+err_notifier:
+	unregister_pernet_subsys(&garp_net_ops);
+err_pernet:
+	garp_sysfs_uninit();
+	return err;
+}
+
+static void __exit garp_exit(void)
+{
+	dev_remove_pack(&garp_tap);
+	garp_genl_uninit();
+	/* Replays NETDEV_UNREGISTER: interface state and files go. */
+	unregister_netdevice_notifier(&garp_netdev_nb);
+	unregister_pernet_subsys(&garp_net_ops);	/* hooks, timers */
+	garp_sysfs_uninit();
+	rcu_barrier();	/* kfree_rcu() of interface state */
+}
+
+module_init(garp_init);
+module_exit(garp_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("vgate developers");
+MODULE_DESCRIPTION("vgate gratuitous-ARP acceptance policy");
+MODULE_ALIAS_GENL_FAMILY(VGATE_GARP_GENL_NAME);
