@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <netdb.h>
 
 #include "check.h"
@@ -86,6 +87,13 @@ static const char *const action_choices[] = {
 };
 static const char *const any_choices[] = { "any", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
+static const char *const yesnoinherit_choices[] = {
+	"yes", "no", "inherit", NULL
+};
+static const char *const onoffinherit_choices[] = {
+	"on", "off", "inherit", NULL
+};
+static const char *const inherit_choices[] = { "inherit", NULL };
 
 /* ---- token validators (used while reading the tokens) ---- */
 
@@ -326,6 +334,55 @@ static int v_knob(const struct cmd_arg *a, const char *s)
 	return parse_knob_value(knob_of_arg(a), s, &v);
 }
 
+static int v_ifname(const struct cmd_arg *a, const char *s)
+{
+	(void)a;
+	return parse_ifname("interface", s);
+}
+
+/*
+ * A gratuitous-ARP setting's value (VG_GARP_x bit): yes|no, on|off or a
+ * number in the setting's range; with iface also "inherit".
+ */
+static int parse_garp_value(uint32_t bit, bool iface, const char *s,
+			    uint32_t *v)
+{
+	const struct garp_setting *gs = garp_setting_find(bit);
+	const char *inh = iface ? " or inherit" : "";
+
+	if (iface && !strcmp(s, "inherit")) {
+		*v = bit == VG_GARP_RATE_LIMIT ? VGATE_GARP_RATE_INHERIT :
+		     VGATE_GARP_INHERIT;
+		return 0;
+	}
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+	case VG_GARP_FORCE_UPDATE: {
+		const char *on = bit == VG_GARP_ACTIVE ? "yes" : "on";
+		const char *off = bit == VG_GARP_ACTIVE ? "no" : "off";
+
+		if (!strcmp(s, on) || !strcmp(s, off)) {
+			*v = !strcmp(s, on);
+			return 0;
+		}
+		vg_err("bad %s \"%s\" (expected %s%s %s%s)", gs->name, s, on,
+		       iface ? "," : " or", off, inh);
+		return -EINVAL;
+	}
+	case VG_GARP_RATE_LIMIT:
+		if (parse_u32(s, v) || *v > VGATE_GARP_RATE_LIMIT_MAX) {
+			vg_err("bad %s \"%s\" (expected 0..%u%s)", gs->name, s,
+			       VGATE_GARP_RATE_LIMIT_MAX, inh);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	return parse_num32(gs->name, s, VGATE_GARP_VERIFY_TIMEOUT_MIN,
+			   VGATE_GARP_VERIFY_TIMEOUT_MAX, v);
+}
+
+static int v_garp(const struct cmd_arg *a, const char *s);
+
 /* ---- grammars ---- */
 
 enum {
@@ -551,6 +608,96 @@ static const struct knob *knob_of_arg(const struct cmd_arg *a)
 		if (knob_args[i].args == a)
 			return knob_find(knob_args[i].name);
 	return &knobs[0];
+}
+
+/* ip arp ackGratuitous [interface IF] SETTING [VALUE] */
+#define GARP_ARGS(var, meta, choices, help, flags)			\
+	static const struct cmd_arg var[] = {				\
+		{ NULL, meta, choices, help, ARG_POS | (flags), v_garp }, \
+		{ 0 },							\
+	}
+
+GARP_ARGS(ga_active_args, "yes|no", yesno_choices,
+	  "yes: verify announcements, apply confirmed ones; no (default): never (omit to show)",
+	  0);
+GARP_ARGS(ga_force_args, "on|off", onoff_choices,
+	  "on: a confirmed announcement may change an existing entry (default off; omit to show)",
+	  0);
+GARP_ARGS(ga_rate_args, "N", NULL,
+	  "announcements per second and interface, 0..10000, 0 = unlimited (default 10; omit to show)",
+	  0);
+GARP_ARGS(ga_verify_args, "MS", NULL,
+	  "ms to wait for replies verifying an announcement, 100..10000 (default 500; omit to show)",
+	  0);
+GARP_ARGS(gi_active_args, "yes|no|inherit", yesnoinherit_choices,
+	  "this interface's setting; inherit: the global one (omit to show)",
+	  0);
+GARP_ARGS(gi_force_args, "on|off|inherit", onoffinherit_choices,
+	  "this interface's setting; inherit: the global one (omit to show)",
+	  0);
+GARP_ARGS(gi_rate_args, "N|inherit", inherit_choices,
+	  "0..10000 per second, 0 = unlimited; inherit: the global one (omit to show)",
+	  ARG_OPEN);
+
+struct garp_arg {
+	const struct cmd_arg *args;
+	uint32_t bit;		/* VG_GARP_x */
+	bool iface;
+};
+
+static const struct garp_arg garp_args[] = {
+	{ ga_active_args, VG_GARP_ACTIVE, false },
+	{ ga_force_args, VG_GARP_FORCE_UPDATE, false },
+	{ ga_rate_args, VG_GARP_RATE_LIMIT, false },
+	{ ga_verify_args, VG_GARP_VERIFY_TIMEOUT, false },
+	{ gi_active_args, VG_GARP_ACTIVE, true },
+	{ gi_force_args, VG_GARP_FORCE_UPDATE, true },
+	{ gi_rate_args, VG_GARP_RATE_LIMIT, true },
+};
+
+static const struct garp_arg *garp_of_arg(const struct cmd_arg *a)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(garp_args); i++)
+		if (garp_args[i].args == a)
+			return &garp_args[i];
+	return &garp_args[0];
+}
+
+static int v_garp(const struct cmd_arg *a, const char *s)
+{
+	const struct garp_arg *ga = garp_of_arg(a);
+	uint32_t v;
+
+	return parse_garp_value(ga->bit, ga->iface, s, &v);
+}
+
+static const struct cmd_arg garp_show_args[] = {
+	{ "interface", "IF", NULL,
+	  "one interface (default: every Ethernet interface)", ARG_IFACE,
+	  v_ifname },
+	{ 0 },
+};
+
+/*
+ * Command words standing for a value: any token matches, the word's arg
+ * checks it (before the arguments) and TAB completes it.
+ */
+static const char W_IF[] = "IF";
+
+static const struct cmd_arg if_word = {
+	NULL, "IF", NULL, "an Ethernet interface", ARG_IFACE, v_ifname
+};
+
+static const struct cmd_arg *word_arg(const char *w)
+{
+	return w == W_IF ? &if_word : NULL;
+}
+
+static bool word_match(const char *w, const char *tok)
+{
+	return word_arg(w) || !strcmp(w, tok);
 }
 
 /* ---- parse functions: tokens to struct vg_req, no netlink ---- */
@@ -1259,6 +1406,93 @@ static int parse_knob(const struct cmd *c, const struct cmd_vals *v,
 	return 0;
 }
 
+static int nwords(const struct cmd *c);
+
+/* ip arp ackGratuitous [interface IF] SETTING [VALUE] */
+static int parse_garp(const struct cmd *c, const struct cmd_vals *v,
+		      struct vg_req *req)
+{
+	const struct garp_arg *ga = garp_of_arg(c->args);
+	struct vg_garp_req *g = &req->garp;
+	uint32_t val;
+	int r;
+
+	req->obj = VG_OBJ_NONE;
+	req->cmd = 0;
+	g->setting = ga->bit;
+	g->iface = ga->iface;
+	if (ga->iface) {
+		/* ip arp ackGratuitous interface IF SETTING */
+		const char *name = v->word[nwords(c) - 2];
+
+		r = parse_ifname("interface", name);
+		if (r)
+			return r;
+		snprintf(g->ifc.ifname, sizeof(g->ifc.ifname), "%s", name);
+		g->ifc.has |= VG_GARP_IFNAME;
+	}
+	if (!v->val[0]) {
+		g->op = VG_GARP_OP_GET;
+		return 0;
+	}
+	g->op = VG_GARP_OP_SET;
+	r = parse_garp_value(ga->bit, ga->iface, v->val[0], &val);
+	if (r)
+		return r;
+	if (ga->iface) {
+		switch (ga->bit) {
+		case VG_GARP_ACTIVE:
+			g->ifc.active = val;
+			break;
+		case VG_GARP_FORCE_UPDATE:
+			g->ifc.force_update = val;
+			break;
+		case VG_GARP_RATE_LIMIT:
+			g->ifc.rate_limit = val;
+			break;
+		}
+		g->ifc.has |= ga->bit;
+		return 0;
+	}
+	switch (ga->bit) {
+	case VG_GARP_ACTIVE:
+		g->cfg.active = val;
+		break;
+	case VG_GARP_FORCE_UPDATE:
+		g->cfg.force_update = val;
+		break;
+	case VG_GARP_RATE_LIMIT:
+		g->cfg.rate_limit = val;
+		break;
+	case VG_GARP_VERIFY_TIMEOUT:
+		g->cfg.verify_timeout = val;
+		break;
+	}
+	g->cfg.has |= ga->bit;
+	return 0;
+}
+
+/* ip arp show [interface IF] */
+static int parse_garp_show(const struct cmd *c, const struct cmd_vals *v,
+			   struct vg_req *req)
+{
+	struct vg_garp_req *g = &req->garp;
+	int r;
+
+	(void)c;
+	req->obj = VG_OBJ_NONE;
+	req->cmd = 0;
+	g->op = VG_GARP_OP_SHOW;
+	if (v->val[0]) {
+		r = parse_ifname("interface", v->val[0]);
+		if (r)
+			return r;
+		snprintf(g->ifc.ifname, sizeof(g->ifc.ifname), "%s", v->val[0]);
+		g->ifc.has |= VG_GARP_IFNAME;
+	}
+	return 0;
+}
+
 static int parse_file(const struct cmd *c, const struct cmd_vals *v,
 		      struct vg_req *req)
 {
@@ -1632,6 +1866,24 @@ static int run_show(const struct cmd *c, struct vg_req *req)
 	return show_global();
 }
 
+static int run_garp(const struct cmd *c, struct vg_req *req)
+{
+	struct vg_garp_req *g = &req->garp;
+
+	(void)c;
+	switch (g->op) {
+	case VG_GARP_OP_SET:
+		return g->iface ? vg_garp_set_if(&g->ifc) :
+		       vg_garp_set_global(&g->cfg);
+	case VG_GARP_OP_GET:
+		return show_garp_setting(g);
+	case VG_GARP_OP_SHOW:
+		return show_garp(g->ifc.has & VG_GARP_IFNAME ? g->ifc.ifname :
+				 NULL);
+	}
+	return 0;
+}
+
 static int run_explain(const struct cmd *c, struct vg_req *req)
 {
 	struct vg_verdict v;
@@ -1741,6 +1993,39 @@ static const struct cmd cmds[] = {
 	{ { "ipsec", "acquireQueue" }, acqqueue_args, parse_knob, run_knob,
 	  "packets held per dynamic entry while an SA is negotiated (knob)", 0 },
 
+	{ { "ip", "arp", "ackGratuitous", "active" }, ga_active_args,
+	  parse_garp, run_garp,
+	  "gratuitous ARP: verify, then apply (yes), or never change the ARP table (no, default)",
+	  0 },
+
+	{ { "ip", "arp", "ackGratuitous", "forceUpdate" }, ga_force_args,
+	  parse_garp, run_garp,
+	  "with active yes: also change an existing entry's MAC (default off)", 0 },
+
+	{ { "ip", "arp", "ackGratuitous", "rateLimit" }, ga_rate_args,
+	  parse_garp, run_garp,
+	  "gratuitous ARPs considered per second and interface (default 10)", 0 },
+
+	{ { "ip", "arp", "ackGratuitous", "verifyTimeout" }, ga_verify_args,
+	  parse_garp, run_garp,
+	  "ms to wait for the replies verifying an announcement (default 500)", 0 },
+
+	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "active" },
+	  gi_active_args, parse_garp, run_garp,
+	  "this interface's active (override, or inherit the global one)", 0 },
+
+	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "forceUpdate" },
+	  gi_force_args, parse_garp, run_garp,
+	  "this interface's forceUpdate (override, or inherit the global one)", 0 },
+
+	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "rateLimit" },
+	  gi_rate_args, parse_garp, run_garp,
+	  "this interface's rateLimit (override, or inherit the global one)", 0 },
+
+	{ { "ip", "arp", "show" }, garp_show_args, parse_garp_show, run_garp,
+	  "gratuitous-ARP policy, verifications running, per-interface counters",
+	  0 },
+
 	{ { "config", "save" }, file_args, parse_file, run_config,
 	  "write the running configuration as commands for vgate -f", 0 },
 
@@ -1765,6 +2050,10 @@ static const struct {
 	{ "rule", "rules: pre, traffic list entries, post" },
 	{ "show", "show state and counters" },
 	{ "config", "save or print the running configuration" },
+	{ "ip", "IP: the ARP policy (vgate_garp)" },
+	{ "arp", "ARP: the gratuitous-ARP policy and its counters" },
+	{ "ackGratuitous", "whether and how gratuitous ARPs change the ARP table" },
+	{ "interface", "one interface's settings (override the global ones)" },
 };
 
 static bool visible(const struct cmd *c)
@@ -1803,7 +2092,7 @@ static bool prefix_match(const struct cmd *c, int n, char **argv)
 	if (n > nwords(c))
 		return false;
 	for (i = 0; i < n; i++)
-		if (strcmp(c->words[i], argv[i]))
+		if (!word_match(c->words[i], argv[i]))
 			return false;
 	return true;
 }
@@ -1876,7 +2165,7 @@ static const struct cmd *lookup(int argc, char **argv, bool quiet)
 	if (c) {
 		n = nwords(c);
 		for (i = 0; i < n && i < argc; i++)
-			if (strcmp(c->words[i], argv[i]))
+			if (!word_match(c->words[i], argv[i]))
 				break;
 		if (i == n)
 			return c;
@@ -2034,7 +2323,17 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 	/* Not the whole of arg[] (4 KB), for 100k-line files. */
 	memset(req, 0, offsetof(struct vg_req, arg));
 	req->arg[0] = '\0';
-	r = assign(c, argc - n, argv + n, &v, false, &pending);
+	/* Value words come first: check them first. */
+	for (i = 0, r = 0; i < n && !r; i++) {
+		const struct cmd_arg *wa = word_arg(c->words[i]);
+
+		if (wa && wa->valid)
+			r = wa->valid(wa, argv[i]);
+	}
+	if (!r)
+		r = assign(c, argc - n, argv + n, &v, false, &pending);
+	for (i = 0; i < n; i++)
+		v.word[i] = argv[i];
 	if (!r)
 		r = check_required(c, &v);
 	if (!r)
@@ -2113,6 +2412,42 @@ static int complete_peers(void (*fn)(const char *word, const char *help,
 	return count;
 }
 
+/*
+ * Interface names for TAB: the Ethernet interfaces of this namespace
+ * (what the gratuitous-ARP policy applies to; any whose type cannot be
+ * read is listed too).
+ */
+static int complete_ifaces(void (*fn)(const char *word, const char *help,
+				      bool literal, void *arg),
+			   void *arg)
+{
+	struct if_nameindex *ifs = if_nameindex(), *p;
+	char path[64], type[16];
+	int count = 0;
+
+	if (!ifs)
+		return 0;
+	for (p = ifs; p->if_index; p++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/type",
+			 p->if_name);
+		f = fopen(path, "r");
+		if (f) {
+			bool ether = fgets(type, sizeof(type), f) &&
+				     atoi(type) == 1;	/* ARPHRD_ETHER */
+
+			fclose(f);
+			if (!ether)
+				continue;
+		}
+		fn(p->if_name, "interface", true, arg);
+		count++;
+	}
+	if_freenameindex(ifs);
+	return count;
+}
+
 /* One-line help for a fixed value. */
 static const char *choice_help(const struct cmd_arg *ca, const char *v)
 {
@@ -2153,6 +2488,8 @@ static const char *choice_help(const struct cmd_arg *ca, const char *v)
 		return "entries apply; tunnel brought up once on demand";
 	if (!strcmp(v, "any"))
 		return "match everything";
+	if (!strcmp(v, "inherit"))
+		return "no override: the global setting applies";
 	if (!strcmp(v, "tcp") || !strcmp(v, "udp") || !strcmp(v, "icmp") ||
 	    !strcmp(v, "sctp") || !strcmp(v, "icmpv6") || !strcmp(v, "udplite"))
 		return "IP protocol";
@@ -2187,6 +2524,16 @@ int cmd_next(int argc, char **argv,
 				dup = true;
 		if (dup)
 			continue;
+		if (word_arg(w)) {
+			const struct cmd_arg *wa = word_arg(w);
+
+			if (wa->flags & ARG_IFACE)
+				count += complete_ifaces(fn, arg);
+			snprintf(ph, sizeof(ph), "<%s>", wa->meta);
+			fn(ph, wa->help, false, arg);
+			count++;
+			continue;
+		}
 		fn(w, nwords(&cmds[i]) == argc + 1 ? help_text(&cmds[i]) :
 		   group_help(w), true, arg);
 		count++;
@@ -2209,7 +2556,10 @@ int cmd_next(int argc, char **argv,
 			   true, arg);
 		if (ca->flags & ARG_PEER)
 			count += complete_peers(fn, arg);
-		if (!ca->choices || strcmp(ca->meta, "PROTO") == 0 ||
+		if (ca->flags & ARG_IFACE)
+			count += complete_ifaces(fn, arg);
+		if (!ca->choices || (ca->flags & ARG_OPEN) ||
+		    strcmp(ca->meta, "PROTO") == 0 ||
 		    strcmp(ca->meta, "RANGE") == 0) {
 			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
 			fn(ph, ca->help, false, arg);
@@ -2229,7 +2579,9 @@ int cmd_next(int argc, char **argv,
 			fn(ca->choices[i], ca->help, true, arg);
 		if (ca->flags & ARG_PEER)
 			count += complete_peers(fn, arg);
-		if (!ca->choices) {
+		if (ca->flags & ARG_IFACE)
+			count += complete_ifaces(fn, arg);
+		if (!ca->choices || (ca->flags & ARG_OPEN)) {
 			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
 			fn(ph, ca->help, false, arg);
 			count++;
@@ -2302,7 +2654,8 @@ static void usage_args(FILE *f, const struct cmd *c)
 		}
 		if (ca->kw)
 			fprintf(f, "%s ", ca->kw);
-		if (ca->choices && strcmp(ca->meta, "RANGE") &&
+		if (ca->choices && !(ca->flags & ARG_OPEN) &&
+		    strcmp(ca->meta, "RANGE") &&
 		    strcmp(ca->meta, "PROTO") && strcmp(ca->meta, "ENC") &&
 		    strcmp(ca->meta, "AUTH")) {
 			int i;

@@ -12,7 +12,7 @@
 
 #include "nl.h"
 
-#define CMD_MAX_WORDS 3
+#define CMD_MAX_WORDS 6
 #define CMD_MAX_ARGS 24
 
 /* struct cmd_arg.flags */
@@ -22,6 +22,8 @@ enum {
 	ARG_FLAG = 1U << 2,	/* a keyword alone, no value (e.g. "pre") */
 	ARG_HIDDEN = 1U << 3,	/* not completed, not in usage or help */
 	ARG_PEER = 1U << 4,	/* value is an existing peer: TAB lists them */
+	ARG_IFACE = 1U << 5,	/* value is an interface: TAB lists them */
+	ARG_OPEN = 1U << 6,	/* choices are not all: TAB and usage show meta */
 };
 
 struct cmd_arg {
@@ -37,13 +39,22 @@ struct cmd_arg {
 };
 
 struct cmd;
-/* Parsed tokens: val[i] is the value for args[i], or NULL. */
+/*
+ * Parsed tokens: val[i] is the value for args[i], or NULL; word[i] the
+ * token given for words[i] (the value of a value word, see struct cmd).
+ */
 struct cmd_vals {
 	const char *val[CMD_MAX_ARGS];
+	const char *word[CMD_MAX_WORDS];
 };
 
 struct cmd {
-	const char *words[CMD_MAX_WORDS];	/* e.g. "ipsec", "sa", "add" */
+	/*
+	 * e.g. "ipsec", "sa", "add".  A word may stand for a value, like IF
+	 * in "ip arp ackGratuitous interface IF active": any token matches
+	 * it, checked and completed as a value (cmd.c: word_arg()).
+	 */
+	const char *words[CMD_MAX_WORDS];
 	const struct cmd_arg *args;		/* terminated by { 0 } */
 	/* Fill req from vals; print a message naming the bad token. */
 	int (*parse)(const struct cmd *c, const struct cmd_vals *v,

@@ -13,6 +13,7 @@
 
 #include <linux/vgate.h>
 
+#include "garp.h"
 #include "parse.h"
 
 /* struct vg_sa.has */
@@ -230,6 +231,7 @@ struct vg_req {
 	struct vg_cfg cfg;
 	struct vg_peer peer;
 	struct vg_flow flow;
+	struct vg_garp_req garp;		/* ip arp ... */
 	const char *knob;			/* knob name for show */
 	char arg[4096];				/* a file name (config save) */
 };

@@ -381,6 +381,23 @@ int parse_descr(const char *what, const char *s)
 	return 0;
 }
 
+int parse_ifname(const char *what, const char *s)
+{
+	const unsigned char *p;
+	size_t n = strlen(s);
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p == '/' || *p == ':' || isspace(*p) || *p < 0x20 ||
+		    *p == 0x7f)
+			break;
+	if (n == 0 || n > 15 || *p || !strcmp(s, ".") || !strcmp(s, "..")) {
+		vg_err("bad %s \"%s\" (expected an interface name: 1..15 characters, no /, : or white space)",
+		       what, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int range_family(const struct vg_range *r)
 {
 	return r->kind == VG_RANGE_ANY ? 0 : r->addr.family;

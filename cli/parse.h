@@ -80,6 +80,10 @@ int parse_range(const char *what, const char *s, struct vg_range *r);
 int parse_peer_name(const char *what, const char *s);
 /* A description: at most VG_DESCR_MAX bytes, printable. */
 int parse_descr(const char *what, const char *s);
+/* A network interface name as the kernel takes it: 1..15 bytes, no '/',
+ * ':' or white space, not "." or "..".
+ */
+int parse_ifname(const char *what, const char *s);
 
 /* Formatting helpers shared by show and dry-run output. */
 const char *fmt_addr(const struct vg_addr *a, char *buf, size_t len);

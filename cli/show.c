@@ -1309,3 +1309,371 @@ int show_explain(const struct vg_flow *f, const struct vg_verdict *v)
 	fflush(stdout);
 	return 0;
 }
+
+/* ---- ip arp: the gratuitous-ARP policy (vgate_garp) ---- */
+
+const struct garp_setting garp_settings[] = {
+	{ VG_GARP_ACTIVE, "active", "active", VG_GARP_DEF_ACTIVE, true },
+	{ VG_GARP_FORCE_UPDATE, "forceUpdate", "force_update",
+	  VG_GARP_DEF_FORCE_UPDATE, true },
+	{ VG_GARP_RATE_LIMIT, "rateLimit", "rate_limit", VG_GARP_DEF_RATE_LIMIT,
+	  true },
+	{ VG_GARP_VERIFY_TIMEOUT, "verifyTimeout", "verify_timeout_ms",
+	  VG_GARP_DEF_VERIFY_TIMEOUT, false },
+};
+
+const size_t n_garp_settings = sizeof(garp_settings) / sizeof(garp_settings[0]);
+
+const struct garp_setting *garp_setting_find(uint32_t bit)
+{
+	size_t i;
+
+	for (i = 0; i < n_garp_settings; i++)
+		if (garp_settings[i].bit == bit)
+			return &garp_settings[i];
+	return &garp_settings[0];
+}
+
+uint32_t garp_cfg_get(const struct vg_garp_cfg *cfg, uint32_t bit)
+{
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+		return cfg->active;
+	case VG_GARP_FORCE_UPDATE:
+		return cfg->force_update;
+	case VG_GARP_RATE_LIMIT:
+		return cfg->rate_limit;
+	case VG_GARP_VERIFY_TIMEOUT:
+		return cfg->verify_timeout;
+	case VG_GARP_PENDING:
+		return cfg->pending;
+	}
+	return 0;
+}
+
+uint32_t garp_if_get(const struct vg_garp_if *ifc, uint32_t bit)
+{
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+		return ifc->active;
+	case VG_GARP_FORCE_UPDATE:
+		return ifc->force_update;
+	case VG_GARP_RATE_LIMIT:
+		return ifc->rate_limit;
+	}
+	return 0;
+}
+
+uint32_t garp_if_eff(const struct vg_garp_if *ifc, uint32_t bit)
+{
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+		return ifc->eff_active;
+	case VG_GARP_FORCE_UPDATE:
+		return ifc->eff_force_update;
+	case VG_GARP_RATE_LIMIT:
+		return ifc->eff_rate_limit;
+	}
+	return 0;
+}
+
+/* The reply bit of the effective value of setting bit. */
+static uint32_t garp_eff_bit(uint32_t bit)
+{
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+		return VG_GARP_EFF_ACTIVE;
+	case VG_GARP_FORCE_UPDATE:
+		return VG_GARP_EFF_FORCE_UPDATE;
+	case VG_GARP_RATE_LIMIT:
+		return VG_GARP_EFF_RATE_LIMIT;
+	}
+	return 0;
+}
+
+static bool garp_inherit(uint32_t bit, uint32_t v)
+{
+	return bit == VG_GARP_RATE_LIMIT ? v == VGATE_GARP_RATE_INHERIT :
+	       v == VGATE_GARP_INHERIT;
+}
+
+bool garp_if_overrides(const struct vg_garp_if *ifc, uint32_t bit)
+{
+	return (ifc->has & bit) && !garp_inherit(bit, garp_if_get(ifc, bit));
+}
+
+const char *garp_value_str(uint32_t bit, uint32_t v, char *buf, size_t len)
+{
+	if (bit != VG_GARP_VERIFY_TIMEOUT && garp_inherit(bit, v))
+		return "inherit";
+	switch (bit) {
+	case VG_GARP_ACTIVE:
+		return v ? "yes" : "no";
+	case VG_GARP_FORCE_UPDATE:
+		return v ? "on" : "off";
+	}
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
+/* A setting's value in JSON: strings for switches, numbers otherwise. */
+static void garp_json_value(struct json *j, const char *key, uint32_t bit,
+			    uint32_t v, bool has)
+{
+	char buf[16];
+
+	if (!has)
+		json_null(j, key);
+	else if (bit == VG_GARP_ACTIVE || bit == VG_GARP_FORCE_UPDATE ||
+		 garp_inherit(bit, v))
+		json_str(j, key, garp_value_str(bit, v, buf, sizeof(buf)));
+	else
+		json_u64(j, key, v);
+}
+
+/* Table and JSON names of the counters, by enum vgate_garp_counter. */
+static const char *const garp_cnt_names[VGATE_GARP_CNT_MAX + 1][2] = {
+	[VGATE_GARP_CNT_SEEN] = { "SEEN", "seen" },
+	[VGATE_GARP_CNT_ACCEPTED_NEW] = { "ACC-NEW", "accepted_new" },
+	[VGATE_GARP_CNT_ACCEPTED_CHANGED] = { "ACC-CHANGED", "accepted_changed" },
+	[VGATE_GARP_CNT_UNCHANGED] = { "UNCHANGED", "unchanged" },
+	[VGATE_GARP_CNT_REFUSED_POLICY] = { "REF-POLICY", "refused_policy" },
+	[VGATE_GARP_CNT_REFUSED_VERIFY] = { "REF-VERIFY", "refused_verify" },
+	[VGATE_GARP_CNT_REFUSED_OFFSUBNET] = { "REF-OFFSUBNET",
+					       "refused_offsubnet" },
+	[VGATE_GARP_CNT_RATE_LIMITED] = { "RATE-LIMITED", "rate_limited" },
+	[VGATE_GARP_CNT_COALESCED] = { "COALESCED", "coalesced" },
+	[VGATE_GARP_CNT_MALFORMED] = { "MALFORMED", "malformed" },
+	[VGATE_GARP_CNT_PROBES_SENT] = { "PROBES-SENT", "probes_sent" },
+};
+
+/* The interface settings: override (or inherit) and effective value. */
+static void garp_if_json(struct json *j, const struct vg_garp_if *ifc)
+{
+	size_t i;
+	int c;
+
+	json_obj_open(j, NULL);
+	json_str(j, "name", ifc->ifname);
+	if (ifc->has & VG_GARP_IFINDEX)
+		json_u64(j, "ifindex", ifc->ifindex);
+	else
+		json_null(j, "ifindex");
+	for (i = 0; i < n_garp_settings; i++) {
+		const struct garp_setting *s = &garp_settings[i];
+
+		if (s->iface)
+			garp_json_value(j, s->json, s->bit,
+					garp_if_get(ifc, s->bit),
+					ifc->has & s->bit);
+	}
+	json_obj_open(j, "effective");
+	for (i = 0; i < n_garp_settings; i++) {
+		const struct garp_setting *s = &garp_settings[i];
+
+		if (s->iface)
+			garp_json_value(j, s->json, s->bit,
+					garp_if_eff(ifc, s->bit),
+					ifc->has & garp_eff_bit(s->bit));
+	}
+	json_close(j);
+	json_obj_open(j, "counters");
+	for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
+		json_u64(j, garp_cnt_names[c][1], ifc->cnt[c]);
+	json_close(j);
+	json_close(j);
+}
+
+/* "yes", or "yes*" when the interface overrides the global value. */
+static void garp_if_cell(struct table *t, const struct vg_garp_if *ifc,
+			 uint32_t bit)
+{
+	char buf[16];
+
+	if (!(ifc->has & garp_eff_bit(bit))) {
+		tbl_cell(t, "?");
+		return;
+	}
+	tbl_cell(t, "%s%s",
+		 garp_value_str(bit, garp_if_eff(ifc, bit), buf, sizeof(buf)),
+		 garp_if_overrides(ifc, bit) ? "*" : "");
+}
+
+static void garp_global_text(const struct vg_garp_cfg *cfg)
+{
+	char buf[16];
+	size_t i;
+
+	printf("Global (every interface inherits these unless it overrides them):\n");
+	for (i = 0; i < n_garp_settings; i++) {
+		const struct garp_setting *s = &garp_settings[i];
+		uint32_t v = garp_cfg_get(cfg, s->bit);
+
+		if (!(cfg->has & s->bit)) {
+			printf("  %s ?\n", s->name);
+			continue;
+		}
+		printf("  %s %s", s->name,
+		       garp_value_str(s->bit, v, buf, sizeof(buf)));
+		if (v == s->def)
+			printf(" (default)");
+		if (s->bit == VG_GARP_ACTIVE)
+			printf(v ? ": an announcement is verified with an own ARP request and applied only if a reply confirms it" :
+			       ": a gratuitous ARP never changes the ARP table");
+		else if (s->bit == VG_GARP_RATE_LIMIT && !v)
+			printf(" (unlimited)");
+		putchar('\n');
+	}
+	if (cfg->has & VG_GARP_PENDING)
+		printf("  pending %u (verifications running)\n", cfg->pending);
+	else
+		printf("  pending ?\n");
+}
+
+int show_garp(const char *ifname)
+{
+	static const char *const hdr[] = {
+		"INTERFACE", "ACTIVE", "FORCEUPDATE", "RATELIMIT", NULL
+	};
+	struct vg_garp_if *ifs = NULL, one;
+	struct vg_garp_cfg cfg;
+	struct table t;
+	size_t n = 0, i;
+	int r, c;
+
+	r = vg_garp_get_global(&cfg);
+	if (!r && ifname) {
+		r = vg_garp_get_if(ifname, &one);
+		if (!r && !vg_dry_run) {
+			ifs = malloc(sizeof(*ifs));
+			if (!ifs)
+				return -ENOMEM;
+			ifs[0] = one;
+			n = 1;
+		}
+	} else if (!r) {
+		r = vg_garp_dump_ifs(&ifs, &n);
+	}
+	if (r || vg_dry_run)
+		goto out;
+	if (show_json) {
+		struct json j;
+		size_t k;
+
+		json_init(&j, stdout, true);
+		json_obj_open(&j, NULL);
+		for (k = 0; k < n_garp_settings; k++)
+			garp_json_value(&j, garp_settings[k].json,
+					garp_settings[k].bit,
+					garp_cfg_get(&cfg, garp_settings[k].bit),
+					cfg.has & garp_settings[k].bit);
+		if (cfg.has & VG_GARP_PENDING)
+			json_u64(&j, "pending", cfg.pending);
+		else
+			json_null(&j, "pending");
+		json_arr_open(&j, "interfaces");
+		for (i = 0; i < n; i++)
+			garp_if_json(&j, &ifs[i]);
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		goto out;
+	}
+	garp_global_text(&cfg);
+	putchar('\n');
+	if (!n) {
+		printf("(no Ethernet interfaces)\n");
+		fflush(stdout);
+		goto out;
+	}
+	tbl_init(&t, hdr);
+	for (c = 1; c <= VGATE_GARP_CNT_MAX && t.ncol < TBL_MAX_COLS; c++)
+		t.hdr[t.ncol++] = garp_cnt_names[c][0];
+	for (i = 0; i < n; i++) {
+		tbl_row(&t);
+		tbl_cell(&t, "%s", ifs[i].ifname);
+		garp_if_cell(&t, &ifs[i], VG_GARP_ACTIVE);
+		garp_if_cell(&t, &ifs[i], VG_GARP_FORCE_UPDATE);
+		garp_if_cell(&t, &ifs[i], VG_GARP_RATE_LIMIT);
+		for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
+			tbl_cell(&t, "%" PRIu64, ifs[i].cnt[c]);
+	}
+	r = tbl_print(&t);
+	tbl_free(&t);
+	if (!r)
+		printf("(* interface override; the other values are the global ones)\n");
+	fflush(stdout);
+out:
+	free(ifs);
+	return r;
+}
+
+int show_garp_setting(const struct vg_garp_req *g)
+{
+	const struct garp_setting *s = garp_setting_find(g->setting);
+	struct vg_garp_cfg cfg;
+	struct vg_garp_if ifc;
+	char b1[16], b2[16];
+	uint32_t eff_bit = garp_eff_bit(g->setting);
+	int r;
+
+	if (!g->iface) {
+		r = vg_garp_get_global(&cfg);
+		if (r || vg_dry_run)
+			return r;
+		if (!(cfg.has & s->bit)) {
+			vg_err("the kernel did not report %s", s->name);
+			return -EPROTO;
+		}
+		if (show_json) {
+			struct json j;
+
+			json_init(&j, stdout, true);
+			json_obj_open(&j, NULL);
+			garp_json_value(&j, s->json, s->bit,
+					garp_cfg_get(&cfg, s->bit), true);
+			json_close(&j);
+			json_end(&j);
+		} else {
+			printf("%s\n", garp_value_str(s->bit,
+						      garp_cfg_get(&cfg, s->bit),
+						      b1, sizeof(b1)));
+		}
+		return 0;
+	}
+	r = vg_garp_get_if(g->ifc.ifname, &ifc);
+	if (r || vg_dry_run)
+		return r;
+	if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
+		vg_err("the kernel did not report %s of interface \"%s\"",
+		       s->name, g->ifc.ifname);
+		return -EPROTO;
+	}
+	if (!(ifc.has & VG_GARP_IFNAME))
+		snprintf(ifc.ifname, sizeof(ifc.ifname), "%s", g->ifc.ifname);
+	if (show_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_obj_open(&j, NULL);
+		json_str(&j, "name", ifc.ifname);
+		if (ifc.has & VG_GARP_IFINDEX)
+			json_u64(&j, "ifindex", ifc.ifindex);
+		else
+			json_null(&j, "ifindex");
+		garp_json_value(&j, s->json, s->bit, garp_if_get(&ifc, s->bit),
+				true);
+		json_obj_open(&j, "effective");
+		garp_json_value(&j, s->json, s->bit, garp_if_eff(&ifc, s->bit),
+				true);
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		return 0;
+	}
+	printf("%s %s (%s)\n", s->name,
+	       garp_value_str(s->bit, garp_if_get(&ifc, s->bit), b1, sizeof(b1)),
+	       garp_value_str(s->bit, garp_if_eff(&ifc, s->bit), b2, sizeof(b2)));
+	fflush(stdout);
+	return 0;
+}

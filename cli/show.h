@@ -46,6 +46,32 @@ void knob_set(struct vg_cfg *cfg, const struct knob *k, uint32_t v);
 /* The value as the CLI takes it: "64", "on", "drop". */
 const char *knob_fmt(const struct knob *k, uint32_t v, char *buf, size_t len);
 
+/* ip arp show [interface IF]: global settings, pending, one row per interface. */
+int show_garp(const char *ifname);
+/* Print the setting an "ip arp ackGratuitous ..." command without a value names. */
+int show_garp_setting(const struct vg_garp_req *g);
+
+/* The gratuitous-ARP settings: CLI name, JSON key, default. */
+struct garp_setting {
+	uint32_t bit;		/* VG_GARP_x */
+	const char *name;	/* CLI: "forceUpdate" */
+	const char *json;	/* "force_update" */
+	uint32_t def;		/* default value */
+	bool iface;		/* also per interface */
+};
+
+extern const struct garp_setting garp_settings[];
+extern const size_t n_garp_settings;
+const struct garp_setting *garp_setting_find(uint32_t bit);
+uint32_t garp_cfg_get(const struct vg_garp_cfg *cfg, uint32_t bit);
+/* An interface's override (or INHERIT value) and value in force. */
+uint32_t garp_if_get(const struct vg_garp_if *ifc, uint32_t bit);
+uint32_t garp_if_eff(const struct vg_garp_if *ifc, uint32_t bit);
+/* Is the interface's setting an override (not inherit)? */
+bool garp_if_overrides(const struct vg_garp_if *ifc, uint32_t bit);
+/* A value as the CLI takes it: "yes", "off", "10", "inherit". */
+const char *garp_value_str(uint32_t bit, uint32_t v, char *buf, size_t len);
+
 /* Names shared with the parser and config save. */
 const char *enc_name(uint16_t enc);
 const char *sa_enc_name(const struct vg_sa *sa);

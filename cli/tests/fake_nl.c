@@ -3,7 +3,9 @@
  * A stand-in for nl.c with canned kernel replies, to test show.c, json.c,
  * config.c and check.c without the module: two SA pairs (one 3DES), two
  * peers, seven rules in all stages (one PROTECT entry whose inbound SA is
- * missing, one dynamic), global statistics and knobs.
+ * missing, one dynamic), global statistics and knobs; and for garp.c the
+ * gratuitous-ARP policy: global settings and three interfaces (one
+ * inheriting everything, two with overrides).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -258,4 +260,96 @@ const char *vg_cmd_name(int cmd)
 {
 	(void)cmd;
 	return "?";
+}
+
+/* ---- garp.c: the gratuitous-ARP policy ---- */
+
+int vg_garp_present(void)
+{
+	return 1;
+}
+
+int vg_garp_set_global(const struct vg_garp_cfg *cfg)
+{
+	(void)cfg;
+	return 0;
+}
+
+int vg_garp_set_if(const struct vg_garp_if *ifc)
+{
+	(void)ifc;
+	return 0;
+}
+
+/* active no, forceUpdate off (defaults), rateLimit 20, verifyTimeout 500. */
+int vg_garp_get_global(struct vg_garp_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->has = VG_GARP_ACTIVE | VG_GARP_FORCE_UPDATE | VG_GARP_RATE_LIMIT |
+		   VG_GARP_VERIFY_TIMEOUT | VG_GARP_PENDING;
+	cfg->rate_limit = 20;
+	cfg->verify_timeout = 500;
+	cfg->pending = 1;
+	return 0;
+}
+
+/*
+ * lan (2): inherits everything, 5 announcements refused by the policy, one
+ * malformed frame; wan (3): active yes, forceUpdate on, rateLimit
+ * inherited, counters 1..10; dmz (4): active no, rateLimit 0.
+ */
+int vg_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
+{
+	static const uint32_t all = VG_GARP_IFINDEX | VG_GARP_IFNAME |
+		VG_GARP_ACTIVE | VG_GARP_FORCE_UPDATE | VG_GARP_RATE_LIMIT |
+		VG_GARP_EFF_ACTIVE | VG_GARP_EFF_FORCE_UPDATE |
+		VG_GARP_EFF_RATE_LIMIT | VG_GARP_COUNTERS;
+	struct vg_garp_if *f = calloc(3, sizeof(*f));
+	int i, c;
+
+	for (i = 0; i < 3; i++) {
+		f[i].has = all;
+		f[i].ifindex = i + 2;
+		f[i].active = f[i].force_update = VGATE_GARP_INHERIT;
+		f[i].rate_limit = VGATE_GARP_RATE_INHERIT;
+		f[i].eff_rate_limit = 20;
+	}
+	strcpy(f[0].ifname, "lan");
+	f[0].cnt[VGATE_GARP_CNT_SEEN] = 5;
+	f[0].cnt[VGATE_GARP_CNT_REFUSED_POLICY] = 5;
+	f[0].cnt[VGATE_GARP_CNT_MALFORMED] = 1;
+
+	strcpy(f[1].ifname, "wan");
+	f[1].active = f[1].eff_active = 1;
+	f[1].force_update = f[1].eff_force_update = 1;
+	for (c = VGATE_GARP_CNT_ACCEPTED_NEW; c <= VGATE_GARP_CNT_PROBES_SENT; c++)
+		f[1].cnt[c] = c - 1;
+	f[1].cnt[VGATE_GARP_CNT_SEEN] = 36;	/* 1 + 2 + ... + 8 */
+
+	strcpy(f[2].ifname, "dmz");
+	f[2].active = 0;
+	f[2].rate_limit = f[2].eff_rate_limit = 0;
+	*ifs = f;
+	*n = 3;
+	return 0;
+}
+
+int vg_garp_get_if(const char *ifname, struct vg_garp_if *out)
+{
+	struct vg_garp_if *f;
+	size_t n, i;
+	int r = -ENODEV;
+
+	vg_garp_dump_ifs(&f, &n);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(f[i].ifname, ifname)) {
+			*out = f[i];
+			r = 0;
+		}
+	}
+	free(f);
+	if (r)
+		vg_err("unknown interface \"%s\" (no such device in this network namespace)",
+		       ifname);
+	return r;
 }

@@ -70,6 +70,17 @@ checks = [
     (['ipsec sw\t'], ['ipsec swSkipOverlapIp ']),
     (['config s\t\t'], ['save', 'show']),
     (['ipsec show sad\n'], ['SA_GET dump']),
+    (['ip ar\t'], ['ip arp ']),
+    (['ip arp ack\t'], ['ip arp ackGratuitous ']),
+    (['ip arp ackGratuitous \t\t'], ['active', 'forceUpdate', 'rateLimit', 'verifyTimeout', 'interface']),
+    (['ip arp ackGratuitous f\t'], ['ip arp ackGratuitous forceUpdate ']),
+    (['ip arp ackGratuitous active ?'], ['yes', 'no', 'vgate> ip arp ackGratuitous active ']),
+    (['ip arp ackGratuitous interface ?'], ['<IF>']),
+    (['ip arp ackGratuitous interface lan r\t'], ['interface lan rateLimit ']),
+    (['ip arp ackGratuitous interface lan active i\t'], ['active inherit ']),
+    (['ip arp show i\t'], ['ip arp show interface ']),
+    (['ip arp ackGratuitous interface lan active yes\n'], ['GARP_SET', 'IFNAME str "lan"']),
+    (['ip arp ackGratuitous rateLimit 10001\n'], ['bad rateLimit "10001" (expected 0..10000)']),
     (['ipsec sa del 12 dst 192.0.2.1\n'], ['bad SPI "12"']),
 ]
 bad = 0

@@ -360,7 +360,7 @@ if ! grep -qw vgate /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/vgate 
 fi
 
 # --- output formats on canned data ---
-for w in sa sad rule peer global replayWindow maxSas dropLog swSkipOverlapIp postDefault acquireTimeout acquireQueue explain; do
+for w in sa sad rule peer global replayWindow maxSas dropLog swSkipOverlapIp postDefault acquireTimeout acquireQueue explain garp; do
 	$ST -j $w >"$TMP/out" && python3 -m json.tool <"$TMP/out" >/dev/null && ok || bad "JSON of show $w"
 	$ST $w >/dev/null && ok || bad "table of show $w"
 done
@@ -426,6 +426,135 @@ rc=$?
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
+
+# --- ip arp: the gratuitous-ARP policy (vgate_garp) ---
+# requests: each setting sends exactly its attribute
+request ip arp ackGratuitous active yes -- "GARP_SET" "  GLOBAL nest" "    ACTIVE u8 1"
+[ "$(wc -l <"$TMP/out")" = 3 ] && ok || bad "active yes sends only ACTIVE: $(cat "$TMP/out")"
+request ip arp ackGratuitous active no -- "GARP_SET" "    ACTIVE u8 0"
+request ip arp ackGratuitous forceUpdate on -- "GARP_SET" "  GLOBAL nest" "    FORCE_UPDATE u8 1"
+request ip arp ackGratuitous forceUpdate off -- "    FORCE_UPDATE u8 0"
+request ip arp ackGratuitous rateLimit 0 -- "    RATE_LIMIT u32 0"
+request ip arp ackGratuitous rateLimit 10000 -- "    RATE_LIMIT u32 10000"
+request ip arp ackGratuitous verifyTimeout 100 -- "    VERIFY_TIMEOUT u32 100"
+request ip arp ackGratuitous verifyTimeout 10000 -- "    VERIFY_TIMEOUT u32 10000"
+for s in active forceUpdate rateLimit verifyTimeout; do
+	request ip arp ackGratuitous $s -- "GARP_GET"
+	grep -q GARP_SET "$TMP/out" && bad "$s without a value sets" || ok
+done
+request ip arp ackGratuitous interface lan active yes -- "GARP_SET" "  IF nest" '    IFNAME str "lan"' "    ACTIVE u8 1"
+[ "$(wc -l <"$TMP/out")" = 4 ] && ok || bad "interface active yes sends IFNAME and ACTIVE only: $(cat "$TMP/out")"
+request ip arp ackGratuitous interface lan active no -- "    ACTIVE u8 0"
+request ip arp ackGratuitous interface lan active inherit -- "    ACTIVE u8 2"
+request ip arp ackGratuitous interface eth0.10 forceUpdate on -- '    IFNAME str "eth0.10"' "    FORCE_UPDATE u8 1"
+request ip arp ackGratuitous interface lan forceUpdate inherit -- "    FORCE_UPDATE u8 2"
+request ip arp ackGratuitous interface lan rateLimit 0 -- "    RATE_LIMIT u32 0"
+request ip arp ackGratuitous interface lan rateLimit inherit -- "    RATE_LIMIT u32 4294967295"
+request ip arp ackGratuitous interface lan rateLimit -- "GARP_IF_GET" "  IF nest" '    IFNAME str "lan"'
+request ip arp ackGratuitous interface lan active -- "GARP_IF_GET" '    IFNAME str "lan"'
+request ip arp show -- "GARP_GET" "GARP_IF_GET dump"
+request ip arp show interface lan -- "GARP_GET" "GARP_IF_GET" '    IFNAME str "lan"'
+# bad values: named, exit 1, nothing sent
+refused() {
+	expect "$@"
+	[ ! -s "$TMP/out" ] && ok || bad "vgate $* sent: $(cat "$TMP/out")"
+}
+refused 1 'vgate: bad active "maybe" (expected yes or no)' ip arp ackGratuitous active maybe
+refused 1 'bad active "on" (expected yes or no)' ip arp ackGratuitous active on
+refused 1 'bad active "inherit" (expected yes or no)' ip arp ackGratuitous active inherit
+refused 1 'bad forceUpdate "yes" (expected on or off)' ip arp ackGratuitous forceUpdate yes
+refused 1 'bad rateLimit "10001" (expected 0..10000)' ip arp ackGratuitous rateLimit 10001
+refused 1 'bad rateLimit "-1" (expected 0..10000)' ip arp ackGratuitous rateLimit -1
+refused 1 'bad rateLimit "inherit" (expected 0..10000)' ip arp ackGratuitous rateLimit inherit
+refused 1 'bad verifyTimeout "99" (expected 100..10000)' ip arp ackGratuitous verifyTimeout 99
+refused 1 'bad verifyTimeout "10001" (expected 100..10000)' ip arp ackGratuitous verifyTimeout 10001
+refused 1 'bad verifyTimeout "0"' ip arp ackGratuitous verifyTimeout 0
+refused 1 'bad active "maybe" (expected yes, no or inherit)' ip arp ackGratuitous interface lan active maybe
+refused 1 'bad forceUpdate "1" (expected on, off or inherit)' ip arp ackGratuitous interface lan forceUpdate 1
+refused 1 'bad rateLimit "10001" (expected 0..10000 or inherit)' ip arp ackGratuitous interface lan rateLimit 10001
+refused 1 'bad rateLimit "x" (expected 0..10000 or inherit)' ip arp ackGratuitous interface lan rateLimit x
+refused 1 'bad interface "a/b" (expected an interface name: 1..15 characters' ip arp ackGratuitous interface a/b active yes
+refused 1 'bad interface "abcdefghijklmnop"' ip arp ackGratuitous interface abcdefghijklmnop active yes
+refused 1 'bad interface "a/b"' ip arp ackGratuitous interface a/b active maybe
+refused 1 'bad interface "x:y"' ip arp show interface x:y
+refused 1 'bad interface ".."' ip arp show interface ..
+refused 1 'missing value after "interface"' ip arp show interface
+refused 1 'incomplete command "ip arp ackGratuitous interface lan" (next: active, forceUpdate, rateLimit)' ip arp ackGratuitous interface lan
+refused 1 'incomplete command "ip arp ackGratuitous" (next: active, forceUpdate, rateLimit, verifyTimeout, interface)' ip arp ackGratuitous
+refused 1 'unknown command "verifyTimeout"' ip arp ackGratuitous interface lan verifyTimeout 500
+refused 1 'unknown command "forceupdate"' ip arp ackGratuitous forceupdate on
+refused 1 'unknown keyword "no" for "ip arp ackGratuitous active"' ip arp ackGratuitous active yes no
+# -f: after the ipsec transaction, in file order; a bad line sends nothing
+printf '%s\n' "ip arp ackGratuitous active yes" "ipsec postDefault drop" "ip arp ackGratuitous interface lan rateLimit inherit" "ip arp show" >"$TMP/garp"
+$V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "TXN_BEGIN CONFIG_SET TXN_COMMIT GARP_SET GARP_SET GARP_GET GARP_IF_GET dump " ] && ok || bad "-f with ip arp lines: rc $rc $(cat "$TMP/out") $(cat "$TMP/err")"
+printf '%s\n' "ip arp ackGratuitous active yes" "ip arp ackGratuitous interface lan forceUpdate on" >"$TMP/garp"
+$V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
+[ $? = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "GARP_SET GARP_SET " ] && ok || bad "-f with only ip arp lines: no transaction: $(cat "$TMP/out")"
+printf '%s\n' "ip arp ackGratuitous active yes" "ipsec postDefault drop" "ip arp ackGratuitous interface lan active maybe" >"$TMP/garp"
+$V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$TMP/garp:3: bad active \"maybe\" (expected yes, no or inherit)" "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "-f bad ip arp line: rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"
+# help and '?' from the table
+$V help | grep -qxF '  ip arp ackGratuitous active [yes|no]' && $V help | grep -qxF '  ip arp ackGratuitous verifyTimeout [MS]' &&
+	$V help | grep -qxF '  ip arp ackGratuitous interface IF rateLimit [N|inherit]' &&
+	$V help | grep -qxF '  ip arp ackGratuitous interface IF forceUpdate [on|off|inherit]' &&
+	$V help | grep -qxF '  ip arp show [interface IF]' && ok || bad "help: ip arp grammar"
+$V ip arp ackGratuitous '?' >"$TMP/out"; miss=""
+for w in active forceUpdate rateLimit verifyTimeout interface; do grep -q "^  $w " "$TMP/out" || miss="$miss $w"; done
+[ -z "$miss" ] && ok || bad "? after ip arp ackGratuitous: missing$miss in $(cat "$TMP/out")"
+$V ip arp ackGratuitous interface '?' >"$TMP/out" && grep -q '^  <IF> ' "$TMP/out" && ok || bad "? after interface: $(cat "$TMP/out")"
+$V ip arp ackGratuitous interface lan '?' >"$TMP/out" && grep -q '^  active ' "$TMP/out" && grep -q '^  forceUpdate ' "$TMP/out" &&
+	grep -q '^  rateLimit ' "$TMP/out" && ! grep -q verifyTimeout "$TMP/out" && ok || bad "? after interface IF: $(cat "$TMP/out")"
+$V ip arp ackGratuitous interface lan rateLimit '?' >"$TMP/out" && grep -q '^  inherit ' "$TMP/out" && grep -q '^  <N|inherit> ' "$TMP/out" && grep -q '<Enter>' "$TMP/out" && ok || bad "? after interface IF rateLimit: $(cat "$TMP/out")"
+$V ip arp ackGratuitous interface lan active '?' >"$TMP/out" && grep -q '^  yes ' "$TMP/out" && grep -q '^  no ' "$TMP/out" && grep -q '^  inherit ' "$TMP/out" && ok || bad "? after interface IF active"
+$V ip '?' >"$TMP/out" && grep -q '^  arp ' "$TMP/out" && $V ip arp '?' | grep -q '^  show ' && ok || bad "? after ip"
+# show views on canned data (tests/fake_nl.c)
+$ST garp >"$TMP/out"
+grep -qxF '  active no (default): a gratuitous ARP never changes the ARP table' "$TMP/out" && grep -qxF '  forceUpdate off (default)' "$TMP/out" &&
+	grep -qxF '  rateLimit 20' "$TMP/out" && grep -qxF '  verifyTimeout 500 (default)' "$TMP/out" && grep -qxF '  pending 1 (verifications running)' "$TMP/out" &&
+	grep -qx 'INTERFACE  *ACTIVE  *FORCEUPDATE  *RATELIMIT  *SEEN  *ACC-NEW  *ACC-CHANGED  *UNCHANGED  *REF-POLICY  *REF-VERIFY  *REF-OFFSUBNET  *RATE-LIMITED  *COALESCED  *MALFORMED  *PROBES-SENT' "$TMP/out" &&
+	grep -qx 'lan  *no  *off  *20  *5  *0  *0  *0  *5  *0  *0  *0  *0  *1  *0' "$TMP/out" &&
+	grep -qx 'wan  *yes\*  *on\*  *20  *36  *1  *2  *3  *4  *5  *6  *7  *8  *9  *10' "$TMP/out" &&
+	grep -qx 'dmz  *no\*  *off  *0\*  *0 .*' "$TMP/out" && grep -q '^(\* interface override' "$TMP/out" && ok || bad "ip arp show: $(cat "$TMP/out")"
+$ST garp wan >"$TMP/out" && [ "$(grep -c '^[a-z][a-z]*  ' "$TMP/out")" = 1 ] && grep -q '^wan ' "$TMP/out" && ok || bad "ip arp show interface wan: $(cat "$TMP/out")"
+$ST -j garp | python3 -c '
+import json,sys
+d = json.load(sys.stdin)
+assert list(d) == ["active", "force_update", "rate_limit", "verify_timeout_ms", "pending", "interfaces"], list(d)
+assert (d["active"], d["force_update"], d["rate_limit"], d["verify_timeout_ms"], d["pending"]) == ("no", "off", 20, 500, 1), d
+assert [i["name"] for i in d["interfaces"]] == ["lan", "wan", "dmz"]
+lan, wan, dmz = d["interfaces"]
+assert list(lan) == ["name", "ifindex", "active", "force_update", "rate_limit", "effective", "counters"], list(lan)
+assert lan["ifindex"] == 2 and (lan["active"], lan["force_update"], lan["rate_limit"]) == ("inherit",) * 3
+assert lan["effective"] == {"active": "no", "force_update": "off", "rate_limit": 20}
+keys = ["seen", "accepted_new", "accepted_changed", "unchanged", "refused_policy", "refused_verify",
+        "refused_offsubnet", "rate_limited", "coalesced", "malformed", "probes_sent"]
+assert list(wan["counters"]) == keys, list(wan["counters"])
+assert [wan["counters"][k] for k in keys] == [36, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+assert (wan["active"], wan["force_update"], wan["rate_limit"]) == ("yes", "on", "inherit")
+assert wan["effective"] == {"active": "yes", "force_update": "on", "rate_limit": 20}
+assert (dmz["active"], dmz["force_update"], dmz["rate_limit"]) == ("no", "inherit", 0) and dmz["effective"]["rate_limit"] == 0
+' && ok || bad "ip arp show -j"
+$ST -j garp dmz | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["name"] for i in d["interfaces"]] == ["dmz"]' && ok || bad "ip arp show interface dmz -j"
+[ "$($ST garp-get active)" = no ] && [ "$($ST garp-get forceUpdate)" = off ] && [ "$($ST garp-get rateLimit)" = 20 ] && [ "$($ST garp-get verifyTimeout)" = 500 ] && ok || bad "global setting without a value"
+[ "$($ST garp-get active lan)" = "active inherit (no)" ] && [ "$($ST garp-get active wan)" = "active yes (yes)" ] &&
+	[ "$($ST garp-get rateLimit lan)" = "rateLimit inherit (20)" ] && [ "$($ST garp-get rateLimit dmz)" = "rateLimit 0 (0)" ] &&
+	[ "$($ST garp-get forceUpdate dmz)" = "forceUpdate inherit (off)" ] && ok || bad "interface setting without a value"
+$ST -j garp-get verifyTimeout | python3 -c 'import json,sys; assert json.load(sys.stdin) == {"verify_timeout_ms": 500}' &&
+	$ST -j garp-get active | python3 -c 'import json,sys; assert json.load(sys.stdin) == {"active": "no"}' &&
+	$ST -j garp-get rateLimit lan | python3 -c 'import json,sys; assert json.load(sys.stdin) == {"name": "lan", "ifindex": 2, "rate_limit": "inherit", "effective": {"rate_limit": 20}}' &&
+	ok || bad "setting without a value -j"
+$ST garp nosuch >"$TMP/out" 2>"$TMP/err"; [ $? != 0 ] && grep -qF 'unknown interface "nosuch"' "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "ip arp show interface nosuch"
+# without the module: a clear message naming it, exit 2 (a kernel error)
+if [ ! -d /sys/module/vgate_garp ]; then
+	$V ip arp show >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc = 2 ] && grep -qxF "vgate: gratuitous-ARP policy module not loaded (modprobe vgate_garp)" "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "no vgate_garp: rc $rc $(cat "$TMP/err")"
+	$V ip arp ackGratuitous active yes 2>"$TMP/err"; rc=$?
+	[ $rc = 2 ] && grep -qF "modprobe vgate_garp" "$TMP/err" && ! grep -qF "family vgate not found" "$TMP/err" && ok || bad "no vgate_garp (set): rc $rc $(cat "$TMP/err")"
+fi
 
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then

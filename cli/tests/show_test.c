@@ -11,6 +11,9 @@
  *                                         prints "shadowed S cpu SECONDS", S -1
  *                                         when it gave up (see shadow_gen())
  *   escape                                JSON string escaping
+ *   garp [IF]                             ip arp show [interface IF]
+ *   garp-get SETTING [IF]                 ip arp ackGratuitous [interface IF]
+ *                                         SETTING (no value)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -315,6 +318,27 @@ static int self_cases(void)
 	return fails;
 }
 
+/* ip arp ackGratuitous [interface IF] SETTING, as parse_garp() fills it. */
+static int garp_get(const char *setting, const char *ifname)
+{
+	struct vg_garp_req g;
+	size_t i;
+
+	memset(&g, 0, sizeof(g));
+	g.op = VG_GARP_OP_GET;
+	for (i = 0; i < n_garp_settings; i++)
+		if (!strcmp(garp_settings[i].name, setting))
+			g.setting = garp_settings[i].bit;
+	if (!g.setting)
+		return 1;
+	if (ifname) {
+		g.iface = true;
+		snprintf(g.ifc.ifname, sizeof(g.ifc.ifname), "%s", ifname);
+		g.ifc.has = VG_GARP_IFNAME;
+	}
+	return -show_garp_setting(&g);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -343,6 +367,10 @@ int main(int argc, char **argv)
 		return check_all();
 	if (!strcmp(argv[i], "shadow") && i + 2 < argc)
 		return shadow_gen(atoi(argv[i + 1]), argv[i + 2]);
+	if (!strcmp(argv[i], "garp"))
+		return -show_garp(i + 1 < argc ? argv[i + 1] : NULL);
+	if (!strcmp(argv[i], "garp-get") && i + 1 < argc)
+		return garp_get(argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL);
 	if (!strcmp(argv[i], "self"))
 		return self_cases() ? 1 : 0;
 	if (!strcmp(argv[i], "escape")) {
