@@ -3,7 +3,9 @@
  * config save: the running configuration as CLI commands.  The file
  * starts with "ipsec rule flush" and "ipsec peer flush", so that applying
  * it with "vgate -f" (one transaction) replaces the whole policy.  Manual
- * SAs are not written: the kernel never returns keys.
+ * SAs are not written: the kernel never returns keys.  When vgate_garp.ko
+ * is loaded, its settings follow as "ip arp ackGratuitous" lines, which
+ * "vgate -f" runs after the transaction (like SA commands).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -134,6 +136,57 @@ int config_write(FILE *f, const struct vg_cfg *cfg,
 	return ferror(f) ? -EIO : 0;
 }
 
+int config_write_garp(FILE *f, const struct vg_garp_cfg *cfg,
+		      const struct vg_garp_if *ifs, size_t n)
+{
+	char buf[16];
+	size_t i, k;
+
+	fprintf(f, "# Gratuitous-ARP policy (vgate_garp): not part of the transaction,\n"
+		   "# applied after it; interfaces without a line inherit these.\n");
+	for (k = 0; k < n_garp_settings; k++) {
+		const struct garp_setting *s = &garp_settings[k];
+
+		if (cfg->has & s->bit)
+			fprintf(f, "ip arp ackGratuitous %s %s\n", s->name,
+				garp_value_str(s->bit, garp_cfg_get(cfg, s->bit),
+					       buf, sizeof(buf)));
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < n_garp_settings; k++) {
+			const struct garp_setting *s = &garp_settings[k];
+
+			if (!s->iface || !garp_if_overrides(&ifs[i], s->bit))
+				continue;
+			fprintf(f, "ip arp ackGratuitous interface %s %s %s\n",
+				ifs[i].ifname, s->name,
+				garp_value_str(s->bit, garp_if_get(&ifs[i], s->bit),
+					       buf, sizeof(buf)));
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* The gratuitous-ARP lines, if vgate_garp.ko is loaded. */
+static int config_print_garp(FILE *f)
+{
+	struct vg_garp_if *ifs = NULL;
+	struct vg_garp_cfg cfg;
+	size_t n = 0;
+	int r;
+
+	r = vg_garp_present();
+	if (r <= 0)
+		return r;
+	r = vg_garp_get_global(&cfg);
+	if (!r)
+		r = vg_garp_dump_ifs(&ifs, &n);
+	if (!r && !vg_dry_run)
+		r = config_write_garp(f, &cfg, ifs, n);
+	free(ifs);
+	return r;
+}
+
 int config_print(FILE *f)
 {
 	struct vg_rule *rules = NULL;
@@ -149,6 +202,8 @@ int config_print(FILE *f)
 		r = vg_nl_dump_rules(&rules, &nr);
 	if (!r && !vg_dry_run)
 		r = config_write(f, &cfg, peers, np, rules, nr);
+	if (!r)
+		r = config_print_garp(f);
 	if (!r && fflush(f)) {
 		vg_err("cannot write the configuration: %s", strerror(errno));
 		r = -EIO;

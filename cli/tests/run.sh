@@ -422,7 +422,8 @@ sed 's/gw2.example.net/localhost/' "$TMP/saved" >"$TMP/saved2"
 $V --dry-run -f "$TMP/saved2" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ $rc = 0 ] && [ "$(grep -c '^RULE_NEW' "$TMP/out")" = 1 ] && [ "$(grep -c '^  RULE nest' "$TMP/out")" = 7 ] && [ "$(grep -c '^PEER_NEW' "$TMP/out")" = 2 ] &&
-	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 7 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN && tail -1 "$TMP/out" | grep -qx TXN_COMMIT &&
+	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 7 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN &&
+	grep -v '^ ' "$TMP/out" | sed -n '/^TXN_COMMIT$/,$p' | tr '\n' ' ' | grep -qxF "TXN_COMMIT $(printf 'GARP_SET %.0s' 1 2 3 4 5 6 7 8)" &&
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
@@ -547,6 +548,10 @@ $ST -j garp-get verifyTimeout | python3 -c 'import json,sys; assert json.load(sy
 	$ST -j garp-get rateLimit lan | python3 -c 'import json,sys; assert json.load(sys.stdin) == {"name": "lan", "ifindex": 2, "rate_limit": "inherit", "effective": {"rate_limit": 20}}' &&
 	ok || bad "setting without a value -j"
 $ST garp nosuch >"$TMP/out" 2>"$TMP/err"; [ $? != 0 ] && grep -qF 'unknown interface "nosuch"' "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "ip arp show interface nosuch"
+# config save: every global setting, each interface's overrides, after the rules
+$ST config >"$TMP/saved"
+sed -n '/^ip arp/p' "$TMP/saved" | tr '\n' ';' | grep -qxF "ip arp ackGratuitous active no;ip arp ackGratuitous forceUpdate off;ip arp ackGratuitous rateLimit 20;ip arp ackGratuitous verifyTimeout 500;ip arp ackGratuitous interface wan active yes;ip arp ackGratuitous interface wan forceUpdate on;ip arp ackGratuitous interface dmz active no;ip arp ackGratuitous interface dmz rateLimit 0;" &&
+	[ "$(sed -n '$p' "$TMP/saved")" = "ip arp ackGratuitous interface dmz rateLimit 0" ] && ok || bad "config: ip arp lines: $(grep -v '^ipsec' "$TMP/saved")"
 # without the module: a clear message naming it, exit 2 (a kernel error)
 if [ ! -d /sys/module/vgate_garp ]; then
 	$V ip arp show >"$TMP/out" 2>"$TMP/err"
