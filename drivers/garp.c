@@ -144,6 +144,28 @@ static bool garp_on_subnet(struct in_device *in_dev, __be32 ip)
 }
 
 /*
+ * What holds whatever the settings: the address is a unicast one on a
+ * subnet of the interface and not ours, and the interface does not drop
+ * gratuitous ARP (drop_gratuitous_arp).  The counter to charge, or 0.
+ */
+static int garp_addr_refused(struct net_device *dev, __be32 ip)
+{
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	int type;
+
+	if (!in_dev || !garp_on_subnet(in_dev, ip))
+		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
+	type = inet_addr_type_dev_table(dev_net(dev), dev, ip);
+	if (type == RTN_LOCAL)	/* someone claims our own address */
+		return VGATE_GARP_CNT_REFUSED_POLICY;
+	if (type != RTN_UNICAST)	/* the subnet's broadcast address */
+		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
+	if (IN_DEV_ORCONF(in_dev, DROP_GRATUITOUS_ARP))
+		return VGATE_GARP_CNT_REFUSED_POLICY;
+	return 0;
+}
+
+/*
  * The neighbour entry of @ip on @dev: its NUD state (0 if there is none)
  * and, if it has a valid address, that address in @mac.
  */
@@ -174,6 +196,37 @@ static struct garp_pending *garp_pending_find(struct garp_net *gn,
 	return NULL;
 }
 
+/*
+ * Another announcement for an address under verification: the same MAC
+ * is folded into it, another MAC contradicts it (neither wins).
+ */
+static int garp_pending_join(struct garp_pending *p, const u8 *mac)
+{
+	if (ether_addr_equal(p->mac, mac))
+		return VGATE_GARP_CNT_COALESCED;
+	if (!p->conflict)
+		ether_addr_copy(p->other, mac);
+	p->conflict = true;
+	return VGATE_GARP_CNT_REFUSED_VERIFY;
+}
+
+/* The counter for an announcement joining a running verification, or 0. */
+static int garp_join(struct garp_net *gn, int ifindex, __be32 ip,
+		     const u8 *mac)
+{
+	struct garp_pending *p;
+	int c = 0;
+
+	if (!READ_ONCE(gn->npending))
+		return 0;
+	spin_lock_bh(&gn->lock);
+	p = garp_pending_find(gn, ifindex, ip);
+	if (p)
+		c = garp_pending_join(p, mac);
+	spin_unlock_bh(&gn->lock);
+	return c;
+}
+
 static void garp_log_change(struct net_device *dev, __be32 ip,
 			    const u8 *old, const u8 *new)
 {
@@ -189,7 +242,12 @@ static int garp_apply(struct garp_net *gn, struct garp_if *gi,
 	u8 old[ETH_ALEN];
 	struct neighbour *n;
 	u8 state;
+	int c;
 
+	/* The interface's addresses or settings may have changed since. */
+	c = garp_addr_refused(dev, p->ip);
+	if (c)
+		return c;
 	if (!garp_eff_active(gn, gi))
 		return VGATE_GARP_CNT_REFUSED_POLICY;
 	state = garp_neigh_state(dev, p->ip, old);
@@ -252,12 +310,10 @@ static void garp_timer_fn(struct timer_list *t)
 
 	spin_lock_bh(&gn->lock);
 	list_for_each_entry_safe(p, tmp, &gn->pending, list) {
-		if (time_after_eq(jiffies, p->deadline)) {
+		if (time_after_eq(jiffies, p->deadline))
 			list_move_tail(&p->list, &done);
-			gn->npending--;
-		} else if (!next || time_before(p->deadline, next)) {
+		else if (!next || time_before(p->deadline, next))
 			next = p->deadline;
-		}
 	}
 	if (next && !gn->dying)
 		mod_timer(&gn->timer, next);
@@ -266,6 +322,10 @@ static void garp_timer_fn(struct timer_list *t)
 	list_for_each_entry_safe(p, tmp, &done, list) {
 		garp_decide(gn, p);
 		kfree(p);
+		/* Only now: PENDING 0 means every outcome is counted. */
+		spin_lock_bh(&gn->lock);
+		gn->npending--;
+		spin_unlock_bh(&gn->lock);
 	}
 }
 
@@ -285,16 +345,9 @@ static int garp_verify(struct garp_net *gn, struct garp_if *gi,
 
 	spin_lock_bh(&gn->lock);
 	p = garp_pending_find(gn, dev->ifindex, ip);
-	if (p) {
-		int c = VGATE_GARP_CNT_COALESCED;
+	if (p) {		/* started since garp_join() looked */
+		int c = garp_pending_join(p, mac);
 
-		/* Two MACs claim the address in one window: neither wins. */
-		if (!ether_addr_equal(p->mac, mac)) {
-			if (!p->conflict)
-				ether_addr_copy(p->other, mac);
-			p->conflict = true;
-			c = VGATE_GARP_CNT_REFUSED_VERIFY;
-		}
 		spin_unlock_bh(&gn->lock);
 		return c;
 	}
@@ -361,26 +414,25 @@ static bool garp_note_reply(struct garp_net *gn, int ifindex, __be32 sip,
  * packet goes on to arp_process().
  */
 static int garp_judge(struct garp_net *gn, struct garp_if *gi,
-		      struct net_device *dev, struct in_device *in_dev,
-		      __be32 sip, const u8 *sha, bool *pass)
+		      struct net_device *dev, __be32 sip, const u8 *sha,
+		      bool *pass)
 {
 	u8 old[ETH_ALEN];
-	int type;
 	u8 state;
+	int c;
 
 	*pass = false;
 	if (!garp_rate_ok(gn, gi))
 		return VGATE_GARP_CNT_RATE_LIMITED;
-	if (!garp_on_subnet(in_dev, sip))
-		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
-	type = inet_addr_type_dev_table(dev_net(dev), dev, sip);
-	if (type == RTN_LOCAL)	/* someone claims our own address */
+	c = garp_addr_refused(dev, sip);
+	if (c)
+		return c;
+	if (!garp_eff_active(gn, gi))
 		return VGATE_GARP_CNT_REFUSED_POLICY;
-	if (type != RTN_UNICAST)	/* the subnet's broadcast address */
-		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
-	if (!garp_eff_active(gn, gi) ||
-	    IN_DEV_ORCONF(in_dev, DROP_GRATUITOUS_ARP))
-		return VGATE_GARP_CNT_REFUSED_POLICY;
+	/* Even a claim for the MAC in the entry contradicts a verification. */
+	c = garp_join(gn, dev->ifindex, sip, sha);
+	if (c)
+		return c;
 
 	state = garp_neigh_state(dev, sip, old);
 	if (state & NUD_VALID) {
@@ -466,7 +518,7 @@ static unsigned int garp_hook(void *priv, struct sk_buff *skb,
 	}
 
 	garp_count(gi, VGATE_GARP_CNT_SEEN);
-	c = garp_judge(gn, gi, dev, in_dev, sip, sha, &pass);
+	c = garp_judge(gn, gi, dev, sip, sha, &pass);
 	if (c >= 0)
 		garp_count(gi, c);
 	if (pass)
@@ -551,9 +603,20 @@ static void garp_if_del(struct net_device *dev)
 {
 	struct garp_net *gn = garp_net(dev_net(dev));
 	struct garp_if *gi = xa_erase(&gn->ifs, dev->ifindex);
+	struct garp_pending *p, *tmp;
 
 	if (!gi)
 		return;
+	/* Its verifications die with it: the ifindex may be reused. */
+	spin_lock_bh(&gn->lock);
+	list_for_each_entry_safe(p, tmp, &gn->pending, list) {
+		if (p->ifindex != dev->ifindex)
+			continue;
+		list_del(&p->list);
+		gn->npending--;
+		kfree(p);
+	}
+	spin_unlock_bh(&gn->lock);
 	if (gi->sysfs)
 		garp_sysfs_del_if(dev);
 	kfree_rcu(gi, rcu);
@@ -627,12 +690,9 @@ static int __init garp_init(void)
 {
 	int err;
 
-	err = garp_sysfs_init();
-	if (err)
-		return err;
 	err = register_pernet_subsys(&garp_net_ops);
 	if (err)
-		goto err_pernet;
+		return err;
 	/* Replays NETDEV_REGISTER for the devices that exist already. */
 	err = register_netdevice_notifier(&garp_netdev_nb);
 	if (err)
@@ -640,27 +700,31 @@ static int __init garp_init(void)
 	err = garp_genl_init();
 	if (err)
 		goto err_genl;
+	/* Last: its files reach every namespace's state. */
+	err = garp_sysfs_init();
+	if (err)
+		goto err_sysfs;
 	dev_add_pack(&garp_tap);
 	pr_info("gratuitous-ARP policy loaded (default: active no)\n");
 	return 0;
 
+err_sysfs:
+	garp_genl_uninit();
 err_genl:
 	unregister_netdevice_notifier(&garp_netdev_nb);
 err_notifier:
 	unregister_pernet_subsys(&garp_net_ops);
-err_pernet:
-	garp_sysfs_uninit();
 	return err;
 }
 
 static void __exit garp_exit(void)
 {
 	dev_remove_pack(&garp_tap);
+	garp_sysfs_uninit();	/* waits for readers and writers */
 	garp_genl_uninit();
 	/* Replays NETDEV_UNREGISTER: interface state and files go. */
 	unregister_netdevice_notifier(&garp_netdev_nb);
 	unregister_pernet_subsys(&garp_net_ops);	/* hooks, timers */
-	garp_sysfs_uninit();
 	rcu_barrier();	/* kfree_rcu() of interface state */
 }
 

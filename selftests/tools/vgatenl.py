@@ -42,8 +42,9 @@ def load_enums(path=HEADER):
                 name = item
                 val += 1
             consts[name] = val
-    for name, expr in re.findall(r"#define\s+(VGATE_\w+)\s+\(?([\w\s+\-]+)\)?\s*$",
+    for name, expr in re.findall(r"^#define\s+(VGATE_\w+)\s+([^/\n]+?)\s*(?:/\*.*)?$",
                                  text, flags=re.M):
+        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uU]\b", r"\1", expr)
         try:
             consts[name] = eval(expr, {}, dict(consts))
         except Exception:

@@ -786,19 +786,30 @@ enum vgate_garp_counter {
 	VGATE_GARP_CNT_ACCEPTED_CHANGED, /* changed an entry's MAC (logged) */
 	VGATE_GARP_CNT_UNCHANGED,	/* named the MAC already in the entry */
 	VGATE_GARP_CNT_REFUSED_POLICY,	/* active no, forceUpdate off, a
-					 * permanent entry, our own address
+					 * permanent or noarp entry, our own
+					 * address, drop_gratuitous_arp set;
+					 * checked again when a verification
+					 * ends
 					 */
 	VGATE_GARP_CNT_REFUSED_VERIFY,	/* no confirming reply, or a reply or
-					 * announcement with another MAC
+					 * announcement (not rate limited)
+					 * with another MAC
 					 */
-	VGATE_GARP_CNT_REFUSED_OFFSUBNET, /* not in a subnet of the interface */
-	VGATE_GARP_CNT_RATE_LIMITED,	/* over RATE_LIMIT, or too many
-					 * verifications running
+	VGATE_GARP_CNT_REFUSED_OFFSUBNET, /* not a unicast address in a subnet
+					   * of the interface
+					   */
+	VGATE_GARP_CNT_RATE_LIMITED,	/* over RATE_LIMIT, too many
+					 * verifications running, or no memory
 					 */
 	VGATE_GARP_CNT_COALESCED,	/* repeated an announcement whose
 					 * verification was running
 					 */
-	VGATE_GARP_CNT_MALFORMED,	/* truncated or invalid ARP frames */
+	VGATE_GARP_CNT_MALFORMED,	/* truncated frames, wrong address
+					 * lengths, types or opcodes (the kernel
+					 * ignores them), and announcements
+					 * with a multicast/zero sender MAC or
+					 * a non-unicast sender address (dropped)
+					 */
 	VGATE_GARP_CNT_PROBES_SENT,	/* verification requests sent */
 	__VGATE_GARP_CNT_LAST
 };
