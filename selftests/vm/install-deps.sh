@@ -3,11 +3,13 @@
 # Install the Debian packages vgate needs to build, lint and test, if missing.
 # Quiet when everything is present. Run as root (CI: fresh Debian 12).
 # POSIX sh: the Makefile runs this with `sh`.
+# iputils-arping (arping -U/-A for the gratuitous-ARP tests) conflicts with
+# the package "arping", whose options differ: the tests need iputils'.
 set -eu
 
 PKGS="build-essential linux-image-amd64 linux-headers-amd64 qemu-system-x86
 busybox-static xz-utils kmod libnl-3-dev libnl-genl-3-dev libreadline-dev
-pkg-config iproute2 iperf3 iputils-ping tshark sparse linux-source-6.1
+pkg-config iproute2 iperf3 iputils-ping iputils-arping tshark sparse linux-source-6.1
 linux-perf jq python3 strongswan-charon strongswan-swanctl nftables"
 
 missing=""
