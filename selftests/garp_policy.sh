@@ -20,18 +20,21 @@
 # Every phase takes the per-interface counters of "vgate -j ip arp show"
 # before and after and compares the whole difference (every counter that
 # moved) with what was sent; neighbour entries are read with ip neigh.
-#   active no (default): announcements for an existing and a new address
-#     change nothing (arp_accept=1, so stock Linux would take both)
+#   active no (default): announcements for an existing and a new address,
+#     and an unsolicited unicast reply (ARP poisoning), change nothing
+#     (arp_accept=1, so stock Linux would take them)
 #   active yes, forceUpdate off: a new address is held for verifyTimeout,
 #     probed, and entered with the MAC its owner confirms; an existing
 #     entry is not changed
 #   active yes, forceUpdate on: failover of 10.0.1.254 from oldgw to the
 #     backup, logged, and the client's traffic follows; a repeat is
 #     "unchanged"
-#   attacks: a spoofed 10.0.1.254 the real owner contradicts, an unused
-#     address nobody confirms (announced twice: coalesced), a spoof the
-#     attacker also confirms while the owner contradicts
-#   off-subnet and own-address announcements, malformed frames
+#   attacks: a spoofed 10.0.1.254 (gratuitous) and 10.0.1.253 (unicast
+#     reply) the real owner contradicts, an unused address nobody
+#     confirms (announced twice: coalesced), one two MACs claim, a spoof
+#     the attacker also confirms while the owner contradicts
+#   off-subnet, own-address and static-entry announcements, malformed
+#     frames
 #   per-interface override (CLI and sysfs), rate limit (global 2/s on lan,
 #     unlimited override on lan2), normal ARP resolution under active no
 #   totals = what was sent, the header's sum invariant on every interface
@@ -259,13 +262,17 @@ check_eq "garp_policy: baseline: normal ARP resolution (client<->gw, gw->oldgw) 
 # active no (the default): nothing is taken, even with arp_accept=1
 ns gw sysctl -qw net.ipv4.conf.lan.arp_accept=1
 mark
-send attacker eth0 spa=10.0.1.254,sha=$ATT_MAC spa=10.0.1.254,sha=$ATT_MAC,op=rep >/dev/null &
+# 10.0.1.254 spoofed three ways: gratuitous request and reply, and the
+# classic poisoning, an unsolicited unicast reply to gw (stock Linux takes
+# it once the entry is older than locktime)
+send attacker eth0 spa=10.0.1.254,sha=$ATT_MAC spa=10.0.1.254,sha=$ATT_MAC,op=rep \
+	spa=10.0.1.254,tpa=10.0.1.1,op=rep,sha=$ATT_MAC,dst=$GW_MAC,tha=$GW_MAC >/dev/null &
 announce backup -U eth0 10.0.1.253 &
 announce backup -A eth0 10.0.1.253 &
 wait
-SENT_LAN=$((SENT_LAN + 4))
-check_eq "garp_policy: active no: 4 announcements (10.0.1.254 spoofed as request and reply, new 10.0.1.253 by arping -U and -A) all refused_policy" \
-	"$(delta lan 4)" "seen=4 refused_policy=4"
+SENT_LAN=$((SENT_LAN + 5))
+check_eq "garp_policy: active no: 5 announcements (10.0.1.254 spoofed as gratuitous request, reply and unicast reply to gw; new 10.0.1.253 by arping -U and -A) all refused_policy" \
+	"$(delta lan 5)" "seen=5 refused_policy=5"
 check_eq "garp_policy: active no: 10.0.1.254 keeps oldgw's MAC" "$(lladdr 10.0.1.254 lan)" $OLD_MAC
 check_eq "garp_policy: active no: no entry for the new 10.0.1.253 (stock Linux with arp_accept=1 would create one)" \
 	"$(neigh 10.0.1.253)" ""
@@ -342,12 +349,14 @@ check_eq "garp_policy: failover: the backup announcing its MAC again is unchange
 # ---------------------------------------------------------------------------
 # Attacks, forceUpdate on
 mark
-send attacker eth0 spa=10.0.1.254,sha=$ATT_MAC spa=10.0.1.77,sha=$ATT_MAC,n=2 >/dev/null
-SENT_LAN=$((SENT_LAN + 3))
-check_eq "garp_policy: attack: spoofed 10.0.1.254 (owner contradicts) and unused 10.0.1.77 twice (nobody answers; the repeat coalesced): 2 probes, both refused_verify" \
-	"$(delta lan 3)" "seen=3 refused_verify=2 coalesced=1 probes_sent=2"
-check_eq "garp_policy: attack: 10.0.1.254 keeps the backup's MAC, 10.0.1.77 has none" \
-	"$(lladdr 10.0.1.254 lan) /$(lladdr 10.0.1.77 lan)/" "$BAK_MAC //"
+send attacker eth0 spa=10.0.1.254,sha=$ATT_MAC spa=10.0.1.77,sha=$ATT_MAC,n=2 \
+	spa=10.0.1.253,tpa=10.0.1.1,op=rep,sha=$ATT_MAC,dst=$GW_MAC,tha=$GW_MAC \
+	spa=10.0.1.78,sha=$ATT_MAC spa=10.0.1.78,sha=02:00:00:00:06:67 >/dev/null
+SENT_LAN=$((SENT_LAN + 6))
+check_eq "garp_policy: attack: gratuitous 10.0.1.254 and unicast reply 10.0.1.253 spoofed (owner contradicts), unused 10.0.1.77 twice (nobody answers; the repeat coalesced), unused 10.0.1.78 claimed by two MACs (both refused at once): 4 probes, 5 refused_verify" \
+	"$(delta lan 6)" "seen=6 refused_verify=5 coalesced=1 probes_sent=4"
+check_eq "garp_policy: attack: 10.0.1.254 and 10.0.1.253 keep the backup's MAC, 10.0.1.77 and 10.0.1.78 have none" \
+	"$(lladdr 10.0.1.254 lan) $(lladdr 10.0.1.253 lan) /$(lladdr 10.0.1.77 lan)$(lladdr 10.0.1.78 lan)/" "$BAK_MAC $BAK_MAC //"
 RESP=$VGATE_TMP/respond
 rm -f "$RESP.ready"
 # Not through ns(): $! must be python itself (ip netns exec execs it).
@@ -368,13 +377,15 @@ check_eq "garp_policy: attack: 10.0.1.254 still has the backup's MAC" "$(lladdr 
 
 # ---------------------------------------------------------------------------
 # Off-subnet, own address, malformed frames
+# Off-subnet, own address, off a static entry (forceUpdate still on)
+ip -n gw neigh add 10.0.1.30 lladdr 02:00:00:00:00:30 dev lan nud permanent
 mark
-send attacker eth0 spa=203.0.113.9,sha=$ATT_MAC spa=10.0.1.1,sha=$ATT_MAC >/dev/null
-SENT_LAN=$((SENT_LAN + 2))
-check_eq "garp_policy: 203.0.113.9 on lan (10.0.1.0/24) is refused_offsubnet, gw's own 10.0.1.1 refused_policy" \
-	"$(delta lan 2)" "seen=2 refused_policy=1 refused_offsubnet=1"
-check_eq "garp_policy: no entry for 203.0.113.9 nor for gw's own 10.0.1.1" \
-	"$(neigh 203.0.113.9)$(neigh 10.0.1.1)" ""
+send attacker eth0 spa=203.0.113.9,sha=$ATT_MAC spa=10.0.1.1,sha=$ATT_MAC spa=10.0.1.30,sha=$ATT_MAC >/dev/null
+SENT_LAN=$((SENT_LAN + 3))
+check_eq "garp_policy: 203.0.113.9 on lan (10.0.1.0/24) is refused_offsubnet; gw's own 10.0.1.1 and the permanent 10.0.1.30 refused_policy" \
+	"$(delta lan 3)" "seen=3 refused_policy=2 refused_offsubnet=1"
+check_eq "garp_policy: no entry for 203.0.113.9 nor for gw's own 10.0.1.1; 10.0.1.30 keeps its static MAC" \
+	"$(neigh 203.0.113.9)$(neigh 10.0.1.1)/$(lladdr 10.0.1.30 lan)" "/02:00:00:00:00:30"
 mark
 send attacker eth0 spa=10.0.1.90,len=8 spa=10.0.1.91,len=27 \
 	spa=10.0.1.92,sha=01:00:5e:00:00:01 spa=10.0.1.93,sha=00:00:00:00:00:00 \

@@ -16,6 +16,8 @@
 #     0: a gratuitous ARP changes an existing entry, creates none
 #     1: it also creates one
 #   Module loaded again (active no): neither.
+# Then, with verifications pending again, lan is deleted (they go with it)
+# and then the namespace; the module unloads after that.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -64,8 +66,9 @@ sysfs_gone() {
 		! ls -d /sys/class/net/*/vgate_garp 2>/dev/null | grep -q .'
 }
 garp_gone() { ! test -e /sys/module/vgate_garp && sysfs_gone gw && sysfs_gone peer; }
+unload_again() { rmmod vgate_garp && ! test -e /sys/module/vgate_garp && sysfs_gone peer; }
 
-tap_plan 15
+tap_plan 17
 
 if [ -d /sys/module/vgate_garp ]; then
 	echo "# vgate_garp was loaded by someone else: reloading for the defaults"
@@ -127,6 +130,23 @@ wait_for settled 2
 check_eq "garp_unload: reloaded, active no: the existing 10.0.1.3 and the new 10.0.1.52 are refused_policy, nothing changes" \
 	"$(gq '.interfaces[] | select(.name == "lan") | .counters | [.seen, .refused_policy]') $(lladdr 10.0.1.3) /$(ns gw ip -4 neigh show 10.0.1.52)/" \
 	"[2,2] $PEER_MAC //"
+
+# Teardown with verifications pending: the interface, then the namespace
+arp ackGratuitous active yes
+arp ackGratuitous verifyTimeout 10000
+send spa=10.0.1.60,n=2,incr=1
+wait_for pending_ge 2
+n=$(gq .pending)
+ip -n gw link del lan
+check_eq "garp_unload: lan deleted with $n verifications pending: none pending, lan gone from the view" \
+	"$(gq '[.pending, [.interfaces[].name]]')" "[0,[]]"
+ip link add lan netns gw address $GW_MAC type veth peer name eth0 address $PEER_MAC netns peer
+printf 'addr add 10.0.1.1/24 dev lan\nlink set lan up\n' | ip -n gw -b -
+printf 'addr add 10.0.1.2/24 dev eth0\nlink set eth0 up\n' | ip -n peer -b -
+send spa=10.0.1.62
+wait_for pending_ge 1
+n=$(gq .pending)
+check "garp_unload: namespace gw deleted with $n verification(s) pending" ip netns del gw
 check "garp_unload: rmmod vgate_garp again; module and sysfs gone" \
-	sh -c "rmmod vgate_garp && ! test -e /sys/module/vgate_garp && ! ip netns exec gw test -e /sys/kernel/vgate/garp"
+	unload_again
 tap_done
