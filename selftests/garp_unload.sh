@@ -49,7 +49,7 @@ lladdr() {
 	ip -n gw -4 neigh show "$1" dev lan |
 		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") { print $(i + 1); exit } }'
 }
-send() { ns peer python3 "$ARPSEND" send eth0 "$@" >/dev/null; }
+send() { ns peer python3 -S "$ARPSEND" send eth0 "$@" >/dev/null; }
 # settled N: lan has considered N announcements, all decided (seen = sum
 # of the outcomes, include/uapi/linux/vgate.h), none pending
 settled() {
@@ -65,7 +65,11 @@ sysfs_gone() {
 	ns "$1" sh -c '! test -e /sys/kernel/vgate/garp &&
 		! ls -d /sys/class/net/*/vgate_garp 2>/dev/null | grep -q .'
 }
-garp_gone() { ! test -e /sys/module/vgate_garp && sysfs_gone gw && sysfs_gone peer; }
+garp_gone() {
+	! test -e /sys/module/vgate_garp && ! test -e /sys/kernel/vgate/garp &&
+		! compgen -G '/sys/class/net/*/vgate_garp' >/dev/null &&
+		sysfs_gone gw && sysfs_gone peer
+}
 unload_again() { rmmod vgate_garp && ! test -e /sys/module/vgate_garp && sysfs_gone peer; }
 
 tap_plan 17
@@ -87,7 +91,7 @@ check_eq "garp_unload: gw pings 10.0.1.2 and 10.0.1.3; both entries have the pee
 	"$ok $(lladdr 10.0.1.2) $(lladdr 10.0.1.3)" "ok $PEER_MAC $PEER_MAC"
 
 # Not through ns(): $! must be python itself (ip netns exec execs it).
-ip netns exec peer python3 "$ARPSEND" send eth0 --for 60 --gap 20 \
+ip netns exec peer python3 -S "$ARPSEND" send eth0 --for 60 --gap 20 \
 	spa=10.0.1.100,n=20,incr=1 spa=10.0.1.2 >/dev/null &
 flow=$!
 wait_for pending_ge 1
@@ -96,7 +100,7 @@ check "garp_unload: announcements flow, verifications pending ($n)" \
 	sh -c "[ '$n' -ge 1 ] && kill -0 $flow"
 check "garp_unload: rmmod vgate_garp while announcements flow and verifications are pending" \
 	rmmod vgate_garp
-check "garp_unload: /sys/module/vgate_garp, /sys/kernel/vgate/garp and every /sys/class/net/*/vgate_garp are gone" \
+check "garp_unload: /sys/module/vgate_garp, /sys/kernel/vgate/garp and every /sys/class/net/*/vgate_garp (init, gw and peer namespaces) are gone" \
 	garp_gone
 check "garp_unload: vgate ip arp show fails without the module" \
 	sh -c "! ip netns exec gw '$VGATE' -j ip arp show"
