@@ -49,7 +49,8 @@
  *   Optional PROTO (default and only value IPPROTO_ESP), AUTH (default
  *   NONE; must be NONE for an AEAD, which takes no AUTH_KEY either, and an
  *   HMAC, with AUTH_KEY, otherwise),
- *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS.
+ *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS,
+ *   ENCAP (UDP encapsulation, NAT-T).
  *   -EEXIST if an SA with that (SPI, DST, PROTO) exists; -ENOSPC if the
  *   SAD already holds max_sas SAs.
  *
@@ -63,7 +64,7 @@
  *   With NLM_F_DUMP: every SA of the namespace, one message each, in the
  *   order they were added.  Keys are never returned.  Replies carry
  *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
- *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS) plus VGATE_SA_A_STATS,
+ *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS, ENCAP) plus VGATE_SA_A_STATS,
  *   VGATE_SA_A_SEQ, VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump
  *   whose table changed while it ran is flagged NLM_F_DUMP_INTR: discard it
  *   and dump again.
@@ -144,6 +145,26 @@
  *   same knobs are files under /sys/kernel/vgate/ that act on the writer's
  *   network namespace.
  *
+ * VGATE_CMD_ENCAP_SOCK_SET: give the namespace its NAT-T socket
+ *   (VGATE_A_ENCAP_SOCK, see "encap sock attributes"): the UDP socket on
+ *   which ESP-in-UDP (RFC 3948) arrives.  With FD: a bound AF_INET UDP
+ *   socket of the calling process in this namespace (the L2TP model):
+ *   vgate takes ESP-in-UDP and NAT keepalives from it and leaves every
+ *   other datagram (IKE with the non-ESP marker) to the process, which
+ *   keeps using it for IKE; when the process closes it, vgate lets go.
+ *   Without FD, with PORT: vgate opens its own socket on 0.0.0.0:PORT,
+ *   which lives until ENCAP_SOCK_DEL or the namespace goes; IKE arriving
+ *   on it is dropped (NATT_NO_DAEMON).  -EBUSY if the namespace has a
+ *   NAT-T socket already, or the socket has a UDP encapsulation (an
+ *   XFRM UDP_ENCAP, L2TP) or user data; -EADDRINUSE if PORT is taken.
+ *   A keying daemon taking over from vgate's own socket sends
+ *   ENCAP_SOCK_DEL, binds the port and sends ENCAP_SOCK_SET with FD.
+ * VGATE_CMD_ENCAP_SOCK_GET: the NAT-T socket: VGATE_A_ENCAP_SOCK with
+ *   PORT and OWNER, empty when there is none.
+ * VGATE_CMD_ENCAP_SOCK_DEL: let go of the NAT-T socket (vgate's own is
+ *   closed, a process's socket becomes a plain UDP socket again).  -ENOENT
+ *   if there is none.
+ *
  * Algorithms
  * ----------
  * ENC and AUTH together name one kernel AEAD:
@@ -203,6 +224,9 @@ enum vgate_cmd {
 	VGATE_CMD_TXN_ABORT,
 	VGATE_CMD_EXPLAIN,
 	VGATE_CMD_ACQUIRE,	/* event only, multicast group "events" */
+	VGATE_CMD_ENCAP_SOCK_SET,
+	VGATE_CMD_ENCAP_SOCK_GET,
+	VGATE_CMD_ENCAP_SOCK_DEL,
 	__VGATE_CMD_LAST
 };
 
@@ -218,6 +242,7 @@ enum vgate_attr {
 	VGATE_A_PEER,		/* nest: enum vgate_peer_attr */
 	VGATE_A_FLOW,		/* nest: enum vgate_flow_attr */
 	VGATE_A_VERDICT,	/* nest, read only: enum vgate_verdict_attr */
+	VGATE_A_ENCAP_SOCK,	/* nest: enum vgate_encap_sock_attr */
 	__VGATE_A_LAST
 };
 
@@ -294,6 +319,11 @@ enum vgate_sa_attr {
 	 * as REQID; adding such an SA releases the packets held for it.
 	 */
 	VGATE_SA_A_REQID,
+	/*
+	 * nest, optional: enum vgate_encap_attr.  UDP encapsulation of ESP
+	 * (NAT traversal, RFC 3948).  Kept by SA_SET like the rest.
+	 */
+	VGATE_SA_A_ENCAP,
 	__VGATE_SA_A_LAST
 };
 
@@ -317,6 +347,68 @@ enum vgate_lifetime_attr {
 };
 
 #define VGATE_LT_A_MAX (__VGATE_LT_A_LAST - 1)
+
+enum vgate_encap_type {
+	VGATE_ENCAP_ESPINUDP = 1,	/* RFC 3948: UDP header, then ESP */
+	__VGATE_ENCAP_LAST
+};
+
+#define VGATE_ENCAP_MAX (__VGATE_ENCAP_LAST - 1)
+
+/*
+ * Inside VGATE_SA_A_ENCAP.  Outbound, the UDP header (SPORT -> DPORT,
+ * checksum 0 as RFC 3948 2.1 allows for IPv4) sits between the outer IP
+ * header and ESP; keepalives (one byte 0xFF) go to DST:DPORT from
+ * SRC:SPORT when nothing else was sent for natt_keepalive seconds.
+ * Inbound, ESP-in-UDP reaches vgate through the namespace's NAT-T socket
+ * (VGATE_CMD_ENCAP_SOCK_SET) whatever the ports; the SA's ports are not
+ * checked (a NAT may change them; the keying daemon updates the SA).
+ */
+enum vgate_encap_attr {
+	VGATE_ENCAP_A_UNSPEC,
+	VGATE_ENCAP_A_TYPE,		/* u8, enum vgate_encap_type, default
+					 * ESPINUDP
+					 */
+	VGATE_ENCAP_A_SPORT,		/* u16, 1..65535, required */
+	VGATE_ENCAP_A_DPORT,		/* u16, 1..65535, required */
+	/*
+	 * binary address, transport mode only: NAT-OA, the peer's original
+	 * (pre-NAT) address.  TCP and UDP checksums of packets the SA
+	 * decrypts are corrected from it to SRC (RFC 3948 3.1.2), so that a
+	 * transport mode client behind a NAT (L2TP/IPsec) works.
+	 */
+	VGATE_ENCAP_A_OA,
+	__VGATE_ENCAP_A_LAST
+};
+
+#define VGATE_ENCAP_A_MAX (__VGATE_ENCAP_A_LAST - 1)
+
+enum vgate_encap_sock_owner {
+	VGATE_ENCAP_OWNER_KERNEL = 1,	/* vgate opened it (PORT) */
+	VGATE_ENCAP_OWNER_USER,		/* handed over by a process (FD) */
+};
+
+/*
+ * Inside VGATE_A_ENCAP_SOCK: the namespace's NAT-T socket, the UDP socket
+ * on which ESP-in-UDP arrives (port 4500 in practice).
+ */
+enum vgate_encap_sock_attr {
+	VGATE_ENCAP_SOCK_A_UNSPEC,
+	VGATE_ENCAP_SOCK_A_FD,		/* u32, write only: a bound AF_INET UDP
+					 * socket of the caller, in the
+					 * namespace
+					 */
+	VGATE_ENCAP_SOCK_A_PORT,	/* u16: SET without FD: vgate opens its
+					 * own socket on 0.0.0.0:PORT; GET: the
+					 * bound port
+					 */
+	VGATE_ENCAP_SOCK_A_OWNER,	/* u8, read only: enum
+					 * vgate_encap_sock_owner
+					 */
+	__VGATE_ENCAP_SOCK_A_LAST
+};
+
+#define VGATE_ENCAP_SOCK_A_MAX (__VGATE_ENCAP_SOCK_A_LAST - 1)
 
 /* Inside VGATE_SA_A_STATS, all u64. */
 enum vgate_sa_stats_attr {
@@ -596,6 +688,14 @@ enum vgate_drop_reason {
 	VGATE_DROP_ACQUIRE_OVERFLOW, /* held-packet queue of an ACQUIRE full */
 	VGATE_DROP_ACQUIRE_TIMEOUT, /* no SA arrived in acquire_timeout */
 	VGATE_DROP_PEER_BLOCKED, /* PROTECT entry of a blocked peer */
+	VGATE_DROP_NATT_MALFORMED, /* UDP-encapsulated packet on the NAT-T
+				    * socket that is neither ESP (truncated:
+				    * 8 bytes or less), nor IKE (non-ESP
+				    * marker), nor a keepalive
+				    */
+	VGATE_DROP_NATT_NO_DAEMON, /* IKE (non-ESP marker) on vgate's own
+				    * NAT-T socket, which no daemon reads
+				    */
 	__VGATE_DROP_LAST
 };
 
@@ -626,6 +726,16 @@ enum vgate_stats_attr {
 	VGATE_STATS_A_OVERLAP_SKIPPED,	/* packets passed by overlap skip */
 	VGATE_STATS_A_SELF_BYPASSED,	/* packets passed by self bypass */
 	VGATE_STATS_A_ACQUIRES,		/* ACQUIRE events sent */
+	VGATE_STATS_A_NATT_ESP_IN,	/* ESP-in-UDP packets taken from the
+					 * NAT-T socket (then counted like ESP)
+					 */
+	VGATE_STATS_A_NATT_IKE_IN,	/* non-ESP marker packets left to the
+					 * NAT-T socket's owner
+					 */
+	VGATE_STATS_A_NATT_KEEPALIVES_IN, /* NAT keepalives received and
+					   * discarded (not drops)
+					   */
+	VGATE_STATS_A_NATT_KEEPALIVES_OUT, /* NAT keepalives sent */
 	__VGATE_STATS_A_LAST
 };
 
@@ -661,6 +771,11 @@ enum vgate_config_attr {
 					 */
 	VGATE_CFG_A_ACQUIRE_QUEUE,	/* u32 "acquire_queue": packets held
 					 * per entry, 0..1024, default 32
+					 */
+	VGATE_CFG_A_NATT_KEEPALIVE,	/* u32 "natt_keepalive": seconds of
+					 * silence after which a UDP-encapsulated
+					 * SA sends a NAT keepalive, 0 (off)
+					 * ..3600, default 20
 					 */
 	__VGATE_CFG_A_LAST
 };
