@@ -55,6 +55,8 @@ static const struct knob knobs[] = {
 	  offsetof(struct vgate_config, acquire_timeout) },
 	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false, 0, 1024,
 	  offsetof(struct vgate_config, acquire_queue) },
+	{ "natt_keepalive", VGATE_CFG_A_NATT_KEEPALIVE, false, 0, 3600,
+	  offsetof(struct vgate_config, natt_keepalive) },
 };
 
 static u32 *knob_ptr(struct vgate_config *cfg, const struct knob *k)
@@ -82,6 +84,7 @@ void vgate_config_defaults(struct vgate_config *cfg)
 	cfg->post_default = VGATE_ACTION_PASS;
 	cfg->acquire_timeout = 30;
 	cfg->acquire_queue = 32;
+	cfg->natt_keepalive = 20;
 }
 
 const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1] = {
@@ -92,6 +95,7 @@ const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1] = {
 	[VGATE_CFG_A_POST_DEFAULT] = { .type = NLA_U8 },
 	[VGATE_CFG_A_ACQUIRE_TIMEOUT] = { .type = NLA_U32 },
 	[VGATE_CFG_A_ACQUIRE_QUEUE] = { .type = NLA_U32 },
+	[VGATE_CFG_A_NATT_KEEPALIVE] = { .type = NLA_U32 },
 };
 
 void vgate_config_apply(struct vgate_config *dst,

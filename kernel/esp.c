@@ -192,7 +192,7 @@ void vgate_esp_destroy_sa(struct vgate_sa *sa)
 
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len)
 {
-	return sizeof(struct ip_esp_hdr) + sa->ivlen +
+	return sa->encap_hlen + sizeof(struct ip_esp_hdr) + sa->ivlen +
 	       ALIGN(len + 2, sa->blksize) - len + sa->icvlen;
 }
 

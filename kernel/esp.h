@@ -33,7 +33,10 @@ bool vgate_esp_alg_weak(u16 enc);
 /* Cipher key size in bits, salt excluded; 0 for NULL. */
 unsigned int vgate_esp_key_bits(const struct vgate_sa_config *cfg);
 
-/* Bytes ESP adds to a payload of @len, outer IP header not included. */
+/*
+ * Bytes ESP adds to a payload of @len, UDP encapsulation included, outer IP
+ * header not included.
+ */
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len);
 
 /*

@@ -36,6 +36,7 @@
 #include "replay.h"
 #include "stats.h"
 #include "acquire.h"
+#include "natt.h"
 #include "../drivers/tunnel.h"
 
 static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
@@ -78,6 +79,20 @@ static void drop(struct vgate_net *vn, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+void vgate_drop(struct vgate_net *vn, struct sk_buff *skb, int reason)
+{
+	drop(vn, skb, reason);
+}
+
+void vgate_send_local(struct vgate_net *vn, struct sk_buff *skb)
+{
+	local_bh_disable();
+	this_cpu_write(vgate_sent, skb);
+	ip_local_out(vn->net, NULL, skb);
+	this_cpu_write(vgate_sent, NULL);
+	local_bh_enable();
+}
+
 /* Drop a packet the SA @sa was to carry; releases the caller's SA reference. */
 static void sa_drop(struct vgate_net *vn, struct vgate_sa *sa,
 		    struct sk_buff *skb, enum vgate_drop_reason reason)
@@ -115,7 +130,8 @@ static struct rtable *sa_route(struct net *net, struct vgate_sa *sa)
 static unsigned int inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
 			      unsigned int ihl)
 {
-	unsigned int fixed = sizeof(struct ip_esp_hdr) + sa->ivlen + sa->icvlen;
+	unsigned int fixed = sa->encap_hlen + sizeof(struct ip_esp_hdr) +
+			     sa->ivlen + sa->icvlen;
 	unsigned int avail;
 
 	if (sa->mode == VGATE_MODE_TUNNEL)
@@ -202,6 +218,8 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 	struct vgate_net *vn = sa->vn;
 	struct iphdr *iph;
 
+	if (!reason && sa->encap_hlen && vgate_natt_push(skb, sa))
+		reason = VGATE_DROP_NOMEM;
 	if (reason) {
 		sa_drop(vn, sa, skb, reason);
 		return;
@@ -326,7 +344,8 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	 * Loopback traffic never leaves the gateway.
 	 */
 	if (vgate_tunnel_is_dev(state->out) ||
-	    (state->out->flags & IFF_LOOPBACK))
+	    (state->out->flags & IFF_LOOPBACK) ||
+	    vgate_natt_is_encap(vn, skb, true))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify_out(vn, skb, &v);
@@ -469,6 +488,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	reason = -decap(sa, skb, res);
 	if (reason)
 		goto drop;
+	vgate_natt_fixup(sa, skb);
 	if (!vgate_sa_charge(sa, skb->len)) {
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
@@ -532,10 +552,9 @@ static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
 	return NF_STOLEN;
 }
 
-static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+/* ESP (IPv4 header at skb->data): always consumed, NF_STOLEN. */
+static unsigned int esp_rcv(struct vgate_net *vn, struct sk_buff *skb)
 {
-	struct vgate_net *vn = priv;
 	const struct ip_esp_hdr *esph;
 	struct vgate_sa_key key = {};
 	struct vgate_skb_cb *cb;
@@ -543,9 +562,6 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 	unsigned int ihl;
 	u32 seq;
 
-	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
-		return state->in->flags & IFF_LOOPBACK ? NF_ACCEPT :
-		       local_default(vn, skb);
 	ihl = ip_hdrlen(skb);
 	if (!pskb_may_pull(skb, ihl + sizeof(*esph))) {
 		drop(vn, skb, VGATE_DROP_MALFORMED);
@@ -591,6 +607,23 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+void vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb)
+{
+	esp_rcv(vn, skb);
+}
+
+static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct vgate_net *vn = priv;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
+		return state->in->flags & IFF_LOOPBACK ||
+		       vgate_natt_is_encap(vn, skb, false) ? NF_ACCEPT :
+		       local_default(vn, skb);
+	return esp_rcv(vn, skb);
+}
+
 static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
@@ -602,8 +635,9 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
-	/* ESP is vgate's own business at LOCAL_IN. */
-	if (ip_hdr(skb)->protocol == IPPROTO_ESP)
+	/* ESP, in UDP too, is vgate's own business at LOCAL_IN. */
+	if (ip_hdr(skb)->protocol == IPPROTO_ESP ||
+	    vgate_natt_is_encap(vn, skb, false))
 		return NF_ACCEPT;
 	err = classify(vn, skb, true, &v);
 	if (err < 0) {

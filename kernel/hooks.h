@@ -25,4 +25,15 @@ struct sk_buff;
 void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
 		     struct sk_buff *skb);
 
+/*
+ * For natt.c.  vgate_esp_rcv(): take the inbound ESP @skb (IPv4 header at
+ * data, ESP after it) as the LOCAL_IN hook does; consumes it.
+ * vgate_send_local(): send a packet vgate built (routed, IPv4 header
+ * complete but the checksum) past vgate's own output hook.
+ * vgate_drop(): drop and count @skb.
+ */
+void vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb);
+void vgate_send_local(struct vgate_net *vn, struct sk_buff *skb);
+void vgate_drop(struct vgate_net *vn, struct sk_buff *skb, int reason);
+
 #endif /* _VGATE_HOOKS_H */

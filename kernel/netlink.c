@@ -19,6 +19,7 @@
 #include "replay.h"
 #include "policy.h"
 #include "acquire.h"
+#include "natt.h"
 
 static const struct nla_policy lt_policy[VGATE_LT_A_MAX + 1] = {
 	[VGATE_LT_A_SOFT_BYTES] = { .type = NLA_U64 },
@@ -53,6 +54,7 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_PAD] = { .type = NLA_REJECT },
 	[VGATE_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
 	[VGATE_SA_A_REQID] = { .type = NLA_U32 },
+	[VGATE_SA_A_ENCAP] = NLA_POLICY_NESTED(vgate_encap_policy),
 };
 
 static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
@@ -63,6 +65,7 @@ static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
 	[VGATE_A_PEER] = NLA_POLICY_NESTED(vgate_peer_policy),
 	[VGATE_A_FLOW] = NLA_POLICY_NESTED(vgate_flow_policy),
 	[VGATE_A_VERDICT] = { .type = NLA_REJECT },
+	[VGATE_A_ENCAP_SOCK] = NLA_POLICY_NESTED(vgate_encap_sock_policy),
 };
 
 /*
@@ -241,6 +244,11 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	if (tb[VGATE_SA_A_ENCAP]) {
+		err = vgate_natt_parse_sa(tb[VGATE_SA_A_ENCAP], cfg, extack);
+		if (err)
+			return err;
+	}
 	return vgate_esp_check_config(cfg, tb, extack);
 }
 
@@ -312,7 +320,8 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	    vgate_nl_put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
 		    vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,
-			     VGATE_SA_A_PAD))
+			     VGATE_SA_A_PAD) ||
+	    vgate_natt_fill_sa(skb, sa))
 		goto cancel;
 
 	n = nla_nest_start(skb, VGATE_SA_A_LIFETIME);
@@ -480,6 +489,10 @@ static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 		[VGATE_CNT_OVERLAP_SKIPPED] = VGATE_STATS_A_OVERLAP_SKIPPED,
 		[VGATE_CNT_SELF_BYPASSED] = VGATE_STATS_A_SELF_BYPASSED,
 		[VGATE_CNT_ACQUIRES] = VGATE_STATS_A_ACQUIRES,
+		[VGATE_CNT_NATT_ESP_IN] = VGATE_STATS_A_NATT_ESP_IN,
+		[VGATE_CNT_NATT_IKE_IN] = VGATE_STATS_A_NATT_IKE_IN,
+		[VGATE_CNT_NATT_KEEPALIVES_IN] = VGATE_STATS_A_NATT_KEEPALIVES_IN,
+		[VGATE_CNT_NATT_KEEPALIVES_OUT] = VGATE_STATS_A_NATT_KEEPALIVES_OUT,
 	};
 	u32 rules = 0, peers, up, dormant, blocked;
 	struct vgate_stats_snapshot snap;
@@ -597,6 +610,12 @@ static const struct genl_ops vgate_ops[] = {
 	{ .cmd = VGATE_CMD_TXN_ABORT, .doit = vgate_nl_txn_abort,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_EXPLAIN, .doit = vgate_nl_explain,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_ENCAP_SOCK_SET, .doit = vgate_nl_encap_sock_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_ENCAP_SOCK_GET, .doit = vgate_nl_encap_sock_get,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_CMD_ENCAP_SOCK_DEL, .doit = vgate_nl_encap_sock_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 };
 

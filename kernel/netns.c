@@ -9,6 +9,7 @@
 #include "ownaddr.h"
 #include "policy.h"
 #include "sad.h"
+#include "natt.h"
 #include "../drivers/tunnel.h"
 
 unsigned int vgate_net_id __read_mostly;
@@ -33,6 +34,7 @@ static int __net_init vgate_net_init(struct net *net)
 
 	vn->net = net;
 	mutex_init(&vn->lock);
+	vgate_natt_net_init(vn);
 	vgate_config_defaults(&vn->cfg);
 	atomic_set(&vn->sa_live, 0);
 	err = vgate_stats_init(vn);
@@ -79,6 +81,8 @@ static void __net_exit vgate_net_exit(struct net *net)
 {
 	struct vgate_net *vn = vgate_net(net);
 
+	/* First: its socket feeds ESP into the SAD torn down below. */
+	vgate_natt_net_exit(vn);
 	vgate_ownaddr_net_exit(vn);
 	mutex_lock(&vn->lock);
 	vgate_hooks_unregister(vn);

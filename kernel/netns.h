@@ -7,6 +7,7 @@
 #define _VGATE_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/rhashtable-types.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
@@ -32,6 +33,7 @@ struct vgate_config {
 	u32 post_default;
 	u32 acquire_timeout;
 	u32 acquire_queue;
+	u32 natt_keepalive;
 };
 
 struct vgate_net {
@@ -64,6 +66,14 @@ struct vgate_net {
 	/* Own addresses for the self bypass (ownaddr.c), written under RTNL. */
 	struct vgate_ownaddr __rcu *own;
 	struct work_struct own_work;		/* rebuilds own */
+
+	/* NAT traversal (natt.c) */
+	spinlock_t natt_lock;		/* natt_sk against its destructor */
+	struct sock *natt_sk;		/* the NAT-T socket, held */
+	struct socket *natt_ksock;	/* vgate's own socket, if natt_sk is */
+	u16 natt_port;			/* its port, 0 = none (READ_ONCE) */
+	struct list_head natt_sas;	/* SAs with encap, under lock */
+	struct delayed_work natt_ka;	/* keepalives */
 };
 
 extern unsigned int vgate_net_id;

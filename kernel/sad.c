@@ -17,6 +17,7 @@
 #include "sad.h"
 #include "esp.h"
 #include "replay.h"
+#include "natt.h"
 
 static struct kmem_cache *sa_cache;
 static struct workqueue_struct *sa_wq;
@@ -211,6 +212,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	sa->auth = cfg->auth;
 	sa->enc_key_bits = vgate_esp_key_bits(cfg);
 	sa->lt = cfg->lt;
+	vgate_natt_sa_init(sa, cfg);
 	sa->lt_volume = sa->lt.soft_bytes || sa->lt.hard_bytes ||
 			sa->lt.soft_packets || sa->lt.hard_packets;
 	sa->added = ktime_get_seconds();
@@ -278,6 +280,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 			goto fail;
 		list_replace(&old->list, &sa->list);
 		reqid_unlink(old);
+		vgate_natt_sa_unlink(old);
 		vgate_sa_put(old);
 	} else {
 		err = rhashtable_insert_fast(&vn->sad, &sa->node, sad_params);
@@ -287,6 +290,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		atomic_inc(&vn->sa_count);
 	}
 	reqid_link(vn, sa);
+	vgate_natt_sa_link(vn, sa);
 	vn->generation++;
 	return 0;
 fail:
@@ -299,6 +303,7 @@ static void sa_unlink(struct vgate_net *vn, struct vgate_sa *sa)
 	rhashtable_remove_fast(&vn->sad, &sa->node, sad_params);
 	list_del(&sa->list);
 	reqid_unlink(sa);
+	vgate_natt_sa_unlink(sa);
 	atomic_dec(&vn->sa_count);
 	vn->generation++;
 	vgate_sa_put(sa);

@@ -61,6 +61,11 @@ struct vgate_sa_config {
 	u32 replay_window;
 	u32 reqid;			/* 0: none */
 	struct vgate_lifetime lt;
+	/* UDP encapsulation (natt.c): encap 0 = none */
+	u8 encap;
+	bool has_oa;
+	__be16 encap_sport, encap_dport;
+	union vgate_addr oa;		/* NAT-OA, transport mode */
 };
 
 struct vgate_sa {
@@ -90,6 +95,14 @@ struct vgate_sa {
 	atomic64_t lt_bytes, lt_packets;
 	time64_t added;			/* ktime_get_seconds() */
 	struct timer_list timer;	/* time based lifetimes */
+
+	/* NAT-T (natt.c): encap_hlen bytes of UDP header, 0 = none */
+	u8 encap_hlen;
+	bool has_oa;
+	__be16 encap_sport, encap_dport;
+	union vgate_addr oa;
+	unsigned long natt_last_tx;	/* jiffies: last packet sent */
+	struct list_head natt_node;	/* vn->natt_sas, under vn->lock */
 
 	struct dst_cache dst_cache;	/* route to the peer (outbound) */
 	struct vgate_counters __percpu *stats;	/* VGATE_SA_CNT_NR */

@@ -20,6 +20,8 @@ static const char * const drop_names[__VGATE_DROP_LAST] = {
 	[VGATE_DROP_NOMEM]		= "nomem",
 	[VGATE_DROP_CRYPTO]		= "crypto",
 	[VGATE_DROP_NO_ROUTE]		= "no-route",
+	[VGATE_DROP_NATT_MALFORMED]	= "natt-malformed",
+	[VGATE_DROP_NATT_NO_DAEMON]	= "natt-no-daemon",
 };
 
 const char *vgate_drop_reason_name(enum vgate_drop_reason reason)
