@@ -71,6 +71,7 @@ static const char *const auth_choices[] = {
 	"none", "hmac-sha1", "hmac-sha256", "hmac-sha384", "hmac-sha512", NULL
 };
 static const char *const mode_choices[] = { "tunnel", "transport", NULL };
+static const char *const encap_choices[] = { "udp", NULL };
 static const char *const proto_choices[] = {
 	"dont-verify", "any", "tcp", "udp", "icmp", "icmpv6", "sctp",
 	"udplite", NULL
@@ -243,6 +244,13 @@ static int v_port(const struct cmd_arg *a, const char *s)
 	return parse_num32(arg_name(a), s, 0, 65535, &v);
 }
 
+static int v_port1(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	return parse_num32(arg_name(a), s, 1, 65535, &v);
+}
+
 static int v_peer_id(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
@@ -388,7 +396,8 @@ static int v_garp(const struct cmd_arg *a, const char *s);
 enum {
 	SA_SPI, SA_SRC, SA_DST, SA_MODE, SA_ENC, SA_ENC_KEY, SA_AUTH,
 	SA_AUTH_KEY, SA_REPLAY, SA_SOFT_BYTES, SA_HARD_BYTES, SA_SOFT_PACKETS,
-	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_NARGS
+	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_ENCAP,
+	SA_SPORT, SA_DPORT, SA_NATOA, SA_NARGS
 };
 
 static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
@@ -422,6 +431,17 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_REQID] = { "reqid", "ID", NULL,
 		       "the dynamic protect entry (rule ID) this SA serves", 0,
 		       v_reqid },
+	[SA_ENCAP] = { "encap", "udp", encap_choices,
+		       "UDP encapsulation of ESP (NAT traversal, RFC 3948)", 0,
+		       v_choice },
+	[SA_SPORT] = { "sport", "PORT", NULL,
+		       "encap udp: UDP source port (default 4500)", 0, v_port1 },
+	[SA_DPORT] = { "dport", "PORT", NULL,
+		       "encap udp: UDP destination port (default 4500)", 0,
+		       v_port1 },
+	[SA_NATOA] = { "natOa", "ADDR", NULL,
+		       "encap udp, transport mode: the peer's original address (NAT-OA)",
+		       0, v_addr },
 };
 
 enum { SD_SPI, SD_DST, SD_NARGS };
@@ -569,6 +589,12 @@ static const struct cmd_arg file_args[] = {
 
 static const struct cmd_arg no_args[] = { { 0 } };
 
+static const struct cmd_arg natt_socket_args[] = {
+	{ "port", "PORT", NULL, "UDP port of vgate's own NAT-T socket (default 4500)",
+	  0, v_port1 },
+	{ 0 },
+};
+
 #define KNOB_ARGS(var, meta, choices, help)				\
 	static const struct cmd_arg var[] = {				\
 		{ NULL, meta, choices, help, ARG_POS, v_knob },		\
@@ -589,6 +615,8 @@ KNOB_ARGS(acqtime_args, "N", NULL,
 	  "seconds a held packet waits for its SA, 1..600 (omit to show)");
 KNOB_ARGS(acqqueue_args, "N", NULL,
 	  "packets held per dynamic entry, 0..1024 (omit to show)");
+KNOB_ARGS(nattka_args, "N", NULL,
+	  "seconds of silence before a NAT keepalive, 0 (off)..3600 (omit to show)");
 
 static const struct {
 	const struct cmd_arg *args;
@@ -597,7 +625,7 @@ static const struct {
 	{ replay_args, "replayWindow" }, { maxsas_args, "maxSas" },
 	{ droplog_args, "dropLog" }, { swskip_args, "swSkipOverlapIp" },
 	{ postdef_args, "postDefault" }, { acqtime_args, "acquireTimeout" },
-	{ acqqueue_args, "acquireQueue" },
+	{ acqqueue_args, "acquireQueue" }, { nattka_args, "nattKeepalive" },
 };
 
 static const struct knob *knob_of_arg(const struct cmd_arg *a)
@@ -746,6 +774,58 @@ static const struct {
 	{ "softSeconds", "hardSeconds", VGATE_LT_A_SOFT_SECONDS,
 	  VGATE_LT_A_HARD_SECONDS, SA_SOFT_SECONDS, SA_HARD_SECONDS },
 };
+
+/* encap udp [sport N] [dport N] [natOa ADDR] */
+static int parse_sa_encap(const char *const *val, struct vg_sa *sa)
+{
+	uint32_t p;
+	int r;
+
+	if (!val[SA_ENCAP]) {
+		const int dep[] = { SA_SPORT, SA_DPORT, SA_NATOA };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(dep); i++)
+			if (val[dep[i]]) {
+				vg_err("bad %s \"%s\" (needs encap udp)",
+				       sa_add_args[dep[i]].kw, val[dep[i]]);
+				return -EINVAL;
+			}
+		return 0;
+	}
+	sa->encap_sport = 4500;
+	sa->encap_dport = 4500;
+	if (val[SA_SPORT]) {
+		r = parse_num32("sport", val[SA_SPORT], 1, 65535, &p);
+		if (r)
+			return r;
+		sa->encap_sport = p;
+	}
+	if (val[SA_DPORT]) {
+		r = parse_num32("dport", val[SA_DPORT], 1, 65535, &p);
+		if (r)
+			return r;
+		sa->encap_dport = p;
+	}
+	if (val[SA_NATOA]) {
+		if (sa->mode != VGATE_MODE_TRANSPORT) {
+			vg_err("bad natOa \"%s\" (transport mode only)",
+			       val[SA_NATOA]);
+			return -EINVAL;
+		}
+		r = parse_addr("natOa", val[SA_NATOA], &sa->oa);
+		if (r)
+			return r;
+		if (sa->oa.family != AF_INET) {
+			vg_err("bad natOa \"%s\" (IPv4 only so far)",
+			       val[SA_NATOA]);
+			return -EINVAL;
+		}
+		sa->has |= VG_SA_NATOA;
+	}
+	sa->has |= VG_SA_ENCAP;
+	return 0;
+}
 
 static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		    struct vg_req *req)
@@ -908,6 +988,9 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	}
 	if (sa->lt_has)
 		sa->has |= VG_SA_LIFETIME;
+	r = parse_sa_encap(val, sa);
+	if (r)
+		return r;
 	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |
 		   VG_SA_DST | VG_SA_MODE | VG_SA_ENC | VG_SA_AUTH;
 	return 0;
@@ -1141,6 +1224,23 @@ static int parse_rule_del(const struct cmd *c, const struct cmd_vals *v,
 	if (r)
 		return r;
 	req->rule.has = VG_RULE_ID;
+	return 0;
+}
+
+static int parse_natt_socket(const struct cmd *c, const struct cmd_vals *v,
+			     struct vg_req *req)
+{
+	uint32_t p = 4500;
+	int r;
+
+	req->cmd = c->nlcmd;
+	req->obj = VG_OBJ_ENCAP_SOCK;
+	if (v->val[0]) {
+		r = parse_num32("port", v->val[0], 1, 65535, &p);
+		if (r)
+			return r;
+	}
+	req->natt_port = p;
 	return 0;
 }
 
@@ -1863,6 +1963,8 @@ static int run_show(const struct cmd *c, struct vg_req *req)
 	if (!strcmp(what, "peer"))
 		return show_peer(req->peer.has & VG_PEER_NAME ?
 				 req->peer.name : NULL);
+	if (!strcmp(what, "natt"))
+		return show_natt();
 	return show_global();
 }
 
@@ -1972,6 +2074,19 @@ static const struct cmd cmds[] = {
 	{ { "ipsec", "show", "global" }, no_args, parse_none, run_show,
 	  "global statistics and drop reasons", 0 },
 
+	{ { "ipsec", "show", "natt" }, no_args, parse_none, run_show,
+	  "the NAT-T socket, the keepalive interval and the NAT-T counters", 0 },
+
+	{ { "ipsec", "natt", "socket" }, natt_socket_args, parse_natt_socket,
+	  run_do, "let vgate open its own NAT-T socket (no IKE daemon)",
+	  VGATE_CMD_ENCAP_SOCK_SET },
+	{ { "ipsec", "natt", "release" }, no_args, parse_none, run_do,
+	  "let go of the NAT-T socket (before an IKE daemon takes the port)",
+	  VGATE_CMD_ENCAP_SOCK_DEL },
+	{ { "ipsec", "nattKeepalive" }, nattka_args, parse_knob, run_knob,
+	  "seconds of silence before a UDP-encapsulated SA sends a NAT keepalive (knob)",
+	  0 },
+
 	{ { "ipsec", "replayWindow" }, replay_args, parse_knob, run_knob,
 	  "default replay window for new SAs (knob)", 0 },
 
@@ -2046,6 +2161,7 @@ static const struct {
 } groups[] = {
 	{ "ipsec", "IPsec SAs, peers, rules, statistics and knobs" },
 	{ "sa", "security associations (SAD)" },
+	{ "natt", "NAT traversal: the UDP socket ESP-in-UDP arrives on" },
 	{ "peer", "peers: remote gateways with traffic lists" },
 	{ "rule", "rules: pre, traffic list entries, post" },
 	{ "show", "show state and counters" },

@@ -49,6 +49,19 @@ static const struct adesc sa_stats_desc[VGATE_SA_STATS_A_MAX + 1] = {
 	[VGATE_SA_STATS_A_PAD] = { "PAD", AT_PAD },
 };
 
+static const struct adesc encap_desc[VGATE_ENCAP_A_MAX + 1] = {
+	[VGATE_ENCAP_A_TYPE] = { "TYPE", AT_U8 },
+	[VGATE_ENCAP_A_SPORT] = { "SPORT", AT_U16 },
+	[VGATE_ENCAP_A_DPORT] = { "DPORT", AT_U16 },
+	[VGATE_ENCAP_A_OA] = { "OA", AT_ADDR },
+};
+
+static const struct adesc encap_sock_desc[VGATE_ENCAP_SOCK_A_MAX + 1] = {
+	[VGATE_ENCAP_SOCK_A_FD] = { "FD", AT_U32 },
+	[VGATE_ENCAP_SOCK_A_PORT] = { "PORT", AT_U16 },
+	[VGATE_ENCAP_SOCK_A_OWNER] = { "OWNER", AT_U8 },
+};
+
 static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_SPI] = { "SPI", AT_U32 },
 	[VGATE_SA_A_PROTO] = { "PROTO", AT_U8 },
@@ -70,6 +83,7 @@ static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_PAD] = { "PAD", AT_PAD },
 	[VGATE_SA_A_ENC_KEY_BITS] = { "ENC_KEY_BITS", AT_U16 },
 	[VGATE_SA_A_REQID] = { "REQID", AT_U32 },
+	[VGATE_SA_A_ENCAP] = { "ENCAP", AT_NEST, encap_desc, VGATE_ENCAP_A_MAX },
 };
 
 static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
@@ -166,6 +180,10 @@ static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
 	[VGATE_STATS_A_OVERLAP_SKIPPED] = { "OVERLAP_SKIPPED", AT_U64 },
 	[VGATE_STATS_A_SELF_BYPASSED] = { "SELF_BYPASSED", AT_U64 },
 	[VGATE_STATS_A_ACQUIRES] = { "ACQUIRES", AT_U64 },
+	[VGATE_STATS_A_NATT_ESP_IN] = { "NATT_ESP_IN", AT_U64 },
+	[VGATE_STATS_A_NATT_IKE_IN] = { "NATT_IKE_IN", AT_U64 },
+	[VGATE_STATS_A_NATT_KEEPALIVES_IN] = { "NATT_KEEPALIVES_IN", AT_U64 },
+	[VGATE_STATS_A_NATT_KEEPALIVES_OUT] = { "NATT_KEEPALIVES_OUT", AT_U64 },
 };
 
 static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {
@@ -176,6 +194,7 @@ static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {
 	[VGATE_CFG_A_POST_DEFAULT] = { "POST_DEFAULT", AT_U8 },
 	[VGATE_CFG_A_ACQUIRE_TIMEOUT] = { "ACQUIRE_TIMEOUT", AT_U32 },
 	[VGATE_CFG_A_ACQUIRE_QUEUE] = { "ACQUIRE_QUEUE", AT_U32 },
+	[VGATE_CFG_A_NATT_KEEPALIVE] = { "NATT_KEEPALIVE", AT_U32 },
 };
 
 static const struct adesc top_desc[VGATE_A_MAX + 1] = {
@@ -187,6 +206,8 @@ static const struct adesc top_desc[VGATE_A_MAX + 1] = {
 	[VGATE_A_FLOW] = { "FLOW", AT_NEST, flow_desc, VGATE_FLOW_A_MAX },
 	[VGATE_A_VERDICT] = { "VERDICT", AT_NEST, verdict_desc,
 			      VGATE_VERDICT_A_MAX },
+	[VGATE_A_ENCAP_SOCK] = { "ENCAP_SOCK", AT_NEST, encap_sock_desc,
+				 VGATE_ENCAP_SOCK_A_MAX },
 };
 
 static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
@@ -213,6 +234,9 @@ static const char *const cmd_names[VGATE_CMD_MAX + 1] = {
 	[VGATE_CMD_TXN_ABORT] = "TXN_ABORT",
 	[VGATE_CMD_EXPLAIN] = "EXPLAIN",
 	[VGATE_CMD_ACQUIRE] = "ACQUIRE",
+	[VGATE_CMD_ENCAP_SOCK_SET] = "ENCAP_SOCK_SET",
+	[VGATE_CMD_ENCAP_SOCK_GET] = "ENCAP_SOCK_GET",
+	[VGATE_CMD_ENCAP_SOCK_DEL] = "ENCAP_SOCK_DEL",
 };
 
 static struct vg_family vgate_family = {
@@ -746,6 +770,17 @@ static int put_sa(struct nl_msg *m, const struct vg_sa *sa)
 		nla_put_u32(m, VGATE_SA_A_FLAGS, sa->flags);
 	if (sa->has & VG_SA_REQID)
 		nla_put_u32(m, VGATE_SA_A_REQID, sa->reqid);
+	if (sa->has & VG_SA_ENCAP) {
+		lt = nla_nest_start(m, VGATE_SA_A_ENCAP);
+		if (!lt)
+			return -EMSGSIZE;
+		nla_put_u8(m, VGATE_ENCAP_A_TYPE, VGATE_ENCAP_ESPINUDP);
+		nla_put_u16(m, VGATE_ENCAP_A_SPORT, sa->encap_sport);
+		nla_put_u16(m, VGATE_ENCAP_A_DPORT, sa->encap_dport);
+		if (sa->has & VG_SA_NATOA)
+			put_addr(m, VGATE_ENCAP_A_OA, &sa->oa);
+		nla_nest_end(m, lt);
+	}
 	return nla_nest_end(m, nest);
 }
 
@@ -883,6 +918,19 @@ static int put_cfg(struct nl_msg *m, const struct vg_cfg *cfg)
 		nla_put_u32(m, VGATE_CFG_A_ACQUIRE_TIMEOUT, cfg->acquire_timeout);
 	if (cfg->has & VG_CFG_ACQUIRE_QUEUE)
 		nla_put_u32(m, VGATE_CFG_A_ACQUIRE_QUEUE, cfg->acquire_queue);
+	if (cfg->has & VG_CFG_NATT_KEEPALIVE)
+		nla_put_u32(m, VGATE_CFG_A_NATT_KEEPALIVE, cfg->natt_keepalive);
+	return nla_nest_end(m, nest);
+}
+
+static int put_encap_sock(struct nl_msg *m, uint16_t port)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_A_ENCAP_SOCK);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (port)
+		nla_put_u16(m, VGATE_ENCAP_SOCK_A_PORT, port);
 	return nla_nest_end(m, nest);
 }
 
@@ -913,6 +961,9 @@ static struct nl_msg *build(const struct vg_req *req)
 		break;
 	case VG_OBJ_FLOW:
 		r = put_flow(m, &req->flow);
+		break;
+	case VG_OBJ_ENCAP_SOCK:
+		r = put_encap_sock(m, req->natt_port);
 		break;
 	case VG_OBJ_NONE:
 		break;
@@ -1024,6 +1075,22 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 		sa->age = nla_get_u64(tb[VGATE_SA_A_AGE]), sa->has |= VG_SA_AGE;
 	if (tb[VGATE_SA_A_REQID])
 		sa->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]), sa->has |= VG_SA_REQID;
+	if (tb[VGATE_SA_A_ENCAP]) {
+		struct nlattr *e[VGATE_ENCAP_A_MAX + 1];
+
+		r = nest_index(tb[VGATE_SA_A_ENCAP], encap_desc,
+			       VGATE_ENCAP_A_MAX, e);
+		if (r)
+			return r;
+		if (e[VGATE_ENCAP_A_SPORT])
+			sa->encap_sport = nla_get_u16(e[VGATE_ENCAP_A_SPORT]);
+		if (e[VGATE_ENCAP_A_DPORT])
+			sa->encap_dport = nla_get_u16(e[VGATE_ENCAP_A_DPORT]);
+		if (e[VGATE_ENCAP_A_OA])
+			get_addr(e[VGATE_ENCAP_A_OA], &sa->oa),
+			sa->has |= VG_SA_NATOA;
+		sa->has |= VG_SA_ENCAP;
+	}
 	if (tb[VGATE_SA_A_LIFETIME]) {
 		r = nest_index(tb[VGATE_SA_A_LIFETIME], lt_desc, VGATE_LT_A_MAX,
 			       sub);
@@ -1389,6 +1456,9 @@ static int parse_cfg_msg(struct nlattr **tb, void *arg)
 	if (sub[VGATE_CFG_A_ACQUIRE_QUEUE])
 		cfg->acquire_queue = nla_get_u32(sub[VGATE_CFG_A_ACQUIRE_QUEUE]),
 		cfg->has |= VG_CFG_ACQUIRE_QUEUE;
+	if (sub[VGATE_CFG_A_NATT_KEEPALIVE])
+		cfg->natt_keepalive = nla_get_u32(sub[VGATE_CFG_A_NATT_KEEPALIVE]),
+		cfg->has |= VG_CFG_NATT_KEEPALIVE;
 	return 0;
 }
 
@@ -1503,4 +1573,45 @@ int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v)
 	if (!m)
 		return -ENOMEM;
 	return transact(m, parse_verdict_msg, v, NULL);
+}
+
+struct encap_sock_reply {
+	uint16_t port;
+	uint8_t owner;
+};
+
+static int parse_encap_sock_msg(struct nlattr **tb, void *arg)
+{
+	struct nlattr *sub[VGATE_ENCAP_SOCK_A_MAX + 1];
+	struct encap_sock_reply *es = arg;
+	int r;
+
+	if (!tb[VGATE_A_ENCAP_SOCK])
+		return 0;
+	r = nest_index(tb[VGATE_A_ENCAP_SOCK], encap_sock_desc,
+		       VGATE_ENCAP_SOCK_A_MAX, sub);
+	if (r)
+		return r;
+	if (sub[VGATE_ENCAP_SOCK_A_PORT])
+		es->port = nla_get_u16(sub[VGATE_ENCAP_SOCK_A_PORT]);
+	if (sub[VGATE_ENCAP_SOCK_A_OWNER])
+		es->owner = nla_get_u8(sub[VGATE_ENCAP_SOCK_A_OWNER]);
+	return 0;
+}
+
+int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner)
+{
+	struct vg_req req = { .cmd = VGATE_CMD_ENCAP_SOCK_GET };
+	struct encap_sock_reply es = { 0 };
+	struct nl_msg *m = build(&req);
+	int r;
+
+	*port = 0;
+	*owner = 0;
+	if (!m)
+		return -ENOMEM;
+	r = transact(m, parse_encap_sock_msg, &es, NULL);
+	*port = es.port;
+	*owner = es.owner;
+	return r;
 }

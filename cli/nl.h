@@ -35,6 +35,8 @@ enum {
 	VG_SA_AGE = 1U << 14,
 	VG_SA_PROTO = 1U << 15,
 	VG_SA_REQID = 1U << 16,
+	VG_SA_ENCAP = 1U << 17,		/* encap_sport, encap_dport */
+	VG_SA_NATOA = 1U << 18,		/* oa, with VG_SA_ENCAP */
 };
 
 struct vg_sa {
@@ -57,6 +59,8 @@ struct vg_sa {
 	uint32_t flags;				/* enum vgate_sa_flags */
 	uint64_t seq, age;
 	uint32_t reqid;				/* 0: none */
+	uint16_t encap_sport, encap_dport;	/* UDP encapsulation */
+	struct vg_addr oa;			/* NAT-OA */
 	uint64_t st[VGATE_SA_STATS_A_MAX + 1];	/* by VGATE_SA_STATS_A_x */
 };
 
@@ -141,6 +145,7 @@ enum {
 	VG_CFG_POST_DEFAULT = 1U << 4,
 	VG_CFG_ACQUIRE_TIMEOUT = 1U << 5,
 	VG_CFG_ACQUIRE_QUEUE = 1U << 6,
+	VG_CFG_NATT_KEEPALIVE = 1U << 7,
 };
 
 struct vg_cfg {
@@ -152,6 +157,7 @@ struct vg_cfg {
 	uint8_t post_default;			/* enum vgate_rule_action */
 	uint32_t acquire_timeout;
 	uint32_t acquire_queue;
+	uint32_t natt_keepalive;
 };
 
 struct vg_stats {
@@ -212,6 +218,7 @@ enum vg_obj {
 	VG_OBJ_CONFIG,
 	VG_OBJ_PEER,
 	VG_OBJ_FLOW,
+	VG_OBJ_ENCAP_SOCK,			/* natt_port */
 };
 
 /* struct vg_req.flags: work for the run step (cmd.c) */
@@ -231,6 +238,7 @@ struct vg_req {
 	struct vg_cfg cfg;
 	struct vg_peer peer;
 	struct vg_flow flow;
+	uint16_t natt_port;			/* ipsec natt socket */
 	struct vg_garp_req garp;		/* ip arp ... */
 	const char *knob;			/* knob name for show */
 	char arg[4096];				/* a file name (config save) */
@@ -260,6 +268,8 @@ int vg_nl_dump_peers(struct vg_peer **peers, size_t *n);
 /* PEER_GET by name (or by ID when name is NULL). */
 int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out);
 int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v);
+/* The NAT-T socket: *port 0 if there is none; *owner enum vgate_encap_sock_owner. */
+int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner);
 void vg_nl_close(void);
 
 const char *vg_cmd_name(int cmd);

@@ -170,6 +170,8 @@ const struct knob knobs[] = {
 	  KNOB_NUM, 1, 600 },
 	{ "acquireQueue", "acquire_queue", VG_CFG_ACQUIRE_QUEUE, KNOB_NUM,
 	  0, 1024 },
+	{ "nattKeepalive", "natt_keepalive", VG_CFG_NATT_KEEPALIVE, KNOB_NUM,
+	  0, 3600 },
 };
 
 const size_t n_knobs = sizeof(knobs) / sizeof(knobs[0]);
@@ -201,6 +203,8 @@ uint32_t knob_get(const struct vg_cfg *cfg, const struct knob *k)
 		return cfg->acquire_timeout;
 	case VG_CFG_ACQUIRE_QUEUE:
 		return cfg->acquire_queue;
+	case VG_CFG_NATT_KEEPALIVE:
+		return cfg->natt_keepalive;
 	}
 	return 0;
 }
@@ -228,6 +232,9 @@ void knob_set(struct vg_cfg *cfg, const struct knob *k, uint32_t v)
 		break;
 	case VG_CFG_ACQUIRE_QUEUE:
 		cfg->acquire_queue = v;
+		break;
+	case VG_CFG_NATT_KEEPALIVE:
+		cfg->natt_keepalive = v;
 		break;
 	}
 	cfg->has |= k->bit;
@@ -264,6 +271,8 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 	[VGATE_DROP_ACQUIRE_OVERFLOW] = { "acquire-overflow", "acquire_overflow" },
 	[VGATE_DROP_ACQUIRE_TIMEOUT] = { "acquire-timeout", "acquire_timeout" },
 	[VGATE_DROP_PEER_BLOCKED] = { "peer-blocked", "peer_blocked" },
+	[VGATE_DROP_NATT_MALFORMED] = { "natt-malformed", "natt_malformed" },
+	[VGATE_DROP_NATT_NO_DAEMON] = { "natt-no-daemon", "natt_no_daemon" },
 };
 
 /* ---- a table of strings with aligned columns ---- */
@@ -406,7 +415,7 @@ static unsigned int sa_flag_bits(const struct vg_sa *sa)
 	return f;
 }
 
-enum { F_MISSING = 1U << 16 };
+enum { F_MISSING = 1U << 16, F_UDP_ENCAP = 1U << 17 };
 
 static const struct {
 	unsigned int bit;
@@ -416,6 +425,7 @@ static const struct {
 	{ VGATE_SA_F_EXPIRED, "expired" },
 	{ VGATE_SA_F_SOFT_EXPIRED, "soft-expired" },
 	{ F_MISSING, "missing-sa" },
+	{ F_UDP_ENCAP, "udp-encap" },
 };
 
 static const char *flags_str(unsigned int f, char *buf, size_t len)
@@ -529,6 +539,16 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 			json_u64(&j, "reqid", sa->reqid);
 		else
 			json_null(&j, "reqid");
+		if (sa->has & VG_SA_ENCAP) {
+			json_obj_open(&j, "encap");
+			json_str(&j, "type", "udp");
+			json_u64(&j, "sport", sa->encap_sport);
+			json_u64(&j, "dport", sa->encap_dport);
+			json_addr(&j, "nat_oa", &sa->oa, sa->has & VG_SA_NATOA);
+			json_close(&j);
+		} else {
+			json_null(&j, "encap");
+		}
 		json_obj_open(&j, "stats");
 		json_u64(&j, "packets", sa->st[VGATE_SA_STATS_A_PACKETS]);
 		json_u64(&j, "bytes", sa->st[VGATE_SA_STATS_A_BYTES]);
@@ -563,17 +583,30 @@ static void lifetime_str(const struct vg_sa *sa, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* "udp:4500-4500", with ",natOa=ADDR"; "-" without encapsulation. */
+static const char *encap_str(const struct vg_sa *sa, char *buf, size_t len)
+{
+	char a[64];
+
+	if (!(sa->has & VG_SA_ENCAP))
+		return "-";
+	snprintf(buf, len, "udp:%u-%u%s%s", sa->encap_sport, sa->encap_dport,
+		 sa->has & VG_SA_NATOA ? ",natOa=" : "",
+		 sa->has & VG_SA_NATOA ? fmt_addr(&sa->oa, a, sizeof(a)) : "");
+	return buf;
+}
+
 int show_sad(void)
 {
 	static const char *const hdr[] = {
 		"SPI", "SRC", "DST", "MODE", "ENC", "AUTH", "REPLAY-WIN",
 		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
-		"AUTH-FAIL", "REQID", "LIFETIME", NULL
+		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", NULL
 	};
 	struct vg_sa *sas = NULL;
 	struct table t;
 	size_t n = 0, i;
-	char a[64], b[64], f[64], lt[256];
+	char a[64], b[64], f[64], lt[256], e[96];
 	int r;
 
 	r = vg_nl_dump_sas(&sas, &n);
@@ -609,6 +642,7 @@ int show_sad(void)
 			tbl_cell(&t, "%u", sa->reqid);
 		else
 			tbl_cell(&t, "-");
+		tbl_cell(&t, "%s", encap_str(sa, e, sizeof(e)));
 		tbl_cell(&t, "%s", lt);
 	}
 	r = tbl_print(&t);
@@ -997,6 +1031,9 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 		b->flags |= sa_flag_bits(b->out);
 	if (b->in)
 		b->flags |= sa_flag_bits(b->in);
+	if ((b->out && (b->out->has & VG_SA_ENCAP)) ||
+	    (b->in && (b->in->has & VG_SA_ENCAP)))
+		b->flags |= F_UDP_ENCAP;
 }
 
 #define SA_ST(sa, x) ((sa) ? (sa)->st[VGATE_SA_STATS_A_##x] : 0)
@@ -1116,6 +1153,12 @@ static const struct {
 	{ VGATE_STATS_A_PROTECTED_OUT, "protected out", "protected_out" },
 	{ VGATE_STATS_A_ACQUIRES, "acquires", "acquires" },
 	{ VGATE_STATS_A_ERRORS, "errors", "errors" },
+	{ VGATE_STATS_A_NATT_ESP_IN, "natt esp in", "natt_esp_in" },
+	{ VGATE_STATS_A_NATT_IKE_IN, "natt ike in", "natt_ike_in" },
+	{ VGATE_STATS_A_NATT_KEEPALIVES_IN, "natt keepalives in",
+	  "natt_keepalives_in" },
+	{ VGATE_STATS_A_NATT_KEEPALIVES_OUT, "natt keepalives out",
+	  "natt_keepalives_out" },
 };
 
 int show_global(void)
@@ -1159,6 +1202,76 @@ int show_global(void)
 	r = tbl_print(&t);
 	tbl_free(&t);
 	return r;
+}
+
+/* ---- ipsec show natt ---- */
+
+int show_natt(void)
+{
+	static const int cnt[] = {
+		VGATE_STATS_A_NATT_ESP_IN, VGATE_STATS_A_NATT_IKE_IN,
+		VGATE_STATS_A_NATT_KEEPALIVES_IN,
+		VGATE_STATS_A_NATT_KEEPALIVES_OUT,
+	};
+	static const int drops[] = {
+		VGATE_DROP_NATT_MALFORMED, VGATE_DROP_NATT_NO_DAEMON,
+	};
+	const char *owner;
+	struct vg_stats st;
+	struct vg_cfg cfg;
+	uint16_t port;
+	uint8_t own;
+	size_t i, k;
+	int r;
+
+	r = vg_nl_get_encap_sock(&port, &own);
+	if (!r)
+		r = vg_nl_get_stats(&st);
+	if (!r)
+		r = vg_nl_get_config(&cfg);
+	if (r || vg_dry_run)
+		return r;
+	owner = !port ? "none" : own == VGATE_ENCAP_OWNER_KERNEL ? "kernel" :
+		"process";
+	if (show_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_obj_open(&j, NULL);
+		if (port)
+			json_u64(&j, "port", port);
+		else
+			json_null(&j, "port");
+		json_str(&j, "owner", owner);
+		json_u64(&j, "keepalive", cfg.natt_keepalive);
+		for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
+			for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
+				if (global_names[k].attr == cnt[i])
+					json_u64(&j, global_names[k].json,
+						 st.v[cnt[i]]);
+		json_obj_open(&j, "drops");
+		for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
+			json_u64(&j, drop_names[drops[i]][1], st.drops[drops[i]]);
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		return 0;
+	}
+	if (port)
+		printf("socket: udp port %u, owner %s\n", port, owner);
+	else
+		printf("socket: none\n");
+	printf("keepalive: %u s%s\n", cfg.natt_keepalive,
+	       cfg.natt_keepalive ? "" : " (off)");
+	for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
+		for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
+			if (global_names[k].attr == cnt[i])
+				printf("%s: %" PRIu64 "\n", global_names[k].label,
+				       st.v[cnt[i]]);
+	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
+		printf("drop %s: %" PRIu64 "\n", drop_names[drops[i]][0],
+		       st.drops[drops[i]]);
+	return 0;
 }
 
 /* ---- knobs ---- */

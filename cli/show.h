@@ -15,6 +15,7 @@ int show_sad(void);		/* every SA */
 int show_rule(void);		/* the policy in evaluation order */
 int show_peer(const char *name);	/* every peer, or one */
 int show_global(void);		/* global statistics */
+int show_natt(void);		/* the NAT-T socket, keepalive, counters */
 /* Print one knob (name is the CLI setting, e.g. "replayWindow"). */
 int show_knob(const char *name);
 /* Print an EXPLAIN verdict (text or JSON). */

@@ -60,6 +60,10 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 	s[3].spi = 0x3000;
 	addr(&s[3].dst, "203.0.113.7");
 	s[3].reqid = 30;
+	s[3].has |= VG_SA_ENCAP | VG_SA_NATOA;
+	s[3].encap_sport = 4500;
+	s[3].encap_dport = 4501;
+	addr(&s[3].oa, "10.9.9.9");
 	*sas = s;
 	*n = 4;
 	return 0;
@@ -235,7 +239,8 @@ int vg_nl_get_config(struct vg_cfg *cfg)
 {
 	cfg->has = VG_CFG_REPLAY_WINDOW | VG_CFG_MAX_SAS | VG_CFG_DROP_LOG |
 		   VG_CFG_SWSKIP_OVERLAP | VG_CFG_POST_DEFAULT |
-		   VG_CFG_ACQUIRE_TIMEOUT | VG_CFG_ACQUIRE_QUEUE;
+		   VG_CFG_ACQUIRE_TIMEOUT | VG_CFG_ACQUIRE_QUEUE |
+		   VG_CFG_NATT_KEEPALIVE;
 	cfg->replay_window = 64;
 	cfg->max_sas = 1024;
 	cfg->drop_log = 1;
@@ -243,6 +248,14 @@ int vg_nl_get_config(struct vg_cfg *cfg)
 	cfg->post_default = VGATE_ACTION_DROP;
 	cfg->acquire_timeout = 30;
 	cfg->acquire_queue = 32;
+	cfg->natt_keepalive = 20;
+	return 0;
+}
+
+int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner)
+{
+	*port = 4500;
+	*owner = VGATE_ENCAP_OWNER_KERNEL;
 	return 0;
 }
 

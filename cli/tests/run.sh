@@ -112,6 +112,26 @@ request ipsec postDefault drop -- "    POST_DEFAULT u8 2"
 request ipsec postDefault pass -- "    POST_DEFAULT u8 1"
 request ipsec acquireTimeout 600 -- "    ACQUIRE_TIMEOUT u32 600"
 request ipsec acquireQueue 0 -- "    ACQUIRE_QUEUE u32 0"
+request ipsec nattKeepalive 0 -- "    NATT_KEEPALIVE u32 0"
+expect 1 'bad nattKeepalive "3601"' ipsec nattKeepalive 3601
+
+# --- NAT traversal: encap udp, the NAT-T socket ---
+request $SA enc aes128-gcm encKey $K20 encap udp -- "    ENCAP nest" \
+	"      TYPE u8 1" "      SPORT u16 4500" "      DPORT u16 4500"
+request $SA enc aes128-gcm encKey $K20 encap udp sport 4500 dport 31337 -- \
+	"      SPORT u16 4500" "      DPORT u16 31337"
+request ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode transport enc aes128-gcm encKey $K20 encap udp natOa 10.0.0.7 -- "      OA addr 10.0.0.7"
+expect 1 'bad natOa "10.0.0.7" (transport mode only)' $SA enc aes128-gcm encKey $K20 encap udp natOa 10.0.0.7
+expect 1 'bad sport "4500" (needs encap udp)' $SA enc aes128-gcm encKey $K20 sport 4500
+expect 1 'bad natOa "10.0.0.7" (needs encap udp)' ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode transport enc aes128-gcm encKey $K20 natOa 10.0.0.7
+expect 1 'bad encap "tcp"' $SA enc aes128-gcm encKey $K20 encap tcp
+expect 1 'bad dport "0"' $SA enc aes128-gcm encKey $K20 encap udp dport 0
+expect 1 'bad dport "65536"' $SA enc aes128-gcm encKey $K20 encap udp dport 65536
+request ipsec natt socket -- "ENCAP_SOCK_SET" "  ENCAP_SOCK nest" "    PORT u16 4500"
+request ipsec natt socket port 4600 -- "    PORT u16 4600"
+request ipsec natt release -- "ENCAP_SOCK_DEL"
+expect 1 'bad port "0"' ipsec natt socket port 0
+expect 1 '' ipsec natt socket port 4500 extra
 # explain
 request ipsec explain 10.1.0.5 10.2.0.9 proto tcp sport 1234 port 80 in --iterations 1000 -- \
 	"EXPLAIN" "    FAMILY u16 2" "    SRC addr 10.1.0.5" "    DST addr 10.2.0.9" "    PROTO u8 6" \
@@ -360,7 +380,7 @@ if ! grep -qw vgate /proc/net/genetlink 2>/dev/null && [ ! -d /sys/module/vgate 
 fi
 
 # --- output formats on canned data ---
-for w in sa sad rule peer global replayWindow maxSas dropLog swSkipOverlapIp postDefault acquireTimeout acquireQueue explain garp; do
+for w in sa sad rule peer global natt nattKeepalive replayWindow maxSas dropLog swSkipOverlapIp postDefault acquireTimeout acquireQueue explain garp; do
 	$ST -j $w >"$TMP/out" && python3 -m json.tool <"$TMP/out" >/dev/null && ok || bad "JSON of show $w"
 	$ST $w >/dev/null && ok || bad "table of show $w"
 done
@@ -422,10 +442,15 @@ sed 's/gw2.example.net/localhost/' "$TMP/saved" >"$TMP/saved2"
 $V --dry-run -f "$TMP/saved2" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ $rc = 0 ] && [ "$(grep -c '^RULE_NEW' "$TMP/out")" = 1 ] && [ "$(grep -c '^  RULE nest' "$TMP/out")" = 7 ] && [ "$(grep -c '^PEER_NEW' "$TMP/out")" = 2 ] &&
-	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 7 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN &&
+	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 8 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN &&
 	grep -v '^ ' "$TMP/out" | sed -n '/^TXN_COMMIT$/,$p' | tr '\n' ' ' | grep -qxF "TXN_COMMIT $(printf 'GARP_SET %.0s' 1 2 3 4 5 6 7 8)" &&
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
+$ST sad | grep -q '^0x00003000 .* udp:4500-4501,natOa=10.9.9.9 ' && ok || bad "encap in show sad: $($ST sad)"
+$ST -j sad | python3 -c 'import json,sys; d={s["spi"]: s for s in json.load(sys.stdin)}; e=d["0x00003000"]["encap"]; assert e == {"type": "udp", "sport": 4500, "dport": 4501, "nat_oa": "10.9.9.9"}, e; assert d["0x00001000"]["encap"] is None' && ok || bad "encap in show sad JSON: $($ST -j sad)"
+$ST natt | grep -qx 'socket: udp port 4500, owner kernel' && $ST natt | grep -qx 'drop natt-malformed: 17' && ok || bad "show natt: $($ST natt)"
+$ST -j natt | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["port"] == 4500 and d["owner"] == "kernel" and d["keepalive"] == 20 and d["natt_keepalives_out"] == 220 and d["drops"]["natt_no_daemon"] == 18, d' && ok || bad "show natt JSON"
+$ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["natt_esp_in"] == 190 and d["drops"]["natt_malformed"] == 17' && ok || bad "global JSON NAT-T counters"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
 
 # --- ip arp: the gratuitous-ARP policy (vgate_garp) ---

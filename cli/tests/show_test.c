@@ -2,7 +2,7 @@
 /*
  * show-test [-j] WHAT: show.c, config.c and check.c on canned data
  * (tests/fake_nl.c).  WHAT:
- *   sa|sad|rule|global|peer [NAME]|KNOB   a show command
+ *   sa|sad|rule|global|natt|peer [NAME]|KNOB   a show command
  *   config                                config save's formatter
  *   explain                               every verdict reason, one line each
  *   check                                 the warnings on the canned policy
@@ -357,6 +357,8 @@ int main(int argc, char **argv)
 		return -show_rule();
 	if (!strcmp(argv[i], "global"))
 		return -show_global();
+	if (!strcmp(argv[i], "natt"))
+		return -show_natt();
 	if (!strcmp(argv[i], "peer"))
 		return -show_peer(i + 1 < argc ? argv[i + 1] : NULL);
 	if (!strcmp(argv[i], "config"))
