@@ -4,7 +4,9 @@
 # Single TCP stream (iperf3) from lanA to lanB through a site-to-site ESP
 # tunnel, once with vgate on both gateways and once with the kernel's XFRM
 # on both, in the same VM run; ESP NULL (with HMAC-SHA1-96, the cheapest
-# integrity: the datapath's own cost) and AES-GCM-128.
+# integrity: the datapath's own cost), AES-GCM-128, and AES-GCM-128 with
+# UDP encapsulation (NAT-T, RFC 3948, port 4500 both ways; no NAT in the
+# path: the cost of the encapsulation is what is measured).
 #
 #   lanA ---- gwA ==== wire ==== gwB ---- lanB
 #
@@ -27,8 +29,13 @@ setup_vgate() {
 	null) k1="enc null auth hmac-sha1 authKey $(key 20)"
 	      k2="enc null auth hmac-sha1 authKey $(key 20)" ;;
 	gcm) k1="enc aes128-gcm encKey $(key 20)"; k2="enc aes128-gcm encKey $(key 20)" ;;
+	natt) k1="enc aes128-gcm encKey $(key 20) encap udp sport 4500 dport 4500"
+	      k2="enc aes128-gcm encKey $(key 20) encap udp sport 4500 dport 4500" ;;
 	esac
 	local gw local_net remote_net me peer
+	if [ "$1" = natt ]; then
+		vgate gwA ipsec natt socket && vgate gwB ipsec natt socket || return 1
+	fi
 	for gw in gwA gwB; do
 		if [ $gw = gwA ]; then
 			me=192.0.2.1; peer=192.0.2.2; local_net=10.1.0.0/24; remote_net=10.2.0.0/24
@@ -54,9 +61,19 @@ setup_xfrm() {
 	      a2=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(key 20)" 96) ;;
 	gcm) a1=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128)
 	     a2=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128) ;;
+	natt) a1=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128 encap espinudp 4500 4500 0.0.0.0)
+	      a2=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128 encap espinudp 4500 4500 0.0.0.0) ;;
 	esac
 	local gw l r me peer
 	for gw in gwA gwB; do
+		# What an IKE daemon does: a UDP_ENCAP_ESPINUDP socket on 4500
+		# (the process dies with the topology).
+		if [ "$1" = natt ]; then
+			rm -f "$VGATE_TMP/xfrm.$gw"
+			ip netns exec $gw python3 "$REPO/selftests/tools/natt_sock.py" \
+				xfrm --ready "$VGATE_TMP/xfrm.$gw" &
+			wait_for test -e "$VGATE_TMP/xfrm.$gw" || return 1
+		fi
 		ns $gw ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
 			mode tunnel replay-window 64 "${a1[@]}" || return 1
 		ns $gw ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2000 \
@@ -109,7 +126,7 @@ run() {
 	fi
 }
 
-for alg in null gcm; do
+for alg in null gcm natt; do
 	v=(); x=()
 	for _ in $(seq "$ROUNDS"); do
 		run xfrm $alg; x+=("$RESULT")
@@ -117,7 +134,11 @@ for alg in null gcm; do
 	done
 	echo "# $alg: vgate ${v[*]} Mbit/s; xfrm ${x[*]} Mbit/s"
 	vm=$(median "${v[@]}"); xm=$(median "${x[@]}")
-	name=$([ $alg = null ] && echo esp_null || echo esp_aes_gcm_128)
+	case $alg in
+	null) name=esp_null ;;
+	gcm) name=esp_aes_gcm_128 ;;
+	natt) name=esp_natt_aes_gcm_128 ;;
+	esac
 	echo "BENCH $name vgate=${vm}Mbit/s xfrm=${xm}Mbit/s ratio=$(python3 -c "print('%.2f' % ($vm / $xm if $xm else 0))")"
 done
 grep -E "^(name|driver)" /proc/crypto | paste - - | grep -E "gcm|ghash|aes|sha1|cipher_null" | sed 's/^/# /' | sort -u | head -20

@@ -16,7 +16,8 @@
 #
 # Environment:
 #   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600)
-#   VGATE_TEST_TIMEOUT  each test script, seconds (default 600)
+#   VGATE_TEST_TIMEOUT  each test script, seconds (default 600; 1800 with
+#                       --bench: esp_throughput runs 30 timed iperf3 runs)
 #   VGATE_NO_MODULE=1   do not load vgate.ko (harness development only)
 #   VGATE_VM_VERBOSE=1  same as -v
 #
@@ -55,6 +56,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+[ "$MODE" = bench ] && TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-1800}
 case "$KVER" in -*) KVER= ;; esac
 if [ -z "$KVER" ]; then
 	KVER=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build 2>/dev/null |
