@@ -108,7 +108,7 @@ tcp_both_ways() {
 stat_of() { global_stat "$1" "$2"; }
 drops_of() { vgate "$1" -j ipsec show global | jq -r --arg r "$2" '.drops[$r]'; }
 
-tap_plan 11
+tap_plan 12
 
 # ---- 1. vgate behind the NAT, XFRM public ----
 topo_nat
@@ -276,7 +276,15 @@ vgate pub ipsec rule flush
 vgate pub ipsec sa flush
 ns priv ip xfrm policy flush
 ns priv ip xfrm state flush
+# Bad requests change nothing and say why.
+e1=$(vgate pub ipsec natt release 2>&1); r1=$?
 vgate pub ipsec natt socket
+e2=$(vgate pub ipsec natt socket port 4501 2>&1); r2=$?
+own=$(vgate pub -j ipsec show natt | jq -r '"\(.owner) \(.port)"')
+echo "# release without a socket: $e1; a second socket: $e2"
+check_eq "natt_xfrm_interop release without a socket, a second socket: refused, nothing changes" \
+	"$r1 $(echo "$e1" | grep -c 'no NAT-T socket') $r2 $(echo "$e2" | grep -c 'delete it first') $own" \
+	"2 1 2 1 kernel 4500"
 vgate pub ipsec sa add 0x1003 src 192.0.2.1 dst 192.0.2.2 mode transport \
 	enc aes128-gcm encKey "$KEY_PU" encap udp sport 40500 dport 4500
 vgate pub ipsec sa add 0x2003 src 192.0.2.2 dst 192.0.2.1 mode transport \
