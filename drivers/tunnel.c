@@ -35,6 +35,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/rtnetlink.h>
 
 #include "../kernel/netns.h"
@@ -53,7 +54,12 @@
  */
 #define TUNNEL_OVERHEAD		93
 #define TUNNEL_MTU		1420
-#define TUNNEL_HEADROOM		(LL_MAX_HEADER + sizeof(struct iphdr) + 8 + 16)
+/*
+ * Over IPv6 the outer header is 20 bytes longer: 40 + 8 + 16 + 1392 + 32 =
+ * 1488 for a 1380-byte inner packet (1382 bytes pad to 1392).
+ */
+#define TUNNEL_MTU6		1380
+#define TUNNEL_HEADROOM		(LL_MAX_HEADER + sizeof(struct ipv6hdr) + 8 + 16)
 #define TUNNEL_TAILROOM		(15 + 2 + 32)
 
 #define TUNNEL_FEATURES (NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SG | \
@@ -87,7 +93,7 @@ static void tunnel_tx_drop(struct net_device *dev, struct vgate_net *vn,
 
 /* The outbound SA of the device's peer, with a reference. */
 static struct vgate_sa *tunnel_sa(struct net_device *dev, struct sk_buff *skb,
-				  enum vgate_drop_reason *reason)
+				  enum vgate_drop_reason *reason, bool *pmtu)
 {
 	struct vgate_tunnel *t = netdev_priv(dev);
 	struct vgate_sa_key key = {};
@@ -98,7 +104,7 @@ static struct vgate_sa *tunnel_sa(struct net_device *dev, struct sk_buff *skb,
 	rcu_read_lock();
 	peer = vgate_spd_peer(rcu_dereference(t->vn->spd), t->peer_id);
 	if (!peer || !peer->virtual || READ_ONCE(peer->dev) != dev ||
-	    !peer->spi_out || peer->family != AF_INET) {
+	    !peer->spi_out) {
 		rcu_read_unlock();
 		return NULL;
 	}
@@ -110,14 +116,19 @@ static struct vgate_sa *tunnel_sa(struct net_device *dev, struct sk_buff *skb,
 		return NULL;
 	}
 	/* The ESP to the peer routed into its own tunnel would loop. */
-	if (ip_hdr(skb)->daddr == peer->addr.a4) {
+	if (peer->family == AF_INET ?
+	    skb->protocol == htons(ETH_P_IP) &&
+	    ip_hdr(skb)->daddr == peer->addr.a4 :
+	    skb->protocol == htons(ETH_P_IPV6) &&
+	    ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &peer->addr.a6)) {
 		rcu_read_unlock();
-		net_dbg_ratelimited("%s: route to the peer %pI4 loops\n",
-				    dev->name, &peer->addr.a4);
+		net_dbg_ratelimited("%s: the route to the peer loops\n",
+				    dev->name);
 		*reason = VGATE_DROP_NO_ROUTE;
 		return NULL;
 	}
-	key.family = AF_INET;
+	*pmtu = peer->propagate_pmtu;
+	key.family = peer->family;
 	key.proto = IPPROTO_ESP;
 	key.spi = htonl(peer->spi_out);
 	key.daddr = peer->addr;
@@ -137,22 +148,29 @@ static netdev_tx_t tunnel_xmit(struct sk_buff *skb, struct net_device *dev)
 	enum vgate_drop_reason reason = VGATE_DROP_MALFORMED;
 	const struct iphdr *iph;
 	struct vgate_sa *sa;
+	bool pmtu = false;
 
-	/* IPv4 only for now: the SAD and the ESP path are IPv4 only. */
 	skb_reset_network_header(skb);
-	if (skb->protocol != htons(ETH_P_IP) ||
-	    !pskb_may_pull(skb, sizeof(*iph)))
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			goto drop;
+		iph = ip_hdr(skb);
+		if (iph->version != 4 || iph->ihl < 5 ||
+		    !pskb_may_pull(skb, iph->ihl * 4))
+			goto drop;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6)
+			goto drop;
+	} else {
 		goto drop;
-	iph = ip_hdr(skb);
-	if (iph->version != 4 || iph->ihl < 5 ||
-	    !pskb_may_pull(skb, iph->ihl * 4))
-		goto drop;
-	sa = tunnel_sa(dev, skb, &reason);
+	}
+	sa = tunnel_sa(dev, skb, &reason, &pmtu);
 	if (!sa)
 		goto drop;
 	dev_sw_netstats_tx_add(dev, skb_is_gso(skb) ?
 			       skb_shinfo(skb)->gso_segs : 1, skb->len);
-	vgate_output_sa(t->vn, sa, skb);
+	vgate_output_sa(t->vn, sa, skb, pmtu);
 	return NETDEV_TX_OK;
 drop:
 	tunnel_tx_drop(dev, t->vn, skb, reason);
@@ -218,14 +236,15 @@ int vgate_tunnel_rx(struct vgate_net *vn, const struct vgate_spd *spd,
 	struct net_device *dev;
 	u32 i;
 
-	if (!spd || sa->key.family != AF_INET)
+	if (!spd)
 		return 0;
 	for (i = 0; i < spd->nvpeers; i++) {
 		const struct vgate_peer *peer = spd->vpeers[i];
 
-		if (peer->family != AF_INET ||
+		if (peer->family != sa->key.family ||
 		    htonl(peer->spi_in) != sa->key.spi ||
-		    peer->addr.a4 != sa->saddr.a4)
+		    (peer->family == AF_INET ? peer->addr.a4 != sa->saddr.a4 :
+		     !ipv6_addr_equal(&peer->addr.a6, &sa->saddr.a6)))
 			continue;
 		dev = READ_ONCE(peer->dev);
 		if (!dev || !(dev->flags & IFF_UP)) {
@@ -241,7 +260,8 @@ int vgate_tunnel_rx(struct vgate_net *vn, const struct vgate_spd *spd,
 	return 0;
 }
 
-static struct net_device *tunnel_create(struct vgate_net *vn, u32 peer_id)
+static struct net_device *tunnel_create(struct vgate_net *vn, u32 peer_id,
+					u8 family)
 {
 	struct vgate_tunnel *t;
 	struct net_device *dev;
@@ -256,6 +276,8 @@ static struct net_device *tunnel_create(struct vgate_net *vn, u32 peer_id)
 	t = netdev_priv(dev);
 	t->vn = vn;
 	t->peer_id = peer_id;
+	if (family == AF_INET6)
+		dev->mtu = TUNNEL_MTU6;
 	err = register_netdevice(dev);
 	if (err) {
 		free_netdev(dev);
@@ -304,7 +326,7 @@ int vgate_tunnel_commit(struct vgate_net *vn, struct vgate_store *old,
 			WRITE_ONCE(peer->dev, prev->dev);
 			continue;
 		}
-		dev = tunnel_create(vn, peer->id);
+		dev = tunnel_create(vn, peer->id, peer->family);
 		if (IS_ERR(dev)) {
 			err = PTR_ERR(dev);
 			NL_SET_ERR_MSG(extack,

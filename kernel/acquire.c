@@ -47,6 +47,8 @@ struct vgate_acq {
 	u32 reqid;
 	bool unhashed;			/* under t->lock */
 	union vgate_addr peer;		/* the outbound SA's destination */
+	u8 family;			/* of peer */
+	bool pmtu;			/* the peer's propagatePmtu */
 	struct sk_buff_head queue;	/* held packets, under t->lock */
 	struct timer_list timer;
 };
@@ -266,10 +268,11 @@ void vgate_acquire_hold(struct vgate_net *vn, const struct vgate_verdict *v,
 		 * caller looked: release looks for entries under this lock
 		 * after adding the SA, so one of the two sees the other.
 		 */
-		sa = vgate_sa_lookup_reqid(vn, reqid, &v->peer->addr);
+		sa = vgate_sa_lookup_reqid(vn, reqid, v->peer->family,
+					   &v->peer->addr);
 		if (sa) {
 			spin_unlock_bh(&t->lock);
-			vgate_output_sa(vn, sa, skb);
+			vgate_output_sa(vn, sa, skb, v->peer->propagate_pmtu);
 			return;
 		}
 		reason = VGATE_DROP_ACQUIRE_OVERFLOW;
@@ -282,6 +285,8 @@ void vgate_acquire_hold(struct vgate_net *vn, const struct vgate_verdict *v,
 		a->t = t;
 		a->reqid = reqid;
 		a->peer = v->peer->addr;
+		a->family = v->peer->family;
+		a->pmtu = v->peer->propagate_pmtu;
 		__skb_queue_head_init(&a->queue);
 		timer_setup(&a->timer, acq_timer_fn, 0);
 		hlist_add_head(&a->node, acq_bucket(t, reqid));
@@ -317,7 +322,7 @@ void vgate_acquire_release(struct vgate_net *vn, u32 reqid)
 	spin_lock_bh(&t->lock);
 	a = acq_find(t, reqid);
 	if (a)
-		sa = vgate_sa_lookup_reqid(vn, reqid, &a->peer);
+		sa = vgate_sa_lookup_reqid(vn, reqid, a->family, &a->peer);
 	if (!sa) {
 		/* No entry, or an inbound SA: wait for the outbound one. */
 		spin_unlock_bh(&t->lock);
@@ -332,7 +337,7 @@ void vgate_acquire_release(struct vgate_net *vn, u32 reqid)
 	local_bh_disable();
 	while ((skb = __skb_dequeue(&a->queue))) {
 		refcount_inc(&sa->refcnt);
-		vgate_output_sa(vn, sa, skb);
+		vgate_output_sa(vn, sa, skb, a->pmtu);
 	}
 	local_bh_enable();
 	rcu_read_unlock();

@@ -22,7 +22,7 @@ int vgate_acquire_net_init(struct vgate_net *vn);
 void vgate_acquire_net_exit(struct vgate_net *vn);
 
 /*
- * Hold @skb (IPv4, conntrack confirmed) for the dynamic entry of the
+ * Hold @skb (conntrack confirmed) for the dynamic entry of the
  * PROTECT verdict @v, raising an ACQUIRE event if it is the entry's first
  * packet; or drop it (ACQUIRE_OVERFLOW).  Consumes @skb.  Output hook only.
  */

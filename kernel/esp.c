@@ -16,6 +16,8 @@
 #include <linux/scatterlist.h>
 #include <net/esp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/dsfield.h>
 #include <net/inet_ecn.h>
 
 #include "esp.h"
@@ -190,10 +192,46 @@ void vgate_esp_destroy_sa(struct vgate_sa *sa)
 	crypto_free_aead(sa->aead);
 }
 
+/* Outer IP header, UDP (NAT-T), ESP header, IV, ICV: every packet pays. */
+static unsigned int esp_fixed_overhead(const struct vgate_sa *sa)
+{
+	unsigned int n = sa->encap_hlen + sizeof(struct ip_esp_hdr) +
+			 sa->ivlen + sa->icvlen;
+
+	if (sa->mode == VGATE_MODE_TUNNEL)
+		n += sa->key.family == AF_INET ? sizeof(struct iphdr) :
+						 sizeof(struct ipv6hdr);
+	return n;
+}
+
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len)
 {
-	return sa->encap_hlen + sizeof(struct ip_esp_hdr) + sa->ivlen +
-	       ALIGN(len + 2, sa->blksize) - len + sa->icvlen;
+	return esp_fixed_overhead(sa) + ALIGN(len + 2, sa->blksize) - len;
+}
+
+unsigned int vgate_esp_inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
+				 unsigned int hlen)
+{
+	unsigned int fixed = esp_fixed_overhead(sa) + hlen;
+
+	if (mtu < fixed + sa->blksize + 68)
+		return 68;
+	return round_down(mtu - fixed, sa->blksize) - 2 + hlen;
+}
+
+int vgate_esp_transport_off(struct sk_buff *skb, unsigned int *nh_off)
+{
+	u8 *prevhdr;
+	int off;
+
+	if (ip_hdr(skb)->version == 4) {
+		*nh_off = offsetof(struct iphdr, protocol);
+		return ip_hdrlen(skb);
+	}
+	off = ip6_find_1stfragopt(skb, &prevhdr);
+	if (off >= 0)
+		*nh_off = prevhdr - skb_network_header(skb);
+	return off;
 }
 
 /* Scratch layout: [IV][aead_request + ctx][scatterlist x nfrags] */
@@ -242,36 +280,76 @@ static void esp_output_done(struct crypto_async_request *base, int err)
 	vgate_xmit_done(skb, err ? VGATE_DROP_CRYPTO : 0);
 }
 
+/*
+ * Tunnel mode: push the outer header (the SA's family) in front of the ESP
+ * header at skb->data; returns its length.  RFC 6040 normal mode: DSCP and
+ * ECN are copied, CE becomes ECT(0).
+ */
+static unsigned int esp_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
+				   u8 inner_ds)
+{
+	u8 ds = INET_ECN_encapsulate(inner_ds, inner_ds);
+	struct ipv6hdr *ip6h;
+
+	if (sa->key.family == AF_INET) {
+		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = ds;
+		iph->frag_off = VGATE_SKB_CB(skb)->outer_df ? htons(IP_DF) : 0;
+		iph->ttl = IPDEFTTL;	/* set from the route at transmit */
+		iph->protocol = IPPROTO_ESP;
+		iph->saddr = sa->saddr.a4;
+		iph->daddr = sa->key.daddr.a4;
+		iph->id = 0;
+		iph->check = 0;
+		skb_reset_network_header(skb);
+		return sizeof(*iph);
+	}
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	ip6_flow_hdr(ip6h, ds, 0);
+	ip6h->nexthdr = IPPROTO_ESP;
+	ip6h->hop_limit = IPV6_DEFAULT_HOPLIMIT;	/* set at transmit */
+	ip6h->saddr = sa->saddr.a6;
+	ip6h->daddr = sa->key.daddr.a6;
+	skb_reset_network_header(skb);
+	return sizeof(*ip6h);
+}
+
 void vgate_esp_output(struct sk_buff *skb)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	struct vgate_sa *sa = cb->sa;
-	unsigned int hdrlen, ihl, plen, clen, padlen, tailen, i;
+	unsigned int hdrlen, hoff, nh_off = 0, plen, clen, padlen, tailen, i;
+	bool inner6 = ip_hdr(skb)->version == 6;
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
 	struct sk_buff *trailer;
 	struct scatterlist *sg;
-	struct iphdr *iph;
 	__be64 seqno;
 	int nfrags, err;
-	u8 proto, *tail, *iv;
+	u8 proto, ds, *tail, *iv;
 	void *tmp;
 
-	iph = ip_hdr(skb);
-	ihl = iph->ihl * 4;
 	hdrlen = sizeof(*esph) + sa->ivlen;
 	if (sa->mode == VGATE_MODE_TUNNEL) {
-		proto = IPPROTO_IPIP;
-		plen = skb->len;
+		proto = inner6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+		ds = inner6 ? ipv6_get_dsfield(ipv6_hdr(skb)) : ip_hdr(skb)->tos;
+		hoff = 0;
 	} else {
-		proto = iph->protocol;
-		plen = skb->len - ihl;
+		err = vgate_esp_transport_off(skb, &nh_off);
+		if (err < 0)
+			goto malformed;
+		hoff = err;
+		proto = skb_network_header(skb)[nh_off];
 	}
+	plen = skb->len - hoff;
 	clen = ALIGN(plen + 2, sa->blksize);
 	padlen = clen - plen - 2;
 	tailen = clen - plen + sa->icvlen;
 
-	if (skb_cow_head(skb, hdrlen + sizeof(struct iphdr) + LL_MAX_HEADER))
+	if (skb_cow_head(skb, hdrlen + sizeof(struct ipv6hdr) + LL_MAX_HEADER))
 		goto nomem;
 	nfrags = skb_cow_data(skb, tailen, &trailer);
 	if (nfrags < 0)
@@ -284,33 +362,22 @@ void vgate_esp_output(struct sk_buff *skb)
 	pskb_put(skb, trailer, tailen);
 
 	if (sa->mode == VGATE_MODE_TUNNEL) {
-		u8 tos = ip_hdr(skb)->tos;
-		__be16 df = ip_hdr(skb)->frag_off & htons(IP_DF);
-
-		esph = skb_push(skb, hdrlen);
-		iph = skb_push(skb, sizeof(*iph));
-		skb_reset_network_header(skb);
-		iph->version = 4;
-		iph->ihl = 5;
-		/* RFC 6040 normal mode: copy DSCP and ECN, CE becomes ECT(0) */
-		iph->tos = INET_ECN_encapsulate(tos, tos);
-		iph->frag_off = df;
-		iph->ttl = IPDEFTTL;	/* set from the route at transmit */
-		iph->protocol = IPPROTO_ESP;
-		iph->saddr = sa->saddr.a4;
-		iph->daddr = sa->key.daddr.a4;
-		iph->id = 0;
-		ihl = sizeof(*iph);
-	} else {
 		skb_push(skb, hdrlen);
-		memmove(skb->data, skb->data + hdrlen, ihl);
+		hoff = esp_push_outer(skb, sa, ds);
+	} else {
+		/* Headers that stay in front of ESP move up by hdrlen. */
+		skb_push(skb, hdrlen);
+		memmove(skb->data, skb->data + hdrlen, hoff);
 		skb_reset_network_header(skb);
-		iph = ip_hdr(skb);
-		iph->protocol = IPPROTO_ESP;
-		esph = (struct ip_esp_hdr *)(skb->data + ihl);
+		skb->data[nh_off] = IPPROTO_ESP;
 	}
-	skb_set_transport_header(skb, ihl);
-	iph->tot_len = htons(skb->len);
+	esph = (struct ip_esp_hdr *)(skb->data + hoff);
+	skb_set_transport_header(skb, hoff);
+	if (sa->key.family == AF_INET)
+		ip_hdr(skb)->tot_len = htons(skb->len);
+	else
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
 
 	esph->spi = sa->key.spi;
 	esph->seq_no = htonl(cb->seq);
@@ -325,13 +392,12 @@ void vgate_esp_output(struct sk_buff *skb)
 	cb->tmp = tmp;
 
 	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, ihl, sizeof(*esph) + sa->ivlen + clen +
+	err = skb_to_sgvec(skb, sg, hoff, sizeof(*esph) + sa->ivlen + clen +
 			   sa->icvlen);
 	if (unlikely(err < 0)) {
 		kfree(tmp);
 		cb->tmp = NULL;
-		vgate_xmit_done(skb, VGATE_DROP_MALFORMED);
-		return;
+		goto malformed;
 	}
 	aead_request_set_callback(req, 0, esp_output_done, skb);
 	aead_request_set_crypt(req, sg, sg, sa->ivlen + clen, iv);
@@ -346,6 +412,9 @@ void vgate_esp_output(struct sk_buff *skb)
 	if (err == -EINPROGRESS)
 		return;
 	esp_output_done(&req->base, err);
+	return;
+malformed:
+	vgate_xmit_done(skb, VGATE_DROP_MALFORMED);
 	return;
 nomem:
 	vgate_xmit_done(skb, VGATE_DROP_NOMEM);
@@ -380,7 +449,6 @@ static int esp_input_finish(struct sk_buff *skb, int err)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	struct vgate_sa *sa = cb->sa;
-	unsigned int ihl = ip_hdrlen(skb);
 
 	kfree(cb->tmp);
 	cb->tmp = NULL;
@@ -388,7 +456,7 @@ static int esp_input_finish(struct sk_buff *skb, int err)
 		return -VGATE_DROP_AUTH;
 	if (err)
 		return -VGATE_DROP_CRYPTO;
-	return esp_remove_trailer(skb, sa, skb->len - ihl -
+	return esp_remove_trailer(skb, sa, skb->len - cb->esp_off -
 				  sizeof(struct ip_esp_hdr) - sa->ivlen);
 }
 
@@ -403,7 +471,7 @@ void vgate_esp_input(struct sk_buff *skb)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	struct vgate_sa *sa = cb->sa;
-	unsigned int ihl = ip_hdrlen(skb);
+	unsigned int off = cb->esp_off;
 	struct aead_request *req;
 	struct sk_buff *trailer;
 	struct scatterlist *sg;
@@ -411,7 +479,7 @@ void vgate_esp_input(struct sk_buff *skb)
 	void *tmp;
 	u8 *iv;
 
-	elen = skb->len - ihl - sizeof(struct ip_esp_hdr) - sa->ivlen;
+	elen = skb->len - off - sizeof(struct ip_esp_hdr) - sa->ivlen;
 	if (elen < (int)(sa->icvlen + 2) ||
 	    (elen - sa->icvlen) % crypto_aead_blocksize(sa->aead)) {
 		vgate_rcv_done(skb, -VGATE_DROP_MALFORMED);
@@ -429,7 +497,7 @@ void vgate_esp_input(struct sk_buff *skb)
 	sg = esp_req_sg(sa->aead, req);
 
 	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, ihl, skb->len - ihl);
+	err = skb_to_sgvec(skb, sg, off, skb->len - off);
 	if (unlikely(err < 0)) {
 		kfree(tmp);
 		cb->tmp = NULL;

@@ -18,8 +18,16 @@ struct vgate_skb_cb {
 	struct vgate_sa *sa;	/* holds a reference */
 	void *tmp;		/* scratch: IV, aead_request, scatterlist */
 	u32 seq;
-	u8 outer_tos;
-	u8 nexthdr;
+	/*
+	 * Input: offset of the ESP header from the network header (the IP
+	 * header and, for IPv6, the extension headers in front of ESP); set
+	 * by the caller of vgate_esp_input().
+	 */
+	u16 esp_off;
+	/* Input, IPv6: offset of the next header field that names ESP. */
+	u16 nh_off;
+	/* Output, IPv4 outer header: set DF (tunnel mode). */
+	bool outer_df;
 };
 
 #define VGATE_SKB_CB(skb) ((struct vgate_skb_cb *)(skb)->cb)
@@ -34,21 +42,43 @@ bool vgate_esp_alg_weak(u16 enc);
 unsigned int vgate_esp_key_bits(const struct vgate_sa_config *cfg);
 
 /*
- * Bytes ESP adds to a payload of @len, UDP encapsulation included, outer IP
- * header not included.
+ * Bytes the SA adds to a payload of @len: the outer IP header (tunnel
+ * mode, IPv4 or IPv6 after the SA's family), the UDP header of NAT-T, the
+ * ESP header and IV, the
+ * padding, pad length and next header, the ICV.  The one place that knows
+ * the encapsulation overhead: everything else (MTU checks, the inner MTU
+ * reported to senders) derives from it.
  */
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len);
 
 /*
- * Encrypt @skb (network header at skb->data) with the SA in its cb.  Tunnel
- * mode: @skb becomes outer IPv4 + ESP; transport mode: ESP is inserted after
- * the IP header.  Always consumes @skb: vgate_xmit_done() is called with the
- * result, synchronously or from the crypto completion.
+ * The largest packet that still fits @mtu once the SA encapsulated it;
+ * @hlen is the length of the IP header (and IPv6 extension headers) that
+ * transport mode keeps in front of ESP, 0 in tunnel mode.  At least 68.
+ */
+unsigned int vgate_esp_inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
+				 unsigned int hlen);
+
+/*
+ * Transport mode: offset of the ESP header in @skb (after the IPv4 header,
+ * or after the IPv6 header and the extension headers that stay in front
+ * of it) and of the byte that names the next header; negative on error.
+ */
+int vgate_esp_transport_off(struct sk_buff *skb, unsigned int *nh_off);
+
+/*
+ * Encrypt @skb (network header at skb->data, IPv4 or IPv6) with the SA in
+ * its cb.  Tunnel mode: @skb becomes an outer IPv4 or IPv6 header (the
+ * SA's family; next header 4 for an inner IPv4 packet, 41 for IPv6) and
+ * ESP; transport mode: ESP is inserted after the IP header (IPv6: after the
+ * extension headers that precede a fragment header).  Always consumes
+ * @skb: vgate_xmit_done() is called with the result, synchronously or from
+ * the crypto completion.
  */
 void vgate_esp_output(struct sk_buff *skb);
 
 /*
- * Decrypt @skb (outer IP header at skb->data, ESP after it).  Always
+ * Decrypt @skb (outer IP header at skb->data, ESP at cb->esp_off).  Always
  * consumes @skb: vgate_rcv_done() is called with the result: the next
  * header (>= 0) with the ESP trailer removed, or a negative drop reason.
  */

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet path.
+ * Packet path, IPv4 hooks and what both families share (the IPv6 hooks are
+ * in hooks6.c).  An SA's outer family (IPv4 or IPv6) is independent of the
+ * family of the packets it carries in tunnel mode: 4in4, 6in6, 4in6, 6in4.
  *
  * Outbound (POST_ROUTING, last): the first matching rule decides; PROTECT
- * looks up the SA (SPI_OUT, PEER), checks the path MTU, encrypts and sends
- * the result with ip_local_out().
+ * looks up the SA (SPI_OUT, PEER), checks the MTU, encrypts and sends the
+ * result with ip_local_out() or ip6_local_out().
  *
  * Inbound: ESP addressed to this host is taken at LOCAL_IN (after the
  * filter table, after reassembly), decrypted, checked against the rule set
  * and fed back through PRE_ROUTING as the inner packet, as xfrm does.  At
  * PRE_ROUTING a cleartext packet that a PROTECT rule covers is dropped.
+ *
+ * Path MTU: an inner packet that does not fit once encapsulated is refused
+ * with ICMP "fragmentation needed" (IPv4 with DF) or ICMPv6 "packet too
+ * big" (IPv6) carrying the largest inner size that fits.  What it must fit
+ * is the outer route's path MTU when the peer propagates the PMTU, else the
+ * outgoing interface's MTU.  ICMP errors about vgate's own ESP packets
+ * (pmtu_learn4/6) update the kernel's path MTU towards the peer.
  *
  * Packets vgate itself re-injects must not meet the hook that would take
  * them again: the re-injecting CPU marks the skb in a per-CPU slot for the
@@ -19,15 +28,21 @@
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <net/ip.h>
 #include <net/icmp.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/dsfield.h>
 #include <net/route.h>
 #include <net/dst.h>
 #include <net/esp.h>
 #include <net/inet_ecn.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "netns.h"
 #include "hooks.h"
@@ -41,6 +56,16 @@
 
 static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
 static DEFINE_PER_CPU(struct sk_buff *, vgate_decrypted);
+
+bool vgate_skb_is_sent(const struct sk_buff *skb)
+{
+	return this_cpu_read(vgate_sent) == skb;
+}
+
+bool vgate_skb_is_decrypted(const struct sk_buff *skb)
+{
+	return this_cpu_read(vgate_decrypted) == skb;
+}
 
 /*
  * vgate takes packets at the last POST_ROUTING priority, which conntrack's
@@ -60,6 +85,18 @@ static unsigned int ct_confirm(struct sk_buff *skb)
 		return NF_ACCEPT;
 	if (ctinfo == IP_CT_RELATED_REPLY)
 		return nf_conntrack_confirm(skb);
+	if (ip_hdr(skb)->version == 6) {
+		u8 pnum = ipv6_hdr(skb)->nexthdr;
+		__be16 frag_off;
+		int protoff;
+
+		protoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+					   sizeof(struct ipv6hdr), &pnum,
+					   &frag_off);
+		if (protoff < 0 || (frag_off & htons(~0x7)))
+			return nf_conntrack_confirm(skb);
+		return nf_confirm(skb, protoff, ct, ctinfo);
+	}
 	return nf_confirm(skb, skb_network_offset(skb) + ip_hdrlen(skb), ct,
 			  ctinfo);
 #else
@@ -67,21 +104,25 @@ static unsigned int ct_confirm(struct sk_buff *skb)
 #endif
 }
 
-static void drop(struct vgate_net *vn, struct sk_buff *skb,
-		 enum vgate_drop_reason reason)
+void vgate_drop(struct vgate_net *vn, struct sk_buff *skb,
+		enum vgate_drop_reason reason)
 {
 	vgate_count_drop(vn, reason);
-	if (READ_ONCE(vn->cfg.drop_log))
+	if (!READ_ONCE(vn->cfg.drop_log))
+		goto out;
+	if (ip_hdr(skb)->version == 6 &&
+	    skb_headlen(skb) >= skb_network_offset(skb) + sizeof(struct ipv6hdr))
+		net_info_ratelimited("dropped %pI6c -> %pI6c: %s\n",
+				     &ipv6_hdr(skb)->saddr,
+				     &ipv6_hdr(skb)->daddr,
+				     vgate_drop_reason_name(reason));
+	else
 		net_info_ratelimited("dropped %pI4 -> %pI4 proto %u: %s\n",
 				     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr,
 				     ip_hdr(skb)->protocol,
 				     vgate_drop_reason_name(reason));
+out:
 	kfree_skb(skb);
-}
-
-void vgate_drop(struct vgate_net *vn, struct sk_buff *skb, int reason)
-{
-	drop(vn, skb, reason);
 }
 
 void vgate_send_local(struct vgate_net *vn, struct sk_buff *skb)
@@ -99,88 +140,160 @@ static void sa_drop(struct vgate_net *vn, struct vgate_sa *sa,
 {
 	vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
 	vgate_sa_put(sa);
-	drop(vn, skb, reason);
+	vgate_drop(vn, skb, reason);
 }
 
 /* The route to the peer of a tunnel mode SA, cached per CPU. */
-static struct rtable *sa_route(struct net *net, struct vgate_sa *sa)
+static struct dst_entry *sa_route(struct net *net, struct vgate_sa *sa)
 {
-	struct flowi4 fl4 = {};
-	struct rtable *rt;
-	__be32 saddr;
+	struct flowi6 fl6 = {};
+	struct in6_addr saddr6;
+	struct dst_entry *dst;
 
+	if (sa->key.family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+		__be32 saddr;
+
+		local_bh_disable();
+		rt = dst_cache_get_ip4(&sa->dst_cache, &saddr);
+		local_bh_enable();
+		if (rt)
+			return &rt->dst;
+		fl4.daddr = sa->key.daddr.a4;
+		fl4.saddr = sa->saddr.a4;
+		fl4.flowi4_proto = IPPROTO_ESP;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return NULL;
+		local_bh_disable();
+		dst_cache_set_ip4(&sa->dst_cache, &rt->dst, fl4.saddr);
+		local_bh_enable();
+		return &rt->dst;
+	}
 	local_bh_disable();
-	rt = dst_cache_get_ip4(&sa->dst_cache, &saddr);
+	dst = dst_cache_get_ip6(&sa->dst_cache, &saddr6);
 	local_bh_enable();
-	if (rt)
-		return rt;
-	fl4.daddr = sa->key.daddr.a4;
-	fl4.saddr = sa->saddr.a4;
-	fl4.flowi4_proto = IPPROTO_ESP;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
+	if (dst)
+		return dst;
+	fl6.daddr = sa->key.daddr.a6;
+	fl6.saddr = sa->saddr.a6;
+	fl6.flowi6_proto = IPPROTO_ESP;
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
 		return NULL;
+	}
 	local_bh_disable();
-	dst_cache_set_ip4(&sa->dst_cache, &rt->dst, fl4.saddr);
+	dst_cache_set_ip6(&sa->dst_cache, dst, &fl6.saddr);
 	local_bh_enable();
-	return rt;
+	return dst;
 }
 
-/* Largest inner packet that still fits @mtu once encapsulated. */
-static unsigned int inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
-			      unsigned int ihl)
+static bool addr_equal(u8 family, const union vgate_addr *a,
+		       const union vgate_addr *b)
 {
-	unsigned int fixed = sa->encap_hlen + sizeof(struct ip_esp_hdr) +
-			     sa->ivlen + sa->icvlen;
-	unsigned int avail;
+	return family == AF_INET ? a->a4 == b->a4 :
+	       ipv6_addr_equal(&a->a6, &b->a6);
+}
 
-	if (sa->mode == VGATE_MODE_TUNNEL)
-		fixed += sizeof(struct iphdr);
-	else
-		fixed += ihl;
-	if (mtu < fixed + sa->blksize + 68)
-		return 68;
-	avail = round_down(mtu - fixed, sa->blksize) - 2;
-	return sa->mode == VGATE_MODE_TUNNEL ? avail : avail + ihl;
+/*
+ * Transport mode protects traffic to the peer itself: the packet's family
+ * and destination must be the SA's.
+ */
+static bool transport_dst_ok(const struct vgate_sa *sa,
+			     const struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 4)
+		return sa->key.family == AF_INET &&
+		       ip_hdr(skb)->daddr == sa->key.daddr.a4;
+	return sa->key.family == AF_INET6 &&
+	       ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &sa->key.daddr.a6);
+}
+
+/*
+ * The path MTU check.  Returns 0 if @skb may be sent (setting how the outer
+ * packet may be fragmented), else the drop reason after the ICMP error.
+ */
+static int check_mtu(struct vgate_sa *sa, struct sk_buff *skb,
+		     struct dst_entry *dst, bool pmtu)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	bool inner6 = ip_hdr(skb)->version == 6;
+	unsigned int mtu, hlen = 0, nh_off, imtu;
+	bool df, fits;
+	int off;
+
+	if (sa->mode == VGATE_MODE_TRANSPORT) {
+		off = vgate_esp_transport_off(skb, &nh_off);
+		if (off < 0)
+			return VGATE_DROP_MALFORMED;
+		/*
+		 * The gateway's own packet shares its route with the ESP
+		 * packet that will carry it: lowering that route's path MTU
+		 * to the inner MTU would only make the ESP packet too big for
+		 * it in turn.  It is never refused: its ESP packet is
+		 * fragmented here if it must be.
+		 */
+		if (skb->sk) {
+			skb->ignore_df = 1;
+			return 0;
+		}
+		hlen = off;
+	}
+	mtu = pmtu ? dst_mtu(dst) : READ_ONCE(dst->dev->mtu);
+	fits = skb->len + vgate_esp_overhead(sa, skb->len - hlen) <= mtu;
+	imtu = vgate_esp_inner_mtu(sa, mtu, hlen);
+	df = inner6 || (ip_hdr(skb)->frag_off & htons(IP_DF));
+	if (!fits && inner6 && imtu < IPV6_MIN_MTU &&
+	    skb->len <= IPV6_MIN_MTU)
+		df = false;	/* RFC 8200 5: fragment the outer packet */
+	if (!fits && df && !skb->ignore_df) {
+		if (inner6)
+			imtu = max_t(unsigned int, imtu, IPV6_MIN_MTU);
+		if (skb->sk)
+			skb_dst_update_pmtu_no_confirm(skb, imtu);
+		if (inner6)
+			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, imtu);
+		else
+			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				  htonl(imtu));
+		return VGATE_DROP_MTU;
+	}
+	/*
+	 * The outer packet: with PMTU propagation it carries DF (IPv4) or
+	 * may not be fragmented here (IPv6) whenever the inner one could not
+	 * be, so that the path reports a smaller MTU to us; without it, it
+	 * may be fragmented on the way (IPv4) or here (IPv6).
+	 */
+	cb->outer_df = pmtu && df;
+	if (sa->mode == VGATE_MODE_TUNNEL && sa->key.family == AF_INET6)
+		skb->ignore_df = !(pmtu && df);
+	return 0;
 }
 
 static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
-		       struct sk_buff *skb)
+		       struct sk_buff *skb, bool pmtu)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int ihl = iph->ihl * 4, mtu, len;
 	enum vgate_drop_reason reason;
-	struct rtable *rt = NULL;
+	struct dst_entry *dst = NULL;
 	s64 seq;
 
+	memset(cb, 0, sizeof(*cb));
 	if (sa->mode == VGATE_MODE_TUNNEL) {
-		rt = sa_route(vn->net, sa);
-		if (!rt) {
+		dst = sa_route(vn->net, sa);
+		if (!dst) {
 			sa_drop(vn, sa, skb, VGATE_DROP_NO_ROUTE);
 			return;
 		}
-		mtu = dst_mtu(&rt->dst);
-		len = sizeof(struct iphdr) + skb->len +
-		      vgate_esp_overhead(sa, skb->len);
-	} else {
-		/* Transport mode protects traffic to the peer itself. */
-		if (iph->daddr != sa->key.daddr.a4) {
-			sa_drop(vn, sa, skb, VGATE_DROP_POLICY);
-			return;
-		}
-		mtu = dst_mtu(skb_dst(skb));
-		len = skb->len + vgate_esp_overhead(sa, skb->len - ihl);
+	} else if (!transport_dst_ok(sa, skb)) {
+		sa_drop(vn, sa, skb, VGATE_DROP_POLICY);
+		return;
 	}
-	if (len > mtu && (iph->frag_off & htons(IP_DF)) && !skb->ignore_df) {
-		unsigned int imtu = inner_mtu(sa, mtu, ihl);
-
-		if (skb->sk)
-			skb_dst_update_pmtu_no_confirm(skb, imtu);
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(imtu));
-		reason = VGATE_DROP_MTU;
+	reason = check_mtu(sa, skb, dst ?: skb_dst(skb), pmtu);
+	if (reason)
 		goto drop;
-	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
 		reason = VGATE_DROP_NOMEM;
 		goto drop;
@@ -196,19 +309,17 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
 	}
-	if (rt) {
+	if (dst) {
 		skb_dst_drop(skb);
-		skb_dst_set(skb, &rt->dst);
+		skb_dst_set(skb, dst);
 	}
 	nf_reset_ct(skb);
-	memset(cb, 0, sizeof(*cb));
 	cb->sa = sa;
 	cb->seq = seq;
 	vgate_esp_output(skb);
 	return;
 drop:
-	if (rt)
-		ip_rt_put(rt);
+	dst_release(dst);
 	sa_drop(vn, sa, skb, reason);
 }
 
@@ -216,7 +327,7 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 {
 	struct vgate_sa *sa = VGATE_SKB_CB(skb)->sa;
 	struct vgate_net *vn = sa->vn;
-	struct iphdr *iph;
+	bool tunnel = sa->mode == VGATE_MODE_TUNNEL;
 
 	if (!reason && sa->encap_hlen && vgate_natt_push(skb, sa))
 		reason = VGATE_DROP_NOMEM;
@@ -224,18 +335,28 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 		sa_drop(vn, sa, skb, reason);
 		return;
 	}
-	iph = ip_hdr(skb);
-	if (sa->mode == VGATE_MODE_TUNNEL)
-		iph->ttl = ip4_dst_hoplimit(skb_dst(skb));
-	ip_select_ident(vn->net, skb, NULL);
-	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	skb->ip_summed = CHECKSUM_NONE;
-	skb->protocol = htons(ETH_P_IP);
 	vgate_count(vn, VGATE_CNT_PROTECTED_OUT);
+	if (sa->key.family == AF_INET) {
+		if (tunnel)
+			ip_hdr(skb)->ttl = ip4_dst_hoplimit(skb_dst(skb));
+		ip_select_ident(vn->net, skb, NULL);
+		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		if (tunnel)
+			ipv6_hdr(skb)->hop_limit =
+				ip6_dst_hoplimit(skb_dst(skb));
+		memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
+		skb->protocol = htons(ETH_P_IPV6);
+	}
 
 	local_bh_disable();
 	this_cpu_write(vgate_sent, skb);
-	ip_local_out(vn->net, skb->sk, skb);
+	if (sa->key.family == AF_INET)
+		ip_local_out(vn->net, skb->sk, skb);
+	else
+		ip6_local_out(vn->net, skb->sk, skb);
 	this_cpu_write(vgate_sent, NULL);
 	local_bh_enable();
 	vgate_sa_put(sa);
@@ -289,11 +410,10 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
 {
 	struct vgate_sa_key key = {};
 
-	if (v->peer->family != AF_INET)
-		return NULL;
 	if (!v->rule->spi_out)	/* dynamic entry: REQID = ID */
-		return vgate_sa_lookup_reqid(vn, v->rule->id, &v->peer->addr);
-	key.family = AF_INET;
+		return vgate_sa_lookup_reqid(vn, v->rule->id, v->peer->family,
+					     &v->peer->addr);
+	key.family = v->peer->family;
 	key.proto = IPPROTO_ESP;
 	key.spi = htonl(v->rule->spi_out);
 	key.daddr = v->peer->addr;
@@ -306,27 +426,48 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
  * context with BHs disabled and under rcu_read_lock (held packets).
  */
 void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
-		     struct sk_buff *skb)
+		     struct sk_buff *skb, bool pmtu)
 {
 	struct sk_buff *segs, *seg, *next;
 
 	if (!skb_is_gso(skb)) {
-		output_one(vn, sa, skb);
+		output_one(vn, sa, skb, pmtu);
 		return;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
 		vgate_sa_put(sa);
-		drop(vn, skb, VGATE_DROP_NOMEM);
+		vgate_drop(vn, skb, VGATE_DROP_NOMEM);
 		return;
 	}
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
 		refcount_inc(&sa->refcnt);
-		output_one(vn, sa, seg);
+		output_one(vn, sa, seg, pmtu);
 	}
 	vgate_sa_put(sa);
+}
+
+unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
+			   struct sk_buff *skb)
+{
+	struct vgate_sa *sa = verdict_sa(vn, v);
+
+	if (!sa && v->rule->spi_out) {
+		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
+		return NF_STOLEN;
+	}
+	if (ct_confirm(skb) != NF_ACCEPT) {
+		vgate_sa_put(sa);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	if (!sa)		/* dynamic entry without its SA yet */
+		vgate_acquire_hold(vn, v, skb);
+	else
+		vgate_output_sa(vn, sa, skb, v->peer->propagate_pmtu);
+	return NF_STOLEN;
 }
 
 static unsigned int vgate_output(void *priv, struct sk_buff *skb,
@@ -334,7 +475,6 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 {
 	struct vgate_net *vn = priv;
 	struct vgate_verdict v;
-	struct vgate_sa *sa;
 	int err;
 
 	if (this_cpu_read(vgate_sent) == skb)
@@ -350,7 +490,7 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify_out(vn, skb, &v);
 	if (err < 0) {
-		drop(vn, skb, VGATE_DROP_MALFORMED);
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
 	if (!v.action)		/* no policy at all */
@@ -368,24 +508,10 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 	if (vgate_verdict_passes(vn, &v))
 		goto pass;
 	if (v.action == VGATE_ACTION_DROP) {
-		drop(vn, skb, vgate_verdict_drop_reason(&v));
+		vgate_drop(vn, skb, vgate_verdict_drop_reason(&v));
 		return NF_STOLEN;
 	}
-	sa = verdict_sa(vn, &v);
-	if (!sa && (v.rule->spi_out || v.peer->family != AF_INET)) {
-		drop(vn, skb, VGATE_DROP_NO_SA);
-		return NF_STOLEN;
-	}
-	if (ct_confirm(skb) != NF_ACCEPT) {
-		vgate_sa_put(sa);
-		kfree_skb(skb);
-		return NF_STOLEN;
-	}
-	if (!sa)		/* dynamic entry without its SA yet */
-		vgate_acquire_hold(vn, &v, skb);
-	else
-		vgate_output_sa(vn, sa, skb);
-	return NF_STOLEN;
+	return vgate_protect(vn, &v, skb);
 pass:
 	vgate_count(vn, VGATE_CNT_PASSED);
 	return NF_ACCEPT;
@@ -399,29 +525,48 @@ static int vgate_rcv_finish(struct net *net, struct sock *sk,
 	/* vgate_rcv_done() dropped the outer route: route the inner packet. */
 	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
 				 skb->dev)) {
-		drop(vgate_net(net), skb, VGATE_DROP_NO_ROUTE);
+		vgate_drop(vgate_net(net), skb, VGATE_DROP_NO_ROUTE);
 		return NET_RX_DROP;
 	}
 	return dst_input(skb);
 }
 
-/* Strip the outer header (tunnel) or the ESP header (transport). */
-static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
+/* As ip6_route_input(), which is not exported. */
+static int vgate_rcv_finish6(struct net *net, struct sock *sk,
+			     struct sk_buff *skb)
 {
-	unsigned int ihl = ip_hdrlen(skb);
-	unsigned int hdrlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
-	struct iphdr *iph;
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct flowi6 fl6 = {
+		.flowi6_iif = skb->dev->ifindex,
+		.daddr = ip6h->daddr,
+		.saddr = ip6h->saddr,
+		.flowlabel = ip6_flowinfo(ip6h),
+		.flowi6_mark = skb->mark,
+		.flowi6_proto = ip6h->nexthdr,
+	};
+	struct dst_entry *dst;
 
-	if (sa->mode == VGATE_MODE_TUNNEL) {
-		u8 outer_tos = ip_hdr(skb)->tos;
-		unsigned int len;
+	dst = ip6_route_input_lookup(net, skb->dev, &fl6, skb,
+				     RT6_LOOKUP_F_HAS_SADDR);
+	skb_dst_set(skb, dst);
+	if (dst->error) {
+		vgate_drop(vgate_net(net), skb, VGATE_DROP_NO_ROUTE);
+		return NET_RX_DROP;
+	}
+	return dst_input(skb);
+}
 
-		if (nexthdr != IPPROTO_IPIP)
+/* Tunnel mode: the inner packet, now at skb->data, must be sound. */
+static int decap_inner(struct sk_buff *skb, u8 nexthdr, u8 outer_ds)
+{
+	unsigned int len;
+
+	skb_reset_network_header(skb);
+	if (nexthdr == IPPROTO_IPIP) {
+		struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
 			return -VGATE_DROP_MALFORMED;
-		if (!pskb_may_pull(skb, ihl + hdrlen + sizeof(*iph)))
-			return -VGATE_DROP_MALFORMED;
-		__skb_pull(skb, ihl + hdrlen);
-		skb_reset_network_header(skb);
 		iph = ip_hdr(skb);
 		if (iph->version != 4 || iph->ihl < 5 ||
 		    !pskb_may_pull(skb, iph->ihl * 4))
@@ -431,20 +576,67 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 		if (ip_fast_csum(iph, iph->ihl) || len < iph->ihl * 4 ||
 		    len > skb->len || pskb_trim(skb, len))
 			return -VGATE_DROP_MALFORMED;
-		if (INET_ECN_is_ce(outer_tos))
+		if (INET_ECN_is_ce(outer_ds))
 			IP_ECN_set_ce(ip_hdr(skb));
-	} else {
-		if (!pskb_may_pull(skb, ihl + hdrlen))
+		skb->protocol = htons(ETH_P_IP);
+		skb_set_transport_header(skb, ip_hdrlen(skb));
+		return 0;
+	}
+	if (nexthdr == IPPROTO_IPV6) {
+		struct ipv6hdr *ip6h;
+
+		if (!pskb_may_pull(skb, sizeof(*ip6h)))
 			return -VGATE_DROP_MALFORMED;
-		memmove(skb->data + hdrlen, skb->data, ihl);
-		__skb_pull(skb, hdrlen);
-		skb_reset_network_header(skb);
-		iph = ip_hdr(skb);
-		iph->protocol = nexthdr;
+		ip6h = ipv6_hdr(skb);
+		len = sizeof(*ip6h) + ntohs(ip6h->payload_len);
+		/* payload length 0 would be a jumbogram: not through ESP */
+		if (ip6h->version != 6 || len == sizeof(*ip6h) ||
+		    len > skb->len || pskb_trim(skb, len))
+			return -VGATE_DROP_MALFORMED;
+		if (INET_ECN_is_ce(outer_ds))
+			IP6_ECN_set_ce(skb, ipv6_hdr(skb));
+		skb->protocol = htons(ETH_P_IPV6);
+		skb_set_transport_header(skb, sizeof(*ip6h));
+		return 0;
+	}
+	return -VGATE_DROP_MALFORMED;
+}
+
+/*
+ * Strip the outer header (tunnel) or the ESP header (transport, where the
+ * headers in front of ESP stay and the one that named ESP now names the
+ * decrypted payload).
+ */
+static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	unsigned int hdrlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	unsigned int off = cb->esp_off;
+
+	if (!pskb_may_pull(skb, off + hdrlen))
+		return -VGATE_DROP_MALFORMED;
+	if (sa->mode == VGATE_MODE_TUNNEL) {
+		u8 outer_ds = ip_hdr(skb)->version == 4 ? ip_hdr(skb)->tos :
+			      ipv6_get_dsfield(ipv6_hdr(skb));
+
+		__skb_pull(skb, off + hdrlen);
+		return decap_inner(skb, nexthdr, outer_ds);
+	}
+	memmove(skb->data + hdrlen, skb->data, off);
+	__skb_pull(skb, hdrlen);
+	skb_reset_network_header(skb);
+	skb->data[sa->key.family == AF_INET ?
+		  offsetof(struct iphdr, protocol) : cb->nh_off] = nexthdr;
+	if (sa->key.family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
 		iph->tot_len = htons(skb->len);
 		ip_send_check(iph);
+	} else {
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
 	}
-	skb_set_transport_header(skb, ip_hdrlen(skb));
+	skb_set_transport_header(skb, off);
 	return 0;
 }
 
@@ -458,7 +650,8 @@ static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 	    v.action != VGATE_ACTION_PROTECT ||
 	    (v.rule->spi_in ? htonl(v.rule->spi_in) != sa->key.spi :
 			      sa->reqid != v.rule->id) ||
-	    v.peer->family != AF_INET || v.peer->addr.a4 != sa->saddr.a4)
+	    v.peer->family != sa->key.family ||
+	    !addr_equal(sa->key.family, &v.peer->addr, &sa->saddr))
 		return false;
 	vgate_rule_count(v.rule, true, skb->len);
 	return true;
@@ -470,6 +663,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	struct vgate_sa *sa = cb->sa;
 	struct vgate_net *vn = sa->vn;
 	struct net_device *dev = skb->dev;
+	u16 nhoff = offsetof(struct ipv6hdr, nexthdr);
 	int reason, tun;
 
 	if (res < 0) {
@@ -485,10 +679,13 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 		consume_skb(skb);
 		goto out;
 	}
+	if (sa->mode == VGATE_MODE_TRANSPORT)
+		nhoff = cb->nh_off;	/* cb is gone once IP6CB is set */
 	reason = -decap(sa, skb, res);
 	if (reason)
 		goto drop;
-	vgate_natt_fixup(sa, skb);
+	if (sa->encap_hlen)
+		vgate_natt_fixup(sa, skb);
 	if (!vgate_sa_charge(sa, skb->len)) {
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
@@ -503,16 +700,28 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 		goto drop;
 	}
 	vgate_count(vn, VGATE_CNT_PROTECTED_IN);
-	skb->protocol = htons(ETH_P_IP);
 	skb->pkt_type = PACKET_HOST;
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
-	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 
 	local_bh_disable();
 	this_cpu_write(vgate_decrypted, skb);
-	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
-		skb->dev, NULL, vgate_rcv_finish);
+	if (skb->protocol == htons(ETH_P_IP)) {
+		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
+			skb->dev, NULL, vgate_rcv_finish);
+	} else {
+		/*
+		 * ip6_input_finish() goes on from the transport header with
+		 * the next header at nhoff (after the headers in front of ESP
+		 * in transport mode, which were handled before ESP).
+		 */
+		memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
+		IP6CB(skb)->nhoff = nhoff;
+		IP6CB(skb)->iif = skb->dev->ifindex;
+		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
+			skb->dev, NULL, vgate_rcv_finish6);
+	}
 	this_cpu_write(vgate_decrypted, NULL);
 	local_bh_enable();
 	rcu_read_unlock();
@@ -525,7 +734,7 @@ drop:
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
 	else
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
-	drop(vn, skb, reason);
+	vgate_drop(vn, skb, reason);
 out:
 	dev_put(dev);
 	vgate_sa_put(sa);
@@ -548,47 +757,50 @@ static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
 	rcu_read_unlock();
 	if (err || !v.action)
 		return NF_ACCEPT;
-	drop(vn, skb, VGATE_DROP_RULE);
+	vgate_drop(vn, skb, VGATE_DROP_RULE);
 	return NF_STOLEN;
 }
 
-/* ESP (IPv4 header at skb->data): always consumed, NF_STOLEN. */
-static unsigned int esp_rcv(struct vgate_net *vn, struct sk_buff *skb)
+unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			   unsigned int esp_off, unsigned int nh_off)
 {
 	const struct ip_esp_hdr *esph;
 	struct vgate_sa_key key = {};
 	struct vgate_skb_cb *cb;
 	struct vgate_sa *sa;
-	unsigned int ihl;
 	u32 seq;
 
-	ihl = ip_hdrlen(skb);
-	if (!pskb_may_pull(skb, ihl + sizeof(*esph))) {
-		drop(vn, skb, VGATE_DROP_MALFORMED);
+	if (!pskb_may_pull(skb, esp_off + sizeof(*esph))) {
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	esph = (const struct ip_esp_hdr *)(skb->data + ihl);
-	key.family = AF_INET;
+	esph = (const struct ip_esp_hdr *)(skb_network_header(skb) + esp_off);
 	key.proto = IPPROTO_ESP;
 	key.spi = esph->spi;
-	key.daddr.a4 = ip_hdr(skb)->daddr;
+	if (ip_hdr(skb)->version == 4) {
+		key.family = AF_INET;
+		key.daddr.a4 = ip_hdr(skb)->daddr;
+	} else {
+		key.family = AF_INET6;
+		key.daddr.a6 = ipv6_hdr(skb)->daddr;
+	}
 	seq = ntohl(esph->seq_no);
 	sa = vgate_sa_lookup(vn, &key);
 	if (!sa) {
-		drop(vn, skb, VGATE_DROP_NO_SA);
+		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
 	if (vgate_replay_check(sa->replay, seq)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
 		vgate_sa_put(sa);
-		drop(vn, skb, VGATE_DROP_REPLAY);
+		vgate_drop(vn, skb, VGATE_DROP_REPLAY);
 		return NF_STOLEN;
 	}
 	if (test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ||
-	    !pskb_may_pull(skb, ihl + sizeof(*esph) + sa->ivlen)) {
+	    !pskb_may_pull(skb, esp_off + sizeof(*esph) + sa->ivlen)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
 		vgate_sa_put(sa);
-		drop(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ?
+		vgate_drop(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ?
 			 VGATE_DROP_EXPIRED : VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
@@ -602,14 +814,100 @@ static unsigned int esp_rcv(struct vgate_net *vn, struct sk_buff *skb)
 	memset(cb, 0, sizeof(*cb));
 	cb->sa = sa;
 	cb->seq = seq;
+	cb->esp_off = esp_off;
+	cb->nh_off = nh_off;
 	dev_hold(skb->dev);
 	vgate_esp_input(skb);
 	return NF_STOLEN;
 }
 
-void vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb)
+/*
+ * An ICMP error about an ESP packet of one of our outbound SAs: the path
+ * to the peer is narrower than the packet was.  Record it in the route
+ * towards the peer, as the ESP protocol handler of XFRM would; whether
+ * tunnelled traffic honours it is the peer's propagatePmtu.
+ */
+static void pmtu_learn4(struct vgate_net *vn, struct sk_buff *skb)
 {
-	esp_rcv(vn, skb);
+	unsigned int ihl = ip_hdrlen(skb), need;
+	const struct icmphdr *icmph;
+	const struct ip_esp_hdr *esph;
+	struct vgate_sa_key key = {};
+	const struct iphdr *inner;
+	struct vgate_sa *sa;
+	u32 mtu;
+
+	need = ihl + sizeof(*icmph) + sizeof(*inner);
+	if (!pskb_may_pull(skb, need))
+		return;
+	icmph = (const struct icmphdr *)(skb->data + ihl);
+	inner = (const struct iphdr *)(icmph + 1);
+	if (icmph->type != ICMP_DEST_UNREACH ||
+	    icmph->code != ICMP_FRAG_NEEDED || inner->protocol != IPPROTO_ESP ||
+	    inner->ihl < 5 ||
+	    !pskb_may_pull(skb, ihl + sizeof(*icmph) + inner->ihl * 4 + 8))
+		return;
+	icmph = (const struct icmphdr *)(skb->data + ihl);
+	inner = (const struct iphdr *)(icmph + 1);
+	esph = (const struct ip_esp_hdr *)((u8 *)inner + inner->ihl * 4);
+	key.family = AF_INET;
+	key.proto = IPPROTO_ESP;
+	key.spi = esph->spi;
+	key.daddr.a4 = inner->daddr;
+	mtu = ntohs(icmph->un.frag.mtu);
+	sa = vgate_sa_lookup(vn, &key);
+	if (!sa)
+		return;
+	if (sa->saddr.a4 == inner->saddr && mtu >= 68) {
+		/* ipv4_update_pmtu() reads the quoted header at skb->data. */
+		__skb_pull(skb, ihl + sizeof(*icmph));
+		ipv4_update_pmtu(skb, vn->net, mtu, 0, IPPROTO_ESP);
+		__skb_push(skb, ihl + sizeof(*icmph));
+		vgate_count(vn, VGATE_CNT_PMTU_LEARNT);
+	}
+	vgate_sa_put(sa);
+}
+
+void vgate_pmtu_learn6(struct vgate_net *vn, struct sk_buff *skb,
+		       unsigned int icmp_off)
+{
+	const struct icmp6hdr *icmph;
+	const struct ipv6hdr *inner;
+	const struct ip_esp_hdr *esph;
+	struct vgate_sa_key key = {};
+	struct vgate_sa *sa;
+	u32 mtu;
+
+	/* No extension headers between the quoted header and ESP. */
+	if (!pskb_may_pull(skb, icmp_off + sizeof(*icmph) + sizeof(*inner) +
+			   sizeof(*esph)))
+		return;
+	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + icmp_off);
+	inner = (const struct ipv6hdr *)(icmph + 1);
+	if (icmph->icmp6_type != ICMPV6_PKT_TOOBIG ||
+	    inner->nexthdr != IPPROTO_ESP)
+		return;
+	esph = (const struct ip_esp_hdr *)(inner + 1);
+	key.family = AF_INET6;
+	key.proto = IPPROTO_ESP;
+	key.spi = esph->spi;
+	key.daddr.a6 = inner->daddr;
+	mtu = ntohl(icmph->icmp6_mtu);
+	sa = vgate_sa_lookup(vn, &key);
+	if (!sa)
+		return;
+	if (ipv6_addr_equal(&sa->saddr.a6, &inner->saddr) &&
+	    mtu >= IPV6_MIN_MTU) {
+		unsigned int n = icmp_off + sizeof(*icmph);
+
+		/* ip6_update_pmtu() reads the quoted header at skb->data. */
+		__skb_pull(skb, n);
+		ip6_update_pmtu(skb, vn->net, icmph->icmp6_mtu, 0, 0,
+				sock_net_uid(vn->net, NULL));
+		__skb_push(skb, n);
+		vgate_count(vn, VGATE_CNT_PMTU_LEARNT);
+	}
+	vgate_sa_put(sa);
 }
 
 static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
@@ -617,11 +915,14 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 {
 	struct vgate_net *vn = priv;
 
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP &&
+	    !(state->in->flags & IFF_LOOPBACK))
+		pmtu_learn4(vn, skb);
 	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
 		return state->in->flags & IFF_LOOPBACK ||
 		       vgate_natt_is_encap(vn, skb, false) ? NF_ACCEPT :
 		       local_default(vn, skb);
-	return esp_rcv(vn, skb);
+	return vgate_esp_rcv(vn, skb, ip_hdrlen(skb), 0);
 }
 
 static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
@@ -641,7 +942,7 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	err = classify(vn, skb, true, &v);
 	if (err < 0) {
-		drop(vn, skb, VGATE_DROP_MALFORMED);
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
 	/*
@@ -651,7 +952,7 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	 */
 	if (!err || vgate_verdict_passes(vn, &v))
 		goto pass;
-	drop(vn, skb, v.action == VGATE_ACTION_DROP ? vgate_verdict_drop_reason(&v) :
+	vgate_drop(vn, skb, v.action == VGATE_ACTION_DROP ? vgate_verdict_drop_reason(&v) :
 						      VGATE_DROP_POLICY);
 	return NF_STOLEN;
 pass:
@@ -688,11 +989,18 @@ int vgate_hooks_register(struct vgate_net *vn)
 		     ARRAY_SIZE(vn->hook_ops) != VGATE_HOOKS4 + VGATE_HOOKS6);
 	memcpy(vn->hook_ops, ops, sizeof(ops));
 	vgate_hooks6_fill(vn, vn->hook_ops + VGATE_HOOKS4);
+	/* ESP over IPv6 must be whole at LOCAL_IN (hooks6.c). */
+	err = nf_defrag_ipv6_enable(vn->net);
+	if (err)
+		return err;
 	err = nf_register_net_hooks(vn->net, vn->hook_ops,
 				    ARRAY_SIZE(vn->hook_ops));
-	if (!err)
-		vn->hooks_registered = true;
-	return err;
+	if (err) {
+		nf_defrag_ipv6_disable(vn->net);
+		return err;
+	}
+	vn->hooks_registered = true;
+	return 0;
 }
 
 void vgate_hooks_unregister(struct vgate_net *vn)
@@ -700,5 +1008,6 @@ void vgate_hooks_unregister(struct vgate_net *vn)
 	if (!vn->hooks_registered)
 		return;
 	nf_unregister_net_hooks(vn->net, vn->hook_ops, ARRAY_SIZE(vn->hook_ops));
+	nf_defrag_ipv6_disable(vn->net);
 	vn->hooks_registered = false;
 }

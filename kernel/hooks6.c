@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPv6 packet path.  The SAs are IPv4 only so far, so IPv6 traffic meets
- * the rules (pre rules, traffic lists, post rules, the post default) for
- * pass and drop only; a packet that a PROTECT entry covers cannot be sent
- * and is dropped as NO_SA (outbound) or POLICY (cleartext inbound).
+ * IPv6 packet path: the same rules and steps as IPv4 (hooks.c).  A PROTECT
+ * entry sends through its SA whatever the SA's outer family (6in6 or 6in4;
+ * an IPv4 entry of a peer with an IPv6 address sends 4in6).  ESP over IPv6
+ * addressed to the gateway is taken at LOCAL_IN, also after extension
+ * headers (hop-by-hop, destination options, a routing header with no
+ * segments left): fragments are reassembled before that, by nf_defrag_ipv6,
+ * which vgate enables in the namespace with its hooks.
  *
  * Link-local traffic (fe80::/10, ff02::/16: neighbour discovery, router
  * advertisements, DHCPv6) never leaves the link and is never subject to
@@ -18,17 +21,41 @@
 #include "hooks.h"
 #include "policy.h"
 #include "stats.h"
+#include "../drivers/tunnel.h"
 
-static void drop6(struct vgate_net *vn, struct sk_buff *skb,
-		  enum vgate_drop_reason reason)
+/*
+ * The offset of an ESP header in @skb that the gateway should decrypt now,
+ * and of the next header field naming it; -1 if there is none (not ESP, a
+ * fragment, a routing header with segments left, or headers too short,
+ * which the IPv6 stack then handles).
+ */
+static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off)
 {
-	vgate_count_drop(vn, reason);
-	if (READ_ONCE(vn->cfg.drop_log))
-		net_info_ratelimited("dropped %pI6c -> %pI6c: %s\n",
-				     &ipv6_hdr(skb)->saddr,
-				     &ipv6_hdr(skb)->daddr,
-				     vgate_drop_reason_name(reason));
-	kfree_skb(skb);
+	unsigned int off = sizeof(struct ipv6hdr);
+	unsigned int nh = offsetof(struct ipv6hdr, nexthdr);
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		struct ipv6_rt_hdr _h;
+		const struct ipv6_rt_hdr *h;
+
+		if (nexthdr == IPPROTO_ESP) {
+			*nh_off = nh;
+			return off;
+		}
+		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_DEST &&
+		    nexthdr != NEXTHDR_ROUTING)
+			return -1;
+		h = skb_header_pointer(skb, skb_network_offset(skb) + off,
+				       sizeof(_h), &_h);
+		if (!h || (nexthdr == NEXTHDR_ROUTING && h->segments_left))
+			return -1;
+		nh = off;
+		nexthdr = h->nexthdr;
+		off += ipv6_optlen(h);
+	}
+	return -1;
 }
 
 static bool link_scope(const struct in6_addr *a)
@@ -63,7 +90,11 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 	struct vgate_verdict v;
 	int err;
 
-	if (state->out->flags & IFF_LOOPBACK)
+	if (vgate_skb_is_sent(skb))
+		return NF_ACCEPT;
+	/* Routed into a virtual peer's device: the device protects it. */
+	if (vgate_tunnel_is_dev(state->out) ||
+	    (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify6(vn, skb, false, &v);
@@ -78,18 +109,23 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 		}
 	}
 	if (err < 0) {
-		drop6(vn, skb, VGATE_DROP_MALFORMED);
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
+	if (!v.action)
+		goto pass;
+	/* A decrypted packet being forwarded: see vgate_output(). */
+	if (vgate_skb_is_decrypted(skb) && v.action != VGATE_ACTION_PROTECT)
+		goto pass;
 	if (v.rule)
 		vgate_rule_count(v.rule, false, skb->len);
-	if (!v.action || vgate_verdict_passes(vn, &v))
+	if (vgate_verdict_passes(vn, &v))
 		goto pass;
-	if (v.action == VGATE_ACTION_DROP)
-		drop6(vn, skb, vgate_verdict_drop_reason(&v));
-	else
-		drop6(vn, skb, VGATE_DROP_NO_SA);
-	return NF_STOLEN;
+	if (v.action == VGATE_ACTION_DROP) {
+		vgate_drop(vn, skb, vgate_verdict_drop_reason(&v));
+		return NF_STOLEN;
+	}
+	return vgate_protect(vn, &v, skb);
 pass:
 	vgate_count(vn, VGATE_CNT_PASSED);
 	return NF_ACCEPT;
@@ -100,14 +136,18 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 {
 	struct vgate_net *vn = priv;
 	struct vgate_verdict v;
+	unsigned int nh_off;
 	int err;
 
-	if (state->in->flags & IFF_LOOPBACK)
+	if (vgate_skb_is_decrypted(skb) || (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
+	/* ESP is vgate's own business at LOCAL_IN. */
+	if (esp6_offset(skb, &nh_off) >= 0)
+		return NF_ACCEPT;
 	err = classify6(vn, skb, true, &v);
 	if (err < 0) {
-		drop6(vn, skb, VGATE_DROP_MALFORMED);
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
 	/* Unmatched: judged where it leaves or is delivered, as for IPv4. */
@@ -115,7 +155,7 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 		vgate_count(vn, VGATE_CNT_PASSED);
 		return NF_ACCEPT;
 	}
-	drop6(vn, skb, v.action == VGATE_ACTION_PROTECT ? VGATE_DROP_POLICY :
+	vgate_drop(vn, skb, v.action == VGATE_ACTION_PROTECT ? VGATE_DROP_POLICY :
 		  vgate_verdict_drop_reason(&v));
 	return NF_STOLEN;
 }
@@ -125,13 +165,26 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 {
 	struct vgate_net *vn = priv;
 	struct vgate_verdict v;
+	unsigned int nh_off;
+	__be16 frag_off;
+	u8 nexthdr;
+	int off;
 
-	if (READ_ONCE(vn->cfg.post_default) != VGATE_ACTION_DROP ||
-	    (state->in->flags & IFF_LOOPBACK))
+	if ((state->in->flags & IFF_LOOPBACK) || vgate_skb_is_decrypted(skb))
+		return NF_ACCEPT;
+	off = esp6_offset(skb, &nh_off);
+	if (off >= 0)
+		return vgate_esp_rcv(vn, skb, off, nh_off);
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+			       sizeof(struct ipv6hdr), &nexthdr, &frag_off);
+	if (off > 0 && nexthdr == IPPROTO_ICMPV6 && !frag_off)
+		vgate_pmtu_learn6(vn, skb, off - skb_network_offset(skb));
+	if (READ_ONCE(vn->cfg.post_default) != VGATE_ACTION_DROP)
 		return NF_ACCEPT;
 	if (classify6(vn, skb, true, &v) || !v.action)
 		return NF_ACCEPT;
-	drop6(vn, skb, VGATE_DROP_RULE);
+	vgate_drop(vn, skb, VGATE_DROP_RULE);
 	return NF_STOLEN;
 }
 

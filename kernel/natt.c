@@ -262,7 +262,7 @@ static int natt_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	iph->tot_len = htons(skb->len);
 	ip_send_check(iph);
 	vgate_count(vn, VGATE_CNT_NATT_ESP_IN);
-	vgate_esp_rcv(vn, skb);
+	vgate_esp_rcv(vn, skb, ihl, 0);
 	return 0;
 malformed:
 	/* The network header is intact: drop() may log it. */

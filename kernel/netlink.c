@@ -94,13 +94,39 @@ int vgate_nl_parse_addr4(struct nlattr *a, union vgate_addr *addr,
 	return 0;
 }
 
-static int parse_family(struct nlattr *a, struct netlink_ext_ack *extack)
+static int parse_family(struct nlattr *a, u8 *family,
+			struct netlink_ext_ack *extack)
 {
-	if (nla_get_u16(a) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "only AF_INET is supported so far");
+	u16 f = nla_get_u16(a);
+
+	if (f != AF_INET && f != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
+	*family = f;
 	return 0;
+}
+
+static int parse_sa_addr(struct nlattr *a, u8 family, union vgate_addr *addr,
+			 struct netlink_ext_ack *extack)
+{
+	if (family == AF_INET)
+		return vgate_nl_parse_addr4(a, addr, extack);
+	if (nla_len(a) != sizeof(addr->a6)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 address must be 16 bytes");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	nla_memcpy(&addr->a6, a, sizeof(addr->a6));
+	return 0;
+}
+
+static int put_sa_addr(struct sk_buff *skb, int type, u8 family,
+		       const union vgate_addr *addr)
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(skb, type, addr->a4);
+	return nla_put_in6_addr(skb, type, &addr->a6);
 }
 
 int vgate_nl_parse_spi(struct nlattr *a, u32 *spi, struct netlink_ext_ack *extack)
@@ -144,17 +170,17 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 				  "missing destination address"))
 		return -EINVAL;
 	memset(key, 0, sizeof(*key));
-	err = parse_family(tb[VGATE_SA_A_FAMILY], extack);
+	err = parse_family(tb[VGATE_SA_A_FAMILY], &key->family, extack);
 	if (err)
 		return err;
 	err = vgate_nl_parse_spi(tb[VGATE_SA_A_SPI], &spi, extack);
 	if (err)
 		return err;
-	err = vgate_nl_parse_addr4(tb[VGATE_SA_A_DST], &key->daddr, extack);
+	err = parse_sa_addr(tb[VGATE_SA_A_DST], key->family, &key->daddr,
+			    extack);
 	if (err)
 		return err;
 	key->spi = htonl(spi);
-	key->family = AF_INET;
 	key->proto = IPPROTO_ESP;
 	if (tb[VGATE_SA_A_PROTO] &&
 	    nla_get_u8(tb[VGATE_SA_A_PROTO]) != IPPROTO_ESP) {
@@ -213,7 +239,8 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
 				  "missing encryption algorithm"))
 		return -EINVAL;
-	err = vgate_nl_parse_addr4(tb[VGATE_SA_A_SRC], &cfg->saddr, extack);
+	err = parse_sa_addr(tb[VGATE_SA_A_SRC], cfg->key.family, &cfg->saddr,
+			    extack);
 	if (err)
 		return err;
 	cfg->mode = nla_get_u8(tb[VGATE_SA_A_MODE]);
@@ -245,6 +272,11 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 			return err;
 	}
 	if (tb[VGATE_SA_A_ENCAP]) {
+		if (cfg->key.family != AF_INET) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_ENCAP],
+					    "UDP encapsulation is IPv4 only");
+			return -EAFNOSUPPORT;
+		}
 		err = vgate_natt_parse_sa(tb[VGATE_SA_A_ENCAP], cfg, extack);
 		if (err)
 			return err;
@@ -308,8 +340,8 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	if (nla_put_u32(skb, VGATE_SA_A_SPI, ntohl(sa->key.spi)) ||
 	    nla_put_u8(skb, VGATE_SA_A_PROTO, sa->key.proto) ||
 	    nla_put_u16(skb, VGATE_SA_A_FAMILY, sa->key.family) ||
-	    nla_put_in_addr(skb, VGATE_SA_A_SRC, sa->saddr.a4) ||
-	    nla_put_in_addr(skb, VGATE_SA_A_DST, sa->key.daddr.a4) ||
+	    put_sa_addr(skb, VGATE_SA_A_SRC, sa->key.family, &sa->saddr) ||
+	    put_sa_addr(skb, VGATE_SA_A_DST, sa->key.family, &sa->key.daddr) ||
 	    nla_put_u8(skb, VGATE_SA_A_MODE, sa->mode) ||
 	    nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
 	    nla_put_u16(skb, VGATE_SA_A_ENC_KEY_BITS, sa->enc_key_bits) ||
@@ -493,6 +525,7 @@ static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 		[VGATE_CNT_NATT_IKE_IN] = VGATE_STATS_A_NATT_IKE_IN,
 		[VGATE_CNT_NATT_KEEPALIVES_IN] = VGATE_STATS_A_NATT_KEEPALIVES_IN,
 		[VGATE_CNT_NATT_KEEPALIVES_OUT] = VGATE_STATS_A_NATT_KEEPALIVES_OUT,
+		[VGATE_CNT_PMTU_LEARNT] = VGATE_STATS_A_PMTU_LEARNT,
 	};
 	u32 rules = 0, peers, up, dormant, blocked;
 	struct vgate_stats_snapshot snap;

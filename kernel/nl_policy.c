@@ -76,6 +76,7 @@ const struct nla_policy vgate_peer_policy[VGATE_PEER_A_MAX + 1] = {
 	[VGATE_PEER_A_SPI_OUT] = { .type = NLA_U32 },
 	[VGATE_PEER_A_SPI_IN] = { .type = NLA_U32 },
 	[VGATE_PEER_A_ENTRIES] = { .type = NLA_REJECT },
+	[VGATE_PEER_A_PROPAGATE_PMTU] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 const struct nla_policy vgate_flow_policy[VGATE_FLOW_A_MAX + 1] = {
@@ -267,11 +268,6 @@ static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PEER_NAME],
 					    "unknown peer");
 			return -ENOENT;
-		}
-		if (peer->family != r->family) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_FAMILY],
-					    "rule and peer families differ");
-			return -EINVAL;
 		}
 		if (peer->virtual) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PEER_NAME],
@@ -706,6 +702,7 @@ int vgate_peer_fill(struct vgate_net *vn, struct sk_buff *skb,
 	    nla_put_u8(skb, VGATE_PEER_A_ADMIN, peer->admin) ||
 	    nla_put_u8(skb, VGATE_PEER_A_OPER, peer_oper(vn, peer)) ||
 	    nla_put_u8(skb, VGATE_PEER_A_VIRTUAL, peer->virtual) ||
+	    nla_put_u8(skb, VGATE_PEER_A_PROPAGATE_PMTU, peer->propagate_pmtu) ||
 	    nla_put_u32(skb, VGATE_PEER_A_ENTRIES,
 			vgate_store_peer_entries(vn->store, peer->id)))
 		goto cancel;
@@ -765,6 +762,8 @@ static int peer_parse(struct nlattr *nest, struct vgate_peer *p,
 		   VGATE_PEER_ADMIN_UP;
 	p->virtual = tb[VGATE_PEER_A_VIRTUAL] &&
 		     nla_get_u8(tb[VGATE_PEER_A_VIRTUAL]);
+	p->propagate_pmtu = tb[VGATE_PEER_A_PROPAGATE_PMTU] &&
+			    nla_get_u8(tb[VGATE_PEER_A_PROPAGATE_PMTU]);
 	if (!!tb[VGATE_PEER_A_OPER] != !!tb[VGATE_PEER_A_BLOCK_SECONDS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_PEER_A_OPER] ?:
 				    tb[VGATE_PEER_A_BLOCK_SECONDS],
@@ -819,9 +818,9 @@ static int peer_put(struct vgate_txn *txn, struct genl_info *info,
 	}
 	prev = xa_load(&txn->st->peers, peer->id);
 	if (prev && vgate_store_peer_entries(txn->st, peer->id) &&
-	    (prev->family != peer->family || peer->virtual)) {
+	    peer->virtual) {
 		NL_SET_ERR_MSG(info->extack,
-			       "the peer's traffic list needs its family and no virtual interface");
+			       "the peer's traffic list needs it to have no virtual interface");
 		vgate_peer_free(peer);
 		return -EBUSY;
 	}

@@ -85,6 +85,7 @@ struct vgate_peer {
 	u8 family;
 	u8 admin;			/* enum vgate_peer_admin */
 	bool virtual;
+	bool propagate_pmtu;		/* Bintec "Propagate PMTU" */
 	union vgate_addr addr;
 	u32 spi_out, spi_in;		/* virtual peers */
 	char *descr;

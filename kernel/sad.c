@@ -88,6 +88,7 @@ static struct hlist_head *reqid_bucket(struct vgate_net *vn, u32 reqid)
 }
 
 struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
+				       u8 family,
 				       const union vgate_addr *peer_addr)
 {
 	struct vgate_sa *sa, *found = NULL;
@@ -96,8 +97,9 @@ struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
 		return NULL;
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(sa, reqid_bucket(vn, reqid), reqid_node) {
-		if (sa->reqid != reqid || sa->key.family != AF_INET ||
-		    sa->key.daddr.a4 != peer_addr->a4 ||
+		if (sa->reqid != reqid || sa->key.family != family ||
+		    (family == AF_INET ? sa->key.daddr.a4 != peer_addr->a4 :
+		     !ipv6_addr_equal(&sa->key.daddr.a6, &peer_addr->a6)) ||
 		    test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
 			continue;
 		if (refcount_inc_not_zero(&sa->refcnt)) {

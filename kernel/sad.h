@@ -118,9 +118,10 @@ struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
 void vgate_sa_put(struct vgate_sa *sa);
 /*
  * The newest live (not hard expired) SA with @reqid whose destination is
- * @peer_addr (an outbound SA to that peer), with a reference; AF_INET only.
+ * @peer_addr of @family (an outbound SA to that peer), with a reference.
  */
 struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
+				       u8 family,
 				       const union vgate_addr *peer_addr);
 u32 vgate_sa_flags(const struct vgate_sa *sa);
 

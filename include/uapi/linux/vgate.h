@@ -32,8 +32,10 @@
  *
  * Byte order: SPIs, ports and other integers are in host byte order unless
  * the attribute says otherwise.  Addresses are in network byte order, four
- * bytes for AF_INET and sixteen for AF_INET6.  SAs are AF_INET only so far
- * (-EAFNOSUPPORT otherwise); rules, peers and EXPLAIN take both.
+ * bytes for AF_INET and sixteen for AF_INET6.  SAs, rules, peers and
+ * EXPLAIN take both.  An SA's FAMILY is its outer family (SRC and DST); in
+ * tunnel mode it carries IPv4 and IPv6 packets alike (4in4, 6in6, 4in6,
+ * 6in4), transport mode only its own family.
  *
  * 64-bit attributes in replies may be preceded by the nest's padding
  * attribute (VGATE_*_A_PAD; inside VGATE_STATS_A_DROPS it is type 0,
@@ -291,7 +293,8 @@ enum vgate_sa_attr {
 	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the only one so far and
 				 * the default)
 				 */
-	VGATE_SA_A_FAMILY,	/* u16, AF_INET; part of the key: required by
+	VGATE_SA_A_FAMILY,	/* u16, AF_INET or AF_INET6 (the outer
+				 * addresses); part of the key: required by
 				 * SA_GET and SA_DEL too
 				 */
 	VGATE_SA_A_SRC,		/* binary address: outer source */
@@ -535,7 +538,8 @@ enum vgate_rule_stats_attr {
 
 /*
  * Peers.  A peer is a remote gateway with an ordered traffic list (the
- * rules of stage PEER naming it) or, with VIRTUAL set, a route-based
+ * rules of stage PEER naming it; their family, the inner one, may differ
+ * from the peer's, the outer one) or, with VIRTUAL set, a route-based
  * interface (vgateN): whatever is routed into it is sent through the SA
  * (SPI_OUT, ADDR), and what the SA with SPI_IN from ADDR decrypts comes out
  * of it.
@@ -589,6 +593,17 @@ enum vgate_peer_attr {
 	VGATE_PEER_A_SPI_OUT,		/* u32, VIRTUAL only */
 	VGATE_PEER_A_SPI_IN,		/* u32, VIRTUAL only */
 	VGATE_PEER_A_ENTRIES,		/* u32, read only: traffic list size */
+	/*
+	 * u8, 0 (default) or 1: the Bintec "Propagate PMTU" of the peer's
+	 * SAs.  1: an inner packet must fit the path MTU towards the peer
+	 * (the route's MTU, lowered by ICMP errors about vgate's ESP
+	 * packets), and the outer packet carries DF whenever the inner one
+	 * could not be fragmented, so the path can report a smaller MTU,
+	 * which vgate learns and reports to the inner senders.  0: it must
+	 * fit the outgoing interface's MTU only; the outer packet may be
+	 * fragmented (IPv4: DF clear; IPv6: by the gateway).
+	 */
+	VGATE_PEER_A_PROPAGATE_PMTU,
 	__VGATE_PEER_A_LAST
 };
 
@@ -679,7 +694,9 @@ enum vgate_drop_reason {
 				 * stopped by sequence number overflow)
 				 */
 	VGATE_DROP_SEQ_OVERFLOW,/* outbound sequence number space exhausted */
-	VGATE_DROP_MTU,		/* too big after encapsulation, DF set */
+	VGATE_DROP_MTU,		/* too big after encapsulation: IPv4 with DF
+				 * set, or IPv6; ICMP error sent
+				 */
 	VGATE_DROP_NOMEM,	/* allocation or crypto resource failure */
 	VGATE_DROP_CRYPTO,	/* crypto API error other than auth */
 	VGATE_DROP_NO_ROUTE,	/* no route to the peer, or the decrypted
@@ -736,6 +753,11 @@ enum vgate_stats_attr {
 					   * discarded (not drops)
 					   */
 	VGATE_STATS_A_NATT_KEEPALIVES_OUT, /* NAT keepalives sent */
+	VGATE_STATS_A_PMTU_LEARNT,	/* ICMP "fragmentation needed" or
+					 * "packet too big" about vgate's own
+					 * ESP packets, recorded as the path
+					 * MTU towards the peer
+					 */
 	__VGATE_STATS_A_LAST
 };
 
