@@ -404,8 +404,8 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_SPI] = { NULL, "SPI", NULL,
 		     "security parameter index, 256..0xffffffff",
 		     ARG_POS | ARG_REQ, v_spi },
-	[SA_SRC] = { "src", "ADDR", NULL, "outer source address", ARG_REQ, v_addr },
-	[SA_DST] = { "dst", "ADDR", NULL, "outer destination address",
+	[SA_SRC] = { "src", "ADDR", NULL, "outer source address, IPv4 or IPv6", ARG_REQ, v_addr },
+	[SA_DST] = { "dst", "ADDR", NULL, "outer destination address (same family as src)",
 		     ARG_REQ, v_addr },
 	[SA_MODE] = { "mode", "MODE", mode_choices, "tunnel or transport",
 		      ARG_REQ, v_choice },
@@ -509,7 +509,7 @@ static const struct cmd_arg rule_del_args[] = {
 
 enum {
 	PE_NAME, PE_ID, PE_ADDR, PE_DESCR, PE_ADMIN, PE_VIRTUAL, PE_SPI_OUT,
-	PE_SPI_IN, PE_NARGS
+	PE_SPI_IN, PE_PMTU, PE_NARGS
 };
 
 static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
@@ -533,6 +533,9 @@ static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
 			 "outbound SA of the virtual interface (virtual yes)", 0, v_spi },
 	[PE_SPI_IN] = { "spiIn", "SPI", NULL,
 			"inbound SA of the virtual interface (virtual yes)", 0, v_spi },
+	[PE_PMTU] = { "propagatePmtu", "on|off", onoff_choices,
+		      "on: tunnelled packets must fit the learnt path MTU to the peer; off (default): the interface MTU",
+		      0, v_choice },
 };
 
 static const struct cmd_arg peer_name_args[] = {
@@ -844,10 +847,6 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		return r;
 	sa->proto = IPPROTO_ESP;
 	r = parse_addr("src", val[SA_SRC], &sa->src);
-	if (!r && sa->src.family != AF_INET) {
-		vg_err("bad src \"%s\" (SAs are IPv4 only so far)", val[SA_SRC]);
-		return -EINVAL;
-	}
 	if (!r)
 		r = same_family("src", val[SA_SRC], &sa->family, &sa->src);
 	if (!r)
@@ -856,10 +855,6 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		r = same_family("dst", val[SA_DST], &sa->family, &sa->dst);
 	if (r)
 		return r;
-	if (sa->family != AF_INET) {
-		vg_err("bad src \"%s\" (SAs are IPv4 only so far)", val[SA_SRC]);
-		return -EINVAL;
-	}
 	if (val[SA_REQID]) {
 		r = parse_num32("reqid", val[SA_REQID], 1, UINT32_MAX, &sa->reqid);
 		if (r)
@@ -1345,6 +1340,10 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 	if (val[PE_VIRTUAL]) {
 		p->virt = !strcmp(val[PE_VIRTUAL], "yes");
 		p->has |= VG_PEER_VIRTUAL;
+	}
+	if (val[PE_PMTU]) {
+		p->pmtu = !strcmp(val[PE_PMTU], "on");
+		p->has |= VG_PEER_PMTU;
 	}
 	if (val[PE_SPI_OUT] || val[PE_SPI_IN]) {
 		int i = val[PE_SPI_OUT] ? PE_SPI_OUT : PE_SPI_IN;
@@ -1904,7 +1903,7 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 			static const uint32_t keep = VG_PEER_DESCR |
 				VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME |
 				VG_PEER_ADMIN | VG_PEER_VIRTUAL |
-				VG_PEER_SPI_OUT | VG_PEER_SPI_IN;
+				VG_PEER_SPI_OUT | VG_PEER_SPI_IN | VG_PEER_PMTU;
 
 			snprintf(p->descr, sizeof(p->descr), "%s", known->descr);
 			snprintf(p->hostname, sizeof(p->hostname), "%s",
@@ -1913,6 +1912,7 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 			p->addr = known->addr;
 			p->admin = known->admin;
 			p->virt = known->virt;
+			p->pmtu = known->pmtu;
 			p->spi_out = known->spi_out;
 			p->spi_in = known->spi_in;
 			p->has |= known->has & keep;

@@ -44,6 +44,8 @@ static void write_peer(FILE *f, const struct vg_peer *p)
 		fprintf(f, " descr %s", fmt_word(p->descr, buf, sizeof(buf)));
 	fprintf(f, " admin %s", admin_name(p->admin ? p->admin :
 					   VGATE_PEER_ADMIN_UP));
+	if (p->pmtu)
+		fprintf(f, " propagatePmtu on");
 	if (p->virt) {
 		fprintf(f, " virtual yes");
 		if (p->has & VG_PEER_SPI_OUT)

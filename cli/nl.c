@@ -136,6 +136,7 @@ static const struct adesc peer_desc[VGATE_PEER_A_MAX + 1] = {
 	[VGATE_PEER_A_SPI_OUT] = { "SPI_OUT", AT_U32 },
 	[VGATE_PEER_A_SPI_IN] = { "SPI_IN", AT_U32 },
 	[VGATE_PEER_A_ENTRIES] = { "ENTRIES", AT_U32 },
+	[VGATE_PEER_A_PROPAGATE_PMTU] = { "PROPAGATE_PMTU", AT_U8 },
 };
 
 static const struct adesc flow_desc[VGATE_FLOW_A_MAX + 1] = {
@@ -184,6 +185,7 @@ static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
 	[VGATE_STATS_A_NATT_IKE_IN] = { "NATT_IKE_IN", AT_U64 },
 	[VGATE_STATS_A_NATT_KEEPALIVES_IN] = { "NATT_KEEPALIVES_IN", AT_U64 },
 	[VGATE_STATS_A_NATT_KEEPALIVES_OUT] = { "NATT_KEEPALIVES_OUT", AT_U64 },
+	[VGATE_STATS_A_PMTU_LEARNT] = { "PMTU_LEARNT", AT_U64 },
 };
 
 static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {
@@ -869,6 +871,8 @@ static int put_peer(struct nl_msg *m, const struct vg_peer *p)
 		nla_put_u32(m, VGATE_PEER_A_BLOCK_SECONDS, p->block_seconds);
 	if (p->has & VG_PEER_VIRTUAL)
 		nla_put_u8(m, VGATE_PEER_A_VIRTUAL, p->virt);
+	if (p->has & VG_PEER_PMTU)
+		nla_put_u8(m, VGATE_PEER_A_PROPAGATE_PMTU, p->pmtu);
 	if (p->has & VG_PEER_SPI_OUT)
 		nla_put_u32(m, VGATE_PEER_A_SPI_OUT, p->spi_out);
 	if (p->has & VG_PEER_SPI_IN)
@@ -1269,6 +1273,9 @@ static int peer_from_attrs(struct nlattr *nest, struct vg_peer *p)
 	if (tb[VGATE_PEER_A_VIRTUAL])
 		p->virt = nla_get_u8(tb[VGATE_PEER_A_VIRTUAL]),
 		p->has |= VG_PEER_VIRTUAL;
+	if (tb[VGATE_PEER_A_PROPAGATE_PMTU])
+		p->pmtu = nla_get_u8(tb[VGATE_PEER_A_PROPAGATE_PMTU]),
+		p->has |= VG_PEER_PMTU;
 	if (tb[VGATE_PEER_A_IFINDEX])
 		p->ifindex = nla_get_u32(tb[VGATE_PEER_A_IFINDEX]),
 		p->has |= VG_PEER_IFINDEX;

@@ -116,6 +116,7 @@ enum {
 	VG_PEER_SPI_OUT = 1U << 12,
 	VG_PEER_SPI_IN = 1U << 13,
 	VG_PEER_ENTRIES = 1U << 14,
+	VG_PEER_PMTU = 1U << 15,
 };
 
 struct vg_peer {
@@ -130,6 +131,7 @@ struct vg_peer {
 	uint8_t oper;				/* enum vgate_peer_oper */
 	uint32_t block_seconds;
 	uint8_t virt;
+	uint8_t pmtu;				/* propagatePmtu */
 	uint32_t ifindex;
 	char ifname[32];
 	uint32_t spi_out, spi_in;

@@ -914,6 +914,7 @@ static void peer_json(struct json *j, const struct vg_peer *p)
 	json_str(j, "admin", admin_name(p->admin));
 	json_str(j, "oper", oper_name(p->oper));
 	json_bool(j, "virtual", p->virt);
+	json_bool(j, "propagate_pmtu", p->pmtu);
 	json_str(j, "ifname", p->has & VG_PEER_IFNAME ? p->ifname : NULL);
 	if (p->has & VG_PEER_IFINDEX)
 		json_u64(j, "ifindex", p->ifindex);
@@ -929,7 +930,7 @@ int show_peer(const char *name)
 {
 	static const char *const hdr[] = {
 		"ID", "NAME", "DESCRIPTION", "ADDRESS", "ADMIN", "OPER",
-		"INTERFACE", "ENTRIES", NULL
+		"INTERFACE", "PMTU", "ENTRIES", NULL
 	};
 	struct vg_peer *peers = NULL, one;
 	struct table t;
@@ -980,6 +981,7 @@ int show_peer(const char *name)
 			tbl_cell(&t, "%s", p->ifname[0] ? p->ifname : "?");
 		else
 			tbl_cell(&t, "-");
+		tbl_cell(&t, "%s", p->pmtu ? "propagate" : "interface");
 		tbl_cell(&t, "%u", p->entries);
 	}
 	r = tbl_print(&t);
@@ -1152,6 +1154,7 @@ static const struct {
 	{ VGATE_STATS_A_PROTECTED_IN, "protected in", "protected_in" },
 	{ VGATE_STATS_A_PROTECTED_OUT, "protected out", "protected_out" },
 	{ VGATE_STATS_A_ACQUIRES, "acquires", "acquires" },
+	{ VGATE_STATS_A_PMTU_LEARNT, "path MTUs learnt", "pmtu_learnt" },
 	{ VGATE_STATS_A_ERRORS, "errors", "errors" },
 	{ VGATE_STATS_A_NATT_ESP_IN, "natt esp in", "natt_esp_in" },
 	{ VGATE_STATS_A_NATT_IKE_IN, "natt ike in", "natt_ike_in" },

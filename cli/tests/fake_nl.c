@@ -191,9 +191,10 @@ int vg_nl_dump_peers(struct vg_peer **peers, size_t *n)
 	p[1].admin = VGATE_PEER_ADMIN_UP;
 	p[1].oper = VGATE_PEER_OPER_UP;
 	p[1].entries = 2;
+	p[1].pmtu = 1;
 	p[1].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_ADDR |
 		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
-		   VG_PEER_ENTRIES;
+		   VG_PEER_ENTRIES | VG_PEER_PMTU;
 	*peers = p;
 	*n = 2;
 	return 0;

@@ -99,6 +99,10 @@ request ipsec peer add v6 id 9 addr 2001:db8::2 virtual yes spiOut 0x1000 spiIn 
 	"    ID u32 9" "    FAMILY u16 10" "    ADDR addr 2001:db8::2" "    VIRTUAL u8 1" \
 	"    SPI_OUT u32 4096" "    SPI_IN u32 4097"
 request ipsec peer add lh id 3 addr localhost -- "    HOSTNAME str \"localhost\""
+request ipsec peer add p6 id 4 addr 2001:db8::9 propagatePmtu on -- "    FAMILY u16 10" "    PROPAGATE_PMTU u8 1"
+request ipsec peer add p7 id 5 addr 192.0.2.9 propagatePmtu off -- "    PROPAGATE_PMTU u8 0"
+$V --dry-run ipsec peer add p8 id 6 addr 192.0.2.9 2>/dev/null | grep -q PROPAGATE_PMTU && bad "propagatePmtu not sent unless given" || ok
+expect 1 'bad propagatePmtu "yes"' ipsec peer add p9 addr 192.0.2.9 propagatePmtu yes
 request ipsec peer set branch1 id 1 addr 192.0.2.3 admin down -- "PEER_SET" "    ID u32 1" "    ADMIN u8 2"
 request ipsec peer del branch1 -- "PEER_DEL" "    NAME str \"branch1\""
 request ipsec peer flush -- "PEER_FLUSH"
@@ -160,7 +164,11 @@ expect 1 'bad SPI "0"' ipsec sa del 0 dst 192.0.2.1
 expect 1 'bad SPI "4294967296"' ipsec sa del 4294967296 dst 192.0.2.1
 expect 1 'bad SPI "-5"' ipsec sa del -5 dst 192.0.2.1
 expect 1 'bad dst "192.0.2"' ipsec sa del 4096 dst 192.0.2
-expect 1 'bad src "2001:db8::1"' ipsec sa add 4096 src 2001:db8::1 dst 192.0.2.1 mode tunnel enc null
+expect 1 'bad dst "192.0.2.1" (address family differs' ipsec sa add 4096 src 2001:db8::1 dst 192.0.2.1 mode tunnel enc null
+expect 1 'bad dst "2001:db8::2" (address family differs' ipsec sa add 4096 src 192.0.2.1 dst 2001:db8::2 mode tunnel enc null
+request ipsec sa add 0x1000 src 2001:db8::1 dst 2001:db8::2 mode transport enc aes128-gcm encKey $K20 -- "SA_NEW" \
+	"    FAMILY u16 10" "    SRC addr 2001:db8::1" "    DST addr 2001:db8::2" "    MODE u8 1"
+request ipsec sa del 0x1000 dst 2001:db8::2 -- "SA_DEL" "    FAMILY u16 10" "    DST addr 2001:db8::2"
 expect 1 'given twice' $SA enc aes128-gcm encKey $K20 src 192.0.2.9
 expect 1 'bad mode "bus"' ipsec sa add 4096 src 192.0.2.1 dst 192.0.2.2 mode bus enc null
 expect 1 'bad enc "aes-gcm"' $SA enc aes-gcm encKey $K20
@@ -412,8 +420,10 @@ $ST -j peer | python3 -c '
 import json,sys
 d = json.load(sys.stdin)
 assert [p["name"] for p in d] == ["branch1", "branch2"]
-assert d[1]["hostname"] == "gw2.example.net" and d[1]["oper"] == "blocked" and d[1]["admin"] == "dialup" and d[1]["entries"] == 1' && ok || bad "show peer JSON"
-$ST peer branch2 | grep -q '^2  *branch2 .*203.0.113.7 (gw2.example.net) *dialup *blocked' && ok || bad "show peer NAME"
+assert d[1]["hostname"] == "gw2.example.net" and d[1]["oper"] == "blocked" and d[1]["admin"] == "dialup" and d[1]["entries"] == 1
+assert d[0]["propagate_pmtu"] is True and d[1]["propagate_pmtu"] is False' && ok || bad "show peer JSON"
+$ST peer branch2 | grep -q '^2  *branch2 .*203.0.113.7 (gw2.example.net) *dialup *blocked *- *interface *1$' && ok || bad "show peer NAME"
+$ST peer | grep -q '^1  *branch1 .* up *up *- *propagate *2$' && ok || bad "show peer PMTU column"
 $ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["drops"]["acquire_overflow"] == 14 and d["drops"]["peer_blocked"] == 16 and d["peers_blocked"] == 150 and d["overlap_skipped"] == 160' && ok || bad "global JSON new counters"
 $ST -j postDefault | grep -q '"post_default": "drop"' && $ST -j swSkipOverlapIp | grep -q '"swskip_overlap": true' && ok || bad "knob JSON"
 $ST explain >"$TMP/out"
@@ -436,6 +446,7 @@ head -1 "$TMP/saved" | grep -q '^# vgate configuration' && grep -q '^# Manual SA
 sed -n '/^ipsec/p' "$TMP/saved" | head -9 | tr '\n' ' ' | grep -qxF "ipsec rule flush ipsec peer flush ipsec replayWindow 64 ipsec maxSas 1024 ipsec dropLog on ipsec swSkipOverlapIp on ipsec postDefault drop ipsec acquireTimeout 30 ipsec acquireQueue 32 " && ok || bad "config: flushes, then every knob"
 grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001' "$TMP/saved" &&
 grep -qxF 'ipsec peer add branch2 id 2 addr gw2.example.net admin dialup' "$TMP/saved" &&
+grep -q '^ipsec peer add branch1 id 1 .* propagatePmtu on$' "$TMP/saved" &&
 grep -qxF 'ipsec rule add 120 post family ipv6 action pass' "$TMP/saved" &&
 grep -qxF 'ipsec rule add 30 peer branch2 local 10.1.0.1-10.1.0.99 remote 10.3.0.0/16 action protect selfTraffic on' "$TMP/saved" && ok || bad "config lines: $(cat "$TMP/saved")"
 sed 's/gw2.example.net/localhost/' "$TMP/saved" >"$TMP/saved2"
