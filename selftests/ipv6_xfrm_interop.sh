@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ESP over IPv6 and across families, between vgate and the kernel's XFRM.
+#
+#   lanA ------------ gwA (vgate) ==== wire (br0) ==== gwB (XFRM) ------------ lanB
+#   10.1.0.2          10.1.0.1  192.0.2.1          192.0.2.2  10.2.0.1         10.2.0.2
+#   2001:db8:1::2  2001:db8:1::1  2001:db8:ff::1  2001:db8:ff::2  2001:db8:2::1  2001:db8:2::2
+#
+# Cases: tunnel mode 6in6 (IPv6 LANs over IPv6), 4in6 (IPv4 LANs over
+# IPv6), 6in4 (IPv6 LANs over IPv4), and transport mode over IPv6 (gwA to
+# gwB).  For each: ping in both directions and a 512 KB TCP transfer each
+# way (one connection from the A side, then reversed: -R) succeed,
+# and nftables counters on the wire bridge prove that what crossed the link
+# was ESP with the configured SPIs in the expected outer family (ether type
+# ip or ip6), and that no cleartext did (no IPv4 other than ESP, no IPv6
+# other than ESP and ICMPv6, no ICMPv6 echo).  Neighbour entries on the
+# WAN are static, so no neighbour discovery crosses the wire either.  Then
+# the counters of vgate agree: both SAs carried packets and nothing was
+# dropped.
+
+. "$(dirname "$0")/lib.sh"
+
+require_cmd ip nft iperf3 ping
+topo_gw_pair gwA gwB
+
+v6addr() { ns "$1" ip -6 addr add "$2" dev "$3" nodad; }
+v6addr lanA 2001:db8:1::2/64 lan
+v6addr gwA 2001:db8:1::1/64 lan
+v6addr gwA 2001:db8:ff::1/64 wan
+v6addr gwB 2001:db8:ff::2/64 wan
+v6addr gwB 2001:db8:2::1/64 lan
+v6addr lanB 2001:db8:2::2/64 lan
+ns lanA ip -6 route add default via 2001:db8:1::1
+ns lanB ip -6 route add default via 2001:db8:2::1
+ns gwA ip -6 route add 2001:db8:2::/64 via 2001:db8:ff::2
+ns gwB ip -6 route add 2001:db8:1::/64 via 2001:db8:ff::1
+for g in gwA gwB; do
+	ns $g sysctl -qw net.ipv6.conf.all.forwarding=1
+done
+mac() { ns "$1" cat /sys/class/net/"$2"/address; }
+ns gwA ip -6 neigh replace 2001:db8:ff::2 lladdr "$(mac gwB wan)" dev wan nud permanent
+ns gwB ip -6 neigh replace 2001:db8:ff::1 lladdr "$(mac gwA wan)" dev wan nud permanent
+ns gwA ip neigh replace 192.0.2.2 lladdr "$(mac gwB wan)" dev wan nud permanent
+ns gwB ip neigh replace 192.0.2.1 lladdr "$(mac gwA wan)" dev wan nud permanent
+
+KAB=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KBA=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+# name | mode | outer A | outer B | ether type | inner A net | inner B net | host A | host B
+CASES="
+6in6|tunnel|2001:db8:ff::1|2001:db8:ff::2|ip6|2001:db8:1::/64|2001:db8:2::/64|2001:db8:1::2|2001:db8:2::2
+4in6|tunnel|2001:db8:ff::1|2001:db8:ff::2|ip6|10.1.0.0/24|10.2.0.0/24|10.1.0.2|10.2.0.2
+6in4|tunnel|192.0.2.1|192.0.2.2|ip|2001:db8:1::/64|2001:db8:2::/64|2001:db8:1::2|2001:db8:2::2
+transport6|transport|2001:db8:ff::1|2001:db8:ff::2|ip6|||2001:db8:ff::1|2001:db8:ff::2
+"
+
+configure() { # mode outerA outerB innerA innerB spi_ab spi_ba
+	local mode=$1 oa=$2 ob=$3 ia=$4 ib=$5 spi_ab=$6 spi_ba=$7 d
+	vgate gwA ipsec sa add "$spi_ab" src "$oa" dst "$ob" mode "$mode" \
+		enc aes128-gcm encKey "$KAB" || return 1
+	vgate gwA ipsec sa add "$spi_ba" src "$ob" dst "$oa" mode "$mode" \
+		enc aes128-gcm encKey "$KBA" || return 1
+	vgate gwA ipsec peer add gwB addr "$ob" || return 1
+	ns gwB ip xfrm state add src "$oa" dst "$ob" proto esp spi "$spi_ab" \
+		mode "$mode" replay-window 64 flag af-unspec aead 'rfc4106(gcm(aes))' "$KAB" 128 || return 1
+	ns gwB ip xfrm state add src "$ob" dst "$oa" proto esp spi "$spi_ba" \
+		mode "$mode" replay-window 64 flag af-unspec aead 'rfc4106(gcm(aes))' "$KBA" 128 || return 1
+	if [ "$mode" = tunnel ]; then
+		vgate gwA ipsec rule add 10 peer gwB local "$ia" remote "$ib" \
+			action protect spiOut "$spi_ab" spiIn "$spi_ba" || return 1
+		ns gwB ip xfrm policy add src "$ib" dst "$ia" dir out \
+			tmpl src "$ob" dst "$oa" proto esp mode tunnel || return 1
+		for d in in fwd; do
+			ns gwB ip xfrm policy add src "$ia" dst "$ib" dir $d \
+				tmpl src "$oa" dst "$ob" proto esp mode tunnel || return 1
+		done
+	else
+		vgate gwA ipsec rule add 10 peer gwB local "$oa" remote "$ob" \
+			action protect selfTraffic on \
+			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
+		ns gwB ip xfrm policy add src "$ob" dst "$oa" dir out \
+			tmpl proto esp mode transport || return 1
+		ns gwB ip xfrm policy add src "$oa" dst "$ob" dir in \
+			tmpl proto esp mode transport || return 1
+	fi
+}
+
+unconfigure() {
+	vgate gwA ipsec rule flush
+	vgate gwA ipsec peer flush
+	vgate gwA ipsec sa flush
+	ns gwB ip xfrm policy flush
+	ns gwB ip xfrm state flush
+}
+
+# 512 KB each way over TCP: client in $1 to server $2 in namespace $3.
+tcp_both_ways() {
+	local cns=$1 addr=$2 sns=$3
+	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
+	wait_listen "$sns" 5201 || return 1
+	ns "$cns" timeout 60 iperf3 -c "$addr" -n 512K >/dev/null || return 1
+	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
+	wait_listen "$sns" 5201 || return 1
+	ns "$cns" timeout 60 iperf3 -c "$addr" -n 512K -R >/dev/null
+}
+
+sa_packets() { # SPI DST: packets through the SA in vgate's SAD
+	vgate gwA -j ipsec show sad | jq -r --arg s "$(printf 0x%08x $(($1)))" \
+		--arg d "$2" '.[] | select(.spi == $s and .dst == $d) | .stats.packets'
+}
+
+tap_plan 4
+n=0
+while IFS='|' read -r name mode oa ob etype ia ib ha hb; do
+	[ -n "$name" ] || continue
+	n=$((n + 1))
+	spi_ab=$(printf '0x%x' $((0x6100 + n)))
+	spi_ba=$(printf '0x%x' $((0x6200 + n)))
+	t="ipv6_xfrm_interop $name"
+	unconfigure 2>/dev/null
+	if ! configure "$mode" "$oa" "$ob" "$ia" "$ib" "$spi_ab" "$spi_ba"; then
+		tap_fail "$t: configuration"
+		continue
+	fi
+	other=ip; [ "$etype" = ip ] && other=ip6
+	wire_counters "esp_to_b=iifname toA ether type $etype esp spi $spi_ab" \
+		"esp_from_b=iifname toB ether type $etype esp spi $spi_ba" \
+		"wrong_family=ether type $other meta l4proto esp" \
+		"clear4=ether type ip ip protocol != esp" \
+		"clear6=ether type ip6 meta l4proto != { esp, ipv6-icmp }" \
+		"echo6=ether type ip6 icmpv6 type { echo-request, echo-reply }"
+	if [ "$mode" = tunnel ]; then a=lanA; b=lanB; else a=gwA; b=gwB; fi
+	drops0=$(global_stat gwA dropped)
+	err=""
+	ns "$a" ping -c 3 -i 0.2 -W 2 "$hb" >/dev/null || err="$err ping-a-to-b"
+	ns "$b" ping -c 3 -i 0.2 -W 2 "$ha" >/dev/null || err="$err ping-b-to-a"
+	tcp_both_ways "$a" "$hb" "$b" || err="$err tcp"
+	to_b=$(wire_count esp_to_b); from_b=$(wire_count esp_from_b)
+	wrong=$(wire_count wrong_family)
+	clear=$(( $(wire_count clear4) + $(wire_count clear6) + $(wire_count echo6) ))
+	out=$(sa_packets "$spi_ab" "$ob"); in=$(sa_packets "$spi_ba" "$oa")
+	[ "${to_b:-0}" -ge 400 ] || err="$err esp-to-b=$to_b"
+	[ "${from_b:-0}" -ge 400 ] || err="$err esp-from-b=$from_b"
+	[ "$wrong" -eq 0 ] || err="$err esp-in-other-family=$wrong"
+	[ "$clear" -eq 0 ] || err="$err cleartext-on-wire=$clear"
+	[ "${out:-0}" -ge 400 ] && [ "${in:-0}" -ge 400 ] || err="$err sa-packets=$out/$in"
+	echo "# $t: ESP ($etype) spi $spi_ab $to_b pkts, spi $spi_ba $from_b pkts; SA out $out in $in; other family $wrong, cleartext $clear; drops $drops0 -> $(global_stat gwA dropped)"
+	echo "# $t: drops on gwA: $(vgate gwA -j ipsec show global | jq -c '.drops | with_entries(select(.value > 0))')"
+	if [ -n "$err" ]; then
+		vgate gwA ipsec show global | sed 's/^/# /'
+		vgate gwA ipsec show sad | sed 's/^/# /'
+		ns gwB ip -s xfrm state | grep -vE '^\s*(aead|enc|auth|auth-trunc) ' | sed 's/^/# /'
+		tap_fail "$t:$err"
+	else
+		tap_ok "$t"
+	fi
+done <<< "$CASES"
+unconfigure 2>/dev/null
+tap_done
