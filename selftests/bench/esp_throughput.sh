@@ -4,11 +4,14 @@
 # Single TCP stream (iperf3) from lanA to lanB through a site-to-site ESP
 # tunnel, once with vgate on both gateways and once with the kernel's XFRM
 # on both, in the same VM run; ESP NULL (with HMAC-SHA1-96, the cheapest
-# integrity: the datapath's own cost), AES-GCM-128, and AES-GCM-128 with
-# UDP encapsulation (NAT-T, RFC 3948, port 4500 both ways; no NAT in the
-# path: the cost of the encapsulation is what is measured).
+# integrity: the datapath's own cost), AES-GCM-128, AES-GCM-128 with UDP
+# encapsulation (NAT-T, RFC 3948, port 4500 both ways; no NAT in the path:
+# the cost of the encapsulation is what is measured), all over IPv4, and
+# AES-GCM-128 over IPv6 (6in6: IPv6 LANs, IPv6 outer addresses).
 #
 #   lanA ---- gwA ==== wire ==== gwB ---- lanB
+#   IPv4: 10.1.0.0/24, 192.0.2.1 -- 192.0.2.2, 10.2.0.0/24
+#   IPv6: 2001:db8:1::/64, 2001:db8:ff::1 -- 2001:db8:ff::2, 2001:db8:2::/64
 #
 # Each figure is the median of $ROUNDS runs of $SECS seconds; vgate and
 # XFRM runs alternate so that drift in the VM hits both alike.
@@ -19,6 +22,34 @@ require_cmd iperf3 ip python3
 
 SECS=${BENCH_SECS:-8}
 ROUNDS=${BENCH_ROUNDS:-5}
+
+# The addresses of the family being measured (set_family 4|6).
+set_family() {
+	if [ "$1" = 6 ]; then
+		OA=2001:db8:ff::1; OB=2001:db8:ff::2
+		NA=2001:db8:1::/64; NB=2001:db8:2::/64; HB=2001:db8:2::2
+	else
+		OA=192.0.2.1; OB=192.0.2.2; NA=10.1.0.0/24; NB=10.2.0.0/24
+		HB=10.2.0.2
+	fi
+	FAM=$1
+}
+
+add_ipv6() {
+	local n a d
+	for n in "lanA 2001:db8:1::2/64 lan" "gwA 2001:db8:1::1/64 lan" \
+		 "gwA 2001:db8:ff::1/64 wan" "gwB 2001:db8:ff::2/64 wan" \
+		 "gwB 2001:db8:2::1/64 lan" "lanB 2001:db8:2::2/64 lan"; do
+		set -- $n
+		ns "$1" ip -6 addr add "$2" dev "$3" nodad
+	done
+	ns lanA ip -6 route add default via 2001:db8:1::1
+	ns lanB ip -6 route add default via 2001:db8:2::1
+	ns gwA ip -6 route add 2001:db8:2::/64 via 2001:db8:ff::2
+	ns gwB ip -6 route add 2001:db8:1::/64 via 2001:db8:ff::1
+	ns gwA sysctl -qw net.ipv6.conf.all.forwarding=1
+	ns gwB sysctl -qw net.ipv6.conf.all.forwarding=1
+}
 
 key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
@@ -38,15 +69,15 @@ setup_vgate() {
 	fi
 	for gw in gwA gwB; do
 		if [ $gw = gwA ]; then
-			me=192.0.2.1; peer=192.0.2.2; local_net=10.1.0.0/24; remote_net=10.2.0.0/24
+			me=$OA; peer=$OB; local_net=$NA; remote_net=$NB
 			out=0x1000; in=0x2000
 		else
-			me=192.0.2.2; peer=192.0.2.1; local_net=10.2.0.0/24; remote_net=10.1.0.0/24
+			me=$OB; peer=$OA; local_net=$NB; remote_net=$NA
 			out=0x2000; in=0x1000
 		fi
 		# shellcheck disable=SC2086
-		vgate $gw ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel $k1 &&
-		vgate $gw ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel $k2 &&
+		vgate $gw ipsec sa add 0x1000 src $OA dst $OB mode tunnel $k1 &&
+		vgate $gw ipsec sa add 0x2000 src $OB dst $OA mode tunnel $k2 &&
 		vgate $gw ipsec peer add far addr $peer &&
 		vgate $gw ipsec rule add 10 peer far local $local_net \
 			remote $remote_net action protect spiOut $out spiIn $in ||
@@ -74,14 +105,14 @@ setup_xfrm() {
 				xfrm --ready "$VGATE_TMP/xfrm.$gw" &
 			wait_for test -e "$VGATE_TMP/xfrm.$gw" || return 1
 		fi
-		ns $gw ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
+		ns $gw ip xfrm state add src $OA dst $OB proto esp spi 0x1000 \
 			mode tunnel replay-window 64 "${a1[@]}" || return 1
-		ns $gw ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2000 \
+		ns $gw ip xfrm state add src $OB dst $OA proto esp spi 0x2000 \
 			mode tunnel replay-window 64 "${a2[@]}" || return 1
 		if [ $gw = gwA ]; then
-			l=10.1.0.0/24; r=10.2.0.0/24; me=192.0.2.1; peer=192.0.2.2
+			l=$NA; r=$NB; me=$OA; peer=$OB
 		else
-			l=10.2.0.0/24; r=10.1.0.0/24; me=192.0.2.2; peer=192.0.2.1
+			l=$NB; r=$NA; me=$OB; peer=$OA
 		fi
 		ns $gw ip xfrm policy add src $l dst $r dir out \
 			tmpl src $me dst $peer proto esp mode tunnel || return 1
@@ -93,10 +124,10 @@ setup_xfrm() {
 # measure IMPL: Mbit/s received for one TCP stream lanA -> lanB; notes the
 # stream's retransmissions and the receiving gateway's replay drops
 measure() {
-	ns lanB iperf3 -s -1 -D -B 10.2.0.2 || return 1
+	ns lanB iperf3 -s -1 -D -B $HB || return 1
 	wait_listen lanB 5201 || return 1
-	ns lanA ping -c 2 -W 2 10.2.0.2 >/dev/null || { echo 0; return 0; }
-	ns lanA iperf3 -c 10.2.0.2 -t "$SECS" -J > "$VGATE_TMP/iperf.json" 2>/dev/null
+	ns lanA ping -c 2 -W 2 $HB >/dev/null || { echo 0; return 0; }
+	ns lanA iperf3 -c $HB -t "$SECS" -J > "$VGATE_TMP/iperf.json" 2>/dev/null
 	python3 - "$VGATE_TMP/iperf.json" <<-'PY'
 	import json, sys
 	d = json.load(open(sys.argv[1]))
@@ -117,27 +148,31 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 run() {
 	topo_teardown
 	topo_gw_pair gwA gwB
+	[ "$FAM" = 6 ] && add_ipv6
 	RESULT=0
 	if "setup_$1" "$2"; then
 		RESULT=$(measure "$1" 2> "$VGATE_TMP/diag")
-		echo "# $1 $2: $RESULT Mbit/s $(tr '\n' ' ' < "$VGATE_TMP/diag")"
+		echo "# $1 $2 IPv$FAM: $RESULT Mbit/s $(tr '\n' ' ' < "$VGATE_TMP/diag")"
 	else
 		echo "# setup_$1 $2 failed"
 	fi
 }
 
-for alg in null gcm natt; do
+for c in null:4 gcm:4 natt:4 gcm:6; do
+	alg=${c%:*}
+	set_family "${c#*:}"
 	v=(); x=()
 	for _ in $(seq "$ROUNDS"); do
 		run xfrm $alg; x+=("$RESULT")
 		run vgate $alg; v+=("$RESULT")
 	done
-	echo "# $alg: vgate ${v[*]} Mbit/s; xfrm ${x[*]} Mbit/s"
+	echo "# $alg IPv$FAM: vgate ${v[*]} Mbit/s; xfrm ${x[*]} Mbit/s"
 	vm=$(median "${v[@]}"); xm=$(median "${x[@]}")
-	case $alg in
-	null) name=esp_null ;;
-	gcm) name=esp_aes_gcm_128 ;;
-	natt) name=esp_natt_aes_gcm_128 ;;
+	case $c in
+	null:4) name=esp_null ;;
+	gcm:4) name=esp_aes_gcm_128 ;;
+	natt:4) name=esp_natt_aes_gcm_128 ;;
+	gcm:6) name=esp_ipv6_aes_gcm_128 ;;
 	esac
 	echo "BENCH $name vgate=${vm}Mbit/s xfrm=${xm}Mbit/s ratio=$(python3 -c "print('%.2f' % ($vm / $xm if $xm else 0))")"
 done
