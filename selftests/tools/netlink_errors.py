@@ -177,10 +177,14 @@ def main():
                  sa(spi=0x1001, drop=("dst",),
                     extra=(nla(C["VGATE_SA_A_DST"], b"\xc0\x00\x02"),)),
                  errno.EINVAL)
-    expect_error(g, "IPv6 family not yet supported", "VGATE_CMD_SA_NEW",
+    expect_error(g, "SA family 7", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, drop=("family",),
+                    extra=(u16(C["VGATE_SA_A_FAMILY"], 7),)),
+                 errno.EAFNOSUPPORT, "AF_INET6")
+    expect_error(g, "IPv6 SA with IPv4 addresses", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, drop=("family",),
                     extra=(u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET6),)),
-                 errno.EAFNOSUPPORT)
+                 errno.EINVAL, "16 bytes")
     expect_error(g, "replay window 4097", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, extra=(u32(C["VGATE_SA_A_REPLAY_WINDOW"], 4097),)))
     expect_error(g, "unknown flag bit", "VGATE_CMD_SA_NEW",
@@ -240,10 +244,10 @@ def main():
                  rule(rid=11, drop=("rplen",),
                       extra=(addr6(C["VGATE_RULE_A_REMOTE_END"], "fd00::1"),)),
                  errno.EINVAL, "length does not match")
-    expect_error(g, "IPv6 entry for an IPv4 peer", "VGATE_CMD_RULE_NEW",
-                 rule(rid=11, drop=("family", "local", "lplen", "remote", "rplen"),
+    expect_error(g, "IPv6 entry with an IPv4 local address", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("family", "lplen", "remote", "rplen"),
                       extra=(u16(C["VGATE_RULE_A_FAMILY"], socket.AF_INET6),)),
-                 errno.EINVAL, "families differ")
+                 errno.EINVAL, "length does not match")
     expect_error(g, "unknown rule flag", "VGATE_CMD_RULE_NEW",
                  rule(rid=11, extra=(u32(C["VGATE_RULE_A_FLAGS"], 1 << 7),)))
     expect_error(g, "SPI_OUT without SPI_IN", "VGATE_CMD_RULE_NEW",
