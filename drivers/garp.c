@@ -28,7 +28,6 @@
 #include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
-#include <net/genetlink.h>
 #include <linux/netfilter_arp.h>
 #include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
@@ -733,4 +732,3 @@ module_exit(garp_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vgate developers");
 MODULE_DESCRIPTION("vgate gratuitous-ARP acceptance policy");
-MODULE_ALIAS_GENL_FAMILY(VGATE_GARP_GENL_NAME);
