@@ -154,7 +154,9 @@ check_eq "natt_xfrm_interop vgate behind NAT: tunnel both ways, ESP in UDP 40500
 # Keepalives: none while the SA sends every 0.2 s, some once it is idle.
 # The knob drops from 20 s to 3 s while the ping already runs; the busy
 # count is read while it still runs.
-ns lanP ping -c 75 -i 0.2 -W 2 10.2.0.2 >/dev/null &
+# Not through ns(): $! must be ping itself (ip netns exec execs it), or the
+# kill below stops a subshell and ping runs on into the idle window.
+ip netns exec lanP ping -c 75 -i 0.2 -W 2 10.2.0.2 >/dev/null &
 ping_pid=$!
 sleep 1
 vgate priv ipsec nattKeepalive 3
