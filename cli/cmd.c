@@ -397,7 +397,7 @@ enum {
 	SA_SPI, SA_SRC, SA_DST, SA_MODE, SA_ENC, SA_ENC_KEY, SA_AUTH,
 	SA_AUTH_KEY, SA_REPLAY, SA_SOFT_BYTES, SA_HARD_BYTES, SA_SOFT_PACKETS,
 	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_ENCAP,
-	SA_SPORT, SA_DPORT, SA_NATOA, SA_NARGS
+	SA_SPORT, SA_DPORT, SA_NATOA, SA_ESN, SA_SEQ_OUT, SA_SEQ_IN, SA_NARGS
 };
 
 static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
@@ -442,6 +442,15 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_NATOA] = { "natOa", "ADDR", NULL,
 		       "encap udp, transport mode: the peer's original address (NAT-OA)",
 		       0, v_addr },
+	[SA_ESN] = { "esn", "on|off", onoff_choices,
+		     "extended 64-bit sequence numbers (RFC 4303), default off",
+		     0, v_choice },
+	[SA_SEQ_OUT] = { "seqOut", "N", NULL,
+			 "start state: last outbound sequence number sent (default 0)",
+			 0, v_u64 },
+	[SA_SEQ_IN] = { "seqIn", "N", NULL,
+			"start state: highest inbound sequence number received (default 0)",
+			0, v_u64 },
 };
 
 enum { SD_SPI, SD_DST, SD_NARGS };
@@ -830,6 +839,53 @@ static int parse_sa_encap(const char *const *val, struct vg_sa *sa)
 	return 0;
 }
 
+/* esn, seqOut, seqIn: the sequence number space and its start state. */
+static int parse_sa_seq(const char *const *val, struct vg_sa *sa)
+{
+	static const struct {
+		int idx, has;
+		const char *name;
+	} seqs[] = {
+		{ SA_SEQ_OUT, VG_SA_OSEQ, "seqOut" },
+		{ SA_SEQ_IN, VG_SA_ISEQ, "seqIn" },
+	};
+	bool esn = false;
+	uint64_t v;
+	size_t i;
+	int r;
+
+	if (val[SA_ESN]) {
+		r = parse_onoff("esn", val[SA_ESN], &esn);
+		if (r)
+			return r;
+		sa->flags = esn ? VGATE_SA_F_ESN : 0;
+		sa->has |= VG_SA_FLAGS;
+	}
+	if (esn && (sa->has & VG_SA_REPLAY) && !sa->replay_window) {
+		vg_err("bad replayWindow \"%s\" (esn on needs a window of at least 1)",
+		       val[SA_REPLAY]);
+		return -EINVAL;
+	}
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		if (!val[seqs[i].idx])
+			continue;
+		r = parse_num64(seqs[i].name, val[seqs[i].idx], &v);
+		if (r)
+			return r;
+		if (!esn && v > UINT32_MAX) {
+			vg_err("bad %s \"%s\" (above 4294967295 needs esn on)",
+			       seqs[i].name, val[seqs[i].idx]);
+			return -ERANGE;
+		}
+		if (seqs[i].has == VG_SA_OSEQ)
+			sa->oseq = v;
+		else
+			sa->iseq = v;
+		sa->has |= seqs[i].has;
+	}
+	return 0;
+}
+
 static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		    struct vg_req *req)
 {
@@ -984,6 +1040,8 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	if (sa->lt_has)
 		sa->has |= VG_SA_LIFETIME;
 	r = parse_sa_encap(val, sa);
+	if (!r)
+		r = parse_sa_seq(val, sa);
 	if (r)
 		return r;
 	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |

@@ -47,6 +47,10 @@ static const struct adesc sa_stats_desc[VGATE_SA_STATS_A_MAX + 1] = {
 	[VGATE_SA_STATS_A_REPLAY] = { "REPLAY", AT_U64 },
 	[VGATE_SA_STATS_A_AUTH] = { "AUTH", AT_U64 },
 	[VGATE_SA_STATS_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_SA_STATS_A_PACKETS_IN] = { "PACKETS_IN", AT_U64 },
+	[VGATE_SA_STATS_A_BYTES_IN] = { "BYTES_IN", AT_U64 },
+	[VGATE_SA_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", AT_U64 },
+	[VGATE_SA_STATS_A_BYTES_OUT] = { "BYTES_OUT", AT_U64 },
 };
 
 static const struct adesc encap_desc[VGATE_ENCAP_A_MAX + 1] = {
@@ -84,6 +88,10 @@ static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_ENC_KEY_BITS] = { "ENC_KEY_BITS", AT_U16 },
 	[VGATE_SA_A_REQID] = { "REQID", AT_U32 },
 	[VGATE_SA_A_ENCAP] = { "ENCAP", AT_NEST, encap_desc, VGATE_ENCAP_A_MAX },
+	[VGATE_SA_A_OSEQ] = { "OSEQ", AT_U64 },
+	[VGATE_SA_A_REPLAY_SEQ] = { "REPLAY_SEQ", AT_U64 },
+	[VGATE_SA_A_EXPIRE_LIMIT] = { "EXPIRE_LIMIT", AT_U8 },
+	[VGATE_SA_A_EXPIRE_HARD] = { "EXPIRE_HARD", AT_U8 },
 };
 
 static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
@@ -783,6 +791,10 @@ static int put_sa(struct nl_msg *m, const struct vg_sa *sa)
 			put_addr(m, VGATE_ENCAP_A_OA, &sa->oa);
 		nla_nest_end(m, lt);
 	}
+	if (sa->has & VG_SA_OSEQ)
+		nla_put_u64(m, VGATE_SA_A_OSEQ, sa->oseq);
+	if (sa->has & VG_SA_ISEQ)
+		nla_put_u64(m, VGATE_SA_A_REPLAY_SEQ, sa->iseq);
 	return nla_nest_end(m, nest);
 }
 
@@ -1094,6 +1106,16 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 			get_addr(e[VGATE_ENCAP_A_OA], &sa->oa),
 			sa->has |= VG_SA_NATOA;
 		sa->has |= VG_SA_ENCAP;
+	}
+	if (tb[VGATE_SA_A_OSEQ])
+		sa->oseq = nla_get_u64(tb[VGATE_SA_A_OSEQ]), sa->has |= VG_SA_OSEQ;
+	if (tb[VGATE_SA_A_REPLAY_SEQ])
+		sa->iseq = nla_get_u64(tb[VGATE_SA_A_REPLAY_SEQ]),
+		sa->has |= VG_SA_ISEQ;
+	if (tb[VGATE_SA_A_EXPIRE_LIMIT] && tb[VGATE_SA_A_EXPIRE_HARD]) {
+		sa->expire_limit = nla_get_u8(tb[VGATE_SA_A_EXPIRE_LIMIT]);
+		sa->expire_hard = nla_get_u8(tb[VGATE_SA_A_EXPIRE_HARD]);
+		sa->has |= VG_SA_EXPIRE;
 	}
 	if (tb[VGATE_SA_A_LIFETIME]) {
 		r = nest_index(tb[VGATE_SA_A_LIFETIME], lt_desc, VGATE_LT_A_MAX,

@@ -37,6 +37,9 @@ enum {
 	VG_SA_REQID = 1U << 16,
 	VG_SA_ENCAP = 1U << 17,		/* encap_sport, encap_dport */
 	VG_SA_NATOA = 1U << 18,		/* oa, with VG_SA_ENCAP */
+	VG_SA_OSEQ = 1U << 19,
+	VG_SA_ISEQ = 1U << 20,
+	VG_SA_EXPIRE = 1U << 21,	/* SA_EXPIRE event: expire_* */
 };
 
 struct vg_sa {
@@ -61,6 +64,8 @@ struct vg_sa {
 	uint32_t reqid;				/* 0: none */
 	uint16_t encap_sport, encap_dport;	/* UDP encapsulation */
 	struct vg_addr oa;			/* NAT-OA */
+	uint64_t oseq, iseq;			/* OSEQ, REPLAY_SEQ */
+	uint8_t expire_limit, expire_hard;	/* enum vgate_expire_limit */
 	uint64_t st[VGATE_SA_STATS_A_MAX + 1];	/* by VGATE_SA_STATS_A_x */
 };
 

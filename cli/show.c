@@ -424,6 +424,7 @@ static const struct {
 	{ VGATE_SA_F_WEAK, "weak" },
 	{ VGATE_SA_F_EXPIRED, "expired" },
 	{ VGATE_SA_F_SOFT_EXPIRED, "soft-expired" },
+	{ VGATE_SA_F_ESN, "esn" },
 	{ F_MISSING, "missing-sa" },
 	{ F_UDP_ENCAP, "udp-encap" },
 };
@@ -533,7 +534,10 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_str(&j, "auth", auth_name(sa->auth));
 		json_u64(&j, "replay_window", sa->replay_window);
 		json_flags(&j, sa_flag_bits(sa));
+		json_bool(&j, "esn", sa->flags & VGATE_SA_F_ESN);
 		json_u64(&j, "seq", sa->seq);
+		json_u64(&j, "seq_out", sa->oseq);
+		json_u64(&j, "seq_in", sa->iseq);
 		json_u64(&j, "age", sa->age);
 		if (sa->reqid)
 			json_u64(&j, "reqid", sa->reqid);
@@ -552,6 +556,11 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_obj_open(&j, "stats");
 		json_u64(&j, "packets", sa->st[VGATE_SA_STATS_A_PACKETS]);
 		json_u64(&j, "bytes", sa->st[VGATE_SA_STATS_A_BYTES]);
+		json_u64(&j, "packets_in", sa->st[VGATE_SA_STATS_A_PACKETS_IN]);
+		json_u64(&j, "bytes_in", sa->st[VGATE_SA_STATS_A_BYTES_IN]);
+		json_u64(&j, "packets_out",
+			 sa->st[VGATE_SA_STATS_A_PACKETS_OUT]);
+		json_u64(&j, "bytes_out", sa->st[VGATE_SA_STATS_A_BYTES_OUT]);
 		json_u64(&j, "errors", sa->st[VGATE_SA_STATS_A_ERRORS]);
 		json_u64(&j, "replay", sa->st[VGATE_SA_STATS_A_REPLAY]);
 		json_u64(&j, "auth_fail", sa->st[VGATE_SA_STATS_A_AUTH]);

@@ -7,7 +7,12 @@
  *     that RFC 4106/7634 (seqiv) or RFC 3602 (echainiv) expects;
  *   - associated data is the ESP header (SPI, sequence number), the IV
  *     follows it and is written by the IV generator on output;
- *   - one scratch allocation per packet holds IV, request and scatterlist.
+ *   - one scratch allocation per packet holds IV, request and scatterlist;
+ *   - with ESN the associated data is SPI, high and low halves of the
+ *     sequence number (12 bytes, RFC 4303 2.2.1 / RFC 4106 5), which is the
+ *     layout esp4.c builds by moving the header; here it is a buffer of its
+ *     own in the scratch area, the first scatterlist entry.  authencesn()
+ *     authenticates it in the order RFC 4303 asks (high bits last).
  */
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
@@ -147,13 +152,16 @@ int vgate_esp_init_sa(struct vgate_sa *sa, const struct vgate_sa_config *cfg,
 	struct crypto_aead *aead;
 	int n, err;
 
+	const char *authenc = cfg->flags & VGATE_SA_F_ESN ? "authencesn" :
+							    "authenc";
+
 	if (e->aead)
 		n = snprintf(name, sizeof(name), "%s(%s)", e->geniv, e->name);
 	else if (e->geniv)
-		n = snprintf(name, sizeof(name), "%s(authenc(%s,%s))", e->geniv,
-			     auth_descs[cfg->auth].name, e->name);
+		n = snprintf(name, sizeof(name), "%s(%s(%s,%s))", e->geniv,
+			     authenc, auth_descs[cfg->auth].name, e->name);
 	else
-		n = snprintf(name, sizeof(name), "authenc(%s,%s)",
+		n = snprintf(name, sizeof(name), "%s(%s,%s)", authenc,
 			     auth_descs[cfg->auth].name, e->name);
 	if (n >= sizeof(name))
 		return -ENAMETOOLONG;
@@ -234,10 +242,16 @@ int vgate_esp_transport_off(struct sk_buff *skb, unsigned int *nh_off)
 	return off;
 }
 
-/* Scratch layout: [IV][aead_request + ctx][scatterlist x nfrags] */
-static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags)
+/*
+ * Scratch layout: [IV][aead_request + ctx][scatterlist x nfrags][ESN AAD]
+ * With ESN the AAD buffer takes one more scatterlist entry.
+ */
+static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags, bool esn)
 {
 	unsigned int len;
+
+	if (esn)
+		nfrags++;
 
 	len = ALIGN(crypto_aead_ivsize(aead), crypto_tfm_ctx_alignment()) +
 	      crypto_aead_alignmask(aead);
@@ -245,6 +259,8 @@ static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags)
 	len += sizeof(struct aead_request) + crypto_aead_reqsize(aead);
 	len = ALIGN(len, __alignof__(struct scatterlist));
 	len += sizeof(struct scatterlist) * nfrags;
+	if (esn)
+		len += VGATE_ESN_AAD_LEN;
 	return kmalloc(len, GFP_ATOMIC);
 }
 
@@ -269,6 +285,24 @@ static struct scatterlist *esp_req_sg(struct crypto_aead *aead,
 	return (void *)ALIGN((unsigned long)(req + 1) +
 			     crypto_aead_reqsize(aead),
 			     __alignof__(struct scatterlist));
+}
+
+/*
+ * ESN: point sg[0] at the AAD (SPI, seq hi, seq lo), after the nfrags + 1
+ * scatterlist entries; the skb from @offset (after the ESP header) goes
+ * into the others.  Returns the entries to fill from the skb.
+ */
+static struct scatterlist *esp_esn_aad(struct scatterlist *sg, int nfrags,
+				       __be32 spi, u64 seq)
+{
+	__be32 *aad = (__be32 *)(sg + nfrags + 1);
+
+	aad[0] = spi;
+	aad[1] = htonl(upper_32_bits(seq));
+	aad[2] = htonl(lower_32_bits(seq));
+	sg_init_table(sg, nfrags + 1);
+	sg_set_buf(sg, aad, VGATE_ESN_AAD_LEN);
+	return sg + 1;
 }
 
 static void esp_output_done(struct crypto_async_request *base, int err)
@@ -383,7 +417,7 @@ void vgate_esp_output(struct sk_buff *skb)
 	esph->seq_no = htonl(cb->seq);
 	seqno = cpu_to_be64(cb->seq);
 
-	tmp = esp_alloc_tmp(sa->aead, nfrags);
+	tmp = esp_alloc_tmp(sa->aead, nfrags, sa->esn);
 	if (!tmp)
 		goto nomem;
 	iv = esp_tmp_iv(sa->aead, tmp);
@@ -391,9 +425,16 @@ void vgate_esp_output(struct sk_buff *skb)
 	sg = esp_req_sg(sa->aead, req);
 	cb->tmp = tmp;
 
-	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, hoff, sizeof(*esph) + sa->ivlen + clen +
-			   sa->icvlen);
+	if (sa->esn) {
+		err = skb_to_sgvec(skb, esp_esn_aad(sg, nfrags, esph->spi,
+						    cb->seq),
+				   hoff + sizeof(*esph),
+				   sa->ivlen + clen + sa->icvlen);
+	} else {
+		sg_init_table(sg, nfrags);
+		err = skb_to_sgvec(skb, sg, hoff, sizeof(*esph) + sa->ivlen +
+				   clen + sa->icvlen);
+	}
 	if (unlikely(err < 0)) {
 		kfree(tmp);
 		cb->tmp = NULL;
@@ -401,7 +442,7 @@ void vgate_esp_output(struct sk_buff *skb)
 	}
 	aead_request_set_callback(req, 0, esp_output_done, skb);
 	aead_request_set_crypt(req, sg, sg, sa->ivlen + clen, iv);
-	aead_request_set_ad(req, sizeof(*esph));
+	aead_request_set_ad(req, sa->esn ? VGATE_ESN_AAD_LEN : sizeof(*esph));
 	memset(iv, 0, sa->ivlen);
 	memcpy(iv + sa->ivlen - min_t(unsigned int, sa->ivlen, 8),
 	       (u8 *)&seqno + 8 - min_t(unsigned int, sa->ivlen, 8),
@@ -488,7 +529,7 @@ void vgate_esp_input(struct sk_buff *skb)
 	nfrags = skb_cow_data(skb, 0, &trailer);
 	if (nfrags < 0)
 		goto nomem;
-	tmp = esp_alloc_tmp(sa->aead, nfrags);
+	tmp = esp_alloc_tmp(sa->aead, nfrags, sa->esn);
 	if (!tmp)
 		goto nomem;
 	cb->tmp = tmp;
@@ -496,8 +537,16 @@ void vgate_esp_input(struct sk_buff *skb)
 	req = esp_tmp_req(sa->aead, iv);
 	sg = esp_req_sg(sa->aead, req);
 
-	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, off, skb->len - off);
+	if (sa->esn) {
+		unsigned int aoff = off + sizeof(struct ip_esp_hdr);
+
+		err = skb_to_sgvec(skb, esp_esn_aad(sg, nfrags, sa->key.spi,
+						    cb->seq),
+				   aoff, skb->len - aoff);
+	} else {
+		sg_init_table(sg, nfrags);
+		err = skb_to_sgvec(skb, sg, off, skb->len - off);
+	}
 	if (unlikely(err < 0)) {
 		kfree(tmp);
 		cb->tmp = NULL;
@@ -507,7 +556,8 @@ void vgate_esp_input(struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_NONE;
 	aead_request_set_callback(req, 0, esp_input_done, skb);
 	aead_request_set_crypt(req, sg, sg, elen + sa->ivlen, iv);
-	aead_request_set_ad(req, sizeof(struct ip_esp_hdr));
+	aead_request_set_ad(req, sa->esn ? VGATE_ESN_AAD_LEN :
+			    sizeof(struct ip_esp_hdr));
 
 	err = crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)

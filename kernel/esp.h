@@ -17,7 +17,7 @@ struct nlattr;
 struct vgate_skb_cb {
 	struct vgate_sa *sa;	/* holds a reference */
 	void *tmp;		/* scratch: IV, aead_request, scatterlist */
-	u32 seq;
+	u64 seq;		/* full (ESN: 64-bit) sequence number */
 	/*
 	 * Input: offset of the ESP header from the network header (the IP
 	 * header and, for IPv6, the extension headers in front of ESP); set
@@ -28,7 +28,11 @@ struct vgate_skb_cb {
 	u16 nh_off;
 	/* Output, IPv4 outer header: set DF (tunnel mode). */
 	bool outer_df;
+	bool ahead;		/* ESN: inferred into the next 2^32 block */
 };
+
+/* ESN associated data: SPI, sequence number high and low halves. */
+#define VGATE_ESN_AAD_LEN	12
 
 #define VGATE_SKB_CB(skb) ((struct vgate_skb_cb *)(skb)->cb)
 

@@ -278,7 +278,7 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	enum vgate_drop_reason reason;
 	struct dst_entry *dst = NULL;
-	s64 seq;
+	u64 seq;
 
 	memset(cb, 0, sizeof(*cb));
 	if (sa->mode == VGATE_MODE_TUNNEL) {
@@ -298,14 +298,13 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 		reason = VGATE_DROP_NOMEM;
 		goto drop;
 	}
-	seq = atomic64_inc_return(&sa->seq_out);
-	if (unlikely(seq > U32_MAX)) {
-		/* No ESN: the SA must not wrap (RFC 4303 3.3.3). */
-		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+	seq = vgate_sa_next_seq(sa);
+	if (unlikely(!seq)) {
+		/* The SA must not wrap (RFC 4303 3.3.3): it is stopped. */
 		reason = VGATE_DROP_SEQ_OVERFLOW;
 		goto drop;
 	}
-	if (!vgate_sa_charge(sa, skb->len)) {
+	if (!vgate_sa_charge(sa, skb->len, true)) {
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
 	}
@@ -668,6 +667,13 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 
 	if (res < 0) {
 		reason = -res;
+		/*
+		 * ESN: low bits left of the window are read as a number of a
+		 * later 2^32 block (RFC 4303 A2.1); failing the ICV there,
+		 * the packet is counted as one left of the window.
+		 */
+		if (reason == VGATE_DROP_AUTH && cb->ahead)
+			reason = VGATE_DROP_REPLAY;
 		goto drop;
 	}
 	if (vgate_replay_advance(sa->replay, cb->seq)) {
@@ -686,7 +692,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 		goto drop;
 	if (sa->encap_hlen)
 		vgate_natt_fixup(sa, skb);
-	if (!vgate_sa_charge(sa, skb->len)) {
+	if (!vgate_sa_charge(sa, skb->len, false)) {
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
 	}
@@ -768,7 +774,8 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	struct vgate_sa_key key = {};
 	struct vgate_skb_cb *cb;
 	struct vgate_sa *sa;
-	u32 seq;
+	bool ahead;
+	u64 seq;
 
 	if (!pskb_may_pull(skb, esp_off + sizeof(*esph))) {
 		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
@@ -784,12 +791,12 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 		key.family = AF_INET6;
 		key.daddr.a6 = ipv6_hdr(skb)->daddr;
 	}
-	seq = ntohl(esph->seq_no);
 	sa = vgate_sa_lookup(vn, &key);
 	if (!sa) {
 		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
+	seq = vgate_replay_infer(sa->replay, ntohl(esph->seq_no), &ahead);
 	if (vgate_replay_check(sa->replay, seq)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
 		vgate_sa_put(sa);
@@ -816,6 +823,7 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	cb->seq = seq;
 	cb->esp_off = esp_off;
 	cb->nh_off = nh_off;
+	cb->ahead = ahead;
 	dev_hold(skb->dev);
 	vgate_esp_input(skb);
 	return NF_STOLEN;

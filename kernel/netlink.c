@@ -55,6 +55,10 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
 	[VGATE_SA_A_REQID] = { .type = NLA_U32 },
 	[VGATE_SA_A_ENCAP] = NLA_POLICY_NESTED(vgate_encap_policy),
+	[VGATE_SA_A_OSEQ] = { .type = NLA_U64 },
+	[VGATE_SA_A_REPLAY_SEQ] = { .type = NLA_U64 },
+	[VGATE_SA_A_EXPIRE_LIMIT] = { .type = NLA_REJECT },
+	[VGATE_SA_A_EXPIRE_HARD] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
@@ -266,6 +270,26 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 			     READ_ONCE(vn->cfg.replay_window);
 	if (tb[VGATE_SA_A_REQID])
 		cfg->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]);
+	if (tb[VGATE_SA_A_FLAGS])
+		cfg->flags = nla_get_u32(tb[VGATE_SA_A_FLAGS]);
+	if ((cfg->flags & VGATE_SA_F_ESN) && !cfg->replay_window) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_REPLAY_WINDOW] ?:
+				    tb[VGATE_SA_A_FLAGS],
+				    "ESN needs a replay window of at least 1");
+		return -EINVAL;
+	}
+	if (tb[VGATE_SA_A_OSEQ])
+		cfg->oseq = nla_get_u64(tb[VGATE_SA_A_OSEQ]);
+	if (tb[VGATE_SA_A_REPLAY_SEQ])
+		cfg->replay_seq = nla_get_u64(tb[VGATE_SA_A_REPLAY_SEQ]);
+	if (!(cfg->flags & VGATE_SA_F_ESN) &&
+	    (cfg->oseq > U32_MAX || cfg->replay_seq > U32_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg->oseq > U32_MAX ?
+				    tb[VGATE_SA_A_OSEQ] :
+				    tb[VGATE_SA_A_REPLAY_SEQ],
+				    "sequence number above 2^32 - 1 needs ESN");
+		return -ERANGE;
+	}
 	if (tb[VGATE_SA_A_LIFETIME]) {
 		err = lifetime_parse(tb[VGATE_SA_A_LIFETIME], &cfg->lt, extack);
 		if (err)
@@ -329,7 +353,9 @@ int vgate_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 	return nla_put_u64_64bit(skb, type, v, pad);
 }
 
-static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
+/* @limit: 0 in replies, the limit reached in SA_EXPIRE events. */
+static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa, bool hard,
+		   u8 limit)
 {
 	u64 st[VGATE_SA_CNT_NR];
 	struct nlattr *nest, *n;
@@ -351,6 +377,12 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	    (sa->reqid && nla_put_u32(skb, VGATE_SA_A_REQID, sa->reqid)) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_A_SEQ, atomic64_read(&sa->seq_out) +
 		    vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_A_OSEQ, atomic64_read(&sa->seq_out),
+			     VGATE_SA_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_A_REPLAY_SEQ,
+			     vgate_replay_top(sa->replay), VGATE_SA_A_PAD) ||
+	    (limit && (nla_put_u8(skb, VGATE_SA_A_EXPIRE_LIMIT, limit) ||
+		       nla_put_u8(skb, VGATE_SA_A_EXPIRE_HARD, hard))) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_A_AGE, ktime_get_seconds() - sa->added,
 			     VGATE_SA_A_PAD) ||
 	    vgate_natt_fill_sa(skb, sa))
@@ -376,10 +408,20 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 	vgate_sa_read_stats(sa, st);
 	n = nla_nest_start(skb, VGATE_SA_A_STATS);
 	if (!n ||
-	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_PACKETS, st[VGATE_SA_CNT_PACKETS],
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_PACKETS,
+			     st[VGATE_SA_CNT_PACKETS_IN] +
+			     st[VGATE_SA_CNT_PACKETS_OUT], VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_BYTES,
+			     st[VGATE_SA_CNT_BYTES_IN] + st[VGATE_SA_CNT_BYTES_OUT],
 			     VGATE_SA_STATS_A_PAD) ||
-	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_BYTES, st[VGATE_SA_CNT_BYTES],
-			     VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_PACKETS_IN,
+			     st[VGATE_SA_CNT_PACKETS_IN], VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_BYTES_IN,
+			     st[VGATE_SA_CNT_BYTES_IN], VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_PACKETS_OUT,
+			     st[VGATE_SA_CNT_PACKETS_OUT], VGATE_SA_STATS_A_PAD) ||
+	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_BYTES_OUT,
+			     st[VGATE_SA_CNT_BYTES_OUT], VGATE_SA_STATS_A_PAD) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_ERRORS, st[VGATE_SA_CNT_ERRORS],
 			     VGATE_SA_STATS_A_PAD) ||
 	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_REPLAY, st[VGATE_SA_CNT_REPLAY],
@@ -393,6 +435,25 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa)
 cancel:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+void vgate_nl_sa_expire(struct vgate_net *vn, struct vgate_sa *sa, bool hard,
+			u8 limit)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vgate_family, 0, VGATE_CMD_SA_EXPIRE);
+	if (!hdr || sa_fill(msg, sa, hard, limit)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* -ESRCH: nobody listens. */
+	genlmsg_multicast_netns(&vgate_family, vn->net, msg, 0, 0, GFP_KERNEL);
 }
 
 struct sk_buff *vgate_nl_reply_alloc(struct genl_info *info, u8 cmd,
@@ -433,7 +494,7 @@ static int vgate_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	msg = vgate_nl_reply_alloc(info, VGATE_CMD_SA_GET, &hdr);
-	err = msg ? sa_fill(msg, sa) : -ENOMEM;
+	err = msg ? sa_fill(msg, sa, false, 0) : -ENOMEM;
 	vgate_sa_put(sa);
 	if (err) {
 		nlmsg_free(msg);
@@ -464,7 +525,7 @@ static int vgate_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genl_dump_check_consistent(cb, hdr);
-		if (sa_fill(skb, sa)) {
+		if (sa_fill(skb, sa, false, 0)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
 			break;

@@ -36,6 +36,11 @@ int vgate_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad);
 struct sk_buff *vgate_nl_reply_alloc(struct genl_info *info, u8 cmd,
 				     void **hdr);
 
+struct vgate_sa;
+/* Multicast one SA_EXPIRE event (process context). */
+void vgate_nl_sa_expire(struct vgate_net *vn, struct vgate_sa *sa, bool hard,
+			u8 limit);
+
 /* nl_policy.c */
 int vgate_nl_rule_new(struct sk_buff *skb, struct genl_info *info);
 int vgate_nl_rule_set(struct sk_buff *skb, struct genl_info *info);

@@ -18,6 +18,7 @@
 #include "esp.h"
 #include "replay.h"
 #include "natt.h"
+#include "netlink.h"
 
 static struct kmem_cache *sa_cache;
 static struct workqueue_struct *sa_wq;
@@ -131,6 +132,7 @@ static void sa_free_work(struct work_struct *work)
 	struct vgate_net *vn = sa->vn;
 
 	del_timer_sync(&sa->timer);
+	/* expire_work holds a reference while queued: it is not pending. */
 	vgate_esp_destroy_sa(sa);
 	vgate_replay_free(sa->replay);
 	dst_cache_destroy(&sa->dst_cache);
@@ -158,7 +160,57 @@ void vgate_sa_put(struct vgate_sa *sa)
 u32 vgate_sa_flags(const struct vgate_sa *sa)
 {
 	return READ_ONCE(sa->state) & (VGATE_SA_F_WEAK | VGATE_SA_F_EXPIRED |
-				       VGATE_SA_F_SOFT_EXPIRED);
+				       VGATE_SA_F_SOFT_EXPIRED |
+				       VGATE_SA_F_ESN);
+}
+
+/* Let expire_work send the events (and remove a hard expired SA). */
+static void sa_schedule_expire(struct vgate_sa *sa)
+{
+	if (!refcount_inc_not_zero(&sa->refcnt))
+		return;		/* being freed: nobody to tell */
+	if (!queue_work(sa_wq, &sa->expire_work))
+		vgate_sa_put(sa);
+}
+
+static void sa_soft_expire(struct vgate_sa *sa, u8 limit)
+{
+	if (test_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state))
+		return;
+	WRITE_ONCE(sa->soft_limit, limit);
+	if (!test_and_set_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state))
+		sa_schedule_expire(sa);
+}
+
+static void sa_hard_expire(struct vgate_sa *sa, u8 limit)
+{
+	if (test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
+		return;
+	WRITE_ONCE(sa->hard_limit, limit);
+	if (!test_and_set_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
+		sa_schedule_expire(sa);
+}
+
+static void sa_unlink(struct vgate_net *vn, struct vgate_sa *sa);
+
+static void sa_expire_work(struct work_struct *work)
+{
+	struct vgate_sa *sa = container_of(work, struct vgate_sa, expire_work);
+	struct vgate_net *vn = sa->vn;
+
+	mutex_lock(&vn->lock);
+	/* An SA deleted or replaced in the meantime sends nothing. */
+	if (sa->linked && test_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state) &&
+	    !test_and_set_bit(VGATE_SA_BIT_SOFT_NOTIFIED, &sa->state))
+		vgate_nl_sa_expire(vn, sa, false, READ_ONCE(sa->soft_limit));
+	if (sa->linked && test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) &&
+	    !test_and_set_bit(VGATE_SA_BIT_HARD_NOTIFIED, &sa->state)) {
+		/* Our reference keeps it alive past the unlink. */
+		sa_unlink(vn, sa);
+		vgate_nl_sa_expire(vn, sa, true, READ_ONCE(sa->hard_limit));
+	}
+	mutex_unlock(&vn->lock);
+	vgate_sa_put(sa);
 }
 
 /* Time based lifetimes: arm for the next limit not yet reached. */
@@ -184,9 +236,9 @@ static void sa_timer_fn(struct timer_list *t)
 	time64_t age = ktime_get_seconds() - sa->added;
 
 	if (sa->lt.soft_seconds && age >= sa->lt.soft_seconds)
-		set_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state);
+		sa_soft_expire(sa, VGATE_EXPIRE_SECONDS);
 	if (sa->lt.hard_seconds && age >= sa->lt.hard_seconds)
-		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+		sa_hard_expire(sa, VGATE_EXPIRE_SECONDS);
 	sa_arm_timer(sa);
 }
 
@@ -203,6 +255,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	atomic_inc(&sa_live);
 	atomic_inc(&vn->sa_live);
 	INIT_WORK(&sa->free_work, sa_free_work);
+	INIT_WORK(&sa->expire_work, sa_expire_work);
 	timer_setup(&sa->timer, sa_timer_fn, 0);
 	refcount_set(&sa->refcnt, 1);
 	sa->vn = vn;
@@ -215,6 +268,10 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	sa->enc_key_bits = vgate_esp_key_bits(cfg);
 	sa->lt = cfg->lt;
 	vgate_natt_sa_init(sa, cfg);
+	sa->esn = cfg->flags & VGATE_SA_F_ESN;
+	if (sa->esn)
+		set_bit(VGATE_SA_BIT_ESN, &sa->state);
+	atomic64_set(&sa->seq_out, cfg->oseq);
 	sa->lt_volume = sa->lt.soft_bytes || sa->lt.hard_bytes ||
 			sa->lt.soft_packets || sa->lt.hard_packets;
 	sa->added = ktime_get_seconds();
@@ -226,7 +283,8 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 		goto fail;
 	if (dst_cache_init(&sa->dst_cache, GFP_KERNEL))
 		goto fail;
-	sa->replay = vgate_replay_alloc(cfg->replay_window, GFP_KERNEL);
+	sa->replay = vgate_replay_alloc(cfg->replay_window, sa->esn,
+					cfg->replay_seq, GFP_KERNEL);
 	if (!sa->replay)
 		goto fail;
 	err = vgate_esp_init_sa(sa, cfg, extack);
@@ -283,6 +341,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		list_replace(&old->list, &sa->list);
 		reqid_unlink(old);
 		vgate_natt_sa_unlink(old);
+		old->linked = false;
 		vgate_sa_put(old);
 	} else {
 		err = rhashtable_insert_fast(&vn->sad, &sa->node, sad_params);
@@ -293,6 +352,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 	}
 	reqid_link(vn, sa);
 	vgate_natt_sa_link(vn, sa);
+	sa->linked = true;
 	vn->generation++;
 	return 0;
 fail:
@@ -306,6 +366,7 @@ static void sa_unlink(struct vgate_net *vn, struct vgate_sa *sa)
 	list_del(&sa->list);
 	reqid_unlink(sa);
 	vgate_natt_sa_unlink(sa);
+	sa->linked = false;
 	atomic_dec(&vn->sa_count);
 	vn->generation++;
 	vgate_sa_put(sa);
@@ -331,6 +392,18 @@ void vgate_sa_flush(struct vgate_net *vn)
 		sa_unlink(vn, sa);
 }
 
+u64 vgate_sa_next_seq(struct vgate_sa *sa)
+{
+	u64 seq = atomic64_inc_return(&sa->seq_out);
+
+	/* RFC 4303 3.3.3: never cycle; ESN: 2^64 - 1 is the last one. */
+	if (likely(sa->esn ? seq != 0 : seq <= U32_MAX))
+		return seq;
+	atomic64_dec(&sa->seq_out);	/* stays at the last one sent */
+	sa_hard_expire(sa, VGATE_EXPIRE_SEQ);
+	return 0;
+}
+
 void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n)
 {
 	/* replay and auth failures are errors too */
@@ -339,27 +412,37 @@ void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n)
 			    n : 0);
 }
 
-bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes)
+bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes, bool out)
 {
 	u64 b, p;
 
 	if (unlikely(test_bit(VGATE_SA_BIT_EXPIRED, &sa->state)))
 		return false;
-	vgate_counters_add2(sa->stats, VGATE_SA_CNT_PACKETS, 1,
-			    VGATE_SA_CNT_BYTES, bytes);
 	if (likely(!sa->lt_volume))
-		return true;
+		goto count;
 
 	b = atomic64_add_return(bytes, &sa->lt_bytes);
 	p = atomic64_inc_return(&sa->lt_packets);
-	if ((sa->lt.soft_bytes && b >= sa->lt.soft_bytes) ||
-	    (sa->lt.soft_packets && p >= sa->lt.soft_packets))
-		set_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state);
-	if ((sa->lt.hard_bytes && b > sa->lt.hard_bytes) ||
-	    (sa->lt.hard_packets && p > sa->lt.hard_packets)) {
-		set_bit(VGATE_SA_BIT_EXPIRED, &sa->state);
+	/* Soft first: a packet crossing both sends both events. */
+	if (sa->lt.soft_bytes && b >= sa->lt.soft_bytes)
+		sa_soft_expire(sa, VGATE_EXPIRE_BYTES);
+	else if (sa->lt.soft_packets && p >= sa->lt.soft_packets)
+		sa_soft_expire(sa, VGATE_EXPIRE_PACKETS);
+	if (sa->lt.hard_bytes && b > sa->lt.hard_bytes) {
+		sa_hard_expire(sa, VGATE_EXPIRE_BYTES);
 		return false;
 	}
+	if (sa->lt.hard_packets && p > sa->lt.hard_packets) {
+		sa_hard_expire(sa, VGATE_EXPIRE_PACKETS);
+		return false;
+	}
+count:
+	if (out)
+		vgate_counters_add2(sa->stats, VGATE_SA_CNT_PACKETS_OUT, 1,
+				    VGATE_SA_CNT_BYTES_OUT, bytes);
+	else
+		vgate_counters_add2(sa->stats, VGATE_SA_CNT_PACKETS_IN, 1,
+				    VGATE_SA_CNT_BYTES_IN, bytes);
 	return true;
 }
 

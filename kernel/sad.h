@@ -41,8 +41,10 @@ struct vgate_lifetime {
 };
 
 enum vgate_sa_counter {
-	VGATE_SA_CNT_PACKETS,
-	VGATE_SA_CNT_BYTES,
+	VGATE_SA_CNT_PACKETS_IN,
+	VGATE_SA_CNT_BYTES_IN,
+	VGATE_SA_CNT_PACKETS_OUT,
+	VGATE_SA_CNT_BYTES_OUT,
 	VGATE_SA_CNT_ERRORS,
 	VGATE_SA_CNT_REPLAY,
 	VGATE_SA_CNT_AUTH,
@@ -60,6 +62,8 @@ struct vgate_sa_config {
 	u32 enc_key_len, auth_key_len;
 	u32 replay_window;
 	u32 reqid;			/* 0: none */
+	u32 flags;			/* VGATE_SA_F_SETTABLE bits */
+	u64 oseq, replay_seq;		/* start state */
 	struct vgate_lifetime lt;
 	/* UDP encapsulation (natt.c): encap 0 = none */
 	u8 encap;
@@ -83,7 +87,13 @@ struct vgate_sa {
 	u8 mode;
 	u16 enc, auth;
 	u16 enc_key_bits;
-	unsigned long state;		/* bit n = UAPI flag 1 << n */
+	unsigned long state;		/* bit n = UAPI flag 1 << n, and the
+					 * VGATE_SA_BIT_*_NOTIFIED bits
+					 */
+	bool esn;
+	bool linked;			/* in the SAD; under vn->lock */
+	u8 soft_limit, hard_limit;	/* enum vgate_expire_limit */
+	struct work_struct expire_work;	/* sends events, removes */
 
 	struct crypto_aead *aead;
 	unsigned int ivlen, icvlen, blksize;
@@ -128,6 +138,9 @@ u32 vgate_sa_flags(const struct vgate_sa *sa);
 #define VGATE_SA_BIT_WEAK		0
 #define VGATE_SA_BIT_EXPIRED		1
 #define VGATE_SA_BIT_SOFT_EXPIRED	2
+#define VGATE_SA_BIT_ESN		3
+#define VGATE_SA_BIT_SOFT_NOTIFIED	16
+#define VGATE_SA_BIT_HARD_NOTIFIED	17
 
 int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		 bool replace, struct netlink_ext_ack *extack);
@@ -138,7 +151,15 @@ bool vgate_sad_has_dst(struct vgate_net *vn, u8 family,
 
 void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n);
 void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR]);
-/* Charge one packet of @bytes; false if the SA is past its hard limit. */
-bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes);
+/*
+ * Charge one packet of @bytes, received (@out false) or to be sent; false
+ * if the SA is past its hard limit.
+ */
+bool vgate_sa_charge(struct vgate_sa *sa, unsigned int bytes, bool out);
+/*
+ * The next outbound sequence number, or 0 if the SA has none left: it is
+ * then stopped (hard expiry, limit SEQ) instead of wrapping.
+ */
+u64 vgate_sa_next_seq(struct vgate_sa *sa);
 
 #endif /* _VGATE_SAD_H */

@@ -64,6 +64,11 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 	s[3].encap_sport = 4500;
 	s[3].encap_dport = 4501;
 	addr(&s[3].oa, "10.9.9.9");
+	s[3].flags = VGATE_SA_F_ESN;
+	s[3].oseq = 0x100000005ULL;
+	s[3].seq = s[3].oseq;
+	s[3].st[VGATE_SA_STATS_A_PACKETS_OUT] = 7;
+	s[3].st[VGATE_SA_STATS_A_BYTES_OUT] = 588;
 	*sas = s;
 	*n = 4;
 	return 0;

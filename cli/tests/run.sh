@@ -462,6 +462,26 @@ $ST -j sad | python3 -c 'import json,sys; d={s["spi"]: s for s in json.load(sys.
 $ST natt | grep -qx 'socket: udp port 4500, owner kernel' && $ST natt | grep -qx 'drop natt-malformed: 17' && ok || bad "show natt: $($ST natt)"
 $ST -j natt | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["port"] == 4500 and d["owner"] == "kernel" and d["keepalive"] == 20 and d["natt_keepalives_out"] == 220 and d["drops"]["natt_no_daemon"] == 18, d' && ok || bad "show natt JSON"
 $ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["natt_esp_in"] == 190 and d["drops"]["natt_malformed"] == 17' && ok || bad "global JSON NAT-T counters"
+# ESN and the sequence number start state
+request $SA enc aes128-gcm encKey $K20 esn on replayWindow 4096 seqOut 4294967246 seqIn 0x1ffffffce -- \
+	"    REPLAY_WINDOW u32 4096" "    FLAGS u32 8" "    OSEQ u64 4294967246" "    REPLAY_SEQ u64 8589934542"
+request $SA enc aes128-gcm encKey $K20 esn off seqOut 4294967295 -- "    FLAGS u32 0" "    OSEQ u64 4294967295"
+expect 1 'bad seqOut "4294967296" (above 4294967295 needs esn on)' $SA enc aes128-gcm encKey $K20 seqOut 4294967296
+expect 1 'bad seqIn "0x100000000" (above 4294967295 needs esn on)' $SA enc aes128-gcm encKey $K20 esn off seqIn 0x100000000
+expect 1 'bad replayWindow "0" (esn on needs a window of at least 1)' $SA enc aes128-gcm encKey $K20 esn on replayWindow 0
+expect 1 'esn' $SA enc aes128-gcm encKey $K20 esn maybe
+$ST sad | grep -q '^0x00003000 .* esn ' && ok || bad "ESN flag in show sad: $($ST sad)"
+$ST -j sad | python3 -c '
+import json,sys
+d = {s["spi"]: s for s in json.load(sys.stdin)}
+e = d["0x00003000"]
+assert e["esn"] is True and e["flags"] == ["esn"] and e["seq_out"] == 0x100000005 and e["seq_in"] == 0, e
+assert e["stats"]["packets_out"] == 7 and e["stats"]["bytes_out"] == 588 and e["stats"]["packets_in"] == 0, e
+assert d["0x00001001"]["esn"] is False and d["0x00001001"]["flags"] == ["soft-expired"]' && ok || bad "show sad JSON: esn, seq_out, in/out counters"
+$ST -j sa | python3 -c '
+import json,sys
+d = json.load(sys.stdin)
+assert d[2]["flags"] == ["esn", "missing-sa", "udp-encap"], d[2]' && ok || bad "show sa flags esn"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
 
 # --- ip arp: the gratuitous-ARP policy (vgate_garp) ---

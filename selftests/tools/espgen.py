@@ -6,7 +6,7 @@ socket.  Used to test anti-replay and the handling of malformed input.
 
   espgen.py --src A --dst B --spi SPI --key HEX --inner-src X --inner-dst Y
             --seqs 1-3000 [--shuffle SEED] [--corrupt icv|pad|padlen|nexthdr]
-            [--dport 9999] [--mark]
+            [--dport 9999] [--mark] [--esn]
 
 Every inner packet is a UDP datagram whose payload is "seq=<n>", so the
 receiver (--listen) can tell which ones arrived.  --sentinel ADDR:PORT+1
@@ -51,7 +51,7 @@ def udp(src, dst, sport, dport, data):
     return struct.pack("!HHHH", sport, dport, length, c) + data
 
 
-def esp(spi, seq, key, inner, corrupt=None, nexthdr=4):
+def esp(spi, seq, key, inner, corrupt=None, nexthdr=4, esn=False):
     padlen = (-(len(inner) + 2)) % 4
     pad = bytes(range(1, padlen + 1))
     if corrupt == "pad" and padlen == 0:
@@ -64,8 +64,12 @@ def esp(spi, seq, key, inner, corrupt=None, nexthdr=4):
         plen_byte = 250
     if corrupt == "nexthdr":
         nexthdr = 17
-    body = struct.pack("!II", spi, seq) + inner + pad + bytes([plen_byte, nexthdr])
-    icv = hmac.new(key, body, hashlib.sha256).digest()[:16]
+    body = (struct.pack("!II", spi, seq & 0xFFFFFFFF) + inner + pad +
+            bytes([plen_byte, nexthdr]))
+    # ESN (RFC 4303 2.2.1): the high half is authenticated after the
+    # payload but not sent
+    hi = struct.pack("!I", seq >> 32) if esn else b""
+    icv = hmac.new(key, body + hi, hashlib.sha256).digest()[:16]
     if corrupt == "icv":
         icv = bytes([icv[0] ^ 1]) + icv[1:]
     return body + icv
@@ -114,7 +118,8 @@ def send(args):
             s.sendto(inner, (args.inner_dst, 0))
         else:
             pkt = ipv4(args.src, args.dst, 50,
-                       esp(args.spi, seq, key, inner, args.corrupt),
+                       esp(args.spi, seq, key, inner, args.corrupt,
+                           esn=args.esn),
                        ident=seq & 0xFFFF)
             s.sendto(pkt, (args.dst, 0))
         if args.pace and i % args.pace == args.pace - 1:
@@ -174,6 +179,8 @@ def main():
     p.add_argument("--inner-dst")
     p.add_argument("--dport", type=int, default=9999)
     p.add_argument("--seqs")
+    p.add_argument("--esn", action="store_true",
+                   help="64-bit sequence numbers: --seqs may exceed 2^32 - 1")
     p.add_argument("--shuffle", type=int)
     p.add_argument("--pace", type=int, default=200,
                    help="sleep 10 ms after every N packets")

@@ -198,6 +198,18 @@ def main():
                                             v.u64(C["VGATE_LT_A_SOFT_BYTES"], 10),
                                             v.u64(C["VGATE_LT_A_HARD_BYTES"], 5)),)),
                  errno.EINVAL, "soft lifetime")
+    expect_error(g, "ESN with replay window 0", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u32(C["VGATE_SA_A_FLAGS"], C["VGATE_SA_F_ESN"]),
+                                       u32(C["VGATE_SA_A_REPLAY_WINDOW"], 0))),
+                 errno.EINVAL, "ESN needs a replay window")
+    expect_error(g, "outbound start sequence 2^32 without ESN", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(v.u64(C["VGATE_SA_A_OSEQ"], 1 << 32),)),
+                 errno.ERANGE, "needs ESN")
+    expect_error(g, "inbound start sequence 2^32 without ESN", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(v.u64(C["VGATE_SA_A_REPLAY_SEQ"], 1 << 32),)),
+                 errno.ERANGE, "needs ESN")
+    expect_error(g, "read-only expire limit attribute", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(nla(C["VGATE_SA_A_EXPIRE_LIMIT"], b"\x01"),)))
     expect_error(g, "unknown top-level attribute", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001) + nla(60, b"\0\0\0\0"))
     expect_error(g, "update of a missing SA", "VGATE_CMD_SA_SET",

@@ -51,14 +51,16 @@
  *   Optional PROTO (default and only value IPPROTO_ESP), AUTH (default
  *   NONE; must be NONE for an AEAD, which takes no AUTH_KEY either, and an
  *   HMAC, with AUTH_KEY, otherwise),
- *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS,
- *   ENCAP (UDP encapsulation, NAT-T).
+ *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS
+ *   (ESN), ENCAP (UDP encapsulation, NAT-T), OSEQ and REPLAY_SEQ (the
+ *   sequence number start state).
  *   -EEXIST if an SA with that (SPI, DST, PROTO) exists; -ENOSPC if the
  *   SAD already holds max_sas SAs.
  *
  * VGATE_CMD_SA_SET: replace an existing SA (same attributes as SA_NEW).
  *   The new SA takes over atomically; counters, sequence numbers, the
- *   replay window and the lifetime clock start again at zero.  -ENOENT if
+ *   replay window and the lifetime clock start again (from OSEQ and
+ *   REPLAY_SEQ if given, at zero otherwise).  -ENOENT if
  *   there is none.  Not limited by max_sas.
  *
  * VGATE_CMD_SA_GET: with VGATE_A_SA holding SPI, FAMILY and DST (PROTO
@@ -67,7 +69,8 @@
  *   order they were added.  Keys are never returned.  Replies carry
  *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
  *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS, ENCAP) plus VGATE_SA_A_STATS,
- *   VGATE_SA_A_SEQ, VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump
+ *   VGATE_SA_A_SEQ, VGATE_SA_A_OSEQ, VGATE_SA_A_REPLAY_SEQ,
+ *   VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump
  *   whose table changed while it ran is flagged NLM_F_DUMP_INTR: discard it
  *   and dump again.
  *
@@ -137,6 +140,21 @@
  *   meanwhile up to acquire_queue packets are held and sent once an SA with
  *   that REQID is added; the others, and all of them on timeout, are
  *   dropped and counted (ACQUIRE_OVERFLOW, ACQUIRE_TIMEOUT).
+ *
+ * VGATE_CMD_SA_EXPIRE (event): sent to the "events" multicast group when
+ *   an SA reaches a lifetime limit.  Carries VGATE_A_SA as an SA_GET reply
+ *   does (no keys; the counters and flags as of the event) plus
+ *   VGATE_SA_A_EXPIRE_LIMIT (enum vgate_expire_limit) and
+ *   VGATE_SA_A_EXPIRE_HARD.  Soft (HARD 0): the first soft limit reached,
+ *   once per SA; the SA goes on working (SOFT_EXPIRED flag): time to
+ *   rekey.  Hard (HARD 1): a hard limit was reached, or the outbound
+ *   sequence number would have wrapped (LIMIT SEQ, RFC 4303 3.3.3: with or
+ *   without ESN the SA never cycles); the SA has stopped (its packets are
+ *   dropped as EXPIRED, or SEQ_OVERFLOW) and has been removed from the SAD
+ *   when the event is sent.  Byte and packet limits are checked per
+ *   packet, time limits to the second.  Events are sent from process
+ *   context shortly after the limit is reached; an SA deleted or replaced
+ *   before that sends none.
  *
  * VGATE_CMD_STATS_GET: global statistics of the namespace in VGATE_A_STATS.
  *
@@ -229,6 +247,7 @@ enum vgate_cmd {
 	VGATE_CMD_ENCAP_SOCK_SET,
 	VGATE_CMD_ENCAP_SOCK_GET,
 	VGATE_CMD_ENCAP_SOCK_DEL,
+	VGATE_CMD_SA_EXPIRE,	/* event only, multicast group "events" */
 	__VGATE_CMD_LAST
 };
 
@@ -282,9 +301,17 @@ enum vgate_sa_flags {
 	VGATE_SA_F_WEAK = 1U << 0,	/* read only: legacy algorithm (3DES) */
 	VGATE_SA_F_EXPIRED = 1U << 1,	/* read only: hard limit reached */
 	VGATE_SA_F_SOFT_EXPIRED = 1U << 2, /* read only: soft limit reached */
+	/*
+	 * Extended (64-bit) sequence numbers, RFC 4303 2.2.1 and appendix A:
+	 * the ICV covers the high 32 bits, which are not sent (for AEADs the
+	 * associated data is SPI + 64-bit sequence number, RFC 4106 5;
+	 * otherwise authencesn() as in XFRM's "flag esn").  Needs a
+	 * REPLAY_WINDOW of at least 1 (-EINVAL otherwise, as XFRM).
+	 */
+	VGATE_SA_F_ESN = 1U << 3,
 };
 
-#define VGATE_SA_F_SETTABLE 0U
+#define VGATE_SA_F_SETTABLE VGATE_SA_F_ESN
 
 /* Inside VGATE_A_SA. */
 enum vgate_sa_attr {
@@ -327,6 +354,26 @@ enum vgate_sa_attr {
 	 * (NAT traversal, RFC 3948).  Kept by SA_SET like the rest.
 	 */
 	VGATE_SA_A_ENCAP,
+	/*
+	 * u64: the last outbound sequence number sent; the next packet
+	 * carries OSEQ + 1.  SA_NEW/SA_SET: the start state (default 0; at
+	 * most 2^32 - 1 without ESN).  Replies: the current value.
+	 */
+	VGATE_SA_A_OSEQ,
+	/*
+	 * u64: the highest inbound sequence number received; the window
+	 * ends there, every number in it not yet seen.  SA_NEW/SA_SET: the
+	 * start state (default 0; at most 2^32 - 1 without ESN).  Replies:
+	 * the current value.
+	 */
+	VGATE_SA_A_REPLAY_SEQ,
+	/*
+	 * u8, read only, in SA_EXPIRE events: enum vgate_expire_limit, the
+	 * limit that was reached.
+	 */
+	VGATE_SA_A_EXPIRE_LIMIT,
+	/* u8, read only, in SA_EXPIRE events: 1 hard (SA removed), 0 soft */
+	VGATE_SA_A_EXPIRE_HARD,
 	__VGATE_SA_A_LAST
 };
 
@@ -334,8 +381,10 @@ enum vgate_sa_attr {
 
 /*
  * Inside VGATE_SA_A_LIFETIME, all u64, 0 meaning no limit.  The soft limit
- * marks the SA (VGATE_SA_F_SOFT_EXPIRED) so that a keying daemon rekeys; the
- * hard limit stops the SA: its packets are then dropped as "expired".
+ * marks the SA (VGATE_SA_F_SOFT_EXPIRED) and sends a soft SA_EXPIRE event
+ * so that a keying daemon rekeys; the hard limit stops the SA (the packet
+ * over it is dropped as "expired"), removes it and sends a hard SA_EXPIRE
+ * event.
  */
 enum vgate_lifetime_attr {
 	VGATE_LT_A_UNSPEC,
@@ -413,15 +462,35 @@ enum vgate_encap_sock_attr {
 
 #define VGATE_ENCAP_SOCK_A_MAX (__VGATE_ENCAP_SOCK_A_LAST - 1)
 
-/* Inside VGATE_SA_A_STATS, all u64. */
+/* Which limit an SA_EXPIRE event reports. */
+enum vgate_expire_limit {
+	VGATE_EXPIRE_BYTES = 1,
+	VGATE_EXPIRE_PACKETS,
+	VGATE_EXPIRE_SECONDS,
+	VGATE_EXPIRE_SEQ,		/* hard only: the outbound sequence
+					 * number space is exhausted
+					 */
+	__VGATE_EXPIRE_LAST
+};
+
+#define VGATE_EXPIRE_MAX (__VGATE_EXPIRE_LAST - 1)
+
+/*
+ * Inside VGATE_SA_A_STATS, all u64, monotonic for the SA's life (SA_SET
+ * starts a new SA).
+ */
 enum vgate_sa_stats_attr {
 	VGATE_SA_STATS_A_UNSPEC,
-	VGATE_SA_STATS_A_PACKETS,	/* packets through the SA */
+	VGATE_SA_STATS_A_PACKETS,	/* packets through the SA (in + out) */
 	VGATE_SA_STATS_A_BYTES,		/* payload bytes (inner packets) */
 	VGATE_SA_STATS_A_ERRORS,	/* all drops charged to the SA */
 	VGATE_SA_STATS_A_REPLAY,	/* replayed or left of the window */
 	VGATE_SA_STATS_A_AUTH,		/* integrity check failed */
 	VGATE_SA_STATS_A_PAD,
+	VGATE_SA_STATS_A_PACKETS_IN,	/* decrypted and accepted */
+	VGATE_SA_STATS_A_BYTES_IN,	/* their inner bytes */
+	VGATE_SA_STATS_A_PACKETS_OUT,	/* handed to the cipher to be sent */
+	VGATE_SA_STATS_A_BYTES_OUT,	/* their inner bytes */
 	__VGATE_SA_STATS_A_LAST
 };
 
