@@ -5,7 +5,7 @@
 #
 #   lanA ------------ gwA (vgate) ==== wire (br0) ==== gwB (XFRM) ------------ lanB
 #   10.1.0.2          10.1.0.1  192.0.2.1          192.0.2.2  10.2.0.1         10.2.0.2
-#   2001:db8:1::2  2001:db8:1::1  2001:db8:ff::1  2001:db8:ff::2  2001:db8:2::1  2001:db8:2::2
+#   fd00:1::2  fd00:1::1  fd00:ff::1  fd00:ff::2  fd00:2::1  fd00:2::2
 #
 # Cases: tunnel mode 6in6 (IPv6 LANs over IPv6), 4in6 (IPv4 LANs over
 # IPv6), 6in4 (IPv6 LANs over IPv4), and transport mode over IPv6 (gwA to
@@ -25,22 +25,22 @@ require_cmd ip nft iperf3 ping
 topo_gw_pair gwA gwB
 
 v6addr() { ns "$1" ip -6 addr add "$2" dev "$3" nodad; }
-v6addr lanA 2001:db8:1::2/64 lan
-v6addr gwA 2001:db8:1::1/64 lan
-v6addr gwA 2001:db8:ff::1/64 wan
-v6addr gwB 2001:db8:ff::2/64 wan
-v6addr gwB 2001:db8:2::1/64 lan
-v6addr lanB 2001:db8:2::2/64 lan
-ns lanA ip -6 route add default via 2001:db8:1::1
-ns lanB ip -6 route add default via 2001:db8:2::1
-ns gwA ip -6 route add 2001:db8:2::/64 via 2001:db8:ff::2
-ns gwB ip -6 route add 2001:db8:1::/64 via 2001:db8:ff::1
+v6addr lanA fd00:1::2/64 lan
+v6addr gwA fd00:1::1/64 lan
+v6addr gwA fd00:ff::1/64 wan
+v6addr gwB fd00:ff::2/64 wan
+v6addr gwB fd00:2::1/64 lan
+v6addr lanB fd00:2::2/64 lan
+ns lanA ip -6 route add default via fd00:1::1
+ns lanB ip -6 route add default via fd00:2::1
+ns gwA ip -6 route add fd00:2::/64 via fd00:ff::2
+ns gwB ip -6 route add fd00:1::/64 via fd00:ff::1
 for g in gwA gwB; do
 	ns $g sysctl -qw net.ipv6.conf.all.forwarding=1
 done
 mac() { ns "$1" cat /sys/class/net/"$2"/address; }
-ns gwA ip -6 neigh replace 2001:db8:ff::2 lladdr "$(mac gwB wan)" dev wan nud permanent
-ns gwB ip -6 neigh replace 2001:db8:ff::1 lladdr "$(mac gwA wan)" dev wan nud permanent
+ns gwA ip -6 neigh replace fd00:ff::2 lladdr "$(mac gwB wan)" dev wan nud permanent
+ns gwB ip -6 neigh replace fd00:ff::1 lladdr "$(mac gwA wan)" dev wan nud permanent
 ns gwA ip neigh replace 192.0.2.2 lladdr "$(mac gwB wan)" dev wan nud permanent
 ns gwB ip neigh replace 192.0.2.1 lladdr "$(mac gwA wan)" dev wan nud permanent
 
@@ -49,10 +49,10 @@ KBA=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 # name | mode | outer A | outer B | ether type | inner A net | inner B net | host A | host B
 CASES="
-6in6|tunnel|2001:db8:ff::1|2001:db8:ff::2|ip6|2001:db8:1::/64|2001:db8:2::/64|2001:db8:1::2|2001:db8:2::2
-4in6|tunnel|2001:db8:ff::1|2001:db8:ff::2|ip6|10.1.0.0/24|10.2.0.0/24|10.1.0.2|10.2.0.2
-6in4|tunnel|192.0.2.1|192.0.2.2|ip|2001:db8:1::/64|2001:db8:2::/64|2001:db8:1::2|2001:db8:2::2
-transport6|transport|2001:db8:ff::1|2001:db8:ff::2|ip6|||2001:db8:ff::1|2001:db8:ff::2
+6in6|tunnel|fd00:ff::1|fd00:ff::2|ip6|fd00:1::/64|fd00:2::/64|fd00:1::2|fd00:2::2
+4in6|tunnel|fd00:ff::1|fd00:ff::2|ip6|10.1.0.0/24|10.2.0.0/24|10.1.0.2|10.2.0.2
+6in4|tunnel|192.0.2.1|192.0.2.2|ip|fd00:1::/64|fd00:2::/64|fd00:1::2|fd00:2::2
+transport6|transport|fd00:ff::1|fd00:ff::2|ip6|||fd00:ff::1|fd00:ff::2
 "
 
 configure() { # mode outerA outerB innerA innerB spi_ab spi_ba

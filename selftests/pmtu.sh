@@ -7,7 +7,7 @@
 #
 #   lanA ---- gwA (vgate) ---- rtr ------------------ gwB (XFRM) ---- lanB
 #   10.1.0.2  10.1.0.1  192.0.2.1  .254 | 198.51.100.254   198.51.100.2  10.2.0.1  10.2.0.2
-#   2001:db8:1::2                       route to gwB: mtu 1400             2001:db8:2::2
+#   fd00:1::2                       route to gwB: mtu 1400             fd00:2::2
 #
 # Every link is 1500 bytes.  ESP overhead here: 20 (outer IPv4) + 8 (ESP)
 # + 8 (IV) + 16 (ICV) + 2 (trailer), 4-byte blocks, so the largest inner
@@ -31,19 +31,19 @@ veth_link lanA lan 10.1.0.2/24 gwA lan 10.1.0.1/24
 veth_link gwA wan 192.0.2.1/24 rtr r1 192.0.2.254/24
 veth_link rtr r2 198.51.100.254/24 gwB wan 198.51.100.2/24
 veth_link gwB lan 10.2.0.1/24 lanB lan 10.2.0.2/24
-ns lanA ip -6 addr add 2001:db8:1::2/64 dev lan nodad
-ns gwA ip -6 addr add 2001:db8:1::1/64 dev lan nodad
-ns gwB ip -6 addr add 2001:db8:2::1/64 dev lan nodad
-ns lanB ip -6 addr add 2001:db8:2::2/64 dev lan nodad
+ns lanA ip -6 addr add fd00:1::2/64 dev lan nodad
+ns gwA ip -6 addr add fd00:1::1/64 dev lan nodad
+ns gwB ip -6 addr add fd00:2::1/64 dev lan nodad
+ns lanB ip -6 addr add fd00:2::2/64 dev lan nodad
 ns lanA ip route add default via 10.1.0.1
-ns lanA ip -6 route add default via 2001:db8:1::1
+ns lanA ip -6 route add default via fd00:1::1
 ns lanB ip route add default via 10.2.0.1
-ns lanB ip -6 route add default via 2001:db8:2::1
+ns lanB ip -6 route add default via fd00:2::1
 ns gwA ip route add default via 192.0.2.254
 ns gwB ip route add default via 198.51.100.254
 # IPv6 only crosses inside the tunnel: any route out takes it to the hook.
-ns gwA ip -6 route add 2001:db8:2::/64 dev wan
-ns gwB ip -6 route add 2001:db8:1::/64 dev wan
+ns gwA ip -6 route add fd00:2::/64 dev wan
+ns gwB ip -6 route add fd00:1::/64 dev wan
 ns rtr ip route replace 198.51.100.0/24 dev r2 mtu lock 1400
 for n in gwA rtr gwB; do
 	ns $n sysctl -qw net.ipv4.ip_forward=1
@@ -62,14 +62,14 @@ setup() {
 	vgate gwA ipsec peer add gwB addr 198.51.100.2 &&
 	vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
 		remote 10.2.0.0/24 action protect spiOut 0x5001 spiIn 0x5002 &&
-	vgate gwA ipsec rule add 11 peer gwB local 2001:db8:1::/64 \
-		remote 2001:db8:2::/64 action protect spiOut 0x5001 spiIn 0x5002 &&
+	vgate gwA ipsec rule add 11 peer gwB local fd00:1::/64 \
+		remote fd00:2::/64 action protect spiOut 0x5001 spiIn 0x5002 &&
 	ns gwB ip xfrm state add src 192.0.2.1 dst 198.51.100.2 proto esp \
 		spi 0x5001 mode tunnel flag af-unspec aead 'rfc4106(gcm(aes))' "$K1" 128 &&
 	ns gwB ip xfrm state add src 198.51.100.2 dst 192.0.2.1 proto esp \
 		spi 0x5002 mode tunnel flag af-unspec aead 'rfc4106(gcm(aes))' "$K2" 128 || return 1
 	local s d dir
-	for s in "10.1.0.0/24 10.2.0.0/24" "2001:db8:1::/64 2001:db8:2::/64"; do
+	for s in "10.1.0.0/24 10.2.0.0/24" "fd00:1::/64 fd00:2::/64"; do
 		set -- $s
 		ns gwB ip xfrm policy add src "$2" dst "$1" dir out tmpl \
 			src 198.51.100.2 dst 192.0.2.1 proto esp mode tunnel || return 1
@@ -85,13 +85,13 @@ setup() {
 learnt() { ns lanA ip route get "$1" | grep -o 'mtu [0-9]*' | cut -d' ' -f2; }
 # ping from lanA with a packet of exactly SIZE bytes on the wire (DF).
 ping4() { ns lanA ping -c 1 -W 2 -M do -s $(($1 - 28)) 10.2.0.2 >/dev/null 2>&1; }
-ping6() { ns lanA ping -c 1 -W 2 -M do -s $(($1 - 48)) 2001:db8:2::2 >/dev/null 2>&1; }
+ping6() { ns lanA ping -c 1 -W 2 -M do -s $(($1 - 48)) fd00:2::2 >/dev/null 2>&1; }
 mtu_drops() { drop_count gwA mtu; }
 
 tap_plan 12
 setup || { tap_fail "pmtu setup"; tap_done; }
 ns lanA ping -c 1 -W 5 10.2.0.2 >/dev/null 2>&1	# neighbours, routes
-ns lanA ping -c 1 -W 5 2001:db8:2::2 >/dev/null 2>&1
+ns lanA ping -c 1 -W 5 fd00:2::2 >/dev/null 2>&1
 check_eq "pmtu peer shows propagatePmtu off by default" \
 	"$(vgate gwA -j ipsec show peer | jq -r '.[0].propagate_pmtu')" false
 d0=$(mtu_drops)
@@ -104,7 +104,7 @@ check_eq "pmtu off: a 1447-byte DF IPv4 packet gets frag-needed with mtu 1446" \
 	"$(learnt 10.2.0.2)" 1446
 ping6 1447
 check_eq "pmtu off: a 1447-byte IPv6 packet gets packet-too-big with mtu 1446" \
-	"$(learnt 2001:db8:2::2)" 1446
+	"$(learnt fd00:2::2)" 1446
 check_eq "pmtu off: both counted as mtu drops" "$(($(mtu_drops) - d0))" 2
 
 # propagatePmtu on: the path MTU beyond rtr is learnt and reflected.
@@ -120,7 +120,7 @@ check_eq "pmtu on: the next 1446-byte DF IPv4 packet gets frag-needed with mtu 1
 check "pmtu on: a 1346-byte DF IPv4 packet passes" ping4 1346
 ping6 1446
 check_eq "pmtu on: a 1446-byte IPv6 packet gets packet-too-big with mtu 1346" \
-	"$(learnt 2001:db8:2::2)" 1346
+	"$(learnt fd00:2::2)" 1346
 check "pmtu on: a 1346-byte IPv6 packet passes" ping6 1346
 check_eq "pmtu on: mtu drops count the two refused packets" \
 	"$(($(mtu_drops) - d0))" 4

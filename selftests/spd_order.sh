@@ -37,10 +37,10 @@ CONF="
 ipsec peer add offline id 1 addr 192.0.2.4 admin down descr \"admin down: entries skipped\"
 ipsec peer add zeta id 2 addr 192.0.2.2
 ipsec peer add alpha id 3 addr 192.0.2.3
-ipsec peer add six id 4 addr 2001:db8:ff::2
+ipsec peer add six id 4 addr fd00:ff::2
 ipsec rule add 300 pre proto udp remote 10.2.0.2 rport 7001 action drop
 ipsec rule add 301 pre proto udp remote 10.2.0.2 rport 7009 action pass
-ipsec rule add 310 pre proto tcp remote 2001:db8:2::/64 rport 22 action drop
+ipsec rule add 310 pre proto tcp remote fd00:2::/64 rport 22 action drop
 ipsec rule add 5 peer offline proto udp remote 10.2.0.0/24 rport 7000-7020 action drop
 ipsec rule add 49 peer zeta proto udp remote 10.2.0.0/24 rport 7001 action pass
 ipsec rule add 50 peer zeta proto udp remote 10.2.0.2 rport 7002 action pass
@@ -54,12 +54,12 @@ ipsec rule add 57 peer zeta proto dont-verify remote 10.2.0.40 action drop
 ipsec rule add 10 peer alpha proto udp remote 10.2.0.2 rport 7002 action drop
 ipsec rule add 12 peer alpha proto udp remote 10.2.0.0/24 rport 7009 action drop
 ipsec rule add 13 peer alpha proto udp remote 10.2.0.2 rport 7010 action pass
-ipsec rule add 60 peer six proto udp remote 2001:db8:2::10-2001:db8:2::20 action pass
-ipsec rule add 61 peer six proto tcp local 2001:db8:1::/64 remote 2001:db8:2::/64 rport 443 action protect
+ipsec rule add 60 peer six proto udp remote fd00:2::10-fd00:2::20 action pass
+ipsec rule add 61 peer six proto tcp local fd00:1::/64 remote fd00:2::/64 rport 443 action protect
 ipsec rule add 400 post proto udp remote 10.2.0.20 rport 7006 action pass
 ipsec rule add 401 post proto udp rport 7006 action drop
 ipsec rule add 402 post proto udp rport 7010 action drop
-ipsec rule add 410 post local 2001:db8:1::5 remote 2001:db8:2::/48 action drop
+ipsec rule add 410 post local fd00:1::5 remote fd00:2::/48 action drop
 "
 
 # Probes: tag | src | sport | dst | dport | action | reason | rule (- none)
@@ -93,15 +93,15 @@ dont_verify_icmp|drop peer_entry 57|10.1.0.2 10.2.0.40 proto icmp
 dont_verify_proto_99|drop peer_entry 57|10.1.0.2 10.2.0.40 proto 99
 inbound_mirrored|pass peer_entry 50|10.2.0.2 10.1.0.2 proto udp sport 7002 dport 41000 in
 inbound_rport_is_sport|pass post_default -|10.2.0.2 10.1.0.2 proto udp sport 41000 dport 7002 in
-v6_pre_rule|drop pre_rule 310|2001:db8:1::2 2001:db8:2::1 proto tcp sport 41000 dport 22
-v6_pre_rule_other_port|pass post_default -|2001:db8:1::2 2001:db8:2::1 proto tcp sport 41000 dport 23
-v6_range_inside|pass peer_entry 60|2001:db8:1::2 2001:db8:2::15 proto udp sport 41000 dport 53
-v6_range_start|pass peer_entry 60|2001:db8:1::2 2001:db8:2::10 proto udp sport 41000 dport 53
-v6_range_end|pass peer_entry 60|2001:db8:1::2 2001:db8:2::20 proto udp sport 41000 dport 53
-v6_range_outside|pass post_default -|2001:db8:1::2 2001:db8:2::21 proto udp sport 41000 dport 53
-v6_post_rule_local_host|drop post_rule 410|2001:db8:1::5 2001:db8:2::21 proto udp sport 41000 dport 53
-v6_protect_net_port|protect peer_entry 61|2001:db8:1::2 2001:db8:2::1 proto tcp sport 41000 dport 443
-v6_no_v4_any_rule|pass post_default -|2001:db8:1::2 2001:db8:2::1 proto udp sport 41000 dport 7005
+v6_pre_rule|drop pre_rule 310|fd00:1::2 fd00:2::1 proto tcp sport 41000 dport 22
+v6_pre_rule_other_port|pass post_default -|fd00:1::2 fd00:2::1 proto tcp sport 41000 dport 23
+v6_range_inside|pass peer_entry 60|fd00:1::2 fd00:2::15 proto udp sport 41000 dport 53
+v6_range_start|pass peer_entry 60|fd00:1::2 fd00:2::10 proto udp sport 41000 dport 53
+v6_range_end|pass peer_entry 60|fd00:1::2 fd00:2::20 proto udp sport 41000 dport 53
+v6_range_outside|pass post_default -|fd00:1::2 fd00:2::21 proto udp sport 41000 dport 53
+v6_post_rule_local_host|drop post_rule 410|fd00:1::5 fd00:2::21 proto udp sport 41000 dport 53
+v6_protect_net_port|protect peer_entry 61|fd00:1::2 fd00:2::1 proto tcp sport 41000 dport 443
+v6_no_v4_any_rule|pass post_default -|fd00:1::2 fd00:2::1 proto udp sport 41000 dport 7005
 "
 
 nprobes=$(echo "$PROBES" | grep -c '|')

@@ -82,9 +82,9 @@ request ipsec rule add 10 local 10.1.0.0/16 remote 10.2.0.0/24 proto udp \
 request ipsec rule add 11 local 10.1.0.5 remote 10.2.0.1-10.2.0.9 action drop -- \
 	"    STAGE u8 1" "    LOCAL addr 10.1.0.5" "    REMOTE addr 10.2.0.1" \
 	"    REMOTE_END addr 10.2.0.9" "    ACTION u8 2"
-request ipsec rule add 12 post local 2001:db8::/32 remote 2001:db8:1::1-2001:db8:1::ff proto udplite rport 5000 action pass -- \
-	"    FAMILY u16 10" "    STAGE u8 3" "    LOCAL addr 2001:db8::" "    LOCAL_PLEN u8 32" \
-	"    REMOTE_END addr 2001:db8:1::ff" "    PROTO u8 136"
+request ipsec rule add 12 post local fd00::/16 remote fd00:1::1-fd00:1::ff proto udplite rport 5000 action pass -- \
+	"    FAMILY u16 10" "    STAGE u8 3" "    LOCAL addr fd00::" "    LOCAL_PLEN u8 16" \
+	"    REMOTE_END addr fd00:1::ff" "    PROTO u8 136"
 request ipsec rule add 13 peer b-1 local 10.1.0.0/24 action protect selfTraffic on -- \
 	"    STAGE u8 2" "    PEER_NAME str \"b-1\"" "    FLAGS u32 1" "    ACTION u8 3"
 request ipsec rule add 14 pre family ipv6 proto dont-verify action drop -- "    FAMILY u16 10" "    ACTION u8 2"
@@ -95,11 +95,11 @@ $V --dry-run ipsec rule add 16 action drop 2>/dev/null | grep -q 'PROTO\|LOCAL\|
 request ipsec peer add branch1 addr 192.0.2.2 descr Branch-1 admin dialup -- \
 	"PEER_GET dump" "PEER_NEW" "    ID u32 1" "    NAME str \"branch1\"" \
 	"    DESCR str \"Branch-1\"" "    FAMILY u16 2" "    ADDR addr 192.0.2.2" "    ADMIN u8 3"
-request ipsec peer add v6 id 9 addr 2001:db8::2 virtual yes spiOut 0x1000 spiIn 0x1001 -- \
-	"    ID u32 9" "    FAMILY u16 10" "    ADDR addr 2001:db8::2" "    VIRTUAL u8 1" \
+request ipsec peer add v6 id 9 addr fd00::2 virtual yes spiOut 0x1000 spiIn 0x1001 -- \
+	"    ID u32 9" "    FAMILY u16 10" "    ADDR addr fd00::2" "    VIRTUAL u8 1" \
 	"    SPI_OUT u32 4096" "    SPI_IN u32 4097"
 request ipsec peer add lh id 3 addr localhost -- "    HOSTNAME str \"localhost\""
-request ipsec peer add p6 id 4 addr 2001:db8::9 propagatePmtu on -- "    FAMILY u16 10" "    PROPAGATE_PMTU u8 1"
+request ipsec peer add p6 id 4 addr fd00::9 propagatePmtu on -- "    FAMILY u16 10" "    PROPAGATE_PMTU u8 1"
 request ipsec peer add p7 id 5 addr 192.0.2.9 propagatePmtu off -- "    PROPAGATE_PMTU u8 0"
 $V --dry-run ipsec peer add p8 id 6 addr 192.0.2.9 2>/dev/null | grep -q PROPAGATE_PMTU && bad "propagatePmtu not sent unless given" || ok
 expect 1 'bad propagatePmtu "yes"' ipsec peer add p9 addr 192.0.2.9 propagatePmtu yes
@@ -140,7 +140,7 @@ expect 1 '' ipsec natt socket port 4500 extra
 request ipsec explain 10.1.0.5 10.2.0.9 proto tcp sport 1234 port 80 in --iterations 1000 -- \
 	"EXPLAIN" "    FAMILY u16 2" "    SRC addr 10.1.0.5" "    DST addr 10.2.0.9" "    PROTO u8 6" \
 	"    SPORT u16 1234" "    DPORT u16 80" "    DIR u8 2" "    ITERATIONS u32 1000"
-request ipsec explain 2001:db8::1 2001:db8::2 -- "    FAMILY u16 10"
+request ipsec explain fd00::1 fd00::2 -- "    FAMILY u16 10"
 request config show -- "CONFIG_GET" "PEER_GET dump" "RULE_GET dump"
 request ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey $K20 reqid 20 -- "    REQID u32 20"
 request ipsec rule set 7 local any remote any proto any action drop -- "RULE_SET" "    ACTION u8 2"
@@ -164,11 +164,11 @@ expect 1 'bad SPI "0"' ipsec sa del 0 dst 192.0.2.1
 expect 1 'bad SPI "4294967296"' ipsec sa del 4294967296 dst 192.0.2.1
 expect 1 'bad SPI "-5"' ipsec sa del -5 dst 192.0.2.1
 expect 1 'bad dst "192.0.2"' ipsec sa del 4096 dst 192.0.2
-expect 1 'bad dst "192.0.2.1" (address family differs' ipsec sa add 4096 src 2001:db8::1 dst 192.0.2.1 mode tunnel enc null
-expect 1 'bad dst "2001:db8::2" (address family differs' ipsec sa add 4096 src 192.0.2.1 dst 2001:db8::2 mode tunnel enc null
-request ipsec sa add 0x1000 src 2001:db8::1 dst 2001:db8::2 mode transport enc aes128-gcm encKey $K20 -- "SA_NEW" \
-	"    FAMILY u16 10" "    SRC addr 2001:db8::1" "    DST addr 2001:db8::2" "    MODE u8 1"
-request ipsec sa del 0x1000 dst 2001:db8::2 -- "SA_DEL" "    FAMILY u16 10" "    DST addr 2001:db8::2"
+expect 1 'bad dst "192.0.2.1" (address family differs' ipsec sa add 4096 src fd00::1 dst 192.0.2.1 mode tunnel enc null
+expect 1 'bad dst "fd00::2" (address family differs' ipsec sa add 4096 src 192.0.2.1 dst fd00::2 mode tunnel enc null
+request ipsec sa add 0x1000 src fd00::1 dst fd00::2 mode transport enc aes128-gcm encKey $K20 -- "SA_NEW" \
+	"    FAMILY u16 10" "    SRC addr fd00::1" "    DST addr fd00::2" "    MODE u8 1"
+request ipsec sa del 0x1000 dst fd00::2 -- "SA_DEL" "    FAMILY u16 10" "    DST addr fd00::2"
 expect 1 'given twice' $SA enc aes128-gcm encKey $K20 src 192.0.2.9
 expect 1 'bad mode "bus"' ipsec sa add 4096 src 192.0.2.1 dst 192.0.2.2 mode bus enc null
 expect 1 'bad enc "aes-gcm"' $SA enc aes-gcm encKey $K20
@@ -215,12 +215,12 @@ expect 1 'bad peer "a b"' ipsec rule add 1 peer "a b" action pass
 expect 1 'missing spiIn' ipsec rule add 1 peer b1 action protect spiOut 4096
 expect 1 'missing spiOut' ipsec rule add 1 peer b1 action protect spiIn 4096
 expect 1 'bad spiOut "1"' ipsec rule add 1 peer b1 action protect spiOut 1 spiIn 4097
-expect 1 'bad remote "10.0.0.1" (IPv4, but "2001:db8::/32" is IPv6)' ipsec rule add 1 local 2001:db8::/32 remote 10.0.0.1 action drop
-expect 1 'bad local "10.0.0.1-2001:db8::1" (range mixes IPv4 and IPv6)' ipsec rule add 1 local 10.0.0.1-2001:db8::1 action drop
+expect 1 'bad remote "10.0.0.1" (IPv4, but "fd00::/16" is IPv6)' ipsec rule add 1 local fd00::/16 remote 10.0.0.1 action drop
+expect 1 'bad local "10.0.0.1-fd00::1" (range mixes IPv4 and IPv6)' ipsec rule add 1 local 10.0.0.1-fd00::1 action drop
 expect 1 'bad local "10.0.0.9-10.0.0.1" (range start above its end)' ipsec rule add 1 local 10.0.0.9-10.0.0.1 action drop
-expect 1 'bad remote "2001:db8::9-2001:db8::1" (range start above its end)' ipsec rule add 1 remote 2001:db8::9-2001:db8::1 action drop
+expect 1 'bad remote "fd00::9-fd00::1" (range start above its end)' ipsec rule add 1 remote fd00::9-fd00::1 action drop
 expect 1 'bad local "10.0.0.1-10.0.0"' ipsec rule add 1 local 10.0.0.1-10.0.0 action drop
-expect 1 'bad family "ipv4" ("2001:db8::1" is IPv6)' ipsec rule add 1 local 2001:db8::1 family ipv4 action drop
+expect 1 'bad family "ipv4" ("fd00::1" is IPv6)' ipsec rule add 1 local fd00::1 family ipv4 action drop
 expect 1 'bad family "inet"' ipsec rule add 1 family inet action drop
 expect 1 'bad lport "80" (ports need proto tcp, udp, udplite or sctp)' ipsec rule add 1 proto 47 lport 80 action drop
 expect 1 'bad selfTraffic "yes"' ipsec rule add 1 selfTraffic yes action drop
@@ -242,7 +242,7 @@ expect 1 'bad postDefault "protect"' ipsec postDefault protect
 expect 1 'bad acquireTimeout "0"' ipsec acquireTimeout 0
 expect 1 'bad acquireTimeout "601"' ipsec acquireTimeout 601
 expect 1 'bad acquireQueue "1025"' ipsec acquireQueue 1025
-expect 1 'bad DST "2001:db8::1" (IPv6, but SRC "10.0.0.1" is IPv4)' ipsec explain 10.0.0.1 2001:db8::1
+expect 1 'bad DST "fd00::1" (IPv6, but SRC "10.0.0.1" is IPv4)' ipsec explain 10.0.0.1 fd00::1
 expect 1 'bad sport "80" (ports need proto' ipsec explain 10.0.0.1 10.0.0.2 sport 80
 expect 1 'bad port "80" (port is dport' ipsec explain 10.0.0.1 10.0.0.2 proto tcp dport 80 port 80
 expect 1 'bad direction' ipsec explain 10.0.0.1 10.0.0.2 in out

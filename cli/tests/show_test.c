@@ -220,8 +220,8 @@ static int self_cases(void)
 		{ "lo", "10.255.0.1", 32, true },
 		{ "tun0", "198.51.100.7", 0, false },
 		{ "eth1", "fe80::1", 64, false },
-		{ "eth1", "2001:db8:1::1", 64, false },
-		{ "eth0", "2001:db8:99::1", 64, false },
+		{ "eth1", "fd00:1::1", 64, false },
+		{ "eth0", "fd00:99::1", 64, false },
 		{ "lo", "::1", 128, true },
 	};
 	static const struct {
@@ -258,15 +258,15 @@ static int self_cases(void)
 		{ NULL, "198.51.100.0/24", AF_INET, VGATE_ACTION_DROP, 0, NULL },
 		{ "198.51.100.7", "10.1.0.0/24", AF_INET, VGATE_ACTION_DROP, 0, "198.51.100.7" },
 		/* IPv6 equivalents. */
-		{ "2001:db8:1::/64", "2001:db8:2::/64", AF_INET6, VGATE_ACTION_PROTECT, 0, NULL },
-		{ NULL, NULL, AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:1::1" },
+		{ "fd00:1::/64", "fd00:2::/64", AF_INET6, VGATE_ACTION_PROTECT, 0, NULL },
+		{ NULL, NULL, AF_INET6, VGATE_ACTION_DROP, 0, "fd00:1::1" },
 		{ NULL, NULL, AF_INET6, VGATE_ACTION_PASS, 0, NULL },
 		{ NULL, NULL, AF_INET6, VGATE_ACTION_DROP, VGATE_RULE_F_SELF, NULL },
-		{ NULL, "2001:db8::/32", AF_INET6, VGATE_ACTION_PROTECT, 0, "2001:db8:1::1" },
-		{ NULL, "2001:db8:99::8000-2001:db8:99::8fff", AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:99::1" },
-		{ "2001:db8:1::1", NULL, AF_INET6, VGATE_ACTION_DROP, 0, "2001:db8:1::1" },
-		{ "2001:db8:1::2-2001:db8:1::ff", "2001:db8:1::/64", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
-		{ NULL, "2001:db8:2::/48", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		{ NULL, "fd00::/16", AF_INET6, VGATE_ACTION_PROTECT, 0, "fd00:1::1" },
+		{ NULL, "fd00:99::8000-fd00:99::8fff", AF_INET6, VGATE_ACTION_DROP, 0, "fd00:99::1" },
+		{ "fd00:1::1", NULL, AF_INET6, VGATE_ACTION_DROP, 0, "fd00:1::1" },
+		{ "fd00:1::2-fd00:1::ff", "fd00:1::/64", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
+		{ NULL, "fd00:2::/48", AF_INET6, VGATE_ACTION_DROP, 0, NULL },
 		/* Link-local IPv6 never meets the policy; ::1 is loopback. */
 		{ "fe80::/10", NULL, AF_INET6, VGATE_ACTION_DROP, 0, NULL },
 		{ NULL, "fe80::/10", AF_INET6, VGATE_ACTION_DROP, 0, NULL },

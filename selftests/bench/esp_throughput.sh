@@ -11,7 +11,7 @@
 #
 #   lanA ---- gwA ==== wire ==== gwB ---- lanB
 #   IPv4: 10.1.0.0/24, 192.0.2.1 -- 192.0.2.2, 10.2.0.0/24
-#   IPv6: 2001:db8:1::/64, 2001:db8:ff::1 -- 2001:db8:ff::2, 2001:db8:2::/64
+#   IPv6: fd00:1::/64, fd00:ff::1 -- fd00:ff::2, fd00:2::/64
 #
 # Each figure is the median of $ROUNDS runs of $SECS seconds; vgate and
 # XFRM runs alternate so that drift in the VM hits both alike.
@@ -26,8 +26,8 @@ ROUNDS=${BENCH_ROUNDS:-5}
 # The addresses of the family being measured (set_family 4|6).
 set_family() {
 	if [ "$1" = 6 ]; then
-		OA=2001:db8:ff::1; OB=2001:db8:ff::2
-		NA=2001:db8:1::/64; NB=2001:db8:2::/64; HB=2001:db8:2::2
+		OA=fd00:ff::1; OB=fd00:ff::2
+		NA=fd00:1::/64; NB=fd00:2::/64; HB=fd00:2::2
 	else
 		OA=192.0.2.1; OB=192.0.2.2; NA=10.1.0.0/24; NB=10.2.0.0/24
 		HB=10.2.0.2
@@ -37,16 +37,16 @@ set_family() {
 
 add_ipv6() {
 	local n a d
-	for n in "lanA 2001:db8:1::2/64 lan" "gwA 2001:db8:1::1/64 lan" \
-		 "gwA 2001:db8:ff::1/64 wan" "gwB 2001:db8:ff::2/64 wan" \
-		 "gwB 2001:db8:2::1/64 lan" "lanB 2001:db8:2::2/64 lan"; do
+	for n in "lanA fd00:1::2/64 lan" "gwA fd00:1::1/64 lan" \
+		 "gwA fd00:ff::1/64 wan" "gwB fd00:ff::2/64 wan" \
+		 "gwB fd00:2::1/64 lan" "lanB fd00:2::2/64 lan"; do
 		set -- $n
 		ns "$1" ip -6 addr add "$2" dev "$3" nodad
 	done
-	ns lanA ip -6 route add default via 2001:db8:1::1
-	ns lanB ip -6 route add default via 2001:db8:2::1
-	ns gwA ip -6 route add 2001:db8:2::/64 via 2001:db8:ff::2
-	ns gwB ip -6 route add 2001:db8:1::/64 via 2001:db8:ff::1
+	ns lanA ip -6 route add default via fd00:1::1
+	ns lanB ip -6 route add default via fd00:2::1
+	ns gwA ip -6 route add fd00:2::/64 via fd00:ff::2
+	ns gwB ip -6 route add fd00:1::/64 via fd00:ff::1
 	ns gwA sysctl -qw net.ipv6.conf.all.forwarding=1
 	ns gwB sysctl -qw net.ipv6.conf.all.forwarding=1
 }
