@@ -50,13 +50,7 @@ GARP_KO=${VGATE_GARP_KO:-$REPO/vgate_garp.ko}
 [ -f "$GARP_KO" ] || skip_all "$GARP_KO is not built (make modules)"
 ARPSEND=$REPO/selftests/tools/arpsend.py
 
-garp_exit() {
-	_cleanup
-	if [ -d /sys/module/vgate_garp ]; then
-		rmmod vgate_garp || echo "# rmmod vgate_garp failed at exit"
-	fi
-}
-trap garp_exit EXIT
+unload_at_exit vgate_garp
 
 GW_MAC=02:00:00:00:01:01
 OLD_MAC=02:00:00:00:01:fe

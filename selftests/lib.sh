@@ -26,6 +26,7 @@ _tap_n=0
 _tap_failed=0
 _tap_planned=
 _namespaces=()
+_modules=()
 
 tap_plan() { _tap_planned=$1; echo "TAP version 13"; echo "1..$1"; }
 tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
@@ -84,8 +85,17 @@ _cleanup() {
 		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$n" 2>/dev/null
 	done
+	for n in "${_modules[@]+"${_modules[@]}"}"; do
+		if [ -d "/sys/module/$n" ]; then
+			rmmod "$n" || echo "# rmmod $n failed at exit"
+		fi
+	done
 }
 trap _cleanup EXIT
+
+# unload_at_exit MODULE: a test that loads MODULE itself (vgate_garp.ko)
+# leaves it unloaded at exit, after its namespaces are gone.
+unload_at_exit() { _modules+=("$1"); }
 
 ns_add() {
 	local n
@@ -150,6 +160,18 @@ wait_for() {
 # wait_listen NS PORT: until a TCP socket listens on PORT in NS.
 wait_listen() {
 	wait_for sh -c "ip netns exec '$1' ss -Hltn 'sport = :$2' | grep -q ."
+}
+
+# tcp_both_ways CLIENT-NS ADDR SERVER-NS [SIZE]: SIZE (default 1M) over TCP
+# from CLIENT-NS to an iperf3 server on ADDR in SERVER-NS, then the same the
+# other way (-R) on a second connection.
+tcp_both_ways() {
+	local cns=$1 addr=$2 sns=$3 size=${4:-1M} r
+	for r in "" -R; do
+		ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
+		wait_listen "$sns" 5201 || return 1
+		ns "$cns" timeout 60 iperf3 -c "$addr" -n "$size" $r >/dev/null || return 1
+	done
 }
 
 # wire_counters NAME=MATCH...: named nftables counters on the wire bridge,
