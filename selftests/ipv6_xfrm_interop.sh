@@ -94,17 +94,6 @@ unconfigure() {
 	ns gwB ip xfrm state flush
 }
 
-# 512 KB each way over TCP: client in $1 to server $2 in namespace $3.
-tcp_both_ways() {
-	local cns=$1 addr=$2 sns=$3
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 512K >/dev/null || return 1
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 512K -R >/dev/null
-}
-
 sa_packets() { # SPI DST: packets through the SA in vgate's SAD
 	vgate gwA -j ipsec show sad | jq -r --arg s "$(printf 0x%08x $(($1)))" \
 		--arg d "$2" '.[] | select(.spi == $s and .dst == $d) | .stats.packets'
@@ -135,7 +124,7 @@ while IFS='|' read -r name mode oa ob etype ia ib ha hb; do
 	err=""
 	ns "$a" ping -c 3 -i 0.2 -W 2 "$hb" >/dev/null || err="$err ping-a-to-b"
 	ns "$b" ping -c 3 -i 0.2 -W 2 "$ha" >/dev/null || err="$err ping-b-to-a"
-	tcp_both_ways "$a" "$hb" "$b" || err="$err tcp"
+	tcp_both_ways "$a" "$hb" "$b" 512K || err="$err tcp"
 	to_b=$(wire_count esp_to_b); from_b=$(wire_count esp_from_b)
 	wrong=$(wire_count wrong_family)
 	clear=$(( $(wire_count clear4) + $(wire_count clear6) + $(wire_count echo6) ))

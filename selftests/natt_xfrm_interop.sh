@@ -97,15 +97,29 @@ send_udp() {
 	ns "$n" bash -c "$cmds"
 }
 
-# tcp_both_ways CLIENT-NS SERVER-ADDR SERVER-NS: one TCP connection
+# tcp_bidir CLIENT-NS SERVER-ADDR SERVER-NS: one TCP connection
 # carrying 256 KB each way at the same time (iperf3 --bidir).
-tcp_both_ways() {
+tcp_bidir() {
 	ns "$3" iperf3 -s -1 -D -B "$2" --logfile "$VGATE_TMP/iperf-$3.log" || return 1
 	wait_listen "$3" 5201 || return 1
 	ns "$1" timeout 60 iperf3 -c "$2" -n 256K --bidir >/dev/null
 }
 
 stat_of() { global_stat "$1" "$2"; }
+
+# check_wire: the wire counters after a tunnel phase: ESP in UDP both ways
+# through the NAT, nothing else; sets n_esp, u_esp, clear; appends to $err.
+check_wire() {
+	n_esp=$(wire_count esp_n); u_esp=$(wire_count esp_u)
+	clear=$(wire_count clear)
+	local other lan
+	other=$(wire_count other_udp); lan=$(wire_count lan_clear)
+	[ "$n_esp" -ge 50 ] || err="$err esp-from-nat=$n_esp"
+	[ "$u_esp" -ge 50 ] || err="$err esp-to-nat=$u_esp"
+	[ "$clear" -eq 0 ] || err="$err cleartext=$clear(icmp $(wire_count icmp_n))"
+	[ "$other" -eq 0 ] || err="$err other-udp=$other"
+	[ "$lan" -eq 0 ] || err="$err lan-cleartext=$lan"
+}
 drops_of() { vgate "$1" -j ipsec show global | jq -r --arg r "$2" '.drops[$r]'; }
 
 tap_plan 12
@@ -137,14 +151,8 @@ err=""
 # The NAT learns the mapping from the private side first.
 ns lanP ping -c 3 -i 0.2 -W 2 10.2.0.2 >/dev/null || err="$err ping-p-to-u"
 ns lanU ping -c 3 -i 0.2 -W 2 10.1.0.2 >/dev/null || err="$err ping-u-to-p"
-tcp_both_ways lanP 10.2.0.2 lanU || err="$err tcp"
-n_esp=$(wire_count esp_n); u_esp=$(wire_count esp_u)
-clear=$(wire_count clear); other=$(wire_count other_udp)
-[ "$n_esp" -ge 50 ] || err="$err esp-from-nat=$n_esp"
-[ "$u_esp" -ge 50 ] || err="$err esp-to-nat=$u_esp"
-[ "$clear" -eq 0 ] || err="$err cleartext=$clear(icmp $(wire_count icmp_n))"
-[ "$other" -eq 0 ] || err="$err other-udp=$other"
-[ "$(wire_count lan_clear)" -eq 0 ] || err="$err lan-cleartext=$(wire_count lan_clear)"
+tcp_bidir lanP 10.2.0.2 lanU || err="$err tcp"
+check_wire
 esp_in=$(stat_of priv natt_esp_in)
 [ "$esp_in" -ge 50 ] || err="$err natt_esp_in=$esp_in"
 echo "# vgate behind NAT: ESP-in-UDP from NAT (port 40500) $n_esp, to NAT $u_esp, cleartext $clear, vgate natt_esp_in $esp_in"
@@ -223,17 +231,11 @@ done
 err=""
 ns lanP ping -c 3 -i 0.2 -W 2 10.2.0.2 >/dev/null || err="$err ping-p-to-u"
 ns lanU ping -c 3 -i 0.2 -W 2 10.1.0.2 >/dev/null || err="$err ping-u-to-p"
-tcp_both_ways lanP 10.2.0.2 lanU || err="$err tcp"
+tcp_bidir lanP 10.2.0.2 lanU || err="$err tcp"
 # Forwarded UDP from port 4500 is not the NAT-T socket's: the entry
 # protects it like any other packet.
 ns lanU python3 "$NATT" send --dst 10.1.0.2 --sport 4500 --hex 01020304
-n_esp=$(wire_count esp_n); u_esp=$(wire_count esp_u)
-clear=$(wire_count clear); other=$(wire_count other_udp)
-[ "$n_esp" -ge 50 ] || err="$err esp-from-nat=$n_esp"
-[ "$u_esp" -ge 50 ] || err="$err esp-to-nat=$u_esp"
-[ "$clear" -eq 0 ] || err="$err cleartext=$clear(icmp $(wire_count icmp_n))"
-[ "$other" -eq 0 ] || err="$err other-udp=$other"
-[ "$(wire_count lan_clear)" -eq 0 ] || err="$err lan-cleartext=$(wire_count lan_clear)"
+check_wire
 # ESP never reached the daemon's socket in userspace.
 [ ! -s "$DLOG" ] || err="$err daemon-got-$(wc -l <"$DLOG")"
 echo "# XFRM behind NAT: ESP-in-UDP from NAT $n_esp, to NAT $u_esp, cleartext $clear, daemon saw $(wc -l <"$DLOG") datagrams"
@@ -321,7 +323,7 @@ wait_for sh -c "! ip netns exec pub ss -Hltn 'sport = :5201' | grep -q ."
 vgate pub ipsec sa set 0x1003 src 192.0.2.1 dst 192.0.2.2 mode transport \
 	enc aes128-gcm encKey "$KEY_PU" encap udp sport 40500 dport 4500 natOa 172.16.0.2
 err=""
-tcp_both_ways priv 192.0.2.2 pub || err="$err tcp"
+tcp_bidir priv 192.0.2.2 pub || err="$err tcp"
 csum2=$(ns pub nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ { print $2 }')
 [ "$rc_without" -ne 0 ] || err="$err works-without-natoa"
 [ "$csum1" -gt "$csum0" ] || err="$err no-csum-errors-without-natoa"

@@ -75,8 +75,10 @@ def describe(payload):
     return " ".join(out)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def listen_main(doc, cmd, describe):
+    """Subscribe to the "events" group, print "READY", then describe(payload)
+    of every event of command @cmd until killed or --count events."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--count", type=int, default=0,
                     help="exit after this many events (0: never)")
     args = ap.parse_args()
@@ -92,10 +94,14 @@ def main():
         while len(data) >= 16:
             mlen, mtype, _, _, _ = struct.unpack("=IHHII", data[:16])
             cur, data = data[:mlen], data[(mlen + 3) & ~3:]
-            if mtype != g.family or cur[16] != C["VGATE_CMD_ACQUIRE"]:
+            if mtype != g.family or cur[16] != C[cmd]:
                 continue
             print(describe(cur[20:]), flush=True)
             seen += 1
+
+
+def main():
+    listen_main(__doc__, "VGATE_CMD_ACQUIRE", describe)
 
 
 if __name__ == "__main__":

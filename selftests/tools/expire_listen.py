@@ -9,14 +9,10 @@
 when the event was sent).  Subscribes to the "events" group like
 acquire_listen.py, prints "READY" once subscribed, then runs until killed
 or until --count events arrived."""
-import argparse
-import socket
-import struct
 import sys
 
-import vgatenl as v
 from vgatenl import C, parse_attrs
-from acquire_listen import NETLINK_ADD_MEMBERSHIP, mcast_group_id, u
+from acquire_listen import listen_main, u
 
 LIMITS = {C["VGATE_EXPIRE_BYTES"]: "bytes", C["VGATE_EXPIRE_PACKETS"]: "packets",
           C["VGATE_EXPIRE_SECONDS"]: "seconds", C["VGATE_EXPIRE_SEQ"]: "seq"}
@@ -40,26 +36,7 @@ def describe(payload):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--count", type=int, default=0,
-                    help="exit after this many events (0: never)")
-    args = ap.parse_args()
-    g = v.Genl()
-    grp = mcast_group_id(g, "events")
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, v.NETLINK_GENERIC)
-    s.bind((0, 0))
-    s.setsockopt(v.SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, grp)
-    print("READY", flush=True)
-    seen = 0
-    while not args.count or seen < args.count:
-        data = s.recv(1 << 16)
-        while len(data) >= 16:
-            mlen, mtype, _, _, _ = struct.unpack("=IHHII", data[:16])
-            cur, data = data[:mlen], data[(mlen + 3) & ~3:]
-            if mtype != g.family or cur[16] != C["VGATE_CMD_SA_EXPIRE"]:
-                continue
-            print(describe(cur[20:]), flush=True)
-            seen += 1
+    listen_main(__doc__, "VGATE_CMD_SA_EXPIRE", describe)
 
 
 if __name__ == "__main__":
