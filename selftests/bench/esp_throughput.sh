@@ -158,7 +158,8 @@ run() {
 	fi
 }
 
-for c in null:4 gcm:4 natt:4 gcm:6; do
+# BENCH_CASES: a subset of the cases, e.g. "natt:4 gcm:6"
+for c in ${BENCH_CASES:-null:4 gcm:4 natt:4 gcm:6}; do
 	alg=${c%:*}
 	set_family "${c#*:}"
 	v=(); x=()

@@ -53,6 +53,9 @@ for a in "${cmdline[@]}"; do
 	vgate_tests=*) TESTLIST=${a#*=} ;;
 	vgate_timeout=*) TEST_TIMEOUT=${a#*=} ;;
 	vgate_nomodule=*) NOMODULE=${a#*=} ;;
+	vgate_env.BENCH_*=*)
+		a=${a#vgate_env.}
+		export "${a%%=*}=$(tr , ' ' <<<"${a#*=}")" ;;
 	esac
 done
 [ -n "$REPO" ] || REPO=$(cd "$(dirname "$0")/../.." && pwd -P)

@@ -20,6 +20,8 @@
 #                       --bench: esp_throughput runs 30 timed iperf3 runs)
 #   VGATE_NO_MODULE=1   do not load vgate.ko (harness development only)
 #   VGATE_VM_VERBOSE=1  same as -v
+#   BENCH_*             passed to the guest's scripts (--bench: BENCH_SECS,
+#                       BENCH_ROUNDS, BENCH_CASES of esp_throughput.sh)
 #
 # q35, not the default i440fx: its PCI interrupt routing costs ~2 s per virtio
 # device under TCG.
@@ -194,6 +196,15 @@ CMDLINE="console=ttyS0 panic=-1 slub_debug=FZPU loglevel=4 quiet"
 CMDLINE+=" vgate_repo=$REPO vgate_mode=$MODE vgate_timeout=$TEST_TIMEOUT"
 [ -n "$TESTLIST" ] && CMDLINE+=" vgate_tests=$TESTLIST"
 [ "${VGATE_NO_MODULE:-0}" = 1 ] && CMDLINE+=" vgate_nomodule=1"
+# BENCH_* settings reach the guest's scripts as vgate_env.NAME=VALUE, with
+# spaces in VALUE as commas (BENCH_CASES="natt:4 gcm:6").
+for v in $(compgen -v BENCH_); do
+	val=${!v}
+	case "$val" in
+	*[!A-Za-z0-9:._\ -]*) die "$v: only letters, digits, spaces and :._- please" ;;
+	esac
+	CMDLINE+=" vgate_env.$v=${val// /,}"
+done
 
 # A log per run: several engineers may run the VM in one checkout at once.
 LOG=$(mktemp "$VMDIR/console.XXXXXX")
