@@ -99,18 +99,6 @@ unconfigure() {
 	ns gwB ip xfrm state flush
 }
 
-# TCP transfer of 1 MB from $1 (namespace) to $2 (address), iperf3 server
-# in namespace $3; -R tests the other direction on the same connection.
-tcp_both_ways() {
-	local cns=$1 addr=$2 sns=$3
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M >/dev/null || return 1
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 1M -R >/dev/null
-}
-
 n=0
 count=$(echo "$ALGS" | grep -c '|')
 tap_plan $((count * 2))
