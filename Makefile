@@ -50,7 +50,7 @@ CHECKPATCH ?= /usr/src/linux-source-6.1/scripts/checkpatch.pl
 
 checkpatch:
 	$(CHECKPATCH) --strict --no-tree --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CAMELCASE \
 		-f kernel/*.[ch] drivers/*.[ch] include/uapi/linux/vgate.h
 
 lint: checkpatch sparse

@@ -1022,4 +1022,261 @@ enum vgate_garp_counter {
 
 #define VGATE_GARP_CNT_MAX (__VGATE_GARP_CNT_LAST - 1)
 
+/*
+ * Bandwidth manager: generic netlink family "vgate_bwm" (VGATE_BWM_GENL_NAME),
+ * version VGATE_BWM_GENL_VERSION, registered by vgate_bwm.ko (which does not
+ * need vgate.ko).  Network-namespace aware (interfaces are looked up in the
+ * caller's namespace); every command requires CAP_NET_ADMIN.
+ *
+ * Model.  "Enabling" an interface grafts the module's own queueing
+ * discipline ("vgate_bwm") as the device's root qdisc, on every transmit
+ * queue, and keeps the previous root (and per-queue) qdiscs; disabling it,
+ * unregistering the device or unloading the module puts them back.  The
+ * interface has a total bandwidth RATE (bit/s), which is a hard limit on
+ * what leaves the device, and a class tree: class 0 is the interface itself
+ * (VGATE_BWM_CLASS_ROOT); user classes 1..VGATE_BWM_CLASS_ID_MAX have a
+ * PARENT (0 or another class), a guaranteed RATE, a PRIO and BORROW: with
+ * borrowing on a class may send above its rate with bandwidth its
+ * ancestors do not use, up to CEIL (default: the parent's ceiling, for a
+ * top-level class the interface bandwidth).  The guaranteed rates of the
+ * children of a class sum to at most the parent's rate.  Packets no filter
+ * matches go to DEFAULT_CLASS, or, when it is 0, to the built-in class
+ * VGATE_BWM_CLASS_DEFAULT (guaranteed what the top-level classes leave of
+ * the interface bandwidth, at least 1%, borrowing, lowest priority).
+ * Only classes without subclasses (leaves) hold packets; filters and
+ * DEFAULT_CLASS must name leaves.
+ *
+ * Spare bandwidth (MODE): VGATE_BWM_MODE_FAIRNESS shares it among the
+ * backlogged borrowing classes in proportion to their guaranteed rates;
+ * VGATE_BWM_MODE_PRIORITY gives it to the highest PRIO first (7 highest),
+ * classes of equal PRIO sharing in proportion to their rates.  Guaranteed
+ * rates are served before any borrowing in both modes.
+ *
+ * Lengths.  A packet counts with the bytes the device sends (its
+ * qdisc_pkt_len(), L2 header included on Ethernet) plus OVERHEAD bytes,
+ * plus, with ESP set, the ESP encapsulation it will get (VGATE_BWM_ESP_*:
+ * outer IPv4 header 20, ESP header 8, IV 8, padding to 4 bytes, pad
+ * length and next header 2, ICV 16; ESP_UDP adds UDP 8): rates are then
+ * rates of the encrypted traffic on the wire.  GSO packets are split into
+ * segments when queued.  A packet dequeued on an interface with ESP set is
+ * marked as shaped (bit VGATE_BWM_TC_INDEX_SHAPED of skb->tc_index); when
+ * it leaves through another shaped interface (the physical one under a
+ * route-based vgateN), it goes out ahead of the classes, charged to
+ * nothing and counted as "direct": it is not counted twice.
+ *
+ * Filters.  A filter matches when every criterion it has matches: PROTO
+ * (IP protocol), SRC_MIN..SRC_MAX and DST_MIN..DST_MAX (addresses, 4 or 16
+ * bytes, of the packet's family), SPORT and DPORT ranges (TCP, UDP, SCTP,
+ * UDP-Lite), SERVICE (enum vgate_bwm_service: its protocol and port as
+ * source or destination port, so both directions of a connection match).
+ * When several filters match, the most specific wins, whatever order they
+ * were added in: more criteria first (a SERVICE counts as a protocol and
+ * a destination port), then the narrower address ranges, then the
+ * narrower port ranges (a SERVICE's port as a single port), then the
+ * lower filter ID.  If the packet
+ * belongs to a connection that conntrack's helpers created as expected by
+ * another one (FTP data, H.323 and SIP media: the conntrack entry has a
+ * master), it is classified by the outermost master's original tuple,
+ * so it follows its control connection's class.
+ *
+ * VGATE_BWM_CMD_IF_SET: VGATE_BWM_A_IF with IFINDEX or IFNAME and ENABLED:
+ *   1 with RATE (required when the interface is not enabled yet) and any of
+ *   MODE, OVERHEAD, ESP, LIMIT, DEFAULT_CLASS: enable or change;
+ *   0: disable (the classes and filters go, the previous qdisc is back).
+ * VGATE_BWM_CMD_IF_GET: one interface (IF with IFINDEX or IFNAME) or, with
+ *   NLM_F_DUMP, every enabled interface of the namespace.  The reply's IF
+ *   nest has the settings, NUM_CLASSES, NUM_FILTERS and STATS (the
+ *   interface as a whole, enum vgate_bwm_stat, with DIRECT).
+ * VGATE_BWM_CMD_CLASS_NEW / _SET / _DEL: IF and VGATE_BWM_A_CLASS with ID
+ *   and, for NEW, RATE (required), PARENT, CEIL, PRIO, BORROW, NAME; SET
+ *   changes what it carries (CEIL 0: back to the default ceiling); DEL
+ *   refuses a class with subclasses or named by a filter or DEFAULT_CLASS.
+ * VGATE_BWM_CMD_CLASS_GET: dump (NLM_F_DUMP with IF): the interface's
+ *   classes, the root (ID 0) and built-in default included, each with
+ *   STATS.
+ * VGATE_BWM_CMD_FILTER_NEW / _DEL: IF and VGATE_BWM_A_FILTER with ID and,
+ *   for NEW, CLASS and criteria.  FILTER_GET: dump, with MATCHES.
+ *
+ * Every change is checked as a whole and applied at once while traffic
+ * flows (the new tree replaces the old one under the qdisc lock; classes
+ * that remain keep their queues, tokens and counters).  Refused, with an
+ * extack message naming the value, nothing changed: RATE 0 or above the
+ * device's link speed (when it reports one), a class RATE of 0 or above
+ * its parent's ceiling or the interface's bandwidth, a CEIL below the
+ * class's RATE or above the interface's bandwidth, children whose rates
+ * sum above their parent's rate (-ERANGE); an unknown interface
+ * (-ENODEV), class or filter (-ENOENT), a duplicate ID (-EEXIST), a
+ * PARENT that is the class itself or one of its descendants (-ELOOP), a
+ * filter or DEFAULT_CLASS naming a class with subclasses, a class with
+ * subclasses or filters deleted (-EBUSY); classes, filters or an
+ * interface that is not enabled (-ENOENT).
+ */
+#define VGATE_BWM_GENL_NAME		"vgate_bwm"
+#define VGATE_BWM_GENL_VERSION		1
+
+#define VGATE_BWM_CLASS_ROOT		0	/* the interface */
+#define VGATE_BWM_CLASS_ID_MAX		65534
+#define VGATE_BWM_CLASS_DEFAULT		65535	/* built-in default class */
+#define VGATE_BWM_MAX_CLASSES		256	/* user classes per interface */
+#define VGATE_BWM_MAX_FILTERS		1024	/* per interface */
+#define VGATE_BWM_FILTER_ID_MAX		65535
+#define VGATE_BWM_PRIO_MAX		7	/* highest priority */
+#define VGATE_BWM_NAME_MAX		32	/* class names, NUL included */
+#define VGATE_BWM_OVERHEAD_MAX		256	/* bytes per packet */
+#define VGATE_BWM_LIMIT_DEFAULT		1000	/* packets per class queue */
+#define VGATE_BWM_LIMIT_MAX		10000
+#define VGATE_BWM_TC_INDEX_SHAPED	0x8000	/* skb->tc_index bit */
+
+enum vgate_bwm_cmd {
+	VGATE_BWM_CMD_UNSPEC,
+	VGATE_BWM_CMD_IF_SET,
+	VGATE_BWM_CMD_IF_GET,
+	VGATE_BWM_CMD_CLASS_NEW,
+	VGATE_BWM_CMD_CLASS_SET,
+	VGATE_BWM_CMD_CLASS_DEL,
+	VGATE_BWM_CMD_CLASS_GET,
+	VGATE_BWM_CMD_FILTER_NEW,
+	VGATE_BWM_CMD_FILTER_DEL,
+	VGATE_BWM_CMD_FILTER_GET,
+	__VGATE_BWM_CMD_LAST
+};
+
+#define VGATE_BWM_CMD_MAX (__VGATE_BWM_CMD_LAST - 1)
+
+enum vgate_bwm_attr {
+	VGATE_BWM_A_UNSPEC,
+	VGATE_BWM_A_IF,			/* nest: enum vgate_bwm_if_attr */
+	VGATE_BWM_A_CLASS,		/* nest: enum vgate_bwm_class_attr */
+	VGATE_BWM_A_FILTER,		/* nest: enum vgate_bwm_filter_attr */
+	__VGATE_BWM_A_LAST
+};
+
+#define VGATE_BWM_A_MAX (__VGATE_BWM_A_LAST - 1)
+
+enum vgate_bwm_mode {
+	VGATE_BWM_MODE_FAIRNESS,
+	VGATE_BWM_MODE_PRIORITY,
+};
+
+enum vgate_bwm_esp {
+	VGATE_BWM_ESP_NONE,
+	VGATE_BWM_ESP,			/* ESP tunnel mode over IPv4 */
+	VGATE_BWM_ESP_UDP,		/* the same in UDP (NAT-T) */
+};
+
+enum vgate_bwm_if_attr {
+	VGATE_BWM_IF_A_UNSPEC,
+	VGATE_BWM_IF_A_PAD,
+	VGATE_BWM_IF_A_IFINDEX,		/* u32 */
+	VGATE_BWM_IF_A_IFNAME,		/* string, < IFNAMSIZ */
+	VGATE_BWM_IF_A_ENABLED,		/* u8 0..1 */
+	VGATE_BWM_IF_A_RATE,		/* u64 bit/s, > 0 */
+	VGATE_BWM_IF_A_MODE,		/* u8 enum vgate_bwm_mode, default
+					 * FAIRNESS
+					 */
+	VGATE_BWM_IF_A_OVERHEAD,	/* u16 bytes per packet, 0..
+					 * VGATE_BWM_OVERHEAD_MAX, default 0
+					 */
+	VGATE_BWM_IF_A_ESP,		/* u8 enum vgate_bwm_esp, default NONE */
+	VGATE_BWM_IF_A_LIMIT,		/* u32 packets per class, 1..
+					 * VGATE_BWM_LIMIT_MAX
+					 */
+	VGATE_BWM_IF_A_DEFAULT_CLASS,	/* u16 leaf class, 0: built-in */
+	VGATE_BWM_IF_A_NUM_CLASSES,	/* u32, read-only: user classes */
+	VGATE_BWM_IF_A_NUM_FILTERS,	/* u32, read-only */
+	VGATE_BWM_IF_A_LINK_SPEED,	/* u64 bit/s, read-only, 0: unknown */
+	VGATE_BWM_IF_A_STATS,		/* nest, read-only: enum vgate_bwm_stat */
+	__VGATE_BWM_IF_A_LAST
+};
+
+#define VGATE_BWM_IF_A_MAX (__VGATE_BWM_IF_A_LAST - 1)
+
+enum vgate_bwm_class_attr {
+	VGATE_BWM_CLASS_A_UNSPEC,
+	VGATE_BWM_CLASS_A_PAD,
+	VGATE_BWM_CLASS_A_ID,		/* u16 */
+	VGATE_BWM_CLASS_A_PARENT,	/* u16, default VGATE_BWM_CLASS_ROOT */
+	VGATE_BWM_CLASS_A_RATE,		/* u64 bit/s guaranteed, > 0 */
+	VGATE_BWM_CLASS_A_CEIL,		/* u64 bit/s, 0: default (the
+					 * parent's ceiling)
+					 */
+	VGATE_BWM_CLASS_A_PRIO,		/* u8 0..VGATE_BWM_PRIO_MAX, default 0 */
+	VGATE_BWM_CLASS_A_BORROW,	/* u8 0..1, default 1 */
+	VGATE_BWM_CLASS_A_NAME,		/* string, < VGATE_BWM_NAME_MAX */
+	VGATE_BWM_CLASS_A_LEAF,		/* u8, read-only: holds packets */
+	VGATE_BWM_CLASS_A_STATS,	/* nest, read-only: enum vgate_bwm_stat */
+	VGATE_BWM_CLASS_A_EFF_CEIL,	/* u64 bit/s, read-only: the ceiling
+					 * in force (RATE without borrowing)
+					 */
+	__VGATE_BWM_CLASS_A_LAST
+};
+
+#define VGATE_BWM_CLASS_A_MAX (__VGATE_BWM_CLASS_A_LAST - 1)
+
+/* Statistics of a class (or of the interface: VGATE_BWM_IF_A_STATS). */
+enum vgate_bwm_stat {
+	VGATE_BWM_STAT_PAD,		/* nest padding, type 0 */
+	VGATE_BWM_STAT_BYTES,		/* u64 sent, as counted (OVERHEAD,
+					 * ESP included)
+					 */
+	VGATE_BWM_STAT_PACKETS,		/* u64 sent */
+	VGATE_BWM_STAT_DROPS,		/* u64 dropped: queue full, or the
+					 * class deleted while holding them
+					 */
+	VGATE_BWM_STAT_BACKLOG,		/* u64 packets queued */
+	VGATE_BWM_STAT_BACKLOG_BYTES,	/* u64 bytes queued */
+	VGATE_BWM_STAT_RATE,		/* u64 bit/s sent, moving average
+					 * over about 1 s
+					 */
+	VGATE_BWM_STAT_BORROWED,	/* u64 bytes sent above the class's
+					 * guaranteed rate
+					 */
+	VGATE_BWM_STAT_DIRECT,		/* u64 packets already shaped on
+					 * another interface (interface only)
+					 */
+	VGATE_BWM_STAT_TIME,		/* u64 ns, CLOCK_MONOTONIC: when these
+					 * counters were read (rates from two
+					 * readings need no other clock)
+					 */
+	__VGATE_BWM_STAT_LAST
+};
+
+#define VGATE_BWM_STAT_MAX (__VGATE_BWM_STAT_LAST - 1)
+
+enum vgate_bwm_service {
+	VGATE_BWM_SVC_NONE,
+	VGATE_BWM_SVC_FTP,		/* TCP 21 (data connections follow it) */
+	VGATE_BWM_SVC_H323,		/* TCP 1720, UDP 1719 */
+	VGATE_BWM_SVC_SIP,		/* UDP and TCP 5060 */
+	VGATE_BWM_SVC_HTTP,		/* TCP 80 */
+	VGATE_BWM_SVC_HTTPS,		/* TCP 443 */
+	VGATE_BWM_SVC_DNS,		/* UDP and TCP 53 */
+	__VGATE_BWM_SVC_LAST
+};
+
+#define VGATE_BWM_SVC_MAX (__VGATE_BWM_SVC_LAST - 1)
+
+enum vgate_bwm_filter_attr {
+	VGATE_BWM_FILTER_A_UNSPEC,
+	VGATE_BWM_FILTER_A_PAD,
+	VGATE_BWM_FILTER_A_ID,		/* u16 1..VGATE_BWM_FILTER_ID_MAX */
+	VGATE_BWM_FILTER_A_CLASS,	/* u16 leaf class (or
+					 * VGATE_BWM_CLASS_DEFAULT)
+					 */
+	VGATE_BWM_FILTER_A_SERVICE,	/* u8 enum vgate_bwm_service */
+	VGATE_BWM_FILTER_A_PROTO,	/* u8 IP protocol, 1..255 */
+	VGATE_BWM_FILTER_A_SRC_MIN,	/* binary 4 or 16 bytes; with SRC_MAX */
+	VGATE_BWM_FILTER_A_SRC_MAX,
+	VGATE_BWM_FILTER_A_DST_MIN,
+	VGATE_BWM_FILTER_A_DST_MAX,
+	VGATE_BWM_FILTER_A_SPORT_MIN,	/* u16; with SPORT_MAX */
+	VGATE_BWM_FILTER_A_SPORT_MAX,
+	VGATE_BWM_FILTER_A_DPORT_MIN,
+	VGATE_BWM_FILTER_A_DPORT_MAX,
+	VGATE_BWM_FILTER_A_MATCHES,	/* u64, read-only: packets classified */
+	__VGATE_BWM_FILTER_A_LAST
+};
+
+#define VGATE_BWM_FILTER_A_MAX (__VGATE_BWM_FILTER_A_LAST - 1)
+
 #endif /* _UAPI_LINUX_VGATE_H */

@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vgate_bwm" generic netlink family: interfaces, classes, filters and
+ * their statistics.  The contract is documented in
+ * include/uapi/linux/vgate.h.  Every request runs under RTNL: the
+ * bindings, the configurations and the device's qdiscs change together.
+ */
+#include <linux/if.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "bwm.h"
+
+static const struct nla_policy if_policy[VGATE_BWM_IF_A_MAX + 1] = {
+	[VGATE_BWM_IF_A_IFINDEX] = { .type = NLA_U32 },
+	[VGATE_BWM_IF_A_IFNAME] = { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[VGATE_BWM_IF_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VGATE_BWM_IF_A_RATE] = { .type = NLA_U64 },
+	[VGATE_BWM_IF_A_MODE] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_MODE_PRIORITY),
+	[VGATE_BWM_IF_A_OVERHEAD] = NLA_POLICY_MAX(NLA_U16,
+						   VGATE_BWM_OVERHEAD_MAX),
+	[VGATE_BWM_IF_A_ESP] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_ESP_UDP),
+	[VGATE_BWM_IF_A_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1,
+						  VGATE_BWM_LIMIT_MAX),
+	[VGATE_BWM_IF_A_DEFAULT_CLASS] = { .type = NLA_U16 },
+	[VGATE_BWM_IF_A_NUM_CLASSES] = { .type = NLA_REJECT },
+	[VGATE_BWM_IF_A_NUM_FILTERS] = { .type = NLA_REJECT },
+	[VGATE_BWM_IF_A_LINK_SPEED] = { .type = NLA_REJECT },
+	[VGATE_BWM_IF_A_STATS] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy class_policy[VGATE_BWM_CLASS_A_MAX + 1] = {
+	/* u16 limits do not fit the policy's s16: checked in bwm_class_edit() */
+	[VGATE_BWM_CLASS_A_ID] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VGATE_BWM_CLASS_A_PARENT] = { .type = NLA_U16 },
+	[VGATE_BWM_CLASS_A_RATE] = { .type = NLA_U64 },
+	[VGATE_BWM_CLASS_A_CEIL] = { .type = NLA_U64 },
+	[VGATE_BWM_CLASS_A_PRIO] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_PRIO_MAX),
+	[VGATE_BWM_CLASS_A_BORROW] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VGATE_BWM_CLASS_A_NAME] = { .type = NLA_NUL_STRING,
+				     .len = VGATE_BWM_NAME_MAX - 1 },
+	[VGATE_BWM_CLASS_A_LEAF] = { .type = NLA_REJECT },
+	[VGATE_BWM_CLASS_A_STATS] = { .type = NLA_REJECT },
+	[VGATE_BWM_CLASS_A_EFF_CEIL] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy filter_policy[VGATE_BWM_FILTER_A_MAX + 1] = {
+	[VGATE_BWM_FILTER_A_ID] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VGATE_BWM_FILTER_A_CLASS] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_SERVICE] = NLA_POLICY_RANGE(NLA_U8, 1,
+							VGATE_BWM_SVC_MAX),
+	[VGATE_BWM_FILTER_A_PROTO] = NLA_POLICY_MIN(NLA_U8, 1),
+	[VGATE_BWM_FILTER_A_SRC_MIN] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_BWM_FILTER_A_SRC_MAX] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_BWM_FILTER_A_DST_MIN] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_BWM_FILTER_A_DST_MAX] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_BWM_FILTER_A_SPORT_MIN] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_SPORT_MAX] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MIN] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MAX] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_MATCHES] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy bwm_policy[VGATE_BWM_A_MAX + 1] = {
+	[VGATE_BWM_A_IF] = NLA_POLICY_NESTED(if_policy),
+	[VGATE_BWM_A_CLASS] = NLA_POLICY_NESTED(class_policy),
+	[VGATE_BWM_A_FILTER] = NLA_POLICY_NESTED(filter_policy),
+};
+
+static struct genl_family bwm_family;
+
+/* ---- helpers ---- */
+
+/* The device named in an IF nest; under RTNL. */
+static struct net_device *bwm_nl_dev(struct net *net, struct nlattr *nest,
+				     struct nlattr **tb,
+				     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = NULL;
+	int err;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "IF required");
+		return ERR_PTR(-EINVAL);
+	}
+	err = nla_parse_nested(tb, VGATE_BWM_IF_A_MAX, nest, if_policy,
+			       extack);
+	if (err)
+		return ERR_PTR(err);
+	if (tb[VGATE_BWM_IF_A_IFINDEX]) {
+		dev = __dev_get_by_index(net,
+					 nla_get_u32(tb[VGATE_BWM_IF_A_IFINDEX]));
+		if (!dev)
+			bwm_errmsg(extack, "interface index %u: no such interface",
+				   nla_get_u32(tb[VGATE_BWM_IF_A_IFINDEX]));
+	} else if (tb[VGATE_BWM_IF_A_IFNAME]) {
+		dev = __dev_get_by_name(net,
+					nla_data(tb[VGATE_BWM_IF_A_IFNAME]));
+		if (!dev)
+			bwm_errmsg(extack, "interface \"%s\": no such interface",
+				   (char *)nla_data(tb[VGATE_BWM_IF_A_IFNAME]));
+	} else {
+		NL_SET_ERR_ATTR_MISS(extack, nest, VGATE_BWM_IF_A_IFINDEX);
+		NL_SET_ERR_MSG(extack, "IFINDEX or IFNAME required");
+		return ERR_PTR(-EINVAL);
+	}
+	return dev ?: ERR_PTR(-ENODEV);
+}
+
+static struct bwm_bind *bwm_nl_bind(struct net_device *dev,
+				    struct netlink_ext_ack *extack)
+{
+	struct bwm_bind *b = bwm_bind_find(dev);
+
+	if (!b)
+		bwm_errmsg(extack, "%s: bandwidth management is not enabled",
+			   dev->name);
+	return b;
+}
+
+static struct bwm_cfg *bwm_cfg_dup(const struct bwm_cfg *old)
+{
+	struct bwm_cfg *cfg = kvmalloc(sizeof(*cfg), GFP_KERNEL);
+
+	if (!cfg)
+		return NULL;
+	if (old) {
+		memcpy(cfg, old, sizeof(*cfg));
+	} else {
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->mode = VGATE_BWM_MODE_FAIRNESS;
+		cfg->limit = VGATE_BWM_LIMIT_DEFAULT;
+	}
+	return cfg;
+}
+
+static int bwm_put_stats(struct sk_buff *skb, int type,
+			 const struct bwm_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i <= VGATE_BWM_STAT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, st->v[i], VGATE_BWM_STAT_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* IF nest: the device, and with full its settings and statistics. */
+static int bwm_fill_if(struct sk_buff *skb, struct net_device *dev,
+		       struct bwm_bind *b, bool full)
+{
+	struct nlattr *nest = nla_nest_start(skb, VGATE_BWM_A_IF);
+	struct bwm_cfg *cfg = b ? b->cfg : NULL;
+	struct bwm_stats st;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VGATE_BWM_IF_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, VGATE_BWM_IF_A_IFNAME, dev->name))
+		goto cancel;
+	if (!full)
+		goto end;
+	if (nla_put_u8(skb, VGATE_BWM_IF_A_ENABLED, !!b) ||
+	    nla_put_u64_64bit(skb, VGATE_BWM_IF_A_LINK_SPEED,
+			      bwm_link_speed(dev), VGATE_BWM_IF_A_PAD))
+		goto cancel;
+	if (!cfg)
+		goto end;
+	if (nla_put_u64_64bit(skb, VGATE_BWM_IF_A_RATE, cfg->rate,
+			      VGATE_BWM_IF_A_PAD) ||
+	    nla_put_u8(skb, VGATE_BWM_IF_A_MODE, cfg->mode) ||
+	    nla_put_u16(skb, VGATE_BWM_IF_A_OVERHEAD, cfg->overhead) ||
+	    nla_put_u8(skb, VGATE_BWM_IF_A_ESP, cfg->esp) ||
+	    nla_put_u32(skb, VGATE_BWM_IF_A_LIMIT, cfg->limit) ||
+	    nla_put_u16(skb, VGATE_BWM_IF_A_DEFAULT_CLASS, cfg->defcls) ||
+	    nla_put_u32(skb, VGATE_BWM_IF_A_NUM_CLASSES, cfg->ncls) ||
+	    nla_put_u32(skb, VGATE_BWM_IF_A_NUM_FILTERS, cfg->nflt))
+		goto cancel;
+	memset(&st, 0, sizeof(st));
+	if (b->q)
+		bwm_sched_stats(b->q, VGATE_BWM_CLASS_ROOT, &st, NULL, NULL,
+				NULL);
+	if (bwm_put_stats(skb, VGATE_BWM_IF_A_STATS, &st))
+		goto cancel;
+end:
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * Class number pos of b: 0 the root, 1..ncls the user classes, ncls + 1
+ * the built-in default.
+ */
+static int bwm_fill_class(struct sk_buff *skb, struct bwm_bind *b, int pos)
+{
+	const struct bwm_cfg *cfg = b->cfg;
+	const struct bwm_class_cfg *cc = NULL;
+	u64 rate = 0, ceil = 0;
+	struct bwm_stats st;
+	struct nlattr *nest;
+	bool leaf = false;
+	u16 id, parent = 0;
+	const char *name;
+
+	if (pos == 0) {
+		id = VGATE_BWM_CLASS_ROOT;
+		name = "root";
+		rate = cfg->rate;
+		ceil = cfg->rate;
+	} else if (pos <= cfg->ncls) {
+		cc = &cfg->cls[pos - 1];
+		id = cc->id;
+		parent = cc->parent;
+		name = cc->name;
+		rate = cc->rate;
+	} else {
+		id = VGATE_BWM_CLASS_DEFAULT;
+		name = "default";
+		leaf = true;
+	}
+	memset(&st, 0, sizeof(st));
+	if (b->q)
+		bwm_sched_stats(b->q, id, &st, pos ? &rate : NULL, &ceil,
+				&leaf);
+	if (bwm_fill_if(skb, b->dev, b, false))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VGATE_BWM_A_CLASS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VGATE_BWM_CLASS_A_ID, id) ||
+	    nla_put_u16(skb, VGATE_BWM_CLASS_A_PARENT, parent) ||
+	    nla_put_u64_64bit(skb, VGATE_BWM_CLASS_A_RATE, rate,
+			      VGATE_BWM_CLASS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VGATE_BWM_CLASS_A_CEIL, cc ? cc->ceil : 0,
+			      VGATE_BWM_CLASS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VGATE_BWM_CLASS_A_EFF_CEIL, ceil,
+			      VGATE_BWM_CLASS_A_PAD) ||
+	    nla_put_u8(skb, VGATE_BWM_CLASS_A_PRIO, cc ? cc->prio : 0) ||
+	    nla_put_u8(skb, VGATE_BWM_CLASS_A_BORROW,
+		       cc ? cc->borrow : pos != 0) ||
+	    nla_put_string(skb, VGATE_BWM_CLASS_A_NAME, name) ||
+	    nla_put_u8(skb, VGATE_BWM_CLASS_A_LEAF, pos && leaf) ||
+	    bwm_put_stats(skb, VGATE_BWM_CLASS_A_STATS, &st))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bwm_put_addr(struct sk_buff *skb, int type, u8 family,
+			const struct in6_addr *a)
+{
+	return nla_put(skb, type, family == AF_INET ? 4 : 16, a);
+}
+
+static int bwm_fill_filter(struct sk_buff *skb, struct bwm_bind *b, int i)
+{
+	const struct bwm_filter_cfg *f = &b->cfg->flt[i];
+	struct nlattr *nest;
+	u64 matches = 0;
+
+	if (b->q)
+		bwm_sched_filter_matches(b->q, f->id, &matches);
+	if (bwm_fill_if(skb, b->dev, b, false))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VGATE_BWM_A_FILTER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VGATE_BWM_FILTER_A_ID, f->id) ||
+	    nla_put_u16(skb, VGATE_BWM_FILTER_A_CLASS, f->classid) ||
+	    (f->has & BWM_F_SERVICE &&
+	     nla_put_u8(skb, VGATE_BWM_FILTER_A_SERVICE, f->service)) ||
+	    (f->has & BWM_F_PROTO &&
+	     nla_put_u8(skb, VGATE_BWM_FILTER_A_PROTO, f->proto)) ||
+	    (f->has & BWM_F_SRC &&
+	     (bwm_put_addr(skb, VGATE_BWM_FILTER_A_SRC_MIN, f->family,
+			   &f->src_min) ||
+	      bwm_put_addr(skb, VGATE_BWM_FILTER_A_SRC_MAX, f->family,
+			   &f->src_max))) ||
+	    (f->has & BWM_F_DST &&
+	     (bwm_put_addr(skb, VGATE_BWM_FILTER_A_DST_MIN, f->family,
+			   &f->dst_min) ||
+	      bwm_put_addr(skb, VGATE_BWM_FILTER_A_DST_MAX, f->family,
+			   &f->dst_max))) ||
+	    (f->has & BWM_F_SPORT &&
+	     (nla_put_u16(skb, VGATE_BWM_FILTER_A_SPORT_MIN, f->sport_min) ||
+	      nla_put_u16(skb, VGATE_BWM_FILTER_A_SPORT_MAX, f->sport_max))) ||
+	    (f->has & BWM_F_DPORT &&
+	     (nla_put_u16(skb, VGATE_BWM_FILTER_A_DPORT_MIN, f->dport_min) ||
+	      nla_put_u16(skb, VGATE_BWM_FILTER_A_DPORT_MAX, f->dport_max))) ||
+	    nla_put_u64_64bit(skb, VGATE_BWM_FILTER_A_MATCHES, matches,
+			      VGATE_BWM_FILTER_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* ---- interfaces ---- */
+
+static int bwm_nl_if_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct net_device *dev;
+	struct bwm_cfg *cfg;
+	struct bwm_bind *b;
+	bool enable;
+	int err;
+
+	rtnl_lock();
+	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
+			 tb, extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	b = bwm_bind_find(dev);
+	enable = tb[VGATE_BWM_IF_A_ENABLED] ?
+		 nla_get_u8(tb[VGATE_BWM_IF_A_ENABLED]) : true;
+	if (!enable) {
+		err = bwm_if_set(dev, NULL, false, extack);
+		goto out;
+	}
+	if (!b && !tb[VGATE_BWM_IF_A_RATE]) {
+		bwm_errmsg(extack, "%s: a bandwidth is required to enable it",
+			   dev->name);
+		err = -EINVAL;
+		goto out;
+	}
+	err = -ENOMEM;
+	cfg = bwm_cfg_dup(b ? b->cfg : NULL);
+	if (!cfg)
+		goto out;
+	if (tb[VGATE_BWM_IF_A_RATE])
+		cfg->rate = nla_get_u64(tb[VGATE_BWM_IF_A_RATE]);
+	if (tb[VGATE_BWM_IF_A_MODE])
+		cfg->mode = nla_get_u8(tb[VGATE_BWM_IF_A_MODE]);
+	if (tb[VGATE_BWM_IF_A_OVERHEAD])
+		cfg->overhead = nla_get_u16(tb[VGATE_BWM_IF_A_OVERHEAD]);
+	if (tb[VGATE_BWM_IF_A_ESP])
+		cfg->esp = nla_get_u8(tb[VGATE_BWM_IF_A_ESP]);
+	if (tb[VGATE_BWM_IF_A_LIMIT])
+		cfg->limit = nla_get_u32(tb[VGATE_BWM_IF_A_LIMIT]);
+	if (tb[VGATE_BWM_IF_A_DEFAULT_CLASS])
+		cfg->defcls = nla_get_u16(tb[VGATE_BWM_IF_A_DEFAULT_CLASS]);
+	err = bwm_if_set(dev, cfg, true, extack);
+out:
+	rtnl_unlock();
+	return err;
+}
+
+static int bwm_nl_if_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
+	struct net_device *dev;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &bwm_family, 0,
+				VGATE_BWM_CMD_IF_GET);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	rtnl_lock();
+	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
+			 tb, info->extack);
+	err = IS_ERR(dev) ? PTR_ERR(dev) :
+	      bwm_fill_if(msg, dev, bwm_bind_find(dev), true);
+	rtnl_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: how many bindings of this namespace were sent. */
+static int bwm_nl_if_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct bwm_bind *b;
+	long n = 0;
+	void *hdr;
+
+	rtnl_lock();
+	list_for_each_entry(b, bwm_binds(), list) {
+		if (!net_eq(dev_net(b->dev), net))
+			continue;
+		if (n++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &bwm_family, NLM_F_MULTI,
+				  VGATE_BWM_CMD_IF_GET);
+		if (!hdr || bwm_fill_if(skb, b->dev, b, true)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			n--;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = n;
+	rtnl_unlock();
+	return skb->len;
+}
+
+/* ---- classes ---- */
+
+static int bwm_class_find(const struct bwm_cfg *cfg, u16 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->ncls; i++)
+		if (cfg->cls[i].id == id)
+			return i;
+	return -1;
+}
+
+static int bwm_class_edit(struct bwm_cfg *cfg, u8 cmd, struct nlattr **ct,
+			  struct nlattr *nest, struct netlink_ext_ack *extack)
+{
+	struct bwm_class_cfg *c;
+	unsigned int i;
+	int idx;
+	u16 id;
+
+	if (!ct[VGATE_BWM_CLASS_A_ID]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, VGATE_BWM_CLASS_A_ID);
+		NL_SET_ERR_MSG(extack, "class ID required");
+		return -EINVAL;
+	}
+	id = nla_get_u16(ct[VGATE_BWM_CLASS_A_ID]);
+	if (id > VGATE_BWM_CLASS_ID_MAX) {
+		bwm_errmsg(extack, "class %u: IDs are 1-%u", id,
+			   VGATE_BWM_CLASS_ID_MAX);
+		return -ERANGE;
+	}
+	idx = bwm_class_find(cfg, id);
+	if (cmd == VGATE_BWM_CMD_CLASS_NEW) {
+		if (idx >= 0) {
+			bwm_errmsg(extack, "class %u already exists", id);
+			return -EEXIST;
+		}
+		if (cfg->ncls >= VGATE_BWM_MAX_CLASSES) {
+			bwm_errmsg(extack, "class %u: at most %u classes", id,
+				   VGATE_BWM_MAX_CLASSES);
+			return -ENOSPC;
+		}
+		if (!ct[VGATE_BWM_CLASS_A_RATE]) {
+			bwm_errmsg(extack, "class %u: a bandwidth is required",
+				   id);
+			return -EINVAL;
+		}
+		c = &cfg->cls[cfg->ncls++];
+		memset(c, 0, sizeof(*c));
+		c->id = id;
+		c->borrow = 1;
+	} else {
+		if (idx < 0) {
+			bwm_errmsg(extack, "class %u does not exist", id);
+			return -ENOENT;
+		}
+		c = &cfg->cls[idx];
+	}
+	if (cmd == VGATE_BWM_CMD_CLASS_DEL) {
+		for (i = 0; i < cfg->ncls; i++)
+			if (cfg->cls[i].parent == id) {
+				bwm_errmsg(extack, "class %u has subclass %u",
+					   id, cfg->cls[i].id);
+				return -EBUSY;
+			}
+		for (i = 0; i < cfg->nflt; i++)
+			if (cfg->flt[i].classid == id) {
+				bwm_errmsg(extack, "class %u is used by filter %u",
+					   id, cfg->flt[i].id);
+				return -EBUSY;
+			}
+		if (cfg->defcls == id) {
+			bwm_errmsg(extack, "class %u is the default class", id);
+			return -EBUSY;
+		}
+		memmove(c, c + 1, (cfg->ncls - idx - 1) * sizeof(*c));
+		cfg->ncls--;
+		return 0;
+	}
+	if (ct[VGATE_BWM_CLASS_A_PARENT])
+		c->parent = nla_get_u16(ct[VGATE_BWM_CLASS_A_PARENT]);
+	if (ct[VGATE_BWM_CLASS_A_RATE])
+		c->rate = nla_get_u64(ct[VGATE_BWM_CLASS_A_RATE]);
+	if (ct[VGATE_BWM_CLASS_A_CEIL])
+		c->ceil = nla_get_u64(ct[VGATE_BWM_CLASS_A_CEIL]);
+	if (ct[VGATE_BWM_CLASS_A_PRIO])
+		c->prio = nla_get_u8(ct[VGATE_BWM_CLASS_A_PRIO]);
+	if (ct[VGATE_BWM_CLASS_A_BORROW])
+		c->borrow = nla_get_u8(ct[VGATE_BWM_CLASS_A_BORROW]);
+	if (ct[VGATE_BWM_CLASS_A_NAME])
+		nla_strscpy(c->name, ct[VGATE_BWM_CLASS_A_NAME],
+			    sizeof(c->name));
+	return 0;
+}
+
+/* ---- filters ---- */
+
+static int bwm_get_range(struct nlattr **ft, int lo, int hi, u8 *family,
+			 struct in6_addr *min, struct in6_addr *max,
+			 const char *what, u16 id,
+			 struct netlink_ext_ack *extack)
+{
+	int len;
+
+	if (!ft[lo] && !ft[hi])
+		return 0;
+	if (!ft[lo] || !ft[hi] || nla_len(ft[lo]) != nla_len(ft[hi]) ||
+	    (nla_len(ft[lo]) != 4 && nla_len(ft[lo]) != 16)) {
+		bwm_errmsg(extack,
+			   "filter %u: %s range needs MIN and MAX of 4 or 16 bytes",
+			   id, what);
+		return -EINVAL;
+	}
+	len = nla_len(ft[lo]);
+	if (*family && *family != (len == 4 ? AF_INET : AF_INET6)) {
+		bwm_errmsg(extack,
+			   "filter %u: source and destination of different families",
+			   id);
+		return -EINVAL;
+	}
+	*family = len == 4 ? AF_INET : AF_INET6;
+	memset(min, 0, sizeof(*min));
+	memset(max, 0, sizeof(*max));
+	nla_memcpy(min, ft[lo], len);
+	nla_memcpy(max, ft[hi], len);
+	if (memcmp(min, max, len) > 0) {
+		bwm_errmsg(extack, "filter %u: %s range ends below its start",
+			   id, what);
+		return -ERANGE;
+	}
+	return 1;
+}
+
+static int bwm_get_ports(struct nlattr **ft, int lo, int hi, u16 *min,
+			 u16 *max, const char *what, u16 id,
+			 struct netlink_ext_ack *extack)
+{
+	if (!ft[lo] && !ft[hi])
+		return 0;
+	*min = ft[lo] ? nla_get_u16(ft[lo]) : 0;
+	*max = ft[hi] ? nla_get_u16(ft[hi]) : *min;
+	if (*min > *max) {
+		bwm_errmsg(extack, "filter %u: %s ports %u-%u: range ends below its start",
+			   id, what, *min, *max);
+		return -ERANGE;
+	}
+	return 1;
+}
+
+static int bwm_filter_edit(struct bwm_cfg *cfg, u8 cmd, struct nlattr **ft,
+			   struct nlattr *nest, struct netlink_ext_ack *extack)
+{
+	struct bwm_filter_cfg f;
+	unsigned int i;
+	int idx = -1, r;
+	u16 id;
+
+	if (!ft[VGATE_BWM_FILTER_A_ID]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, VGATE_BWM_FILTER_A_ID);
+		NL_SET_ERR_MSG(extack, "filter ID required");
+		return -EINVAL;
+	}
+	id = nla_get_u16(ft[VGATE_BWM_FILTER_A_ID]);
+	for (i = 0; i < cfg->nflt; i++)
+		if (cfg->flt[i].id == id)
+			idx = i;
+	if (cmd == VGATE_BWM_CMD_FILTER_DEL) {
+		if (idx < 0) {
+			bwm_errmsg(extack, "filter %u does not exist", id);
+			return -ENOENT;
+		}
+		memmove(&cfg->flt[idx], &cfg->flt[idx + 1],
+			(cfg->nflt - idx - 1) * sizeof(cfg->flt[0]));
+		cfg->nflt--;
+		return 0;
+	}
+	if (idx >= 0) {
+		bwm_errmsg(extack, "filter %u already exists", id);
+		return -EEXIST;
+	}
+	if (cfg->nflt >= VGATE_BWM_MAX_FILTERS) {
+		bwm_errmsg(extack, "filter %u: at most %u filters", id,
+			   VGATE_BWM_MAX_FILTERS);
+		return -ENOSPC;
+	}
+	if (!ft[VGATE_BWM_FILTER_A_CLASS]) {
+		bwm_errmsg(extack, "filter %u: a class is required", id);
+		return -EINVAL;
+	}
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	f.classid = nla_get_u16(ft[VGATE_BWM_FILTER_A_CLASS]);
+	if (ft[VGATE_BWM_FILTER_A_SERVICE]) {
+		f.has |= BWM_F_SERVICE;
+		f.service = nla_get_u8(ft[VGATE_BWM_FILTER_A_SERVICE]);
+	}
+	if (ft[VGATE_BWM_FILTER_A_PROTO]) {
+		f.has |= BWM_F_PROTO;
+		f.proto = nla_get_u8(ft[VGATE_BWM_FILTER_A_PROTO]);
+	}
+	r = bwm_get_range(ft, VGATE_BWM_FILTER_A_SRC_MIN,
+			  VGATE_BWM_FILTER_A_SRC_MAX, &f.family, &f.src_min,
+			  &f.src_max, "source", id, extack);
+	if (r < 0)
+		return r;
+	if (r)
+		f.has |= BWM_F_SRC;
+	r = bwm_get_range(ft, VGATE_BWM_FILTER_A_DST_MIN,
+			  VGATE_BWM_FILTER_A_DST_MAX, &f.family, &f.dst_min,
+			  &f.dst_max, "destination", id, extack);
+	if (r < 0)
+		return r;
+	if (r)
+		f.has |= BWM_F_DST;
+	r = bwm_get_ports(ft, VGATE_BWM_FILTER_A_SPORT_MIN,
+			  VGATE_BWM_FILTER_A_SPORT_MAX, &f.sport_min,
+			  &f.sport_max, "source", id, extack);
+	if (r < 0)
+		return r;
+	if (r)
+		f.has |= BWM_F_SPORT;
+	r = bwm_get_ports(ft, VGATE_BWM_FILTER_A_DPORT_MIN,
+			  VGATE_BWM_FILTER_A_DPORT_MAX, &f.dport_min,
+			  &f.dport_max, "destination", id, extack);
+	if (r < 0)
+		return r;
+	if (r)
+		f.has |= BWM_F_DPORT;
+	cfg->flt[cfg->nflt++] = f;
+	return 0;
+}
+
+/* CLASS_NEW/SET/DEL and FILTER_NEW/DEL: edit a copy, apply it whole. */
+static int bwm_nl_edit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
+	struct nlattr *ct[VGATE_BWM_CLASS_A_MAX + 1];
+	struct nlattr *ft[VGATE_BWM_FILTER_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	u8 cmd = info->genlhdr->cmd;
+	bool is_class = cmd <= VGATE_BWM_CMD_CLASS_DEL;
+	int type = is_class ? VGATE_BWM_A_CLASS : VGATE_BWM_A_FILTER;
+	struct nlattr *nest = info->attrs[type];
+	struct net_device *dev;
+	struct bwm_cfg *cfg;
+	struct bwm_bind *b;
+	int err;
+
+	if (!nest) {
+		if (is_class)
+			NL_SET_ERR_MSG(extack, "CLASS required");
+		else
+			NL_SET_ERR_MSG(extack, "FILTER required");
+		return -EINVAL;
+	}
+	err = is_class ?
+	      nla_parse_nested(ct, VGATE_BWM_CLASS_A_MAX, nest, class_policy,
+			       extack) :
+	      nla_parse_nested(ft, VGATE_BWM_FILTER_A_MAX, nest, filter_policy,
+			       extack);
+	if (err)
+		return err;
+	rtnl_lock();
+	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
+			 tb, extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	err = -ENOENT;
+	b = bwm_nl_bind(dev, extack);
+	if (!b)
+		goto out;
+	err = -ENOMEM;
+	cfg = bwm_cfg_dup(b->cfg);
+	if (!cfg)
+		goto out;
+	err = is_class ? bwm_class_edit(cfg, cmd, ct, nest, extack) :
+			 bwm_filter_edit(cfg, cmd, ft, nest, extack);
+	if (!err)
+		err = bwm_cfg_apply(b, cfg, extack);
+	if (err)
+		kvfree(cfg);
+out:
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * CLASS_GET and FILTER_GET dumps of one interface (IF in the request).
+ * cb->args[0]: the next position (classes: bwm_fill_class()).
+ */
+static int bwm_nl_dump_items(struct sk_buff *skb, struct netlink_callback *cb,
+			     bool classes)
+{
+	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
+	struct net_device *dev;
+	struct bwm_bind *b;
+	int err = 0, n;
+	long pos;
+	void *hdr;
+
+	rtnl_lock();
+	dev = bwm_nl_dev(sock_net(skb->sk), di->attrs[VGATE_BWM_A_IF], tb,
+			 cb->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	b = bwm_nl_bind(dev, cb->extack);
+	if (!b) {
+		err = -ENOENT;
+		goto out;
+	}
+	n = classes ? b->cfg->ncls + 2 : b->cfg->nflt;
+	for (pos = cb->args[0]; pos < n; pos++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &bwm_family, NLM_F_MULTI,
+				  classes ? VGATE_BWM_CMD_CLASS_GET :
+					    VGATE_BWM_CMD_FILTER_GET);
+		if (!hdr)
+			break;
+		if (classes ? bwm_fill_class(skb, b, pos) :
+			      bwm_fill_filter(skb, b, pos)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = pos;
+	if (pos < n && !skb->len)
+		err = -EMSGSIZE;
+out:
+	rtnl_unlock();
+	return err ?: skb->len;
+}
+
+static int bwm_nl_class_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return bwm_nl_dump_items(skb, cb, true);
+}
+
+static int bwm_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return bwm_nl_dump_items(skb, cb, false);
+}
+
+static const struct genl_ops bwm_ops[] = {
+	{ .cmd = VGATE_BWM_CMD_IF_SET, .doit = bwm_nl_if_set,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_IF_GET, .doit = bwm_nl_if_get,
+	  .dumpit = bwm_nl_if_dump, .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_CLASS_NEW, .doit = bwm_nl_edit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_CLASS_SET, .doit = bwm_nl_edit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_CLASS_DEL, .doit = bwm_nl_edit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_CLASS_GET, .dumpit = bwm_nl_class_dump,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_FILTER_NEW, .doit = bwm_nl_edit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_FILTER_DEL, .doit = bwm_nl_edit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_FILTER_GET, .dumpit = bwm_nl_filter_dump,
+	  .flags = GENL_UNS_ADMIN_PERM },
+};
+
+static struct genl_family bwm_family __ro_after_init = {
+	.name = VGATE_BWM_GENL_NAME,
+	.version = VGATE_BWM_GENL_VERSION,
+	.maxattr = VGATE_BWM_A_MAX,
+	.policy = bwm_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = bwm_ops,
+	.n_ops = ARRAY_SIZE(bwm_ops),
+};
+
+int __init bwm_genl_init(void)
+{
+	return genl_register_family(&bwm_family);
+}
+
+void bwm_genl_uninit(void)
+{
+	genl_unregister_family(&bwm_family);
+}
