@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <netdb.h>
 
+#include "bwm_cmd.h"
 #include "check.h"
 #include "cmd.h"
 #include "config.h"
@@ -2199,6 +2200,38 @@ static const struct cmd cmds[] = {
 	  "gratuitous-ARP policy, verifications running, per-interface counters",
 	  0 },
 
+	{ { "bm", "interface", W_IF, "enable" }, bwm_if_enable_args, bwm_parse,
+	  bwm_run, "shape IF: its total bandwidth, the mode, packet overhead", 0 },
+
+	{ { "bm", "interface", W_IF, "disable" }, bwm_no_args, bwm_parse,
+	  bwm_run, "stop shaping IF: its classes and filters go, its previous qdisc is back",
+	  0 },
+
+	{ { "bm", "class", W_IF, "add" }, bwm_class_add_args, bwm_parse, bwm_run,
+	  "add a class: guaranteed bandwidth, parent, priority, borrowing, ceiling",
+	  0 },
+
+	{ { "bm", "class", W_IF, "set" }, bwm_class_set_args, bwm_parse, bwm_run,
+	  "change a class", 0 },
+
+	{ { "bm", "class", W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
+	  "delete a class (no subclasses, no filters naming it)", 0 },
+
+	{ { "bm", "filter", W_IF, "add" }, bwm_filter_add_args, bwm_parse,
+	  bwm_run, "add a filter: which packets go to a class", 0 },
+
+	{ { "bm", "filter", W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
+	  "delete a filter", 0 },
+
+	{ { "bm", "show", "interface" }, bwm_show_if_args, bwm_parse, bwm_run,
+	  "shaped interfaces: settings and totals", 0 },
+
+	{ { "bm", "show", "class" }, bwm_show_args, bwm_parse, bwm_run,
+	  "classes of an interface with their statistics", 0 },
+
+	{ { "bm", "show", "filter" }, bwm_show_args, bwm_parse, bwm_run,
+	  "filters of an interface with their match counts", 0 },
+
 	{ { "config", "save" }, file_args, parse_file, run_config,
 	  "write the running configuration as commands for vgate -f", 0 },
 
@@ -2228,6 +2261,9 @@ static const struct {
 	{ "arp", "ARP: the gratuitous-ARP policy and its counters" },
 	{ "ackGratuitous", "whether and how gratuitous ARPs change the ARP table" },
 	{ "interface", "one interface's settings (override the global ones)" },
+	{ "bm", "bandwidth manager (vgate_bwm): interfaces, classes, filters" },
+	{ "class", "bandwidth classes of an interface" },
+	{ "filter", "filters putting packets into classes" },
 };
 
 static bool visible(const struct cmd *c)

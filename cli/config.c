@@ -5,7 +5,8 @@
  * it with "vgate -f" (one transaction) replaces the whole policy.  Manual
  * SAs are not written: the kernel never returns keys.  When vgate_garp.ko
  * is loaded, its settings follow as "ip arp ackGratuitous" lines, which
- * "vgate -f" runs after the transaction (like SA commands).
+ * "vgate -f" runs after the transaction (like SA commands); so do the
+ * bandwidth manager's "bm" lines when vgate_bwm.ko is loaded.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -206,6 +207,8 @@ int config_print(FILE *f)
 		r = config_write(f, &cfg, peers, np, rules, nr);
 	if (!r)
 		r = config_print_garp(f);
+	if (!r)
+		r = bwm_config_print(f);
 	if (!r && fflush(f)) {
 		vg_err("cannot write the configuration: %s", strerror(errno));
 		r = -EIO;

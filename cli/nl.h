@@ -13,6 +13,7 @@
 
 #include <linux/vgate.h>
 
+#include "bwm.h"
 #include "garp.h"
 #include "parse.h"
 
@@ -247,6 +248,7 @@ struct vg_req {
 	struct vg_flow flow;
 	uint16_t natt_port;			/* ipsec natt socket */
 	struct vg_garp_req garp;		/* ip arp ... */
+	struct vg_bwm_req bwm;			/* bm ... */
 	const char *knob;			/* knob name for show */
 	char arg[4096];				/* a file name (config save) */
 };

@@ -617,6 +617,50 @@ if [ ! -d /sys/module/vgate_garp ]; then
 	[ $rc = 2 ] && grep -qF "modprobe vgate_garp" "$TMP/err" && ! grep -qF "family vgate not found" "$TMP/err" && ok || bad "no vgate_garp (set): rc $rc $(cat "$TMP/err")"
 fi
 
+# --- bm: the bandwidth manager (vgate_bwm) ---
+request bm interface wan0 enable bandwidth 1000k -- "BWM_IF_SET" "  IF nest" \
+	"    IFNAME str \"wan0\"" "    ENABLED u8 1" "    RATE u64 1000000" "    MODE u8 0"
+request bm interface wan0 enable bandwidth 1.5m priority overhead 24 esp udp limit 50 default 3 -- \
+	"    RATE u64 1500000" "    MODE u8 1" "    OVERHEAD u16 24" "    ESP u8 2" \
+	"    LIMIT u32 50" "    DEFAULT_CLASS u16 3"
+request bm interface wan0 enable bandwidth 10gbps esp tunnel -- "    RATE u64 10000000000" "    ESP u8 1"
+request bm interface wan0 disable -- "BWM_IF_SET" "    ENABLED u8 0"
+request bm class wan0 add 1 bandwidth 100k -- "BWM_CLASS_NEW" "  CLASS nest" \
+	"    ID u16 1" "    RATE u64 100000"
+request bm class wan0 add 2 bandwidth 64000 parent 1 priority 7 borrow off ceiling 1g name ftp1 -- \
+	"    PARENT u16 1" "    PRIO u8 7" "    BORROW u8 0" "    CEIL u64 1000000000" "    NAME str \"ftp1\""
+request bm class wan0 set 2 ceiling default -- "BWM_CLASS_SET" "    CEIL u64 0"
+request bm class wan0 del 2 -- "BWM_CLASS_DEL" "    ID u16 2"
+request bm filter wan0 add 1 class 1 service ftp -- "BWM_FILTER_NEW" "  FILTER nest" \
+	"    ID u16 1" "    CLASS u16 1" "    SERVICE u8 1"
+request bm filter wan0 add 2 class default protocol udp src 10.0.0.0/8 dst 192.0.2.1-192.0.2.9 sport 5060 dport 1000-2000 -- \
+	"    CLASS u16 65535" "    PROTO u8 17" "    SRC_MIN addr 10.0.0.0" "    SRC_MAX addr 10.255.255.255" \
+	"    DST_MIN addr 192.0.2.1" "    DST_MAX addr 192.0.2.9" "    SPORT_MIN u16 5060" "    SPORT_MAX u16 5060" \
+	"    DPORT_MIN u16 1000" "    DPORT_MAX u16 2000"
+request bm filter wan0 add 3 class 1 protocol 47 dst fd00:1::/64 -- "    PROTO u8 47" \
+	"    DST_MIN addr fd00:1::" "    DST_MAX addr fd00:1::ffff:ffff:ffff:ffff"
+request bm filter wan0 del 3 -- "BWM_FILTER_DEL" "    ID u16 3"
+request bm show class wan0 -- "BWM_CLASS_GET dump" "    IFNAME str \"wan0\""
+request bm show interface -- "BWM_IF_GET dump"
+expect 1 'bad bandwidth "10x"' bm interface wan0 enable bandwidth 10x
+expect 1 'bad bandwidth "0.0001"' bm class wan0 add 1 bandwidth 0.0001
+expect 1 'missing "bandwidth RATE"' bm interface wan0 enable
+expect 1 'fairness and priority' bm interface wan0 enable bandwidth 1m fairness priority
+expect 1 'bad priority' bm class wan0 add 1 bandwidth 1m priority 8
+expect 1 'bad borrow "maybe"' bm class wan0 add 1 bandwidth 1m borrow maybe
+expect 1 'bad class ID "65535"' bm class wan0 add 65535 bandwidth 1m
+expect 1 'missing "class CLASS"' bm filter wan0 add 1 service ftp
+expect 1 'bad service "gopher"' bm filter wan0 add 1 class 1 service gopher
+expect 1 'bad src "10.0.0.0/33"' bm filter wan0 add 1 class 1 src 10.0.0.0/33
+expect 1 'bad dport "2000-1000"' bm filter wan0 add 1 class 1 dport 2000-1000
+expect 1 'different address families' bm filter wan0 add 1 class 1 src 10.0.0.1 dst ::1
+expect 1 'bad protocol "foo"' bm filter wan0 add 1 class 1 protocol foo
+if [ ! -d /sys/module/vgate_bwm ]; then
+	$V bm show interface >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc = 2 ] && grep -qxF "vgate: bandwidth manager module not loaded (modprobe vgate_bwm)" "$TMP/err" && ok || bad "no vgate_bwm: rc $rc $(cat "$TMP/err")"
+fi
+
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
 	python3 tests/pty_test.py "$V" && ok || bad "interactive shell"

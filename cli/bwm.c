@@ -1,0 +1,1469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "bm ...": the bandwidth manager of vgate_bwm.ko, in the style of ZyNOS's
+ * bm commands.  Grammar (Documentation/cli-reference.md):
+ *
+ *   bm interface IF enable bandwidth RATE [fairness|priority]
+ *        [overhead BYTES] [esp none|tunnel|udp] [limit PACKETS]
+ *        [default CLASS]
+ *   bm interface IF disable
+ *   bm class IF add ID bandwidth RATE [parent ID] [priority 0-7]
+ *        [borrow on|off] [ceiling RATE] [name NAME]
+ *   bm class IF set ID [bandwidth RATE] [parent ID] [priority 0-7]
+ *        [borrow on|off] [ceiling RATE|default] [name NAME]
+ *   bm class IF del ID
+ *   bm filter IF add ID class CLASS [service SERVICE] [protocol PROTO]
+ *        [src ADDR[/LEN]|ADDR-ADDR] [dst ...] [sport P[-P]] [dport P[-P]]
+ *   bm filter IF del ID
+ *   bm show interface [IF] | bm show class IF | bm show filter IF
+ *
+ * RATE: bit/s with an optional k, m or g (1000, 10^6, 10^9): 100k, 1.5m.
+ * Parsing fills struct vg_bwm_req; bwm_run() talks to the family
+ * "vgate_bwm" on the shared socket of genl.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+
+#include "bwm.h"
+#include "bwm_cmd.h"
+#include "genl.h"
+#include "json.h"
+#include "nl.h"
+#include "parse.h"
+#include "show.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- vocabularies ---- */
+
+static const char *const svc_names[VGATE_BWM_SVC_MAX + 1] = {
+	[VGATE_BWM_SVC_FTP] = "ftp",
+	[VGATE_BWM_SVC_H323] = "h323",
+	[VGATE_BWM_SVC_SIP] = "sip",
+	[VGATE_BWM_SVC_HTTP] = "http",
+	[VGATE_BWM_SVC_HTTPS] = "https",
+	[VGATE_BWM_SVC_DNS] = "dns",
+};
+
+static const char *const svc_choices[] = {
+	"ftp", "h323", "sip", "http", "https", "dns", NULL
+};
+static const char *const esp_choices[] = { "none", "tunnel", "udp", NULL };
+static const char *const onoff_choices[] = { "on", "off", NULL };
+
+static const struct {
+	const char *name;
+	uint8_t num;
+} protos[] = {
+	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 },
+	{ "esp", 50 }, { "ah", 51 }, { "icmpv6", 58 }, { "sctp", 132 },
+	{ "udplite", 136 },
+};
+
+static const char *const proto_choices[] = {
+	"tcp", "udp", "icmp", "icmpv6", "esp", "ah", "gre", "sctp", "udplite",
+	NULL
+};
+
+static const char *bwm_proto_name(uint8_t p)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++)
+		if (protos[i].num == p)
+			return protos[i].name;
+	return NULL;
+}
+
+/* ---- values ---- */
+
+int bwm_parse_rate(const char *s, uint64_t *out)
+{
+	unsigned long long ip = 0, mult = 1, frac = 0, fdiv = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (ip > UINT64_MAX / 10 - 10)
+			return -ERANGE;
+		ip = ip * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (fdiv >= 1000000000ULL)
+				return -EINVAL;
+			frac = frac * 10 + (*p - '0');
+			fdiv *= 10;
+		}
+	}
+	switch (*p) {
+	case 'k': case 'K':
+		mult = 1000ULL;
+		p++;
+		break;
+	case 'm': case 'M':
+		mult = 1000000ULL;
+		p++;
+		break;
+	case 'g': case 'G':
+		mult = 1000000000ULL;
+		p++;
+		break;
+	}
+	if (!strcmp(p, "bps") || !strcmp(p, "bit"))
+		p += strlen(p);
+	if (*p)
+		return -EINVAL;
+	if (ip > UINT64_MAX / mult / 2)
+		return -ERANGE;
+	if (frac * mult % fdiv)
+		return -EINVAL;	/* below one bit/s */
+	*out = ip * mult + frac * mult / fdiv;
+	return 0;
+}
+
+const char *bwm_fmt_rate(uint64_t bps, char *buf, size_t n)
+{
+	if (bps && bps % 1000000000ULL == 0)
+		snprintf(buf, n, "%" PRIu64 "g", (uint64_t)(bps / 1000000000ULL));
+	else if (bps && bps % 1000000ULL == 0)
+		snprintf(buf, n, "%" PRIu64 "m", (uint64_t)(bps / 1000000ULL));
+	else if (bps && bps % 1000ULL == 0)
+		snprintf(buf, n, "%" PRIu64 "k", (uint64_t)(bps / 1000ULL));
+	else
+		snprintf(buf, n, "%" PRIu64, bps);
+	return buf;
+}
+
+static int v_rate(const struct cmd_arg *a, const char *s)
+{
+	uint64_t r;
+
+	if (a->choices && !strcmp(s, "default"))
+		return 0;
+	if (bwm_parse_rate(s, &r)) {
+		vg_err("bad %s \"%s\" (RATE: bit/s with k, m or g: 100k, 10m, 1g)",
+		       a->kw ? a->kw : a->meta, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int num_in(const char *what, const char *s, uint32_t min, uint32_t max,
+		  uint32_t *v)
+{
+	return parse_num32(what, s, min, max, v);
+}
+
+static int v_classid(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	if (a->kw && !strcmp(a->kw, "class") && !strcmp(s, "default"))
+		return 0;
+	return num_in(a->kw ? a->kw : "class ID", s, 0, VGATE_BWM_CLASS_ID_MAX,
+		      &v);
+}
+
+static int v_id(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	(void)a;
+	return num_in("ID", s, 1, 65535, &v);
+}
+
+static int v_prio(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	(void)a;
+	return num_in("priority", s, 0, VGATE_BWM_PRIO_MAX, &v);
+}
+
+static int v_overhead(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	(void)a;
+	return num_in("overhead", s, 0, VGATE_BWM_OVERHEAD_MAX, &v);
+}
+
+static int v_limit(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	(void)a;
+	return num_in("limit", s, 1, VGATE_BWM_LIMIT_MAX, &v);
+}
+
+static int v_choice(const struct cmd_arg *a, const char *s)
+{
+	const char *const *c;
+
+	for (c = a->choices; *c; c++)
+		if (!strcmp(*c, s))
+			return 0;
+	vg_err("bad %s \"%s\" (one of: %s)", a->kw, s, a->meta);
+	return -EINVAL;
+}
+
+static int parse_proto(const char *s, uint8_t *out)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++)
+		if (!strcmp(protos[i].name, s)) {
+			*out = protos[i].num;
+			return 0;
+		}
+	if (parse_u32(s, &v) || v < 1 || v > 255)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int v_proto(const struct cmd_arg *a, const char *s)
+{
+	uint8_t p;
+
+	(void)a;
+	if (parse_proto(s, &p)) {
+		vg_err("bad protocol \"%s\" (tcp, udp, icmp, ... or 1-255)", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int addr_any(const char *s, struct in6_addr *a, uint8_t *family)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a) == 1) {
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a) == 1) {
+		*family = AF_INET6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ADDR, ADDR/LEN or ADDR-ADDR */
+static int parse_arange(const char *s, struct vg_bwm_range *r)
+{
+	char buf[128], *sep;
+	uint8_t f2;
+	int len, i, bits;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	if ((sep = strchr(buf, '-'))) {
+		*sep++ = '\0';
+		if (addr_any(buf, &r->min, &r->family) ||
+		    addr_any(sep, &r->max, &f2) || f2 != r->family)
+			return -EINVAL;
+		return memcmp(&r->min, &r->max, r->family == AF_INET ? 4 : 16) >
+		       0 ? -ERANGE : 0;
+	}
+	len = -1;
+	if ((sep = strchr(buf, '/'))) {
+		uint32_t v;
+
+		*sep++ = '\0';
+		if (parse_u32(sep, &v) || v > 128)
+			return -EINVAL;
+		len = v;
+	}
+	if (addr_any(buf, &r->min, &r->family))
+		return -EINVAL;
+	bits = r->family == AF_INET ? 32 : 128;
+	if (len < 0)
+		len = bits;
+	if (len > bits)
+		return -EINVAL;
+	r->max = r->min;
+	for (i = len; i < bits; i++) {
+		r->min.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+		r->max.s6_addr[i / 8] |= 0x80 >> (i % 8);
+	}
+	return 0;
+}
+
+static int v_arange(const struct cmd_arg *a, const char *s)
+{
+	struct vg_bwm_range r;
+
+	if (parse_arange(s, &r)) {
+		vg_err("bad %s \"%s\" (ADDR, ADDR/LEN or ADDR-ADDR)", a->kw, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_prange(const char *s, uint16_t *p)
+{
+	uint32_t a, b;
+	char buf[32], *sep;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	sep = strchr(buf, '-');
+	if (sep)
+		*sep++ = '\0';
+	if (parse_u32(buf, &a) || a > 65535)
+		return -EINVAL;
+	b = a;
+	if (sep && (parse_u32(sep, &b) || b > 65535 || b < a))
+		return -EINVAL;
+	p[0] = a;
+	p[1] = b;
+	return 0;
+}
+
+static int v_prange(const struct cmd_arg *a, const char *s)
+{
+	uint16_t p[2];
+
+	if (parse_prange(s, p)) {
+		vg_err("bad %s \"%s\" (PORT or PORT-PORT, 0-65535)", a->kw, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int v_name(const struct cmd_arg *a, const char *s)
+{
+	(void)a;
+	if (!*s || strlen(s) >= VGATE_BWM_NAME_MAX) {
+		vg_err("bad name \"%s\" (1-%d characters)", s,
+		       VGATE_BWM_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int v_ifname(const struct cmd_arg *a, const char *s)
+{
+	(void)a;
+	return parse_ifname("interface", s);
+}
+
+/* ---- grammar ---- */
+
+/* Indexes into the arg tables, shared by the commands that have them. */
+enum {
+	IE_BANDWIDTH, IE_FAIRNESS, IE_PRIORITY, IE_OVERHEAD, IE_ESP, IE_LIMIT,
+	IE_DEFAULT,
+};
+
+const struct cmd_arg bwm_if_enable_args[] = {
+	[IE_BANDWIDTH] = { "bandwidth", "RATE", NULL,
+		"total bandwidth, bit/s (100k, 10m, 1g)", ARG_REQ, v_rate },
+	[IE_FAIRNESS] = { "fairness", "fairness", NULL,
+		"spare bandwidth shared in proportion to the classes' rates (default)",
+		ARG_FLAG, NULL },
+	[IE_PRIORITY] = { "priority", "priority", NULL,
+		"spare bandwidth to the highest priority first", ARG_FLAG, NULL },
+	[IE_OVERHEAD] = { "overhead", "BYTES", NULL,
+		"bytes added to every packet's length (e.g. 24: Ethernet framing)",
+		0, v_overhead },
+	[IE_ESP] = { "esp", "none|tunnel|udp", esp_choices,
+		"count the ESP tunnel (or ESP-in-UDP) encapsulation packets will get",
+		0, v_choice },
+	[IE_LIMIT] = { "limit", "PACKETS", NULL,
+		"queue length of each class (default 1000)", 0, v_limit },
+	[IE_DEFAULT] = { "default", "CLASS", NULL,
+		"class of unmatched traffic (default: the built-in one)", 0,
+		v_classid },
+	{ 0 },
+};
+
+const struct cmd_arg bwm_no_args[] = { { 0 } };
+
+enum {
+	CA_ID, CA_BANDWIDTH, CA_PARENT, CA_PRIORITY, CA_BORROW, CA_CEILING,
+	CA_NAME,
+};
+
+#define CLASS_ARGS(req, ceil_choices)					\
+	[CA_ID] = { NULL, "ID", NULL, "class ID, 1-65534", ARG_POS | ARG_REQ, \
+		    v_classid },						\
+	[CA_BANDWIDTH] = { "bandwidth", "RATE", NULL,			\
+		"guaranteed bandwidth, bit/s", req, v_rate },		\
+	[CA_PARENT] = { "parent", "ID", NULL,				\
+		"parent class (0: the interface, default)", 0, v_classid }, \
+	[CA_PRIORITY] = { "priority", "0-7", NULL,			\
+		"priority, 7 highest (default 0)", 0, v_prio },		\
+	[CA_BORROW] = { "borrow", "on|off", onoff_choices,		\
+		"may use bandwidth its parent does not (default on)", 0,	\
+		v_choice },						\
+	[CA_CEILING] = { "ceiling", "RATE", ceil_choices,		\
+		"most it may reach by borrowing (default: the parent's)", \
+		0, v_rate },						\
+	[CA_NAME] = { "name", "NAME", NULL, "a name, for show", 0, v_name }, \
+	{ 0 }
+
+static const char *const default_choices[] = { "default", NULL };
+
+const struct cmd_arg bwm_class_add_args[] = {
+	CLASS_ARGS(ARG_REQ, NULL),
+};
+
+const struct cmd_arg bwm_class_set_args[] = {
+	CLASS_ARGS(0, default_choices),
+};
+
+const struct cmd_arg bwm_id_args[] = {
+	{ NULL, "ID", NULL, "class or filter ID", ARG_POS | ARG_REQ, v_id },
+	{ 0 },
+};
+
+enum {
+	FA_ID, FA_CLASS, FA_SERVICE, FA_PROTOCOL, FA_SRC, FA_DST, FA_SPORT,
+	FA_DPORT,
+};
+
+const struct cmd_arg bwm_filter_add_args[] = {
+	[FA_ID] = { NULL, "ID", NULL, "filter ID, 1-65535", ARG_POS | ARG_REQ,
+		    v_id },
+	[FA_CLASS] = { "class", "CLASS", NULL, "the class it puts packets in",
+		       ARG_REQ, v_classid },
+	[FA_SERVICE] = { "service", "ftp|h323|sip|http|https|dns",
+			 svc_choices, "a service: its protocol and port",
+			 0, v_choice },
+	[FA_PROTOCOL] = { "protocol", "PROTO", proto_choices,
+			  "IP protocol: name or 1-255", ARG_OPEN, v_proto },
+	[FA_SRC] = { "src", "ADDR", NULL,
+		     "source host, ADDR/LEN net or ADDR-ADDR range", 0,
+		     v_arange },
+	[FA_DST] = { "dst", "ADDR", NULL,
+		     "destination host, ADDR/LEN net or ADDR-ADDR range", 0,
+		     v_arange },
+	[FA_SPORT] = { "sport", "PORT", NULL, "source port or PORT-PORT", 0,
+		       v_prange },
+	[FA_DPORT] = { "dport", "PORT", NULL,
+		       "destination port or PORT-PORT (user-defined services)",
+		       0, v_prange },
+	{ 0 },
+};
+
+const struct cmd_arg bwm_show_if_args[] = {
+	{ NULL, "IF", NULL, "one interface (default: every enabled one)",
+	  ARG_POS | ARG_IFACE, v_ifname },
+	{ 0 },
+};
+
+const struct cmd_arg bwm_show_args[] = {
+	{ NULL, "IF", NULL, "the interface", ARG_POS | ARG_REQ | ARG_IFACE,
+	  v_ifname },
+	{ 0 },
+};
+
+static int get_num(const char *what, const char *s, uint32_t min, uint32_t max,
+		   uint16_t *out)
+{
+	uint32_t v;
+	int r = parse_num32(what, s, min, max, &v);
+
+	if (!r)
+		*out = v;
+	return r;
+}
+
+int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
+	      struct vg_req *req)
+{
+	struct vg_bwm_req *b = &req->bwm;
+	const char *w1 = c->words[1], *w3 = c->words[3];
+	const char *const *val = v->val;
+	uint32_t u;
+	int r = 0;
+
+	req->obj = VG_OBJ_NONE;
+	req->cmd = 0;
+	memset(b, 0, sizeof(*b));
+	if (!strcmp(w1, "show")) {
+		const char *what = c->words[2];
+
+		b->op = !strcmp(what, "interface") ? VG_BWM_OP_SHOW_IF :
+			!strcmp(what, "class") ? VG_BWM_OP_SHOW_CLASS :
+						 VG_BWM_OP_SHOW_FILTER;
+		if (val[0])
+			snprintf(b->ifname, sizeof(b->ifname), "%s", val[0]);
+		return 0;
+	}
+	snprintf(b->ifname, sizeof(b->ifname), "%s", v->word[2]);
+	if (!strcmp(w1, "interface")) {
+		if (!strcmp(w3, "disable")) {
+			b->op = VG_BWM_OP_IF_DISABLE;
+			return 0;
+		}
+		b->op = VG_BWM_OP_IF_ENABLE;
+		if (val[IE_FAIRNESS] && val[IE_PRIORITY]) {
+			vg_err("fairness and priority: one or the other");
+			return -EINVAL;
+		}
+		bwm_parse_rate(val[IE_BANDWIDTH], &b->rate);
+		b->has |= VG_BWM_RATE;
+		snprintf(b->what, sizeof(b->what), "bandwidth %s",
+			 val[IE_BANDWIDTH]);
+		b->has |= VG_BWM_MODE;
+		b->mode = val[IE_PRIORITY] ? VGATE_BWM_MODE_PRIORITY :
+					     VGATE_BWM_MODE_FAIRNESS;
+		if (val[IE_OVERHEAD]) {
+			parse_u32(val[IE_OVERHEAD], &u);
+			b->overhead = u;
+			b->has |= VG_BWM_OVERHEAD;
+		}
+		if (val[IE_ESP]) {
+			b->esp = !strcmp(val[IE_ESP], "tunnel") ? VGATE_BWM_ESP :
+				 !strcmp(val[IE_ESP], "udp") ? VGATE_BWM_ESP_UDP :
+							       VGATE_BWM_ESP_NONE;
+			b->has |= VG_BWM_ESP;
+		}
+		if (val[IE_LIMIT]) {
+			parse_u32(val[IE_LIMIT], &b->limit);
+			b->has |= VG_BWM_LIMIT;
+		}
+		if (val[IE_DEFAULT]) {
+			r = get_num("default", val[IE_DEFAULT], 0,
+				    VGATE_BWM_CLASS_ID_MAX, &b->defcls);
+			b->has |= VG_BWM_DEFAULT;
+		}
+		return r;
+	}
+	if (!strcmp(w1, "class")) {
+		b->op = !strcmp(w3, "add") ? VG_BWM_OP_CLASS_ADD :
+			!strcmp(w3, "set") ? VG_BWM_OP_CLASS_SET :
+					     VG_BWM_OP_CLASS_DEL;
+		r = get_num("class ID", val[CA_ID], 1, VGATE_BWM_CLASS_ID_MAX,
+			    &b->id);
+		if (r || b->op == VG_BWM_OP_CLASS_DEL)
+			return r;
+		snprintf(b->what, sizeof(b->what), "class %u", b->id);
+		if (val[CA_BANDWIDTH]) {
+			bwm_parse_rate(val[CA_BANDWIDTH], &b->rate);
+			b->has |= VG_BWM_RATE;
+		}
+		if (val[CA_PARENT]) {
+			r = get_num("parent", val[CA_PARENT], 0,
+				    VGATE_BWM_CLASS_ID_MAX, &b->parent);
+			b->has |= VG_BWM_PARENT;
+		}
+		if (val[CA_PRIORITY]) {
+			parse_u32(val[CA_PRIORITY], &u);
+			b->prio = u;
+			b->has |= VG_BWM_PRIO;
+		}
+		if (val[CA_BORROW]) {
+			b->borrow = !strcmp(val[CA_BORROW], "on");
+			b->has |= VG_BWM_BORROW;
+		}
+		if (val[CA_CEILING]) {
+			if (strcmp(val[CA_CEILING], "default"))
+				bwm_parse_rate(val[CA_CEILING], &b->ceil);
+			b->has |= VG_BWM_CEIL;
+		}
+		if (val[CA_NAME]) {
+			snprintf(b->name, sizeof(b->name), "%s", val[CA_NAME]);
+			b->has |= VG_BWM_NAME;
+		}
+		return r;
+	}
+	/* filter */
+	b->op = !strcmp(w3, "add") ? VG_BWM_OP_FILTER_ADD : VG_BWM_OP_FILTER_DEL;
+	r = get_num("filter ID", val[FA_ID], 1, 65535, &b->id);
+	if (r || b->op == VG_BWM_OP_FILTER_DEL)
+		return r;
+	snprintf(b->what, sizeof(b->what), "filter %u", b->id);
+	if (!strcmp(val[FA_CLASS], "default"))
+		b->classid = VGATE_BWM_CLASS_DEFAULT;
+	else
+		r = get_num("class", val[FA_CLASS], 1, VGATE_BWM_CLASS_ID_MAX,
+			    &b->classid);
+	if (r)
+		return r;
+	if (val[FA_SERVICE]) {
+		for (u = 1; u <= VGATE_BWM_SVC_MAX; u++)
+			if (!strcmp(svc_names[u], val[FA_SERVICE]))
+				b->service = u;
+		b->has |= VG_BWM_SERVICE;
+	}
+	if (val[FA_PROTOCOL]) {
+		parse_proto(val[FA_PROTOCOL], &b->proto);
+		b->has |= VG_BWM_PROTO;
+	}
+	if (val[FA_SRC]) {
+		parse_arange(val[FA_SRC], &b->src);
+		b->has |= VG_BWM_SRC;
+	}
+	if (val[FA_DST]) {
+		parse_arange(val[FA_DST], &b->dst);
+		b->has |= VG_BWM_DST;
+	}
+	if (b->has & VG_BWM_SRC && b->has & VG_BWM_DST &&
+	    b->src.family != b->dst.family) {
+		vg_err("src and dst of different address families");
+		return -EINVAL;
+	}
+	if (val[FA_SPORT]) {
+		parse_prange(val[FA_SPORT], b->sport);
+		b->has |= VG_BWM_SPORT;
+	}
+	if (val[FA_DPORT]) {
+		parse_prange(val[FA_DPORT], b->dport);
+		b->has |= VG_BWM_DPORT;
+	}
+	return 0;
+}
+
+/* ---- transport ---- */
+
+static const struct adesc stat_desc[VGATE_BWM_STAT_MAX + 1] = {
+	[VGATE_BWM_STAT_BYTES] = { "BYTES", AT_U64 },
+	[VGATE_BWM_STAT_PACKETS] = { "PACKETS", AT_U64 },
+	[VGATE_BWM_STAT_DROPS] = { "DROPS", AT_U64 },
+	[VGATE_BWM_STAT_BACKLOG] = { "BACKLOG", AT_U64 },
+	[VGATE_BWM_STAT_BACKLOG_BYTES] = { "BACKLOG_BYTES", AT_U64 },
+	[VGATE_BWM_STAT_RATE] = { "RATE", AT_U64 },
+	[VGATE_BWM_STAT_BORROWED] = { "BORROWED", AT_U64 },
+	[VGATE_BWM_STAT_DIRECT] = { "DIRECT", AT_U64 },
+	[VGATE_BWM_STAT_TIME] = { "TIME", AT_U64 },
+};
+
+static const struct adesc if_desc[VGATE_BWM_IF_A_MAX + 1] = {
+	[VGATE_BWM_IF_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_BWM_IF_A_IFINDEX] = { "IFINDEX", AT_U32 },
+	[VGATE_BWM_IF_A_IFNAME] = { "IFNAME", AT_STR },
+	[VGATE_BWM_IF_A_ENABLED] = { "ENABLED", AT_U8 },
+	[VGATE_BWM_IF_A_RATE] = { "RATE", AT_U64 },
+	[VGATE_BWM_IF_A_MODE] = { "MODE", AT_U8 },
+	[VGATE_BWM_IF_A_OVERHEAD] = { "OVERHEAD", AT_U16 },
+	[VGATE_BWM_IF_A_ESP] = { "ESP", AT_U8 },
+	[VGATE_BWM_IF_A_LIMIT] = { "LIMIT", AT_U32 },
+	[VGATE_BWM_IF_A_DEFAULT_CLASS] = { "DEFAULT_CLASS", AT_U16 },
+	[VGATE_BWM_IF_A_NUM_CLASSES] = { "NUM_CLASSES", AT_U32 },
+	[VGATE_BWM_IF_A_NUM_FILTERS] = { "NUM_FILTERS", AT_U32 },
+	[VGATE_BWM_IF_A_LINK_SPEED] = { "LINK_SPEED", AT_U64 },
+	[VGATE_BWM_IF_A_STATS] = { "STATS", AT_NEST, stat_desc,
+				   VGATE_BWM_STAT_MAX },
+};
+
+static const struct adesc class_desc[VGATE_BWM_CLASS_A_MAX + 1] = {
+	[VGATE_BWM_CLASS_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_BWM_CLASS_A_ID] = { "ID", AT_U16 },
+	[VGATE_BWM_CLASS_A_PARENT] = { "PARENT", AT_U16 },
+	[VGATE_BWM_CLASS_A_RATE] = { "RATE", AT_U64 },
+	[VGATE_BWM_CLASS_A_CEIL] = { "CEIL", AT_U64 },
+	[VGATE_BWM_CLASS_A_PRIO] = { "PRIO", AT_U8 },
+	[VGATE_BWM_CLASS_A_BORROW] = { "BORROW", AT_U8 },
+	[VGATE_BWM_CLASS_A_NAME] = { "NAME", AT_STR },
+	[VGATE_BWM_CLASS_A_LEAF] = { "LEAF", AT_U8 },
+	[VGATE_BWM_CLASS_A_STATS] = { "STATS", AT_NEST, stat_desc,
+				      VGATE_BWM_STAT_MAX },
+	[VGATE_BWM_CLASS_A_EFF_CEIL] = { "EFF_CEIL", AT_U64 },
+};
+
+static const struct adesc filter_desc[VGATE_BWM_FILTER_A_MAX + 1] = {
+	[VGATE_BWM_FILTER_A_PAD] = { "PAD", AT_PAD },
+	[VGATE_BWM_FILTER_A_ID] = { "ID", AT_U16 },
+	[VGATE_BWM_FILTER_A_CLASS] = { "CLASS", AT_U16 },
+	[VGATE_BWM_FILTER_A_SERVICE] = { "SERVICE", AT_U8 },
+	[VGATE_BWM_FILTER_A_PROTO] = { "PROTO", AT_U8 },
+	[VGATE_BWM_FILTER_A_SRC_MIN] = { "SRC_MIN", AT_ADDR },
+	[VGATE_BWM_FILTER_A_SRC_MAX] = { "SRC_MAX", AT_ADDR },
+	[VGATE_BWM_FILTER_A_DST_MIN] = { "DST_MIN", AT_ADDR },
+	[VGATE_BWM_FILTER_A_DST_MAX] = { "DST_MAX", AT_ADDR },
+	[VGATE_BWM_FILTER_A_SPORT_MIN] = { "SPORT_MIN", AT_U16 },
+	[VGATE_BWM_FILTER_A_SPORT_MAX] = { "SPORT_MAX", AT_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MIN] = { "DPORT_MIN", AT_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MAX] = { "DPORT_MAX", AT_U16 },
+	[VGATE_BWM_FILTER_A_MATCHES] = { "MATCHES", AT_U64 },
+};
+
+static const struct adesc top_desc[VGATE_BWM_A_MAX + 1] = {
+	[VGATE_BWM_A_IF] = { "IF", AT_NEST, if_desc, VGATE_BWM_IF_A_MAX },
+	[VGATE_BWM_A_CLASS] = { "CLASS", AT_NEST, class_desc,
+				VGATE_BWM_CLASS_A_MAX },
+	[VGATE_BWM_A_FILTER] = { "FILTER", AT_NEST, filter_desc,
+				 VGATE_BWM_FILTER_A_MAX },
+};
+
+static const char *const cmd_names[VGATE_BWM_CMD_MAX + 1] = {
+	[VGATE_BWM_CMD_IF_SET] = "BWM_IF_SET",
+	[VGATE_BWM_CMD_IF_GET] = "BWM_IF_GET",
+	[VGATE_BWM_CMD_CLASS_NEW] = "BWM_CLASS_NEW",
+	[VGATE_BWM_CMD_CLASS_SET] = "BWM_CLASS_SET",
+	[VGATE_BWM_CMD_CLASS_DEL] = "BWM_CLASS_DEL",
+	[VGATE_BWM_CMD_CLASS_GET] = "BWM_CLASS_GET",
+	[VGATE_BWM_CMD_FILTER_NEW] = "BWM_FILTER_NEW",
+	[VGATE_BWM_CMD_FILTER_DEL] = "BWM_FILTER_DEL",
+	[VGATE_BWM_CMD_FILTER_GET] = "BWM_FILTER_GET",
+};
+
+/* What the request is about, for the messages of bwm_error(). */
+static const char *cur_what;
+
+static bool bwm_error(int err, const char *extack)
+{
+	if (!cur_what)
+		return false;
+	if (extack && *extack)
+		vg_err("bm %s: %s", cur_what, extack);
+	else
+		vg_err("bm %s: %s", cur_what, strerror(-err));
+	return true;
+}
+
+static struct vg_family bwm_family = {
+	.name = VGATE_BWM_GENL_NAME,
+	.missing = "bandwidth manager module not loaded (modprobe vgate_bwm)",
+	.top = top_desc,
+	.top_max = VGATE_BWM_A_MAX,
+	.cmds = cmd_names,
+	.cmd_max = VGATE_BWM_CMD_MAX,
+	.error = bwm_error,
+};
+
+static struct nl_msg *bwm_msg(uint8_t cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	if (m && genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
+			     VGATE_BWM_GENL_VERSION))
+		return m;
+	if (m)
+		nlmsg_free(m);
+	return NULL;
+}
+
+static int nomem(struct nl_msg *m)
+{
+	vg_err("cannot build the netlink request");
+	if (m)
+		nlmsg_free(m);
+	return -ENOMEM;
+}
+
+static int transact(struct nl_msg *m, const char *what,
+		    int (*parse)(struct nlattr **, void *), void *arg)
+{
+	int r;
+
+	cur_what = what;
+	r = vg_genl_transact(&bwm_family, m, parse, arg, NULL);
+	cur_what = NULL;
+	return r;
+}
+
+static int put_if(struct nl_msg *m, const struct vg_bwm_req *b, bool full)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_IF);
+
+	if (!nest || nla_put_string(m, VGATE_BWM_IF_A_IFNAME, b->ifname))
+		return -EMSGSIZE;
+	if (full &&
+	    ((nla_put_u8(m, VGATE_BWM_IF_A_ENABLED,
+			 b->op == VG_BWM_OP_IF_ENABLE)) ||
+	     (b->has & VG_BWM_RATE &&
+	      nla_put_u64(m, VGATE_BWM_IF_A_RATE, b->rate)) ||
+	     (b->has & VG_BWM_MODE &&
+	      nla_put_u8(m, VGATE_BWM_IF_A_MODE, b->mode)) ||
+	     (b->has & VG_BWM_OVERHEAD &&
+	      nla_put_u16(m, VGATE_BWM_IF_A_OVERHEAD, b->overhead)) ||
+	     (b->has & VG_BWM_ESP && nla_put_u8(m, VGATE_BWM_IF_A_ESP, b->esp)) ||
+	     (b->has & VG_BWM_LIMIT &&
+	      nla_put_u32(m, VGATE_BWM_IF_A_LIMIT, b->limit)) ||
+	     (b->has & VG_BWM_DEFAULT &&
+	      nla_put_u16(m, VGATE_BWM_IF_A_DEFAULT_CLASS, b->defcls))))
+		return -EMSGSIZE;
+	return nla_nest_end(m, nest);
+}
+
+static int put_class(struct nl_msg *m, const struct vg_bwm_req *b)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_CLASS);
+
+	if (!nest || nla_put_u16(m, VGATE_BWM_CLASS_A_ID, b->id) ||
+	    (b->has & VG_BWM_RATE &&
+	     nla_put_u64(m, VGATE_BWM_CLASS_A_RATE, b->rate)) ||
+	    (b->has & VG_BWM_PARENT &&
+	     nla_put_u16(m, VGATE_BWM_CLASS_A_PARENT, b->parent)) ||
+	    (b->has & VG_BWM_CEIL &&
+	     nla_put_u64(m, VGATE_BWM_CLASS_A_CEIL, b->ceil)) ||
+	    (b->has & VG_BWM_PRIO &&
+	     nla_put_u8(m, VGATE_BWM_CLASS_A_PRIO, b->prio)) ||
+	    (b->has & VG_BWM_BORROW &&
+	     nla_put_u8(m, VGATE_BWM_CLASS_A_BORROW, b->borrow)) ||
+	    (b->has & VG_BWM_NAME &&
+	     nla_put_string(m, VGATE_BWM_CLASS_A_NAME, b->name)))
+		return -EMSGSIZE;
+	return nla_nest_end(m, nest);
+}
+
+static int put_range(struct nl_msg *m, int lo, const struct vg_bwm_range *r)
+{
+	int len = r->family == AF_INET ? 4 : 16;
+
+	if (nla_put(m, lo, len, &r->min) || nla_put(m, lo + 1, len, &r->max))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_filter(struct nl_msg *m, const struct vg_bwm_req *b)
+{
+	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_FILTER);
+
+	if (!nest || nla_put_u16(m, VGATE_BWM_FILTER_A_ID, b->id))
+		return -EMSGSIZE;
+	if (b->op == VG_BWM_OP_FILTER_ADD &&
+	    (nla_put_u16(m, VGATE_BWM_FILTER_A_CLASS, b->classid) ||
+	     (b->has & VG_BWM_SERVICE &&
+	      nla_put_u8(m, VGATE_BWM_FILTER_A_SERVICE, b->service)) ||
+	     (b->has & VG_BWM_PROTO &&
+	      nla_put_u8(m, VGATE_BWM_FILTER_A_PROTO, b->proto)) ||
+	     (b->has & VG_BWM_SRC &&
+	      put_range(m, VGATE_BWM_FILTER_A_SRC_MIN, &b->src)) ||
+	     (b->has & VG_BWM_DST &&
+	      put_range(m, VGATE_BWM_FILTER_A_DST_MIN, &b->dst)) ||
+	     (b->has & VG_BWM_SPORT &&
+	      (nla_put_u16(m, VGATE_BWM_FILTER_A_SPORT_MIN, b->sport[0]) ||
+	       nla_put_u16(m, VGATE_BWM_FILTER_A_SPORT_MAX, b->sport[1]))) ||
+	     (b->has & VG_BWM_DPORT &&
+	      (nla_put_u16(m, VGATE_BWM_FILTER_A_DPORT_MIN, b->dport[0]) ||
+	       nla_put_u16(m, VGATE_BWM_FILTER_A_DPORT_MAX, b->dport[1])))))
+		return -EMSGSIZE;
+	return nla_nest_end(m, nest);
+}
+
+/* ---- replies ---- */
+
+/* Replies are copied: the attributes live in the message buffers. */
+struct items {
+	struct vg_bwm_if *v;
+	size_t n, cap;
+};
+
+struct vg_bwm_if {
+	char ifname[16];
+	uint8_t enabled, mode, esp;
+	uint16_t overhead, defcls;
+	uint32_t limit, nclasses, nfilters;
+	uint64_t rate, link_speed;
+	uint64_t st[VGATE_BWM_STAT_MAX + 1];
+	/* class */
+	uint16_t id, parent;
+	uint64_t crate, ceil, user_ceil;
+	uint8_t prio, borrow, leaf;
+	char name[VGATE_BWM_NAME_MAX];
+	/* filter */
+	uint16_t classid;
+	uint8_t service, proto, family;
+	uint32_t has;
+	struct in6_addr src[2], dst[2];
+	uint16_t sport[2], dport[2];
+	uint64_t matches;
+};
+
+static uint64_t get_u(struct nlattr *a)
+{
+	switch (nla_len(a)) {
+	case 1:
+		return nla_get_u8(a);
+	case 2:
+		return nla_get_u16(a);
+	case 4:
+		return nla_get_u32(a);
+	default:
+		return nla_get_u64(a);
+	}
+}
+
+static int get_stats(struct nlattr *nest, uint64_t *st)
+{
+	struct nlattr *tb[VGATE_BWM_STAT_MAX + 1];
+	int r, t;
+
+	r = vg_nest_index(nest, stat_desc, VGATE_BWM_STAT_MAX, tb);
+	if (r)
+		return r;
+	for (t = 1; t <= VGATE_BWM_STAT_MAX; t++)
+		if (tb[t])
+			st[t] = nla_get_u64(tb[t]);
+	return 0;
+}
+
+static int parse_item(struct nlattr **top, void *arg)
+{
+	struct items *iv = arg;
+	struct nlattr *tb[VGATE_BWM_FILTER_A_MAX + VGATE_BWM_CLASS_A_MAX + 2];
+	struct vg_bwm_if *x;
+	int r;
+
+	if (!top[VGATE_BWM_A_IF])
+		return 0;
+	if (iv->n == iv->cap) {
+		size_t cap = iv->cap ? iv->cap * 2 : 16;
+		struct vg_bwm_if *p = realloc(iv->v, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		iv->v = p;
+		iv->cap = cap;
+	}
+	x = &iv->v[iv->n++];
+	memset(x, 0, sizeof(*x));
+	r = vg_nest_index(top[VGATE_BWM_A_IF], if_desc, VGATE_BWM_IF_A_MAX, tb);
+	if (r)
+		return r;
+	if (tb[VGATE_BWM_IF_A_IFNAME])
+		vg_get_str(tb[VGATE_BWM_IF_A_IFNAME], x->ifname,
+			   sizeof(x->ifname));
+#define U(field, attr) do { if (tb[attr]) x->field = get_u(tb[attr]); } while (0)
+	U(enabled, VGATE_BWM_IF_A_ENABLED);
+	U(rate, VGATE_BWM_IF_A_RATE);
+	U(mode, VGATE_BWM_IF_A_MODE);
+	U(overhead, VGATE_BWM_IF_A_OVERHEAD);
+	U(esp, VGATE_BWM_IF_A_ESP);
+	U(limit, VGATE_BWM_IF_A_LIMIT);
+	U(defcls, VGATE_BWM_IF_A_DEFAULT_CLASS);
+	U(nclasses, VGATE_BWM_IF_A_NUM_CLASSES);
+	U(nfilters, VGATE_BWM_IF_A_NUM_FILTERS);
+	U(link_speed, VGATE_BWM_IF_A_LINK_SPEED);
+	if (tb[VGATE_BWM_IF_A_STATS] &&
+	    (r = get_stats(tb[VGATE_BWM_IF_A_STATS], x->st)))
+		return r;
+	if (top[VGATE_BWM_A_CLASS]) {
+		r = vg_nest_index(top[VGATE_BWM_A_CLASS], class_desc,
+				  VGATE_BWM_CLASS_A_MAX, tb);
+		if (r)
+			return r;
+		U(id, VGATE_BWM_CLASS_A_ID);
+		U(parent, VGATE_BWM_CLASS_A_PARENT);
+		U(crate, VGATE_BWM_CLASS_A_RATE);
+		U(user_ceil, VGATE_BWM_CLASS_A_CEIL);
+		U(ceil, VGATE_BWM_CLASS_A_EFF_CEIL);
+		U(prio, VGATE_BWM_CLASS_A_PRIO);
+		U(borrow, VGATE_BWM_CLASS_A_BORROW);
+		U(leaf, VGATE_BWM_CLASS_A_LEAF);
+		if (tb[VGATE_BWM_CLASS_A_NAME])
+			vg_get_str(tb[VGATE_BWM_CLASS_A_NAME], x->name,
+				   sizeof(x->name));
+		if (tb[VGATE_BWM_CLASS_A_STATS] &&
+		    (r = get_stats(tb[VGATE_BWM_CLASS_A_STATS], x->st)))
+			return r;
+	}
+	if (top[VGATE_BWM_A_FILTER]) {
+		r = vg_nest_index(top[VGATE_BWM_A_FILTER], filter_desc,
+				  VGATE_BWM_FILTER_A_MAX, tb);
+		if (r)
+			return r;
+		U(id, VGATE_BWM_FILTER_A_ID);
+		U(classid, VGATE_BWM_FILTER_A_CLASS);
+		U(matches, VGATE_BWM_FILTER_A_MATCHES);
+		if (tb[VGATE_BWM_FILTER_A_SERVICE])
+			x->service = get_u(tb[VGATE_BWM_FILTER_A_SERVICE]),
+			x->has |= VG_BWM_SERVICE;
+		if (tb[VGATE_BWM_FILTER_A_PROTO])
+			x->proto = get_u(tb[VGATE_BWM_FILTER_A_PROTO]),
+			x->has |= VG_BWM_PROTO;
+		if (tb[VGATE_BWM_FILTER_A_SRC_MIN] &&
+		    tb[VGATE_BWM_FILTER_A_SRC_MAX]) {
+			x->family = nla_len(tb[VGATE_BWM_FILTER_A_SRC_MIN]) == 4 ?
+				    AF_INET : AF_INET6;
+			nla_memcpy(&x->src[0], tb[VGATE_BWM_FILTER_A_SRC_MIN], 16);
+			nla_memcpy(&x->src[1], tb[VGATE_BWM_FILTER_A_SRC_MAX], 16);
+			x->has |= VG_BWM_SRC;
+		}
+		if (tb[VGATE_BWM_FILTER_A_DST_MIN] &&
+		    tb[VGATE_BWM_FILTER_A_DST_MAX]) {
+			x->family = nla_len(tb[VGATE_BWM_FILTER_A_DST_MIN]) == 4 ?
+				    AF_INET : AF_INET6;
+			nla_memcpy(&x->dst[0], tb[VGATE_BWM_FILTER_A_DST_MIN], 16);
+			nla_memcpy(&x->dst[1], tb[VGATE_BWM_FILTER_A_DST_MAX], 16);
+			x->has |= VG_BWM_DST;
+		}
+		if (tb[VGATE_BWM_FILTER_A_SPORT_MIN]) {
+			U(sport[0], VGATE_BWM_FILTER_A_SPORT_MIN);
+			U(sport[1], VGATE_BWM_FILTER_A_SPORT_MAX);
+			x->has |= VG_BWM_SPORT;
+		}
+		if (tb[VGATE_BWM_FILTER_A_DPORT_MIN]) {
+			U(dport[0], VGATE_BWM_FILTER_A_DPORT_MIN);
+			U(dport[1], VGATE_BWM_FILTER_A_DPORT_MAX);
+			x->has |= VG_BWM_DPORT;
+		}
+	}
+#undef U
+	return 0;
+}
+
+static int fetch(uint8_t cmd, const char *ifname, bool dump,
+		 struct items *iv, const char *what)
+{
+	struct nl_msg *m = bwm_msg(cmd, dump ? NLM_F_DUMP : NLM_F_ACK);
+	struct vg_bwm_req key = { .op = VG_BWM_OP_NONE };
+
+	if (!m)
+		return nomem(m);
+	if (ifname && *ifname) {
+		snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
+		if (put_if(m, &key, false) < 0)
+			return nomem(m);
+	}
+	return transact(m, what, parse_item, iv);
+}
+
+/* ---- show ---- */
+
+static const char *bwm_mode_name(uint8_t m)
+{
+	return m == VGATE_BWM_MODE_PRIORITY ? "priority" : "fairness";
+}
+
+static const char *bwm_esp_name(uint8_t e)
+{
+	return e == VGATE_BWM_ESP ? "tunnel" : e == VGATE_BWM_ESP_UDP ? "udp" :
+								       "none";
+}
+
+static void json_stats(struct json *j, const uint64_t *st, bool direct)
+{
+	json_obj_open(j, "stats");
+	json_u64(j, "bytes", st[VGATE_BWM_STAT_BYTES]);
+	json_u64(j, "packets", st[VGATE_BWM_STAT_PACKETS]);
+	json_u64(j, "drops", st[VGATE_BWM_STAT_DROPS]);
+	json_u64(j, "backlog", st[VGATE_BWM_STAT_BACKLOG]);
+	json_u64(j, "backlog_bytes", st[VGATE_BWM_STAT_BACKLOG_BYTES]);
+	json_u64(j, "rate", st[VGATE_BWM_STAT_RATE]);
+	json_u64(j, "borrowed", st[VGATE_BWM_STAT_BORROWED]);
+	if (direct)
+		json_u64(j, "direct", st[VGATE_BWM_STAT_DIRECT]);
+	json_u64(j, "time_ns", st[VGATE_BWM_STAT_TIME]);
+	json_close(j);
+}
+
+static int show_ifs(const struct vg_bwm_req *b)
+{
+	struct items iv = { 0 };
+	char r1[32], r2[32];
+	struct json j;
+	size_t i;
+	int r;
+
+	r = fetch(VGATE_BWM_CMD_IF_GET, b->ifname, !b->ifname[0], &iv,
+		  b->ifname[0] ? b->ifname : NULL);
+	if (r || vg_dry_run)
+		goto out;
+	if (show_json) {
+		json_init(&j, stdout, false);
+		json_obj_open(&j, NULL);
+		json_arr_open(&j, "interfaces");
+		for (i = 0; i < iv.n; i++) {
+			struct vg_bwm_if *x = &iv.v[i];
+
+			json_obj_open(&j, NULL);
+			json_str(&j, "name", x->ifname);
+			json_bool(&j, "enabled", x->enabled);
+			json_u64(&j, "link_speed", x->link_speed);
+			if (x->enabled) {
+				json_u64(&j, "bandwidth", x->rate);
+				json_str(&j, "mode", bwm_mode_name(x->mode));
+				json_u64(&j, "overhead", x->overhead);
+				json_str(&j, "esp", bwm_esp_name(x->esp));
+				json_u64(&j, "limit", x->limit);
+				json_u64(&j, "default_class", x->defcls);
+				json_u64(&j, "classes", x->nclasses);
+				json_u64(&j, "filters", x->nfilters);
+				json_stats(&j, x->st, true);
+			}
+			json_close(&j);
+		}
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		goto out;
+	}
+	printf("%-15s %-8s %-10s %-9s %-8s %-6s %7s %7s %12s %10s %8s %8s %10s\n",
+	       "Interface", "State", "Bandwidth", "Mode", "Overhead", "ESP",
+	       "Classes", "Filters", "Bytes", "Packets", "Drops", "Backlog",
+	       "Rate");
+	for (i = 0; i < iv.n; i++) {
+		struct vg_bwm_if *x = &iv.v[i];
+
+		if (!x->enabled) {
+			printf("%-15s %-8s\n", x->ifname, "disabled");
+			continue;
+		}
+		printf("%-15s %-8s %-10s %-9s %-8u %-6s %7u %7u %12" PRIu64
+		       " %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10s\n",
+		       x->ifname, "enabled", bwm_fmt_rate(x->rate, r1, sizeof(r1)),
+		       bwm_mode_name(x->mode), x->overhead, bwm_esp_name(x->esp),
+		       x->nclasses, x->nfilters, x->st[VGATE_BWM_STAT_BYTES],
+		       x->st[VGATE_BWM_STAT_PACKETS], x->st[VGATE_BWM_STAT_DROPS],
+		       x->st[VGATE_BWM_STAT_BACKLOG],
+		       bwm_fmt_rate(x->st[VGATE_BWM_STAT_RATE], r2, sizeof(r2)));
+	}
+out:
+	free(iv.v);
+	return r;
+}
+
+static int show_classes(const struct vg_bwm_req *b)
+{
+	struct items iv = { 0 };
+	char r1[32], r2[32], r3[32];
+	struct json j;
+	size_t i;
+	int r;
+
+	r = fetch(VGATE_BWM_CMD_CLASS_GET, b->ifname, true, &iv, b->ifname);
+	if (r || vg_dry_run)
+		goto out;
+	if (show_json) {
+		json_init(&j, stdout, false);
+		json_obj_open(&j, NULL);
+		json_str(&j, "interface", b->ifname);
+		json_arr_open(&j, "classes");
+		for (i = 0; i < iv.n; i++) {
+			struct vg_bwm_if *x = &iv.v[i];
+
+			json_obj_open(&j, NULL);
+			json_u64(&j, "id", x->id);
+			json_str(&j, "name", x->name);
+			json_u64(&j, "parent", x->parent);
+			json_u64(&j, "bandwidth", x->crate);
+			json_u64(&j, "ceiling", x->ceil);
+			json_u64(&j, "priority", x->prio);
+			json_bool(&j, "borrow", x->borrow);
+			json_bool(&j, "leaf", x->leaf);
+			json_stats(&j, x->st, false);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		goto out;
+	}
+	printf("%-5s %-6s %-12s %-10s %-10s %-4s %-6s %12s %10s %8s %8s %10s\n",
+	       "ID", "Parent", "Name", "Bandwidth", "Ceiling", "Prio", "Borrow",
+	       "Bytes", "Packets", "Drops", "Backlog", "Rate");
+	for (i = 0; i < iv.n; i++) {
+		struct vg_bwm_if *x = &iv.v[i];
+		char pbuf[8];
+
+		snprintf(pbuf, sizeof(pbuf), "%u", x->parent);
+		printf("%-5u %-6s %-12s %-10s %-10s %-4u %-6s %12" PRIu64
+		       " %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10s\n",
+		       x->id, x->id ? pbuf : "-", x->name,
+		       bwm_fmt_rate(x->crate, r1, sizeof(r1)),
+		       bwm_fmt_rate(x->ceil, r2, sizeof(r2)), x->prio,
+		       x->id ? (x->borrow ? "on" : "off") : "-",
+		       x->st[VGATE_BWM_STAT_BYTES], x->st[VGATE_BWM_STAT_PACKETS],
+		       x->st[VGATE_BWM_STAT_DROPS], x->st[VGATE_BWM_STAT_BACKLOG],
+		       bwm_fmt_rate(x->st[VGATE_BWM_STAT_RATE], r3, sizeof(r3)));
+	}
+out:
+	free(iv.v);
+	return r;
+}
+
+static void bwm_fmt_range(const struct in6_addr *a, uint8_t family, char *out,
+		      size_t n)
+{
+	char x[INET6_ADDRSTRLEN], y[INET6_ADDRSTRLEN];
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	inet_ntop(family, &a[0], x, sizeof(x));
+	inet_ntop(family, &a[1], y, sizeof(y));
+	if (!memcmp(&a[0], &a[1], alen))
+		snprintf(out, n, "%s", x);
+	else
+		snprintf(out, n, "%s-%s", x, y);
+}
+
+static void fmt_ports(const uint16_t *p, char *out, size_t n)
+{
+	if (p[0] == p[1])
+		snprintf(out, n, "%u", p[0]);
+	else
+		snprintf(out, n, "%u-%u", p[0], p[1]);
+}
+
+static const char *bwm_proto_str(uint8_t p, char *buf, size_t n)
+{
+	const char *s = bwm_proto_name(p);
+
+	if (s)
+		return s;
+	snprintf(buf, n, "%u", p);
+	return buf;
+}
+
+/* One filter as the words of "bm filter IF add" after the class. */
+static void filter_words(const struct vg_bwm_if *x, char *out, size_t n)
+{
+	char a[100], p[16];
+	size_t l = 0;
+
+	out[0] = '\0';
+#define ADD(...) (l += snprintf(out + l, l < n ? n - l : 0, __VA_ARGS__))
+	if (x->has & VG_BWM_SERVICE && x->service <= VGATE_BWM_SVC_MAX)
+		ADD(" service %s", svc_names[x->service]);
+	if (x->has & VG_BWM_PROTO)
+		ADD(" protocol %s", bwm_proto_str(x->proto, p, sizeof(p)));
+	if (x->has & VG_BWM_SRC) {
+		bwm_fmt_range(x->src, x->family, a, sizeof(a));
+		ADD(" src %s", a);
+	}
+	if (x->has & VG_BWM_DST) {
+		bwm_fmt_range(x->dst, x->family, a, sizeof(a));
+		ADD(" dst %s", a);
+	}
+	if (x->has & VG_BWM_SPORT) {
+		fmt_ports(x->sport, a, sizeof(a));
+		ADD(" sport %s", a);
+	}
+	if (x->has & VG_BWM_DPORT) {
+		fmt_ports(x->dport, a, sizeof(a));
+		ADD(" dport %s", a);
+	}
+#undef ADD
+}
+
+static int show_filters(const struct vg_bwm_req *b)
+{
+	struct items iv = { 0 };
+	char a[100], p[16];
+	struct json j;
+	size_t i;
+	int r;
+
+	r = fetch(VGATE_BWM_CMD_FILTER_GET, b->ifname, true, &iv, b->ifname);
+	if (r || vg_dry_run)
+		goto out;
+	if (show_json) {
+		json_init(&j, stdout, false);
+		json_obj_open(&j, NULL);
+		json_str(&j, "interface", b->ifname);
+		json_arr_open(&j, "filters");
+		for (i = 0; i < iv.n; i++) {
+			struct vg_bwm_if *x = &iv.v[i];
+
+			json_obj_open(&j, NULL);
+			json_u64(&j, "id", x->id);
+			json_u64(&j, "class", x->classid);
+			if (x->has & VG_BWM_SERVICE &&
+			    x->service <= VGATE_BWM_SVC_MAX)
+				json_str(&j, "service", svc_names[x->service]);
+			if (x->has & VG_BWM_PROTO)
+				json_str(&j, "protocol",
+					 bwm_proto_str(x->proto, p, sizeof(p)));
+			if (x->has & VG_BWM_SRC) {
+				bwm_fmt_range(x->src, x->family, a, sizeof(a));
+				json_str(&j, "src", a);
+			}
+			if (x->has & VG_BWM_DST) {
+				bwm_fmt_range(x->dst, x->family, a, sizeof(a));
+				json_str(&j, "dst", a);
+			}
+			if (x->has & VG_BWM_SPORT) {
+				fmt_ports(x->sport, a, sizeof(a));
+				json_str(&j, "sport", a);
+			}
+			if (x->has & VG_BWM_DPORT) {
+				fmt_ports(x->dport, a, sizeof(a));
+				json_str(&j, "dport", a);
+			}
+			json_u64(&j, "matches", x->matches);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+		goto out;
+	}
+	printf("%-5s %-6s %12s  %s\n", "ID", "Class", "Matches", "Criteria");
+	for (i = 0; i < iv.n; i++) {
+		struct vg_bwm_if *x = &iv.v[i];
+		char words[400];
+
+		filter_words(x, words, sizeof(words));
+		printf("%-5u %-6u %12" PRIu64 " %s\n", x->id, x->classid,
+		       x->matches, words[0] ? words : " any");
+	}
+out:
+	free(iv.v);
+	return r;
+}
+
+/* ---- run ---- */
+
+int bwm_run(const struct cmd *c, struct vg_req *req)
+{
+	struct vg_bwm_req *b = &req->bwm;
+	struct nl_msg *m = NULL;
+	char what[200];
+	int cmd;
+
+	(void)c;
+	switch (b->op) {
+	case VG_BWM_OP_SHOW_IF:
+		return show_ifs(b);
+	case VG_BWM_OP_SHOW_CLASS:
+		return show_classes(b);
+	case VG_BWM_OP_SHOW_FILTER:
+		return show_filters(b);
+	case VG_BWM_OP_IF_ENABLE:
+	case VG_BWM_OP_IF_DISABLE:
+		m = bwm_msg(VGATE_BWM_CMD_IF_SET, NLM_F_ACK);
+		if (!m || put_if(m, b, true) < 0)
+			return nomem(m);
+		snprintf(what, sizeof(what), "interface %s%s%s", b->ifname,
+			 b->what[0] ? " " : "", b->what);
+		return transact(m, what, NULL, NULL);
+	case VG_BWM_OP_CLASS_ADD:
+	case VG_BWM_OP_CLASS_SET:
+	case VG_BWM_OP_CLASS_DEL:
+		cmd = b->op == VG_BWM_OP_CLASS_ADD ? VGATE_BWM_CMD_CLASS_NEW :
+		      b->op == VG_BWM_OP_CLASS_SET ? VGATE_BWM_CMD_CLASS_SET :
+						     VGATE_BWM_CMD_CLASS_DEL;
+		m = bwm_msg(cmd, NLM_F_ACK);
+		if (!m || put_if(m, b, false) < 0 || put_class(m, b) < 0)
+			return nomem(m);
+		snprintf(what, sizeof(what), "class %s %u", b->ifname, b->id);
+		return transact(m, what, NULL, NULL);
+	case VG_BWM_OP_FILTER_ADD:
+	case VG_BWM_OP_FILTER_DEL:
+		m = bwm_msg(b->op == VG_BWM_OP_FILTER_ADD ?
+			    VGATE_BWM_CMD_FILTER_NEW : VGATE_BWM_CMD_FILTER_DEL,
+			    NLM_F_ACK);
+		if (!m || put_if(m, b, false) < 0 || put_filter(m, b) < 0)
+			return nomem(m);
+		snprintf(what, sizeof(what), "filter %s %u", b->ifname, b->id);
+		return transact(m, what, NULL, NULL);
+	}
+	return 0;
+}
+
+/* ---- config save ---- */
+
+static void print_classes(FILE *f, const char *ifname, struct vg_bwm_if *c,
+			  size_t n)
+{
+	char r1[32];
+	size_t i, done = 0, pass;
+	bool *out = calloc(n ? n : 1, sizeof(*out));
+
+	if (!out)
+		return;
+	/* parents first: a class is written once its parent is */
+	for (pass = 0; done < n && pass <= n; pass++) {
+		for (i = 0; i < n; i++) {
+			size_t k;
+			bool ready = !c[i].parent;
+
+			if (out[i])
+				continue;
+			for (k = 0; k < n && !ready; k++)
+				ready = out[k] && c[k].id == c[i].parent;
+			if (!ready)
+				continue;
+			fprintf(f, "bm class %s add %u bandwidth %s", ifname,
+				c[i].id, bwm_fmt_rate(c[i].crate, r1, sizeof(r1)));
+			if (c[i].parent)
+				fprintf(f, " parent %u", c[i].parent);
+			if (c[i].prio)
+				fprintf(f, " priority %u", c[i].prio);
+			fprintf(f, " borrow %s", c[i].borrow ? "on" : "off");
+			if (c[i].borrow && c[i].user_ceil)
+				fprintf(f, " ceiling %s",
+					bwm_fmt_rate(c[i].user_ceil, r1,
+						     sizeof(r1)));
+			if (c[i].name[0])
+				fprintf(f, " name %s", c[i].name);
+			fputc('\n', f);
+			out[i] = true;
+			done++;
+		}
+	}
+	free(out);
+}
+
+int bwm_config_print(FILE *f)
+{
+	struct items ifs = { 0 };
+	char r1[32];
+	size_t i, k;
+	int r;
+
+	r = vg_genl_present(&bwm_family);
+	if (r <= 0 || vg_dry_run)
+		return r < 0 ? r : 0;
+	r = fetch(VGATE_BWM_CMD_IF_GET, NULL, true, &ifs, NULL);
+	if (r)
+		return r;
+	if (ifs.n)
+		fprintf(f, "# Bandwidth manager (vgate_bwm): not part of the transaction,\n"
+			"# applied after it, like SA commands.\n");
+	for (i = 0; i < ifs.n && !r; i++) {
+		struct vg_bwm_if *x = &ifs.v[i];
+		struct items cl = { 0 }, fl = { 0 };
+		size_t nuser = 0;
+
+		fprintf(f, "bm interface %s enable bandwidth %s %s", x->ifname,
+			bwm_fmt_rate(x->rate, r1, sizeof(r1)), bwm_mode_name(x->mode));
+		if (x->overhead)
+			fprintf(f, " overhead %u", x->overhead);
+		if (x->esp)
+			fprintf(f, " esp %s", bwm_esp_name(x->esp));
+		if (x->limit != VGATE_BWM_LIMIT_DEFAULT)
+			fprintf(f, " limit %u", x->limit);
+		fputc('\n', f);
+		r = fetch(VGATE_BWM_CMD_CLASS_GET, x->ifname, true, &cl,
+			  x->ifname);
+		if (!r)
+			r = fetch(VGATE_BWM_CMD_FILTER_GET, x->ifname, true, &fl,
+				  x->ifname);
+		if (!r) {
+			/* user classes only: not the root or the built-in */
+			for (k = 0; k < cl.n; k++)
+				if (cl.v[k].id && cl.v[k].id != VGATE_BWM_CLASS_DEFAULT)
+					cl.v[nuser++] = cl.v[k];
+			print_classes(f, x->ifname, cl.v, nuser);
+			if (x->defcls)
+				fprintf(f, "bm interface %s enable bandwidth %s %s default %u\n",
+					x->ifname,
+					bwm_fmt_rate(x->rate, r1, sizeof(r1)),
+					bwm_mode_name(x->mode), x->defcls);
+			for (k = 0; k < fl.n; k++) {
+				char words[400], cls[16];
+
+				filter_words(&fl.v[k], words, sizeof(words));
+				if (fl.v[k].classid == VGATE_BWM_CLASS_DEFAULT)
+					snprintf(cls, sizeof(cls), "default");
+				else
+					snprintf(cls, sizeof(cls), "%u",
+						 fl.v[k].classid);
+				fprintf(f, "bm filter %s add %u class %s%s\n",
+					x->ifname, fl.v[k].id, cls, words);
+			}
+		}
+		free(cl.v);
+		free(fl.v);
+	}
+	free(ifs.v);
+	return r;
+}
