@@ -12,6 +12,7 @@
 #   VGATE_KO   $REPO/vgate.ko
 #   VGATE_GARP_KO  $REPO/vgate_garp.ko (the tests that need it load it and
 #              unload it again; the final unload removes it if still loaded)
+#   VGATE_BWM_KO   $REPO/vgate_bwm.ko (likewise)
 #   VGATE_TMP  writable scratch dir (tmpfs), fresh for each test
 # Exit status 0 = ok, 4 = skip, anything else = fail; killed after
 # vgate_timeout seconds (run.sh: VGATE_TEST_TIMEOUT, default 600).
@@ -61,6 +62,7 @@ done
 [ -n "$REPO" ] || REPO=$(cd "$(dirname "$0")/../.." && pwd -P)
 export REPO VGATE=$REPO/cli/vgate VGATE_KO=$REPO/vgate.ko
 export VGATE_GARP_KO=$REPO/vgate_garp.ko
+export VGATE_BWM_KO=$REPO/vgate_bwm.ko
 
 BAD_RE='BUG:|BUG [^ ]+ \(|kernel BUG|WARNING:|Oops|general protection|Objects remaining|kmem_cache_destroy|UBSAN:|list_(add|del) corruption|Poison overwritten|Redzone overwritten|unreferenced object'
 # Taint bits a clean run may have: O (out-of-tree, 4096), E (unsigned, 8192).
@@ -210,7 +212,16 @@ done
 
 # ---------------------------------------------------------------------------
 # The modules must unload, and the kernel must not have complained.
-# vgate_garp depends on vgate: first it, if a test left it loaded.
+# vgate_bwm stands alone; vgate_garp depends on vgate: first it, if a test
+# left it loaded.
+if [ -d /sys/module/vgate_bwm ]; then
+	if out=$(rmmod vgate_bwm 2>&1) && [ ! -d /sys/module/vgate_bwm ]; then
+		echo "# rmmod vgate_bwm: ok"
+	else
+		echo "# rmmod vgate_bwm FAILED: $out"
+		failed=1
+	fi
+fi
 if [ -d /sys/module/vgate_garp ]; then
 	if out=$(rmmod vgate_garp 2>&1) && [ ! -d /sys/module/vgate_garp ]; then
 		echo "# rmmod vgate_garp: ok"
