@@ -242,6 +242,7 @@ int vgate_tunnel_rx(struct vgate_net *vn, const struct vgate_spd *spd,
 		const struct vgate_peer *peer = spd->vpeers[i];
 
 		if (peer->family != sa->key.family ||
+		    sa->key.proto != IPPROTO_ESP ||
 		    htonl(peer->spi_in) != sa->key.spi ||
 		    (peer->family == AF_INET ? peer->addr.a4 != sa->saddr.a4 :
 		     !ipv6_addr_equal(&peer->addr.a6, &sa->saddr.a6)))

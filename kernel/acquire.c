@@ -261,18 +261,19 @@ void vgate_acquire_hold(struct vgate_net *vn, const struct vgate_verdict *v,
 	spin_lock_bh(&t->lock);
 	a = acq_find(t, reqid);
 	if (!a) {
-		struct vgate_sa *sa;
+		struct vgate_sa *sa, *next;
 
 		/*
 		 * The SA may have been added (and its release run) since the
 		 * caller looked: release looks for entries under this lock
 		 * after adding the SA, so one of the two sees the other.
 		 */
-		sa = vgate_sa_lookup_reqid(vn, reqid, v->peer->family,
-					   &v->peer->addr);
+		sa = vgate_bundle_reqid(vn, reqid, v->peer->family,
+					&v->peer->addr, &next);
 		if (sa) {
 			spin_unlock_bh(&t->lock);
-			vgate_output_sa(vn, sa, skb, v->peer->propagate_pmtu);
+			vgate_output_bundle(vn, sa, next, skb,
+					    v->peer->propagate_pmtu);
 			return;
 		}
 		reason = VGATE_DROP_ACQUIRE_OVERFLOW;
@@ -314,7 +315,7 @@ drop:
 void vgate_acquire_release(struct vgate_net *vn, u32 reqid)
 {
 	struct vgate_acq_table *t = vn->acq;
-	struct vgate_sa *sa = NULL;
+	struct vgate_sa *sa = NULL, *next = NULL;
 	struct sk_buff *skb;
 	struct vgate_acq *a;
 
@@ -322,7 +323,7 @@ void vgate_acquire_release(struct vgate_net *vn, u32 reqid)
 	spin_lock_bh(&t->lock);
 	a = acq_find(t, reqid);
 	if (a)
-		sa = vgate_sa_lookup_reqid(vn, reqid, a->family, &a->peer);
+		sa = vgate_bundle_reqid(vn, reqid, a->family, &a->peer, &next);
 	if (!sa) {
 		/* No entry, or an inbound SA: wait for the outbound one. */
 		spin_unlock_bh(&t->lock);
@@ -337,10 +338,13 @@ void vgate_acquire_release(struct vgate_net *vn, u32 reqid)
 	local_bh_disable();
 	while ((skb = __skb_dequeue(&a->queue))) {
 		refcount_inc(&sa->refcnt);
-		vgate_output_sa(vn, sa, skb, a->pmtu);
+		if (next)
+			refcount_inc(&next->refcnt);
+		vgate_output_bundle(vn, sa, next, skb, a->pmtu);
 	}
 	local_bh_enable();
 	rcu_read_unlock();
+	vgate_sa_put(next);
 	vgate_sa_put(sa);
 	acq_free(a, VGATE_DROP_UNSPEC);
 }

@@ -26,6 +26,7 @@
 #include <net/inet_ecn.h>
 
 #include "esp.h"
+#include "ah.h"
 #include "sad.h"
 
 struct enc_desc {
@@ -227,6 +228,24 @@ unsigned int vgate_esp_inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
 	return round_down(mtu - fixed, sa->blksize) - 2 + hlen;
 }
 
+unsigned int vgate_xf_overhead(const struct vgate_sa *sa, unsigned int len)
+{
+	if (sa->key.proto == IPPROTO_AH)
+		return vgate_ah_overhead(sa);
+	return vgate_esp_overhead(sa, len);
+}
+
+unsigned int vgate_xf_inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
+				unsigned int hlen)
+{
+	unsigned int fixed;
+
+	if (sa->key.proto != IPPROTO_AH)
+		return vgate_esp_inner_mtu(sa, mtu, hlen);
+	fixed = vgate_ah_overhead(sa);
+	return mtu < fixed + 68 ? 68 : mtu - fixed;
+}
+
 int vgate_esp_transport_off(struct sk_buff *skb, unsigned int *nh_off)
 {
 	u8 *prevhdr;
@@ -319,8 +338,8 @@ static void esp_output_done(struct crypto_async_request *base, int err)
  * header at skb->data; returns its length.  RFC 6040 normal mode: DSCP and
  * ECN are copied, CE becomes ECT(0).
  */
-static unsigned int esp_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
-				   u8 inner_ds)
+unsigned int vgate_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
+			      u8 inner_ds, u8 proto)
 {
 	u8 ds = INET_ECN_encapsulate(inner_ds, inner_ds);
 	struct ipv6hdr *ip6h;
@@ -333,7 +352,7 @@ static unsigned int esp_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
 		iph->tos = ds;
 		iph->frag_off = VGATE_SKB_CB(skb)->outer_df ? htons(IP_DF) : 0;
 		iph->ttl = IPDEFTTL;	/* set from the route at transmit */
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = proto;
 		iph->saddr = sa->saddr.a4;
 		iph->daddr = sa->key.daddr.a4;
 		iph->id = 0;
@@ -343,7 +362,7 @@ static unsigned int esp_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
 	}
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	ip6_flow_hdr(ip6h, ds, 0);
-	ip6h->nexthdr = IPPROTO_ESP;
+	ip6h->nexthdr = proto;
 	ip6h->hop_limit = IPV6_DEFAULT_HOPLIMIT;	/* set at transmit */
 	ip6h->saddr = sa->saddr.a6;
 	ip6h->daddr = sa->key.daddr.a6;
@@ -397,7 +416,7 @@ void vgate_esp_output(struct sk_buff *skb)
 
 	if (sa->mode == VGATE_MODE_TUNNEL) {
 		skb_push(skb, hdrlen);
-		hoff = esp_push_outer(skb, sa, ds);
+		hoff = vgate_push_outer(skb, sa, ds, IPPROTO_ESP);
 	} else {
 		/* Headers that stay in front of ESP move up by hdrlen. */
 		skb_push(skb, hdrlen);

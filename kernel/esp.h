@@ -19,16 +19,30 @@ struct vgate_skb_cb {
 	void *tmp;		/* scratch: IV, aead_request, scatterlist */
 	u64 seq;		/* full (ESN: 64-bit) sequence number */
 	/*
-	 * Input: offset of the ESP header from the network header (the IP
-	 * header and, for IPv6, the extension headers in front of ESP); set
-	 * by the caller of vgate_esp_input().
+	 * Output of a bundle: the SA applied after @sa (AH outermost), with
+	 * a reference; NULL if @sa is the last one.
+	 */
+	struct vgate_sa *next;
+	/*
+	 * Input: offset of the ESP (or AH) header from the network header
+	 * (the IP header and, for IPv6, the extension headers in front of
+	 * it); set by the caller of vgate_esp_input().  AH output: the same
+	 * offset, of the AH header it inserted.
 	 */
 	u16 esp_off;
+	/* Input: the length of the ESP header and IV, or of the AH header. */
+	u16 xf_hlen;
 	/* Input, IPv6: offset of the next header field that names ESP. */
 	u16 nh_off;
 	/* Output, IPv4 outer header: set DF (tunnel mode). */
 	bool outer_df;
 	bool ahead;		/* ESN: inferred into the next 2^32 block */
+	/*
+	 * Input of a bundle: the AH SA (SPI, REQID) that authenticated the
+	 * packet before @sa decrypted it; SPI 0 if none did.
+	 */
+	__be32 via_ah_spi;
+	u32 via_ah_reqid;
 };
 
 /* ESN associated data: SPI, sequence number high and low halves. */
@@ -54,6 +68,23 @@ unsigned int vgate_esp_key_bits(const struct vgate_sa_config *cfg);
  * reported to senders) derives from it.
  */
 unsigned int vgate_esp_overhead(const struct vgate_sa *sa, unsigned int len);
+
+/*
+ * The same for ESP or AH (@sa's protocol); AH adds the same to any
+ * packet.
+ */
+unsigned int vgate_xf_overhead(const struct vgate_sa *sa, unsigned int len);
+
+/* vgate_esp_inner_mtu() for ESP or AH. */
+unsigned int vgate_xf_inner_mtu(const struct vgate_sa *sa, unsigned int mtu,
+				unsigned int hlen);
+
+/*
+ * Tunnel mode: push the outer header of @sa (its family, next header
+ * @proto) in front of skb->data; returns its length.
+ */
+unsigned int vgate_push_outer(struct sk_buff *skb, struct vgate_sa *sa,
+			      u8 inner_ds, u8 proto);
 
 /*
  * The largest packet that still fits @mtu once the SA encapsulated it;

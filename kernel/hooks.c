@@ -48,6 +48,7 @@
 #include "hooks.h"
 #include "policy.h"
 #include "esp.h"
+#include "ah.h"
 #include "replay.h"
 #include "stats.h"
 #include "acquire.h"
@@ -162,7 +163,7 @@ static struct dst_entry *sa_route(struct net *net, struct vgate_sa *sa)
 			return &rt->dst;
 		fl4.daddr = sa->key.daddr.a4;
 		fl4.saddr = sa->saddr.a4;
-		fl4.flowi4_proto = IPPROTO_ESP;
+		fl4.flowi4_proto = sa->key.proto;
 		rt = ip_route_output_key(net, &fl4);
 		if (IS_ERR(rt))
 			return NULL;
@@ -178,7 +179,7 @@ static struct dst_entry *sa_route(struct net *net, struct vgate_sa *sa)
 		return dst;
 	fl6.daddr = sa->key.daddr.a6;
 	fl6.saddr = sa->saddr.a6;
-	fl6.flowi6_proto = IPPROTO_ESP;
+	fl6.flowi6_proto = sa->key.proto;
 	dst = ip6_route_output(net, NULL, &fl6);
 	if (dst->error) {
 		dst_release(dst);
@@ -215,8 +216,8 @@ static bool transport_dst_ok(const struct vgate_sa *sa,
  * The path MTU check.  Returns 0 if @skb may be sent (setting how the outer
  * packet may be fragmented), else the drop reason after the ICMP error.
  */
-static int check_mtu(struct vgate_sa *sa, struct sk_buff *skb,
-		     struct dst_entry *dst, bool pmtu)
+static int check_mtu(struct vgate_sa *sa, struct vgate_sa *next,
+		     struct sk_buff *skb, struct dst_entry *dst, bool pmtu)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	bool inner6 = ip_hdr(skb)->version == 6;
@@ -242,8 +243,11 @@ static int check_mtu(struct vgate_sa *sa, struct sk_buff *skb,
 		hlen = off;
 	}
 	mtu = pmtu ? dst_mtu(dst) : READ_ONCE(dst->dev->mtu);
-	fits = skb->len + vgate_esp_overhead(sa, skb->len - hlen) <= mtu;
-	imtu = vgate_esp_inner_mtu(sa, mtu, hlen);
+	/* A bundle's outer AH adds the same to every packet. */
+	if (next)
+		mtu -= min(mtu, vgate_xf_overhead(next, 0));
+	fits = skb->len + vgate_xf_overhead(sa, skb->len - hlen) <= mtu;
+	imtu = vgate_xf_inner_mtu(sa, mtu, hlen);
 	df = inner6 || (ip_hdr(skb)->frag_off & htons(IP_DF));
 	if (!fits && inner6 && imtu < IPV6_MIN_MTU &&
 	    skb->len <= IPV6_MIN_MTU)
@@ -272,8 +276,39 @@ static int check_mtu(struct vgate_sa *sa, struct sk_buff *skb,
 	return 0;
 }
 
+/* Start the transform of cb->sa (ESP or AH). */
+static void xf_output(struct sk_buff *skb)
+{
+	if (VGATE_SKB_CB(skb)->sa->key.proto == IPPROTO_AH)
+		vgate_ah_output(skb);
+	else
+		vgate_esp_output(skb);
+}
+
+/*
+ * The outer SA of a bundle: its sequence number and charge; false (and
+ * the reason) if it cannot take the packet.
+ */
+static bool next_prepare(struct vgate_sa *next, struct sk_buff *skb,
+			 enum vgate_drop_reason *reason)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+
+	cb->seq = vgate_sa_next_seq(next);
+	if (unlikely(!cb->seq)) {
+		*reason = VGATE_DROP_SEQ_OVERFLOW;
+		return false;
+	}
+	if (!vgate_sa_charge(next, skb->len, true)) {
+		*reason = VGATE_DROP_EXPIRED;
+		return false;
+	}
+	return true;
+}
+
+/* Consumes @skb and the references to @sa and @next (may be NULL). */
 static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
-		       struct sk_buff *skb, bool pmtu)
+		       struct vgate_sa *next, struct sk_buff *skb, bool pmtu)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	enum vgate_drop_reason reason;
@@ -284,14 +319,14 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	if (sa->mode == VGATE_MODE_TUNNEL) {
 		dst = sa_route(vn->net, sa);
 		if (!dst) {
-			sa_drop(vn, sa, skb, VGATE_DROP_NO_ROUTE);
-			return;
+			reason = VGATE_DROP_NO_ROUTE;
+			goto drop;
 		}
 	} else if (!transport_dst_ok(sa, skb)) {
-		sa_drop(vn, sa, skb, VGATE_DROP_POLICY);
-		return;
+		reason = VGATE_DROP_POLICY;
+		goto drop;
 	}
-	reason = check_mtu(sa, skb, dst ?: skb_dst(skb), pmtu);
+	reason = check_mtu(sa, next, skb, dst ?: skb_dst(skb), pmtu);
 	if (reason)
 		goto drop;
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
@@ -315,23 +350,43 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	nf_reset_ct(skb);
 	cb->sa = sa;
 	cb->seq = seq;
-	vgate_esp_output(skb);
+	cb->next = next;
+	xf_output(skb);
 	return;
 drop:
 	dst_release(dst);
+	vgate_sa_put(next);
 	sa_drop(vn, sa, skb, reason);
 }
 
 void vgate_xmit_done(struct sk_buff *skb, int reason)
 {
-	struct vgate_sa *sa = VGATE_SKB_CB(skb)->sa;
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	struct vgate_sa *sa = cb->sa, *next = cb->next;
 	struct vgate_net *vn = sa->vn;
 	bool tunnel = sa->mode == VGATE_MODE_TUNNEL;
+	enum vgate_drop_reason why;
 
 	if (!reason && sa->encap_hlen && vgate_natt_push(skb, sa))
 		reason = VGATE_DROP_NOMEM;
 	if (reason) {
+		vgate_sa_put(next);
 		sa_drop(vn, sa, skb, reason);
+		return;
+	}
+	if (next) {
+		/*
+		 * A bundle goes on with its next stage (AH over the ESP
+		 * packet), from this completion.
+		 */
+		vgate_sa_put(sa);
+		cb->next = NULL;
+		if (!next_prepare(next, skb, &why)) {
+			sa_drop(vn, next, skb, why);
+			return;
+		}
+		cb->sa = next;
+		xf_output(skb);
 		return;
 	}
 	skb->ip_summed = CHECKSUM_NONE;
@@ -339,7 +394,9 @@ void vgate_xmit_done(struct sk_buff *skb, int reason)
 	if (sa->key.family == AF_INET) {
 		if (tunnel)
 			ip_hdr(skb)->ttl = ip4_dst_hoplimit(skb_dst(skb));
-		ip_select_ident(vn->net, skb, NULL);
+		/* AH covers the identification: chosen before its ICV. */
+		if (sa->key.proto != IPPROTO_AH)
+			ip_select_ident(vn->net, skb, NULL);
 		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 		skb->protocol = htons(ETH_P_IP);
 	} else {
@@ -403,20 +460,61 @@ static int classify_out(struct vgate_net *vn, const struct sk_buff *skb,
 	return 0;
 }
 
-/* The outbound SA of a PROTECT verdict, with a reference. */
-static struct vgate_sa *verdict_sa(struct vgate_net *vn,
-				   const struct vgate_verdict *v)
+struct vgate_sa *vgate_bundle_reqid(struct vgate_net *vn, u32 reqid,
+				    u8 family, const union vgate_addr *addr,
+				    struct vgate_sa **next)
+{
+	struct vgate_sa *esp, *ah;
+
+	esp = vgate_sa_lookup_reqid(vn, reqid, family, addr, IPPROTO_ESP);
+	ah = vgate_sa_lookup_reqid(vn, reqid, family, addr, IPPROTO_AH);
+	*next = esp ? ah : NULL;
+	return esp ?: ah;
+}
+
+static struct vgate_sa *sa_by_spi(struct vgate_net *vn,
+				  const struct vgate_peer *peer, u8 proto,
+				  u32 spi)
 {
 	struct vgate_sa_key key = {};
 
-	if (!v->rule->spi_out)	/* dynamic entry: REQID = ID */
-		return vgate_sa_lookup_reqid(vn, v->rule->id, v->peer->family,
-					     &v->peer->addr);
-	key.family = v->peer->family;
-	key.proto = IPPROTO_ESP;
-	key.spi = htonl(v->rule->spi_out);
-	key.daddr = v->peer->addr;
+	key.family = peer->family;
+	key.proto = proto;
+	key.spi = htonl(spi);
+	key.daddr = peer->addr;
 	return vgate_sa_lookup(vn, &key);
+}
+
+/*
+ * The outbound SAs of a PROTECT verdict, with references: the first one
+ * applied (ESP, or AH alone) and *@next, the outer AH of an AH+ESP
+ * bundle.  NULL if an SA the entry names is missing.
+ */
+static struct vgate_sa *verdict_sa(struct vgate_net *vn,
+				   const struct vgate_verdict *v,
+				   struct vgate_sa **next)
+{
+	const struct vgate_rule *r = v->rule;
+	struct vgate_sa *esp = NULL, *ah = NULL;
+
+	*next = NULL;
+	if (!vgate_rule_static(r))	/* dynamic entry: REQID = ID */
+		return vgate_bundle_reqid(vn, r->id, v->peer->family,
+					  &v->peer->addr, next);
+	if (r->spi_out) {
+		esp = sa_by_spi(vn, v->peer, IPPROTO_ESP, r->spi_out);
+		if (!esp)
+			return NULL;
+	}
+	if (r->ah_spi_out) {
+		ah = sa_by_spi(vn, v->peer, IPPROTO_AH, r->ah_spi_out);
+		if (!ah) {
+			vgate_sa_put(esp);
+			return NULL;
+		}
+	}
+	*next = esp ? ah : NULL;
+	return esp ?: ah;
 }
 
 /*
@@ -424,40 +522,51 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
  * and the caller's reference to @sa.  From the output hook, or from process
  * context with BHs disabled and under rcu_read_lock (held packets).
  */
-void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
-		     struct sk_buff *skb, bool pmtu)
+void vgate_output_bundle(struct vgate_net *vn, struct vgate_sa *sa,
+			 struct vgate_sa *next, struct sk_buff *skb, bool pmtu)
 {
-	struct sk_buff *segs, *seg, *next;
+	struct sk_buff *segs, *seg, *tmp;
 
 	if (!skb_is_gso(skb)) {
-		output_one(vn, sa, skb, pmtu);
+		output_one(vn, sa, next, skb, pmtu);
 		return;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
+		vgate_sa_put(next);
 		vgate_sa_put(sa);
 		vgate_drop(vn, skb, VGATE_DROP_NOMEM);
 		return;
 	}
 	consume_skb(skb);
-	skb_list_walk_safe(segs, seg, next) {
+	skb_list_walk_safe(segs, seg, tmp) {
 		skb_mark_not_on_list(seg);
 		refcount_inc(&sa->refcnt);
-		output_one(vn, sa, seg, pmtu);
+		if (next)
+			refcount_inc(&next->refcnt);
+		output_one(vn, sa, next, seg, pmtu);
 	}
+	vgate_sa_put(next);
 	vgate_sa_put(sa);
+}
+
+void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
+		     struct sk_buff *skb, bool pmtu)
+{
+	vgate_output_bundle(vn, sa, NULL, skb, pmtu);
 }
 
 unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 			   struct sk_buff *skb)
 {
-	struct vgate_sa *sa = verdict_sa(vn, v);
+	struct vgate_sa *next, *sa = verdict_sa(vn, v, &next);
 
-	if (!sa && v->rule->spi_out) {
+	if (!sa && vgate_rule_static(v->rule)) {
 		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
 	if (ct_confirm(skb) != NF_ACCEPT) {
+		vgate_sa_put(next);
 		vgate_sa_put(sa);
 		kfree_skb(skb);
 		return NF_STOLEN;
@@ -465,7 +574,8 @@ unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 	if (!sa)		/* dynamic entry without its SA yet */
 		vgate_acquire_hold(vn, v, skb);
 	else
-		vgate_output_sa(vn, sa, skb, v->peer->propagate_pmtu);
+		vgate_output_bundle(vn, sa, next, skb,
+				    v->peer->propagate_pmtu);
 	return NF_STOLEN;
 }
 
@@ -609,7 +719,7 @@ static int decap_inner(struct sk_buff *skb, u8 nexthdr, u8 outer_ds)
 static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
-	unsigned int hdrlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	unsigned int hdrlen = cb->xf_hlen;
 	unsigned int off = cb->esp_off;
 
 	if (!pskb_may_pull(skb, off + hdrlen))
@@ -639,20 +749,59 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 	return 0;
 }
 
-/* The decrypted packet must be one the entry bound to this SA allows. */
+/*
+ * A dynamic entry's bundle is what it sends through: the protocols of
+ * the outbound SAs with its REQID.  Did the packet come through SAs of
+ * exactly those (@sa, and @via_ah if not 0), all with its REQID?
+ */
+static bool dynamic_bundle_ok(struct vgate_net *vn, const struct vgate_rule *r,
+			      const struct vgate_peer *peer,
+			      const struct vgate_sa *sa, __be32 via_ah,
+			      u32 via_reqid)
+{
+	struct vgate_sa *next, *out;
+	bool ok;
+
+	if (sa->reqid != r->id || (via_ah && via_reqid != r->id))
+		return false;
+	out = vgate_bundle_reqid(vn, r->id, peer->family, &peer->addr, &next);
+	if (!out)	/* no outbound SA yet: any bundle of its REQID */
+		return true;
+	ok = out->key.proto == sa->key.proto && !next == !via_ah;
+	vgate_sa_put(next);
+	vgate_sa_put(out);
+	return ok;
+}
+
+/*
+ * The decrypted packet must be one the entry bound to this SA allows, and
+ * have come through exactly the SAs of the entry's bundle: @sa (ESP, or
+ * AH alone) and, for AH+ESP, the AH SA @via_ah authenticated it first.
+ */
 static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
-			    struct sk_buff *skb)
+			    struct sk_buff *skb, __be32 via_ah, u32 via_reqid)
 {
 	struct vgate_verdict v;
+	struct vgate_rule *r;
+	u32 esp_in, ah_in;
 
 	if (classify(vn, skb, true, &v) <= 0 ||
 	    v.action != VGATE_ACTION_PROTECT ||
-	    (v.rule->spi_in ? htonl(v.rule->spi_in) != sa->key.spi :
-			      sa->reqid != v.rule->id) ||
 	    v.peer->family != sa->key.family ||
 	    !addr_equal(sa->key.family, &v.peer->addr, &sa->saddr))
 		return false;
-	vgate_rule_count(v.rule, true, skb->len);
+	r = v.rule;
+	if (!vgate_rule_static(r)) {
+		if (!dynamic_bundle_ok(vn, r, v.peer, sa, via_ah, via_reqid))
+			return false;
+	} else {
+		esp_in = sa->key.proto == IPPROTO_ESP ? ntohl(sa->key.spi) : 0;
+		ah_in = sa->key.proto == IPPROTO_AH ? ntohl(sa->key.spi) :
+						      ntohl(via_ah);
+		if (esp_in != r->spi_in || ah_in != r->ah_spi_in)
+			return false;
+	}
+	vgate_rule_count(r, true, skb->len);
 	return true;
 }
 
@@ -663,6 +812,8 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	struct vgate_net *vn = sa->vn;
 	struct net_device *dev = skb->dev;
 	u16 nhoff = offsetof(struct ipv6hdr, nexthdr);
+	__be32 via_ah = cb->via_ah_spi;
+	u32 via_reqid = cb->via_ah_reqid;
 	int reason, tun;
 
 	if (res < 0) {
@@ -696,11 +847,23 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
 	}
+	/*
+	 * AH+ESP bundle: AH (transport mode, outermost) is verified and
+	 * stripped; the ESP inside goes on, remembering the AH SA for the
+	 * inbound policy check.
+	 */
+	if (sa->key.proto == IPPROTO_AH && sa->mode == VGATE_MODE_TRANSPORT &&
+	    res == IPPROTO_ESP) {
+		vgate_xf_rcv(vn, skb, skb_transport_offset(skb), nhoff,
+			     IPPROTO_ESP, sa->key.spi, sa->reqid);
+		goto out;
+	}
 
 	rcu_read_lock();
 	/* A virtual peer's packets arrive on its device, without entries. */
 	tun = vgate_tunnel_rx(vn, rcu_dereference(vn->spd), sa, skb);
-	if (tun < 0 || (!tun && !inbound_allowed(vn, sa, skb))) {
+	if (tun < 0 || (tun && via_ah) ||
+	    (!tun && !inbound_allowed(vn, sa, skb, via_ah, via_reqid))) {
 		rcu_read_unlock();
 		reason = VGATE_DROP_POLICY;
 		goto drop;
@@ -767,23 +930,38 @@ static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
 	return NF_STOLEN;
 }
 
-unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
-			   unsigned int esp_off, unsigned int nh_off)
+unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			  unsigned int esp_off, unsigned int nh_off, u8 proto,
+			  __be32 via_ah, u32 via_reqid)
 {
-	const struct ip_esp_hdr *esph;
+	const struct ip_auth_hdr *ah = NULL;
 	struct vgate_sa_key key = {};
 	struct vgate_skb_cb *cb;
+	unsigned int hlen, min;
 	struct vgate_sa *sa;
+	__be32 seq_lo;
 	bool ahead;
 	u64 seq;
 
-	if (!pskb_may_pull(skb, esp_off + sizeof(*esph))) {
+	min = proto == IPPROTO_AH ? sizeof(*ah) : sizeof(struct ip_esp_hdr);
+	if (!pskb_may_pull(skb, esp_off + min)) {
 		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
-	esph = (const struct ip_esp_hdr *)(skb_network_header(skb) + esp_off);
-	key.proto = IPPROTO_ESP;
-	key.spi = esph->spi;
+	if (proto == IPPROTO_AH) {
+		ah = (const struct ip_auth_hdr *)(skb_network_header(skb) +
+						  esp_off);
+		key.spi = ah->spi;
+		seq_lo = ah->seq_no;
+	} else {
+		const struct ip_esp_hdr *esph;
+
+		esph = (const struct ip_esp_hdr *)(skb_network_header(skb) +
+						   esp_off);
+		key.spi = esph->spi;
+		seq_lo = esph->seq_no;
+	}
+	key.proto = proto;
 	if (ip_hdr(skb)->version == 4) {
 		key.family = AF_INET;
 		key.daddr.a4 = ip_hdr(skb)->daddr;
@@ -796,15 +974,19 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
-	seq = vgate_replay_infer(sa->replay, ntohl(esph->seq_no), &ahead);
+	seq = vgate_replay_infer(sa->replay, ntohl(seq_lo), &ahead);
 	if (vgate_replay_check(sa->replay, seq)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
 		vgate_sa_put(sa);
 		vgate_drop(vn, skb, VGATE_DROP_REPLAY);
 		return NF_STOLEN;
 	}
+	/* AH: the payload length must be the SA's (RFC 4302 2.2). */
+	hlen = ah ? (ah->hdrlen + 2) << 2 :
+		    sizeof(struct ip_esp_hdr) + sa->ivlen;
 	if (test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ||
-	    !pskb_may_pull(skb, esp_off + sizeof(*esph) + sa->ivlen)) {
+	    (ah && !vgate_ah_hlen_ok(sa, hlen)) ||
+	    !pskb_may_pull(skb, esp_off + hlen)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
 		vgate_sa_put(sa);
 		vgate_drop(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ?
@@ -822,11 +1004,23 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	cb->sa = sa;
 	cb->seq = seq;
 	cb->esp_off = esp_off;
+	cb->xf_hlen = hlen;
 	cb->nh_off = nh_off;
 	cb->ahead = ahead;
+	cb->via_ah_spi = via_ah;
+	cb->via_ah_reqid = via_reqid;
 	dev_hold(skb->dev);
-	vgate_esp_input(skb);
+	if (ah)
+		vgate_ah_input(skb);
+	else
+		vgate_esp_input(skb);
 	return NF_STOLEN;
+}
+
+unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			   unsigned int esp_off, unsigned int nh_off)
+{
+	return vgate_xf_rcv(vn, skb, esp_off, nh_off, IPPROTO_ESP, 0, 0);
 }
 
 /*
@@ -851,7 +1045,8 @@ static void pmtu_learn4(struct vgate_net *vn, struct sk_buff *skb)
 	icmph = (const struct icmphdr *)(skb->data + ihl);
 	inner = (const struct iphdr *)(icmph + 1);
 	if (icmph->type != ICMP_DEST_UNREACH ||
-	    icmph->code != ICMP_FRAG_NEEDED || inner->protocol != IPPROTO_ESP ||
+	    icmph->code != ICMP_FRAG_NEEDED ||
+	    (inner->protocol != IPPROTO_ESP && inner->protocol != IPPROTO_AH) ||
 	    inner->ihl < 5 ||
 	    !pskb_may_pull(skb, ihl + sizeof(*icmph) + inner->ihl * 4 + 8))
 		return;
@@ -859,8 +1054,10 @@ static void pmtu_learn4(struct vgate_net *vn, struct sk_buff *skb)
 	inner = (const struct iphdr *)(icmph + 1);
 	esph = (const struct ip_esp_hdr *)((u8 *)inner + inner->ihl * 4);
 	key.family = AF_INET;
-	key.proto = IPPROTO_ESP;
-	key.spi = esph->spi;
+	key.proto = inner->protocol;
+	/* The first 8 bytes quoted: AH has its SPI in the second word. */
+	key.spi = inner->protocol == IPPROTO_AH ?
+		  ((const struct ip_auth_hdr *)esph)->spi : esph->spi;
 	key.daddr.a4 = inner->daddr;
 	mtu = ntohs(icmph->un.frag.mtu);
 	sa = vgate_sa_lookup(vn, &key);
@@ -869,7 +1066,7 @@ static void pmtu_learn4(struct vgate_net *vn, struct sk_buff *skb)
 	if (sa->saddr.a4 == inner->saddr && mtu >= 68) {
 		/* ipv4_update_pmtu() reads the quoted header at skb->data. */
 		__skb_pull(skb, ihl + sizeof(*icmph));
-		ipv4_update_pmtu(skb, vn->net, mtu, 0, IPPROTO_ESP);
+		ipv4_update_pmtu(skb, vn->net, mtu, 0, inner->protocol);
 		__skb_push(skb, ihl + sizeof(*icmph));
 		vgate_count(vn, VGATE_CNT_PMTU_LEARNT);
 	}
@@ -886,19 +1083,20 @@ void vgate_pmtu_learn6(struct vgate_net *vn, struct sk_buff *skb,
 	struct vgate_sa *sa;
 	u32 mtu;
 
-	/* No extension headers between the quoted header and ESP. */
+	/* No extension headers between the quoted header and ESP or AH. */
 	if (!pskb_may_pull(skb, icmp_off + sizeof(*icmph) + sizeof(*inner) +
-			   sizeof(*esph)))
+			   sizeof(struct ip_auth_hdr)))
 		return;
 	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + icmp_off);
 	inner = (const struct ipv6hdr *)(icmph + 1);
 	if (icmph->icmp6_type != ICMPV6_PKT_TOOBIG ||
-	    inner->nexthdr != IPPROTO_ESP)
+	    (inner->nexthdr != IPPROTO_ESP && inner->nexthdr != IPPROTO_AH))
 		return;
 	esph = (const struct ip_esp_hdr *)(inner + 1);
 	key.family = AF_INET6;
-	key.proto = IPPROTO_ESP;
-	key.spi = esph->spi;
+	key.proto = inner->nexthdr;
+	key.spi = inner->nexthdr == IPPROTO_AH ?
+		  ((const struct ip_auth_hdr *)esph)->spi : esph->spi;
 	key.daddr.a6 = inner->daddr;
 	mtu = ntohl(icmph->icmp6_mtu);
 	sa = vgate_sa_lookup(vn, &key);
@@ -926,11 +1124,13 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP &&
 	    !(state->in->flags & IFF_LOOPBACK))
 		pmtu_learn4(vn, skb);
-	if (ip_hdr(skb)->protocol != IPPROTO_ESP)
+	if (ip_hdr(skb)->protocol != IPPROTO_ESP &&
+	    ip_hdr(skb)->protocol != IPPROTO_AH)
 		return state->in->flags & IFF_LOOPBACK ||
 		       vgate_natt_is_encap(vn, skb, false) ? NF_ACCEPT :
 		       local_default(vn, skb);
-	return vgate_esp_rcv(vn, skb, ip_hdrlen(skb), 0);
+	return vgate_xf_rcv(vn, skb, ip_hdrlen(skb), 0, ip_hdr(skb)->protocol,
+			    0, 0);
 }
 
 static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
@@ -944,8 +1144,9 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
-	/* ESP, in UDP too, is vgate's own business at LOCAL_IN. */
+	/* ESP (in UDP too) and AH are vgate's own business at LOCAL_IN. */
 	if (ip_hdr(skb)->protocol == IPPROTO_ESP ||
+	    ip_hdr(skb)->protocol == IPPROTO_AH ||
 	    vgate_natt_is_encap(vn, skb, false))
 		return NF_ACCEPT;
 	err = classify(vn, skb, true, &v);
@@ -993,6 +1194,8 @@ int vgate_hooks_register(struct vgate_net *vn)
 	};
 	int err;
 
+	BUILD_BUG_ON(sizeof(struct vgate_skb_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON(ARRAY_SIZE(ops) != VGATE_HOOKS4 ||
 		     ARRAY_SIZE(vn->hook_ops) != VGATE_HOOKS4 + VGATE_HOOKS6);
 	memcpy(vn->hook_ops, ops, sizeof(ops));

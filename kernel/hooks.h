@@ -32,6 +32,22 @@ struct sk_buff;
 void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
 		     struct sk_buff *skb, bool pmtu);
 
+/*
+ * The same through a bundle: @sa first (ESP), then @next (AH, outermost)
+ * from @sa's completion; consumes both references (@next may be NULL).
+ */
+void vgate_output_bundle(struct vgate_net *vn, struct vgate_sa *sa,
+			 struct vgate_sa *next, struct sk_buff *skb, bool pmtu);
+
+union vgate_addr;
+/*
+ * A dynamic entry's bundle (REQID @reqid, towards @addr): its ESP SA, with
+ * its AH SA in *@next, or its AH SA alone; with references, NULL if none.
+ */
+struct vgate_sa *vgate_bundle_reqid(struct vgate_net *vn, u32 reqid,
+				    u8 family, const union vgate_addr *addr,
+				    struct vgate_sa **next);
+
 /* Output hooks: send @skb by the PROTECT verdict @v.  Always NF_STOLEN. */
 unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 			   struct sk_buff *skb);
@@ -43,6 +59,14 @@ unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
  */
 unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			   unsigned int esp_off, unsigned int nh_off);
+
+/*
+ * The same for ESP or AH (@proto); @via_ah and @via_reqid name the AH SA
+ * that already authenticated and stripped an AH in front (0: none).
+ */
+unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			  unsigned int esp_off, unsigned int nh_off, u8 proto,
+			  __be32 via_ah, u32 via_reqid);
 
 /* An ICMPv6 error at @icmp_off: learn a path MTU to one of our peers. */
 void vgate_pmtu_learn6(struct vgate_net *vn, struct sk_buff *skb,

@@ -24,12 +24,13 @@
 #include "../drivers/tunnel.h"
 
 /*
- * The offset of an ESP header in @skb that the gateway should decrypt now,
- * and of the next header field naming it; -1 if there is none (not ESP, a
- * fragment, a routing header with segments left, or headers too short,
- * which the IPv6 stack then handles).
+ * The offset of an ESP or AH header (*@proto) in @skb that the gateway
+ * should process now, and of the next header field naming it; -1 if there
+ * is none (neither, a fragment, a routing header with segments left, or
+ * headers too short, which the IPv6 stack then handles).
  */
-static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off)
+static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off,
+		       u8 *proto)
 {
 	unsigned int off = sizeof(struct ipv6hdr);
 	unsigned int nh = offsetof(struct ipv6hdr, nexthdr);
@@ -40,8 +41,9 @@ static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off)
 		struct ipv6_rt_hdr _h;
 		const struct ipv6_rt_hdr *h;
 
-		if (nexthdr == IPPROTO_ESP) {
+		if (nexthdr == IPPROTO_ESP || nexthdr == IPPROTO_AH) {
 			*nh_off = nh;
+			*proto = nexthdr;
 			return off;
 		}
 		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_DEST &&
@@ -137,13 +139,14 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 	struct vgate_net *vn = priv;
 	struct vgate_verdict v;
 	unsigned int nh_off;
+	u8 proto;
 	int err;
 
 	if (vgate_skb_is_decrypted(skb) || (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
-	/* ESP is vgate's own business at LOCAL_IN. */
-	if (esp6_offset(skb, &nh_off) >= 0)
+	/* ESP and AH are vgate's own business at LOCAL_IN. */
+	if (esp6_offset(skb, &nh_off, &proto) >= 0)
 		return NF_ACCEPT;
 	err = classify6(vn, skb, true, &v);
 	if (err < 0) {
@@ -167,14 +170,14 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 	struct vgate_verdict v;
 	unsigned int nh_off;
 	__be16 frag_off;
-	u8 nexthdr;
+	u8 nexthdr, proto;
 	int off;
 
 	if ((state->in->flags & IFF_LOOPBACK) || vgate_skb_is_decrypted(skb))
 		return NF_ACCEPT;
-	off = esp6_offset(skb, &nh_off);
+	off = esp6_offset(skb, &nh_off, &proto);
 	if (off >= 0)
-		return vgate_esp_rcv(vn, skb, off, nh_off);
+		return vgate_xf_rcv(vn, skb, off, nh_off, proto, 0, 0);
 	nexthdr = ipv6_hdr(skb)->nexthdr;
 	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
 			       sizeof(struct ipv6hdr), &nexthdr, &frag_off);

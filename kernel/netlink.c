@@ -16,6 +16,7 @@
 #include "config.h"
 #include "sad.h"
 #include "esp.h"
+#include "ah.h"
 #include "replay.h"
 #include "policy.h"
 #include "acquire.h"
@@ -185,11 +186,11 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 	if (err)
 		return err;
 	key->spi = htonl(spi);
-	key->proto = IPPROTO_ESP;
-	if (tb[VGATE_SA_A_PROTO] &&
-	    nla_get_u8(tb[VGATE_SA_A_PROTO]) != IPPROTO_ESP) {
+	key->proto = tb[VGATE_SA_A_PROTO] ? nla_get_u8(tb[VGATE_SA_A_PROTO]) :
+					    IPPROTO_ESP;
+	if (key->proto != IPPROTO_ESP && key->proto != IPPROTO_AH) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_PROTO],
-				    "only ESP (50) is supported so far");
+				    "protocol must be ESP (50) or AH (51)");
 		return -EPROTONOSUPPORT;
 	}
 	return 0;
@@ -240,15 +241,20 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_MODE,
 				  "missing mode"))
 		return -EINVAL;
-	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
+	if (cfg->key.proto == IPPROTO_ESP &&
+	    vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
 				  "missing encryption algorithm"))
+		return -EINVAL;
+	if (cfg->key.proto == IPPROTO_AH &&
+	    vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_AUTH,
+				  "missing auth algorithm (AH needs an HMAC)"))
 		return -EINVAL;
 	err = parse_sa_addr(tb[VGATE_SA_A_SRC], cfg->key.family, &cfg->saddr,
 			    extack);
 	if (err)
 		return err;
 	cfg->mode = nla_get_u8(tb[VGATE_SA_A_MODE]);
-	cfg->enc = nla_get_u16(tb[VGATE_SA_A_ENC]);
+	cfg->enc = tb[VGATE_SA_A_ENC] ? nla_get_u16(tb[VGATE_SA_A_ENC]) : 0;
 	cfg->auth = tb[VGATE_SA_A_AUTH] ? nla_get_u16(tb[VGATE_SA_A_AUTH]) :
 					  VGATE_AUTH_NONE;
 	if (tb[VGATE_SA_A_ENC_KEY]) {
@@ -305,6 +311,8 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	if (cfg->key.proto == IPPROTO_AH)
+		return vgate_ah_check_config(cfg, tb, extack);
 	return vgate_esp_check_config(cfg, tb, extack);
 }
 
@@ -369,8 +377,9 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa, bool hard,
 	    put_sa_addr(skb, VGATE_SA_A_SRC, sa->key.family, &sa->saddr) ||
 	    put_sa_addr(skb, VGATE_SA_A_DST, sa->key.family, &sa->key.daddr) ||
 	    nla_put_u8(skb, VGATE_SA_A_MODE, sa->mode) ||
-	    nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
-	    nla_put_u16(skb, VGATE_SA_A_ENC_KEY_BITS, sa->enc_key_bits) ||
+	    (sa->key.proto == IPPROTO_ESP &&
+	     (nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
+	      nla_put_u16(skb, VGATE_SA_A_ENC_KEY_BITS, sa->enc_key_bits))) ||
 	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
 	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
 	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||

@@ -54,6 +54,8 @@ const struct nla_policy vgate_rule_policy[VGATE_RULE_A_MAX + 1] = {
 	[VGATE_RULE_A_DESCR] = { .type = NLA_NUL_STRING, .len = DESCR_MAX },
 	[VGATE_RULE_A_LOCAL_END] = { .type = NLA_BINARY, .len = 16 },
 	[VGATE_RULE_A_REMOTE_END] = { .type = NLA_BINARY, .len = 16 },
+	[VGATE_RULE_A_AH_SPI_OUT] = { .type = NLA_U32 },
+	[VGATE_RULE_A_AH_SPI_IN] = { .type = NLA_U32 },
 };
 
 const struct nla_policy vgate_peer_policy[VGATE_PEER_A_MAX + 1] = {
@@ -314,11 +316,29 @@ static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 		return -EINVAL;
 	}
 	if (r->action != VGATE_ACTION_PROTECT &&
-	    (tb[VGATE_RULE_A_SPI_OUT] || tb[VGATE_RULE_A_SPI_IN])) {
+	    (tb[VGATE_RULE_A_SPI_OUT] || tb[VGATE_RULE_A_SPI_IN] ||
+	     tb[VGATE_RULE_A_AH_SPI_OUT] || tb[VGATE_RULE_A_AH_SPI_IN])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_SPI_OUT] ?:
-				    tb[VGATE_RULE_A_SPI_IN],
+				    tb[VGATE_RULE_A_SPI_IN] ?:
+				    tb[VGATE_RULE_A_AH_SPI_OUT] ?:
+				    tb[VGATE_RULE_A_AH_SPI_IN],
 				    "only PROTECT entries take SPIs");
 		return -EINVAL;
+	}
+	if (!!tb[VGATE_RULE_A_AH_SPI_OUT] != !!tb[VGATE_RULE_A_AH_SPI_IN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_AH_SPI_OUT] ?:
+				    tb[VGATE_RULE_A_AH_SPI_IN],
+				    "AH_SPI_OUT and AH_SPI_IN go together");
+		return -EINVAL;
+	}
+	if (tb[VGATE_RULE_A_AH_SPI_OUT]) {
+		err = vgate_nl_parse_spi(tb[VGATE_RULE_A_AH_SPI_OUT],
+					 &r->ah_spi_out, extack);
+		if (!err)
+			err = vgate_nl_parse_spi(tb[VGATE_RULE_A_AH_SPI_IN],
+						 &r->ah_spi_in, extack);
+		if (err)
+			return err;
 	}
 	if (!!tb[VGATE_RULE_A_SPI_OUT] != !!tb[VGATE_RULE_A_SPI_IN]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_SPI_OUT] ?:
@@ -500,6 +520,10 @@ static int rule_fill(struct sk_buff *skb, struct vgate_store *st,
 	if (r->spi_out &&
 	    (nla_put_u32(skb, VGATE_RULE_A_SPI_OUT, r->spi_out) ||
 	     nla_put_u32(skb, VGATE_RULE_A_SPI_IN, r->spi_in)))
+		goto cancel;
+	if (r->ah_spi_out &&
+	    (nla_put_u32(skb, VGATE_RULE_A_AH_SPI_OUT, r->ah_spi_out) ||
+	     nla_put_u32(skb, VGATE_RULE_A_AH_SPI_IN, r->ah_spi_in)))
 		goto cancel;
 	vgate_rule_read_stats(r, c);
 	n = nla_nest_start(skb, VGATE_RULE_A_STATS);

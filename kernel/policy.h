@@ -72,12 +72,23 @@ struct vgate_rule {
 	u16 lport_min, lport_max;
 	u16 rport_min, rport_max;
 	bool has_ports;
-	u32 spi_out, spi_in;		/* 0: dynamic (REQID = id) */
+	/*
+	 * The entry's bundle: ESP SAs (spi_*), AH SAs (ah_spi_*); all 0:
+	 * dynamic (REQID = id).
+	 */
+	u32 spi_out, spi_in;
+	u32 ah_spi_out, ah_spi_in;
 	char *descr;
 	struct vgate_counters __percpu *stats;	/* VGATE_RULE_CNT_NR */
 	struct vgate_counters_chunk *stats_chunk;
 	struct rcu_head rcu;
 };
+
+/* Does the entry name its SAs (else: dynamic, by REQID)? */
+static inline bool vgate_rule_static(const struct vgate_rule *r)
+{
+	return r->spi_out || r->ah_spi_out;
+}
 
 struct vgate_peer {
 	u32 id;

@@ -16,6 +16,7 @@
 #include "netns.h"
 #include "sad.h"
 #include "esp.h"
+#include "ah.h"
 #include "replay.h"
 #include "natt.h"
 #include "netlink.h"
@@ -90,7 +91,8 @@ static struct hlist_head *reqid_bucket(struct vgate_net *vn, u32 reqid)
 
 struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
 				       u8 family,
-				       const union vgate_addr *peer_addr)
+				       const union vgate_addr *peer_addr,
+				       u8 proto)
 {
 	struct vgate_sa *sa, *found = NULL;
 
@@ -99,6 +101,7 @@ struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(sa, reqid_bucket(vn, reqid), reqid_node) {
 		if (sa->reqid != reqid || sa->key.family != family ||
+		    sa->key.proto != proto ||
 		    (family == AF_INET ? sa->key.daddr.a4 != peer_addr->a4 :
 		     !ipv6_addr_equal(&sa->key.daddr.a6, &peer_addr->a6)) ||
 		    test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
@@ -133,7 +136,10 @@ static void sa_free_work(struct work_struct *work)
 
 	del_timer_sync(&sa->timer);
 	/* expire_work holds a reference while queued: it is not pending. */
-	vgate_esp_destroy_sa(sa);
+	if (sa->key.proto == IPPROTO_AH)
+		vgate_ah_destroy_sa(sa);
+	else
+		vgate_esp_destroy_sa(sa);
 	vgate_replay_free(sa->replay);
 	dst_cache_destroy(&sa->dst_cache);
 	vgate_counters_free(sa->stats);
@@ -287,7 +293,10 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 					cfg->replay_seq, GFP_KERNEL);
 	if (!sa->replay)
 		goto fail;
-	err = vgate_esp_init_sa(sa, cfg, extack);
+	if (sa->key.proto == IPPROTO_AH)
+		err = vgate_ah_init_sa(sa, cfg, extack);
+	else
+		err = vgate_esp_init_sa(sa, cfg, extack);
 	if (err)
 		goto fail;
 	sa_arm_timer(sa);

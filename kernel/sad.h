@@ -16,6 +16,7 @@
 #include "counters.h"
 
 struct crypto_aead;
+struct crypto_ahash;
 struct vgate_net;
 struct vgate_replay;
 struct netlink_ext_ack;
@@ -95,8 +96,10 @@ struct vgate_sa {
 	u8 soft_limit, hard_limit;	/* enum vgate_expire_limit */
 	struct work_struct expire_work;	/* sends events, removes */
 
-	struct crypto_aead *aead;
+	struct crypto_aead *aead;	/* ESP */
+	struct crypto_ahash *ahash;	/* AH */
 	unsigned int ivlen, icvlen, blksize;
+	unsigned int ahlen;		/* AH: header length with the ICV */
 
 	atomic64_t seq_out;		/* last sequence number sent */
 	struct vgate_replay *replay;	/* inbound window */
@@ -127,12 +130,14 @@ struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,
 				 const struct vgate_sa_key *key);
 void vgate_sa_put(struct vgate_sa *sa);
 /*
- * The newest live (not hard expired) SA with @reqid whose destination is
- * @peer_addr of @family (an outbound SA to that peer), with a reference.
+ * The newest live (not hard expired) SA of @proto (IPPROTO_ESP or
+ * IPPROTO_AH) with @reqid whose destination is @peer_addr of @family (an
+ * outbound SA to that peer), with a reference.
  */
 struct vgate_sa *vgate_sa_lookup_reqid(struct vgate_net *vn, u32 reqid,
 				       u8 family,
-				       const union vgate_addr *peer_addr);
+				       const union vgate_addr *peer_addr,
+				       u8 proto);
 u32 vgate_sa_flags(const struct vgate_sa *sa);
 
 #define VGATE_SA_BIT_WEAK		0

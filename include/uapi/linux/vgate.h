@@ -47,10 +47,11 @@
  *
  * VGATE_CMD_SA_NEW: add one security association.
  *   VGATE_A_SA (nest, see "SA attributes"): required SPI, FAMILY, SRC, DST,
- *   MODE, ENC (with ENC_KEY unless ENC is NULL, which takes no key).
- *   Optional PROTO (default and only value IPPROTO_ESP), AUTH (default
- *   NONE; must be NONE for an AEAD, which takes no AUTH_KEY either, and an
- *   HMAC, with AUTH_KEY, otherwise),
+ *   MODE, and for ESP ENC (with ENC_KEY unless ENC is NULL, which takes no
+ *   key).  Optional PROTO (IPPROTO_ESP, the default, or IPPROTO_AH), AUTH
+ *   (ESP: default NONE; must be NONE for an AEAD, which takes no AUTH_KEY
+ *   either, and an HMAC, with AUTH_KEY, otherwise; AH: required, an HMAC
+ *   with AUTH_KEY, see "AH" below),
  *   REPLAY_WINDOW (default: the replay_window knob), LIFETIME, FLAGS
  *   (ESN), ENCAP (UDP encapsulation, NAT-T), OSEQ and REPLAY_SEQ (the
  *   sequence number start state).
@@ -70,7 +71,8 @@
  *   VGATE_A_SA with the configuration (SPI, PROTO, FAMILY, SRC, DST, MODE,
  *   ENC, AUTH, REPLAY_WINDOW, LIFETIME, FLAGS, ENCAP) plus VGATE_SA_A_STATS,
  *   VGATE_SA_A_SEQ, VGATE_SA_A_OSEQ, VGATE_SA_A_REPLAY_SEQ,
- *   VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS.  A dump
+ *   VGATE_SA_A_AGE and VGATE_SA_A_ENC_KEY_BITS (AH SAs: no ENC and no
+ *   ENC_KEY_BITS).  A dump
  *   whose table changed while it ran is flagged NLM_F_DUMP_INTR: discard it
  *   and dump again.
  *
@@ -206,6 +208,47 @@
  * ESP without integrity (a non-AEAD ENC with AUTH NONE) is refused, and so
  * is an AEAD with an AUTH other than NONE or with an AUTH_KEY (-EINVAL,
  * offset of AUTH, or of AUTH_KEY when AUTH is absent).
+ *
+ * AH
+ * --
+ * An SA with PROTO IPPROTO_AH (RFC 4302) authenticates the whole packet,
+ * the outer IP header's immutable fields included, and encrypts nothing.
+ * It takes AUTH (one of the four HMACs above, required: missing, -EINVAL
+ * with NLMSGERR_ATTR_MISS_TYPE AUTH; NONE, -EINVAL at AUTH) and AUTH_KEY
+ * of the HMAC's key length (-EINVAL at AUTH_KEY otherwise).  The ICV is
+ * truncated as RFC 2404 and RFC 4868 say: 96, 128, 192 and 256 bits; the
+ * truncation is fixed by AUTH, there is no separate attribute.  ENC,
+ * ENC_KEY and ENCAP are refused (-EINVAL at that attribute: AH does not
+ * encrypt, and RFC 3948 UDP encapsulation is for ESP only).  REPLAY_WINDOW,
+ * LIFETIME, FLAGS (ESN: the high 32 bits are covered by the ICV, RFC 4302
+ * 3.3.3.2), REQID, OSEQ and REPLAY_SEQ work as for ESP.  The AH header is
+ * padded to a multiple of 32 bits over IPv4 and 64 bits over IPv6 (RFC
+ * 4302 2.6); inbound IPv4 AH padded to 64 bits (XFRM without "flag
+ * align4") is accepted too.  Mutable fields (IPv4 TOS, flags, fragment
+ * offset, TTL, checksum and mutable options; IPv6 traffic class, flow
+ * label, hop limit, mutable option data, the routing header) are zeroed
+ * for the ICV as the kernel's ah4/ah6 do.
+ *
+ * Bundles
+ * -------
+ * A PROTECT entry names its SAs per protocol: SPI_OUT/SPI_IN are its ESP
+ * SAs, AH_SPI_OUT/AH_SPI_IN its AH SAs (IPComp will add its own pair the
+ * same way).  Each pair is optional and goes together; an entry with only
+ * AH SPIs is AH alone, with both an AH+ESP bundle, with none dynamic: then
+ * each protocol's SA is the newest live one with REQID = the entry's ID
+ * (the bundle is whichever protocols have such an SA).  Outbound, the
+ * transforms run innermost first, each from the previous one's crypto
+ * completion: (IPComp,) ESP, then AH outermost, as XFRM applies "tmpl
+ * proto esp" followed by "tmpl proto ah".  The AH SA of a bundle is meant
+ * to be transport mode: over an ESP tunnel it authenticates the new outer
+ * header (XFRM: tmpl proto esp mode tunnel, tmpl proto ah mode
+ * transport); over ESP transport the original header.  Inbound, AH is
+ * verified and stripped first, then the ESP inside it is processed; the
+ * decrypted packet is accepted only if it came through exactly the SAs of
+ * the entry's bundle: a packet that skipped the bundle's AH, or that
+ * carried AH for an entry without AH SPIs, is dropped as POLICY.  The
+ * tunnel MTU and the "fragmentation needed" / "packet too big" values
+ * count every SA of the bundle.  Virtual peers carry ESP only.
  */
 #ifndef _UAPI_LINUX_VGATE_H
 #define _UAPI_LINUX_VGATE_H
@@ -317,8 +360,8 @@ enum vgate_sa_flags {
 enum vgate_sa_attr {
 	VGATE_SA_A_UNSPEC,
 	VGATE_SA_A_SPI,		/* u32, not 0 and not 1..255 (RFC 4303 2.1) */
-	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the only one so far and
-				 * the default)
+	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the default) or IPPROTO_AH;
+				 * part of the key
 				 */
 	VGATE_SA_A_FAMILY,	/* u16, AF_INET or AF_INET6 (the outer
 				 * addresses); part of the key: required by
@@ -327,9 +370,11 @@ enum vgate_sa_attr {
 	VGATE_SA_A_SRC,		/* binary address: outer source */
 	VGATE_SA_A_DST,		/* binary address: outer destination */
 	VGATE_SA_A_MODE,	/* u8, enum vgate_mode */
-	VGATE_SA_A_ENC,		/* u16, enum vgate_enc_alg */
+	VGATE_SA_A_ENC,		/* u16, enum vgate_enc_alg; ESP only */
 	VGATE_SA_A_ENC_KEY,	/* binary, write only */
-	VGATE_SA_A_AUTH,	/* u16, enum vgate_auth_alg, default NONE */
+	VGATE_SA_A_AUTH,	/* u16, enum vgate_auth_alg, default NONE;
+				 * AH: required, an HMAC
+				 */
 	VGATE_SA_A_AUTH_KEY,	/* binary, write only */
 	VGATE_SA_A_REPLAY_WINDOW, /* u32, 0 (off) .. VGATE_REPLAY_WINDOW_MAX */
 	VGATE_SA_A_LIFETIME,	/* nest: enum vgate_lifetime_attr */
@@ -538,12 +583,14 @@ enum vgate_rule_flags {
  * (inbound).  LOCAL and REMOTE are each any (absent), a host (address
  * alone), a net (address and *_PLEN) or a range (address and *_END,
  * inclusive, not below the address); *_PLEN and *_END exclude each other.
- * A PROTECT entry sends outbound packets through the SA (SPI_OUT, peer's
- * address), or, with no SPI_OUT, through the newest SA whose REQID is the
- * entry's ID (holding the packets and raising an ACQUIRE event while there
- * is none); it accepts inbound packets only if they were decrypted by an SA
- * from the peer's address whose SPI is SPI_IN (or whose REQID is the
- * entry's ID); a cleartext packet that matches it inbound is dropped.
+ * A PROTECT entry sends outbound packets through its SAs (SPI_OUT and/or
+ * AH_SPI_OUT, peer's address; see "Bundles" at the top), or, with no SPIs,
+ * through the newest SAs whose REQID is the entry's ID (holding the
+ * packets and raising an ACQUIRE event while there is none); it accepts
+ * inbound packets only if they came through exactly its bundle: SAs from
+ * the peer's address whose SPIs are SPI_IN and AH_SPI_IN (or whose REQID
+ * is the entry's ID); a cleartext packet that matches it inbound is
+ * dropped.
  *
  * Overlap skip (the swskip_overlap knob): when on, a PROTECT entry whose
  * LOCAL is not any and holds the packet's remote address (destination out,
@@ -574,7 +621,9 @@ enum vgate_rule_attr {
 	VGATE_RULE_A_RPORT_MAX,		/* u16, default: RPORT_MIN */
 	VGATE_RULE_A_ACTION,		/* u8, enum vgate_rule_action */
 	VGATE_RULE_A_PEER,		/* binary, read only: the peer's address */
-	VGATE_RULE_A_SPI_OUT,		/* u32, PROTECT only, optional */
+	VGATE_RULE_A_SPI_OUT,		/* u32, PROTECT only, optional: the
+					 * outbound ESP SA
+					 */
 	VGATE_RULE_A_SPI_IN,		/* u32, PROTECT only, with SPI_OUT */
 	VGATE_RULE_A_STATS,		/* nest, read only: vgate_rule_stats_attr */
 	VGATE_RULE_A_STAGE,		/* u8, enum vgate_rule_stage; default
@@ -587,6 +636,13 @@ enum vgate_rule_attr {
 	VGATE_RULE_A_DESCR,		/* string, up to 255 bytes */
 	VGATE_RULE_A_LOCAL_END,		/* binary address: range end */
 	VGATE_RULE_A_REMOTE_END,	/* binary address: range end */
+	/*
+	 * u32, PROTECT only, optional, together: the entry's AH SAs (see
+	 * "Bundles" above enum vgate_rule_attr).  Alone (no SPI_OUT): AH
+	 * alone; with SPI_OUT/SPI_IN: an AH+ESP bundle.
+	 */
+	VGATE_RULE_A_AH_SPI_OUT,
+	VGATE_RULE_A_AH_SPI_IN,
 	__VGATE_RULE_A_LAST
 };
 
@@ -751,11 +807,14 @@ enum vgate_drop_reason {
 	VGATE_DROP_UNSPEC,
 	VGATE_DROP_NO_SA,	/* inbound SPI unknown, or outbound SA missing */
 	VGATE_DROP_REPLAY,	/* replayed or left of the window */
-	VGATE_DROP_AUTH,	/* integrity check failed */
+	VGATE_DROP_AUTH,	/* integrity check failed (ESP or AH ICV) */
 	VGATE_DROP_BAD_PADDING,	/* pad length or pad bytes wrong */
-	VGATE_DROP_MALFORMED,	/* too short, bad header, bad next header */
+	VGATE_DROP_MALFORMED,	/* too short, bad header, bad next header,
+				 * AH payload length not the SA's
+				 */
 	VGATE_DROP_POLICY,	/* cleartext where protection was required,
-				 * decrypted packet outside the selector, or
+				 * decrypted packet outside the selector or
+				 * not through exactly the entry's bundle, or
 				 * transport mode packet not for the SA's DST
 				 */
 	VGATE_DROP_RULE,	/* a DROP rule matched */
