@@ -73,6 +73,7 @@ static const char *const auth_choices[] = {
 };
 static const char *const mode_choices[] = { "tunnel", "transport", NULL };
 static const char *const encap_choices[] = { "udp", NULL };
+static const char *const sa_proto_choices[] = { "esp", "ah", NULL };
 static const char *const proto_choices[] = {
 	"dont-verify", "any", "tcp", "udp", "icmp", "icmpv6", "sctp",
 	"udplite", NULL
@@ -398,7 +399,8 @@ enum {
 	SA_SPI, SA_SRC, SA_DST, SA_MODE, SA_ENC, SA_ENC_KEY, SA_AUTH,
 	SA_AUTH_KEY, SA_REPLAY, SA_SOFT_BYTES, SA_HARD_BYTES, SA_SOFT_PACKETS,
 	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_ENCAP,
-	SA_SPORT, SA_DPORT, SA_NATOA, SA_ESN, SA_SEQ_OUT, SA_SEQ_IN, SA_NARGS
+	SA_SPORT, SA_DPORT, SA_NATOA, SA_ESN, SA_SEQ_OUT, SA_SEQ_IN, SA_PROTO,
+	SA_NARGS
 };
 
 static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
@@ -410,8 +412,9 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 		     ARG_REQ, v_addr },
 	[SA_MODE] = { "mode", "MODE", mode_choices, "tunnel or transport",
 		      ARG_REQ, v_choice },
-	[SA_ENC] = { "enc", "ENC", enc_choices, "encryption algorithm",
-		     ARG_REQ, v_choice },
+	[SA_ENC] = { "enc", "ENC", enc_choices,
+		     "encryption algorithm (ESP: required; AH: none)", 0,
+		     v_choice },
 	[SA_ENC_KEY] = { "encKey", "HEX", NULL,
 			 "encryption key in hex (GCM/ChaCha: key + 4-byte salt)", 0, v_key },
 	[SA_AUTH] = { "auth", "AUTH", auth_choices,
@@ -452,20 +455,25 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_SEQ_IN] = { "seqIn", "N", NULL,
 			"start state: highest inbound sequence number received (default 0)",
 			0, v_u64 },
+	[SA_PROTO] = { "proto", "esp|ah", sa_proto_choices,
+		       "esp (default) or ah (RFC 4302: auth and authKey, no enc)",
+		       0, v_choice },
 };
 
-enum { SD_SPI, SD_DST, SD_NARGS };
+enum { SD_SPI, SD_DST, SD_PROTO, SD_NARGS };
 
 static const struct cmd_arg sa_del_args[SD_NARGS + 1] = {
 	[SD_SPI] = { NULL, "SPI", NULL, "SPI of the SA", ARG_POS | ARG_REQ, v_spi },
 	[SD_DST] = { "dst", "ADDR", NULL, "outer destination address of the SA",
 		     ARG_REQ, v_addr },
+	[SD_PROTO] = { "proto", "esp|ah", sa_proto_choices,
+		       "protocol of the SA (default esp)", 0, v_choice },
 };
 
 enum {
 	RU_ID, RU_PRE, RU_PEER, RU_POST, RU_DESCR, RU_FAMILY, RU_LOCAL,
 	RU_REMOTE, RU_PROTO, RU_LPORT, RU_RPORT, RU_ACTION, RU_SPI_OUT,
-	RU_SPI_IN, RU_SELF, RU_NARGS
+	RU_SPI_IN, RU_AH_SPI_OUT, RU_AH_SPI_IN, RU_SELF, RU_NARGS
 };
 
 static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
@@ -507,6 +515,11 @@ static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
 			 0, v_spi },
 	[RU_SPI_IN] = { "spiIn", "SPI", NULL,
 			"inbound SA (protect, with spiOut)", 0, v_spi },
+	[RU_AH_SPI_OUT] = { "ahSpiOut", "SPI", NULL,
+			    "outbound AH SA (protect; alone: AH only, with spiOut: AH+ESP bundle)",
+			    0, v_spi },
+	[RU_AH_SPI_IN] = { "ahSpiIn", "SPI", NULL,
+			   "inbound AH SA (protect, with ahSpiOut)", 0, v_spi },
 	[RU_SELF] = { "selfTraffic", "on|off", onoff_choices,
 		      "also capture the gateway's own traffic with attached hosts (default off)",
 		      0, v_choice },
@@ -887,6 +900,57 @@ static int parse_sa_seq(const char *const *val, struct vg_sa *sa)
 	return 0;
 }
 
+/* AH (RFC 4302): an HMAC and its key; no cipher, no UDP encapsulation. */
+static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
+{
+	static const int no[] = { SA_ENC, SA_ENC_KEY, SA_ENCAP, SA_SPORT,
+				  SA_DPORT, SA_NATOA };
+	const struct auth_alg *auth;
+	size_t i;
+	int r;
+
+	sa->proto = IPPROTO_AH;
+	for (i = 0; i < ARRAY_SIZE(no); i++) {
+		if (!val[no[i]])
+			continue;
+		if (no[i] == SA_ENC_KEY)
+			vg_err("bad encKey: proto ah takes no encryption key");
+		else
+			vg_err("bad %s \"%s\" (proto ah: %s)",
+			       sa_add_args[no[i]].kw, val[no[i]],
+			       no[i] == SA_ENC ? "AH does not encrypt" :
+			       "AH cannot be UDP encapsulated");
+		return -EINVAL;
+	}
+	if (!val[SA_AUTH]) {
+		vg_err("missing auth for proto ah (hmac-sha1, hmac-sha256, hmac-sha384 or hmac-sha512)");
+		return -EINVAL;
+	}
+	auth = find_auth(val[SA_AUTH]);
+	if (!auth || auth->alg == VGATE_AUTH_NONE) {
+		vg_err("bad auth \"%s\" (proto ah: expected hmac-sha1, hmac-sha256, hmac-sha384 or hmac-sha512)",
+		       val[SA_AUTH]);
+		return -EINVAL;
+	}
+	if (!val[SA_AUTH_KEY]) {
+		vg_err("missing authKey for auth %s (%u bytes)", auth->name,
+		       auth->keylen);
+		return -EINVAL;
+	}
+	r = parse_hex_key("authKey", val[SA_AUTH_KEY], sa->auth_key,
+			  sizeof(sa->auth_key), &sa->auth_key_len);
+	if (r)
+		return r;
+	if (sa->auth_key_len != auth->keylen) {
+		vg_err("bad authKey: %zu bytes, auth %s needs %u",
+		       sa->auth_key_len, auth->name, auth->keylen);
+		return -EINVAL;
+	}
+	sa->auth = auth->alg;
+	sa->has |= VG_SA_AUTH_KEY;
+	return 0;
+}
+
 static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		    struct vg_req *req)
 {
@@ -929,6 +993,16 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		return -EINVAL;
 	}
 
+	if (val[SA_PROTO] && !strcmp(val[SA_PROTO], "ah")) {
+		r = parse_sa_ah(val, sa);
+		if (r)
+			return r;
+		goto common;
+	}
+	if (!val[SA_ENC]) {
+		vg_err("missing enc (ESP needs an encryption algorithm; proto ah for AH)");
+		return -EINVAL;
+	}
 	enc = find_enc(val[SA_ENC]);
 	if (!enc) {
 		vg_err("bad enc \"%s\" (expected null, aes128-cbc, aes192-cbc, aes256-cbc, aes128-gcm, aes256-gcm, chacha20-poly1305 or 3des-cbc)",
@@ -1007,7 +1081,9 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		sa->auth = auth->alg;
 		sa->has |= VG_SA_AUTH_KEY;
 	}
+	sa->has |= VG_SA_ENC;
 
+common:
 	if (val[SA_REPLAY]) {
 		r = parse_num32("replayWindow", val[SA_REPLAY], 0,
 				VGATE_REPLAY_WINDOW_MAX, &sa->replay_window);
@@ -1046,7 +1122,7 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	if (r)
 		return r;
 	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |
-		   VG_SA_DST | VG_SA_MODE | VG_SA_ENC | VG_SA_AUTH;
+		   VG_SA_DST | VG_SA_MODE | VG_SA_AUTH;
 	return 0;
 }
 
@@ -1063,7 +1139,8 @@ static int parse_sa_del(const struct cmd *c, const struct cmd_vals *v,
 		r = parse_addr("dst", v->val[SD_DST], &sa->dst);
 	if (r)
 		return r;
-	sa->proto = IPPROTO_ESP;
+	sa->proto = v->val[SD_PROTO] && !strcmp(v->val[SD_PROTO], "ah") ?
+		    IPPROTO_AH : IPPROTO_ESP;
 	/* The header names SPI, DST and PROTO as the SA key; the kernel
 	 * also requires FAMILY, and it is needed to tell IPv4 from IPv6.
 	 */
@@ -1247,8 +1324,24 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 				return r;
 			ru->has |= VG_RULE_SPI_OUT | VG_RULE_SPI_IN;
 		}
+		if (!!val[RU_AH_SPI_OUT] != !!val[RU_AH_SPI_IN]) {
+			vg_err("missing %s (ahSpiOut and ahSpiIn go together)",
+			       val[RU_AH_SPI_OUT] ? "ahSpiIn" : "ahSpiOut");
+			return -EINVAL;
+		}
+		if (val[RU_AH_SPI_OUT]) {
+			r = parse_spi("ahSpiOut", val[RU_AH_SPI_OUT],
+				      &ru->ah_spi_out);
+			if (!r)
+				r = parse_spi("ahSpiIn", val[RU_AH_SPI_IN],
+					      &ru->ah_spi_in);
+			if (r)
+				return r;
+			ru->has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
+		}
 	} else {
-		static const int bad[] = { RU_SPI_OUT, RU_SPI_IN };
+		static const int bad[] = { RU_SPI_OUT, RU_SPI_IN,
+					   RU_AH_SPI_OUT, RU_AH_SPI_IN };
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -92,6 +92,10 @@ static void write_rule(FILE *f, const struct vg_rule *ru)
 	if (ru->action == VGATE_ACTION_PROTECT && (ru->has & VG_RULE_SPI_OUT))
 		fprintf(f, " spiOut 0x%08x spiIn 0x%08x", ru->spi_out,
 			ru->spi_in);
+	if (ru->action == VGATE_ACTION_PROTECT &&
+	    (ru->has & VG_RULE_AH_SPI_OUT))
+		fprintf(f, " ahSpiOut 0x%08x ahSpiIn 0x%08x", ru->ah_spi_out,
+			ru->ah_spi_in);
 	if (ru->flags & VGATE_RULE_F_SELF)
 		fprintf(f, " selfTraffic on");
 	fputc('\n', f);

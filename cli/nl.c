@@ -126,6 +126,8 @@ static const struct adesc rule_desc[VGATE_RULE_A_MAX + 1] = {
 	[VGATE_RULE_A_DESCR] = { "DESCR", AT_STR },
 	[VGATE_RULE_A_LOCAL_END] = { "LOCAL_END", AT_ADDR },
 	[VGATE_RULE_A_REMOTE_END] = { "REMOTE_END", AT_ADDR },
+	[VGATE_RULE_A_AH_SPI_OUT] = { "AH_SPI_OUT", AT_U32 },
+	[VGATE_RULE_A_AH_SPI_IN] = { "AH_SPI_IN", AT_U32 },
 };
 
 static const struct adesc peer_desc[VGATE_PEER_A_MAX + 1] = {
@@ -852,6 +854,10 @@ static int put_rule(struct nl_msg *m, const struct vg_rule *r)
 		nla_put_u32(m, VGATE_RULE_A_SPI_OUT, r->spi_out);
 	if (r->has & VG_RULE_SPI_IN)
 		nla_put_u32(m, VGATE_RULE_A_SPI_IN, r->spi_in);
+	if (r->has & VG_RULE_AH_SPI_OUT)
+		nla_put_u32(m, VGATE_RULE_A_AH_SPI_OUT, r->ah_spi_out);
+	if (r->has & VG_RULE_AH_SPI_IN)
+		nla_put_u32(m, VGATE_RULE_A_AH_SPI_IN, r->ah_spi_in);
 	if (r->has & VG_RULE_FLAGS)
 		nla_put_u32(m, VGATE_RULE_A_FLAGS, r->flags);
 	return nla_nest_end(m, nest);
@@ -1227,6 +1233,12 @@ static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 	if (tb[VGATE_RULE_A_SPI_IN])
 		ru->spi_in = nla_get_u32(tb[VGATE_RULE_A_SPI_IN]),
 		ru->has |= VG_RULE_SPI_IN;
+	if (tb[VGATE_RULE_A_AH_SPI_OUT])
+		ru->ah_spi_out = nla_get_u32(tb[VGATE_RULE_A_AH_SPI_OUT]),
+		ru->has |= VG_RULE_AH_SPI_OUT;
+	if (tb[VGATE_RULE_A_AH_SPI_IN])
+		ru->ah_spi_in = nla_get_u32(tb[VGATE_RULE_A_AH_SPI_IN]),
+		ru->has |= VG_RULE_AH_SPI_IN;
 	if (tb[VGATE_RULE_A_STAGE])
 		ru->stage = nla_get_u8(tb[VGATE_RULE_A_STAGE]),
 		ru->has |= VG_RULE_STAGE;

@@ -46,7 +46,7 @@ enum {
 struct vg_sa {
 	uint32_t has;
 	uint32_t spi;
-	uint8_t proto;				/* IPPROTO_ESP */
+	uint8_t proto;				/* IPPROTO_ESP or IPPROTO_AH */
 	uint16_t family;
 	struct vg_addr src, dst;
 	uint8_t mode;				/* enum vgate_mode */
@@ -86,6 +86,8 @@ enum {
 	VG_RULE_PEER_NAME = 1U << 13,
 	VG_RULE_FLAGS = 1U << 14,
 	VG_RULE_DESCR = 1U << 15,
+	VG_RULE_AH_SPI_OUT = 1U << 16,
+	VG_RULE_AH_SPI_IN = 1U << 17,
 };
 
 struct vg_rule {
@@ -99,7 +101,8 @@ struct vg_rule {
 	uint8_t stage;				/* enum vgate_rule_stage */
 	char peer_name[VG_NAME_MAX + 1];
 	struct vg_addr peer;			/* reply only */
-	uint32_t spi_out, spi_in;
+	uint32_t spi_out, spi_in;		/* ESP SAs */
+	uint32_t ah_spi_out, ah_spi_in;		/* AH SAs */
 	uint32_t flags;				/* enum vgate_rule_flags */
 	char descr[VG_DESCR_MAX + 1];
 	uint64_t st[VGATE_RULE_STATS_A_MAX + 1];

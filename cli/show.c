@@ -508,6 +508,11 @@ static const struct {
 
 /* ---- ipsec show sad ---- */
 
+static bool sa_is_ah(const struct vg_sa *sa)
+{
+	return (sa->has & VG_SA_PROTO) && sa->proto == IPPROTO_AH;
+}
+
 static int cmp_sa(const void *a, const void *b)
 {
 	const struct vg_sa *x = a, *y = b;
@@ -530,7 +535,8 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_addr(&j, "src", &sa->src, sa->src.family);
 		json_addr(&j, "dst", &sa->dst, sa->dst.family);
 		json_str(&j, "mode", mode_name(sa->mode));
-		json_str(&j, "enc", sa_enc_name(sa));
+		json_str(&j, "proto", sa_is_ah(sa) ? "ah" : "esp");
+		json_str(&j, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
 		json_str(&j, "auth", auth_name(sa->auth));
 		json_u64(&j, "replay_window", sa->replay_window);
 		json_flags(&j, sa_flag_bits(sa));
@@ -608,7 +614,7 @@ static const char *encap_str(const struct vg_sa *sa, char *buf, size_t len)
 int show_sad(void)
 {
 	static const char *const hdr[] = {
-		"SPI", "SRC", "DST", "MODE", "ENC", "AUTH", "REPLAY-WIN",
+		"SPI", "SRC", "DST", "MODE", "PROTO", "ENC", "AUTH", "REPLAY-WIN",
 		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
 		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", NULL
 	};
@@ -636,7 +642,8 @@ int show_sad(void)
 		tbl_cell(&t, "%s", fmt_addr(&sa->src, a, sizeof(a)));
 		tbl_cell(&t, "%s", fmt_addr(&sa->dst, b, sizeof(b)));
 		tbl_cell(&t, "%s", mode_name(sa->mode));
-		tbl_cell(&t, "%s", sa_enc_name(sa));
+		tbl_cell(&t, "%s", sa_is_ah(sa) ? "ah" : "esp");
+		tbl_cell(&t, "%s", sa_is_ah(sa) ? "-" : sa_enc_name(sa));
 		tbl_cell(&t, "%s", auth_name(sa->auth));
 		tbl_cell(&t, "%u", sa->replay_window);
 		tbl_cell(&t, "%s", flags_str(sa_flag_bits(sa), f, sizeof(f)));
@@ -691,7 +698,7 @@ static const struct vg_peer *peer_by_name(const struct vg_peer *p, size_t n,
 static bool rule_dynamic(const struct vg_rule *ru)
 {
 	return ru->action == VGATE_ACTION_PROTECT &&
-	       !(ru->has & VG_RULE_SPI_OUT);
+	       !(ru->has & (VG_RULE_SPI_OUT | VG_RULE_AH_SPI_OUT));
 }
 
 static void rule_json_common(struct json *j, const struct vg_rule *ru)
@@ -718,6 +725,8 @@ static void rule_json(struct json *j, const struct vg_rule *ru)
 	json_str(j, "action", action_name(ru->action));
 	json_spi(j, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
 	json_spi(j, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	json_spi(j, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
+	json_spi(j, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
 	json_bool(j, "dynamic", rule_dynamic(ru));
 	json_bool(j, "self_traffic", ru->flags & VGATE_RULE_F_SELF);
 	json_obj_open(j, "stats");
@@ -745,9 +754,25 @@ static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
 	return buf;
 }
 
+/* "0xESPOUT/0xESPIN", "ah:0xOUT/0xIN", or both, space separated. */
+static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
+				 size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (ru->has & VG_RULE_SPI_OUT)
+		o += snprintf(buf, len, "0x%08x/0x%08x", ru->spi_out,
+			      ru->spi_in);
+	if ((ru->has & VG_RULE_AH_SPI_OUT) && o < len)
+		snprintf(buf + o, len - o, "%sah:0x%08x/0x%08x", o ? " " : "",
+			 ru->ah_spi_out, ru->ah_spi_in);
+	return buf;
+}
+
 static void rule_row(struct table *t, const struct vg_rule *ru)
 {
-	char b1[96], b2[96], b3[32], b4[64];
+	char b1[96], b2[96], b3[32], b4[64], b5[64];
 
 	tbl_row(t);
 	tbl_cell(t, "%u", ru->id);
@@ -762,7 +787,7 @@ static void rule_row(struct table *t, const struct vg_rule *ru)
 	else if (rule_dynamic(ru))
 		tbl_cell(t, "dynamic");
 	else
-		tbl_cell(t, "0x%08x/0x%08x", ru->spi_out, ru->spi_in);
+		tbl_cell(t, "%s", rule_spis_str(ru, b5, sizeof(b5)));
 	tbl_cell(t, "%s", ru->flags & VGATE_RULE_F_SELF ? "self" : "-");
 	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
 	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
@@ -1002,9 +1027,15 @@ out:
 
 /* ---- ipsec show sa: the SA bundles ---- */
 
+/*
+ * An entry's SA bundle: ESP (out, in) and AH (ah_out, ah_in).  The
+ * counters shown are the ESP SAs', the AH SAs' for AH alone.
+ */
 struct bundle {
 	const struct vg_rule *ru;
 	const struct vg_sa *out, *in;
+	const struct vg_sa *ah_out, *ah_in;
+	const struct vg_sa *st_out, *st_in;	/* whose counters */
 	unsigned int flags;
 };
 
@@ -1012,39 +1043,77 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 			const struct vg_sa *sas, size_t n)
 {
 	bool dyn = rule_dynamic(ru);
+	bool want_esp = ru->has & VG_RULE_SPI_OUT;
+	bool want_ah = ru->has & VG_RULE_AH_SPI_OUT;
 	size_t i;
 
 	memset(b, 0, sizeof(*b));
 	b->ru = ru;
 	for (i = 0; i < n; i++) {
 		const struct vg_sa *sa = &sas[i];
+		bool ah = sa_is_ah(sa);
 
 		if (dyn) {
-			/* The newest SA with the entry's ID as REQID. */
+			/* The newest SAs with the entry's ID as REQID. */
 			if (sa->reqid != ru->id)
 				continue;
 			if (addr_eq(&sa->dst, &ru->peer))
-				b->out = sa;
+				*(ah ? &b->ah_out : &b->out) = sa;
 			else if (addr_eq(&sa->src, &ru->peer))
-				b->in = sa;
+				*(ah ? &b->ah_in : &b->in) = sa;
 			continue;
 		}
-		if (!b->out && sa->spi == ru->spi_out &&
+		if (!ah && want_esp && !b->out && sa->spi == ru->spi_out &&
 		    addr_eq(&sa->dst, &ru->peer))
 			b->out = sa;
-		if (!b->in && sa->spi == ru->spi_in &&
+		if (!ah && want_esp && !b->in && sa->spi == ru->spi_in &&
 		    addr_eq(&sa->src, &ru->peer))
 			b->in = sa;
+		if (ah && want_ah && !b->ah_out && sa->spi == ru->ah_spi_out &&
+		    addr_eq(&sa->dst, &ru->peer))
+			b->ah_out = sa;
+		if (ah && want_ah && !b->ah_in && sa->spi == ru->ah_spi_in &&
+		    addr_eq(&sa->src, &ru->peer))
+			b->ah_in = sa;
 	}
-	if (!b->out || !b->in)
+	if (dyn) {
+		want_esp = b->out || b->in || !(b->ah_out || b->ah_in);
+		want_ah = b->ah_out || b->ah_in;
+	}
+	if ((want_esp && (!b->out || !b->in)) ||
+	    (want_ah && (!b->ah_out || !b->ah_in)))
 		b->flags |= F_MISSING;
 	if (b->out)
 		b->flags |= sa_flag_bits(b->out);
 	if (b->in)
 		b->flags |= sa_flag_bits(b->in);
+	if (b->ah_out)
+		b->flags |= sa_flag_bits(b->ah_out);
+	if (b->ah_in)
+		b->flags |= sa_flag_bits(b->ah_in);
 	if ((b->out && (b->out->has & VG_SA_ENCAP)) ||
 	    (b->in && (b->in->has & VG_SA_ENCAP)))
 		b->flags |= F_UDP_ENCAP;
+	b->st_out = want_esp ? b->out : b->ah_out;
+	b->st_in = want_esp ? b->in : b->ah_in;
+}
+
+/*
+ * The Bintec "CEA" flags of a bundle: IPComp, ESP, AH, "-" where the
+ * entry has none (a dynamic entry: where it has no SA yet).
+ */
+static const char *bundle_cea(const struct bundle *b, char buf[4])
+{
+	const struct vg_rule *ru = b->ru;
+	bool dyn = rule_dynamic(ru);
+
+	buf[0] = '-';
+	buf[1] = (dyn ? b->out || b->in : ru->has & VG_RULE_SPI_OUT) ?
+		 'E' : '-';
+	buf[2] = (dyn ? b->ah_out || b->ah_in :
+		  ru->has & VG_RULE_AH_SPI_OUT) ? 'A' : '-';
+	buf[3] = '\0';
+	return buf;
 }
 
 #define SA_ST(sa, x) ((sa) ? (sa)->st[VGATE_SA_STATS_A_##x] : 0)
@@ -1053,15 +1122,16 @@ int show_sa(void)
 {
 	static const char *const hdr[] = {
 		"ID", "PEER", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT",
-		"PEER-ADDR", "SPI-OUT", "SPI-IN", "FLAGS", "BYTES-IN",
-		"BYTES-OUT", "PKTS-IN", "PKTS-OUT", NULL
+		"PEER-ADDR", "CEA", "SPI-OUT", "SPI-IN", "AH-SPI-OUT",
+		"AH-SPI-IN", "FLAGS", "BYTES-IN", "BYTES-OUT", "PKTS-IN",
+		"PKTS-OUT", NULL
 	};
 	struct vg_rule *rules = NULL;
 	struct vg_sa *sas = NULL;
 	size_t nr = 0, ns = 0, i;
 	struct bundle b;
 	struct table t;
-	char b1[96], b2[64], b3[64], b4[96], b5[64];
+	char b1[96], b2[64], b3[64], b4[96], b5[64], cea[4];
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &nr);
@@ -1090,11 +1160,18 @@ int show_sa(void)
 				 b.out || (rules[i].has & VG_RULE_SPI_OUT));
 			json_spi(&j, "spi_in", b.in ? b.in->spi : rules[i].spi_in,
 				 b.in || (rules[i].has & VG_RULE_SPI_IN));
+			json_spi(&j, "ah_spi_out",
+				 b.ah_out ? b.ah_out->spi : rules[i].ah_spi_out,
+				 b.ah_out || (rules[i].has & VG_RULE_AH_SPI_OUT));
+			json_spi(&j, "ah_spi_in",
+				 b.ah_in ? b.ah_in->spi : rules[i].ah_spi_in,
+				 b.ah_in || (rules[i].has & VG_RULE_AH_SPI_IN));
+			json_str(&j, "cea", bundle_cea(&b, cea));
 			json_flags(&j, b.flags);
-			json_u64(&j, "bytes_in", SA_ST(b.in, BYTES));
-			json_u64(&j, "bytes_out", SA_ST(b.out, BYTES));
-			json_u64(&j, "packets_in", SA_ST(b.in, PACKETS));
-			json_u64(&j, "packets_out", SA_ST(b.out, PACKETS));
+			json_u64(&j, "bytes_in", SA_ST(b.st_in, BYTES));
+			json_u64(&j, "bytes_out", SA_ST(b.st_out, BYTES));
+			json_u64(&j, "packets_in", SA_ST(b.st_in, PACKETS));
+			json_u64(&j, "packets_out", SA_ST(b.st_out, PACKETS));
 			json_close(&j);
 		}
 		json_close(&j);
@@ -1120,6 +1197,7 @@ int show_sa(void)
 					     b5, sizeof(b5)));
 		tbl_cell(&t, "%s", ru->has & VG_RULE_PEER ?
 			 fmt_addr(&ru->peer, b1, sizeof(b1)) : "-");
+		tbl_cell(&t, "%s", bundle_cea(&b, cea));
 		if (b.out || (ru->has & VG_RULE_SPI_OUT))
 			tbl_cell(&t, "0x%08x", b.out ? b.out->spi : ru->spi_out);
 		else
@@ -1128,11 +1206,21 @@ int show_sa(void)
 			tbl_cell(&t, "0x%08x", b.in ? b.in->spi : ru->spi_in);
 		else
 			tbl_cell(&t, "-");
+		if (b.ah_out || (ru->has & VG_RULE_AH_SPI_OUT))
+			tbl_cell(&t, "0x%08x", b.ah_out ? b.ah_out->spi :
+				 ru->ah_spi_out);
+		else
+			tbl_cell(&t, "-");
+		if (b.ah_in || (ru->has & VG_RULE_AH_SPI_IN))
+			tbl_cell(&t, "0x%08x", b.ah_in ? b.ah_in->spi :
+				 ru->ah_spi_in);
+		else
+			tbl_cell(&t, "-");
 		tbl_cell(&t, "%s", flags_str(b.flags, b2, sizeof(b2)));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.in, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.out, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.in, PACKETS));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.out, PACKETS));
+		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, BYTES));
+		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, BYTES));
+		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, PACKETS));
+		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, PACKETS));
 	}
 	r = tbl_print(&t);
 	tbl_free(&t);

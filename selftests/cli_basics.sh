@@ -58,7 +58,7 @@ v ipsec sa add 0x1000 $SA_AB encKey "$K1"
 result "one-shot: ipsec sa add 0x1000" '[ $rc = 0 ]' '[ ! -s $E ]'
 v ipsec show sad
 result "one-shot: ipsec show sad lists SA 0x1000" '[ $rc = 0 ]' \
-	"grep -qE '^0x00001000 +192\.0\.2\.1 +192\.0\.2\.2 +tunnel +aes128-gcm' $O"
+	"grep -qE '^0x00001000 +192\.0\.2\.1 +192\.0\.2\.2 +tunnel +esp +aes128-gcm' $O"
 v ipsec sa add 0x1001 $SA_BA encKey "$K2"
 result "one-shot: ipsec sa add 0x1001" '[ $rc = 0 ]'
 v ipsec peer add gwB addr 192.0.2.2 descr "site B"

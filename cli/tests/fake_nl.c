@@ -24,7 +24,7 @@ static void addr(struct vg_addr *a, const char *s)
 
 int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 {
-	struct vg_sa *s = calloc(4, sizeof(*s));
+	struct vg_sa *s = calloc(6, sizeof(*s));
 
 	s[0].spi = 0x1000;
 	addr(&s[0].src, "192.0.2.1");
@@ -69,8 +69,22 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 	s[3].seq = s[3].oseq;
 	s[3].st[VGATE_SA_STATS_A_PACKETS_OUT] = 7;
 	s[3].st[VGATE_SA_STATS_A_BYTES_OUT] = 588;
+
+	/* The AH SAs of entry 10's AH+ESP bundle, transport mode. */
+	s[4] = s[0];
+	s[4].spi = 0x4000;
+	s[4].proto = IPPROTO_AH;
+	s[4].has |= VG_SA_PROTO;
+	s[4].mode = VGATE_MODE_TRANSPORT;
+	s[4].enc = 0;
+	s[4].auth = VGATE_AUTH_HMAC_SHA256_128;
+	s[4].st[VGATE_SA_STATS_A_PACKETS] = 9;
+	s[5] = s[4];
+	s[5].spi = 0x4001;
+	addr(&s[5].src, "198.51.100.2");
+	addr(&s[5].dst, "192.0.2.1");
 	*sas = s;
-	*n = 4;
+	*n = 6;
 	return 0;
 }
 
@@ -131,6 +145,9 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	addr(&r[1].peer, "198.51.100.2");
 	r[1].spi_out = 0x1000;
 	r[1].spi_in = 0x1001;
+	r[1].has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
+	r[1].ah_spi_out = 0x4000;
+	r[1].ah_spi_in = 0x4001;
 	r[1].st[VGATE_RULE_STATS_A_PACKETS_OUT] = 7;
 	r[1].st[VGATE_RULE_STATS_A_BYTES_OUT] = 588;
 

@@ -444,7 +444,7 @@ $ST -j explain | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["
 $ST config >"$TMP/saved"
 head -1 "$TMP/saved" | grep -q '^# vgate configuration' && grep -q '^# Manual SAs are not saved' "$TMP/saved" && ok || bad "config header"
 sed -n '/^ipsec/p' "$TMP/saved" | head -9 | tr '\n' ' ' | grep -qxF "ipsec rule flush ipsec peer flush ipsec replayWindow 64 ipsec maxSas 1024 ipsec dropLog on ipsec swSkipOverlapIp on ipsec postDefault drop ipsec acquireTimeout 30 ipsec acquireQueue 32 " && ok || bad "config: flushes, then every knob"
-grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001' "$TMP/saved" &&
+grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001 ahSpiOut 0x00004000 ahSpiIn 0x00004001' "$TMP/saved" &&
 grep -qxF 'ipsec peer add branch2 id 2 addr gw2.example.net admin dialup' "$TMP/saved" &&
 grep -q '^ipsec peer add branch1 id 1 .* propagatePmtu on$' "$TMP/saved" &&
 grep -qxF 'ipsec rule add 120 post family ipv6 action pass' "$TMP/saved" &&
@@ -483,6 +483,56 @@ import json,sys
 d = json.load(sys.stdin)
 assert d[2]["flags"] == ["esn", "missing-sa", "udp-encap"], d[2]' && ok || bad "show sa flags esn"
 $ST -j sad | grep -qi key && bad "key in SAD output" || ok
+
+# --- AH (RFC 4302) and AH+ESP bundles ---
+AH="ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode transport proto ah"
+request $AH auth hmac-sha1 authKey $K20 -- "SA_NEW" "    PROTO u8 51" "    MODE u8 1" \
+	"    AUTH u16 2" "    AUTH_KEY <20 bytes>"
+grep -q "ENC" "$TMP/out" && bad "proto ah sent ENC: $(cat "$TMP/out")" || ok
+request $AH auth hmac-sha256 authKey $K32 esn on -- "    PROTO u8 51" "    AUTH u16 3" "    FLAGS u32 8"
+request $AH auth hmac-sha384 authKey $K32$K16 -- "    AUTH u16 4" "    AUTH_KEY <48 bytes>"
+request $AH auth hmac-sha512 authKey $K64 -- "    AUTH u16 5" "    AUTH_KEY <64 bytes>"
+request $SA proto esp enc aes128-gcm encKey $K20 -- "    PROTO u8 50" "    ENC u16 3"
+expect 1 'bad enc "aes128-cbc" (proto ah: AH does not encrypt)' $AH enc aes128-cbc auth hmac-sha1 authKey $K20
+expect 1 'bad encKey: proto ah takes no encryption key' $AH encKey $K16 auth hmac-sha1 authKey $K20
+expect 1 'missing auth for proto ah' $AH authKey $K20
+expect 1 'bad auth "none" (proto ah: expected hmac-sha1' $AH auth none
+expect 1 'missing authKey for auth hmac-sha256 (32 bytes)' $AH auth hmac-sha256
+expect 1 'bad authKey: 20 bytes, auth hmac-sha256 needs 32' $AH auth hmac-sha256 authKey $K20
+expect 1 'bad encap "udp" (proto ah: AH cannot be UDP encapsulated)' $AH auth hmac-sha1 authKey $K20 encap udp
+expect 1 'bad proto "gre" (expected esp or ah)' $SA proto gre auth hmac-sha1 authKey $K20
+expect 1 'missing enc (ESP needs an encryption algorithm; proto ah for AH)' $SA auth hmac-sha1 authKey $K20
+grep -q "SA_NEW" "$TMP/out" && bad "a refused AH SA was sent" || ok
+request ipsec sa del 0x1000 dst 198.51.100.2 proto ah -- "SA_DEL" "    PROTO u8 51"
+request ipsec sa del 0x1000 dst 198.51.100.2 -- "SA_DEL" "    PROTO u8 50"
+expect 1 'bad proto "x" (expected esp or ah)' ipsec sa del 0x1000 dst 198.51.100.2 proto x
+R="ipsec rule add 40 peer gw local 10.1.0.0/24 remote 10.2.0.0/24 action protect"
+request $R ahSpiOut 0x4000 ahSpiIn 0x4001 -- "RULE_NEW" "    AH_SPI_OUT u32 16384" "    AH_SPI_IN u32 16385"
+grep -q "    SPI_OUT" "$TMP/out" && bad "AH-only entry sent SPI_OUT" || ok
+request $R spiOut 0x1000 spiIn 0x1001 ahSpiOut 0x4000 ahSpiIn 0x4001 -- "    SPI_OUT u32 4096" \
+	"    SPI_IN u32 4097" "    AH_SPI_OUT u32 16384" "    AH_SPI_IN u32 16385"
+expect 1 'missing ahSpiIn (ahSpiOut and ahSpiIn go together)' $R ahSpiOut 0x4000
+expect 1 'missing ahSpiOut (ahSpiOut and ahSpiIn go together)' $R spiOut 0x1000 spiIn 0x1001 ahSpiIn 0x4001
+expect 1 'bad ahSpiOut "5"' $R ahSpiOut 5 ahSpiIn 0x4001
+expect 1 'bad ahSpiOut "0x4000" (only with action protect)' ipsec rule add 40 peer gw action pass ahSpiOut 0x4000 ahSpiIn 0x4001
+grep -q "RULE_NEW" "$TMP/out" && bad "a refused rule was sent" || ok
+$ST sad | grep -qE '^0x00004000 +192\.0\.2\.1 +198\.51\.100\.2 +transport +ah +- +hmac-sha256' && ok || bad "AH SA in show sad: $($ST sad)"
+$ST sad | grep -qE '^0x00001000 +192\.0\.2\.1 +198\.51\.100\.2 +tunnel +esp +aes-gcm' && ok || bad "ESP SA in show sad: $($ST sad)"
+$ST -j sad | python3 -c '
+import json,sys
+d = {s["spi"]: s for s in json.load(sys.stdin)}
+assert d["0x00004000"]["proto"] == "ah" and d["0x00004000"]["enc"] is None and d["0x00004000"]["auth"] == "hmac-sha256", d["0x00004000"]
+assert d["0x00001000"]["proto"] == "esp"' && ok || bad "show sad JSON proto/enc for AH"
+$ST sa | grep -qE '^ *10 +branch1 .* -EA +0x00001000 +0x00001001 +0x00004000 +0x00004001 ' && ok || bad "show sa CEA -EA: $($ST sa)"
+$ST sa | grep -qE '^ *20 +branch1 .* -E- +0x00002000 ' && ok || bad "show sa CEA -E-: $($ST sa)"
+$ST -j sa | python3 -c '
+import json,sys
+d = {e["id"]: e for e in json.load(sys.stdin)}
+assert d[10]["cea"] == "-EA" and d[10]["ah_spi_out"] == "0x00004000" and d[10]["ah_spi_in"] == "0x00004001", d[10]
+assert "missing-sa" not in d[10]["flags"], d[10]
+assert d[20]["cea"] == "-E-" and d[20]["ah_spi_out"] is None, d[20]
+assert d[30]["cea"] == "-E-", d[30]' && ok || bad "show sa JSON cea: $($ST -j sa)"
+$ST rule | grep -qF '0x00001000/0x00001001 ah:0x00004000/0x00004001' && ok || bad "show rule AH SPIs: $($ST rule)"
 
 # --- ip arp: the gratuitous-ARP policy (vgate_garp) ---
 # requests: each setting sends exactly its attribute
