@@ -38,11 +38,11 @@ struct vgate_skb_cb {
 	bool outer_df;
 	bool ahead;		/* ESN: inferred into the next 2^32 block */
 	/*
-	 * Input of a bundle: the AH SA (SPI, REQID) that authenticated the
-	 * packet before @sa decrypted it; SPI 0 if none did.
+	 * Input of a bundle: the SPI of the AH SA that authenticated the
+	 * packet before @sa decrypted it; 0 if none did.  (4 bytes of cb
+	 * remain free.)
 	 */
 	__be32 via_ah_spi;
-	u32 via_ah_reqid;
 };
 
 /* ESN associated data: SPI, sequence number high and low halves. */

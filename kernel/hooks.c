@@ -749,6 +749,24 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
 	return 0;
 }
 
+/* The REQID of the inbound AH SA @spi to @sa's destination; 0 if gone. */
+static u32 via_reqid(struct vgate_net *vn, const struct vgate_sa *sa,
+		     __be32 spi)
+{
+	struct vgate_sa_key key = sa->key;
+	struct vgate_sa *ah;
+	u32 reqid = 0;
+
+	key.proto = IPPROTO_AH;
+	key.spi = spi;
+	ah = vgate_sa_lookup(vn, &key);
+	if (ah) {
+		reqid = ah->reqid;
+		vgate_sa_put(ah);
+	}
+	return reqid;
+}
+
 /*
  * A dynamic entry's bundle is what it sends through: the protocols of
  * the outbound SAs with its REQID.  Did the packet come through SAs of
@@ -756,13 +774,13 @@ static int decap(struct vgate_sa *sa, struct sk_buff *skb, u8 nexthdr)
  */
 static bool dynamic_bundle_ok(struct vgate_net *vn, const struct vgate_rule *r,
 			      const struct vgate_peer *peer,
-			      const struct vgate_sa *sa, __be32 via_ah,
-			      u32 via_reqid)
+			      const struct vgate_sa *sa, __be32 via_ah)
 {
 	struct vgate_sa *next, *out;
 	bool ok;
 
-	if (sa->reqid != r->id || (via_ah && via_reqid != r->id))
+	if (sa->reqid != r->id ||
+	    (via_ah && via_reqid(vn, sa, via_ah) != r->id))
 		return false;
 	out = vgate_bundle_reqid(vn, r->id, peer->family, &peer->addr, &next);
 	if (!out)	/* no outbound SA yet: any bundle of its REQID */
@@ -779,7 +797,7 @@ static bool dynamic_bundle_ok(struct vgate_net *vn, const struct vgate_rule *r,
  * AH alone) and, for AH+ESP, the AH SA @via_ah authenticated it first.
  */
 static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
-			    struct sk_buff *skb, __be32 via_ah, u32 via_reqid)
+			    struct sk_buff *skb, __be32 via_ah)
 {
 	struct vgate_verdict v;
 	struct vgate_rule *r;
@@ -792,7 +810,7 @@ static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 		return false;
 	r = v.rule;
 	if (!vgate_rule_static(r)) {
-		if (!dynamic_bundle_ok(vn, r, v.peer, sa, via_ah, via_reqid))
+		if (!dynamic_bundle_ok(vn, r, v.peer, sa, via_ah))
 			return false;
 	} else {
 		esp_in = sa->key.proto == IPPROTO_ESP ? ntohl(sa->key.spi) : 0;
@@ -813,7 +831,6 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	struct net_device *dev = skb->dev;
 	u16 nhoff = offsetof(struct ipv6hdr, nexthdr);
 	__be32 via_ah = cb->via_ah_spi;
-	u32 via_reqid = cb->via_ah_reqid;
 	int reason, tun;
 
 	if (res < 0) {
@@ -855,7 +872,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	if (sa->key.proto == IPPROTO_AH && sa->mode == VGATE_MODE_TRANSPORT &&
 	    res == IPPROTO_ESP) {
 		vgate_xf_rcv(vn, skb, skb_transport_offset(skb), nhoff,
-			     IPPROTO_ESP, sa->key.spi, sa->reqid);
+			     IPPROTO_ESP, sa->key.spi);
 		goto out;
 	}
 
@@ -863,7 +880,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	/* A virtual peer's packets arrive on its device, without entries. */
 	tun = vgate_tunnel_rx(vn, rcu_dereference(vn->spd), sa, skb);
 	if (tun < 0 || (tun && via_ah) ||
-	    (!tun && !inbound_allowed(vn, sa, skb, via_ah, via_reqid))) {
+	    (!tun && !inbound_allowed(vn, sa, skb, via_ah))) {
 		rcu_read_unlock();
 		reason = VGATE_DROP_POLICY;
 		goto drop;
@@ -932,7 +949,7 @@ static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
 
 unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			  unsigned int esp_off, unsigned int nh_off, u8 proto,
-			  __be32 via_ah, u32 via_reqid)
+			  __be32 via_ah)
 {
 	const struct ip_auth_hdr *ah = NULL;
 	struct vgate_sa_key key = {};
@@ -1008,7 +1025,6 @@ unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	cb->nh_off = nh_off;
 	cb->ahead = ahead;
 	cb->via_ah_spi = via_ah;
-	cb->via_ah_reqid = via_reqid;
 	dev_hold(skb->dev);
 	if (ah)
 		vgate_ah_input(skb);
@@ -1020,7 +1036,7 @@ unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			   unsigned int esp_off, unsigned int nh_off)
 {
-	return vgate_xf_rcv(vn, skb, esp_off, nh_off, IPPROTO_ESP, 0, 0);
+	return vgate_xf_rcv(vn, skb, esp_off, nh_off, IPPROTO_ESP, 0);
 }
 
 /*
@@ -1130,7 +1146,7 @@ static unsigned int vgate_esp_in(void *priv, struct sk_buff *skb,
 		       vgate_natt_is_encap(vn, skb, false) ? NF_ACCEPT :
 		       local_default(vn, skb);
 	return vgate_xf_rcv(vn, skb, ip_hdrlen(skb), 0, ip_hdr(skb)->protocol,
-			    0, 0);
+			    0);
 }
 
 static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,

@@ -61,12 +61,12 @@ unsigned int vgate_esp_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			   unsigned int esp_off, unsigned int nh_off);
 
 /*
- * The same for ESP or AH (@proto); @via_ah and @via_reqid name the AH SA
- * that already authenticated and stripped an AH in front (0: none).
+ * The same for ESP or AH (@proto); @via_ah is the SPI of the AH SA that
+ * already authenticated and stripped an AH in front (0: none).
  */
 unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			  unsigned int esp_off, unsigned int nh_off, u8 proto,
-			  __be32 via_ah, u32 via_reqid);
+			  __be32 via_ah);
 
 /* An ICMPv6 error at @icmp_off: learn a path MTU to one of our peers. */
 void vgate_pmtu_learn6(struct vgate_net *vn, struct sk_buff *skb,

@@ -177,7 +177,7 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	off = esp6_offset(skb, &nh_off, &proto);
 	if (off >= 0)
-		return vgate_xf_rcv(vn, skb, off, nh_off, proto, 0, 0);
+		return vgate_xf_rcv(vn, skb, off, nh_off, proto, 0);
 	nexthdr = ipv6_hdr(skb)->nexthdr;
 	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
 			       sizeof(struct ipv6hdr), &nexthdr, &frag_off);
