@@ -44,6 +44,17 @@ def sa(spi=0x1000, dst="192.0.2.2", src="192.0.2.1", enc="VGATE_ENC_AES_GCM_16",
     return nest(C["VGATE_A_SA"], *attrs.values(), *extra)
 
 
+def ah_sa(spi=0x1001, auth="VGATE_AUTH_HMAC_SHA256_128", key=bytes(32),
+          extra=(), drop=()):
+    """An AH SA: no ENC, ENC_KEY; PROTO 51, AUTH, AUTH_KEY."""
+    attrs = [u8(C["VGATE_SA_A_PROTO"], socket.IPPROTO_AH)]
+    if "auth" not in drop:
+        attrs.append(u16(C["VGATE_SA_A_AUTH"], C[auth]))
+    if "auth_key" not in drop:
+        attrs.append(nla(C["VGATE_SA_A_AUTH_KEY"], key))
+    return sa(spi=spi, drop=("enc", "key"), extra=tuple(attrs) + tuple(extra))
+
+
 def rule(rid=10, action="VGATE_ACTION_PROTECT", extra=(), drop=()):
     attrs = {
         "id": u32(C["VGATE_RULE_A_ID"], rid),
@@ -84,7 +95,8 @@ def snapshot(g):
     for _, payload in g.dump("VGATE_CMD_SA_GET"):
         a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_SA"]])
         sas.append((a[C["VGATE_SA_A_SPI"]], a[C["VGATE_SA_A_DST"]],
-                    a[C["VGATE_SA_A_ENC"]], a[C["VGATE_SA_A_REPLAY_WINDOW"]]))
+                    a.get(C["VGATE_SA_A_ENC"]), a[C["VGATE_SA_A_REPLAY_WINDOW"]],
+                    a.get(C["VGATE_SA_A_PROTO"])))
     rules = []
     for _, payload in g.dump("VGATE_CMD_RULE_GET"):
         a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_RULE"]])
@@ -219,6 +231,46 @@ def main():
     expect_error(g, "request without the SA nest", "VGATE_CMD_SA_NEW", b"",
                  errno.EINVAL, want_miss="VGATE_A_SA")
 
+    # AH (RFC 4302): an HMAC and its key, nothing of ESP's cipher or NAT-T
+    expect_error(g, "SA protocol 17", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u8(C["VGATE_SA_A_PROTO"], 17),)),
+                 errno.EPROTONOSUPPORT, "ESP (50) or AH (51)")
+    expect_error(g, "AH SA with an encryption algorithm", "VGATE_CMD_SA_NEW",
+                 ah_sa(extra=(u16(C["VGATE_SA_A_ENC"], C["VGATE_ENC_AES_CBC"]),)),
+                 errno.EINVAL, "AH takes no encryption")
+    expect_error(g, "AH SA with an encryption key", "VGATE_CMD_SA_NEW",
+                 ah_sa(extra=(nla(C["VGATE_SA_A_ENC_KEY"], bytes(16)),)),
+                 errno.EINVAL, "AH takes no encryption")
+    expect_error(g, "AH SA without an auth algorithm", "VGATE_CMD_SA_NEW",
+                 ah_sa(drop=("auth",)), errno.EINVAL,
+                 want_miss="VGATE_SA_A_AUTH")
+    expect_error(g, "AH SA with auth NONE", "VGATE_CMD_SA_NEW",
+                 ah_sa(auth="VGATE_AUTH_NONE", drop=("auth_key",)),
+                 errno.EINVAL, "HMAC")
+    expect_error(g, "AH SA with a 20-byte key for HMAC-SHA-256", "VGATE_CMD_SA_NEW",
+                 ah_sa(key=bytes(20)), errno.EINVAL, "auth key length")
+    expect_error(g, "AH SA with a 32-byte key for HMAC-SHA-384", "VGATE_CMD_SA_NEW",
+                 ah_sa(auth="VGATE_AUTH_HMAC_SHA384_192"), errno.EINVAL,
+                 "auth key length")
+    expect_error(g, "AH SA with UDP encapsulation", "VGATE_CMD_SA_NEW",
+                 ah_sa(extra=(nest(C["VGATE_SA_A_ENCAP"],
+                                   u16(C["VGATE_ENCAP_A_SPORT"], 4500),
+                                   u16(C["VGATE_ENCAP_A_DPORT"], 4500)),)),
+                 errno.EINVAL, "UDP encapsulated")
+
+    ah_out, ah_in = C["VGATE_RULE_A_AH_SPI_OUT"], C["VGATE_RULE_A_AH_SPI_IN"]
+    expect_error(g, "entry with AH_SPI_OUT but no AH_SPI_IN", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(u32(ah_out, 0x3000),)), errno.EINVAL,
+                 "AH_SPI_OUT and AH_SPI_IN go together")
+    expect_error(g, "entry with the reserved AH SPI 5", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("spi_out", "spi_in"),
+                      extra=(u32(ah_out, 5), u32(ah_in, 0x3001))),
+                 errno.EINVAL, "reserved")
+    expect_error(g, "pass rule with AH SPIs", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, action="VGATE_ACTION_PASS",
+                      drop=("spi_out", "spi_in"),
+                      extra=(u32(ah_out, 0x3000), u32(ah_in, 0x3001))),
+                 errno.EINVAL, "only PROTECT entries take SPIs")
     expect_error(g, "rule ports with ICMP", "VGATE_CMD_RULE_NEW",
                  rule(rid=11, extra=(u8(C["VGATE_RULE_A_PROTO"], 1),
                                      u16(C["VGATE_RULE_A_LPORT_MIN"], 80))),
