@@ -158,6 +158,20 @@ traffic() {
 	echo "$e"
 }
 
+# pmtu_check HOST WANT: a DF packet of WANT + 1 bytes from lanA to HOST gets
+# "fragmentation needed" with exactly WANT from gwA (lanA's route learns
+# it), one of WANT bytes passes.  Prints the failures.
+pmtu_check() {
+	local hb=$1 want=$2 e="" r
+	ns lanA ip route flush cache
+	ns lanA ping -c 1 -W 2 -M do -s $((want + 1 - 28)) "$hb" >/dev/null 2>&1 &&
+		e="$e pmtu-$((want + 1))-passed"
+	r=$(ns lanA ip route get "$hb")
+	[[ "$r" =~ \ mtu\ $want([^0-9]|$) ]] || e="$e pmtu-learnt=[${r//$'\n'/ }]"
+	ns lanA ping -c 1 -W 2 -M do -s $((want - 28)) "$hb" >/dev/null || e="$e pmtu-$want-failed"
+	echo "$e"
+}
+
 diag() {
 	vgate gwA ipsec show global | sed 's/^/# /'
 	vgate gwA ipsec show sad | sed 's/^/# /'
@@ -208,6 +222,8 @@ while IFS='|' read -r name mode oa ob etype ia ib ha hb hashes tcpwith; do
 		if [ "$mode" = tunnel ]; then a=lanA; b=lanB; else a=gwA; b=gwB; fi
 		tcp=no; [ "$vauth" = "$tcpwith" ] && tcp=tcp
 		err=$(traffic "$a" "$b" "$ha" "$hb" "$tcp")
+		# 1500 - 20 (outer IPv4) - 28 (AH, SHA-256-128)
+		[ "$name" = tunnel ] && [ "$tcp" = tcp ] && err="$err$(pmtu_check "$hb" 1452)"
 		wire_read
 		to_b=${W[ah_to_b]}; from_b=${W[ah_from_b]}; wrong=${W[wrong_family]}
 		clear=$(( ${W[clear4]:-0} + ${W[clear6]:-0} ))
@@ -261,6 +277,9 @@ for mode in tunnel transport; do
 		"clear4=ether type ip ip protocol != ah" \
 		"other=ether type != ip"
 	err=$(traffic "$a" "$b" "$ha" "$hb" tcp)
+	# 1500 - 28 (AH) - 20 (outer IPv4) - 8 (ESP) - 8 (IV) - 16 (ICV) - 2,
+	# 4-byte blocks: 1418
+	[ "$mode" = tunnel ] && err="$err$(pmtu_check "$hb" 1418)"
 	wire_read
 	to_b=${W[ah_esp_to_b]}; from_b=${W[ah_esp_from_b]}
 	bad=$(( ${W[ah_not_esp]:-0} + ${W[clear4]:-0} + ${W[other]:-0} ))
