@@ -66,43 +66,57 @@ hmac-sha384|hmac(sha384)|48|192
 hmac-sha512|hmac(sha512)|64|256
 "
 
+# The configuration of a case is collected and sent at once (TCG is slow
+# to start processes): vg adds a vgate command line, xf an "ip" batch line
+# for gwB; apply sends them with one "vgate -f -" (rules and peers in one
+# transaction, then the SA commands) and one "ip -b -".
+VCFG=""; XCFG=""
+vg() { VCFG+="$*"$'\n'; }
+xf() { XCFG+="$*"$'\n'; }
+apply() {
+	local r=0
+	printf '%s' "$XCFG" | ns gwB ip -b - || r=1
+	printf '%s' "$VCFG" | vgate gwA -f - >/dev/null || r=1
+	VCFG=""; XCFG=""
+	return $r
+}
+
 unconfigure() {
-	vgate gwA ipsec rule flush
-	vgate gwA ipsec peer flush
-	vgate gwA ipsec sa flush
-	ns gwB ip xfrm policy flush
-	ns gwB ip xfrm state flush
+	vg ipsec rule flush
+	vg ipsec peer flush
+	vg ipsec sa flush
+	xf xfrm policy flush
+	xf xfrm state flush
 }
 
 # xfrm_sa PROTO MODE SRC DST SPI ALG-ARGS...: an XFRM state on gwB.
 xfrm_sa() {
-	local proto=$1 mode=$2 src=$3 dst=$4 spi=$5 flag=()
+	local proto=$1 mode=$2 src=$3 dst=$4 spi=$5 flag=""
 	shift 5
-	case $src in *:*) ;; *) [ "$proto" = ah ] && flag=(flag align4) ;; esac
-	ns gwB ip xfrm state add src "$src" dst "$dst" proto "$proto" \
-		spi "$spi" mode "$mode" replay-window 64 "${flag[@]}" "$@"
+	case $src in *:*) ;; *) [ "$proto" = ah ] && flag="flag align4" ;; esac
+	xf xfrm state add src "$src" dst "$dst" proto "$proto" spi "$spi" \
+		mode "$mode" replay-window 64 $flag "$@"
 }
 
 # xfrm_policies MODE OA OB IA IB TMPL...: gwB's policies; TMPL is "esp",
 # "ah" or "esp ah" (AH outermost); with an ESP tunnel, AH is transport.
 xfrm_policies() {
-	local mode=$1 oa=$2 ob=$3 ia=$4 ib=$5 p t tout tin d
+	local mode=$1 oa=$2 ob=$3 ia=$4 ib=$5 p t tout="" tin="" d
 	shift 5
-	tout=(); tin=()
 	for p in "$@"; do
 		t=$mode
 		[ "$p" = ah ] && [ $# -gt 1 ] && t=transport
-		tout+=(tmpl src "$ob" dst "$oa" proto "$p" mode "$t")
-		tin+=(tmpl src "$oa" dst "$ob" proto "$p" mode "$t")
+		tout+=" tmpl src $ob dst $oa proto $p mode $t"
+		tin+=" tmpl src $oa dst $ob proto $p mode $t"
 	done
 	if [ "$mode" = tunnel ]; then
-		ns gwB ip xfrm policy add src "$ib" dst "$ia" dir out "${tout[@]}" || return 1
+		xf xfrm policy add src "$ib" dst "$ia" dir out "$tout"
 		for d in in fwd; do
-			ns gwB ip xfrm policy add src "$ia" dst "$ib" dir $d "${tin[@]}" || return 1
+			xf xfrm policy add src "$ia" dst "$ib" dir $d "$tin"
 		done
 	else
-		ns gwB ip xfrm policy add src "$ob" dst "$oa" dir out "${tout[@]}" || return 1
-		ns gwB ip xfrm policy add src "$oa" dst "$ob" dir in "${tin[@]}" || return 1
+		xf xfrm policy add src "$ob" dst "$oa" dir out "$tout"
+		xf xfrm policy add src "$oa" dst "$ob" dir in "$tin"
 	fi
 }
 
@@ -110,12 +124,11 @@ xfrm_policies() {
 vgate_entry() {
 	local mode=$1 oa=$2 ob=$3 ia=$4 ib=$5
 	shift 5
-	vgate gwA ipsec peer add gwB addr "$ob" || return 1
+	vg ipsec peer add gwB addr "$ob"
 	if [ "$mode" = tunnel ]; then
-		vgate gwA ipsec rule add 10 peer gwB local "$ia" remote "$ib" \
-			action protect "$@"
+		vg ipsec rule add 10 peer gwB local "$ia" remote "$ib" action protect "$@"
 	else
-		vgate gwA ipsec rule add 10 peer gwB local "$oa" remote "$ob" \
+		vg ipsec rule add 10 peer gwB local "$oa" remote "$ob" \
 			action protect selfTraffic on "$@"
 	fi
 }
@@ -134,6 +147,17 @@ tcp_both_ways() {
 sa_stat() { # SPI DST KEY: a counter of the SA in vgate's SAD
 	vgate gwA -j ipsec show sad | jq -r --arg s "$(printf 0x%08x $(($1)))" \
 		--arg d "$2" --arg k "$3" '.[] | select(.spi == $s and .dst == $d) | .stats[$k]'
+}
+
+# sa_stats SPI DST KEY [SPI DST KEY...]: those counters, one SAD dump.
+sa_stats() {
+	local f="" sep=""
+	while [ $# -ge 3 ]; do
+		f+="$sep([.[] | select(.spi == \"$(printf 0x%08x $(($1)))\" and .dst == \"$2\") | .stats.$3][0] // \"none\" | tostring)"
+		sep=' + " " + '
+		shift 3
+	done
+	vgate gwA -j ipsec show sad | jq -r "$f"
 }
 
 # wire_read: every wire counter into W[NAME] with one nft call.
@@ -199,17 +223,17 @@ while IFS='|' read -r name mode oa ob etype ia ib ha hb hashes tcpwith; do
 		spi_ab=$(printf '0x%x' $((0x5100 + n)))
 		spi_ba=$(printf '0x%x' $((0x5200 + n)))
 		t="ah_xfrm_interop $name $vauth"
-		unconfigure 2>/dev/null
 		k_ab=$(hexkey "$kl"); k_ba=$(hexkey "$kl")
-		if ! { vgate gwA ipsec sa add "$spi_ab" src "$oa" dst "$ob" mode "$mode" \
-				proto ah auth "$vauth" authKey "$k_ab" &&
-			vgate gwA ipsec sa add "$spi_ba" src "$ob" dst "$oa" mode "$mode" \
-				proto ah auth "$vauth" authKey "$k_ba" &&
-			xfrm_sa ah "$mode" "$oa" "$ob" "$spi_ab" auth-trunc "$xalg" "$k_ab" "$bits" &&
-			xfrm_sa ah "$mode" "$ob" "$oa" "$spi_ba" auth-trunc "$xalg" "$k_ba" "$bits" &&
-			xfrm_policies "$mode" "$oa" "$ob" "$ia" "$ib" ah &&
-			vgate_entry "$mode" "$oa" "$ob" "$ia" "$ib" \
-				ahSpiOut "$spi_ab" ahSpiIn "$spi_ba"; }; then
+		unconfigure
+		vgate_entry "$mode" "$oa" "$ob" "$ia" "$ib" ahSpiOut "$spi_ab" ahSpiIn "$spi_ba"
+		vg ipsec sa add "$spi_ab" src "$oa" dst "$ob" mode "$mode" \
+			proto ah auth "$vauth" authKey "$k_ab"
+		vg ipsec sa add "$spi_ba" src "$ob" dst "$oa" mode "$mode" \
+			proto ah auth "$vauth" authKey "$k_ba"
+		xfrm_sa ah "$mode" "$oa" "$ob" "$spi_ab" auth-trunc "$xalg" "$k_ab" "$bits"
+		xfrm_sa ah "$mode" "$ob" "$oa" "$spi_ba" auth-trunc "$xalg" "$k_ba" "$bits"
+		xfrm_policies "$mode" "$oa" "$ob" "$ia" "$ib" ah
+		if ! apply; then
 			tap_fail "$t: configuration"
 			continue
 		fi
@@ -228,14 +252,15 @@ while IFS='|' read -r name mode oa ob etype ia ib ha hb hashes tcpwith; do
 		to_b=${W[ah_to_b]}; from_b=${W[ah_from_b]}; wrong=${W[wrong_family]}
 		clear=$(( ${W[clear4]:-0} + ${W[clear6]:-0} ))
 		want=4; [ "$tcp" = tcp ] && want=100
-		in=$(sa_stat "$spi_ba" "$oa" packets_in); out=$(sa_stat "$spi_ab" "$ob" packets_out)
+		read -r out in < <(sa_stats "$spi_ab" "$ob" packets_out "$spi_ba" "$oa" packets_in)
 		[ "${to_b:-0}" -ge $want ] || err="$err ah-to-b=$to_b"
 		[ "${from_b:-0}" -ge $want ] || err="$err ah-from-b=$from_b"
 		[ ${#W[@]} -eq 5 ] || err="$err wire-counters=${#W[@]}"
 		[ "${wrong:-x}" = 0 ] || err="$err other-family=$wrong"
 		[ "$clear" -eq 0 ] || err="$err cleartext-on-wire=$clear"
 		[ "${in:-0}" -ge $want ] && [ "${out:-0}" -ge $want ] || err="$err sa-packets=$out/$in"
-		c=$(cea); [ "$c" = "--A" ] || err="$err cea=$c"
+		# the bundle view, once per mode
+		c=-; [ "$vauth" = "$tcpwith" ] && { c=$(cea); [ "$c" = "--A" ] || err="$err cea=$c"; }
 		echo "# $t: AH spi $spi_ab $to_b pkts, spi $spi_ba $from_b pkts; SA out $out in $in; cleartext $clear; CEA $c${tcp/no/}; ${SECONDS}s"
 		if [ -n "$err" ]; then diag; tap_fail "$t:$err"; else tap_ok "$t"; fi
 	done <<< "$HASHES"
@@ -245,27 +270,28 @@ done <<< "$CASES"
 KE=$(hexkey 20); KE2=$(hexkey 20); KA=$(hexkey 32); KA2=$(hexkey 32)
 for mode in tunnel transport; do
 	t="ah_xfrm_interop bundle esp $mode + ah transport"
-	unconfigure 2>/dev/null
 	if [ "$mode" = tunnel ]; then
 		ia=10.1.0.0/24; ib=10.2.0.0/24; a=lanA; b=lanB; ha=10.1.0.2; hb=10.2.0.2
 	else
 		ia=""; ib=""; a=gwA; b=gwB; ha=192.0.2.1; hb=192.0.2.2
 	fi
-	if ! { vgate gwA ipsec sa add 0x8101 src 192.0.2.1 dst 192.0.2.2 mode "$mode" \
-			enc aes128-gcm encKey "$KE" &&
-		vgate gwA ipsec sa add 0x8201 src 192.0.2.2 dst 192.0.2.1 mode "$mode" \
-			enc aes128-gcm encKey "$KE2" &&
-		vgate gwA ipsec sa add 0x8301 src 192.0.2.1 dst 192.0.2.2 mode transport \
-			proto ah auth hmac-sha256 authKey "$KA" &&
-		vgate gwA ipsec sa add 0x8401 src 192.0.2.2 dst 192.0.2.1 mode transport \
-			proto ah auth hmac-sha256 authKey "$KA2" &&
-		xfrm_sa esp "$mode" 192.0.2.1 192.0.2.2 0x8101 aead 'rfc4106(gcm(aes))' "$KE" 128 &&
-		xfrm_sa esp "$mode" 192.0.2.2 192.0.2.1 0x8201 aead 'rfc4106(gcm(aes))' "$KE2" 128 &&
-		xfrm_sa ah transport 192.0.2.1 192.0.2.2 0x8301 auth-trunc 'hmac(sha256)' "$KA" 128 &&
-		xfrm_sa ah transport 192.0.2.2 192.0.2.1 0x8401 auth-trunc 'hmac(sha256)' "$KA2" 128 &&
-		xfrm_policies "$mode" 192.0.2.1 192.0.2.2 "$ia" "$ib" esp ah &&
-		vgate_entry "$mode" 192.0.2.1 192.0.2.2 "$ia" "$ib" spiOut 0x8101 \
-			spiIn 0x8201 ahSpiOut 0x8301 ahSpiIn 0x8401; }; then
+	unconfigure
+	vgate_entry "$mode" 192.0.2.1 192.0.2.2 "$ia" "$ib" spiOut 0x8101 \
+		spiIn 0x8201 ahSpiOut 0x8301 ahSpiIn 0x8401
+	vg ipsec sa add 0x8101 src 192.0.2.1 dst 192.0.2.2 mode "$mode" \
+		enc aes128-gcm encKey "$KE"
+	vg ipsec sa add 0x8201 src 192.0.2.2 dst 192.0.2.1 mode "$mode" \
+		enc aes128-gcm encKey "$KE2"
+	vg ipsec sa add 0x8301 src 192.0.2.1 dst 192.0.2.2 mode transport \
+		proto ah auth hmac-sha256 authKey "$KA"
+	vg ipsec sa add 0x8401 src 192.0.2.2 dst 192.0.2.1 mode transport \
+		proto ah auth hmac-sha256 authKey "$KA2"
+	xfrm_sa esp "$mode" 192.0.2.1 192.0.2.2 0x8101 aead "rfc4106(gcm(aes))" "$KE" 128
+	xfrm_sa esp "$mode" 192.0.2.2 192.0.2.1 0x8201 aead "rfc4106(gcm(aes))" "$KE2" 128
+	xfrm_sa ah transport 192.0.2.1 192.0.2.2 0x8301 auth-trunc "hmac(sha256)" "$KA" 128
+	xfrm_sa ah transport 192.0.2.2 192.0.2.1 0x8401 auth-trunc "hmac(sha256)" "$KA2" 128
+	xfrm_policies "$mode" 192.0.2.1 192.0.2.2 "$ia" "$ib" esp ah
+	if ! apply; then
 		tap_fail "$t: configuration"
 		continue
 	fi
@@ -283,8 +309,8 @@ for mode in tunnel transport; do
 	wire_read
 	to_b=${W[ah_esp_to_b]}; from_b=${W[ah_esp_from_b]}
 	bad=$(( ${W[ah_not_esp]:-0} + ${W[clear4]:-0} + ${W[other]:-0} ))
-	esp_in=$(sa_stat 0x8201 192.0.2.1 packets_in); ah_in=$(sa_stat 0x8401 192.0.2.1 packets_in)
-	esp_out=$(sa_stat 0x8101 192.0.2.2 packets_out); ah_out=$(sa_stat 0x8301 192.0.2.2 packets_out)
+	read -r esp_in ah_in esp_out ah_out < <(sa_stats 0x8201 192.0.2.1 packets_in \
+		0x8401 192.0.2.1 packets_in 0x8101 192.0.2.2 packets_out 0x8301 192.0.2.2 packets_out)
 	[ "${to_b:-0}" -ge 100 ] || err="$err ah-esp-to-b=$to_b"
 	[ "${from_b:-0}" -ge 100 ] || err="$err ah-esp-from-b=$from_b"
 	[ ${#W[@]} -eq 5 ] || err="$err wire-counters=${#W[@]}"
@@ -300,9 +326,10 @@ done
 # The peer leaves out the AH of the bundle: ESP alone arrives, vgate drops
 # it as policy (the ESP SA would decrypt it; the entry names AH too).
 t="ah_xfrm_interop bundle without its AH dropped as policy"
-ns gwB ip xfrm policy flush
 pol0=$(drop_count gwA policy)
-if xfrm_policies transport 192.0.2.1 192.0.2.2 "" "" esp; then
+xf xfrm policy flush
+xfrm_policies transport 192.0.2.1 192.0.2.2 "" "" esp
+if apply; then
 	err=""
 	ns gwB ping -c 3 -i 0.2 -W 1 192.0.2.1 >/dev/null && err="$err ping-answered"
 	pol=$(drop_count gwA policy)
@@ -314,14 +341,15 @@ else
 fi
 
 # --- (4) bad AH from the wire --------------------------------------------
-unconfigure 2>/dev/null
 KG=$(hexkey 32)
-vgate gwA ipsec sa add 0x7001 src 192.0.2.2 dst 192.0.2.1 mode tunnel \
-	proto ah auth hmac-sha256 authKey "$KG" &&
-vgate gwA ipsec sa add 0x7002 src 192.0.2.1 dst 192.0.2.2 mode tunnel \
-	proto ah auth hmac-sha256 authKey "$(hexkey 32)" &&
+unconfigure
 vgate_entry tunnel 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
-	ahSpiOut 0x7002 ahSpiIn 0x7001 || echo "# bad-input configuration failed"
+	ahSpiOut 0x7002 ahSpiIn 0x7001
+vg ipsec sa add 0x7001 src 192.0.2.2 dst 192.0.2.1 mode tunnel \
+	proto ah auth hmac-sha256 authKey "$KG"
+vg ipsec sa add 0x7002 src 192.0.2.1 dst 192.0.2.2 mode tunnel \
+	proto ah auth hmac-sha256 authKey "$(hexkey 32)"
+apply || echo "# bad-input configuration failed"
 ahgen() { # SPI SEQS [--corrupt X]
 	local spi=$1 seqs=$2
 	shift 2
@@ -358,5 +386,5 @@ wait_drop no_sa $((s0 + 1))
 got="auth +$(( $(base auth) - a0 )) malformed +$(( $(base malformed) - m0 )) replay +$(( $(base replay) - r0 )) no_sa +$(( $(base no_sa) - s0 )) sa_auth_fail $(sa_stat 0x7001 192.0.2.1 auth_fail) sa_in $(sa_stat 0x7001 192.0.2.1 packets_in)"
 check_eq "ah_xfrm_interop bad AH dropped and counted by reason" "$got" \
 	"auth +1 malformed +2 replay +1 no_sa +1 sa_auth_fail 1 sa_in 3"
-unconfigure 2>/dev/null
+unconfigure; apply >/dev/null 2>&1
 tap_done
