@@ -133,17 +133,6 @@ vgate_entry() {
 	fi
 }
 
-# 128 KB each way over TCP: client in $1 to server $2 in namespace $3.
-tcp_both_ways() {
-	local cns=$1 addr=$2 sns=$3
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 128K >/dev/null || return 1
-	ns "$sns" iperf3 -s -1 -D -B "$addr" --logfile "$VGATE_TMP/iperf-$sns.log" || return 1
-	wait_listen "$sns" 5201 || return 1
-	ns "$cns" timeout 60 iperf3 -c "$addr" -n 128K -R >/dev/null
-}
-
 sa_stat() { # SPI DST KEY: a counter of the SA in vgate's SAD
 	vgate gwA -j ipsec show sad | jq -r --arg s "$(printf 0x%08x $(($1)))" \
 		--arg d "$2" --arg k "$3" '.[] | select(.spi == $s and .dst == $d) | .stats[$k]'
@@ -177,7 +166,7 @@ traffic() {
 	ns "$a" ping -c 2 -i 0.2 -W 2 "$hb" >/dev/null || e="$e ping-a-to-b"
 	ns "$b" ping -c 2 -i 0.2 -W 2 "$ha" >/dev/null || e="$e ping-b-to-a"
 	if [ "$tcp" = tcp ]; then
-		tcp_both_ways "$a" "$hb" "$b" || e="$e tcp"
+		tcp_both_ways "$a" "$hb" "$b" 128K || e="$e tcp"
 	fi
 	echo "$e"
 }
