@@ -49,6 +49,7 @@
 #include "policy.h"
 #include "esp.h"
 #include "ah.h"
+#include "ipcomp.h"
 #include "replay.h"
 #include "stats.h"
 #include "acquire.h"
@@ -216,7 +217,8 @@ static bool transport_dst_ok(const struct vgate_sa *sa,
  * The path MTU check.  Returns 0 if @skb may be sent (setting how the outer
  * packet may be fragmented), else the drop reason after the ICMP error.
  */
-static int check_mtu(struct vgate_sa *sa, struct vgate_sa *next,
+static int check_mtu(struct vgate_sa *comp, struct vgate_sa *sa,
+		     struct vgate_sa *next, struct vgate_sa *outer,
 		     struct sk_buff *skb, struct dst_entry *dst, bool pmtu)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
@@ -225,7 +227,7 @@ static int check_mtu(struct vgate_sa *sa, struct vgate_sa *next,
 	bool df, fits;
 	int off;
 
-	if (sa->mode == VGATE_MODE_TRANSPORT) {
+	if (outer->mode == VGATE_MODE_TRANSPORT) {
 		off = vgate_esp_transport_off(skb, &nh_off);
 		if (off < 0)
 			return VGATE_DROP_MALFORMED;
@@ -246,6 +248,13 @@ static int check_mtu(struct vgate_sa *sa, struct vgate_sa *next,
 	/* A bundle's outer AH adds the same to every packet. */
 	if (next)
 		mtu -= min(mtu, vgate_xf_overhead(next, 0));
+	/*
+	 * IPComp never makes a packet bigger (RFC 3173 2.2: a payload that
+	 * does not shrink, header included, is sent uncompressed); in tunnel
+	 * mode it adds the outer header in front of the transport ESP.
+	 */
+	if (comp)
+		mtu -= min(mtu, vgate_ipcomp_overhead(comp));
 	fits = skb->len + vgate_xf_overhead(sa, skb->len - hlen) <= mtu;
 	imtu = vgate_xf_inner_mtu(sa, mtu, hlen);
 	df = inner6 || (ip_hdr(skb)->frag_off & htons(IP_DF));
@@ -271,7 +280,7 @@ static int check_mtu(struct vgate_sa *sa, struct vgate_sa *next,
 	 * may be fragmented on the way (IPv4) or here (IPv6).
 	 */
 	cb->outer_df = pmtu && df;
-	if (sa->mode == VGATE_MODE_TUNNEL && sa->key.family == AF_INET6)
+	if (outer->mode == VGATE_MODE_TUNNEL && outer->key.family == AF_INET6)
 		skb->ignore_df = !(pmtu && df);
 	return 0;
 }
@@ -306,18 +315,35 @@ static bool next_prepare(struct vgate_sa *next, struct sk_buff *skb,
 	return true;
 }
 
-/* Consumes @skb and the references to @sa and @next (may be NULL). */
-static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
-		       struct vgate_sa *next, struct sk_buff *skb, bool pmtu)
+/*
+ * Consumes @skb and the references to @comp, @sa and @next (@comp and
+ * @next may be NULL).  IPComp @comp compresses first (synchronously), then
+ * @sa (ESP) and @next (AH) run.  IPComp bundles are XFRM's (and
+ * strongSwan's): IPComp in tunnel mode (it adds the outer header) with ESP
+ * in transport mode, or both in transport mode; IPComp with ESP in tunnel
+ * mode, or without ESP, is dropped as POLICY.
+ */
+static void output_one(struct vgate_net *vn, struct vgate_sa *comp,
+		       struct vgate_sa *sa, struct vgate_sa *next,
+		       struct sk_buff *skb, bool pmtu)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
 	enum vgate_drop_reason reason;
 	struct dst_entry *dst = NULL;
+	struct vgate_sa *outer = sa;
 	u64 seq;
 
 	memset(cb, 0, sizeof(*cb));
-	if (sa->mode == VGATE_MODE_TUNNEL) {
-		dst = sa_route(vn->net, sa);
+	if (comp) {
+		reason = VGATE_DROP_POLICY;
+		if (sa->key.proto != IPPROTO_ESP ||
+		    sa->mode == VGATE_MODE_TUNNEL)
+			goto drop;
+		if (comp->mode == VGATE_MODE_TUNNEL)
+			outer = comp;
+	}
+	if (outer->mode == VGATE_MODE_TUNNEL) {
+		dst = sa_route(vn->net, outer);
 		if (!dst) {
 			reason = VGATE_DROP_NO_ROUTE;
 			goto drop;
@@ -326,7 +352,8 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 		reason = VGATE_DROP_POLICY;
 		goto drop;
 	}
-	reason = check_mtu(sa, next, skb, dst ?: skb_dst(skb), pmtu);
+	reason = check_mtu(comp, sa, next, outer, skb, dst ?: skb_dst(skb),
+			   pmtu);
 	if (reason)
 		goto drop;
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
@@ -339,15 +366,30 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 		reason = VGATE_DROP_SEQ_OVERFLOW;
 		goto drop;
 	}
-	if (!vgate_sa_charge(sa, skb->len, true)) {
+	if (!vgate_sa_charge(sa, skb->len, true) ||
+	    (comp && !vgate_sa_charge(comp, skb->len, true))) {
 		reason = VGATE_DROP_EXPIRED;
 		goto drop;
 	}
 	if (dst) {
 		skb_dst_drop(skb);
 		skb_dst_set(skb, dst);
+		dst = NULL;
 	}
 	nf_reset_ct(skb);
+	if (comp) {
+		reason = vgate_ipcomp_output(skb, comp);
+		if (reason)
+			goto drop;
+		/* As vgate_xmit_done() does for ESP's own outer header. */
+		if (comp->mode == VGATE_MODE_TUNNEL && ip_hdr(skb)->version == 4)
+			ip_hdr(skb)->ttl = ip4_dst_hoplimit(skb_dst(skb));
+		else if (comp->mode == VGATE_MODE_TUNNEL)
+			ipv6_hdr(skb)->hop_limit =
+				ip6_dst_hoplimit(skb_dst(skb));
+		vgate_sa_put(comp);
+		comp = NULL;
+	}
 	cb->sa = sa;
 	cb->seq = seq;
 	cb->next = next;
@@ -355,6 +397,10 @@ static void output_one(struct vgate_net *vn, struct vgate_sa *sa,
 	return;
 drop:
 	dst_release(dst);
+	if (comp) {
+		vgate_sa_count(comp, VGATE_SA_CNT_ERRORS, 1);
+		vgate_sa_put(comp);
+	}
 	vgate_sa_put(next);
 	sa_drop(vn, sa, skb, reason);
 }
@@ -518,21 +564,51 @@ static struct vgate_sa *verdict_sa(struct vgate_net *vn,
 }
 
 /*
- * Send @skb through @sa, segmenting GSO packets; consumes both the packet
- * and the caller's reference to @sa.  From the output hook, or from process
- * context with BHs disabled and under rcu_read_lock (held packets).
+ * The outbound IPComp SA of a PROTECT verdict, with a reference: CPI_OUT,
+ * or for a dynamic entry the one with its REQID; none for a peer with
+ * ipcomp no.  *@missing: the entry needs one and there is none.
  */
-void vgate_output_bundle(struct vgate_net *vn, struct vgate_sa *sa,
-			 struct vgate_sa *next, struct sk_buff *skb, bool pmtu)
+static struct vgate_sa *verdict_comp(struct vgate_net *vn,
+				     const struct vgate_verdict *v,
+				     bool *missing)
+{
+	struct vgate_sa *comp;
+
+	*missing = false;
+	if (v->peer->ipcomp == VGATE_IPCOMP_NO)
+		return NULL;
+	if (!vgate_rule_static(v->rule)) {
+		comp = vgate_sa_lookup_reqid(vn, v->rule->id, v->peer->family,
+					     &v->peer->addr, IPPROTO_COMP);
+		*missing = !comp && v->peer->ipcomp == VGATE_IPCOMP_FORCE;
+		return comp;
+	}
+	if (!v->rule->cpi_out)
+		return NULL;
+	comp = sa_by_spi(vn, v->peer, IPPROTO_COMP, v->rule->cpi_out);
+	*missing = !comp;
+	return comp;
+}
+
+/*
+ * Send @skb through @comp (IPComp, may be NULL), @sa and @next (may be
+ * NULL), segmenting GSO packets; consumes the packet and the caller's
+ * references.  From the output hook, or from process context with BHs
+ * disabled and under rcu_read_lock (held packets).
+ */
+static void output_segs(struct vgate_net *vn, struct vgate_sa *comp,
+			struct vgate_sa *sa, struct vgate_sa *next,
+			struct sk_buff *skb, bool pmtu)
 {
 	struct sk_buff *segs, *seg, *tmp;
 
 	if (!skb_is_gso(skb)) {
-		output_one(vn, sa, next, skb, pmtu);
+		output_one(vn, comp, sa, next, skb, pmtu);
 		return;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
+		vgate_sa_put(comp);
 		vgate_sa_put(next);
 		vgate_sa_put(sa);
 		vgate_drop(vn, skb, VGATE_DROP_NOMEM);
@@ -544,10 +620,19 @@ void vgate_output_bundle(struct vgate_net *vn, struct vgate_sa *sa,
 		refcount_inc(&sa->refcnt);
 		if (next)
 			refcount_inc(&next->refcnt);
-		output_one(vn, sa, next, seg, pmtu);
+		if (comp)
+			refcount_inc(&comp->refcnt);
+		output_one(vn, comp, sa, next, seg, pmtu);
 	}
+	vgate_sa_put(comp);
 	vgate_sa_put(next);
 	vgate_sa_put(sa);
+}
+
+void vgate_output_bundle(struct vgate_net *vn, struct vgate_sa *sa,
+			 struct vgate_sa *next, struct sk_buff *skb, bool pmtu)
+{
+	output_segs(vn, NULL, sa, next, skb, pmtu);
 }
 
 void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
@@ -559,13 +644,19 @@ void vgate_output_sa(struct vgate_net *vn, struct vgate_sa *sa,
 unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 			   struct sk_buff *skb)
 {
-	struct vgate_sa *next, *sa = verdict_sa(vn, v, &next);
+	struct vgate_sa *next, *sa = verdict_sa(vn, v, &next), *comp = NULL;
+	bool missing = false;
 
-	if (!sa && vgate_rule_static(v->rule)) {
+	if (sa)
+		comp = verdict_comp(vn, v, &missing);
+	if ((!sa && vgate_rule_static(v->rule)) || missing) {
+		vgate_sa_put(next);
+		vgate_sa_put(sa);
 		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
 		return NF_STOLEN;
 	}
 	if (ct_confirm(skb) != NF_ACCEPT) {
+		vgate_sa_put(comp);
 		vgate_sa_put(next);
 		vgate_sa_put(sa);
 		kfree_skb(skb);
@@ -574,8 +665,7 @@ unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 	if (!sa)		/* dynamic entry without its SA yet */
 		vgate_acquire_hold(vn, v, skb);
 	else
-		vgate_output_bundle(vn, sa, next, skb,
-				    v->peer->propagate_pmtu);
+		output_segs(vn, comp, sa, next, skb, v->peer->propagate_pmtu);
 	return NF_STOLEN;
 }
 
@@ -795,9 +885,16 @@ static bool dynamic_bundle_ok(struct vgate_net *vn, const struct vgate_rule *r,
  * The decrypted packet must be one the entry bound to this SA allows, and
  * have come through exactly the SAs of the entry's bundle: @sa (ESP, or
  * AH alone) and, for AH+ESP, the AH SA @via_ah authenticated it first.
+ * @comp: the IPComp SA that decompressed it; @plain: it came as the
+ * uncompressed packet of an IPComp tunnel (IP-in-IP inside ESP in
+ * transport mode, RFC 3173 2.2).  Either needs an entry whose peer allows
+ * IPComp and that names IPComp SAs (CPI_IN, that of @comp), or a dynamic
+ * one (@comp then has its REQID); uncompressed packets are accepted
+ * without IPComp too.
  */
 static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
-			    struct sk_buff *skb, __be32 via_ah)
+			    struct sk_buff *skb, __be32 via_ah,
+			    struct vgate_sa *comp, bool plain)
 {
 	struct vgate_verdict v;
 	struct vgate_rule *r;
@@ -819,19 +916,77 @@ static bool inbound_allowed(struct vgate_net *vn, struct vgate_sa *sa,
 		if (esp_in != r->spi_in || ah_in != r->ah_spi_in)
 			return false;
 	}
+	if ((comp || plain) &&
+	    (v.peer->ipcomp == VGATE_IPCOMP_NO ||
+	     (vgate_rule_static(r) && !r->cpi_in) ||
+	     (comp && (vgate_rule_static(r) ?
+		       htonl(r->cpi_in) != comp->key.spi :
+		       comp->reqid != r->id)) ||
+	     (comp && !addr_equal(sa->key.family, &comp->saddr, &sa->saddr))))
+		return false;
 	vgate_rule_count(r, true, skb->len);
 	return true;
+}
+
+/*
+ * ESP in transport mode carrying IP-in-IP that no entry accepts as it is:
+ * the uncompressed packet of an IPComp tunnel, as XFRM sends a packet
+ * below the threshold or that did not compress.  Strip the outer header
+ * and judge the inner packet; false (the caller drops) if it is not one.
+ */
+static bool inbound_plain(struct vgate_net *vn, struct vgate_sa *sa,
+			  struct sk_buff *skb, __be32 via_ah, u8 nexthdr)
+{
+	u8 outer_ds = ip_hdr(skb)->version == 4 ? ip_hdr(skb)->tos :
+		      ipv6_get_dsfield(ipv6_hdr(skb));
+
+	if (nexthdr != IPPROTO_IPIP && nexthdr != IPPROTO_IPV6)
+		return false;
+	__skb_pull(skb, skb_transport_offset(skb));
+	return !decap_inner(skb, nexthdr, outer_ds) &&
+	       inbound_allowed(vn, sa, skb, via_ah, NULL, true);
+}
+
+/*
+ * IPComp after ESP in transport mode (the packet's IP header names it):
+ * decompress, and strip the outer header too if the IPComp SA is in tunnel
+ * mode.  Returns 0 or a negative drop reason; *@comp as
+ * vgate_ipcomp_input().
+ */
+static int decomp(struct vgate_net *vn, struct vgate_sa *sa,
+		  struct sk_buff *skb, struct vgate_sa **comp, u16 *nhoff)
+{
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+	unsigned int off = cb->esp_off;
+	u8 outer_ds;
+	int res;
+
+	res = vgate_ipcomp_input(vn, skb, off, sa->key.family == AF_INET ?
+				 offsetof(struct iphdr, protocol) : cb->nh_off,
+				 comp);
+	if (res < 0)
+		return res;
+	if ((*comp)->mode != VGATE_MODE_TUNNEL) {
+		skb_set_transport_header(skb, off);
+		return 0;
+	}
+	outer_ds = ip_hdr(skb)->version == 4 ? ip_hdr(skb)->tos :
+		   ipv6_get_dsfield(ipv6_hdr(skb));
+	*nhoff = offsetof(struct ipv6hdr, nexthdr);
+	__skb_pull(skb, off);
+	return decap_inner(skb, res, outer_ds);
 }
 
 void vgate_rcv_done(struct sk_buff *skb, int res)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
-	struct vgate_sa *sa = cb->sa;
+	struct vgate_sa *sa = cb->sa, *comp = NULL;
 	struct vgate_net *vn = sa->vn;
 	struct net_device *dev = skb->dev;
 	u16 nhoff = offsetof(struct ipv6hdr, nexthdr);
 	__be32 via_ah = cb->via_ah_spi;
 	int reason, tun;
+	bool ok;
 
 	if (res < 0) {
 		reason = -res;
@@ -875,12 +1030,28 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 			     IPPROTO_ESP, sa->key.spi);
 		goto out;
 	}
+	if (sa->key.proto == IPPROTO_ESP &&
+	    sa->mode == VGATE_MODE_TRANSPORT && res == IPPROTO_COMP) {
+		reason = -decomp(vn, sa, skb, &comp, &nhoff);
+		if (reason)
+			goto drop;
+		if (!vgate_sa_charge(comp, skb->len, false)) {
+			reason = VGATE_DROP_EXPIRED;
+			goto drop;
+		}
+	}
 
 	rcu_read_lock();
 	/* A virtual peer's packets arrive on its device, without entries. */
 	tun = vgate_tunnel_rx(vn, rcu_dereference(vn->spd), sa, skb);
-	if (tun < 0 || (tun && via_ah) ||
-	    (!tun && !inbound_allowed(vn, sa, skb, via_ah))) {
+	ok = tun > 0 ? !via_ah && !comp :
+	     !tun && inbound_allowed(vn, sa, skb, via_ah, comp, false);
+	if (!ok && !tun && !comp && sa->key.proto == IPPROTO_ESP &&
+	    sa->mode == VGATE_MODE_TRANSPORT) {
+		ok = inbound_plain(vn, sa, skb, via_ah, res);
+		nhoff = offsetof(struct ipv6hdr, nexthdr);
+	}
+	if (!ok) {
 		rcu_read_unlock();
 		reason = VGATE_DROP_POLICY;
 		goto drop;
@@ -920,9 +1091,12 @@ drop:
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
 	else
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+	if (comp)
+		vgate_sa_count(comp, VGATE_SA_CNT_ERRORS, 1);
 	vgate_drop(vn, skb, reason);
 out:
 	dev_put(dev);
+	vgate_sa_put(comp);
 	vgate_sa_put(sa);
 }
 

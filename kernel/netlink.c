@@ -17,6 +17,7 @@
 #include "sad.h"
 #include "esp.h"
 #include "ah.h"
+#include "ipcomp.h"
 #include "replay.h"
 #include "policy.h"
 #include "acquire.h"
@@ -60,6 +61,7 @@ static const struct nla_policy sa_policy[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_REPLAY_SEQ] = { .type = NLA_U64 },
 	[VGATE_SA_A_EXPIRE_LIMIT] = { .type = NLA_REJECT },
 	[VGATE_SA_A_EXPIRE_HARD] = { .type = NLA_REJECT },
+	[VGATE_SA_A_COMP] = NLA_POLICY_RANGE(NLA_U16, 1, VGATE_COMP_MAX),
 };
 
 static const struct nla_policy vgate_policy[VGATE_A_MAX + 1] = {
@@ -188,10 +190,22 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 	key->spi = htonl(spi);
 	key->proto = tb[VGATE_SA_A_PROTO] ? nla_get_u8(tb[VGATE_SA_A_PROTO]) :
 					    IPPROTO_ESP;
-	if (key->proto != IPPROTO_ESP && key->proto != IPPROTO_AH) {
+	if (key->proto != IPPROTO_ESP && key->proto != IPPROTO_AH &&
+	    key->proto != IPPROTO_COMP) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_PROTO],
-				    "protocol must be ESP (50) or AH (51)");
+				    "protocol must be ESP (50), AH (51) or IPComp (108)");
 		return -EPROTONOSUPPORT;
+	}
+	/* RFC 3173 3.3: the CPI is 16 bits; 0..255 were refused above. */
+	if (key->proto == IPPROTO_COMP && spi > U16_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_SPI],
+				    "an IPComp CPI is 256..65535");
+		return -EINVAL;
+	}
+	if (key->proto != IPPROTO_COMP && tb[VGATE_SA_A_COMP]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_SA_A_COMP],
+				    "only IPComp SAs take a compression algorithm");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -241,6 +255,25 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	if (vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_MODE,
 				  "missing mode"))
 		return -EINVAL;
+	if (cfg->key.proto == IPPROTO_COMP) {
+		err = vgate_ipcomp_check_config(tb, extack);
+		if (err)
+			return err;
+		err = parse_sa_addr(tb[VGATE_SA_A_SRC], cfg->key.family,
+				    &cfg->saddr, extack);
+		if (err)
+			return err;
+		cfg->mode = nla_get_u8(tb[VGATE_SA_A_MODE]);
+		cfg->comp = tb[VGATE_SA_A_COMP] ?
+			    nla_get_u16(tb[VGATE_SA_A_COMP]) :
+			    VGATE_COMP_DEFLATE;
+		if (tb[VGATE_SA_A_REQID])
+			cfg->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]);
+		if (tb[VGATE_SA_A_LIFETIME])
+			return lifetime_parse(tb[VGATE_SA_A_LIFETIME], &cfg->lt,
+					      extack);
+		return 0;
+	}
 	if (cfg->key.proto == IPPROTO_ESP &&
 	    vgate_nl_attr_missing(extack, nest, tb, VGATE_SA_A_ENC,
 				  "missing encryption algorithm"))
@@ -380,7 +413,9 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa, bool hard,
 	    (sa->key.proto == IPPROTO_ESP &&
 	     (nla_put_u16(skb, VGATE_SA_A_ENC, sa->enc) ||
 	      nla_put_u16(skb, VGATE_SA_A_ENC_KEY_BITS, sa->enc_key_bits))) ||
-	    nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth) ||
+	    (sa->key.proto == IPPROTO_COMP ?
+	     nla_put_u16(skb, VGATE_SA_A_COMP, sa->comp) :
+	     nla_put_u16(skb, VGATE_SA_A_AUTH, sa->auth)) ||
 	    nla_put_u32(skb, VGATE_SA_A_REPLAY_WINDOW, sa->replay->window) ||
 	    nla_put_u32(skb, VGATE_SA_A_FLAGS, vgate_sa_flags(sa)) ||
 	    (sa->reqid && nla_put_u32(skb, VGATE_SA_A_REQID, sa->reqid)) ||
@@ -438,6 +473,29 @@ static int sa_fill(struct sk_buff *skb, struct vgate_sa *sa, bool hard,
 	    vgate_nl_put_u64(skb, VGATE_SA_STATS_A_AUTH, st[VGATE_SA_CNT_AUTH],
 			     VGATE_SA_STATS_A_PAD))
 		goto cancel;
+	if (sa->key.proto == IPPROTO_COMP) {
+		static const u8 comp_attrs[][2] = {
+			{ VGATE_SA_STATS_A_COMP_OUT, VGATE_SA_CNT_COMP_OUT },
+			{ VGATE_SA_STATS_A_COMP_SMALL_OUT,
+			  VGATE_SA_CNT_COMP_SMALL_OUT },
+			{ VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT,
+			  VGATE_SA_CNT_COMP_INCOMPRESSIBLE_OUT },
+			{ VGATE_SA_STATS_A_COMP_BYTES_BEFORE,
+			  VGATE_SA_CNT_COMP_BYTES_BEFORE },
+			{ VGATE_SA_STATS_A_COMP_BYTES_AFTER,
+			  VGATE_SA_CNT_COMP_BYTES_AFTER },
+			{ VGATE_SA_STATS_A_DECOMP_IN, VGATE_SA_CNT_DECOMP_IN },
+			{ VGATE_SA_STATS_A_DECOMP_BYTES_IN,
+			  VGATE_SA_CNT_DECOMP_BYTES_IN },
+		};
+		int i;
+
+		for (i = 0; i < ARRAY_SIZE(comp_attrs); i++)
+			if (vgate_nl_put_u64(skb, comp_attrs[i][0],
+					     st[comp_attrs[i][1]],
+					     VGATE_SA_STATS_A_PAD))
+				goto cancel;
+	}
 	nla_nest_end(skb, n);
 	nla_nest_end(skb, nest);
 	return 0;

@@ -56,6 +56,8 @@ const struct nla_policy vgate_rule_policy[VGATE_RULE_A_MAX + 1] = {
 	[VGATE_RULE_A_REMOTE_END] = { .type = NLA_BINARY, .len = 16 },
 	[VGATE_RULE_A_AH_SPI_OUT] = { .type = NLA_U32 },
 	[VGATE_RULE_A_AH_SPI_IN] = { .type = NLA_U32 },
+	[VGATE_RULE_A_CPI_OUT] = NLA_POLICY_MIN(NLA_U16, 256),
+	[VGATE_RULE_A_CPI_IN] = NLA_POLICY_MIN(NLA_U16, 256),
 };
 
 const struct nla_policy vgate_peer_policy[VGATE_PEER_A_MAX + 1] = {
@@ -79,6 +81,7 @@ const struct nla_policy vgate_peer_policy[VGATE_PEER_A_MAX + 1] = {
 	[VGATE_PEER_A_SPI_IN] = { .type = NLA_U32 },
 	[VGATE_PEER_A_ENTRIES] = { .type = NLA_REJECT },
 	[VGATE_PEER_A_PROPAGATE_PMTU] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VGATE_PEER_A_IPCOMP] = NLA_POLICY_RANGE(NLA_U8, 1, VGATE_IPCOMP_MAX),
 };
 
 const struct nla_policy vgate_flow_policy[VGATE_FLOW_A_MAX + 1] = {
@@ -224,10 +227,35 @@ static int dup_string(struct nlattr *a, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/*
+ * Can the entry @r belong to a peer with IPComp option @ipcomp (enum
+ * vgate_peer_ipcomp)?  If not, say why at @attr and return -EINVAL.
+ */
+static int ipcomp_conflict(const struct vgate_rule *r, u8 ipcomp,
+			   const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	if (r->action != VGATE_ACTION_PROTECT)
+		return 0;
+	if (ipcomp == VGATE_IPCOMP_NO && r->cpi_out) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the peer has ipcomp no: its entries name no IPComp SAs (CPI_OUT, CPI_IN)");
+		return -EINVAL;
+	}
+	if (ipcomp == VGATE_IPCOMP_FORCE && vgate_rule_static(r) &&
+	    !r->cpi_out) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the peer has ipcomp force: its entries with SPIs need CPI_OUT and CPI_IN");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 		      struct vgate_rule *r, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
+	u8 ipcomp = VGATE_IPCOMP_ACCEPT;
 	int err;
 
 	/*
@@ -277,6 +305,7 @@ static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 			return -EINVAL;
 		}
 		r->peer_id = peer->id;
+		ipcomp = peer->ipcomp;
 	} else if (tb[VGATE_RULE_A_PEER_NAME]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_PEER_NAME],
 				    "only traffic list entries name a peer");
@@ -355,6 +384,32 @@ static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	if (r->action != VGATE_ACTION_PROTECT &&
+	    (tb[VGATE_RULE_A_CPI_OUT] || tb[VGATE_RULE_A_CPI_IN])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_CPI_OUT] ?:
+				    tb[VGATE_RULE_A_CPI_IN],
+				    "only PROTECT entries take CPIs");
+		return -EINVAL;
+	}
+	if (!!tb[VGATE_RULE_A_CPI_OUT] != !!tb[VGATE_RULE_A_CPI_IN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_CPI_OUT] ?:
+				    tb[VGATE_RULE_A_CPI_IN],
+				    "CPI_OUT and CPI_IN go together");
+		return -EINVAL;
+	}
+	if (tb[VGATE_RULE_A_CPI_OUT] && !r->spi_out) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_RULE_A_CPI_OUT],
+				    "IPComp SAs come with ESP SAs: CPIs need SPI_OUT and SPI_IN");
+		return -EINVAL;
+	}
+	if (tb[VGATE_RULE_A_CPI_OUT]) {
+		r->cpi_out = nla_get_u16(tb[VGATE_RULE_A_CPI_OUT]);
+		r->cpi_in = nla_get_u16(tb[VGATE_RULE_A_CPI_IN]);
+	}
+	err = ipcomp_conflict(r, ipcomp, tb[VGATE_RULE_A_CPI_OUT] ?:
+			      tb[VGATE_RULE_A_SPI_OUT], extack);
+	if (err)
+		return err;
 	return dup_string(tb[VGATE_RULE_A_DESCR], &r->descr);
 }
 
@@ -524,6 +579,10 @@ static int rule_fill(struct sk_buff *skb, struct vgate_store *st,
 	if (r->ah_spi_out &&
 	    (nla_put_u32(skb, VGATE_RULE_A_AH_SPI_OUT, r->ah_spi_out) ||
 	     nla_put_u32(skb, VGATE_RULE_A_AH_SPI_IN, r->ah_spi_in)))
+		goto cancel;
+	if (r->cpi_out &&
+	    (nla_put_u16(skb, VGATE_RULE_A_CPI_OUT, r->cpi_out) ||
+	     nla_put_u16(skb, VGATE_RULE_A_CPI_IN, r->cpi_in)))
 		goto cancel;
 	vgate_rule_read_stats(r, c);
 	n = nla_nest_start(skb, VGATE_RULE_A_STATS);
@@ -727,6 +786,7 @@ int vgate_peer_fill(struct vgate_net *vn, struct sk_buff *skb,
 	    nla_put_u8(skb, VGATE_PEER_A_OPER, peer_oper(vn, peer)) ||
 	    nla_put_u8(skb, VGATE_PEER_A_VIRTUAL, peer->virtual) ||
 	    nla_put_u8(skb, VGATE_PEER_A_PROPAGATE_PMTU, peer->propagate_pmtu) ||
+	    nla_put_u8(skb, VGATE_PEER_A_IPCOMP, peer->ipcomp) ||
 	    nla_put_u32(skb, VGATE_PEER_A_ENTRIES,
 			vgate_store_peer_entries(vn->store, peer->id)))
 		goto cancel;
@@ -788,6 +848,8 @@ static int peer_parse(struct nlattr *nest, struct vgate_peer *p,
 		     nla_get_u8(tb[VGATE_PEER_A_VIRTUAL]);
 	p->propagate_pmtu = tb[VGATE_PEER_A_PROPAGATE_PMTU] &&
 			    nla_get_u8(tb[VGATE_PEER_A_PROPAGATE_PMTU]);
+	p->ipcomp = tb[VGATE_PEER_A_IPCOMP] ?
+		    nla_get_u8(tb[VGATE_PEER_A_IPCOMP]) : VGATE_IPCOMP_ACCEPT;
 	if (!!tb[VGATE_PEER_A_OPER] != !!tb[VGATE_PEER_A_BLOCK_SECONDS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VGATE_PEER_A_OPER] ?:
 				    tb[VGATE_PEER_A_BLOCK_SECONDS],
@@ -847,6 +909,27 @@ static int peer_put(struct vgate_txn *txn, struct genl_info *info,
 			       "the peer's traffic list needs it to have no virtual interface");
 		vgate_peer_free(peer);
 		return -EBUSY;
+	}
+	if (prev) {
+		struct nlattr *tb[VGATE_PEER_A_MAX + 1];
+		struct vgate_rule *rule;
+		unsigned long id;
+
+		/* peer_parse() validated the nest already. */
+		if (nla_parse_nested(tb, VGATE_PEER_A_MAX, nest, NULL, NULL))
+			tb[VGATE_PEER_A_IPCOMP] = NULL;
+		xa_for_each(&txn->st->rules, id, rule) {
+			if (rule->stage != VGATE_STAGE_PEER ||
+			    rule->peer_id != peer->id)
+				continue;
+			err = ipcomp_conflict(rule, peer->ipcomp,
+					      tb[VGATE_PEER_A_IPCOMP] ?: nest,
+					      info->extack);
+			if (err) {
+				vgate_peer_free(peer);
+				return err;
+			}
+		}
 	}
 	return vgate_store_peer_put(txn->st, peer, replace, info->extack);
 }

@@ -78,6 +78,7 @@ struct vgate_rule {
 	 */
 	u32 spi_out, spi_in;
 	u32 ah_spi_out, ah_spi_in;
+	u16 cpi_out, cpi_in;		/* IPComp SAs; 0: none */
 	char *descr;
 	struct vgate_counters __percpu *stats;	/* VGATE_RULE_CNT_NR */
 	struct vgate_counters_chunk *stats_chunk;
@@ -97,6 +98,7 @@ struct vgate_peer {
 	u8 admin;			/* enum vgate_peer_admin */
 	bool virtual;
 	bool propagate_pmtu;		/* Bintec "Propagate PMTU" */
+	u8 ipcomp;			/* enum vgate_peer_ipcomp */
 	union vgate_addr addr;
 	u32 spi_out, spi_in;		/* virtual peers */
 	char *descr;

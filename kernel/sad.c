@@ -17,6 +17,7 @@
 #include "sad.h"
 #include "esp.h"
 #include "ah.h"
+#include "ipcomp.h"
 #include "replay.h"
 #include "natt.h"
 #include "netlink.h"
@@ -138,6 +139,8 @@ static void sa_free_work(struct work_struct *work)
 	/* expire_work holds a reference while queued: it is not pending. */
 	if (sa->key.proto == IPPROTO_AH)
 		vgate_ah_destroy_sa(sa);
+	else if (sa->key.proto == IPPROTO_COMP)
+		vgate_ipcomp_destroy_sa(sa);
 	else
 		vgate_esp_destroy_sa(sa);
 	vgate_replay_free(sa->replay);
@@ -271,6 +274,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	sa->mode = cfg->mode;
 	sa->enc = cfg->enc;
 	sa->auth = cfg->auth;
+	sa->comp = cfg->comp;
 	sa->enc_key_bits = vgate_esp_key_bits(cfg);
 	sa->lt = cfg->lt;
 	vgate_natt_sa_init(sa, cfg);
@@ -295,6 +299,8 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 		goto fail;
 	if (sa->key.proto == IPPROTO_AH)
 		err = vgate_ah_init_sa(sa, cfg, extack);
+	else if (sa->key.proto == IPPROTO_COMP)
+		err = vgate_ipcomp_init_sa(sa, extack);
 	else
 		err = vgate_esp_init_sa(sa, cfg, extack);
 	if (err)

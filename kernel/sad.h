@@ -49,6 +49,14 @@ enum vgate_sa_counter {
 	VGATE_SA_CNT_ERRORS,
 	VGATE_SA_CNT_REPLAY,
 	VGATE_SA_CNT_AUTH,
+	/* IPComp SAs (ipcomp.c) */
+	VGATE_SA_CNT_COMP_OUT,
+	VGATE_SA_CNT_COMP_SMALL_OUT,
+	VGATE_SA_CNT_COMP_INCOMPRESSIBLE_OUT,
+	VGATE_SA_CNT_COMP_BYTES_BEFORE,
+	VGATE_SA_CNT_COMP_BYTES_AFTER,
+	VGATE_SA_CNT_DECOMP_IN,
+	VGATE_SA_CNT_DECOMP_BYTES_IN,
 	VGATE_SA_CNT_NR
 };
 
@@ -58,6 +66,7 @@ struct vgate_sa_config {
 	union vgate_addr saddr;
 	u8 mode;
 	u16 enc, auth;
+	u16 comp;			/* IPComp SAs: enum vgate_comp_alg */
 	u8 enc_key[VGATE_KEY_MAX_LEN];
 	u8 auth_key[VGATE_KEY_MAX_LEN];
 	u32 enc_key_len, auth_key_len;
@@ -87,6 +96,7 @@ struct vgate_sa {
 	union vgate_addr saddr;
 	u8 mode;
 	u16 enc, auth;
+	u16 comp;			/* IPComp SAs: enum vgate_comp_alg */
 	u16 enc_key_bits;
 	unsigned long state;		/* bit n = UAPI flag 1 << n, and the
 					 * VGATE_SA_BIT_*_NOTIFIED bits
@@ -155,6 +165,14 @@ bool vgate_sad_has_dst(struct vgate_net *vn, u8 family,
 		       const union vgate_addr *addr);
 
 void vgate_sa_count(struct vgate_sa *sa, enum vgate_sa_counter c, u64 n);
+/* Add @a to @c and @b to @d (neither of them REPLAY nor AUTH). */
+static inline void vgate_sa_count2(struct vgate_sa *sa,
+				   enum vgate_sa_counter c, u64 a,
+				   enum vgate_sa_counter d, u64 b)
+{
+	vgate_counters_add2(sa->stats, c, a, d, b);
+}
+
 void vgate_sa_read_stats(struct vgate_sa *sa, u64 out[VGATE_SA_CNT_NR]);
 /*
  * Charge one packet of @bytes, received (@out false) or to be sent; false

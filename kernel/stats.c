@@ -22,6 +22,9 @@ static const char * const drop_names[__VGATE_DROP_LAST] = {
 	[VGATE_DROP_NO_ROUTE]		= "no-route",
 	[VGATE_DROP_NATT_MALFORMED]	= "natt-malformed",
 	[VGATE_DROP_NATT_NO_DAEMON]	= "natt-no-daemon",
+	[VGATE_DROP_IPCOMP_MALFORMED]	= "ipcomp-malformed",
+	[VGATE_DROP_DECOMPRESS]		= "decompress",
+	[VGATE_DROP_DECOMPRESS_OVERSIZE] = "decompress-oversize",
 };
 
 const char *vgate_drop_reason_name(enum vgate_drop_reason reason)

@@ -48,7 +48,8 @@
  * VGATE_CMD_SA_NEW: add one security association.
  *   VGATE_A_SA (nest, see "SA attributes"): required SPI, FAMILY, SRC, DST,
  *   MODE, and for ESP ENC (with ENC_KEY unless ENC is NULL, which takes no
- *   key).  Optional PROTO (IPPROTO_ESP, the default, or IPPROTO_AH), AUTH
+ *   key).  Optional PROTO (IPPROTO_ESP, the default, IPPROTO_AH, or
+ *   IPPROTO_COMP: see "IPComp SAs" below), AUTH
  *   (ESP: default NONE; must be NONE for an AEAD, which takes no AUTH_KEY
  *   either, and an HMAC, with AUTH_KEY, otherwise; AH: required, an HMAC
  *   with AUTH_KEY, see "AH" below),
@@ -57,6 +58,15 @@
  *   sequence number start state).
  *   -EEXIST if an SA with that (SPI, DST, PROTO) exists; -ENOSPC if the
  *   SAD already holds max_sas SAs.
+ *   IPComp SAs (PROTO IPPROTO_COMP, RFC 3173): SPI is the CPI, 256..65535
+ *   (0..255 are the well-known CPIs of RFC 3173 3.3, which name an
+ *   algorithm and no SA: refused, -EINVAL), required FAMILY, SRC, DST,
+ *   MODE; optional COMP (default DEFLATE), LIFETIME, REQID.  ENC, AUTH,
+ *   their keys, REPLAY_WINDOW, FLAGS, ENCAP, OSEQ and REPLAY_SEQ are
+ *   refused (IPComp has no keys and no sequence numbers).  An IPComp SA
+ *   works in a bundle with an ESP SA (a PROTECT entry's CPI_OUT/CPI_IN):
+ *   the layouts of XFRM and strongSwan, IPComp in tunnel mode with ESP in
+ *   transport mode, or both in transport mode.
  *
  * VGATE_CMD_SA_SET: replace an existing SA (same attributes as SA_NEW).
  *   The new SA takes over atomically; counters, sequence numbers, the
@@ -232,14 +242,15 @@
  * Bundles
  * -------
  * A PROTECT entry names its SAs per protocol: SPI_OUT/SPI_IN are its ESP
- * SAs, AH_SPI_OUT/AH_SPI_IN its AH SAs (IPComp will add its own pair the
- * same way).  Each pair is optional and goes together; an entry with only
- * AH SPIs is AH alone, with both an AH+ESP bundle, with none dynamic: then
- * each protocol's SA is the newest live one with REQID = the entry's ID
- * (the bundle is whichever protocols have such an SA).  Outbound, the
- * transforms run innermost first, each from the previous one's crypto
- * completion: (IPComp,) ESP, then AH outermost, as XFRM applies "tmpl
- * proto esp" followed by "tmpl proto ah".  The AH SA of a bundle is meant
+ * SAs, AH_SPI_OUT/AH_SPI_IN its AH SAs, CPI_OUT/CPI_IN its IPComp
+ * SAs (with ESP only, see enum vgate_peer_ipcomp).  Each pair is
+ * optional and goes together; an entry with only AH SPIs is AH alone,
+ * with both an AH+ESP bundle, with none dynamic: then each protocol's
+ * SA is the newest live one with REQID = the entry's ID (the bundle is
+ * whichever protocols have such an SA).  Outbound, the transforms run
+ * innermost first: IPComp (synchronous, before ESP), then ESP and AH
+ * outermost, each from the previous one's crypto completion, as XFRM
+ * applies "tmpl proto comp", "tmpl proto esp", "tmpl proto ah".  The AH SA of a bundle is meant
  * to be transport mode: over an ESP tunnel it authenticates the new outer
  * header (XFRM: tmpl proto esp mode tunnel, tmpl proto ah mode
  * transport); over ESP transport the original header.  Inbound, AH is
@@ -360,8 +371,10 @@ enum vgate_sa_flags {
 enum vgate_sa_attr {
 	VGATE_SA_A_UNSPEC,
 	VGATE_SA_A_SPI,		/* u32, not 0 and not 1..255 (RFC 4303 2.1) */
-	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the default) or IPPROTO_AH;
-				 * part of the key
+	VGATE_SA_A_PROTO,	/* u8, IPPROTO_ESP (the default), IPPROTO_AH
+				 * or IPPROTO_COMP (IPComp, RFC 3173: SPI is
+				 * then the 16-bit CPI, 256..65535); part of
+				 * the key
 				 */
 	VGATE_SA_A_FAMILY,	/* u16, AF_INET or AF_INET6 (the outer
 				 * addresses); part of the key: required by
@@ -419,10 +432,30 @@ enum vgate_sa_attr {
 	VGATE_SA_A_EXPIRE_LIMIT,
 	/* u8, read only, in SA_EXPIRE events: 1 hard (SA removed), 0 soft */
 	VGATE_SA_A_EXPIRE_HARD,
+	/*
+	 * u16, enum vgate_comp_alg: the compression algorithm of an IPComp
+	 * SA (PROTO IPPROTO_COMP; default DEFLATE).  Refused for ESP.
+	 */
+	VGATE_SA_A_COMP,
 	__VGATE_SA_A_LAST
 };
 
 #define VGATE_SA_A_MAX (__VGATE_SA_A_LAST - 1)
+
+/*
+ * IPComp (RFC 3173) compression algorithms.  DEFLATE (RFC 2394) is the
+ * kernel crypto API's "deflate" (raw deflate, as XFRM's "comp deflate"):
+ * packets whose payload is below 90 bytes (XFRM's threshold) are sent
+ * uncompressed, and so is a payload that does not become smaller,
+ * IPComp header included (RFC 3173 2.2).
+ */
+enum vgate_comp_alg {
+	VGATE_COMP_DEFLATE = 1,
+	__VGATE_COMP_LAST
+};
+
+#define VGATE_COMP_MAX (__VGATE_COMP_LAST - 1)
+#define VGATE_COMP_THRESHOLD	90
 
 /*
  * Inside VGATE_SA_A_LIFETIME, all u64, 0 meaning no limit.  The soft limit
@@ -536,6 +569,24 @@ enum vgate_sa_stats_attr {
 	VGATE_SA_STATS_A_BYTES_IN,	/* their inner bytes */
 	VGATE_SA_STATS_A_PACKETS_OUT,	/* handed to the cipher to be sent */
 	VGATE_SA_STATS_A_BYTES_OUT,	/* their inner bytes */
+	/*
+	 * IPComp SAs only.  Outbound, every packet of PACKETS_OUT is one of
+	 * COMP_OUT (sent compressed, with the IPComp header), COMP_SMALL_OUT
+	 * (payload below VGATE_COMP_THRESHOLD, sent uncompressed) or
+	 * COMP_INCOMPRESSIBLE_OUT (did not become smaller, sent
+	 * uncompressed).  COMP_BYTES_BEFORE / COMP_BYTES_AFTER: payload
+	 * bytes of the COMP_OUT packets before compression and after it
+	 * (IPComp header included): their ratio is the compression ratio.
+	 * Inbound: DECOMP_IN packets decompressed, DECOMP_BYTES_IN their
+	 * compressed payload bytes (BYTES_IN counts them decompressed).
+	 */
+	VGATE_SA_STATS_A_COMP_OUT,
+	VGATE_SA_STATS_A_COMP_SMALL_OUT,
+	VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT,
+	VGATE_SA_STATS_A_COMP_BYTES_BEFORE,
+	VGATE_SA_STATS_A_COMP_BYTES_AFTER,
+	VGATE_SA_STATS_A_DECOMP_IN,
+	VGATE_SA_STATS_A_DECOMP_BYTES_IN,
 	__VGATE_SA_STATS_A_LAST
 };
 
@@ -643,6 +694,18 @@ enum vgate_rule_attr {
 	 */
 	VGATE_RULE_A_AH_SPI_OUT,
 	VGATE_RULE_A_AH_SPI_IN,
+	/*
+	 * u16, 256..65535, PROTECT only, together, and only with SPI_OUT and
+	 * SPI_IN: the CPIs of the entry's IPComp SAs (RFC 3173), compression
+	 * before ESP.  Outbound the packet goes through the IPComp SA
+	 * (CPI_OUT, the peer's address) and then the ESP SA; inbound the
+	 * decrypted packet must have come through the IPComp SA CPI_IN, or
+	 * be one the peer sent uncompressed (RFC 3173 2.2).  See
+	 * enum vgate_peer_ipcomp.  Dynamic entries (no SPIs) use the IPComp
+	 * SA with their REQID, if there is one.
+	 */
+	VGATE_RULE_A_CPI_OUT,
+	VGATE_RULE_A_CPI_IN,
 	__VGATE_RULE_A_LAST
 };
 
@@ -694,6 +757,31 @@ enum vgate_peer_oper {
 
 #define VGATE_PEER_OPER_MAX (__VGATE_PEER_OPER_LAST - 1)
 
+/*
+ * The Bintec IPComp option of a peer's SA bundles (VGATE_PEER_A_IPCOMP).
+ *   ACCEPT (default): an entry that names IPComp SAs (CPI_OUT, CPI_IN)
+ *     compresses through them; inbound, compressed and uncompressed
+ *     packets are accepted.  Entries without CPIs do not use IPComp.
+ *   NO: no IPComp at all: an entry of this peer with CPI_OUT/CPI_IN is
+ *     refused (RULE_NEW/RULE_SET, offset of CPI_OUT; PEER_SET to NO while
+ *     such entries exist: offset of IPCOMP), dynamic entries ignore
+ *     IPComp SAs with their REQID, and a packet that arrives through an
+ *     IPComp SA is dropped as POLICY.
+ *   FORCE: IPComp must be used: a static entry (with SPI_OUT) without
+ *     CPI_OUT is refused like above; a dynamic entry whose IPComp SA
+ *     (REQID) is missing drops its outbound packets as NO_SA.  Packets
+ *     below the threshold or that do not compress still leave
+ *     uncompressed (RFC 3173 2.2), so inbound both are accepted.
+ */
+enum vgate_peer_ipcomp {
+	VGATE_IPCOMP_ACCEPT = 1,
+	VGATE_IPCOMP_NO,
+	VGATE_IPCOMP_FORCE,
+	__VGATE_IPCOMP_LAST
+};
+
+#define VGATE_IPCOMP_MAX (__VGATE_IPCOMP_LAST - 1)
+
 /* Inside VGATE_A_PEER. */
 enum vgate_peer_attr {
 	VGATE_PEER_A_UNSPEC,
@@ -729,6 +817,9 @@ enum vgate_peer_attr {
 	 * fragmented (IPv4: DF clear; IPv6: by the gateway).
 	 */
 	VGATE_PEER_A_PROPAGATE_PMTU,
+	VGATE_PEER_A_IPCOMP,		/* u8, enum vgate_peer_ipcomp, default
+					 * ACCEPT
+					 */
 	__VGATE_PEER_A_LAST
 };
 
@@ -841,6 +932,18 @@ enum vgate_drop_reason {
 	VGATE_DROP_NATT_NO_DAEMON, /* IKE (non-ESP marker) on vgate's own
 				    * NAT-T socket, which no daemon reads
 				    */
+	VGATE_DROP_IPCOMP_MALFORMED, /* IPComp header truncated, flags set,
+				      * or next header IPComp again (an
+				      * unknown CPI counts as NO_SA)
+				      */
+	VGATE_DROP_DECOMPRESS,	/* the IPComp payload does not decompress
+				 * (corrupt deflate data)
+				 */
+	VGATE_DROP_DECOMPRESS_OVERSIZE, /* it would decompress to more than
+					 * an IP packet can hold (65535
+					 * bytes with the outer header): a
+					 * decompression bomb
+					 */
 	__VGATE_DROP_LAST
 };
 
