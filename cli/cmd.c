@@ -72,8 +72,14 @@ static const char *const auth_choices[] = {
 	"none", "hmac-sha1", "hmac-sha256", "hmac-sha384", "hmac-sha512", NULL
 };
 static const char *const mode_choices[] = { "tunnel", "transport", NULL };
+static const char *const sa_proto_choices[] = {
+	"esp", "ah", "comp", NULL
+};
+static const char *const comp_choices[] = { "deflate", NULL };
+static const char *const ipcomp_choices[] = {
+	"accept", "no", "force", NULL
+};
 static const char *const encap_choices[] = { "udp", NULL };
-static const char *const sa_proto_choices[] = { "esp", "ah", NULL };
 static const char *const proto_choices[] = {
 	"dont-verify", "any", "tcp", "udp", "icmp", "icmpv6", "sctp",
 	"udplite", NULL
@@ -110,6 +116,19 @@ static int v_spi(const struct cmd_arg *a, const char *s)
 	uint32_t v;
 
 	return parse_spi(arg_name(a), s, &v);
+}
+
+/* An IPComp CPI (RFC 3173 3.3): 0..255 name algorithms, not SAs. */
+static int parse_cpi(const char *what, const char *s, uint32_t *cpi)
+{
+	return parse_num32(what, s, 256, 65535, cpi);
+}
+
+static int v_cpi(const struct cmd_arg *a, const char *s)
+{
+	uint32_t v;
+
+	return parse_cpi(arg_name(a), s, &v);
 }
 
 static int v_addr(const struct cmd_arg *a, const char *s)
@@ -400,12 +419,12 @@ enum {
 	SA_AUTH_KEY, SA_REPLAY, SA_SOFT_BYTES, SA_HARD_BYTES, SA_SOFT_PACKETS,
 	SA_HARD_PACKETS, SA_SOFT_SECONDS, SA_HARD_SECONDS, SA_REQID, SA_ENCAP,
 	SA_SPORT, SA_DPORT, SA_NATOA, SA_ESN, SA_SEQ_OUT, SA_SEQ_IN, SA_PROTO,
-	SA_NARGS
+	SA_COMP, SA_NARGS
 };
 
 static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_SPI] = { NULL, "SPI", NULL,
-		     "security parameter index, 256..0xffffffff",
+		     "security parameter index, 256..0xffffffff (proto comp: the CPI, 256..65535)",
 		     ARG_POS | ARG_REQ, v_spi },
 	[SA_SRC] = { "src", "ADDR", NULL, "outer source address, IPv4 or IPv6", ARG_REQ, v_addr },
 	[SA_DST] = { "dst", "ADDR", NULL, "outer destination address (same family as src)",
@@ -413,7 +432,7 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_MODE] = { "mode", "MODE", mode_choices, "tunnel or transport",
 		      ARG_REQ, v_choice },
 	[SA_ENC] = { "enc", "ENC", enc_choices,
-		     "encryption algorithm (ESP: required; AH: none)", 0,
+		     "encryption algorithm (ESP: required; AH, comp: none)", 0,
 		     v_choice },
 	[SA_ENC_KEY] = { "encKey", "HEX", NULL,
 			 "encryption key in hex (GCM/ChaCha: key + 4-byte salt)", 0, v_key },
@@ -455,25 +474,30 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 	[SA_SEQ_IN] = { "seqIn", "N", NULL,
 			"start state: highest inbound sequence number received (default 0)",
 			0, v_u64 },
-	[SA_PROTO] = { "proto", "esp|ah", sa_proto_choices,
-		       "esp (default) or ah (RFC 4302: auth and authKey, no enc)",
+	[SA_PROTO] = { "proto", "esp|ah|comp", sa_proto_choices,
+		       "esp (default), ah (RFC 4302: auth and authKey, no enc) or comp (IPComp, RFC 3173: no keys)",
 		       0, v_choice },
+	[SA_COMP] = { "comp", "deflate", comp_choices,
+		      "proto comp: compression algorithm (default deflate)", 0,
+		      v_choice },
 };
 
 enum { SD_SPI, SD_DST, SD_PROTO, SD_NARGS };
 
 static const struct cmd_arg sa_del_args[SD_NARGS + 1] = {
-	[SD_SPI] = { NULL, "SPI", NULL, "SPI of the SA", ARG_POS | ARG_REQ, v_spi },
+	[SD_SPI] = { NULL, "SPI", NULL, "SPI of the SA (proto comp: the CPI)",
+		     ARG_POS | ARG_REQ, v_spi },
 	[SD_DST] = { "dst", "ADDR", NULL, "outer destination address of the SA",
 		     ARG_REQ, v_addr },
-	[SD_PROTO] = { "proto", "esp|ah", sa_proto_choices,
+	[SD_PROTO] = { "proto", "esp|ah|comp", sa_proto_choices,
 		       "protocol of the SA (default esp)", 0, v_choice },
 };
 
 enum {
 	RU_ID, RU_PRE, RU_PEER, RU_POST, RU_DESCR, RU_FAMILY, RU_LOCAL,
 	RU_REMOTE, RU_PROTO, RU_LPORT, RU_RPORT, RU_ACTION, RU_SPI_OUT,
-	RU_SPI_IN, RU_AH_SPI_OUT, RU_AH_SPI_IN, RU_SELF, RU_NARGS
+	RU_SPI_IN, RU_AH_SPI_OUT, RU_AH_SPI_IN, RU_SELF, RU_CPI_OUT, RU_CPI_IN,
+	RU_NARGS
 };
 
 static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
@@ -523,6 +547,11 @@ static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
 	[RU_SELF] = { "selfTraffic", "on|off", onoff_choices,
 		      "also capture the gateway's own traffic with attached hosts (default off)",
 		      0, v_choice },
+	[RU_CPI_OUT] = { "cpiOut", "CPI", NULL,
+			 "outbound IPComp SA, 256..65535 (protect, with spiOut): compress, then ESP",
+			 0, v_cpi },
+	[RU_CPI_IN] = { "cpiIn", "CPI", NULL,
+			"inbound IPComp SA (protect, with cpiOut)", 0, v_cpi },
 };
 
 static const struct cmd_arg rule_del_args[] = {
@@ -532,7 +561,7 @@ static const struct cmd_arg rule_del_args[] = {
 
 enum {
 	PE_NAME, PE_ID, PE_ADDR, PE_DESCR, PE_ADMIN, PE_VIRTUAL, PE_SPI_OUT,
-	PE_SPI_IN, PE_PMTU, PE_NARGS
+	PE_SPI_IN, PE_PMTU, PE_IPCOMP, PE_NARGS
 };
 
 static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
@@ -559,6 +588,9 @@ static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
 	[PE_PMTU] = { "propagatePmtu", "on|off", onoff_choices,
 		      "on: tunnelled packets must fit the learnt path MTU to the peer; off (default): the interface MTU",
 		      0, v_choice },
+	[PE_IPCOMP] = { "ipcomp", "accept|no|force", ipcomp_choices,
+			"IPComp of the peer's SA bundles: accept (default: when an entry names CPIs), no, force",
+			0, v_choice },
 };
 
 static const struct cmd_arg peer_name_args[] = {
@@ -951,6 +983,34 @@ static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 	return 0;
 }
 
+static int parse_lifetimes(const char *const *val, struct vg_sa *sa);
+
+/* proto comp: an IPComp SA takes no keys and no sequence numbers. */
+static int parse_sa_comp(const char *const *val, struct vg_sa *sa)
+{
+	static const int bad[] = {
+		SA_ENC, SA_ENC_KEY, SA_AUTH, SA_AUTH_KEY, SA_REPLAY, SA_ENCAP,
+		SA_SPORT, SA_DPORT, SA_NATOA, SA_ESN, SA_SEQ_OUT, SA_SEQ_IN
+	};
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (val[bad[i]]) {
+			vg_err("bad %s \"%s\" (proto comp takes no keys, replay window, encapsulation or sequence numbers)",
+			       sa_add_args[bad[i]].kw, val[bad[i]]);
+			return -EINVAL;
+		}
+	}
+	sa->comp = VGATE_COMP_DEFLATE;
+	r = parse_lifetimes(val, sa);
+	if (r)
+		return r;
+	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |
+		   VG_SA_DST | VG_SA_MODE | VG_SA_COMP;
+	return 0;
+}
+
 static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		    struct vg_req *req)
 {
@@ -958,15 +1018,21 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	struct vg_sa *sa = &req->sa;
 	const struct enc_alg *enc;
 	const struct auth_alg *auth = NULL;
-	size_t i;
 	int r;
 
 	req->obj = VG_OBJ_SA;
 	req->cmd = c->nlcmd;
-	r = parse_spi("SPI", val[SA_SPI], &sa->spi);
+	sa->proto = IPPROTO_ESP;
+	if (val[SA_PROTO] && !strcmp(val[SA_PROTO], "ah"))
+		sa->proto = IPPROTO_AH;
+	else if (val[SA_PROTO] && !strcmp(val[SA_PROTO], "comp"))
+		sa->proto = IPPROTO_COMP;
+	if (sa->proto == IPPROTO_COMP)
+		r = parse_cpi("CPI", val[SA_SPI], &sa->spi);
+	else
+		r = parse_spi("SPI", val[SA_SPI], &sa->spi);
 	if (r)
 		return r;
-	sa->proto = IPPROTO_ESP;
 	r = parse_addr("src", val[SA_SRC], &sa->src);
 	if (!r)
 		r = same_family("src", val[SA_SRC], &sa->family, &sa->src);
@@ -993,14 +1059,20 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		return -EINVAL;
 	}
 
-	if (val[SA_PROTO] && !strcmp(val[SA_PROTO], "ah")) {
+	if (sa->proto == IPPROTO_COMP)
+		return parse_sa_comp(val, sa);
+	if (val[SA_COMP]) {
+		vg_err("bad comp \"%s\" (only with proto comp)", val[SA_COMP]);
+		return -EINVAL;
+	}
+	if (sa->proto == IPPROTO_AH) {
 		r = parse_sa_ah(val, sa);
 		if (r)
 			return r;
 		goto common;
 	}
 	if (!val[SA_ENC]) {
-		vg_err("missing enc (ESP needs an encryption algorithm; proto ah for AH)");
+		vg_err("missing enc (ESP needs an encryption algorithm; proto ah for AH, proto comp for IPComp)");
 		return -EINVAL;
 	}
 	enc = find_enc(val[SA_ENC]);
@@ -1091,6 +1163,24 @@ common:
 			return r;
 		sa->has |= VG_SA_REPLAY;
 	}
+	r = parse_lifetimes(val, sa);
+	if (r)
+		return r;
+	r = parse_sa_encap(val, sa);
+	if (!r)
+		r = parse_sa_seq(val, sa);
+	if (r)
+		return r;
+	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |
+		   VG_SA_DST | VG_SA_MODE | VG_SA_AUTH;
+	return 0;
+}
+
+static int parse_lifetimes(const char *const *val, struct vg_sa *sa)
+{
+	size_t i;
+	int r;
+
 	for (i = 0; i < ARRAY_SIZE(lifetimes); i++) {
 		int si = lifetimes[i].soft_idx, hi = lifetimes[i].hard_idx;
 		int sa_ = lifetimes[i].soft_attr, ha = lifetimes[i].hard_attr;
@@ -1116,13 +1206,6 @@ common:
 	}
 	if (sa->lt_has)
 		sa->has |= VG_SA_LIFETIME;
-	r = parse_sa_encap(val, sa);
-	if (!r)
-		r = parse_sa_seq(val, sa);
-	if (r)
-		return r;
-	sa->has |= VG_SA_SPI | VG_SA_PROTO | VG_SA_FAMILY | VG_SA_SRC |
-		   VG_SA_DST | VG_SA_MODE | VG_SA_AUTH;
 	return 0;
 }
 
@@ -1134,13 +1217,19 @@ static int parse_sa_del(const struct cmd *c, const struct cmd_vals *v,
 
 	req->obj = VG_OBJ_SA;
 	req->cmd = c->nlcmd;
-	r = parse_spi("SPI", v->val[SD_SPI], &sa->spi);
+	sa->proto = IPPROTO_ESP;
+	if (v->val[SD_PROTO] && !strcmp(v->val[SD_PROTO], "ah"))
+		sa->proto = IPPROTO_AH;
+	else if (v->val[SD_PROTO] && !strcmp(v->val[SD_PROTO], "comp"))
+		sa->proto = IPPROTO_COMP;
+	if (sa->proto == IPPROTO_COMP)
+		r = parse_cpi("CPI", v->val[SD_SPI], &sa->spi);
+	else
+		r = parse_spi("SPI", v->val[SD_SPI], &sa->spi);
 	if (!r)
 		r = parse_addr("dst", v->val[SD_DST], &sa->dst);
 	if (r)
 		return r;
-	sa->proto = v->val[SD_PROTO] && !strcmp(v->val[SD_PROTO], "ah") ?
-		    IPPROTO_AH : IPPROTO_ESP;
 	/* The header names SPI, DST and PROTO as the SA key; the kernel
 	 * also requires FAMILY, and it is needed to tell IPv4 from IPv6.
 	 */
@@ -1339,9 +1428,33 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 				return r;
 			ru->has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
 		}
+		if (!!val[RU_CPI_OUT] != !!val[RU_CPI_IN]) {
+			vg_err("missing %s (cpiOut and cpiIn go together)",
+			       val[RU_CPI_OUT] ? "cpiIn" : "cpiOut");
+			return -EINVAL;
+		}
+		if (val[RU_CPI_OUT] && !val[RU_SPI_OUT]) {
+			vg_err("bad cpiOut \"%s\" (IPComp SAs come with ESP SAs: give spiOut and spiIn too)",
+			       val[RU_CPI_OUT]);
+			return -EINVAL;
+		}
+		if (val[RU_CPI_OUT]) {
+			uint32_t o, i;
+
+			r = parse_cpi("cpiOut", val[RU_CPI_OUT], &o);
+			if (!r)
+				r = parse_cpi("cpiIn", val[RU_CPI_IN], &i);
+			if (r)
+				return r;
+			ru->cpi_out = o;
+			ru->cpi_in = i;
+			ru->has |= VG_RULE_CPI_OUT | VG_RULE_CPI_IN;
+		}
 	} else {
-		static const int bad[] = { RU_SPI_OUT, RU_SPI_IN,
-					   RU_AH_SPI_OUT, RU_AH_SPI_IN };
+		static const int bad[] = {
+			RU_SPI_OUT, RU_SPI_IN, RU_AH_SPI_OUT, RU_AH_SPI_IN,
+			RU_CPI_OUT, RU_CPI_IN
+		};
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -1496,6 +1609,12 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 	if (val[PE_PMTU]) {
 		p->pmtu = !strcmp(val[PE_PMTU], "on");
 		p->has |= VG_PEER_PMTU;
+	}
+	if (val[PE_IPCOMP]) {
+		p->ipcomp = !strcmp(val[PE_IPCOMP], "no") ? VGATE_IPCOMP_NO :
+			    !strcmp(val[PE_IPCOMP], "force") ?
+			    VGATE_IPCOMP_FORCE : VGATE_IPCOMP_ACCEPT;
+		p->has |= VG_PEER_IPCOMP;
 	}
 	if (val[PE_SPI_OUT] || val[PE_SPI_IN]) {
 		int i = val[PE_SPI_OUT] ? PE_SPI_OUT : PE_SPI_IN;
@@ -2055,7 +2174,8 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 			static const uint32_t keep = VG_PEER_DESCR |
 				VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME |
 				VG_PEER_ADMIN | VG_PEER_VIRTUAL |
-				VG_PEER_SPI_OUT | VG_PEER_SPI_IN | VG_PEER_PMTU;
+				VG_PEER_SPI_OUT | VG_PEER_SPI_IN | VG_PEER_PMTU |
+				VG_PEER_IPCOMP;
 
 			snprintf(p->descr, sizeof(p->descr), "%s", known->descr);
 			snprintf(p->hostname, sizeof(p->hostname), "%s",
@@ -2065,6 +2185,7 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 			p->admin = known->admin;
 			p->virt = known->virt;
 			p->pmtu = known->pmtu;
+			p->ipcomp = known->ipcomp;
 			p->spi_out = known->spi_out;
 			p->spi_in = known->spi_in;
 			p->has |= known->has & keep;

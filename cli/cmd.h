@@ -13,7 +13,7 @@
 #include "nl.h"
 
 #define CMD_MAX_WORDS 6
-#define CMD_MAX_ARGS 24
+#define CMD_MAX_ARGS 32
 
 /* struct cmd_arg.flags */
 enum {

@@ -47,6 +47,9 @@ static void write_peer(FILE *f, const struct vg_peer *p)
 					   VGATE_PEER_ADMIN_UP));
 	if (p->pmtu)
 		fprintf(f, " propagatePmtu on");
+	if (p->ipcomp == VGATE_IPCOMP_NO || p->ipcomp == VGATE_IPCOMP_FORCE)
+		fprintf(f, " ipcomp %s",
+			p->ipcomp == VGATE_IPCOMP_NO ? "no" : "force");
 	if (p->virt) {
 		fprintf(f, " virtual yes");
 		if (p->has & VG_PEER_SPI_OUT)
@@ -96,6 +99,8 @@ static void write_rule(FILE *f, const struct vg_rule *ru)
 	    (ru->has & VG_RULE_AH_SPI_OUT))
 		fprintf(f, " ahSpiOut 0x%08x ahSpiIn 0x%08x", ru->ah_spi_out,
 			ru->ah_spi_in);
+	if (ru->action == VGATE_ACTION_PROTECT && (ru->has & VG_RULE_CPI_OUT))
+		fprintf(f, " cpiOut %u cpiIn %u", ru->cpi_out, ru->cpi_in);
 	if (ru->flags & VGATE_RULE_F_SELF)
 		fprintf(f, " selfTraffic on");
 	fputc('\n', f);

@@ -51,6 +51,14 @@ static const struct adesc sa_stats_desc[VGATE_SA_STATS_A_MAX + 1] = {
 	[VGATE_SA_STATS_A_BYTES_IN] = { "BYTES_IN", AT_U64 },
 	[VGATE_SA_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", AT_U64 },
 	[VGATE_SA_STATS_A_BYTES_OUT] = { "BYTES_OUT", AT_U64 },
+	[VGATE_SA_STATS_A_COMP_OUT] = { "COMP_OUT", AT_U64 },
+	[VGATE_SA_STATS_A_COMP_SMALL_OUT] = { "COMP_SMALL_OUT", AT_U64 },
+	[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT] = {
+		"COMP_INCOMPRESSIBLE_OUT", AT_U64 },
+	[VGATE_SA_STATS_A_COMP_BYTES_BEFORE] = { "COMP_BYTES_BEFORE", AT_U64 },
+	[VGATE_SA_STATS_A_COMP_BYTES_AFTER] = { "COMP_BYTES_AFTER", AT_U64 },
+	[VGATE_SA_STATS_A_DECOMP_IN] = { "DECOMP_IN", AT_U64 },
+	[VGATE_SA_STATS_A_DECOMP_BYTES_IN] = { "DECOMP_BYTES_IN", AT_U64 },
 };
 
 static const struct adesc encap_desc[VGATE_ENCAP_A_MAX + 1] = {
@@ -92,6 +100,7 @@ static const struct adesc sa_desc[VGATE_SA_A_MAX + 1] = {
 	[VGATE_SA_A_REPLAY_SEQ] = { "REPLAY_SEQ", AT_U64 },
 	[VGATE_SA_A_EXPIRE_LIMIT] = { "EXPIRE_LIMIT", AT_U8 },
 	[VGATE_SA_A_EXPIRE_HARD] = { "EXPIRE_HARD", AT_U8 },
+	[VGATE_SA_A_COMP] = { "COMP", AT_U16 },
 };
 
 static const struct adesc rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
@@ -128,6 +137,8 @@ static const struct adesc rule_desc[VGATE_RULE_A_MAX + 1] = {
 	[VGATE_RULE_A_REMOTE_END] = { "REMOTE_END", AT_ADDR },
 	[VGATE_RULE_A_AH_SPI_OUT] = { "AH_SPI_OUT", AT_U32 },
 	[VGATE_RULE_A_AH_SPI_IN] = { "AH_SPI_IN", AT_U32 },
+	[VGATE_RULE_A_CPI_OUT] = { "CPI_OUT", AT_U16 },
+	[VGATE_RULE_A_CPI_IN] = { "CPI_IN", AT_U16 },
 };
 
 static const struct adesc peer_desc[VGATE_PEER_A_MAX + 1] = {
@@ -147,6 +158,7 @@ static const struct adesc peer_desc[VGATE_PEER_A_MAX + 1] = {
 	[VGATE_PEER_A_SPI_IN] = { "SPI_IN", AT_U32 },
 	[VGATE_PEER_A_ENTRIES] = { "ENTRIES", AT_U32 },
 	[VGATE_PEER_A_PROPAGATE_PMTU] = { "PROPAGATE_PMTU", AT_U8 },
+	[VGATE_PEER_A_IPCOMP] = { "IPCOMP", AT_U8 },
 };
 
 static const struct adesc flow_desc[VGATE_FLOW_A_MAX + 1] = {
@@ -759,6 +771,8 @@ static int put_sa(struct nl_msg *m, const struct vg_sa *sa)
 		put_addr(m, VGATE_SA_A_DST, &sa->dst);
 	if (sa->has & VG_SA_MODE)
 		nla_put_u8(m, VGATE_SA_A_MODE, sa->mode);
+	if (sa->has & VG_SA_COMP)
+		nla_put_u16(m, VGATE_SA_A_COMP, sa->comp);
 	if (sa->has & VG_SA_ENC)
 		nla_put_u16(m, VGATE_SA_A_ENC, sa->enc);
 	if (sa->has & VG_SA_ENC_KEY)
@@ -858,6 +872,10 @@ static int put_rule(struct nl_msg *m, const struct vg_rule *r)
 		nla_put_u32(m, VGATE_RULE_A_AH_SPI_OUT, r->ah_spi_out);
 	if (r->has & VG_RULE_AH_SPI_IN)
 		nla_put_u32(m, VGATE_RULE_A_AH_SPI_IN, r->ah_spi_in);
+	if (r->has & VG_RULE_CPI_OUT)
+		nla_put_u16(m, VGATE_RULE_A_CPI_OUT, r->cpi_out);
+	if (r->has & VG_RULE_CPI_IN)
+		nla_put_u16(m, VGATE_RULE_A_CPI_IN, r->cpi_in);
 	if (r->has & VG_RULE_FLAGS)
 		nla_put_u32(m, VGATE_RULE_A_FLAGS, r->flags);
 	return nla_nest_end(m, nest);
@@ -891,6 +909,8 @@ static int put_peer(struct nl_msg *m, const struct vg_peer *p)
 		nla_put_u8(m, VGATE_PEER_A_VIRTUAL, p->virt);
 	if (p->has & VG_PEER_PMTU)
 		nla_put_u8(m, VGATE_PEER_A_PROPAGATE_PMTU, p->pmtu);
+	if (p->has & VG_PEER_IPCOMP)
+		nla_put_u8(m, VGATE_PEER_A_IPCOMP, p->ipcomp);
 	if (p->has & VG_PEER_SPI_OUT)
 		nla_put_u32(m, VGATE_PEER_A_SPI_OUT, p->spi_out);
 	if (p->has & VG_PEER_SPI_IN)
@@ -1082,6 +1102,8 @@ static int sa_from_attrs(struct nlattr *nest, struct vg_sa *sa)
 		sa->mode = nla_get_u8(tb[VGATE_SA_A_MODE]), sa->has |= VG_SA_MODE;
 	if (tb[VGATE_SA_A_ENC])
 		sa->enc = nla_get_u16(tb[VGATE_SA_A_ENC]), sa->has |= VG_SA_ENC;
+	if (tb[VGATE_SA_A_COMP])
+		sa->comp = nla_get_u16(tb[VGATE_SA_A_COMP]), sa->has |= VG_SA_COMP;
 	if (tb[VGATE_SA_A_ENC_KEY_BITS])
 		sa->enc_key_bits = nla_get_u16(tb[VGATE_SA_A_ENC_KEY_BITS]);
 	if (tb[VGATE_SA_A_AUTH])
@@ -1239,6 +1261,12 @@ static int rule_from_attrs(struct nlattr *nest, struct vg_rule *ru)
 	if (tb[VGATE_RULE_A_AH_SPI_IN])
 		ru->ah_spi_in = nla_get_u32(tb[VGATE_RULE_A_AH_SPI_IN]),
 		ru->has |= VG_RULE_AH_SPI_IN;
+	if (tb[VGATE_RULE_A_CPI_OUT])
+		ru->cpi_out = nla_get_u16(tb[VGATE_RULE_A_CPI_OUT]),
+		ru->has |= VG_RULE_CPI_OUT;
+	if (tb[VGATE_RULE_A_CPI_IN])
+		ru->cpi_in = nla_get_u16(tb[VGATE_RULE_A_CPI_IN]),
+		ru->has |= VG_RULE_CPI_IN;
 	if (tb[VGATE_RULE_A_STAGE])
 		ru->stage = nla_get_u8(tb[VGATE_RULE_A_STAGE]),
 		ru->has |= VG_RULE_STAGE;
@@ -1310,6 +1338,9 @@ static int peer_from_attrs(struct nlattr *nest, struct vg_peer *p)
 	if (tb[VGATE_PEER_A_PROPAGATE_PMTU])
 		p->pmtu = nla_get_u8(tb[VGATE_PEER_A_PROPAGATE_PMTU]),
 		p->has |= VG_PEER_PMTU;
+	if (tb[VGATE_PEER_A_IPCOMP])
+		p->ipcomp = nla_get_u8(tb[VGATE_PEER_A_IPCOMP]),
+		p->has |= VG_PEER_IPCOMP;
 	if (tb[VGATE_PEER_A_IFINDEX])
 		p->ifindex = nla_get_u32(tb[VGATE_PEER_A_IFINDEX]),
 		p->has |= VG_PEER_IFINDEX;

@@ -41,12 +41,14 @@ enum {
 	VG_SA_OSEQ = 1U << 19,
 	VG_SA_ISEQ = 1U << 20,
 	VG_SA_EXPIRE = 1U << 21,	/* SA_EXPIRE event: expire_* */
+	VG_SA_COMP = 1U << 22,		/* IPComp: comp */
 };
 
 struct vg_sa {
 	uint32_t has;
 	uint32_t spi;
-	uint8_t proto;				/* IPPROTO_ESP or IPPROTO_AH */
+	uint8_t proto;				/* IPPROTO_ESP, _AH or _COMP */
+	uint16_t comp;				/* enum vgate_comp_alg */
 	uint16_t family;
 	struct vg_addr src, dst;
 	uint8_t mode;				/* enum vgate_mode */
@@ -88,6 +90,8 @@ enum {
 	VG_RULE_DESCR = 1U << 15,
 	VG_RULE_AH_SPI_OUT = 1U << 16,
 	VG_RULE_AH_SPI_IN = 1U << 17,
+	VG_RULE_CPI_OUT = 1U << 18,
+	VG_RULE_CPI_IN = 1U << 19,
 };
 
 struct vg_rule {
@@ -103,6 +107,7 @@ struct vg_rule {
 	struct vg_addr peer;			/* reply only */
 	uint32_t spi_out, spi_in;		/* ESP SAs */
 	uint32_t ah_spi_out, ah_spi_in;		/* AH SAs */
+	uint16_t cpi_out, cpi_in;		/* IPComp SAs */
 	uint32_t flags;				/* enum vgate_rule_flags */
 	char descr[VG_DESCR_MAX + 1];
 	uint64_t st[VGATE_RULE_STATS_A_MAX + 1];
@@ -126,6 +131,7 @@ enum {
 	VG_PEER_SPI_IN = 1U << 13,
 	VG_PEER_ENTRIES = 1U << 14,
 	VG_PEER_PMTU = 1U << 15,
+	VG_PEER_IPCOMP = 1U << 16,
 };
 
 struct vg_peer {
@@ -141,6 +147,7 @@ struct vg_peer {
 	uint32_t block_seconds;
 	uint8_t virt;
 	uint8_t pmtu;				/* propagatePmtu */
+	uint8_t ipcomp;				/* enum vgate_peer_ipcomp */
 	uint32_t ifindex;
 	char ifname[32];
 	uint32_t spi_out, spi_in;

@@ -44,6 +44,8 @@ const char *sa_enc_name(const struct vg_sa *sa)
 {
 	static char buf[24];
 
+	if (sa->proto == IPPROTO_COMP)
+		return sa->comp == VGATE_COMP_DEFLATE ? "deflate" : "unknown";
 	if ((sa->enc == VGATE_ENC_AES_CBC || sa->enc == VGATE_ENC_AES_GCM_16) &&
 	    sa->enc_key_bits) {
 		snprintf(buf, sizeof(buf), "aes%u-%s", sa->enc_key_bits,
@@ -273,6 +275,10 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 	[VGATE_DROP_PEER_BLOCKED] = { "peer-blocked", "peer_blocked" },
 	[VGATE_DROP_NATT_MALFORMED] = { "natt-malformed", "natt_malformed" },
 	[VGATE_DROP_NATT_NO_DAEMON] = { "natt-no-daemon", "natt_no_daemon" },
+	[VGATE_DROP_IPCOMP_MALFORMED] = { "ipcomp-malformed", "ipcomp_malformed" },
+	[VGATE_DROP_DECOMPRESS] = { "decompress", "decompress" },
+	[VGATE_DROP_DECOMPRESS_OVERSIZE] = { "decompress-oversize",
+					     "decompress_oversize" },
 };
 
 /* ---- a table of strings with aligned columns ---- */
@@ -513,6 +519,13 @@ static bool sa_is_ah(const struct vg_sa *sa)
 	return (sa->has & VG_SA_PROTO) && sa->proto == IPPROTO_AH;
 }
 
+static const char *sa_proto_name(const struct vg_sa *sa)
+{
+	if (sa->proto == IPPROTO_COMP)
+		return "comp";
+	return sa_is_ah(sa) ? "ah" : "esp";
+}
+
 static int cmp_sa(const void *a, const void *b)
 {
 	const struct vg_sa *x = a, *y = b;
@@ -535,7 +548,7 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_addr(&j, "src", &sa->src, sa->src.family);
 		json_addr(&j, "dst", &sa->dst, sa->dst.family);
 		json_str(&j, "mode", mode_name(sa->mode));
-		json_str(&j, "proto", sa_is_ah(sa) ? "ah" : "esp");
+		json_str(&j, "proto", sa_proto_name(sa));
 		json_str(&j, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
 		json_str(&j, "auth", auth_name(sa->auth));
 		json_u64(&j, "replay_window", sa->replay_window);
@@ -570,6 +583,22 @@ static void sad_json(const struct vg_sa *sas, size_t n)
 		json_u64(&j, "errors", sa->st[VGATE_SA_STATS_A_ERRORS]);
 		json_u64(&j, "replay", sa->st[VGATE_SA_STATS_A_REPLAY]);
 		json_u64(&j, "auth_fail", sa->st[VGATE_SA_STATS_A_AUTH]);
+		if (sa->proto == IPPROTO_COMP) {
+			json_u64(&j, "compressed_out",
+				 sa->st[VGATE_SA_STATS_A_COMP_OUT]);
+			json_u64(&j, "small_out",
+				 sa->st[VGATE_SA_STATS_A_COMP_SMALL_OUT]);
+			json_u64(&j, "incompressible_out",
+				 sa->st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT]);
+			json_u64(&j, "comp_bytes_before",
+				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE]);
+			json_u64(&j, "comp_bytes_after",
+				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_AFTER]);
+			json_u64(&j, "decompressed_in",
+				 sa->st[VGATE_SA_STATS_A_DECOMP_IN]);
+			json_u64(&j, "decomp_bytes_in",
+				 sa->st[VGATE_SA_STATS_A_DECOMP_BYTES_IN]);
+		}
 		json_close(&j);
 		json_obj_open(&j, "lifetime");
 		for (k = 0; k < N_LT; k++)
@@ -611,17 +640,38 @@ static const char *encap_str(const struct vg_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * IPComp: "out C/S/I BEFORE->AFTER in D": packets sent compressed, small
+ * (below the threshold) and incompressible (both sent uncompressed), the
+ * payload bytes of the compressed ones before and after, packets
+ * decompressed.  "-" for ESP.
+ */
+static const char *comp_str(const struct vg_sa *sa, char *buf, size_t len)
+{
+	if (sa->proto != IPPROTO_COMP)
+		return "-";
+	snprintf(buf, len, "out %" PRIu64 "/%" PRIu64 "/%" PRIu64 " %" PRIu64
+		 "->%" PRIu64 " in %" PRIu64,
+		 sa->st[VGATE_SA_STATS_A_COMP_OUT],
+		 sa->st[VGATE_SA_STATS_A_COMP_SMALL_OUT],
+		 sa->st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT],
+		 sa->st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE],
+		 sa->st[VGATE_SA_STATS_A_COMP_BYTES_AFTER],
+		 sa->st[VGATE_SA_STATS_A_DECOMP_IN]);
+	return buf;
+}
+
 int show_sad(void)
 {
 	static const char *const hdr[] = {
 		"SPI", "SRC", "DST", "MODE", "PROTO", "ENC", "AUTH", "REPLAY-WIN",
 		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
-		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", NULL
+		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", "COMPRESSION", NULL
 	};
 	struct vg_sa *sas = NULL;
 	struct table t;
 	size_t n = 0, i;
-	char a[64], b[64], f[64], lt[256], e[96];
+	char a[64], b[64], f[64], lt[256], e[96], c[160];
 	int r;
 
 	r = vg_nl_dump_sas(&sas, &n);
@@ -642,9 +692,10 @@ int show_sad(void)
 		tbl_cell(&t, "%s", fmt_addr(&sa->src, a, sizeof(a)));
 		tbl_cell(&t, "%s", fmt_addr(&sa->dst, b, sizeof(b)));
 		tbl_cell(&t, "%s", mode_name(sa->mode));
-		tbl_cell(&t, "%s", sa_is_ah(sa) ? "ah" : "esp");
+		tbl_cell(&t, "%s", sa_proto_name(sa));
 		tbl_cell(&t, "%s", sa_is_ah(sa) ? "-" : sa_enc_name(sa));
-		tbl_cell(&t, "%s", auth_name(sa->auth));
+		tbl_cell(&t, "%s", sa->proto == IPPROTO_COMP ? "-" :
+			 auth_name(sa->auth));
 		tbl_cell(&t, "%u", sa->replay_window);
 		tbl_cell(&t, "%s", flags_str(sa_flag_bits(sa), f, sizeof(f)));
 		tbl_cell(&t, "%" PRIu64, sa->seq);
@@ -660,6 +711,7 @@ int show_sad(void)
 			tbl_cell(&t, "-");
 		tbl_cell(&t, "%s", encap_str(sa, e, sizeof(e)));
 		tbl_cell(&t, "%s", lt);
+		tbl_cell(&t, "%s", comp_str(sa, c, sizeof(c)));
 	}
 	r = tbl_print(&t);
 	tbl_free(&t);
@@ -727,6 +779,8 @@ static void rule_json(struct json *j, const struct vg_rule *ru)
 	json_spi(j, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
 	json_spi(j, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
 	json_spi(j, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
+	json_spi(j, "cpi_out", ru->cpi_out, ru->has & VG_RULE_CPI_OUT);
+	json_spi(j, "cpi_in", ru->cpi_in, ru->has & VG_RULE_CPI_IN);
 	json_bool(j, "dynamic", rule_dynamic(ru));
 	json_bool(j, "self_traffic", ru->flags & VGATE_RULE_F_SELF);
 	json_obj_open(j, "stats");
@@ -754,7 +808,10 @@ static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
 	return buf;
 }
 
-/* "0xESPOUT/0xESPIN", "ah:0xOUT/0xIN", or both, space separated. */
+/*
+ * "0xESPOUT/0xESPIN", "ah:0xOUT/0xIN", "comp:OUT/IN" (the CPIs, as
+ * cpiOut/cpiIn take them), those present, space separated.
+ */
 static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 				 size_t len)
 {
@@ -765,14 +822,17 @@ static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 		o += snprintf(buf, len, "0x%08x/0x%08x", ru->spi_out,
 			      ru->spi_in);
 	if ((ru->has & VG_RULE_AH_SPI_OUT) && o < len)
-		snprintf(buf + o, len - o, "%sah:0x%08x/0x%08x", o ? " " : "",
-			 ru->ah_spi_out, ru->ah_spi_in);
+		o += snprintf(buf + o, len - o, "%sah:0x%08x/0x%08x",
+			      o ? " " : "", ru->ah_spi_out, ru->ah_spi_in);
+	if ((ru->has & VG_RULE_CPI_OUT) && o < len)
+		snprintf(buf + o, len - o, "%scomp:%u/%u", o ? " " : "",
+			 ru->cpi_out, ru->cpi_in);
 	return buf;
 }
 
 static void rule_row(struct table *t, const struct vg_rule *ru)
 {
-	char b1[96], b2[96], b3[32], b4[64], b5[64];
+	char b1[96], b2[96], b3[32], b4[64], b5[96];
 
 	tbl_row(t);
 	tbl_cell(t, "%u", ru->id);
@@ -937,6 +997,13 @@ out:
 
 /* ---- ipsec show peer ---- */
 
+/* The IPComp option; a kernel that does not send it has accept. */
+static const char *ipcomp_name(uint8_t v)
+{
+	return v == VGATE_IPCOMP_NO ? "no" :
+	       v == VGATE_IPCOMP_FORCE ? "force" : "accept";
+}
+
 static void peer_json(struct json *j, const struct vg_peer *p)
 {
 	json_obj_open(j, NULL);
@@ -949,6 +1016,7 @@ static void peer_json(struct json *j, const struct vg_peer *p)
 	json_str(j, "oper", oper_name(p->oper));
 	json_bool(j, "virtual", p->virt);
 	json_bool(j, "propagate_pmtu", p->pmtu);
+	json_str(j, "ipcomp", ipcomp_name(p->ipcomp));
 	json_str(j, "ifname", p->has & VG_PEER_IFNAME ? p->ifname : NULL);
 	if (p->has & VG_PEER_IFINDEX)
 		json_u64(j, "ifindex", p->ifindex);
@@ -964,7 +1032,7 @@ int show_peer(const char *name)
 {
 	static const char *const hdr[] = {
 		"ID", "NAME", "DESCRIPTION", "ADDRESS", "ADMIN", "OPER",
-		"INTERFACE", "PMTU", "ENTRIES", NULL
+		"INTERFACE", "PMTU", "IPCOMP", "ENTRIES", NULL
 	};
 	struct vg_peer *peers = NULL, one;
 	struct table t;
@@ -1016,6 +1084,7 @@ int show_peer(const char *name)
 		else
 			tbl_cell(&t, "-");
 		tbl_cell(&t, "%s", p->pmtu ? "propagate" : "interface");
+		tbl_cell(&t, "%s", ipcomp_name(p->ipcomp));
 		tbl_cell(&t, "%u", p->entries);
 	}
 	r = tbl_print(&t);
@@ -1028,13 +1097,14 @@ out:
 /* ---- ipsec show sa: the SA bundles ---- */
 
 /*
- * An entry's SA bundle: ESP (out, in) and AH (ah_out, ah_in).  The
- * counters shown are the ESP SAs', the AH SAs' for AH alone.
+ * An entry's SA bundle: ESP (out, in), AH (ah_out, ah_in) and IPComp
+ * (cout, cin).  The counters shown are the ESP SAs', the AH SAs' for AH alone.
  */
 struct bundle {
 	const struct vg_rule *ru;
-	const struct vg_sa *out, *in;
-	const struct vg_sa *ah_out, *ah_in;
+	const struct vg_sa *out, *in;		/* ESP */
+	const struct vg_sa *ah_out, *ah_in;	/* AH */
+	const struct vg_sa *cout, *cin;		/* IPComp */
 	const struct vg_sa *st_out, *st_in;	/* whose counters */
 	unsigned int flags;
 };
@@ -1052,15 +1122,27 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 	for (i = 0; i < n; i++) {
 		const struct vg_sa *sa = &sas[i];
 		bool ah = sa_is_ah(sa);
+		bool comp = sa->proto == IPPROTO_COMP;
 
 		if (dyn) {
 			/* The newest SAs with the entry's ID as REQID. */
 			if (sa->reqid != ru->id)
 				continue;
 			if (addr_eq(&sa->dst, &ru->peer))
-				*(ah ? &b->ah_out : &b->out) = sa;
+				*(comp ? &b->cout : ah ? &b->ah_out : &b->out) = sa;
 			else if (addr_eq(&sa->src, &ru->peer))
-				*(ah ? &b->ah_in : &b->in) = sa;
+				*(comp ? &b->cin : ah ? &b->ah_in : &b->in) = sa;
+			continue;
+		}
+		if (comp) {
+			if (!b->cout && (ru->has & VG_RULE_CPI_OUT) &&
+			    sa->spi == ru->cpi_out &&
+			    addr_eq(&sa->dst, &ru->peer))
+				b->cout = sa;
+			if (!b->cin && (ru->has & VG_RULE_CPI_IN) &&
+			    sa->spi == ru->cpi_in &&
+			    addr_eq(&sa->src, &ru->peer))
+				b->cin = sa;
 			continue;
 		}
 		if (!ah && want_esp && !b->out && sa->spi == ru->spi_out &&
@@ -1081,7 +1163,8 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 		want_ah = b->ah_out || b->ah_in;
 	}
 	if ((want_esp && (!b->out || !b->in)) ||
-	    (want_ah && (!b->ah_out || !b->ah_in)))
+	    (want_ah && (!b->ah_out || !b->ah_in)) ||
+	    ((ru->has & VG_RULE_CPI_OUT) && (!b->cout || !b->cin)))
 		b->flags |= F_MISSING;
 	if (b->out)
 		b->flags |= sa_flag_bits(b->out);
@@ -1099,7 +1182,7 @@ static void find_bundle(struct bundle *b, const struct vg_rule *ru,
 }
 
 /*
- * The Bintec "CEA" flags of a bundle: IPComp, ESP, AH, "-" where the
+ * The Bintec "CEA" flags of a bundle: C IPComp, E ESP, A AH, "-" where the
  * entry has none (a dynamic entry: where it has no SA yet).
  */
 static const char *bundle_cea(const struct bundle *b, char buf[4])
@@ -1107,7 +1190,7 @@ static const char *bundle_cea(const struct bundle *b, char buf[4])
 	const struct vg_rule *ru = b->ru;
 	bool dyn = rule_dynamic(ru);
 
-	buf[0] = '-';
+	buf[0] = (ru->has & VG_RULE_CPI_OUT) || b->cout || b->cin ? 'C' : '-';
 	buf[1] = (dyn ? b->out || b->in : ru->has & VG_RULE_SPI_OUT) ?
 		 'E' : '-';
 	buf[2] = (dyn ? b->ah_out || b->ah_in :
@@ -1166,6 +1249,12 @@ int show_sa(void)
 			json_spi(&j, "ah_spi_in",
 				 b.ah_in ? b.ah_in->spi : rules[i].ah_spi_in,
 				 b.ah_in || (rules[i].has & VG_RULE_AH_SPI_IN));
+			json_spi(&j, "cpi_out", b.cout ? b.cout->spi :
+				 rules[i].cpi_out,
+				 b.cout || (rules[i].has & VG_RULE_CPI_OUT));
+			json_spi(&j, "cpi_in", b.cin ? b.cin->spi :
+				 rules[i].cpi_in,
+				 b.cin || (rules[i].has & VG_RULE_CPI_IN));
 			json_str(&j, "cea", bundle_cea(&b, cea));
 			json_flags(&j, b.flags);
 			json_u64(&j, "bytes_in", SA_ST(b.st_in, BYTES));

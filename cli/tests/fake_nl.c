@@ -24,7 +24,7 @@ static void addr(struct vg_addr *a, const char *s)
 
 int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 {
-	struct vg_sa *s = calloc(6, sizeof(*s));
+	struct vg_sa *s = calloc(8, sizeof(*s));
 
 	s[0].spi = 0x1000;
 	addr(&s[0].src, "192.0.2.1");
@@ -83,8 +83,36 @@ int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 	s[5].spi = 0x4001;
 	addr(&s[5].src, "198.51.100.2");
 	addr(&s[5].dst, "192.0.2.1");
+
+	/* IPComp SAs of entry 10 (cpiOut 0x1100, cpiIn 0x1101) */
+	memset(&s[6], 0, sizeof(s[6]));
+	s[6].spi = 0x1100;
+	s[6].proto = IPPROTO_COMP;
+	s[6].comp = VGATE_COMP_DEFLATE;
+	s[6].has = VG_SA_COMP;
+	addr(&s[6].src, "192.0.2.1");
+	addr(&s[6].dst, "198.51.100.2");
+	s[6].mode = VGATE_MODE_TUNNEL;
+	s[6].st[VGATE_SA_STATS_A_PACKETS] = 7;
+	s[6].st[VGATE_SA_STATS_A_PACKETS_OUT] = 7;
+	s[6].st[VGATE_SA_STATS_A_COMP_OUT] = 4;
+	s[6].st[VGATE_SA_STATS_A_COMP_SMALL_OUT] = 2;
+	s[6].st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT] = 1;
+	s[6].st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE] = 5600;
+	s[6].st[VGATE_SA_STATS_A_COMP_BYTES_AFTER] = 1400;
+	s[7] = s[6];
+	s[7].spi = 0x1101;
+	addr(&s[7].src, "198.51.100.2");
+	addr(&s[7].dst, "192.0.2.1");
+	s[7].st[VGATE_SA_STATS_A_COMP_OUT] = 0;
+	s[7].st[VGATE_SA_STATS_A_COMP_SMALL_OUT] = 0;
+	s[7].st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT] = 0;
+	s[7].st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE] = 0;
+	s[7].st[VGATE_SA_STATS_A_COMP_BYTES_AFTER] = 0;
+	s[7].st[VGATE_SA_STATS_A_PACKETS_OUT] = 0;
+	s[7].st[VGATE_SA_STATS_A_DECOMP_IN] = 3;
 	*sas = s;
-	*n = 6;
+	*n = 8;
 	return 0;
 }
 
@@ -148,6 +176,9 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	r[1].has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
 	r[1].ah_spi_out = 0x4000;
 	r[1].ah_spi_in = 0x4001;
+	r[1].has |= VG_RULE_CPI_OUT | VG_RULE_CPI_IN;
+	r[1].cpi_out = 0x1100;
+	r[1].cpi_in = 0x1101;
 	r[1].st[VGATE_RULE_STATS_A_PACKETS_OUT] = 7;
 	r[1].st[VGATE_RULE_STATS_A_BYTES_OUT] = 588;
 
@@ -214,9 +245,10 @@ int vg_nl_dump_peers(struct vg_peer **peers, size_t *n)
 	p[1].oper = VGATE_PEER_OPER_UP;
 	p[1].entries = 2;
 	p[1].pmtu = 1;
+	p[1].ipcomp = VGATE_IPCOMP_FORCE;
 	p[1].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_ADDR |
 		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
-		   VG_PEER_ENTRIES | VG_PEER_PMTU;
+		   VG_PEER_ENTRIES | VG_PEER_PMTU | VG_PEER_IPCOMP;
 	*peers = p;
 	*n = 2;
 	return 0;

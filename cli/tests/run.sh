@@ -422,8 +422,8 @@ d = json.load(sys.stdin)
 assert [p["name"] for p in d] == ["branch1", "branch2"]
 assert d[1]["hostname"] == "gw2.example.net" and d[1]["oper"] == "blocked" and d[1]["admin"] == "dialup" and d[1]["entries"] == 1
 assert d[0]["propagate_pmtu"] is True and d[1]["propagate_pmtu"] is False' && ok || bad "show peer JSON"
-$ST peer branch2 | grep -q '^2  *branch2 .*203.0.113.7 (gw2.example.net) *dialup *blocked *- *interface *1$' && ok || bad "show peer NAME"
-$ST peer | grep -q '^1  *branch1 .* up *up *- *propagate *2$' && ok || bad "show peer PMTU column"
+$ST peer branch2 | grep -q '^2  *branch2 .*203.0.113.7 (gw2.example.net) *dialup *blocked *- *interface *accept *1$' && ok || bad "show peer NAME"
+$ST peer | grep -q '^1  *branch1 .* up *up *- *propagate *force *2$' && ok || bad "show peer PMTU column"
 $ST -j global | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["drops"]["acquire_overflow"] == 14 and d["drops"]["peer_blocked"] == 16 and d["peers_blocked"] == 150 and d["overlap_skipped"] == 160' && ok || bad "global JSON new counters"
 $ST -j postDefault | grep -q '"post_default": "drop"' && $ST -j swSkipOverlapIp | grep -q '"swskip_overlap": true' && ok || bad "knob JSON"
 $ST explain >"$TMP/out"
@@ -444,9 +444,9 @@ $ST -j explain | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["
 $ST config >"$TMP/saved"
 head -1 "$TMP/saved" | grep -q '^# vgate configuration' && grep -q '^# Manual SAs are not saved' "$TMP/saved" && ok || bad "config header"
 sed -n '/^ipsec/p' "$TMP/saved" | head -9 | tr '\n' ' ' | grep -qxF "ipsec rule flush ipsec peer flush ipsec replayWindow 64 ipsec maxSas 1024 ipsec dropLog on ipsec swSkipOverlapIp on ipsec postDefault drop ipsec acquireTimeout 30 ipsec acquireQueue 32 " && ok || bad "config: flushes, then every knob"
-grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001 ahSpiOut 0x00004000 ahSpiIn 0x00004001' "$TMP/saved" &&
+grep -qxF 'ipsec rule add 10 peer branch1 descr "LAN to \"HQ\"" local 10.1.0.0/16 remote 10.2.0.0/16 action protect spiOut 0x00001000 spiIn 0x00001001 ahSpiOut 0x00004000 ahSpiIn 0x00004001 cpiOut 4352 cpiIn 4353' "$TMP/saved" &&
 grep -qxF 'ipsec peer add branch2 id 2 addr gw2.example.net admin dialup' "$TMP/saved" &&
-grep -q '^ipsec peer add branch1 id 1 .* propagatePmtu on$' "$TMP/saved" &&
+grep -q '^ipsec peer add branch1 id 1 .* propagatePmtu on ipcomp force$' "$TMP/saved" &&
 grep -qxF 'ipsec rule add 120 post family ipv6 action pass' "$TMP/saved" &&
 grep -qxF 'ipsec rule add 30 peer branch2 local 10.1.0.1-10.1.0.99 remote 10.3.0.0/16 action protect selfTraffic on' "$TMP/saved" && ok || bad "config lines: $(cat "$TMP/saved")"
 sed 's/gw2.example.net/localhost/' "$TMP/saved" >"$TMP/saved2"
@@ -500,12 +500,12 @@ expect 1 'bad auth "none" (proto ah: expected hmac-sha1' $AH auth none
 expect 1 'missing authKey for auth hmac-sha256 (32 bytes)' $AH auth hmac-sha256
 expect 1 'bad authKey: 20 bytes, auth hmac-sha256 needs 32' $AH auth hmac-sha256 authKey $K20
 expect 1 'bad encap "udp" (proto ah: AH cannot be UDP encapsulated)' $AH auth hmac-sha1 authKey $K20 encap udp
-expect 1 'bad proto "gre" (expected esp or ah)' $SA proto gre auth hmac-sha1 authKey $K20
-expect 1 'missing enc (ESP needs an encryption algorithm; proto ah for AH)' $SA auth hmac-sha1 authKey $K20
+expect 1 'bad proto "gre" (expected esp, ah or comp)' $SA proto gre auth hmac-sha1 authKey $K20
+expect 1 'missing enc (ESP needs an encryption algorithm; proto ah for AH, proto comp for IPComp)' $SA auth hmac-sha1 authKey $K20
 grep -q "SA_NEW" "$TMP/out" && bad "a refused AH SA was sent" || ok
 request ipsec sa del 0x1000 dst 198.51.100.2 proto ah -- "SA_DEL" "    PROTO u8 51"
 request ipsec sa del 0x1000 dst 198.51.100.2 -- "SA_DEL" "    PROTO u8 50"
-expect 1 'bad proto "x" (expected esp or ah)' ipsec sa del 0x1000 dst 198.51.100.2 proto x
+expect 1 'bad proto "x" (expected esp, ah or comp)' ipsec sa del 0x1000 dst 198.51.100.2 proto x
 R="ipsec rule add 40 peer gw local 10.1.0.0/24 remote 10.2.0.0/24 action protect"
 request $R ahSpiOut 0x4000 ahSpiIn 0x4001 -- "RULE_NEW" "    AH_SPI_OUT u32 16384" "    AH_SPI_IN u32 16385"
 grep -q "    SPI_OUT" "$TMP/out" && bad "AH-only entry sent SPI_OUT" || ok
@@ -523,16 +523,16 @@ import json,sys
 d = {s["spi"]: s for s in json.load(sys.stdin)}
 assert d["0x00004000"]["proto"] == "ah" and d["0x00004000"]["enc"] is None and d["0x00004000"]["auth"] == "hmac-sha256", d["0x00004000"]
 assert d["0x00001000"]["proto"] == "esp"' && ok || bad "show sad JSON proto/enc for AH"
-$ST sa | grep -qE '^ *10 +branch1 .* -EA +0x00001000 +0x00001001 +0x00004000 +0x00004001 ' && ok || bad "show sa CEA -EA: $($ST sa)"
+$ST sa | grep -qE '^ *10 +branch1 .* CEA +0x00001000 +0x00001001 +0x00004000 +0x00004001 ' && ok || bad "show sa CEA CEA (IPComp+ESP+AH): $($ST sa)"
 $ST sa | grep -qE '^ *20 +branch1 .* -E- +0x00002000 ' && ok || bad "show sa CEA -E-: $($ST sa)"
 $ST -j sa | python3 -c '
 import json,sys
 d = {e["id"]: e for e in json.load(sys.stdin)}
-assert d[10]["cea"] == "-EA" and d[10]["ah_spi_out"] == "0x00004000" and d[10]["ah_spi_in"] == "0x00004001", d[10]
+assert d[10]["cea"] == "CEA" and d[10]["ah_spi_out"] == "0x00004000" and d[10]["ah_spi_in"] == "0x00004001", d[10]
 assert "missing-sa" not in d[10]["flags"], d[10]
 assert d[20]["cea"] == "-E-" and d[20]["ah_spi_out"] is None, d[20]
 assert d[30]["cea"] == "-E-", d[30]' && ok || bad "show sa JSON cea: $($ST -j sa)"
-$ST rule | grep -qF '0x00001000/0x00001001 ah:0x00004000/0x00004001' && ok || bad "show rule AH SPIs: $($ST rule)"
+$ST rule | grep -qF '0x00001000/0x00001001 ah:0x00004000/0x00004001 comp:4352/4353' && ok || bad "show rule AH SPIs and CPIs: $($ST rule)"
 
 # --- ip arp: the gratuitous-ARP policy (vgate_garp) ---
 # requests: each setting sends exactly its attribute
@@ -710,6 +710,57 @@ if [ ! -d /sys/module/vgate_bwm ]; then
 	rc=$?
 	[ $rc = 2 ] && grep -qxF "vgate: bandwidth manager module not loaded (modprobe vgate_bwm)" "$TMP/err" && ok || bad "no vgate_bwm: rc $rc $(cat "$TMP/err")"
 fi
+# --- IPComp: proto comp SAs, cpiOut/cpiIn, the peer option, show views ---
+request $SA proto comp -- "SA_NEW" "    SPI u32 4096" "    PROTO u8 108" \
+	"    MODE u8 2" "    COMP u16 1"
+request ipsec sa add 256 src fd00::1 dst fd00::2 mode transport proto comp comp deflate hardBytes 1000 -- \
+	"    SPI u32 256" "    PROTO u8 108" "    FAMILY u16 10" "    COMP u16 1" "      HARD_BYTES u64 1000"
+$V --dry-run $SA proto comp 2>/dev/null | grep -qE "ENC|AUTH|REPLAY" && bad "proto comp sends no ENC/AUTH/REPLAY" || ok
+request $SA proto esp enc aes128-gcm encKey $K20 -- "    PROTO u8 50"
+expect 1 'bad SPI "255" (SPI 0..255 are reserved' ipsec sa add 255 src 192.0.2.1 dst 198.51.100.2 mode tunnel proto comp
+expect 1 'bad CPI "0x10000" (expected 256..65535)' ipsec sa add 0x10000 src 192.0.2.1 dst 198.51.100.2 mode tunnel proto comp
+expect 1 'bad enc "null" (proto comp takes no keys' $SA proto comp enc null
+expect 1 'bad esn "on" (proto comp takes no keys' $SA proto comp esn on
+expect 1 'bad replayWindow "64" (proto comp' $SA proto comp replayWindow 64
+expect 1 'bad comp "deflate" (only with proto comp)' $SA enc aes128-gcm encKey $K20 comp deflate
+expect 1 'missing enc (ESP needs an encryption algorithm; proto ah for AH, proto comp for IPComp)' $SA
+expect 1 'bad comp "lzs"' $SA proto comp comp lzs
+request ipsec sa del 300 dst 198.51.100.2 proto comp -- "SA_DEL" "    SPI u32 300" "    PROTO u8 108"
+expect 1 'bad CPI "0x20000"' ipsec sa del 0x20000 dst 198.51.100.2 proto comp
+request ipsec rule add 10 peer branch1 local 10.1.0.0/16 remote 10.2.0.0/24 action protect \
+	spiOut 0x1000 spiIn 0x1001 cpiOut 0x1100 cpiIn 4353 -- "    SPI_OUT u32 4096" \
+	"    CPI_OUT u16 4352" "    CPI_IN u16 4353"
+expect 1 'missing cpiIn (cpiOut and cpiIn go together)' ipsec rule add 10 peer branch1 action protect spiOut 0x1000 spiIn 0x1001 cpiOut 300
+expect 1 'bad cpiOut "300" (IPComp SAs come with ESP SAs' ipsec rule add 10 peer branch1 action protect cpiOut 300 cpiIn 301
+expect 1 'bad cpiOut "300" (only with action protect)' ipsec rule add 10 peer branch1 action pass cpiOut 300 cpiIn 301
+expect 1 'bad cpiIn "70000" (expected 256..65535)' ipsec rule add 10 peer branch1 action protect spiOut 0x1000 spiIn 0x1001 cpiOut 300 cpiIn 70000
+request ipsec peer add pc1 id 7 addr 192.0.2.9 ipcomp no -- "    IPCOMP u8 2"
+request ipsec peer add pc2 id 8 addr 192.0.2.9 ipcomp force -- "    IPCOMP u8 3"
+request ipsec peer add pc3 id 9 addr 192.0.2.9 ipcomp accept -- "    IPCOMP u8 1"
+$V --dry-run ipsec peer add pc4 id 10 addr 192.0.2.9 2>/dev/null | grep -q IPCOMP && bad "ipcomp not sent unless given" || ok
+expect 1 'bad ipcomp "yes"' ipsec peer add pc5 addr 192.0.2.9 ipcomp yes
+$ST sad | grep -q '^0x00001100  *192.0.2.1  *198.51.100.2  *tunnel  *comp  *deflate  *- .* out 4/2/1 5600->1400 in 0$' && ok || bad "show sad IPComp row: $($ST sad)"
+$ST sad | grep -q '^0x00001000  *192.0.2.1  *198.51.100.2  *tunnel  *esp  *aes-gcm .* -$' && ok || bad "show sad ESP row has no compression"
+$ST -j sad | python3 -c 'import json,sys
+d = {e["spi"]: e for e in json.load(sys.stdin)}
+c = d["0x00001100"]
+assert c["proto"] == "comp" and c["enc"] == "deflate" and c["mode"] == "tunnel", c
+s = c["stats"]
+assert (s["compressed_out"], s["small_out"], s["incompressible_out"], s["comp_bytes_before"], s["comp_bytes_after"]) == (4, 2, 1, 5600, 1400), s
+assert d["0x00001101"]["stats"]["decompressed_in"] == 3
+assert d["0x00001000"]["proto"] == "esp" and "compressed_out" not in d["0x00001000"]["stats"]' && ok || bad "show sad JSON IPComp"
+$ST sa | grep -q '^10  *branch1 .*  CEA  *0x00001000  *0x00001001  *0x00004000  *0x00004001  *soft-expired ' && ok || bad "show sa CEA column C: $($ST sa)"
+$ST sa | grep -q '^20  *branch1 .* -E-  *0x00002000  *0x00002001  *-  *-  *weak' && ok || bad "show sa CEA column without IPComp"
+$ST -j sa | python3 -c 'import json,sys
+d = {e["id"]: e for e in json.load(sys.stdin)}
+assert d[10]["cea"] == "CEA" and d[10]["cpi_out"] == "0x00001100" and d[10]["cpi_in"] == "0x00001101", d[10]
+assert d[20]["cea"] == "-E-" and d[20]["cpi_out"] is None, d[20]' && ok || bad "show sa JSON cea, cpi_out, cpi_in"
+$ST -j rule | python3 -c 'import json,sys
+d = {e["id"]: e for e in json.load(sys.stdin)}
+assert d[10]["cpi_out"] == "0x00001100" and d[10]["cpi_in"] == "0x00001101" and d[20]["cpi_out"] is None, d[10]' && ok || bad "show rule JSON cpi_out, cpi_in"
+$ST -j peer | python3 -c 'import json,sys
+d = {e["name"]: e for e in json.load(sys.stdin)}
+assert d["branch1"]["ipcomp"] == "force" and d["branch2"]["ipcomp"] == "accept", d' && ok || bad "show peer JSON ipcomp"
 
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
