@@ -234,7 +234,7 @@ def main():
     # AH (RFC 4302): an HMAC and its key, nothing of ESP's cipher or NAT-T
     expect_error(g, "SA protocol 17", "VGATE_CMD_SA_NEW",
                  sa(spi=0x1001, extra=(u8(C["VGATE_SA_A_PROTO"], 17),)),
-                 errno.EPROTONOSUPPORT, "ESP (50) or AH (51)")
+                 errno.EPROTONOSUPPORT, "ESP (50), AH (51) or IPComp (108)")
     expect_error(g, "AH SA with an encryption algorithm", "VGATE_CMD_SA_NEW",
                  ah_sa(extra=(u16(C["VGATE_SA_A_ENC"], C["VGATE_ENC_AES_CBC"]),)),
                  errno.EINVAL, "AH takes no encryption")
@@ -367,6 +367,60 @@ def main():
     expect_error(g, "delete of a missing rule", "VGATE_CMD_RULE_DEL",
                  nest(C["VGATE_A_RULE"], u32(C["VGATE_RULE_A_ID"], 99)),
                  errno.ENOENT, want_offs=False)
+
+    # IPComp (PROTO 108): SA attributes, rule CPIs, the peer option
+    comp = u8(C["VGATE_SA_A_PROTO"], 108)  # IPPROTO_COMP
+    expect_error(g, "IPComp SA with an encryption algorithm", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x3001, drop=("key",), extra=(comp,)), errno.EINVAL,
+                 "an IPComp SA takes no keys")
+    expect_error(g, "IPComp SA with a replay window", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x3001, drop=("enc", "key"),
+                    extra=(comp, u32(C["VGATE_SA_A_REPLAY_WINDOW"], 64))),
+                 errno.EINVAL, "an IPComp SA takes no keys")
+    expect_error(g, "IPComp CPI above 65535", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x13001, drop=("enc", "key"), extra=(comp,)),
+                 errno.EINVAL, "CPI is 256..65535")
+    expect_error(g, "IPComp CPI 2 (well-known)", "VGATE_CMD_SA_NEW",
+                 sa(spi=2, drop=("enc", "key"), extra=(comp,)),
+                 errno.EINVAL, "reserved")
+    expect_error(g, "IPComp algorithm 2", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x3001, drop=("enc", "key"),
+                    extra=(comp, u16(C["VGATE_SA_A_COMP"], 2))))
+    expect_error(g, "ESP SA with a compression algorithm", "VGATE_CMD_SA_NEW",
+                 sa(spi=0x1001, extra=(u16(C["VGATE_SA_A_COMP"],
+                                           C["VGATE_COMP_DEFLATE"]),)),
+                 errno.EINVAL, "only IPComp SAs")
+    cpis = (u16(C["VGATE_RULE_A_CPI_OUT"], 0x3001),
+            u16(C["VGATE_RULE_A_CPI_IN"], 0x4001))
+    expect_error(g, "rule with CPI_OUT only", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=cpis[:1]), errno.EINVAL,
+                 "CPI_OUT and CPI_IN go together")
+    expect_error(g, "rule with CPI 255", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, extra=(u16(C["VGATE_RULE_A_CPI_OUT"], 255),
+                                     cpis[1])))
+    expect_error(g, "rule with CPIs but no SPIs", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("spi_out", "spi_in"), extra=cpis),
+                 errno.EINVAL, "CPIs need SPI_OUT")
+    expect_error(g, "pass rule with CPIs", "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, action="VGATE_ACTION_PASS",
+                      drop=("spi_out", "spi_in"), extra=cpis),
+                 errno.EINVAL, "only PROTECT entries take CPIs")
+    expect_error(g, "peer IPCOMP 4", "VGATE_CMD_PEER_NEW",
+                 peer(pid=5, name=b"gwE", extra=(u8(C["VGATE_PEER_A_IPCOMP"], 4),)))
+    expect_error(g, "peer set to ipcomp force while its entry has no CPIs",
+                 "VGATE_CMD_PEER_SET",
+                 peer(extra=(u8(C["VGATE_PEER_A_IPCOMP"],
+                                C["VGATE_IPCOMP_FORCE"]),)),
+                 errno.EINVAL, "ipcomp force")
+    g.do("VGATE_CMD_PEER_NEW", peer(pid=6, name=b"nocomp", address="192.0.2.6",
+                                    extra=(u8(C["VGATE_PEER_A_IPCOMP"],
+                                              C["VGATE_IPCOMP_NO"]),)))
+    expect_error(g, "entry with CPIs for a peer with ipcomp no",
+                 "VGATE_CMD_RULE_NEW",
+                 rule(rid=11, drop=("peer",),
+                      extra=(nla(C["VGATE_RULE_A_PEER_NAME"], b"nocomp\0"),) + cpis),
+                 errno.EINVAL, "ipcomp no")
+    g.do("VGATE_CMD_PEER_DEL", nest(C["VGATE_A_PEER"], u32(C["VGATE_PEER_A_ID"], 6)))
 
     expect_error(g, "knob replay_window 5000", "VGATE_CMD_CONFIG_SET",
                  nest(C["VGATE_A_CONFIG"],
