@@ -729,6 +729,7 @@ static bool bwm_error(int err, const char *extack)
 
 static struct vg_family bwm_family = {
 	.name = VGATE_BWM_GENL_NAME,
+	.version = VGATE_BWM_GENL_VERSION,
 	.missing = "bandwidth manager module not loaded (modprobe vgate_bwm)",
 	.top = top_desc,
 	.top_max = VGATE_BWM_A_MAX,
@@ -739,22 +740,7 @@ static struct vg_family bwm_family = {
 
 static struct nl_msg *bwm_msg(uint8_t cmd, int flags)
 {
-	struct nl_msg *m = nlmsg_alloc();
-
-	if (m && genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
-			     VGATE_BWM_GENL_VERSION))
-		return m;
-	if (m)
-		nlmsg_free(m);
-	return NULL;
-}
-
-static int nomem(struct nl_msg *m)
-{
-	vg_err("cannot build the netlink request");
-	if (m)
-		nlmsg_free(m);
-	return -ENOMEM;
+	return vg_genl_msg(&bwm_family, cmd, flags);
 }
 
 static int transact(struct nl_msg *m, const char *what,
@@ -1017,11 +1003,11 @@ static int fetch(uint8_t cmd, const char *ifname, bool dump,
 	struct vg_bwm_req key = { .op = VG_BWM_OP_NONE };
 
 	if (!m)
-		return nomem(m);
+		return vg_genl_nomem(m);
 	if (ifname && *ifname) {
 		snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
 		if (put_if(m, &key, false) < 0)
-			return nomem(m);
+			return vg_genl_nomem(m);
 	}
 	return transact(m, what, parse_item, iv);
 }
@@ -1330,7 +1316,7 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 	case VG_BWM_OP_IF_DISABLE:
 		m = bwm_msg(VGATE_BWM_CMD_IF_SET, NLM_F_ACK);
 		if (!m || put_if(m, b, true) < 0)
-			return nomem(m);
+			return vg_genl_nomem(m);
 		snprintf(what, sizeof(what), "interface %s%s%s", b->ifname,
 			 b->what[0] ? " " : "", b->what);
 		return transact(m, what, NULL, NULL);
@@ -1342,7 +1328,7 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 						     VGATE_BWM_CMD_CLASS_DEL;
 		m = bwm_msg(cmd, NLM_F_ACK);
 		if (!m || put_if(m, b, false) < 0 || put_class(m, b) < 0)
-			return nomem(m);
+			return vg_genl_nomem(m);
 		snprintf(what, sizeof(what), "class %s %u", b->ifname, b->id);
 		return transact(m, what, NULL, NULL);
 	case VG_BWM_OP_FILTER_ADD:
@@ -1351,7 +1337,7 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 			    VGATE_BWM_CMD_FILTER_NEW : VGATE_BWM_CMD_FILTER_DEL,
 			    NLM_F_ACK);
 		if (!m || put_if(m, b, false) < 0 || put_filter(m, b) < 0)
-			return nomem(m);
+			return vg_genl_nomem(m);
 		snprintf(what, sizeof(what), "filter %s %u", b->ifname, b->id);
 		return transact(m, what, NULL, NULL);
 	}

@@ -89,6 +89,7 @@ static bool garp_error(int err, const char *extack)
 
 static struct vg_family garp_family = {
 	.name = VGATE_GARP_GENL_NAME,
+	.version = VGATE_GARP_GENL_VERSION,
 	.missing = "gratuitous-ARP policy module not loaded (modprobe vgate_garp)",
 	.top = top_desc,
 	.top_max = VGATE_GARP_A_MAX,
@@ -99,22 +100,7 @@ static struct vg_family garp_family = {
 
 static struct nl_msg *garp_msg(uint8_t cmd, int flags)
 {
-	struct nl_msg *m = nlmsg_alloc();
-
-	if (m && genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
-			     VGATE_GARP_GENL_VERSION))
-		return m;
-	if (m)
-		nlmsg_free(m);
-	return NULL;
-}
-
-static int nomem(struct nl_msg *m)
-{
-	vg_err("cannot build the netlink request");
-	if (m)
-		nlmsg_free(m);
-	return -ENOMEM;
+	return vg_genl_msg(&garp_family, cmd, flags);
 }
 
 static int transact(struct nl_msg *m, const char *ifname,
@@ -137,7 +123,7 @@ int vg_garp_set_global(const struct vg_garp_cfg *cfg)
 	struct nlattr *nest;
 
 	if (!m || !(nest = nla_nest_start(m, VGATE_GARP_A_GLOBAL)))
-		return nomem(m);
+		return vg_genl_nomem(m);
 	if ((cfg->has & VG_GARP_ACTIVE &&
 	     nla_put_u8(m, VGATE_GARP_CFG_A_ACTIVE, cfg->active)) ||
 	    (cfg->has & VG_GARP_FORCE_UPDATE &&
@@ -148,7 +134,7 @@ int vg_garp_set_global(const struct vg_garp_cfg *cfg)
 	     nla_put_u32(m, VGATE_GARP_CFG_A_VERIFY_TIMEOUT,
 			 cfg->verify_timeout)) ||
 	    nla_nest_end(m, nest) < 0)
-		return nomem(m);
+		return vg_genl_nomem(m);
 	return transact(m, NULL, NULL, NULL, NULL);
 }
 
@@ -178,7 +164,7 @@ int vg_garp_set_if(const struct vg_garp_if *ifc)
 	struct nl_msg *m = garp_msg(VGATE_GARP_CMD_SET, NLM_F_ACK);
 
 	if (!m || put_if(m, ifc) < 0)
-		return nomem(m);
+		return vg_genl_nomem(m);
 	return transact(m, ifc->ifname, NULL, NULL, NULL);
 }
 
@@ -274,7 +260,7 @@ int vg_garp_get_global(struct vg_garp_cfg *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!m)
-		return nomem(m);
+		return vg_genl_nomem(m);
 	return transact(m, NULL, parse_global_msg, cfg, NULL);
 }
 
@@ -312,7 +298,7 @@ int vg_garp_get_if(const char *ifname, struct vg_garp_if *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
 	if (!m || put_if(m, &key) < 0)
-		return nomem(m);
+		return vg_genl_nomem(m);
 	r = transact(m, ifname, parse_if_msg, &iv, NULL);
 	if (!r && iv.n) {
 		*out = iv.v[0];
@@ -337,7 +323,7 @@ int vg_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
 
 		if (!m) {
 			free(iv.v);
-			return nomem(m);
+			return vg_genl_nomem(m);
 		}
 		iv.n = 0;
 		r = transact(m, NULL, parse_if_msg, &iv, &intr);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Generic netlink plumbing shared by the transports of the families the
- * CLI talks to: "vgate" (nl.c) and "vgate_garp" (garp.c).  One socket;
- * each family is resolved when first used, so a command of one family
- * works whether or not the other one is registered.  Implemented in nl.c.
+ * CLI talks to: "vgate" (nl.c), "vgate_garp" (garp.c) and "vgate_bwm"
+ * (bwm.c).  One socket; each family is resolved when first used, so a
+ * command of one family works whether or not another one is registered.
+ * Implemented in nl.c.
  */
 #ifndef VGATE_GENL_H
 #define VGATE_GENL_H
@@ -42,6 +43,7 @@ struct adesc {
 
 struct vg_family {
 	const char *name;		/* generic netlink family name */
+	uint8_t version;		/* genlmsghdr version of requests */
 	const char *missing;		/* message when it is not registered */
 	const struct adesc *top;	/* top level attributes, by type */
 	int top_max;			/* <= VG_GENL_TOP_MAX */
@@ -57,6 +59,10 @@ struct vg_family {
 };
 
 const char *vg_family_cmd(const struct vg_family *f, int cmd);
+/* A request of family f (its id is filled in when sent), or NULL. */
+struct nl_msg *vg_genl_msg(const struct vg_family *f, uint8_t cmd, int flags);
+/* Report a request that could not be built; frees m. */
+int vg_genl_nomem(struct nl_msg *m);
 /*
  * Send msg (a request of family f, built with genlmsg_put(); freed here,
  * wiped first) and read the answer, calling parse with the top level

@@ -521,6 +521,26 @@ static int family_open(struct vg_family *f, bool quiet)
 	return 0;
 }
 
+struct nl_msg *vg_genl_msg(const struct vg_family *f, uint8_t cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	if (m && genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
+			     f->version))
+		return m;
+	if (m)
+		nlmsg_free(m);
+	return NULL;
+}
+
+int vg_genl_nomem(struct nl_msg *m)
+{
+	vg_err("cannot build the netlink request");
+	if (m)
+		nlmsg_free(m);
+	return -ENOMEM;
+}
+
 int vg_genl_present(struct vg_family *f)
 {
 	int r;
