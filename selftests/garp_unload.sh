@@ -11,7 +11,8 @@
 #                                                      10.0.1.3/24
 #
 #   peer announces 10.0.1.100-119 (nobody owns them: each verification runs
-#   the full 10 s) and its own 10.0.1.2, 50 times a second each.
+#   the full 10 s) and its own 10.0.1.2, 50 times a second each.  Its entry
+#   for gw is permanent: it never probes gw (see the pings below).
 #   Stock Linux (module unloaded), net.ipv4.conf.lan.arp_accept:
 #     0: a gratuitous ARP changes an existing entry, creates none
 #     1: it also creates one
@@ -80,13 +81,53 @@ arp ackGratuitous verifyTimeout 10000
 arp ackGratuitous rateLimit 0
 check_eq "garp_unload: active yes, forceUpdate on, verifyTimeout 10000, rateLimit 0" \
 	"$(gq '[.active, .force_update, .verify_timeout_ms, .rate_limit]')" '["yes","on",10000,0]'
+# Diagnostics for the stock checks below, printed only if one fails: what
+# happened to the neighbour entries of both sides from the pings on.
+DIAG=$VGATE_TMP/garp_unload
+mkdir -p "$DIAG"
+: >"$DIAG/events"
+event() { echo "$(date +%T.%N | cut -c1-12) $*" >>"$DIAG/events"; }
+ip -n gw -ts monitor neigh >"$DIAG/monitor-gw" 2>&1 &
+mon_gw=$!
+ip -n peer -ts monitor neigh >"$DIAG/monitor-peer" 2>&1 &
+mon_peer=$!
+# send_logged SPEC...: send() whose output and status go to the events
+send_logged() {
+	local out rc
+	out=$(ns peer python3 -S "$ARPSEND" send eth0 "$@" 2>&1)
+	rc=$?
+	event "send $* -> rc=$rc $out"
+}
+diag_dump() {
+	kill "$mon_gw" "$mon_peer" 2>/dev/null
+	wait "$mon_gw" "$mon_peer" 2>/dev/null
+	{
+		echo "events:"; cat "$DIAG/events"
+		echo "ip -s -n gw neigh show dev lan:"; ip -s -n gw neigh show dev lan
+		echo "ip -s -n peer neigh show dev eth0:"; ip -s -n peer neigh show dev eth0
+		echo "/proc/net/stat/arp_cache:"; cat /proc/net/stat/arp_cache
+		echo "ip -n gw monitor neigh:"; cat "$DIAG/monitor-gw"
+		echo "ip -n peer monitor neigh:"; cat "$DIAG/monitor-peer"
+	} 2>&1 | sed 's/^/# /'
+}
+
+# The peer's entry for gw is pinned before the pings.  Otherwise the peer
+# answers them through an entry that gw's ARP request left STALE, the entry
+# goes DELAY and, delay_first_probe_time (5 s) later, the peer probes gw
+# with a unicast "who-has 10.0.1.1 tell 10.0.1.2" from its own MAC.  gw's
+# arp_process() answers it with neigh_event_ns(), which overrides gw's
+# 10.0.1.2 entry with the peer's MAC: in a fast run that lands after the
+# stock gratuitous ARP below changed the entry, and undoes it.  Nothing but
+# the test's own announcements may write gw's entries.
+ip -n peer neigh replace 10.0.1.1 lladdr $GW_MAC dev eth0 nud permanent
 ok=$(ns gw ping -c 1 -W 3 10.0.1.2 >/dev/null && ns gw ping -c 1 -W 3 10.0.1.3 >/dev/null && echo ok)
+event "pinged 10.0.1.2 and 10.0.1.3: $ok"
 check_eq "garp_unload: gw pings 10.0.1.2 and 10.0.1.3; both entries have the peer's MAC" \
 	"$ok $(lladdr 10.0.1.2) $(lladdr 10.0.1.3)" "ok $PEER_MAC $PEER_MAC"
 
 # Not through ns(): $! must be python itself (ip netns exec execs it).
 ip netns exec peer python3 -S "$ARPSEND" send eth0 --for 60 --gap 20 \
-	spa=10.0.1.100,n=20,incr=1 spa=10.0.1.2 >/dev/null &
+	spa=10.0.1.100,n=20,incr=1 spa=10.0.1.2 >"$DIAG/flow" 2>&1 &
 flow=$!
 wait_for pending_ge 1
 n=$(gq .pending)
@@ -94,26 +135,35 @@ check "garp_unload: announcements flow, verifications pending ($n)" \
 	sh -c "[ '$n' -ge 1 ] && kill -0 $flow"
 check "garp_unload: rmmod vgate_garp while announcements flow and verifications are pending" \
 	rmmod vgate_garp
+event "rmmod vgate_garp: done"
 check "garp_unload: /sys/module/vgate_garp, /sys/kernel/vgate/garp and every /sys/class/net/*/vgate_garp (init, gw and peer namespaces) are gone" \
 	garp_gone
 check "garp_unload: vgate ip arp show fails without the module" \
 	sh -c "! ip netns exec gw '$VGATE' -j ip arp show"
 kill $flow
 wait $flow 2>/dev/null
+event "flow killed: $(tr '\n' ' ' <"$DIAG/flow")"
 
 # Stock behaviour: arp_accept=0 changes the existing 10.0.1.2, creates no
 # 10.0.1.50 (sent first: once 10.0.1.2 changed, 10.0.1.50 was processed)
 ns gw sysctl -qw net.ipv4.conf.lan.arp_accept=0
-send spa=10.0.1.50,sha=$FAKE_MAC spa=10.0.1.2,sha=$FAKE_MAC
+send_logged spa=10.0.1.50,sha=$FAKE_MAC spa=10.0.1.2,sha=$FAKE_MAC
 wait_for lladdr_is 10.0.1.2 $FAKE_MAC
+event "10.0.1.2 is $FAKE_MAC: wait_for status $?"
+got2=$(lladdr 10.0.1.2)
+got50=$(ns gw ip -4 neigh show 10.0.1.50)
 check_eq "garp_unload: stock, arp_accept=0: a gratuitous ARP changes the existing 10.0.1.2" \
-	"$(lladdr 10.0.1.2)" $FAKE_MAC
-check_eq "garp_unload: stock, arp_accept=0: it creates no entry for 10.0.1.50" \
-	"$(ns gw ip -4 neigh show 10.0.1.50)" ""
+	"$got2" $FAKE_MAC
+check_eq "garp_unload: stock, arp_accept=0: it creates no entry for 10.0.1.50" "$got50" ""
 ns gw sysctl -qw net.ipv4.conf.lan.arp_accept=1
-send spa=10.0.1.51,sha=$FAKE_MAC
+send_logged spa=10.0.1.51,sha=$FAKE_MAC
 wait_for lladdr_is 10.0.1.51 $FAKE_MAC
-check_eq "garp_unload: stock, arp_accept=1: it creates 10.0.1.51" "$(lladdr 10.0.1.51)" $FAKE_MAC
+event "10.0.1.51 is $FAKE_MAC: wait_for status $?"
+got51=$(lladdr 10.0.1.51)
+check_eq "garp_unload: stock, arp_accept=1: it creates 10.0.1.51" "$got51" $FAKE_MAC
+[ "$got2/$got50/$got51" = "$FAKE_MAC//$FAKE_MAC" ] || diag_dump
+kill "$mon_gw" "$mon_peer" 2>/dev/null
+wait "$mon_gw" "$mon_peer" 2>/dev/null
 
 check "garp_unload: insmod vgate_garp.ko again" insmod "$GARP_KO"
 check_eq "garp_unload: reloaded: defaults (active no, forceUpdate off, rateLimit 10, verifyTimeout 500), nothing pending" \
