@@ -34,29 +34,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 AHGEN="python3 $REPO/selftests/tools/ahgen.py"
 ESPGEN="python3 $REPO/selftests/tools/espgen.py"
 topo_gw_pair gwA gwB
-
-v6addr() { ns "$1" ip -6 addr add "$2" dev "$3" nodad; }
-v6addr lanA fd00:1::2/64 lan
-v6addr gwA fd00:1::1/64 lan
-v6addr gwA fd00:ff::1/64 wan
-v6addr gwB fd00:ff::2/64 wan
-v6addr gwB fd00:2::1/64 lan
-v6addr lanB fd00:2::2/64 lan
-ns lanA ip -6 route add default via fd00:1::1
-ns lanB ip -6 route add default via fd00:2::1
-ns gwA ip -6 route add fd00:2::/64 via fd00:ff::2
-ns gwB ip -6 route add fd00:1::/64 via fd00:ff::1
-for g in gwA gwB; do
-	ns $g sysctl -qw net.ipv6.conf.all.forwarding=1
-done
-# Static neighbours: no ARP or neighbour discovery crosses the wire.
-mac() { ns "$1" cat /sys/class/net/"$2"/address; }
-ns gwA ip -6 neigh replace fd00:ff::2 lladdr "$(mac gwB wan)" dev wan nud permanent
-ns gwB ip -6 neigh replace fd00:ff::1 lladdr "$(mac gwA wan)" dev wan nud permanent
-ns gwA ip neigh replace 192.0.2.2 lladdr "$(mac gwB wan)" dev wan nud permanent
-ns gwB ip neigh replace 192.0.2.1 lladdr "$(mac gwA wan)" dev wan nud permanent
-
-hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+topo_gw_pair_ipv6
 
 # vgate auth | XFRM algorithm | key bytes | ICV bits
 HASHES="
@@ -189,7 +167,7 @@ diag() {
 	vgate gwA ipsec show global | sed 's/^/# /'
 	vgate gwA ipsec show sad | sed 's/^/# /'
 	vgate gwA ipsec show sa | sed 's/^/# /'
-	ns gwB ip -s xfrm state | grep -vE '^\s*(aead|enc|auth|auth-trunc) ' | sed 's/^/# /'
+	xfrm_states_diag gwB
 }
 
 tap_plan 13

@@ -24,28 +24,10 @@
 require_cmd ip nft iperf3 ping
 topo_gw_pair gwA gwB
 
-v6addr() { ns "$1" ip -6 addr add "$2" dev "$3" nodad; }
-v6addr lanA fd00:1::2/64 lan
-v6addr gwA fd00:1::1/64 lan
-v6addr gwA fd00:ff::1/64 wan
-v6addr gwB fd00:ff::2/64 wan
-v6addr gwB fd00:2::1/64 lan
-v6addr lanB fd00:2::2/64 lan
-ns lanA ip -6 route add default via fd00:1::1
-ns lanB ip -6 route add default via fd00:2::1
-ns gwA ip -6 route add fd00:2::/64 via fd00:ff::2
-ns gwB ip -6 route add fd00:1::/64 via fd00:ff::1
-for g in gwA gwB; do
-	ns $g sysctl -qw net.ipv6.conf.all.forwarding=1
-done
-mac() { ns "$1" cat /sys/class/net/"$2"/address; }
-ns gwA ip -6 neigh replace fd00:ff::2 lladdr "$(mac gwB wan)" dev wan nud permanent
-ns gwB ip -6 neigh replace fd00:ff::1 lladdr "$(mac gwA wan)" dev wan nud permanent
-ns gwA ip neigh replace 192.0.2.2 lladdr "$(mac gwB wan)" dev wan nud permanent
-ns gwB ip neigh replace 192.0.2.1 lladdr "$(mac gwA wan)" dev wan nud permanent
+topo_gw_pair_ipv6
 
-KAB=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-KBA=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KAB=$(hexkey 20)
+KBA=$(hexkey 20)
 
 # name | mode | outer A | outer B | ether type | inner A net | inner B net | host A | host B
 CASES="
@@ -136,14 +118,7 @@ while IFS='|' read -r name mode oa ob etype ia ib ha hb; do
 	[ "${out:-0}" -ge 250 ] && [ "${in:-0}" -ge 250 ] || err="$err sa-packets=$out/$in"
 	echo "# $t: ESP ($etype) spi $spi_ab $to_b pkts, spi $spi_ba $from_b pkts; SA out $out in $in; other family $wrong, cleartext $clear; drops $drops0 -> $(global_stat gwA dropped)"
 	echo "# $t: drops on gwA: $(vgate gwA -j ipsec show global | jq -c '.drops | with_entries(select(.value > 0))')"
-	if [ -n "$err" ]; then
-		vgate gwA ipsec show global | sed 's/^/# /'
-		vgate gwA ipsec show sad | sed 's/^/# /'
-		ns gwB ip -s xfrm state | grep -vE '^\s*(aead|enc|auth|auth-trunc) ' | sed 's/^/# /'
-		tap_fail "$t:$err"
-	else
-		tap_ok "$t"
-	fi
+	interop_result "$t" "$err"
 done <<< "$CASES"
 unconfigure 2>/dev/null
 tap_done
