@@ -137,6 +137,12 @@ static void bwm_est(struct bwm_cls *c, u64 now)
 
 /* ---- the tree ---- */
 
+/* Packets on the wire: a GSO packet that was not split is several. */
+static u32 bwm_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? max_t(u32, skb_shinfo(skb)->gso_segs, 1) : 1;
+}
+
 static bool bwm_green(struct bwm_cls *c, u64 now)
 {
 	bwm_refill(c, now);
@@ -228,7 +234,7 @@ static s64 bwm_next_event(struct bwm_tree *t, u64 now)
 }
 
 static void bwm_charge(struct bwm_tree *t, struct bwm_cls *leaf, int lender,
-		       u32 len, u64 now)
+		       u32 len, u32 segs, u64 now)
 {
 	bool rate = false;
 	struct bwm_cls *c;
@@ -246,7 +252,7 @@ static void bwm_charge(struct bwm_tree *t, struct bwm_cls *leaf, int lender,
 		c->ctokens = max(c->ctokens - bwm_l2t(&c->ceil, len),
 				 -BWM_MAX_DEBT_NS);
 		c->bytes += len;
-		c->packets++;
+		c->packets += segs;
 		bwm_est(c, now);
 	}
 }
@@ -302,7 +308,7 @@ static struct sk_buff *bwm_dequeue(struct Qdisc *sch)
 	/* phase is one past the phase that found c */
 	lender = phase == 1 ? c - t->cls : bwm_lender(t, c - t->cls, now);
 	skb = __qdisc_dequeue_head(&c->q);
-	bwm_charge(t, c, lender, qdisc_pkt_len(skb), now);
+	bwm_charge(t, c, lender, qdisc_pkt_len(skb), bwm_segs(skb), now);
 	if (!c->q.qlen) {
 		c->deficit[0] = 0;
 		c->deficit[1] = 0;
@@ -500,21 +506,24 @@ static int bwm_classify(struct bwm_tree *t, struct sk_buff *skb)
 
 /* ---- enqueue ---- */
 
-/* Bytes the packet will take on the wire with the ESP expansion. */
+/*
+ * Bytes the packet will take on the wire: overhead and ESP expansion per
+ * segment (a GSO packet that is not split is several packets on the
+ * wire; qdisc_pkt_len() already counts their headers).
+ */
 static u32 bwm_wire_len(const struct bwm_tree *t, const struct sk_buff *skb,
 			u32 len)
 {
-	u32 ip;
+	u32 segs = bwm_segs(skb), l2, ip;
 
-	len += t->overhead;
 	if (!t->esp)
-		return len;
-	ip = skb->len - min_t(u32, skb->len, skb_network_offset(skb));
+		return len + segs * t->overhead;
+	l2 = min_t(u32, skb->len, skb_network_offset(skb));
+	ip = DIV_ROUND_UP(len - min(len, segs * l2), segs);
 	/* outer IPv4 20, SPI+seq 8, IV 8, pad to 4, pad length+next 2, ICV 16 */
-	len += 20 + 8 + 8 + ((4 - ((ip + 2) & 3)) & 3) + 2 + 16;
-	if (t->esp == VGATE_BWM_ESP_UDP)
-		len += 8;
-	return len;
+	return len + segs * (t->overhead + 20 + 8 + 8 +
+			     ((4 - ((ip + 2) & 3)) & 3) + 2 + 16 +
+			     (t->esp == VGATE_BWM_ESP_UDP ? 8 : 0));
 }
 
 static int bwm_enqueue_one(struct sk_buff *skb, struct Qdisc *sch,

@@ -1381,7 +1381,9 @@ enum vgate_bwm_stat {
 	VGATE_BWM_STAT_BYTES,		/* u64 sent, as counted (OVERHEAD,
 					 * ESP included)
 					 */
-	VGATE_BWM_STAT_PACKETS,		/* u64 sent */
+	VGATE_BWM_STAT_PACKETS,		/* u64 sent (packets on the wire: the
+					 * segments of a GSO packet)
+					 */
 	VGATE_BWM_STAT_DROPS,		/* u64 dropped: queue full, or the
 					 * class deleted while holding them
 					 */
