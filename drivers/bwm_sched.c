@@ -104,11 +104,11 @@ static s64 bwm_l2t(const struct psched_ratecfg *r, unsigned int len)
  * instead of losing its rate.  An idle class starts again with no more
  * than its depth: no burst from idleness.  Inner classes and the root
  * are refilled only with packets queued somewhere (dequeue), and count
- * as backlogged.
+ * as backlogged, except that they too start again from their depth when
+ * the whole tree was idle (enqueue).
  */
-static void bwm_refill(struct bwm_cls *c, u64 now)
+static void __bwm_refill(struct bwm_cls *c, u64 now, bool busy)
 {
-	bool busy = !c->leaf || c->q.qlen;
 	s64 dt = now - c->t_c;
 
 	if (dt <= 0)
@@ -118,6 +118,11 @@ static void bwm_refill(struct bwm_cls *c, u64 now)
 	c->ctokens = min(c->ctokens + dt, busy ? BWM_STALL_NS + c->cbuffer :
 						 c->cbuffer);
 	c->t_c = now;
+}
+
+static void bwm_refill(struct bwm_cls *c, u64 now)
+{
+	__bwm_refill(c, now, !c->leaf || c->q.qlen);
 }
 
 static void bwm_est(struct bwm_cls *c, u64 now)
@@ -547,6 +552,20 @@ static int bwm_enqueue_one(struct sk_buff *skb, struct Qdisc *sch,
 	if (unlikely(c->q.qlen >= c->limit)) {
 		c->drops++;
 		return qdisc_drop(skb, sch, to_free);
+	}
+	if (!sch->q.qlen) {
+		/*
+		 * The whole tree was idle: the inner classes and the root,
+		 * which always count as backlogged, start again with their
+		 * depth at most too, or the first second of traffic after
+		 * idleness would exceed the interface rate.
+		 */
+		u64 now = ktime_get_ns();
+		int i;
+
+		for (i = 0; i < t->ncls; i++)
+			if (!t->cls[i].leaf)
+				__bwm_refill(&t->cls[i], now, false);
 	}
 	if (!c->q.qlen)	/* idle until now: credit of its depth at most */
 		bwm_refill(c, ktime_get_ns());
