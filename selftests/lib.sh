@@ -93,6 +93,21 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
+# ns_stop NS...: end every process running in the namespaces and wait
+# until none is left.  A job started as "ns NS CMD &" has $! pointing at
+# the subshell that runs ns(), not at CMD, so killing $! leaves CMD
+# running into whatever the test does next.
+ns_stop() {
+	local n
+	for n in "$@"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	for n in "$@"; do
+		wait_for sh -c "! ip netns pids '$n' | grep -q ." ||
+			echo "# ns_stop: processes left in $n: $(ip netns pids "$n" | tr '\n' ' ')"
+	done
+}
+
 # unload_at_exit MODULE: a test that loads MODULE itself (vgate_garp.ko)
 # leaves it unloaded at exit, after its namespaces are gone.
 unload_at_exit() { _modules+=("$1"); }
