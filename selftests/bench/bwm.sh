@@ -14,6 +14,8 @@
 #     by gw through an equivalent two-class setup: vgate_bwm, then HTB
 #     with u32 filters; 2 x 20 Mbit/s of UDP, below the classes' rates,
 #     so both only classify and pass; median of $ROUNDS alternating runs.
+#     The same without a shaper (veth's noqueue) is printed too, and each
+#     shaper's share above it.
 #
 #   src 10.9.0.2 ---- gw (forwards; shapes "out") ---- dst 10.8.0.2
 
@@ -52,9 +54,7 @@ for c in "1m 100000 500000" "10m 1000000 5000000" "50m 5000000 25000000"; do
 	bm gw filter out add 2 class 2 protocol udp dport 5202
 	servers
 	ns src iperf3 -c 10.8.0.2 -p 5201 -u -l 1000 -b $(($2 * 2)) -w 2M -t $((SECS + 15)) >/dev/null 2>&1 &
-	c1=$!
 	ns src iperf3 -c 10.8.0.2 -p 5202 -u -l 1000 -b $(($3 * 2)) -w 2M -t $((SECS + 15)) >/dev/null 2>&1 &
-	c2=$!
 	wait_for backlogged gw out 1 && wait_for backlogged gw out 2
 	sleep 2
 	s1=$(bwm_snap gw out)
@@ -67,9 +67,8 @@ for c in "1m 100000 500000" "10m 1000000 5000000" "50m 5000000 25000000"; do
 		echo "# rate: interface $1, class $i: $g bit/s for $want ($e%, backlog $(bwm_backlog "$s2" $i))"
 		worst=$(awk -v a="$worst" -v b="$e" 'BEGIN { if (b < 0) b = -b; print (b > a ? b : a) }')
 	done
-	kill $c1 $c2 2>/dev/null
-	wait $c1 $c2 2>/dev/null
-	ip netns pids dst | xargs -r kill 2>/dev/null
+	ns_stop src dst
+	wait
 	bm gw interface out disable
 done
 echo "BENCH bwm_rate_error error=${worst}%"
@@ -98,27 +97,37 @@ busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 # one KIND: prints microseconds of CPU per forwarded packet
 one() {
 	local b0 b1 p0 p1 hz
-	if [ "$1" = vgate ]; then setup_vgate; else setup_htb; fi
+	case $1 in vgate) setup_vgate ;; htb) setup_htb ;; esac
 	servers
 	p0=$(ns gw cat /sys/class/net/out/statistics/tx_packets)
 	b0=$(busy)
 	ns src iperf3 -c 10.8.0.2 -p 5201 -u -l 1000 -b 20m -t "$SECS" >/dev/null 2>&1 &
+	c1=$!
 	ns src iperf3 -c 10.8.0.2 -p 5202 -u -l 1000 -b 20m -t "$SECS" >/dev/null 2>&1
-	wait
+	wait $c1
 	b1=$(busy)
 	p1=$(ns gw cat /sys/class/net/out/statistics/tx_packets)
-	ip netns pids dst | xargs -r kill 2>/dev/null
-	if [ "$1" = vgate ]; then bm gw interface out disable; else ns gw tc qdisc del dev out root; fi
+	ns_stop dst
+	wait
+	case $1 in
+	vgate) bm gw interface out disable ;;
+	htb) ns gw tc qdisc del dev out root ;;
+	esac
 	hz=$(getconf CLK_TCK)
 	awk -v b=$((b1 - b0)) -v p=$((p1 - p0)) -v hz="$hz" 'BEGIN { printf "%.2f", p ? b * 1e6 / hz / p : 0 }'
 }
 
-vs=() hs=()
+# none: the same forwarding with veth's own noqueue, to tell the shapers'
+# share from iperf3's and the forwarding path's
+bs=() vs=() hs=()
 for r in $(seq "$ROUNDS"); do
+	bs+=("$(one none)")
 	vs+=("$(one vgate)")
 	hs+=("$(one htb)")
-	echo "# cpu round $r: vgate ${vs[-1]} us/pkt, htb ${hs[-1]} us/pkt"
+	echo "# cpu round $r: none ${bs[-1]} us/pkt, vgate ${vs[-1]} us/pkt, htb ${hs[-1]} us/pkt"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-vm=$(median "${vs[@]}"); hm=$(median "${hs[@]}")
+nm=$(median "${bs[@]}"); vm=$(median "${vs[@]}"); hm=$(median "${hs[@]}")
+echo "# cpu medians: none ${nm}, vgate ${vm}, htb ${hm} us/pkt (whole VM: iperf3 at both ends, forwarding, the shaper)"
+echo "# shaper's share above none: vgate $(awk -v a="$vm" -v n="$nm" 'BEGIN { printf "%.2f", a - n }'), htb $(awk -v a="$hm" -v n="$nm" 'BEGIN { printf "%.2f", a - n }') us/pkt"
 echo "BENCH bwm_cpu_vs_htb vgate=${vm}us/pkt htb=${hm}us/pkt ratio=$(awk -v a="$vm" -v b="$hm" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
