@@ -917,10 +917,10 @@ int bwm_sched_stats(struct Qdisc *sch, u16 id, struct bwm_stats *st,
 		st->v[VGATE_BWM_STAT_DROPS] = sch->qstats.drops;
 		st->v[VGATE_BWM_STAT_DIRECT] = t->direct;
 	} else {
-		st->v[VGATE_BWM_STAT_BACKLOG] = c->q.qlen;
 		struct sk_buff *skb;
 		u64 bytes = 0;
 
+		st->v[VGATE_BWM_STAT_BACKLOG] = c->q.qlen;
 		for (skb = c->q.head; skb; skb = skb->next)
 			bytes += qdisc_pkt_len(skb);
 		st->v[VGATE_BWM_STAT_BACKLOG_BYTES] = bytes;
