@@ -641,6 +641,7 @@ static const struct adesc stat_desc[VGATE_BWM_STAT_MAX + 1] = {
 	[VGATE_BWM_STAT_BORROWED] = { "BORROWED", AT_U64 },
 	[VGATE_BWM_STAT_DIRECT] = { "DIRECT", AT_U64 },
 	[VGATE_BWM_STAT_TIME] = { "TIME", AT_U64 },
+	[VGATE_BWM_STAT_STALL_NS] = { "STALL_NS", AT_U64 },
 };
 
 static const struct adesc if_desc[VGATE_BWM_IF_A_MAX + 1] = {
@@ -1035,6 +1036,7 @@ static void json_stats(struct json *j, const uint64_t *st, bool direct)
 	json_u64(j, "backlog_bytes", st[VGATE_BWM_STAT_BACKLOG_BYTES]);
 	json_u64(j, "rate", st[VGATE_BWM_STAT_RATE]);
 	json_u64(j, "borrowed", st[VGATE_BWM_STAT_BORROWED]);
+	json_u64(j, "stall_ns", st[VGATE_BWM_STAT_STALL_NS]);
 	if (direct)
 		json_u64(j, "direct", st[VGATE_BWM_STAT_DIRECT]);
 	json_u64(j, "time_ns", st[VGATE_BWM_STAT_TIME]);

@@ -75,7 +75,7 @@ struct bwm_cls {
 	struct qdisc_skb_head q;
 	u32 limit;
 	/* counters */
-	u64 bytes, packets, drops, borrowed;
+	u64 bytes, packets, drops, borrowed, stall_ns;
 	u64 est_bytes, est_stamp, rate_est;
 	char name[VGATE_BWM_NAME_MAX];
 	u64 cfg_rate, cfg_ceil;	/* bit/s as in force */

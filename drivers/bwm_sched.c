@@ -113,6 +113,15 @@ static void __bwm_refill(struct bwm_cls *c, u64 now, bool busy)
 
 	if (dt <= 0)
 		return;
+	/*
+	 * A backlogged leaf, and the root while anything is queued, are
+	 * looked at on every dequeue: a gap this long is the machine not
+	 * running us, and the rate owed beyond the bucket is lost.  Counted
+	 * so that a shortfall can be told from an error of the shaper.
+	 * (Inner classes count as busy even when their subtree is idle.)
+	 */
+	if (busy && dt > BWM_STALL_NS && (c->leaf || c->parent < 0))
+		c->stall_ns += dt - BWM_STALL_NS;
 	c->tokens = min(c->tokens + dt, busy ? BWM_STALL_NS + c->buffer :
 					       c->buffer);
 	c->ctokens = min(c->ctokens + dt, busy ? BWM_STALL_NS + c->cbuffer :
@@ -836,6 +845,7 @@ static void bwm_migrate(struct bwm_cls *n, struct bwm_cls *o)
 	n->packets = o->packets;
 	n->drops = o->drops;
 	n->borrowed = o->borrowed;
+	n->stall_ns = o->stall_ns;
 	n->est_bytes = o->est_bytes;
 	n->est_stamp = o->est_stamp;
 	n->rate_est = o->rate_est;
@@ -911,6 +921,7 @@ int bwm_sched_stats(struct Qdisc *sch, u16 id, struct bwm_stats *st,
 	st->v[VGATE_BWM_STAT_DROPS] = c->drops;
 	st->v[VGATE_BWM_STAT_RATE] = c->rate_est;
 	st->v[VGATE_BWM_STAT_BORROWED] = c->borrowed;
+	st->v[VGATE_BWM_STAT_STALL_NS] = c->stall_ns;
 	if (i == 0) {
 		st->v[VGATE_BWM_STAT_BACKLOG] = sch->q.qlen;
 		st->v[VGATE_BWM_STAT_BACKLOG_BYTES] = sch->qstats.backlog;

@@ -36,7 +36,7 @@ _bwm_sockbufs_restore() {
 bm() { local n=$1; shift; vgate "$n" bm "$@"; }
 
 # cls_stat NS IF ID FIELD: a statistic of class ID (bytes, packets, drops,
-# backlog, rate, borrowed)
+# backlog, rate, borrowed, stall_ns)
 cls_stat() {
 	vgate "$1" -j bm show class "$2" |
 		jq -r --argjson id "$3" ".classes[] | select(.id == \$id) | .stats.$4"

@@ -21,7 +21,8 @@
 #   VGATE_NO_MODULE=1   do not load vgate.ko (harness development only)
 #   VGATE_VM_VERBOSE=1  same as -v
 #   BENCH_*             passed to the guest's scripts (--bench: BENCH_SECS,
-#                       BENCH_ROUNDS, BENCH_CASES of esp_throughput.sh)
+#                       BENCH_ROUNDS, BENCH_CASES of esp_throughput.sh;
+#                       BENCH_PKTS, BENCH_CPU_ROUNDS of bwm.sh)
 #
 # q35, not the default i440fx: its PCI interrupt routing costs ~2 s per virtio
 # device under TCG.

@@ -1402,6 +1402,13 @@ enum vgate_bwm_stat {
 					 * counters were read (rates from two
 					 * readings need no other clock)
 					 */
+	VGATE_BWM_STAT_STALL_NS,	/* u64 ns the class (the interface for
+					 * class 0) had packets queued and no
+					 * dequeue for longer than a second: a
+					 * machine too busy or stopped to send,
+					 * beyond what the buckets absorb (the
+					 * rate owed in that time is lost)
+					 */
 	__VGATE_BWM_STAT_LAST
 };
 
