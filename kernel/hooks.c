@@ -688,32 +688,7 @@ static unsigned int vgate_output(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_OUT);
 	err = classify_out(vn, skb, &v);
-	if (err < 0) {
-		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
-		return NF_STOLEN;
-	}
-	if (!v.action)		/* no policy at all */
-		goto pass;
-	/*
-	 * A decrypted packet being forwarded was accepted by the entry that
-	 * decrypted it; only another peer's entry may take it on (hub and
-	 * spoke): pre and post rules and the post default do not apply.
-	 */
-	if (this_cpu_read(vgate_decrypted) == skb &&
-	    v.action != VGATE_ACTION_PROTECT)
-		goto pass;
-	if (v.rule)
-		vgate_rule_count(v.rule, false, skb->len);
-	if (vgate_verdict_passes(vn, &v))
-		goto pass;
-	if (v.action == VGATE_ACTION_DROP) {
-		vgate_drop(vn, skb, vgate_verdict_drop_reason(&v));
-		return NF_STOLEN;
-	}
-	return vgate_protect(vn, &v, skb);
-pass:
-	vgate_count(vn, VGATE_CNT_PASSED);
-	return NF_ACCEPT;
+	return vgate_output_verdict(vn, skb, err, &v);
 }
 
 static int vgate_rcv_finish(struct net *net, struct sock *sk,

@@ -8,8 +8,9 @@
 #define _VGATE_HOOKS_H
 
 #include <uapi/linux/vgate.h>
+#include "netns.h"
+#include "policy.h"
 
-struct vgate_net;
 struct nf_hook_ops;
 
 #define VGATE_HOOKS4	3
@@ -79,6 +80,44 @@ void vgate_drop(struct vgate_net *vn, struct sk_buff *skb,
 /* vgate's own ESP being sent; a decrypted packet being re-injected. */
 bool vgate_skb_is_sent(const struct sk_buff *skb);
 bool vgate_skb_is_decrypted(const struct sk_buff *skb);
+
+/*
+ * The end of both output hooks (vgate_output, vgate_output6): judge @skb
+ * leaving by the verdict @v its classification gave (@err < 0: malformed).
+ * NF_ACCEPT for no policy, a pass rule, or a decrypted packet being
+ * forwarded that no other entry protects; NF_STOLEN when dropped or
+ * protected (vgate_protect).  Inline: it is the per-packet path.
+ */
+static inline unsigned int vgate_output_verdict(struct vgate_net *vn,
+						struct sk_buff *skb, int err,
+						const struct vgate_verdict *v)
+{
+	if (err < 0) {
+		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
+		return NF_STOLEN;
+	}
+	if (!v->action)		/* no policy at all */
+		goto pass;
+	/*
+	 * A decrypted packet being forwarded was accepted by the entry that
+	 * decrypted it; only another peer's entry may take it on (hub and
+	 * spoke): pre and post rules and the post default do not apply.
+	 */
+	if (v->action != VGATE_ACTION_PROTECT && vgate_skb_is_decrypted(skb))
+		goto pass;
+	if (v->rule)
+		vgate_rule_count(v->rule, false, skb->len);
+	if (vgate_verdict_passes(vn, v))
+		goto pass;
+	if (v->action == VGATE_ACTION_DROP) {
+		vgate_drop(vn, skb, vgate_verdict_drop_reason(v));
+		return NF_STOLEN;
+	}
+	return vgate_protect(vn, v, skb);
+pass:
+	vgate_count(vn, VGATE_CNT_PASSED);
+	return NF_ACCEPT;
+}
 
 /*
  * For natt.c: send a packet vgate built (routed, IPv4 header complete but

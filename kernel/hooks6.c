@@ -110,27 +110,7 @@ static unsigned int vgate_output6(void *priv, struct sk_buff *skb,
 			err = 1;
 		}
 	}
-	if (err < 0) {
-		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
-		return NF_STOLEN;
-	}
-	if (!v.action)
-		goto pass;
-	/* A decrypted packet being forwarded: see vgate_output(). */
-	if (vgate_skb_is_decrypted(skb) && v.action != VGATE_ACTION_PROTECT)
-		goto pass;
-	if (v.rule)
-		vgate_rule_count(v.rule, false, skb->len);
-	if (vgate_verdict_passes(vn, &v))
-		goto pass;
-	if (v.action == VGATE_ACTION_DROP) {
-		vgate_drop(vn, skb, vgate_verdict_drop_reason(&v));
-		return NF_STOLEN;
-	}
-	return vgate_protect(vn, &v, skb);
-pass:
-	vgate_count(vn, VGATE_CNT_PASSED);
-	return NF_ACCEPT;
+	return vgate_output_verdict(vn, skb, err, &v);
 }
 
 static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
