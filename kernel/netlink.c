@@ -101,8 +101,8 @@ int vgate_nl_parse_addr4(struct nlattr *a, union vgate_addr *addr,
 	return 0;
 }
 
-static int parse_family(struct nlattr *a, u8 *family,
-			struct netlink_ext_ack *extack)
+int vgate_nl_parse_family(struct nlattr *a, u8 *family,
+			  struct netlink_ext_ack *extack)
 {
 	u16 f = nla_get_u16(a);
 
@@ -177,7 +177,8 @@ static int sa_parse_key(struct nlattr *nest, struct nlattr **tb,
 				  "missing destination address"))
 		return -EINVAL;
 	memset(key, 0, sizeof(*key));
-	err = parse_family(tb[VGATE_SA_A_FAMILY], &key->family, extack);
+	err = vgate_nl_parse_family(tb[VGATE_SA_A_FAMILY], &key->family,
+				    extack);
 	if (err)
 		return err;
 	err = vgate_nl_parse_spi(tb[VGATE_SA_A_SPI], &spi, extack);

@@ -27,6 +27,9 @@ void vgate_genl_uninit(void);
  */
 bool vgate_nl_attr_missing(struct netlink_ext_ack *extack, struct nlattr *nest,
 			   struct nlattr **tb, int type, const char *msg);
+/* An address family attribute (u16): AF_INET or AF_INET6, else an error. */
+int vgate_nl_parse_family(struct nlattr *a, u8 *family,
+			  struct netlink_ext_ack *extack);
 int vgate_nl_parse_addr4(struct nlattr *a, union vgate_addr *addr,
 			 struct netlink_ext_ack *extack);
 int vgate_nl_parse_spi(struct nlattr *a, u32 *spi,

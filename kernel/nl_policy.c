@@ -102,19 +102,6 @@ static int addr_len(u8 family)
 	return family == AF_INET ? 4 : 16;
 }
 
-static int parse_family(struct nlattr *a, u8 *family,
-			struct netlink_ext_ack *extack)
-{
-	u16 f = nla_get_u16(a);
-
-	if (f != AF_INET && f != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
-	}
-	*family = f;
-	return 0;
-}
-
 static int parse_addr(struct nlattr *a, u8 family, union vgate_addr *addr,
 		      struct netlink_ext_ack *extack)
 {
@@ -273,7 +260,8 @@ static int rule_parse(struct vgate_store *st, struct nlattr *nest,
 	    vgate_nl_attr_missing(extack, nest, tb, VGATE_RULE_A_ACTION,
 				  "missing action"))
 		return -EINVAL;
-	err = parse_family(tb[VGATE_RULE_A_FAMILY], &r->family, extack);
+	err = vgate_nl_parse_family(tb[VGATE_RULE_A_FAMILY], &r->family,
+				    extack);
 	if (err)
 		return err;
 	r->id = nla_get_u32(tb[VGATE_RULE_A_ID]);
@@ -836,7 +824,8 @@ static int peer_parse(struct nlattr *nest, struct vgate_peer *p,
 				    "peer names use letters, digits, _ . -");
 		return -EINVAL;
 	}
-	err = parse_family(tb[VGATE_PEER_A_FAMILY], &p->family, extack);
+	err = vgate_nl_parse_family(tb[VGATE_PEER_A_FAMILY], &p->family,
+				    extack);
 	if (!err)
 		err = parse_addr(tb[VGATE_PEER_A_ADDR], p->family, &p->addr,
 				 extack);
@@ -1137,7 +1126,8 @@ static int flow_parse(struct nlattr *nest, struct vgate_flow *f, bool *inbound,
 				  "missing destination address"))
 		return -EINVAL;
 	memset(f, 0, sizeof(*f));
-	err = parse_family(tb[VGATE_FLOW_A_FAMILY], &f->family, extack);
+	err = vgate_nl_parse_family(tb[VGATE_FLOW_A_FAMILY], &f->family,
+				    extack);
 	if (!err)
 		err = parse_addr(tb[VGATE_FLOW_A_SRC], f->family, &f->src,
 				 extack);
