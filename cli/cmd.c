@@ -932,6 +932,34 @@ static int parse_sa_seq(const char *const *val, struct vg_sa *sa)
 	return 0;
 }
 
+/*
+ * The HMAC key @s of @auth (ESP or AH) into @sa, with the algorithm:
+ * missing or of another length than @auth's is an error.
+ */
+static int parse_sa_auth_key(const char *s, const struct auth_alg *auth,
+			     struct vg_sa *sa)
+{
+	int r;
+
+	if (!s) {
+		vg_err("missing authKey for auth %s (%u bytes)", auth->name,
+		       auth->keylen);
+		return -EINVAL;
+	}
+	r = parse_hex_key("authKey", s, sa->auth_key, sizeof(sa->auth_key),
+			  &sa->auth_key_len);
+	if (r)
+		return r;
+	if (sa->auth_key_len != auth->keylen) {
+		vg_err("bad authKey: %zu bytes, auth %s needs %u",
+		       sa->auth_key_len, auth->name, auth->keylen);
+		return -EINVAL;
+	}
+	sa->auth = auth->alg;
+	sa->has |= VG_SA_AUTH_KEY;
+	return 0;
+}
+
 /* AH (RFC 4302): an HMAC and its key; no cipher, no UDP encapsulation. */
 static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 {
@@ -939,7 +967,6 @@ static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 				  SA_DPORT, SA_NATOA };
 	const struct auth_alg *auth;
 	size_t i;
-	int r;
 
 	sa->proto = IPPROTO_AH;
 	for (i = 0; i < ARRAY_SIZE(no); i++) {
@@ -964,23 +991,7 @@ static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 		       val[SA_AUTH]);
 		return -EINVAL;
 	}
-	if (!val[SA_AUTH_KEY]) {
-		vg_err("missing authKey for auth %s (%u bytes)", auth->name,
-		       auth->keylen);
-		return -EINVAL;
-	}
-	r = parse_hex_key("authKey", val[SA_AUTH_KEY], sa->auth_key,
-			  sizeof(sa->auth_key), &sa->auth_key_len);
-	if (r)
-		return r;
-	if (sa->auth_key_len != auth->keylen) {
-		vg_err("bad authKey: %zu bytes, auth %s needs %u",
-		       sa->auth_key_len, auth->name, auth->keylen);
-		return -EINVAL;
-	}
-	sa->auth = auth->alg;
-	sa->has |= VG_SA_AUTH_KEY;
-	return 0;
+	return parse_sa_auth_key(val[SA_AUTH_KEY], auth, sa);
 }
 
 static int parse_lifetimes(const char *const *val, struct vg_sa *sa);
@@ -1136,22 +1147,9 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 			       enc->name);
 			return -EINVAL;
 		}
-		if (!val[SA_AUTH_KEY]) {
-			vg_err("missing authKey for auth %s (%u bytes)",
-			       auth->name, auth->keylen);
-			return -EINVAL;
-		}
-		r = parse_hex_key("authKey", val[SA_AUTH_KEY], sa->auth_key,
-				  sizeof(sa->auth_key), &sa->auth_key_len);
+		r = parse_sa_auth_key(val[SA_AUTH_KEY], auth, sa);
 		if (r)
 			return r;
-		if (sa->auth_key_len != auth->keylen) {
-			vg_err("bad authKey: %zu bytes, auth %s needs %u",
-			       sa->auth_key_len, auth->name, auth->keylen);
-			return -EINVAL;
-		}
-		sa->auth = auth->alg;
-		sa->has |= VG_SA_AUTH_KEY;
 	}
 	sa->has |= VG_SA_ENC;
 

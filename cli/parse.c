@@ -118,17 +118,8 @@ int addr_family_len(int family)
 
 int parse_addr(const char *what, const char *s, struct vg_addr *a)
 {
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->a) == 1) {
-		a->family = AF_INET;
-		a->len = 4;
+	if (!parse_addr_quiet(s, a))
 		return 0;
-	}
-	if (strchr(s, ':') && inet_pton(AF_INET6, s, a->a) == 1) {
-		a->family = AF_INET6;
-		a->len = 16;
-		return 0;
-	}
 	vg_err("bad %s \"%s\" (expected an IPv4 or IPv6 address)", what, s);
 	return -EINVAL;
 }
@@ -264,7 +255,7 @@ const char *fmt_addr(const struct vg_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-/* Quiet address parse. */
+/* Quiet address parse: parse_addr() without the message. */
 int parse_addr_quiet(const char *s, struct vg_addr *a)
 {
 	memset(a, 0, sizeof(*a));
