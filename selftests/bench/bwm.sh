@@ -27,10 +27,11 @@
 #     on a dummy device (vgate_bwm; HTB with u32 filters), neither class
 #     at its limit so both classify, queue and pass: pktgen (queue_xmit
 #     mode, the path a forwarded packet takes from dev_queue_xmit()) sends
-#     $PKTS UDP packets to ports 5201 and 5202 in turn, busy on CPU 0,
-#     while perf samples CPU 0; a shaper's ns per packet is the run's
-#     time per packet times the share of samples in its own code (bwm_*;
-#     htb_*, u32_* and tcf_classify).  Median of $CPU_ROUNDS alternating
+#     $PKTS UDP packets to ports 5201 and 5202 in turn, busy on one CPU,
+#     while perf samples every CPU (the qdisc may run on another one, from
+#     the NET_TX softirq); a shaper's ns per packet is the run's time per
+#     packet times the CPUs times the share of samples in its own code
+#     (bwm_*; htb_*, u32_* and tcf_classify).  Median of $CPU_ROUNDS alternating
 #     runs.  Whole-path times (pktgen included) are printed too, with
 #     noqueue for reference: the emulated VM's noise between runs is
 #     larger than either shaper's cost, which is why samples are used.
@@ -131,8 +132,8 @@ pgset() { ns pg sh -c "echo '$2' >/proc/net/pktgen/$1"; }
 SYMS_vgate='[]] bwm_'
 SYMS_htb='[]] (htb_|u32_|__tcf_classify|tcf_classify)'
 
-# one KIND: "TOTAL SHAPER" ns per packet on CPU 0, pktgen's: all of it,
-# and the samples in the shaper's own code
+# one KIND: "TOTAL SHAPER" ns per packet: the whole run's, and the
+# shaper's own code's from the samples
 one() {
 	local r el n pct
 	case $1 in vgate) setup_vgate ;; htb) setup_htb ;; esac
@@ -146,7 +147,7 @@ one() {
 	pgset bwm0 "dst_mac 02:00:00:00:07:02"
 	pgset bwm0 "udp_dst_min 5201"
 	pgset bwm0 "udp_dst_max 5202"
-	perf record -q -C 0 -e cpu-clock -F 4000 -o "$VGATE_TMP/pg.data" -- \
+	perf record -q -a -e cpu-clock -F 4000 -o "$VGATE_TMP/pg.data" -- \
 		ip netns exec pg sh -c 'echo start >/proc/net/pktgen/pgctrl' 2>/dev/null
 	# "Result: OK: 1234567(c...+d...) usec, 100000 (128byte,0frags)"
 	r=$(ns pg grep -o 'Result: OK: [0-9]*(.*) usec, [0-9]*' /proc/net/pktgen/bwm0)
@@ -161,9 +162,10 @@ one() {
 	[ -n "${!re:-}" ] &&
 		pct=$(perf report -i "$VGATE_TMP/pg.data" --sort sym --stdio 2>/dev/null |
 		      awk -v re="${!re}" '/^ +[0-9.]+%/ && $0 ~ re { s += $1 } END { print s + 0 }')
-	awk -v el="$el" -v n="$n" -v p="$pct" 'BEGIN {
+	# every CPU sampled, idle included: shares of nproc CPUs' time
+	awk -v el="$el" -v n="$n" -v p="$pct" -v c="$(nproc)" 'BEGIN {
 		if (!n) { print "0 0"; exit }
-		printf "%.0f %.0f\n", el * 1000 / n, el * 1000 / n * p / 100 }'
+		printf "%.0f %.0f\n", el * 1000 / n, el * 1000 / n * p / 100 * c }'
 }
 
 bt=() vt=() ht=() vs=() hs=()
