@@ -10,7 +10,7 @@ set -eu
 PKGS="build-essential linux-image-amd64 linux-headers-amd64 qemu-system-x86
 busybox-static xz-utils kmod libnl-3-dev libnl-genl-3-dev libreadline-dev
 pkg-config iproute2 iperf3 iputils-ping iputils-arping tshark sparse linux-source-6.1
-linux-perf jq python3 strongswan-charon strongswan-swanctl nftables"
+linux-perf jq python3 strongswan-charon strongswan-swanctl nftables iw"
 
 missing=""
 for p in $PKGS; do
