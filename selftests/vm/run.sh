@@ -193,7 +193,12 @@ if [ ! -f "$INITRD" ] || [ "$(cat "$INITRD.id" 2>/dev/null)" != "$ID" ]; then
 fi
 
 # ---------------------------------------------------------------------------
-CMDLINE="console=ttyS0 panic=-1 slub_debug=FZPU loglevel=4 quiet"
+# slub_debug (red zones, poisoning, allocation tracking with stack traces)
+# for tests; benchmarks measure the datapath, not the debug allocator
+# (under it, saving stack traces is most of the time pktgen's packets
+# take in bench/bwm.sh).
+CMDLINE="console=ttyS0 panic=-1 loglevel=4 quiet"
+[ "$MODE" = bench ] || CMDLINE+=" slub_debug=FZPU"
 CMDLINE+=" vgate_repo=$REPO vgate_mode=$MODE vgate_timeout=$TEST_TIMEOUT"
 [ -n "$TESTLIST" ] && CMDLINE+=" vgate_tests=$TESTLIST"
 [ "${VGATE_NO_MODULE:-0}" = 1 ] && CMDLINE+=" vgate_nomodule=1"
