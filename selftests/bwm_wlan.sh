@@ -6,6 +6,8 @@
 # wireless interface is shaped like any other:
 #
 #   gw wlan (hwsim radio, IBSS "vgate") 10.9.2.1 ~~~ peer wlan 10.9.2.2
+#   (both join one fixed BSSID: two IBSSs started apart need not merge
+#   within any time under emulation)
 #   wlan: 4 Mbit/s; class 1: 1 Mbit/s, borrow off, udp dport 5201
 #
 # Class 1, offered 2 Mbit/s of UDP through a blocking socket, is
@@ -53,11 +55,22 @@ for n in gw peer; do
 	ns "$n" iw dev wlan set type ibss
 	ns "$n" ip addr add "10.9.2.$((i + 1))/24" dev wlan
 	ns "$n" ip link set wlan up
-	ns "$n" iw dev wlan ibss join vgate 2412
+	ns "$n" iw dev wlan ibss join vgate 2412 fixed-freq 02:00:00:76:67:01
 	i=$((i + 1))
 done
-check "gw and peer reach each other over the IBSS" \
-	wait_for ns gw ping -c 1 -W 1 10.9.2.2
+if wait_for ns gw ping -c 1 -W 1 10.9.2.2; then
+	tap_ok "gw and peer reach each other over the IBSS"
+else
+	tap_fail "gw and peer reach each other over the IBSS"
+	for n in gw peer; do
+		{ ns "$n" iw dev wlan info; ns "$n" iw dev wlan link
+		  ns "$n" iw dev wlan station dump; ns "$n" ip -s link show wlan
+		} 2>&1 | sed "s/^/# $n: /"
+	done
+	iw reg get 2>&1 | sed 's/^/# reg: /'
+	echo "Bail out! no IBSS between the two radios"
+	exit 1
+fi
 
 before=$(ns gw tc qdisc show dev wlan)
 echo "$before" | sed 's/^/# before: /'
@@ -70,7 +83,8 @@ check_eq "wlan's root is vgate_bwm" \
 ns peer iperf3 -s -1 -J -i 1 -p 5201 >"$VGATE_TMP/srv.json" 2>&1 &
 srv=$!
 wait_listen peer 5201
-ns gw iperf3 -c 10.9.2.2 -p 5201 -u -l 1000 -b 2m -w 2M -t 20 >/dev/null 2>&1 &
+ns gw iperf3 -c 10.9.2.2 -p 5201 -u -l 1000 -b 2m -w 2M -t 20 \
+	--connect-timeout 10000 >/dev/null 2>&1 &
 cli=$!
 if wait_for backlogged gw wlan 1; then
 	s1=$(bwm_snap gw wlan)
