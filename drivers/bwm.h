@@ -66,6 +66,7 @@ struct bwm_cls {
 	u8 prio;
 	bool borrow;
 	bool leaf;
+	bool woke;		/* idle until an enqueue: see bwm_wake() */
 	struct psched_ratecfg rate, ceil;
 	s64 buffer, cbuffer;	/* bucket depths, ns */
 	s64 tokens, ctokens;	/* ns */
@@ -95,6 +96,8 @@ struct bwm_tree {
 	int defidx;		/* unmatched traffic */
 	int nleaves;
 	int rr[2];		/* DRR cursors into leaves[] */
+	bool woke;		/* a class woke since the last dequeue */
+	bool idle;		/* and before it, the whole tree was idle */
 	int nflt;
 	u32 seg_thresh;	/* GSO packets longer than this are split */
 	u64 direct;		/* packets shaped elsewhere, sent directly */

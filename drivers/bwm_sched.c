@@ -105,7 +105,7 @@ static s64 bwm_l2t(const struct psched_ratecfg *r, unsigned int len)
  * than its depth: no burst from idleness.  Inner classes and the root
  * are refilled only with packets queued somewhere (dequeue), and count
  * as backlogged, except that they too start again from their depth when
- * the whole tree was idle (enqueue).
+ * the whole tree was idle (bwm_wake()).
  */
 static void __bwm_refill(struct bwm_cls *c, u64 now, bool busy)
 {
@@ -132,6 +132,30 @@ static void __bwm_refill(struct bwm_cls *c, u64 now, bool busy)
 static void bwm_refill(struct bwm_cls *c, u64 now)
 {
 	__bwm_refill(c, now, !c->leaf || c->q.qlen);
+}
+
+/*
+ * A class that was idle until an enqueue starts again with credit of its
+ * depth at most: no burst from idleness.  When the whole tree was idle,
+ * so do the inner classes and the root, which always count as backlogged
+ * (or the first second of traffic after idleness would exceed the
+ * interface rate).  Done by the next dequeue, with its clock, rather than
+ * at enqueue: one clock read per packet.  The enqueue-to-dequeue gap is
+ * at most the root's debt, within the class's depth.
+ */
+static void bwm_wake(struct bwm_tree *t, u64 now)
+{
+	int i;
+
+	for (i = 0; i < t->ncls; i++) {
+		struct bwm_cls *c = &t->cls[i];
+
+		if (c->woke || (t->idle && !c->leaf))
+			__bwm_refill(c, now, false);
+		c->woke = false;
+	}
+	t->woke = false;
+	t->idle = false;
 }
 
 static void bwm_est(struct bwm_cls *c, u64 now)
@@ -288,6 +312,8 @@ static struct sk_buff *bwm_dequeue(struct Qdisc *sch)
 	if (!t || !sch->q.qlen)
 		return NULL;
 	now = ktime_get_ns();
+	if (t->woke)
+		bwm_wake(t, now);
 	root = &t->cls[0];
 	bwm_refill(root, now);
 	if (root->tokens < 0) {
@@ -562,22 +588,12 @@ static int bwm_enqueue_one(struct sk_buff *skb, struct Qdisc *sch,
 		c->drops++;
 		return qdisc_drop(skb, sch, to_free);
 	}
-	if (!sch->q.qlen) {
-		/*
-		 * The whole tree was idle: the inner classes and the root,
-		 * which always count as backlogged, start again with their
-		 * depth at most too, or the first second of traffic after
-		 * idleness would exceed the interface rate.
-		 */
-		u64 now = ktime_get_ns();
-		int i;
-
-		for (i = 0; i < t->ncls; i++)
-			if (!t->cls[i].leaf)
-				__bwm_refill(&t->cls[i], now, false);
+	if (!c->q.qlen) {	/* idle until now: see bwm_wake() */
+		c->woke = true;
+		t->woke = true;
+		if (!sch->q.qlen)
+			t->idle = true;
 	}
-	if (!c->q.qlen)	/* idle until now: credit of its depth at most */
-		bwm_refill(c, ktime_get_ns());
 	__qdisc_enqueue_tail(skb, &c->q);
 queued:
 	sch->q.qlen++;
