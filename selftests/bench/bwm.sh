@@ -31,7 +31,7 @@
 #     while perf samples every CPU (the qdisc may run on another one, from
 #     the NET_TX softirq); a shaper's ns per packet is the run's time per
 #     packet times the CPUs times the share of samples in its own code
-#     (bwm_*; htb_*, u32_* and tcf_classify).  Median of $CPU_ROUNDS alternating
+#     (bwm_*; htb_*, u32_* and the tcf_* classifier and action code).  Median of $CPU_ROUNDS alternating
 #     runs.  Whole-path times (pktgen included) are printed too, with
 #     noqueue for reference: the emulated VM's noise between runs is
 #     larger than either shaper's cost, which is why samples are used.
@@ -130,7 +130,7 @@ pgset() { ns pg sh -c "echo '$2' >/proc/net/pktgen/$1"; }
 # noqueue, and likewise for HTB with its u32 filters (the qdisc core
 # both go through, __qdisc_run() and the lock, is left out of both).
 SYMS_vgate='[]] bwm_'
-SYMS_htb='[]] (htb_|u32_|__tcf_classify|tcf_classify)'
+SYMS_htb='[]] (htb_|u32_|__?tcf_)'
 
 # one KIND: "TOTAL SHAPER" ns per packet: the whole run's, and the
 # shaper's own code's from the samples
@@ -176,6 +176,7 @@ for r in $(seq "$CPU_ROUNDS"); do
 	echo "# cpu round $r: ns/pkt in all (shaper's own code): none ${bt[-1]}, vgate ${vt[-1]} (${vs[-1]}), htb ${ht[-1]} (${hs[-1]})"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "# cpu medians, ns/pkt in all: none $(median "${bt[@]}"), vgate $(median "${vt[@]}"), htb $(median "${ht[@]}") (pktgen's own work included; the emulated VM's noise is larger than the shapers' cost)"
+nm=$(median "${bt[@]}"); vtm=$(median "${vt[@]}"); htm=$(median "${ht[@]}")
+echo "# cpu medians, ns/pkt in all: none $nm, vgate $vtm, htb $htm; above none: vgate $((vtm - nm)), htb $((htm - nm)) (pktgen's own work, and clock reads, included; the emulated VM's noise between runs is of the order of the shapers' cost)"
 vm=$(median "${vs[@]}"); hm=$(median "${hs[@]}")
 echo "BENCH bwm_cpu_vs_htb vgate=${vm}ns/pkt htb=${hm}ns/pkt ratio=$(awk -v a="$vm" -v b="$hm" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
