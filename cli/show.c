@@ -279,6 +279,7 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 	[VGATE_DROP_DECOMPRESS] = { "decompress", "decompress" },
 	[VGATE_DROP_DECOMPRESS_OVERSIZE] = { "decompress-oversize",
 					     "decompress_oversize" },
+	[VGATE_DROP_NESTING] = { "nesting", "nesting" },
 };
 
 /* ---- a table of strings with aligned columns ---- */

@@ -38,8 +38,14 @@ struct vgate_skb_cb {
 	bool outer_df;
 	bool ahead;		/* ESN: inferred into the next 2^32 block */
 	/*
+	 * Input: how many ESP or AH layers vgate removed from this packet
+	 * before this one (0: the packet came from the wire); bounded by
+	 * vgate_max_nesting (hooks.c).
+	 */
+	u8 depth;
+	/*
 	 * Input of a bundle: the SPI of the AH SA that authenticated the
-	 * packet before @sa decrypted it; 0 if none did.  (4 bytes of cb
+	 * packet before @sa decrypted it; 0 if none did.  (3 bytes of cb
 	 * remain free.)
 	 */
 	__be32 via_ah_spi;

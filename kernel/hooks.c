@@ -25,7 +25,20 @@
  * synchronous hook traversal.  ESP that vgate sends skips the output hook;
  * a decrypted packet skips only the clear-text check, so that a forwarded
  * one still meets the outbound rules (hub and spoke).
+ *
+ * Nesting: a decrypted packet may carry ESP or AH for vgate again (an
+ * AH+ESP bundle, a tunnel inside a tunnel, or an attacker holding a key
+ * who nests ESP a thousand times).  Each layer is one more trip through
+ * vgate_xf_rcv(); the per-CPU slot also holds the depth of the packet
+ * being re-injected, so the next layer knows its own, and a packet more
+ * than vgate_max_nesting layers deep is dropped and counted (nesting).  A
+ * layer decrypted while this CPU is already re-injecting a packet does not
+ * recurse: it goes to a per-CPU backlog that a tasklet feeds to the stack
+ * once the outer traversal has returned, so the stack stays as deep as
+ * one layer, whatever the bound.
  */
+#include <linux/interrupt.h>
+#include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -58,6 +71,36 @@
 
 static DEFINE_PER_CPU(struct sk_buff *, vgate_sent);
 static DEFINE_PER_CPU(struct sk_buff *, vgate_decrypted);
+/* The depth (struct vgate_skb_cb) of the packet in vgate_decrypted. */
+static DEFINE_PER_CPU(u8, vgate_decrypted_depth);
+
+/* Decrypted packets waiting for this CPU's re-injection to return. */
+struct rcv_backlog {
+	struct sk_buff_head queue;
+	struct tasklet_struct tasklet;
+};
+
+static DEFINE_PER_CPU(struct rcv_backlog, vgate_rcv_backlog);
+
+/* As netdev_max_backlog's default: more is a flood, dropped as nomem. */
+#define RCV_BACKLOG_MAX	1000
+
+#define MAX_NESTING_LIMIT	64
+static unsigned int vgate_max_nesting = 6;	/* XFRM_MAX_DEPTH */
+
+static int max_nesting_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, MAX_NESTING_LIMIT);
+}
+
+static const struct kernel_param_ops max_nesting_ops = {
+	.set = max_nesting_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_nesting, &max_nesting_ops, &vgate_max_nesting, 0644);
+MODULE_PARM_DESC(max_nesting,
+		 "ESP/AH layers vgate removes from one packet at most, 1..64 (default 6, as XFRM)");
 
 bool vgate_skb_is_sent(const struct sk_buff *skb)
 {
@@ -952,6 +995,107 @@ static int decomp(struct vgate_net *vn, struct vgate_sa *sa,
 	return decap_inner(skb, res, outer_ds);
 }
 
+static unsigned int xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			   unsigned int esp_off, unsigned int nh_off, u8 proto,
+			   __be32 via_ah, unsigned int depth);
+
+/*
+ * Feed the decrypted @skb to PRE_ROUTING, marked for the hooks as
+ * decrypted and @depth layers deep (a nested layer found on its way takes
+ * depth + 1).  BHs off, in an RCU read-side section.
+ */
+static void rcv_reinject(struct vgate_net *vn, struct sk_buff *skb, u16 nhoff,
+			 u8 depth)
+{
+	this_cpu_write(vgate_decrypted, skb);
+	this_cpu_write(vgate_decrypted_depth, depth);
+	if (skb->protocol == htons(ETH_P_IP)) {
+		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
+			skb->dev, NULL, vgate_rcv_finish);
+	} else {
+		/*
+		 * ip6_input_finish() goes on from the transport header with
+		 * the next header at nhoff (after the headers in front of ESP
+		 * in transport mode, which were handled before ESP).
+		 */
+		memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
+		IP6CB(skb)->nhoff = nhoff;
+		IP6CB(skb)->iif = skb->dev->ifindex;
+		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
+			skb->dev, NULL, vgate_rcv_finish6);
+	}
+	this_cpu_write(vgate_decrypted, NULL);
+}
+
+/*
+ * A nested layer, decrypted while this CPU re-injects the packet that
+ * carried it: queue it for the tasklet rather than recurse.  The queued
+ * skb keeps the reference to @sa (the namespace's exit waits for it) and
+ * holds its device.  BHs off.
+ */
+static bool rcv_backlog_add(struct sk_buff *skb, struct vgate_sa *sa,
+			    u16 nhoff, u8 depth)
+{
+	struct rcv_backlog *bl = this_cpu_ptr(&vgate_rcv_backlog);
+	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+
+	if (skb_queue_len(&bl->queue) >= RCV_BACKLOG_MAX)
+		return false;
+	cb->sa = sa;
+	cb->nh_off = nhoff;
+	cb->depth = depth;
+	dev_hold(skb->dev);
+	__skb_queue_tail(&bl->queue, skb);
+	tasklet_schedule(&bl->tasklet);
+	return true;
+}
+
+static void rcv_backlog_run(struct tasklet_struct *t)
+{
+	struct rcv_backlog *bl = from_tasklet(bl, t, tasklet);
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&list);
+	skb_queue_splice_init(&bl->queue, &list);
+	while ((skb = __skb_dequeue(&list))) {
+		struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
+		struct net_device *dev = skb->dev;
+		struct vgate_sa *sa = cb->sa;
+
+		rcu_read_lock();
+		rcv_reinject(sa->vn, skb, cb->nh_off, cb->depth);
+		rcu_read_unlock();
+		dev_put(dev);
+		vgate_sa_put(sa);
+	}
+}
+
+void vgate_hooks_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct rcv_backlog *bl = per_cpu_ptr(&vgate_rcv_backlog, cpu);
+
+		__skb_queue_head_init(&bl->queue);
+		tasklet_setup(&bl->tasklet, rcv_backlog_run);
+	}
+}
+
+/*
+ * Module exit, after every namespace's exit: those waited for their SAs,
+ * so no backlog holds a packet; wait for a tasklet still finishing.
+ */
+void vgate_hooks_uninit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(&vgate_rcv_backlog, cpu)->tasklet);
+}
+
 void vgate_rcv_done(struct sk_buff *skb, int res)
 {
 	struct vgate_skb_cb *cb = VGATE_SKB_CB(skb);
@@ -960,6 +1104,7 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	struct net_device *dev = skb->dev;
 	u16 nhoff = offsetof(struct ipv6hdr, nexthdr);
 	__be32 via_ah = cb->via_ah_spi;
+	u8 depth = cb->depth;
 	int reason, tun;
 	bool ok;
 
@@ -1001,8 +1146,8 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	 */
 	if (sa->key.proto == IPPROTO_AH && sa->mode == VGATE_MODE_TRANSPORT &&
 	    res == IPPROTO_ESP) {
-		vgate_xf_rcv(vn, skb, skb_transport_offset(skb), nhoff,
-			     IPPROTO_ESP, sa->key.spi);
+		xf_rcv(vn, skb, skb_transport_offset(skb), nhoff,
+		       IPPROTO_ESP, sa->key.spi, depth + 1);
 		goto out;
 	}
 	if (sa->key.proto == IPPROTO_ESP &&
@@ -1037,24 +1182,16 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 	nf_reset_ct(skb);
 
 	local_bh_disable();
-	this_cpu_write(vgate_decrypted, skb);
-	if (skb->protocol == htons(ETH_P_IP)) {
-		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
-		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
-			skb->dev, NULL, vgate_rcv_finish);
+	if (!this_cpu_read(vgate_decrypted)) {
+		rcv_reinject(vn, skb, nhoff, depth);
+	} else if (rcv_backlog_add(skb, sa, nhoff, depth)) {
+		sa = NULL;	/* the backlog holds the reference */
 	} else {
-		/*
-		 * ip6_input_finish() goes on from the transport header with
-		 * the next header at nhoff (after the headers in front of ESP
-		 * in transport mode, which were handled before ESP).
-		 */
-		memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
-		IP6CB(skb)->nhoff = nhoff;
-		IP6CB(skb)->iif = skb->dev->ifindex;
-		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, vn->net, NULL, skb,
-			skb->dev, NULL, vgate_rcv_finish6);
+		local_bh_enable();
+		rcu_read_unlock();
+		reason = VGATE_DROP_NOMEM;
+		goto drop;
 	}
-	this_cpu_write(vgate_decrypted, NULL);
 	local_bh_enable();
 	rcu_read_unlock();
 	goto out;
@@ -1100,6 +1237,18 @@ unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 			  unsigned int esp_off, unsigned int nh_off, u8 proto,
 			  __be32 via_ah)
 {
+	unsigned int depth = 0;
+
+	/* A layer inside a packet vgate decrypted and is re-injecting. */
+	if (this_cpu_read(vgate_decrypted) == skb)
+		depth = this_cpu_read(vgate_decrypted_depth) + 1;
+	return xf_rcv(vn, skb, esp_off, nh_off, proto, via_ah, depth);
+}
+
+static unsigned int xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
+			   unsigned int esp_off, unsigned int nh_off, u8 proto,
+			   __be32 via_ah, unsigned int depth)
+{
 	const struct ip_auth_hdr *ah = NULL;
 	struct vgate_sa_key key = {};
 	struct vgate_skb_cb *cb;
@@ -1109,6 +1258,10 @@ unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	bool ahead;
 	u64 seq;
 
+	if (depth >= READ_ONCE(vgate_max_nesting)) {
+		vgate_drop(vn, skb, VGATE_DROP_NESTING);
+		return NF_STOLEN;
+	}
 	min = proto == IPPROTO_AH ? sizeof(*ah) : sizeof(struct ip_esp_hdr);
 	if (!pskb_may_pull(skb, esp_off + min)) {
 		vgate_drop(vn, skb, VGATE_DROP_MALFORMED);
@@ -1173,6 +1326,7 @@ unsigned int vgate_xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	cb->xf_hlen = hlen;
 	cb->nh_off = nh_off;
 	cb->ahead = ahead;
+	cb->depth = depth;
 	cb->via_ah_spi = via_ah;
 	dev_hold(skb->dev);
 	if (ah)

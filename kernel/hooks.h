@@ -19,6 +19,10 @@ struct nf_hook_ops;
 /* hooks6.c: the IPv6 hooks, into @ops[VGATE_HOOKS6]. */
 void vgate_hooks6_fill(struct vgate_net *vn, struct nf_hook_ops *ops);
 
+/* Module load and unload: the per-CPU backlog of nested layers. */
+void vgate_hooks_init(void);
+void vgate_hooks_uninit(void);
+
 int vgate_hooks_register(struct vgate_net *vn);
 void vgate_hooks_unregister(struct vgate_net *vn);
 

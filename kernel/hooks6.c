@@ -153,11 +153,14 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 	u8 nexthdr, proto;
 	int off;
 
-	if ((state->in->flags & IFF_LOOPBACK) || vgate_skb_is_decrypted(skb))
+	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
+	/* ESP or AH inside a decrypted packet too: nesting is bounded there. */
 	off = esp6_offset(skb, &nh_off, &proto);
 	if (off >= 0)
 		return vgate_xf_rcv(vn, skb, off, nh_off, proto, 0);
+	if (vgate_skb_is_decrypted(skb))
+		return NF_ACCEPT;
 	nexthdr = ipv6_hdr(skb)->nexthdr;
 	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
 			       sizeof(struct ipv6hdr), &nexthdr, &frag_off);

@@ -8,6 +8,7 @@
 #include <linux/genetlink.h>
 
 #include "config.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
 #include "policy.h"
@@ -32,6 +33,7 @@ static int __init vgate_init(void)
 	if (err)
 		return err;
 	vgate_policy_init();
+	vgate_hooks_init();
 	err = vgate_sad_init();
 	if (err)
 		return err;
@@ -73,6 +75,7 @@ static void __exit vgate_exit(void)
 	vgate_sysfs_uninit();
 	vgate_ownaddr_uninit();
 	vgate_netns_uninit();
+	vgate_hooks_uninit();
 	vgate_tunnel_uninit();
 	vgate_sad_uninit();	/* ends with rcu_barrier(): rules are freed */
 	vgate_policy_uninit();

@@ -282,8 +282,9 @@ global_stat() {
 	vgate "$1" -j ipsec show global | jq -r --arg k "$2" '.[$k]'
 }
 
-# udp_recv_start NS PORTS OUT: tools/udpprobe.py receiver in NS counting
-# tagged datagrams on PORTS (e.g. 7000-7020); returns once it listens.
+# udp_recv_start NS PORTS OUT [--ipv6]: tools/udpprobe.py receiver in NS
+# counting tagged datagrams on PORTS (e.g. 7000-7020), over IPv6 too with
+# --ipv6; returns once it listens.
 # udp_recv_stop OUT: stop it; OUT then holds its JSON counts.
 # udp_received OUT TAG [FIELD]: received (or FIELD) for TAG, 0 if none.
 UDPPROBE=$REPO/selftests/tools/udpprobe.py
@@ -292,7 +293,7 @@ udp_recv_start() {
 	rm -f "$3" "$3.ready"
 	# Not through ns(): $! must be python itself (ip netns exec execs it).
 	ip netns exec "$1" python3 "$UDPPROBE" recv --ports "$2" \
-		--ready "$3.ready" --out "$3" &
+		--ready "$3.ready" --out "$3" ${4:+"$4"} &
 	_udp_recv_pid[$3]=$!
 	local i	# python starts slowly under emulation: up to 30 s
 	for i in $(seq 300); do

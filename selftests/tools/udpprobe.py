@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tagged, numbered UDP datagrams for the policy selftests.
 
-  udpprobe.py recv --ports 7000-7020,9000 [--ready FILE] --out FILE
-      Listen on every port (all addresses) until SIGTERM/SIGINT, then write
+  udpprobe.py recv --ports 7000-7020,9000 [--ready FILE] --out FILE [--ipv6]
+      Listen on every port (all IPv4 addresses, and all IPv6 ones with
+      --ipv6) until SIGTERM/SIGINT, then write
       JSON {tag: {"received": n, "unique": n, "duplicates": n,
       "max_seq": n, "sources": ["addr:port", ...]}} to FILE.  --ready is
       created once every socket is bound.
@@ -44,12 +45,18 @@ def recv(args):
     out = args[args.index("--out") + 1]
     ready = args[args.index("--ready") + 1] if "--ready" in args else None
     sel = selectors.DefaultSelector()
+    fams = [(socket.AF_INET, "0.0.0.0")]
+    if "--ipv6" in args:
+        fams.append((socket.AF_INET6, "::"))
     for p in ports:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-        s.bind(("0.0.0.0", p))
-        s.setblocking(False)
-        sel.register(s, selectors.EVENT_READ)
+        for fam, any_addr in fams:
+            s = socket.socket(fam, socket.SOCK_DGRAM)
+            if fam == socket.AF_INET6:
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            s.bind((any_addr, p))
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
     stats = {}
     stop = []
 
@@ -77,7 +84,7 @@ def recv(args):
                                             "sources": set()})
                 st["received"] += 1
                 st["seen"][seq] = st["seen"].get(seq, 0) + 1
-                st["sources"].add("%s:%d" % addr)
+                st["sources"].add("%s:%d" % addr[:2])
     res = {}
     for tag, st in stats.items():
         res[tag] = {

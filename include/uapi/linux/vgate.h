@@ -944,6 +944,11 @@ enum vgate_drop_reason {
 					 * bytes with the outer header): a
 					 * decompression bomb
 					 */
+	VGATE_DROP_NESTING,	/* a decrypted packet carried ESP or AH
+				 * for vgate again, more than max_nesting
+				 * (module parameter, 1..64, default 6)
+				 * layers deep in all
+				 */
 	__VGATE_DROP_LAST
 };
 
