@@ -279,6 +279,7 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 	[VGATE_DROP_DECOMPRESS] = { "decompress", "decompress" },
 	[VGATE_DROP_DECOMPRESS_OVERSIZE] = { "decompress-oversize",
 					     "decompress_oversize" },
+	[VGATE_DROP_PEER_DOWN] = { "peer-down", "peer_down" },
 	[VGATE_DROP_NESTING] = { "nesting", "nesting" },
 };
 
@@ -1511,6 +1512,7 @@ static const char *const reason_names[VGATE_WHY_MAX + 1] = {
 	[VGATE_WHY_OVERLAP_SKIP] = "overlap_skip",
 	[VGATE_WHY_SELF_BYPASS] = "self_bypass",
 	[VGATE_WHY_PEER_BLOCKED] = "peer_blocked",
+	[VGATE_WHY_PEER_DOWN] = "peer_down",
 };
 
 static const char *entry_str(const struct vg_verdict *v, char *buf, size_t len)
@@ -1559,6 +1561,11 @@ const char *explain_text(const struct vg_flow *f, const struct vg_verdict *v,
 		snprintf(buf, len, "peer blocked: %s matched, the peer is blocked: %s",
 			 entry_str(v, e, sizeof(e)),
 			 v->action == VGATE_ACTION_DROP ? "dropped" : act);
+		break;
+	case VGATE_WHY_PEER_DOWN:
+		snprintf(buf, len,
+			 "peer down: %s matched, the peer is admin down and no other peer's entry took it: dropped, never in the clear",
+			 entry_str(v, e, sizeof(e)));
 		break;
 	default:
 		snprintf(buf, len, "%s (reason %u)", act, v->reason);

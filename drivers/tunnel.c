@@ -111,7 +111,7 @@ static struct vgate_sa *tunnel_sa(struct net_device *dev, struct sk_buff *skb,
 	/* An admin-down peer carries nothing; a blocked one neither. */
 	if (peer->admin == VGATE_PEER_ADMIN_DOWN || vgate_peer_blocked(peer)) {
 		*reason = peer->admin == VGATE_PEER_ADMIN_DOWN ?
-			  VGATE_DROP_POLICY : VGATE_DROP_PEER_BLOCKED;
+			  VGATE_DROP_PEER_DOWN : VGATE_DROP_PEER_BLOCKED;
 		rcu_read_unlock();
 		return NULL;
 	}

@@ -105,9 +105,12 @@ static inline unsigned int vgate_output_verdict(struct vgate_net *vn,
 	/*
 	 * A decrypted packet being forwarded was accepted by the entry that
 	 * decrypted it; only another peer's entry may take it on (hub and
-	 * spoke): pre and post rules and the post default do not apply.
+	 * spoke): pre and post rules and the post default do not apply.  A
+	 * down or blocked peer's entry drops it (fail closed).
 	 */
-	if (v->action != VGATE_ACTION_PROTECT && vgate_skb_is_decrypted(skb))
+	if (v->action != VGATE_ACTION_PROTECT &&
+	    v->why != VGATE_WHY_PEER_DOWN && v->why != VGATE_WHY_PEER_BLOCKED &&
+	    vgate_skb_is_decrypted(skb))
 		goto pass;
 	if (v->rule)
 		vgate_rule_count(v->rule, false, skb->len);

@@ -704,10 +704,28 @@ static const u8 stage_why[] = {
 	[VGATE_STAGE_POST] = VGATE_WHY_POST_RULE,
 };
 
+/* swskip_overlap: does PROTECT entry @r let @remote pass in the clear? */
+static bool overlap_skips(struct vgate_net *vn, const struct vgate_rule *r,
+			  u8 family, const union vgate_addr *remote)
+{
+	return READ_ONCE(vn->cfg.swskip_overlap) &&
+	       r->local.kind != VGATE_SEL_ANY &&
+	       sel_match(&r->local, family, remote);
+}
+
+/*
+ * An admin down peer's traffic list is skipped, but what its PROTECT
+ * entries cover never ends up passed in the clear: a later entry
+ * of another peer (a backup peer) or a DROP rule may still take the
+ * packet; a POST pass rule, the post default or the self bypass may not,
+ * and the packet is dropped as peer down.  (A PRE pass rule comes before
+ * every peer and so still passes it: the explicit exception.)
+ */
 bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 		    const struct vgate_flow *f, bool inbound,
 		    struct vgate_verdict *v)
 {
+	const struct vgate_spd_entry *down = NULL;
 	const struct vgate_spd_family *fam;
 	const union vgate_addr *remote = inbound ? &f->src : &f->dst;
 	struct vgate_spd_iter it;
@@ -733,23 +751,28 @@ bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 
 		if (!rule_match(r, f, inbound))
 			continue;
-		if (e->peer && e->peer->admin == VGATE_PEER_ADMIN_DOWN)
-			continue;
 		if (!(r->flags & VGATE_RULE_F_SELF)) {
 			if (self < 0)
 				self = vgate_ownaddr_is_self(vn, f, inbound);
 			if (self)
 				continue;
 		}
+		if (e->peer && e->peer->admin == VGATE_PEER_ADMIN_DOWN) {
+			if (!down && r->action == VGATE_ACTION_PROTECT &&
+			    !overlap_skips(vn, r, f->family, remote))
+				down = e;
+			continue;
+		}
+		if (down && r->stage == VGATE_STAGE_POST &&
+		    r->action == VGATE_ACTION_PASS)
+			goto fail_closed;
 		v->rule = r;
 		v->peer = e->peer;
 		v->action = r->action;
 		v->why = stage_why[r->stage];
 		if (r->action != VGATE_ACTION_PROTECT)
 			return true;
-		if (READ_ONCE(vn->cfg.swskip_overlap) &&
-		    r->local.kind != VGATE_SEL_ANY &&
-		    sel_match(&r->local, f->family, remote)) {
+		if (overlap_skips(vn, r, f->family, remote)) {
 			v->action = VGATE_ACTION_PASS;
 			v->why = VGATE_WHY_OVERLAP_SKIP;
 		} else if (e->peer && vgate_peer_blocked(e->peer)) {
@@ -759,6 +782,8 @@ bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 		return true;
 	}
 nomatch:
+	if (down)
+		goto fail_closed;
 	if (self < 0)
 		self = vgate_ownaddr_is_self(vn, f, inbound);
 	v->self = self;
@@ -770,6 +795,14 @@ nomatch:
 	v->action = READ_ONCE(vn->cfg.post_default);
 	v->why = VGATE_WHY_POST_DEFAULT;
 	return false;
+
+fail_closed:
+	v->rule = down->rule;
+	v->peer = down->peer;
+	v->action = VGATE_ACTION_DROP;
+	v->why = VGATE_WHY_PEER_DOWN;
+	v->self = self > 0;
+	return true;
 }
 
 bool vgate_verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
@@ -785,8 +818,14 @@ bool vgate_verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v)
 
 enum vgate_drop_reason vgate_verdict_drop_reason(const struct vgate_verdict *v)
 {
-	return v->why == VGATE_WHY_PEER_BLOCKED ? VGATE_DROP_PEER_BLOCKED :
-						  VGATE_DROP_RULE;
+	switch (v->why) {
+	case VGATE_WHY_PEER_BLOCKED:
+		return VGATE_DROP_PEER_BLOCKED;
+	case VGATE_WHY_PEER_DOWN:
+		return VGATE_DROP_PEER_DOWN;
+	default:
+		return VGATE_DROP_RULE;
+	}
 }
 
 void vgate_rule_count(struct vgate_rule *rule, bool inbound,

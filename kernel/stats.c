@@ -25,6 +25,7 @@ static const char * const drop_names[__VGATE_DROP_LAST] = {
 	[VGATE_DROP_IPCOMP_MALFORMED]	= "ipcomp-malformed",
 	[VGATE_DROP_DECOMPRESS]		= "decompress",
 	[VGATE_DROP_DECOMPRESS_OVERSIZE] = "decompress-oversize",
+	[VGATE_DROP_PEER_DOWN]		= "peer-down",
 	[VGATE_DROP_NESTING]		= "nesting",
 };
 

@@ -48,7 +48,8 @@ const char *vgate_drop_reason_name(enum vgate_drop_reason reason);
 static inline bool vgate_drop_is_policy(enum vgate_drop_reason reason)
 {
 	return reason == VGATE_DROP_POLICY || reason == VGATE_DROP_RULE ||
-	       reason == VGATE_DROP_PEER_BLOCKED;
+	       reason == VGATE_DROP_PEER_BLOCKED ||
+	       reason == VGATE_DROP_PEER_DOWN;
 }
 
 #endif /* _VGATE_STATS_H */

@@ -866,6 +866,12 @@ enum vgate_verdict_reason {
 					 * directly attached host
 					 */
 	VGATE_WHY_PEER_BLOCKED,		/* PROTECT entry of a blocked peer */
+	VGATE_WHY_PEER_DOWN,		/* PROTECT entry of an admin down
+					 * peer, and no later entry of
+					 * another peer nor a DROP rule took
+					 * the packet: dropped, never passed
+					 * in the clear (fail closed)
+					 */
 	__VGATE_WHY_LAST
 };
 
@@ -944,6 +950,10 @@ enum vgate_drop_reason {
 					 * bytes with the outer header): a
 					 * decompression bomb
 					 */
+	VGATE_DROP_PEER_DOWN,	/* covered by a PROTECT entry of an admin
+				 * down peer (VGATE_WHY_PEER_DOWN), or
+				 * routed into a down virtual peer
+				 */
 	VGATE_DROP_NESTING,	/* a decrypted packet carried ESP or AH
 				 * for vgate again, more than max_nesting
 				 * (module parameter, 1..64, default 6)
