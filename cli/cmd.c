@@ -2195,6 +2195,13 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 	switch (req->cmd) {
 	case VGATE_CMD_PEER_NEW:
 	case VGATE_CMD_PEER_SET:
+		/*
+		 * In a command file, later lines find this peer by name
+		 * (the kernel's GET reads the running configuration, not
+		 * the open transaction): load the known peers first.
+		 */
+		if (!pm.loaded && cmd_in_file && !vg_dry_run)
+			pm_load();
 		if (pm.loaded)
 			pm_put(p);
 		break;

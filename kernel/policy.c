@@ -88,6 +88,7 @@ static void store_init(struct vgate_store *st)
 {
 	xa_init(&st->rules);
 	xa_init(&st->peers);
+	st->base = NULL;
 }
 
 /* Forget the entries; the objects belong to someone else. */
@@ -161,11 +162,23 @@ u32 vgate_store_peer_entries(struct vgate_store *st, u32 peer_id)
 }
 
 /*
- * Objects replaced or removed from a transaction's store are freed at
- * commit time if the running store does not hold them, or right away if
- * they were never published; vgate_txn_commit()/abort() sort that out by
- * comparing the stores, so edits just drop the pointer here.
+ * Objects replaced or removed from a transaction's store: those the
+ * running store (@st->base) holds are freed at commit, when they are no
+ * longer in the store that runs (store_free_unshared()); those the
+ * transaction itself created were never published and are freed here.
  */
+static void store_drop_rule(struct vgate_store *st, struct vgate_rule *rule)
+{
+	if (!st->base || xa_load(&st->base->rules, rule->id) != rule)
+		vgate_rule_free(rule);
+}
+
+static void store_drop_peer(struct vgate_store *st, struct vgate_peer *peer)
+{
+	if (!st->base || xa_load(&st->base->peers, peer->id) != peer)
+		vgate_peer_free(peer);
+}
+
 int vgate_store_rule_put(struct vgate_store *st, struct vgate_rule *rule,
 			 bool replace, struct netlink_ext_ack *extack)
 {
@@ -191,6 +204,8 @@ int vgate_store_rule_put(struct vgate_store *st, struct vgate_rule *rule,
 	err = xa_err(xa_store(&st->rules, rule->id, rule, GFP_KERNEL));
 	if (err)
 		goto fail;
+	if (prev)
+		store_drop_rule(st, prev);
 	return 0;
 fail:
 	vgate_rule_free(rule);
@@ -200,15 +215,23 @@ fail:
 int vgate_store_rule_del(struct vgate_store *st, u32 id,
 			 struct netlink_ext_ack *extack)
 {
-	if (!xa_erase(&st->rules, id)) {
+	struct vgate_rule *rule = xa_erase(&st->rules, id);
+
+	if (!rule) {
 		NL_SET_ERR_MSG(extack, "no rule with this ID");
 		return -ENOENT;
 	}
+	store_drop_rule(st, rule);
 	return 0;
 }
 
 void vgate_store_rule_flush(struct vgate_store *st)
 {
+	struct vgate_rule *rule;
+	unsigned long id;
+
+	xa_for_each(&st->rules, id, rule)
+		store_drop_rule(st, rule);
 	xa_destroy(&st->rules);
 }
 
@@ -239,6 +262,8 @@ int vgate_store_peer_put(struct vgate_store *st, struct vgate_peer *peer,
 	err = xa_err(xa_store(&st->peers, peer->id, peer, GFP_KERNEL));
 	if (err)
 		goto fail;
+	if (prev)
+		store_drop_peer(st, prev);
 	return 0;
 fail:
 	vgate_peer_free(peer);
@@ -256,7 +281,7 @@ int vgate_store_peer_del(struct vgate_store *st, u32 id,
 		NL_SET_ERR_MSG(extack, "the peer's traffic list is not empty");
 		return -EBUSY;
 	}
-	xa_erase(&st->peers, id);
+	store_drop_peer(st, xa_erase(&st->peers, id));
 	return 0;
 }
 
@@ -264,6 +289,7 @@ int vgate_store_peer_flush(struct vgate_store *st,
 			   struct netlink_ext_ack *extack)
 {
 	struct vgate_rule *rule;
+	struct vgate_peer *peer;
 	unsigned long id;
 
 	xa_for_each(&st->rules, id, rule) {
@@ -272,6 +298,8 @@ int vgate_store_peer_flush(struct vgate_store *st,
 			return -EBUSY;
 		}
 	}
+	xa_for_each(&st->peers, id, peer)
+		store_drop_peer(st, peer);
 	xa_destroy(&st->peers);
 	return 0;
 }
@@ -412,6 +440,7 @@ static struct vgate_txn *txn_new(struct vgate_net *vn, u32 portid)
 		kfree(txn);
 		return NULL;
 	}
+	txn->st->base = vn->store;
 	txn->portid = portid;
 	txn->cfg = vn->cfg;
 	return txn;
@@ -512,6 +541,7 @@ int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,
 	}
 	/* The running store becomes the transaction's. */
 	vn->store = txn->st;
+	vn->store->base = NULL;
 	txn->st = NULL;
 	vgate_config_apply(&vn->cfg, &txn->cfg, txn->cfg_mask);
 	old_spd = rcu_replace_pointer(vn->spd, spd, lockdep_is_held(&vn->lock));

@@ -117,6 +117,13 @@ struct vgate_peer {
 struct vgate_store {
 	struct xarray rules;
 	struct xarray peers;
+	/*
+	 * A transaction's store: the running store it was cloned from, which
+	 * holds every object published so far (NULL once it runs).  An
+	 * object the transaction drops that the base does not hold was never
+	 * published and is freed at once; the others at commit.
+	 */
+	struct vgate_store *base;
 };
 
 /* An open transaction: the store and knobs it will install. */
