@@ -21,6 +21,10 @@
 #include "parse.h"
 #include "show.h"
 
+/* A UAPI limit in a help string: one source for the numbers. */
+#define VG_STR_(x) #x
+#define VG_STR(x) VG_STR_(x)
+
 bool cmd_shell;
 bool cmd_quit;
 
@@ -285,11 +289,11 @@ static int v_seconds(const struct cmd_arg *a, const char *s)
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("SECONDS", s, 1, 86400, &v);
+	return parse_num32("SECONDS", s, 1, VGATE_BLOCK_SECONDS_MAX, &v);
 }
 
-/* The kernel's range for VGATE_FLOW_A_ITERATIONS (kernel/nl_policy.c). */
-#define VG_ITERATIONS_MAX 1000000
+/* The kernel's range for VGATE_FLOW_A_ITERATIONS (the UAPI header). */
+#define VG_ITERATIONS_MAX VGATE_ITERATIONS_MAX
 
 static int v_iterations(const struct cmd_arg *a, const char *s)
 {
@@ -602,7 +606,8 @@ static const struct cmd_arg peer_name_args[] = {
 static const struct cmd_arg peer_block_args[] = {
 	{ NULL, "NAME", NULL, "peer name", ARG_POS | ARG_REQ | ARG_PEER,
 	  v_peer_name },
-	{ NULL, "SECONDS", NULL, "block time 1..86400 seconds",
+	{ NULL, "SECONDS", NULL,
+	  "block time 1.." VG_STR(VGATE_BLOCK_SECONDS_MAX) " seconds",
 	  ARG_POS | ARG_REQ, v_seconds },
 	{ 0 },
 };
@@ -660,9 +665,11 @@ static const struct cmd_arg natt_socket_args[] = {
 	}
 
 KNOB_ARGS(replay_args, "N", NULL,
-	  "new value 0..4096 (omit to show the current one)");
+	  "new value 0.." VG_STR(VGATE_REPLAY_WINDOW_MAX)
+	  " (omit to show the current one)");
 KNOB_ARGS(maxsas_args, "N", NULL,
-	  "new value 1..1048576 (omit to show the current one)");
+	  "new value 1.." VG_STR(VGATE_MAX_SAS_MAX)
+	  " (omit to show the current one)");
 KNOB_ARGS(droplog_args, "on|off", onoff_choices,
 	  "log drops to the kernel log (omit to show the current setting)");
 KNOB_ARGS(swskip_args, "on|off", onoff_choices,
@@ -670,11 +677,14 @@ KNOB_ARGS(swskip_args, "on|off", onoff_choices,
 KNOB_ARGS(postdef_args, "pass|drop", passdrop_choices,
 	  "what matches no rule (omit to show the current setting)");
 KNOB_ARGS(acqtime_args, "N", NULL,
-	  "seconds a held packet waits for its SA, 1..600 (omit to show)");
+	  "seconds a held packet waits for its SA, 1.."
+	  VG_STR(VGATE_ACQUIRE_TIMEOUT_MAX) " (omit to show)");
 KNOB_ARGS(acqqueue_args, "N", NULL,
-	  "packets held per dynamic entry, 0..1024 (omit to show)");
+	  "packets held per dynamic entry, 0.."
+	  VG_STR(VGATE_ACQUIRE_QUEUE_MAX) " (omit to show)");
 KNOB_ARGS(nattka_args, "N", NULL,
-	  "seconds of silence before a NAT keepalive, 0 (off)..3600 (omit to show)");
+	  "seconds of silence before a NAT keepalive, 0 (off).."
+	  VG_STR(VGATE_NATT_KEEPALIVE_MAX) " (omit to show)");
 
 static const struct {
 	const struct cmd_arg *args;
@@ -1663,7 +1673,7 @@ static int parse_peer_block(const struct cmd *c, const struct cmd_vals *v,
 
 	r = parse_peer_name_only(c, v, req);
 	if (!r)
-		r = parse_num32("SECONDS", v->val[1], 1, 86400,
+		r = parse_num32("SECONDS", v->val[1], 1, VGATE_BLOCK_SECONDS_MAX,
 				&p->block_seconds);
 	if (r)
 		return r;

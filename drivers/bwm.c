@@ -110,11 +110,19 @@ int bwm_cfg_check(const struct net_device *dev, const struct bwm_cfg *cfg,
 		  struct netlink_ext_ack *extack)
 {
 	u64 link = bwm_link_speed((struct net_device *)dev);
-	unsigned int i, j, steps;
+	unsigned int i, steps;
+	int j;
 
 	if (!cfg->rate) {
 		bwm_errmsg(extack, "%s: bandwidth 0: must be above 0",
 			   dev->name);
+		return -ERANGE;
+	}
+	if (cfg->rate < VGATE_BWM_RATE_MIN || cfg->rate > VGATE_BWM_RATE_MAX) {
+		bwm_errmsg(extack,
+			   "%s: bandwidth %llu bit/s: must be %llu-%llu bit/s",
+			   dev->name, cfg->rate, VGATE_BWM_RATE_MIN,
+			   VGATE_BWM_RATE_MAX);
 		return -ERANGE;
 	}
 	if (link && cfg->rate > link) {
@@ -165,10 +173,13 @@ int bwm_cfg_check(const struct net_device *dev, const struct bwm_cfg *cfg,
 				return -ELOOP;
 			}
 			j = bwm_idx(cfg, p);
+			/* a missing ancestor: reported at its own class */
+			if (j < 0)
+				break;
 			p = cfg->cls[j].parent;
 		}
 		/* the children of this class */
-		for (j = 0; j < cfg->ncls; j++)
+		for (j = 0; j < (int)cfg->ncls; j++)
 			if (cfg->cls[j].parent == c->id)
 				sum += cfg->cls[j].rate;
 		prate = c->rate;
@@ -182,7 +193,7 @@ int bwm_cfg_check(const struct net_device *dev, const struct bwm_cfg *cfg,
 	{
 		u64 sum = 0;
 
-		for (j = 0; j < cfg->ncls; j++)
+		for (j = 0; j < (int)cfg->ncls; j++)
 			if (!cfg->cls[j].parent)
 				sum += cfg->cls[j].rate;
 		if (sum > cfg->rate) {

@@ -156,6 +156,10 @@ int bwm_sched_stats(struct Qdisc *sch, u16 id, struct bwm_stats *st,
 		    u64 *rate, u64 *ceil, bool *leaf);
 int bwm_sched_filter_matches(struct Qdisc *sch, u16 id, u64 *matches);
 
+/* vgate.ko's (kernel/config.h), reached with symbol_get() only */
+int vgate_userns_check(struct sk_buff *skb, struct net *net,
+		       struct netlink_ext_ack *extack);
+
 /* bwm_netlink.c */
 int bwm_genl_init(void);
 void bwm_genl_uninit(void);

@@ -8,26 +8,55 @@
 #include <linux/if.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
 #include "bwm.h"
 
+/*
+ * The ranges the code can take.  Rates below VGATE_BWM_RATE_MIN (0
+ * included) pass the policy and are refused by bwm_nl_rate() with a
+ * message that names the value; above VGATE_BWM_RATE_MAX the policy
+ * refuses them.  u16 limits above S16_MAX need a range pointer.
+ */
+static struct netlink_range_validation rate_range = {
+	.min = 0, .max = VGATE_BWM_RATE_MAX,
+};
+
+static struct netlink_range_validation class_id_range = {
+	.min = 1, .max = VGATE_BWM_CLASS_ID_MAX,
+};
+
+static struct netlink_range_validation parent_range = {
+	.min = 0, .max = VGATE_BWM_CLASS_ID_MAX,
+};
+
+static struct netlink_range_validation filter_class_range = {
+	.min = 1, .max = VGATE_BWM_CLASS_DEFAULT,
+};
+
+static struct netlink_range_validation filter_id_range = {
+	.min = 1, .max = VGATE_BWM_FILTER_ID_MAX,
+};
+
 static const struct nla_policy if_policy[VGATE_BWM_IF_A_MAX + 1] = {
 	[VGATE_BWM_IF_A_IFINDEX] = { .type = NLA_U32 },
 	[VGATE_BWM_IF_A_IFNAME] = { .type = NLA_NUL_STRING,
 				    .len = IFNAMSIZ - 1 },
 	[VGATE_BWM_IF_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VGATE_BWM_IF_A_RATE] = { .type = NLA_U64 },
+	[VGATE_BWM_IF_A_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
 	[VGATE_BWM_IF_A_MODE] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_MODE_PRIORITY),
 	[VGATE_BWM_IF_A_OVERHEAD] = NLA_POLICY_MAX(NLA_U16,
 						   VGATE_BWM_OVERHEAD_MAX),
 	[VGATE_BWM_IF_A_ESP] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_ESP_UDP),
 	[VGATE_BWM_IF_A_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1,
 						  VGATE_BWM_LIMIT_MAX),
-	[VGATE_BWM_IF_A_DEFAULT_CLASS] = { .type = NLA_U16 },
+	[VGATE_BWM_IF_A_DEFAULT_CLASS] = NLA_POLICY_FULL_RANGE(NLA_U16,
+							       &parent_range),
 	[VGATE_BWM_IF_A_NUM_CLASSES] = { .type = NLA_REJECT },
 	[VGATE_BWM_IF_A_NUM_FILTERS] = { .type = NLA_REJECT },
 	[VGATE_BWM_IF_A_LINK_SPEED] = { .type = NLA_REJECT },
@@ -35,11 +64,12 @@ static const struct nla_policy if_policy[VGATE_BWM_IF_A_MAX + 1] = {
 };
 
 static const struct nla_policy class_policy[VGATE_BWM_CLASS_A_MAX + 1] = {
-	/* u16 limits do not fit the policy's s16: checked in bwm_class_edit() */
-	[VGATE_BWM_CLASS_A_ID] = NLA_POLICY_MIN(NLA_U16, 1),
-	[VGATE_BWM_CLASS_A_PARENT] = { .type = NLA_U16 },
-	[VGATE_BWM_CLASS_A_RATE] = { .type = NLA_U64 },
-	[VGATE_BWM_CLASS_A_CEIL] = { .type = NLA_U64 },
+	[VGATE_BWM_CLASS_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U16,
+						       &class_id_range),
+	[VGATE_BWM_CLASS_A_PARENT] = NLA_POLICY_FULL_RANGE(NLA_U16,
+							   &parent_range),
+	[VGATE_BWM_CLASS_A_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
+	[VGATE_BWM_CLASS_A_CEIL] = NLA_POLICY_FULL_RANGE(NLA_U64, &rate_range),
 	[VGATE_BWM_CLASS_A_PRIO] = NLA_POLICY_MAX(NLA_U8, VGATE_BWM_PRIO_MAX),
 	[VGATE_BWM_CLASS_A_BORROW] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VGATE_BWM_CLASS_A_NAME] = { .type = NLA_NUL_STRING,
@@ -50,8 +80,10 @@ static const struct nla_policy class_policy[VGATE_BWM_CLASS_A_MAX + 1] = {
 };
 
 static const struct nla_policy filter_policy[VGATE_BWM_FILTER_A_MAX + 1] = {
-	[VGATE_BWM_FILTER_A_ID] = NLA_POLICY_MIN(NLA_U16, 1),
-	[VGATE_BWM_FILTER_A_CLASS] = { .type = NLA_U16 },
+	[VGATE_BWM_FILTER_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U16,
+							&filter_id_range),
+	[VGATE_BWM_FILTER_A_CLASS] = NLA_POLICY_FULL_RANGE(NLA_U16,
+							   &filter_class_range),
 	[VGATE_BWM_FILTER_A_SERVICE] = NLA_POLICY_RANGE(NLA_U8, 1,
 							VGATE_BWM_SVC_MAX),
 	[VGATE_BWM_FILTER_A_PROTO] = NLA_POLICY_MIN(NLA_U8, 1),
@@ -110,6 +142,28 @@ static struct net_device *bwm_nl_dev(struct net *net, struct nlattr *nest,
 		return ERR_PTR(-EINVAL);
 	}
 	return dev ?: ERR_PTR(-ENODEV);
+}
+
+/*
+ * A rate attribute below VGATE_BWM_RATE_MIN (the policy has refused any
+ * above VGATE_BWM_RATE_MAX).  0 is left to bwm_cfg_check(), whose message
+ * says so; CEIL 0 means the default ceiling.
+ */
+static int bwm_nl_rate(struct nlattr *a, const char *who, const char *what,
+		       bool zero_ok, struct netlink_ext_ack *extack)
+{
+	u64 v;
+
+	if (!a)
+		return 0;
+	v = nla_get_u64(a);
+	if (v >= VGATE_BWM_RATE_MIN || !v)
+		return 0;
+	bwm_errmsg(extack, "%s: %s %llu bit/s: must be %llu-%llu bit/s%s",
+		   who, what, v, VGATE_BWM_RATE_MIN, VGATE_BWM_RATE_MAX,
+		   zero_ok ? " or 0" : "");
+	NL_SET_BAD_ATTR(extack, a);
+	return -ERANGE;
 }
 
 static struct bwm_bind *bwm_nl_bind(struct net_device *dev,
@@ -338,6 +392,10 @@ static int bwm_nl_if_set(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto out;
 	}
+	err = bwm_nl_rate(tb[VGATE_BWM_IF_A_RATE], dev->name, "bandwidth",
+			  false, extack);
+	if (err)
+		goto out;
 	err = -ENOMEM;
 	cfg = bwm_cfg_dup(b ? b->cfg : NULL);
 	if (!cfg)
@@ -438,7 +496,8 @@ static int bwm_class_edit(struct bwm_cfg *cfg, u8 cmd, struct nlattr **ct,
 {
 	struct bwm_class_cfg *c;
 	unsigned int i;
-	int idx;
+	char who[16];
+	int idx, err;
 	u16 id;
 
 	if (!ct[VGATE_BWM_CLASS_A_ID]) {
@@ -447,11 +506,13 @@ static int bwm_class_edit(struct bwm_cfg *cfg, u8 cmd, struct nlattr **ct,
 		return -EINVAL;
 	}
 	id = nla_get_u16(ct[VGATE_BWM_CLASS_A_ID]);
-	if (id > VGATE_BWM_CLASS_ID_MAX) {
-		bwm_errmsg(extack, "class %u: IDs are 1-%u", id,
-			   VGATE_BWM_CLASS_ID_MAX);
-		return -ERANGE;
-	}
+	snprintf(who, sizeof(who), "class %u", id);
+	err = bwm_nl_rate(ct[VGATE_BWM_CLASS_A_RATE], who, "bandwidth", false,
+			  extack) ?:
+	      bwm_nl_rate(ct[VGATE_BWM_CLASS_A_CEIL], who, "ceiling", true,
+			  extack);
+	if (err)
+		return err;
 	idx = bwm_class_find(cfg, id);
 	if (cmd == VGATE_BWM_CMD_CLASS_NEW) {
 		if (idx >= 0) {
@@ -769,11 +830,52 @@ static int bwm_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return bwm_nl_dump_items(skb, cb, false);
 }
 
+/*
+ * vgate.ko's userns_admin setting, for every request (reads included),
+ * read through vgate_userns_check() while vgate.ko is loaded: vgate_bwm.ko
+ * does not need it otherwise.  Without vgate.ko, the default applies: a
+ * namespace of another user namespace needs CAP_NET_ADMIN in the initial
+ * one.
+ */
+static int bwm_userns_check(struct sk_buff *skb, struct net *net,
+			    struct netlink_ext_ack *extack)
+{
+	int (*check)(struct sk_buff *skb, struct net *net,
+		     struct netlink_ext_ack *extack);
+	int err;
+
+	if (net->user_ns == &init_user_ns)
+		return 0;
+	check = symbol_get(vgate_userns_check);
+	if (check) {
+		err = check(skb, net, extack);
+		symbol_put(vgate_userns_check);
+		return err;
+	}
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "network namespace of a user namespace: needs CAP_NET_ADMIN in the initial user namespace (vgate.ko's userns_admin)");
+	return -EPERM;
+}
+
+static int bwm_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	return bwm_userns_check(skb, genl_info_net(info), info->extack);
+}
+
+static int bwm_nl_dump_start(struct netlink_callback *cb)
+{
+	return bwm_userns_check(cb->skb, sock_net(cb->skb->sk), cb->extack);
+}
+
 static const struct genl_ops bwm_ops[] = {
 	{ .cmd = VGATE_BWM_CMD_IF_SET, .doit = bwm_nl_if_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_IF_GET, .doit = bwm_nl_if_get,
-	  .dumpit = bwm_nl_if_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .dumpit = bwm_nl_if_dump, .start = bwm_nl_dump_start,
+	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_CLASS_NEW, .doit = bwm_nl_edit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_CLASS_SET, .doit = bwm_nl_edit,
@@ -781,12 +883,14 @@ static const struct genl_ops bwm_ops[] = {
 	{ .cmd = VGATE_BWM_CMD_CLASS_DEL, .doit = bwm_nl_edit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_CLASS_GET, .dumpit = bwm_nl_class_dump,
+	  .start = bwm_nl_dump_start,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_FILTER_NEW, .doit = bwm_nl_edit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_FILTER_DEL, .doit = bwm_nl_edit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_FILTER_GET, .dumpit = bwm_nl_filter_dump,
+	  .start = bwm_nl_dump_start,
 	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
@@ -796,6 +900,7 @@ static struct genl_family bwm_family __ro_after_init = {
 	.maxattr = VGATE_BWM_A_MAX,
 	.policy = bwm_policy,
 	.netnsok = true,
+	.pre_doit = bwm_nl_pre_doit,
 	.module = THIS_MODULE,
 	.ops = bwm_ops,
 	.n_ops = ARRAY_SIZE(bwm_ops),

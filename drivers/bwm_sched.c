@@ -72,16 +72,20 @@ struct bwm_sched {
 
 /* ---- rates ---- */
 
-/* Like psched_ratecfg_precompute(), in bit/s: l2t = (len * mult) >> shift. */
+/*
+ * Like psched_ratecfg_precompute(), in bit/s: l2t = (len * mult) >> shift.
+ * Rates are VGATE_BWM_RATE_MIN..VGATE_BWM_RATE_MAX (checked by
+ * bwm_cfg_check(); clamped here all the same): 8e9 / bps is then at most
+ * 1e9, so the 32-bit mult holds it, and len * mult stays below 2^62 for
+ * any 32-bit len; at the maximum, mult is still about 2^20 (precision).
+ */
 static void bwm_rate_set(struct psched_ratecfg *r, u64 bps)
 {
 	u64 factor = 8ULL * NSEC_PER_SEC;
 
+	bps = clamp_t(u64, bps, VGATE_BWM_RATE_MIN, VGATE_BWM_RATE_MAX);
 	memset(r, 0, sizeof(*r));
 	r->rate_bytes_ps = div64_u64(bps, 8);
-	r->mult = 1;
-	if (!bps)
-		return;
 	for (;;) {
 		r->mult = div64_u64(factor, bps);
 		if (r->mult & (1U << 31) || factor & (1ULL << 63))
@@ -731,25 +735,57 @@ void bwm_tree_free(struct bwm_tree *t)
 	kfree(t);
 }
 
-/* The ceiling in force: for a borrowing class its own or its parent's. */
+/*
+ * The ceiling in force: for a borrowing class its own or its parent's;
+ * without borrowing its rate.  A loop, not a recursion: a chain of
+ * VGATE_BWM_MAX_CLASSES nested classes would take that many stack frames.
+ */
 static u64 bwm_eff_ceil(const struct bwm_cfg *cfg, int i)
 {
-	const struct bwm_class_cfg *c = &cfg->cls[i];
-	u64 pceil;
-	int p;
+	u64 m = U64_MAX;
+	unsigned int steps;
 
-	if (!c->borrow)
-		return c->rate;
-	p = c->parent ? bwm_cfg_idx(cfg, c->parent) : -1;
-	pceil = p >= 0 ? bwm_eff_ceil(cfg, p) : cfg->rate;
-	return c->ceil ? min(c->ceil, pceil) : pceil;
+	for (steps = 0; i >= 0 && steps <= cfg->ncls; steps++) {
+		const struct bwm_class_cfg *c = &cfg->cls[i];
+
+		if (!c->borrow)
+			return min(m, c->rate);
+		if (c->ceil)
+			m = min(m, c->ceil);
+		if (!c->parent)
+			break;
+		i = bwm_cfg_idx(cfg, c->parent);
+	}
+	return min(m, cfg->rate);
+}
+
+/*
+ * The DRR quantum of a leaf: one MTU for the slowest leaf, in proportion
+ * to the rate for the others, at most 64 MTUs.  The ratio is taken first:
+ * mul_u64_u64_div_u64() traps on x86-64 when the quotient does not fit 64
+ * bits (rates differ by up to 2^40), and the product is only computed when
+ * the result is below 64 MTUs.
+ */
+static u32 bwm_quantum(u32 mtu, u64 rate, u64 minrate)
+{
+	if (!minrate)
+		minrate = 1;
+	if (div64_u64(rate, minrate) >= 64)
+		return 64 * mtu;
+	return clamp_t(u64, mul_u64_u64_div_u64(mtu, rate, minrate), mtu,
+		       64ULL * mtu);
 }
 
 struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 				const struct net_device *dev)
 {
-	u32 mtu = dev->mtu + dev->hard_header_len + cfg->overhead +
-		  (cfg->esp ? 64 : 0);
+	/*
+	 * Devices without a maximum (dummy) take MTUs up to INT_MAX: beyond
+	 * IP_MAX_MTU no packet is that long, and 2 * mtu and 64 * mtu stay
+	 * far within 32 bits.
+	 */
+	u32 mtu = min_t(u32, dev->mtu, IP_MAX_MTU) + dev->hard_header_len +
+		  cfg->overhead + (cfg->esp ? 64 : 0);
 	u64 now = ktime_get_ns(), top = 0, minrate = U64_MAX;
 	struct bwm_tree *t;
 	unsigned int i, j;
@@ -761,7 +797,9 @@ struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 	t->mode = cfg->mode;
 	t->esp = cfg->esp;
 	t->overhead = cfg->overhead;
-	t->seg_thresh = max_t(u64, 2 * mtu, div64_u64(cfg->rate, 8 * 1000));
+	t->seg_thresh = min_t(u64, U32_MAX,
+			      max_t(u64, 2 * mtu,
+				    div64_u64(cfg->rate, 8 * 1000)));
 	t->ncls = cfg->ncls + 2;
 	t->cls = kvcalloc(t->ncls, sizeof(*t->cls), GFP_KERNEL);
 	t->leaves = kvcalloc(t->ncls, sizeof(*t->leaves), GFP_KERNEL);
@@ -788,8 +826,8 @@ struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 	}
 	n = cfg->ncls + 1;
 	bwm_cls_init(&t->cls[n], VGATE_BWM_CLASS_DEFAULT, 0,
-		     max(cfg->rate > top ? cfg->rate - top : 0,
-			 div64_u64(cfg->rate, 100)),
+		     max3(cfg->rate > top ? cfg->rate - top : 0,
+			  div64_u64(cfg->rate, 100), VGATE_BWM_RATE_MIN),
 		     cfg->rate, mtu, now);
 	t->cls[n].borrow = true;
 	strscpy(t->cls[n].name, "default", sizeof(t->cls[n].name));
@@ -813,9 +851,8 @@ struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 	}
 	for (i = 0; i < t->nleaves; i++) {
 		struct bwm_cls *c = &t->cls[t->leaves[i]];
-		u64 qt = mul_u64_u64_div_u64(mtu, c->cfg_rate, minrate);
 
-		c->quantum = clamp_t(u64, qt, mtu, 64ULL * mtu);
+		c->quantum = bwm_quantum(mtu, c->cfg_rate, minrate);
 	}
 
 	for (i = 0; i < cfg->nflt; i++) {

@@ -12,12 +12,16 @@
 #include <net/sock.h>
 
 #include "garp.h"
+#include "../kernel/config.h"
 
 static const struct nla_policy cfg_policy[VGATE_GARP_CFG_A_MAX + 1] = {
 	[VGATE_GARP_CFG_A_ACTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VGATE_GARP_CFG_A_FORCE_UPDATE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VGATE_GARP_CFG_A_RATE_LIMIT] = { .type = NLA_U32 },
-	[VGATE_GARP_CFG_A_VERIFY_TIMEOUT] = { .type = NLA_U32 },
+	[VGATE_GARP_CFG_A_RATE_LIMIT] = NLA_POLICY_MAX(NLA_U32,
+						       VGATE_GARP_RATE_LIMIT_MAX),
+	[VGATE_GARP_CFG_A_VERIFY_TIMEOUT] =
+		NLA_POLICY_RANGE(NLA_U32, VGATE_GARP_VERIFY_TIMEOUT_MIN,
+				 VGATE_GARP_VERIFY_TIMEOUT_MAX),
 	[VGATE_GARP_CFG_A_PENDING] = { .type = NLA_REJECT },
 };
 
@@ -28,6 +32,7 @@ static const struct nla_policy if_policy[VGATE_GARP_IF_A_MAX + 1] = {
 	[VGATE_GARP_IF_A_ACTIVE] = NLA_POLICY_MAX(NLA_U8, VGATE_GARP_INHERIT),
 	[VGATE_GARP_IF_A_FORCE_UPDATE] =
 		NLA_POLICY_MAX(NLA_U8, VGATE_GARP_INHERIT),
+	/* 0..VGATE_GARP_RATE_LIMIT_MAX or VGATE_GARP_RATE_INHERIT: garp_set_if() */
 	[VGATE_GARP_IF_A_RATE_LIMIT] = { .type = NLA_U32 },
 	[VGATE_GARP_IF_A_EFF_ACTIVE] = { .type = NLA_REJECT },
 	[VGATE_GARP_IF_A_EFF_FORCE_UPDATE] = { .type = NLA_REJECT },
@@ -364,13 +369,26 @@ static int garp_nl_if_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
+/* vgate.ko's userns_admin setting: for every request, reads included. */
+static int garp_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	return vgate_userns_check(skb, genl_info_net(info), info->extack);
+}
+
+static int garp_nl_dump_start(struct netlink_callback *cb)
+{
+	return vgate_userns_check(cb->skb, sock_net(cb->skb->sk), cb->extack);
+}
+
 static const struct genl_ops garp_ops[] = {
 	{ .cmd = VGATE_GARP_CMD_GET, .doit = garp_nl_get,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_GARP_CMD_SET, .doit = garp_nl_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_GARP_CMD_IF_GET, .doit = garp_nl_if_get,
-	  .dumpit = garp_nl_if_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .dumpit = garp_nl_if_dump, .start = garp_nl_dump_start,
+	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
 static struct genl_family garp_family __ro_after_init = {
@@ -379,6 +397,7 @@ static struct genl_family garp_family __ro_after_init = {
 	.maxattr = VGATE_GARP_A_MAX,
 	.policy = garp_policy,
 	.netnsok = true,
+	.pre_doit = garp_nl_pre_doit,
 	.module = THIS_MODULE,
 	.ops = garp_ops,
 	.n_ops = ARRAY_SIZE(garp_ops),

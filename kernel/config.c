@@ -10,6 +10,10 @@
 #include <linux/capability.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/moduleparam.h>
+#include <linux/user_namespace.h>
+#include <linux/netlink.h>
+#include <net/net_namespace.h>
 #include <net/netlink.h>
 
 #include "netns.h"
@@ -42,7 +46,7 @@ static const struct knob knobs[] = {
 	{ "replay_window", VGATE_CFG_A_REPLAY_WINDOW, false,
 	  0, VGATE_REPLAY_WINDOW_MAX,
 	  offsetof(struct vgate_config, replay_window) },
-	{ "max_sas", VGATE_CFG_A_MAX_SAS, false, 1, 1048576,
+	{ "max_sas", VGATE_CFG_A_MAX_SAS, false, 1, VGATE_MAX_SAS_MAX,
 	  offsetof(struct vgate_config, max_sas) },
 	{ "drop_log", VGATE_CFG_A_DROP_LOG, true, 0, 1,
 	  offsetof(struct vgate_config, drop_log) },
@@ -51,11 +55,14 @@ static const struct knob knobs[] = {
 	{ "post_default", VGATE_CFG_A_POST_DEFAULT, true, VGATE_ACTION_PASS,
 	  VGATE_ACTION_DROP, offsetof(struct vgate_config, post_default),
 	  post_default_names },
-	{ "acquire_timeout", VGATE_CFG_A_ACQUIRE_TIMEOUT, false, 1, 600,
+	{ "acquire_timeout", VGATE_CFG_A_ACQUIRE_TIMEOUT, false, 1,
+	  VGATE_ACQUIRE_TIMEOUT_MAX,
 	  offsetof(struct vgate_config, acquire_timeout) },
-	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false, 0, 1024,
+	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false, 0,
+	  VGATE_ACQUIRE_QUEUE_MAX,
 	  offsetof(struct vgate_config, acquire_queue) },
-	{ "natt_keepalive", VGATE_CFG_A_NATT_KEEPALIVE, false, 0, 3600,
+	{ "natt_keepalive", VGATE_CFG_A_NATT_KEEPALIVE, false, 0,
+	  VGATE_NATT_KEEPALIVE_MAX,
 	  offsetof(struct vgate_config, natt_keepalive) },
 };
 
@@ -78,7 +85,8 @@ void vgate_config_defaults(struct vgate_config *cfg)
 {
 	cfg->replay_window = min_t(u32, vgate_default_replay_window,
 				   VGATE_REPLAY_WINDOW_MAX);
-	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, 1, 1048576);
+	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, 1,
+			       VGATE_MAX_SAS_MAX);
 	cfg->drop_log = 0;
 	cfg->swskip_overlap = 0;
 	cfg->post_default = VGATE_ACTION_PASS;
@@ -163,9 +171,102 @@ int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Who may configure vgate in a network namespace owned by a user namespace
+ * other than the initial one (a container, "unshare -Urn").  Off by
+ * default: then only a process with CAP_NET_ADMIN in the initial user
+ * namespace may (as GENL_ADMIN_PERM), because everything vgate parses and
+ * computes from a request would otherwise be reachable by any user who
+ * can create a user namespace.  On: CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace suffices (GENL_UNS_ADMIN_PERM).  One
+ * setting for the machine, not per namespace: the module parameter
+ * userns_admin at load time, /sys/kernel/vgate/userns_admin later; both
+ * take 0, 1, off, on.  vgate_garp.ko and vgate_bwm.ko follow it.
+ */
+static bool vgate_userns_admin;
+
+static int userns_admin_parse(const char *buf, bool *v)
+{
+	u32 n;
+
+	if (sysfs_streq(buf, "on") || sysfs_streq(buf, "off")) {
+		*v = sysfs_streq(buf, "on");
+		return 0;
+	}
+	if (kstrtou32(buf, 10, &n))
+		return -EINVAL;
+	if (n > 1)
+		return -ERANGE;
+	*v = n;
+	return 0;
+}
+
+static int userns_admin_param_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	bool v;
+	int err = userns_admin_parse(val, &v);
+
+	if (!err)
+		WRITE_ONCE(vgate_userns_admin, v);
+	return err;
+}
+
+static int userns_admin_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgate_userns_admin));
+}
+
+static const struct kernel_param_ops userns_admin_ops = {
+	.set = userns_admin_param_set,
+	.get = userns_admin_param_get,
+};
+
+module_param_cb(userns_admin, &userns_admin_ops, NULL, 0444);
+MODULE_PARM_DESC(userns_admin,
+		 "Let CAP_NET_ADMIN in the user namespace owning a network namespace configure vgate there (0, default: only CAP_NET_ADMIN in the initial user namespace); also /sys/kernel/vgate/userns_admin");
+
+int vgate_userns_check(struct sk_buff *skb, struct net *net,
+		       struct netlink_ext_ack *extack)
+{
+	if (net->user_ns == &init_user_ns || READ_ONCE(vgate_userns_admin) ||
+	    netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "network namespace of a user namespace: needs CAP_NET_ADMIN in the initial user namespace (userns_admin is off)");
+	return -EPERM;
+}
+EXPORT_SYMBOL_GPL(vgate_userns_check);
+
 /* sysfs */
 
 static struct kobject *vgate_kobj;
+
+static ssize_t userns_admin_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgate_userns_admin));
+}
+
+static ssize_t userns_admin_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	bool v;
+	int err;
+
+	/* a setting for every namespace: the initial user namespace's */
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	err = userns_admin_parse(buf, &v);
+	if (err)
+		return err;
+	WRITE_ONCE(vgate_userns_admin, v);
+	return count;
+}
+
+static struct kobj_attribute userns_admin_attr =
+	__ATTR(userns_admin, 0644, userns_admin_show, userns_admin_store);
 
 static const struct knob *attr_knob(const struct kobj_attribute *attr)
 {
@@ -221,7 +322,7 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 static struct kobj_attribute knob_attrs[ARRAY_SIZE(knobs)];
-static struct attribute *vgate_attrs[ARRAY_SIZE(knobs) + 1];
+static struct attribute *vgate_attrs[ARRAY_SIZE(knobs) + 2];
 static const struct attribute_group vgate_attr_group = {
 	.attrs = vgate_attrs,
 };
@@ -238,6 +339,7 @@ int vgate_sysfs_init(void)
 		knob_attrs[i].store = knob_store;
 		vgate_attrs[i] = &knob_attrs[i].attr;
 	}
+	vgate_attrs[i] = &userns_admin_attr.attr;
 	vgate_kobj = kobject_create_and_add("vgate", kernel_kobj);
 	if (!vgate_kobj)
 		return -ENOMEM;

@@ -15,6 +15,7 @@ struct vgate_net;
 struct vgate_config;
 struct nlattr;
 struct sk_buff;
+struct net;
 struct netlink_ext_ack;
 
 extern const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1];
@@ -32,6 +33,16 @@ int vgate_config_set(struct vgate_config *cfg, u32 *mask,
 void vgate_config_apply(struct vgate_config *dst,
 			const struct vgate_config *src, u32 mask);
 int vgate_config_fill(struct vgate_net *vn, struct sk_buff *skb);
+
+/*
+ * Exported: 0 if the sender of @skb may configure vgate (or, through
+ * vgate_garp.ko and vgate_bwm.ko, the others) in @net; -EPERM with an
+ * extack message when @net belongs to a user namespace other than the
+ * initial one, userns_admin is off and the sender lacks CAP_NET_ADMIN in
+ * the initial user namespace.
+ */
+int vgate_userns_check(struct sk_buff *skb, struct net *net,
+		       struct netlink_ext_ack *extack);
 
 int vgate_sysfs_init(void);
 void vgate_sysfs_uninit(void);

@@ -728,13 +728,30 @@ static int vgate_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_with(info, VGATE_CMD_CONFIG_GET, vgate_config_fill);
 }
 
+/*
+ * The userns_admin setting (config.c) for every request: doit through
+ * pre_doit, dumps through their start callback.  Reads included: they
+ * parse requests and walk the tables like the rest.
+ */
+static int vgate_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			     struct genl_info *info)
+{
+	return vgate_userns_check(skb, genl_info_net(info), info->extack);
+}
+
+static int vgate_nl_dump_start(struct netlink_callback *cb)
+{
+	return vgate_userns_check(cb->skb, sock_net(cb->skb->sk), cb->extack);
+}
+
 static const struct genl_ops vgate_ops[] = {
 	{ .cmd = VGATE_CMD_SA_NEW, .doit = vgate_nl_sa_new,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_SA_SET, .doit = vgate_nl_sa_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_SA_GET, .doit = vgate_nl_sa_get,
-	  .dumpit = vgate_nl_sa_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .dumpit = vgate_nl_sa_dump,
+	  .start = vgate_nl_dump_start, .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_SA_DEL, .doit = vgate_nl_sa_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_SA_FLUSH, .doit = vgate_nl_sa_flush,
@@ -744,7 +761,8 @@ static const struct genl_ops vgate_ops[] = {
 	{ .cmd = VGATE_CMD_RULE_SET, .doit = vgate_nl_rule_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_RULE_GET, .doit = vgate_nl_rule_get,
-	  .dumpit = vgate_nl_rule_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .dumpit = vgate_nl_rule_dump,
+	  .start = vgate_nl_dump_start, .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_RULE_DEL, .doit = vgate_nl_rule_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_RULE_FLUSH, .doit = vgate_nl_rule_flush,
@@ -760,7 +778,8 @@ static const struct genl_ops vgate_ops[] = {
 	{ .cmd = VGATE_CMD_PEER_SET, .doit = vgate_nl_peer_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_PEER_GET, .doit = vgate_nl_peer_get,
-	  .dumpit = vgate_nl_peer_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .dumpit = vgate_nl_peer_dump,
+	  .start = vgate_nl_dump_start, .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_PEER_DEL, .doit = vgate_nl_peer_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_CMD_PEER_FLUSH, .doit = vgate_nl_peer_flush,
@@ -793,6 +812,7 @@ struct genl_family vgate_family __ro_after_init = {
 	.policy = vgate_policy,
 	.netnsok = true,
 	.parallel_ops = false,
+	.pre_doit = vgate_nl_pre_doit,
 	.module = THIS_MODULE,
 	.ops = vgate_ops,
 	.n_ops = ARRAY_SIZE(vgate_ops),

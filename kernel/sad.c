@@ -222,27 +222,37 @@ static void sa_expire_work(struct work_struct *work)
 	vgate_sa_put(sa);
 }
 
-/* Time based lifetimes: arm for the next limit not yet reached. */
+/* A timer never waits longer than this; it re-arms for the rest. */
+#define SA_TIMER_MAX_SECONDS	86400
+
+/*
+ * Time based lifetimes: arm for the next limit not yet reached.  Limits
+ * are any u64 (0: none): compared with the SA's age, never added to the
+ * time it was added (2^64 - 1 seconds would wrap to the past and fire the
+ * timer on every tick), and the wait is capped so that seconds * HZ fits.
+ */
 static void sa_arm_timer(struct vgate_sa *sa)
 {
-	time64_t now = ktime_get_seconds(), when = 0;
+	u64 age = max_t(time64_t, ktime_get_seconds() - sa->added, 0);
+	u64 left = U64_MAX;
 
 	if (sa->lt.soft_seconds &&
 	    !test_bit(VGATE_SA_BIT_SOFT_EXPIRED, &sa->state))
-		when = sa->added + sa->lt.soft_seconds;
+		left = sa->lt.soft_seconds > age ?
+		       sa->lt.soft_seconds - age : 0;
 	if (sa->lt.hard_seconds &&
-	    !test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) &&
-	    (!when || sa->added + sa->lt.hard_seconds < when))
-		when = sa->added + sa->lt.hard_seconds;
-	if (when)
-		mod_timer(&sa->timer,
-			  jiffies + (when > now ? (when - now) * HZ : 0));
+	    !test_bit(VGATE_SA_BIT_EXPIRED, &sa->state))
+		left = min(left, sa->lt.hard_seconds > age ?
+				 sa->lt.hard_seconds - age : 0);
+	if (left != U64_MAX)
+		mod_timer(&sa->timer, jiffies +
+			  min_t(u64, left, SA_TIMER_MAX_SECONDS) * HZ);
 }
 
 static void sa_timer_fn(struct timer_list *t)
 {
 	struct vgate_sa *sa = from_timer(sa, t, timer);
-	time64_t age = ktime_get_seconds() - sa->added;
+	u64 age = max_t(time64_t, ktime_get_seconds() - sa->added, 0);
 
 	if (sa->lt.soft_seconds && age >= sa->lt.soft_seconds)
 		sa_soft_expire(sa, VGATE_EXPIRE_SECONDS);

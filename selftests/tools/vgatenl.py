@@ -44,7 +44,8 @@ def load_enums(path=HEADER):
             consts[name] = val
     for name, expr in re.findall(r"^#define\s+(VGATE_\w+)\s+([^/\n]+?)\s*(?:/\*.*)?$",
                                  text, flags=re.M):
-        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uU]\b", r"\1", expr)
+        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)(?:[uU][lL]{0,2}|[lL]{1,2}[uU]?)\b",
+                      r"\1", expr)
         try:
             consts[name] = eval(expr, {}, dict(consts))
         except Exception:

@@ -10,13 +10,26 @@
  * family is network-namespace aware: every command acts on the namespace
  * of the netlink socket.  Every command, GET and dumps included, requires
  * CAP_NET_ADMIN in the user namespace owning that network namespace
- * (GENL_UNS_ADMIN_PERM); without it: -EPERM.  Requests are validated
+ * (GENL_UNS_ADMIN_PERM); without it: -EPERM.  A network namespace owned
+ * by a user namespace other than the initial one (a container, "unshare
+ * -Urn") is further subject to the userns_admin setting of vgate.ko
+ * (module parameter, /sys/kernel/vgate/userns_admin; the same for
+ * vgate_garp and vgate_bwm): off (the default), every command there, GET
+ * and dumps included, also requires CAP_NET_ADMIN in the initial user
+ * namespace, else -EPERM with an extended ack message; on, the owning
+ * user namespace's CAP_NET_ADMIN suffices.  Requests are validated
  * strictly: nests need NLA_F_NESTED, unknown attribute types and integer
  * attributes of the wrong size are refused, read-only attributes in a
  * request are refused.
  *
- * Errors from vgate's checks carry an extended ack message (-EPERM,
- * allocation failures and a failed hook registration do not).  On Linux
+ * Every numeric attribute has the range documented beside it (a define
+ * below, or the values of its enum); values outside it are refused,
+ * -ERANGE (or -EINVAL for flag bits and enum values the code checks),
+ * with the attribute's offset.
+ *
+ * Errors from vgate's checks carry an extended ack message (-EPERM from
+ * GENL_UNS_ADMIN_PERM, allocation failures and a failed hook
+ * registration do not).  On Linux
  * 6.1 the message is a static string (there is no formatted extack): it
  * never contains the bad value.  The attribute at fault is identified by
  * its offset (NLMSGERR_ATTR_OFFS), or, for a missing required attribute,
@@ -272,6 +285,14 @@
 
 #define VGATE_REPLAY_WINDOW_MAX	4096
 #define VGATE_KEY_MAX_LEN	64
+
+/* Ranges of the knobs (enum vgate_config_attr) and of a few attributes. */
+#define VGATE_MAX_SAS_MAX		1048576	/* max_sas: 1.. */
+#define VGATE_ACQUIRE_TIMEOUT_MAX	600	/* s, acquire_timeout: 1.. */
+#define VGATE_ACQUIRE_QUEUE_MAX		1024	/* acquire_queue: 0.. */
+#define VGATE_NATT_KEEPALIVE_MAX	3600	/* s, natt_keepalive: 0.. */
+#define VGATE_BLOCK_SECONDS_MAX		86400	/* PEER_A_BLOCK_SECONDS: 1.. */
+#define VGATE_ITERATIONS_MAX		1000000	/* FLOW_A_ITERATIONS: 1.. */
 
 enum vgate_cmd {
 	VGATE_CMD_UNSPEC,
@@ -799,7 +820,9 @@ enum vgate_peer_attr {
 	VGATE_PEER_A_OPER,		/* u8, enum vgate_peer_oper: read, or
 					 * BLOCKED with BLOCK_SECONDS (PEER_SET)
 					 */
-	VGATE_PEER_A_BLOCK_SECONDS,	/* u32, 1..86400, with OPER BLOCKED */
+	VGATE_PEER_A_BLOCK_SECONDS,	/* u32, 1..VGATE_BLOCK_SECONDS_MAX,
+					 * with OPER BLOCKED
+					 */
 	VGATE_PEER_A_VIRTUAL,		/* u8, 0 or 1: route-based interface */
 	VGATE_PEER_A_IFINDEX,		/* u32, read only (VIRTUAL) */
 	VGATE_PEER_A_IFNAME,		/* string, read only (VIRTUAL) */
@@ -843,7 +866,8 @@ enum vgate_flow_attr {
 	VGATE_FLOW_A_SPORT,		/* u16 */
 	VGATE_FLOW_A_DPORT,		/* u16 */
 	VGATE_FLOW_A_DIR,		/* u8, enum vgate_flow_dir, default OUT */
-	VGATE_FLOW_A_ITERATIONS,	/* u32, EXPLAIN only, 1..1000000:
+	VGATE_FLOW_A_ITERATIONS,	/* u32, EXPLAIN only, 1..
+					 * VGATE_ITERATIONS_MAX:
 					 * classify this many times and report
 					 * the time taken (benchmark)
 					 */
@@ -1019,7 +1043,7 @@ enum vgate_config_attr {
 					 * for new SAs, 0..VGATE_REPLAY_WINDOW_MAX
 					 */
 	VGATE_CFG_A_MAX_SAS,		/* u32 "max_sas": SAD size limit,
-					 * 1..1048576
+					 * 1..VGATE_MAX_SAS_MAX (1048576)
 					 */
 	VGATE_CFG_A_DROP_LOG,		/* u8 "drop_log", 0..1: 1 logs drops
 					 * to the kernel log, rate limited;
@@ -1034,16 +1058,19 @@ enum vgate_config_attr {
 					 * DROP; sysfs also takes pass/drop
 					 */
 	VGATE_CFG_A_ACQUIRE_TIMEOUT,	/* u32 "acquire_timeout": seconds a
-					 * held packet waits for its SA, 1..600,
+					 * held packet waits for its SA,
+					 * 1..VGATE_ACQUIRE_TIMEOUT_MAX (600),
 					 * default 30
 					 */
 	VGATE_CFG_A_ACQUIRE_QUEUE,	/* u32 "acquire_queue": packets held
-					 * per entry, 0..1024, default 32
+					 * per entry, 0..VGATE_ACQUIRE_QUEUE_MAX
+					 * (1024), default 32
 					 */
 	VGATE_CFG_A_NATT_KEEPALIVE,	/* u32 "natt_keepalive": seconds of
 					 * silence after which a UDP-encapsulated
 					 * SA sends a NAT keepalive, 0 (off)
-					 * ..3600, default 20
+					 * ..VGATE_NATT_KEEPALIVE_MAX (3600),
+					 * default 20
 					 */
 	__VGATE_CFG_A_LAST
 };
@@ -1054,7 +1081,8 @@ enum vgate_config_attr {
  * Gratuitous-ARP policy: generic netlink family "vgate_garp"
  * (VGATE_GARP_GENL_NAME), version VGATE_GARP_GENL_VERSION, registered by
  * vgate_garp.ko.  Network-namespace aware; every command requires
- * CAP_NET_ADMIN (GENL_UNS_ADMIN_PERM); validation is strict as above.
+ * CAP_NET_ADMIN (GENL_UNS_ADMIN_PERM) and userns_admin applies as above;
+ * validation is strict as above.
  *
  * What counts as gratuitous: an Ethernet/IPv4 ARP request or reply whose
  * sender and target protocol addresses are equal (and not 0.0.0.0), and a
@@ -1203,7 +1231,9 @@ enum vgate_garp_counter {
  * Bandwidth manager: generic netlink family "vgate_bwm" (VGATE_BWM_GENL_NAME),
  * version VGATE_BWM_GENL_VERSION, registered by vgate_bwm.ko (which does not
  * need vgate.ko).  Network-namespace aware (interfaces are looked up in the
- * caller's namespace); every command requires CAP_NET_ADMIN.
+ * caller's namespace); every command requires CAP_NET_ADMIN, and the
+ * userns_admin setting of vgate.ko applies as above (read through
+ * vgate.ko while it is loaded; without it, the default: off).
  *
  * Model.  "Enabling" an interface grafts the module's own queueing
  * discipline ("vgate_bwm") as the device's root qdisc, on every transmit
@@ -1277,7 +1307,9 @@ enum vgate_garp_counter {
  * Every change is checked as a whole and applied at once while traffic
  * flows (the new tree replaces the old one under the qdisc lock; classes
  * that remain keep their queues, tokens and counters).  Refused, with an
- * extack message naming the value, nothing changed: RATE 0 or above the
+ * extack message naming the value, nothing changed: a rate (RATE, CEIL
+ * other than 0) outside VGATE_BWM_RATE_MIN..VGATE_BWM_RATE_MAX, RATE 0 or
+ * above the
  * device's link speed (when it reports one), a class RATE of 0 or above
  * its parent's ceiling or the interface's bandwidth, a CEIL below the
  * class's RATE or above the interface's bandwidth, children whose rates
@@ -1302,6 +1334,16 @@ enum vgate_garp_counter {
 #define VGATE_BWM_OVERHEAD_MAX		256	/* bytes per packet */
 #define VGATE_BWM_LIMIT_DEFAULT		1000	/* packets per class queue */
 #define VGATE_BWM_LIMIT_MAX		10000
+/*
+ * Rates (interface bandwidth, class RATE and CEIL), bit/s.  The minimum
+ * is one byte per second; the maximum (10 Tbit/s) keeps every sum of
+ * rates (256 classes) and every cost computation of the shaper far from
+ * 64-bit overflow.  RATE and CEIL outside VGATE_BWM_RATE_MIN..
+ * VGATE_BWM_RATE_MAX are refused (-ERANGE at the attribute; CEIL 0 means
+ * "default").
+ */
+#define VGATE_BWM_RATE_MIN		8ULL
+#define VGATE_BWM_RATE_MAX		10000000000000ULL
 #define VGATE_BWM_TC_INDEX_SHAPED	0x8000	/* skb->tc_index bit */
 
 enum vgate_bwm_cmd {
@@ -1347,7 +1389,9 @@ enum vgate_bwm_if_attr {
 	VGATE_BWM_IF_A_IFINDEX,		/* u32 */
 	VGATE_BWM_IF_A_IFNAME,		/* string, < IFNAMSIZ */
 	VGATE_BWM_IF_A_ENABLED,		/* u8 0..1 */
-	VGATE_BWM_IF_A_RATE,		/* u64 bit/s, > 0 */
+	VGATE_BWM_IF_A_RATE,		/* u64 bit/s, VGATE_BWM_RATE_MIN..
+					 * VGATE_BWM_RATE_MAX
+					 */
 	VGATE_BWM_IF_A_MODE,		/* u8 enum vgate_bwm_mode, default
 					 * FAIRNESS
 					 */
@@ -1358,7 +1402,9 @@ enum vgate_bwm_if_attr {
 	VGATE_BWM_IF_A_LIMIT,		/* u32 packets per class, 1..
 					 * VGATE_BWM_LIMIT_MAX
 					 */
-	VGATE_BWM_IF_A_DEFAULT_CLASS,	/* u16 leaf class, 0: built-in */
+	VGATE_BWM_IF_A_DEFAULT_CLASS,	/* u16 leaf class, 0: built-in, ..
+					 * VGATE_BWM_CLASS_ID_MAX
+					 */
 	VGATE_BWM_IF_A_NUM_CLASSES,	/* u32, read-only: user classes */
 	VGATE_BWM_IF_A_NUM_FILTERS,	/* u32, read-only */
 	VGATE_BWM_IF_A_LINK_SPEED,	/* u64 bit/s, read-only, 0: unknown */
@@ -1371,11 +1417,18 @@ enum vgate_bwm_if_attr {
 enum vgate_bwm_class_attr {
 	VGATE_BWM_CLASS_A_UNSPEC,
 	VGATE_BWM_CLASS_A_PAD,
-	VGATE_BWM_CLASS_A_ID,		/* u16 */
-	VGATE_BWM_CLASS_A_PARENT,	/* u16, default VGATE_BWM_CLASS_ROOT */
-	VGATE_BWM_CLASS_A_RATE,		/* u64 bit/s guaranteed, > 0 */
+	VGATE_BWM_CLASS_A_ID,		/* u16 1..VGATE_BWM_CLASS_ID_MAX */
+	VGATE_BWM_CLASS_A_PARENT,	/* u16 0..VGATE_BWM_CLASS_ID_MAX,
+					 * default VGATE_BWM_CLASS_ROOT
+					 */
+	VGATE_BWM_CLASS_A_RATE,		/* u64 bit/s guaranteed,
+					 * VGATE_BWM_RATE_MIN..
+					 * VGATE_BWM_RATE_MAX
+					 */
 	VGATE_BWM_CLASS_A_CEIL,		/* u64 bit/s, 0: default (the
-					 * parent's ceiling)
+					 * parent's ceiling), else
+					 * VGATE_BWM_RATE_MIN..
+					 * VGATE_BWM_RATE_MAX
 					 */
 	VGATE_BWM_CLASS_A_PRIO,		/* u8 0..VGATE_BWM_PRIO_MAX, default 0 */
 	VGATE_BWM_CLASS_A_BORROW,	/* u8 0..1, default 1 */
@@ -1446,7 +1499,8 @@ enum vgate_bwm_filter_attr {
 	VGATE_BWM_FILTER_A_UNSPEC,
 	VGATE_BWM_FILTER_A_PAD,
 	VGATE_BWM_FILTER_A_ID,		/* u16 1..VGATE_BWM_FILTER_ID_MAX */
-	VGATE_BWM_FILTER_A_CLASS,	/* u16 leaf class (or
+	VGATE_BWM_FILTER_A_CLASS,	/* u16 leaf class 1..
+					 * VGATE_BWM_CLASS_ID_MAX (or
 					 * VGATE_BWM_CLASS_DEFAULT)
 					 */
 	VGATE_BWM_FILTER_A_SERVICE,	/* u8 enum vgate_bwm_service */
