@@ -564,8 +564,8 @@ static const struct cmd_arg rule_del_args[] = {
 };
 
 enum {
-	PE_NAME, PE_ID, PE_ADDR, PE_DESCR, PE_ADMIN, PE_VIRTUAL, PE_SPI_OUT,
-	PE_SPI_IN, PE_PMTU, PE_IPCOMP, PE_NARGS
+	PE_NAME, PE_ID, PE_ADDR, PE_HOSTNAME, PE_DESCR, PE_ADMIN, PE_VIRTUAL,
+	PE_SPI_OUT, PE_SPI_IN, PE_PMTU, PE_IPCOMP, PE_NARGS
 };
 
 static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
@@ -578,6 +578,9 @@ static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
 	[PE_ADDR] = { "addr", "ADDR|HOSTNAME", NULL,
 		      "the peer gateway's IPv4 or IPv6 address or host name",
 		      ARG_REQ, v_host },
+	[PE_HOSTNAME] = { "hostname", "HOSTNAME", NULL,
+			  "with addr ADDR: the host name ADDR was resolved from, kept for show and config save, not resolved again",
+			  0, v_host },
 	[PE_DESCR] = { "descr", "TEXT", NULL,
 		       "description (quote it if it has spaces)", 0, v_descr },
 	[PE_ADMIN] = { "admin", "STATUS", admin_choices,
@@ -1590,9 +1593,22 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 		req->flags |= req->cmd == VGATE_CMD_PEER_NEW ?
 			      VG_REQ_PEER_AUTO_ID : VG_REQ_PEER_BY_NAME;
 	}
-	r = resolve_peer_addr(val[PE_ADDR], p);
-	if (r)
-		return r;
+	if (val[PE_HOSTNAME]) {
+		/* config save's form: what the kernel holds, and the name */
+		if (parse_addr_quiet(val[PE_ADDR], &p->addr)) {
+			vg_err("bad addr \"%s\" (with hostname: an IPv4 or IPv6 address)",
+			       val[PE_ADDR]);
+			return -EINVAL;
+		}
+		p->family = p->addr.family;
+		snprintf(p->hostname, sizeof(p->hostname), "%s",
+			 val[PE_HOSTNAME]);
+		p->has |= VG_PEER_HOSTNAME;
+	} else {
+		r = resolve_peer_addr(val[PE_ADDR], p);
+		if (r)
+			return r;
+	}
 	p->has |= VG_PEER_FAMILY | VG_PEER_ADDR;
 	if (val[PE_DESCR]) {
 		r = parse_descr("descr", val[PE_DESCR]);

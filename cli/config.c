@@ -39,8 +39,14 @@ static void write_peer(FILE *f, const struct vg_peer *p)
 {
 	char buf[2 * VG_DESCR_MAX + 4], a[64];
 
+	/*
+	 * The address the kernel holds, and the name it was resolved from:
+	 * the file applies on a box where the name does not resolve.
+	 */
 	fprintf(f, "ipsec peer add %s id %u addr %s", p->name, p->id,
-		p->hostname[0] ? p->hostname : fmt_addr(&p->addr, a, sizeof(a)));
+		fmt_addr(&p->addr, a, sizeof(a)));
+	if (p->hostname[0])
+		fprintf(f, " hostname %s", p->hostname);
 	if (p->descr[0])
 		fprintf(f, " descr %s", fmt_word(p->descr, buf, sizeof(buf)));
 	fprintf(f, " admin %s", admin_name(p->admin ? p->admin :

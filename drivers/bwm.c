@@ -23,6 +23,8 @@
 #include <linux/ethtool.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/sch_generic.h>
@@ -39,28 +41,89 @@ struct list_head *bwm_binds(void)
 }
 
 /*
- * 6.1 has no NL_SET_ERR_MSG_FMT: messages are formatted into a ring of
- * buffers that outlive the request (the ack copies the message after the
- * handler returned); a buffer is reused after 15 more messages.
+ * 6.1 has no NL_SET_ERR_MSG_FMT, and extack keeps only a pointer: the
+ * message must outlive the handler, since netlink_ack() copies it after
+ * the handler returned, in the sending task's own sendmsg().  So each task
+ * that gets a formatted message has one buffer of its own: the task's next
+ * message can only be formatted after its previous ack was built (the
+ * messages of one sendmsg() are handled and acked one after the other),
+ * and no other task ever writes it.  (A ring shared by all tasks gave
+ * concurrent requests each other's messages.)  A buffer is freed once its
+ * task has exited, when the table grows, and at module unload.
  */
-#define BWM_MSG_RING 16
 #define BWM_MSG_LEN 160
-static char bwm_msgs[BWM_MSG_RING][BWM_MSG_LEN];
-static atomic_t bwm_msg_next = ATOMIC_INIT(0);
+#define BWM_MSG_GC 64		/* look for exited tasks beyond this many */
+
+struct bwm_msgbuf {
+	struct list_head list;
+	struct pid *pid;		/* the task's, with a reference */
+	char text[BWM_MSG_LEN];
+};
+
+static LIST_HEAD(bwm_msgbufs);
+static unsigned int bwm_nmsgbufs;
+static DEFINE_MUTEX(bwm_msg_lock);
+
+static void bwm_msgbuf_free(struct bwm_msgbuf *m)
+{
+	list_del(&m->list);
+	put_pid(m->pid);
+	kfree(m);
+	bwm_nmsgbufs--;
+}
+
+/* Under bwm_msg_lock: this task's buffer, made if need be; NULL if no memory. */
+static struct bwm_msgbuf *bwm_msgbuf_get(void)
+{
+	struct pid *pid = task_pid(current);
+	struct bwm_msgbuf *m, *tmp;
+
+	list_for_each_entry(m, &bwm_msgbufs, list)
+		if (m->pid == pid)
+			return m;
+	if (bwm_nmsgbufs >= BWM_MSG_GC) {
+		rcu_read_lock();
+		list_for_each_entry_safe(m, tmp, &bwm_msgbufs, list)
+			if (!pid_task(m->pid, PIDTYPE_PID))
+				bwm_msgbuf_free(m);
+		rcu_read_unlock();
+	}
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->pid = get_pid(pid);
+	list_add(&m->list, &bwm_msgbufs);
+	bwm_nmsgbufs++;
+	return m;
+}
 
 void bwm_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
 {
-	char *buf;
+	struct bwm_msgbuf *m;
 	va_list ap;
 
 	if (!extack)
 		return;
-	buf = bwm_msgs[(unsigned int)atomic_inc_return(&bwm_msg_next) %
-		       BWM_MSG_RING];
-	va_start(ap, fmt);
-	vsnprintf(buf, BWM_MSG_LEN, fmt, ap);
-	va_end(ap);
-	extack->_msg = buf;
+	mutex_lock(&bwm_msg_lock);
+	m = bwm_msgbuf_get();
+	if (m) {
+		va_start(ap, fmt);
+		vsnprintf(m->text, BWM_MSG_LEN, fmt, ap);
+		va_end(ap);
+		extack->_msg = m->text;
+	} else {
+		extack->_msg = fmt;	/* unformatted, but static */
+	}
+	mutex_unlock(&bwm_msg_lock);
+}
+
+/* Module unload: no request can be running any more. */
+static void bwm_msgbufs_free(void)
+{
+	struct bwm_msgbuf *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &bwm_msgbufs, list)
+		bwm_msgbuf_free(m);
 }
 
 struct bwm_bind *bwm_bind_find(const struct net_device *dev)
@@ -471,6 +534,7 @@ static void __exit bwm_exit(void)
 	struct bwm_bind *b, *tmp;
 
 	bwm_genl_uninit();
+	bwm_msgbufs_free();
 	/*
 	 * Replays NETDEV_UNREGISTER for every device: each shaped one gets
 	 * its previous qdisc back.  Anything left (none expected) after.

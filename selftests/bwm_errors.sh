@@ -13,6 +13,8 @@
 # subclasses; deleting a class that has subclasses; classes on an
 # interface that is not enabled.  The configuration (bm show class and
 # filter, statistics left out) is the same before and after them all.
+# Four processes sending 3,000 failing requests each at the same time
+# each get their own formatted messages (tools/extack_race.py).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_bwm.sh"
@@ -44,7 +46,7 @@ config() {
 	} 2>&1
 }
 
-tap_plan 15
+tap_plan 16
 
 refused '"nosuch": no such interface' interface nosuch enable bandwidth 1m
 refused 'lan: bandwidth 0: must be above 0' interface lan enable bandwidth 0
@@ -75,5 +77,10 @@ refused 'subclasses of class 1: bandwidths sum to 500000 bit/s, above its 400000
 	class lan add 3 bandwidth 300k parent 1
 
 check_eq "nothing changed" "$(config)" "$before"
+
+out=$(ns gw python3 "$REPO/selftests/tools/extack_race.py" lan 4 3000)
+echo "# extack_race: $out"
+check_eq "concurrent failing requests each get their own message" \
+	"$out" "replies=12000 foreign=0 errors=0"
 
 tap_done
