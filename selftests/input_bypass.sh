@@ -41,7 +41,10 @@ topo_gw_pair gwA gwB
 topo_gw_pair_ipv6 gwA gwB
 vgate gwA ipsec show global >/dev/null || skip_all "vgate not usable"
 
-# IPv6: gw6 (fd00:ff::2), transport mode, the gateways' own traffic.
+# IPv6: gw6 (fd00:ff::2), transport mode, the gateways' own UDP: no rule
+# covers the ESP itself, as with LAN-to-LAN entries, so ESP that vgate
+# does not take reaches the stack (the raw socket) rather than a policy
+# drop.
 # IPv4: gwB (192.0.2.2), LAN to LAN in tunnel mode; no outbound SA 0x1000.
 setup() {
 	vgate gwA ipsec peer add gw6 addr fd00:ff::2 &&
@@ -52,7 +55,7 @@ setup() {
 		mode transport enc null auth hmac-sha256 authKey "$KEY" \
 		replayWindow 4096 &&
 	vgate gwA ipsec rule add 60 peer gw6 local fd00:ff::1 \
-		remote fd00:ff::2 action protect selfTraffic on \
+		remote fd00:ff::2 proto udp action protect selfTraffic on \
 		spiOut 0x6001 spiIn 0x6000 &&
 	vgate gwA ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 \
 		mode tunnel enc null auth hmac-sha256 authKey "$KEY" &&
