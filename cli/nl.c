@@ -208,6 +208,7 @@ static const struct adesc stats_desc[VGATE_STATS_A_MAX + 1] = {
 	[VGATE_STATS_A_NATT_KEEPALIVES_IN] = { "NATT_KEEPALIVES_IN", AT_U64 },
 	[VGATE_STATS_A_NATT_KEEPALIVES_OUT] = { "NATT_KEEPALIVES_OUT", AT_U64 },
 	[VGATE_STATS_A_PMTU_LEARNT] = { "PMTU_LEARNT", AT_U64 },
+	[VGATE_STATS_A_DUMMY_IN] = { "DUMMY_IN", AT_U64 },
 };
 
 static const struct adesc cfg_desc[VGATE_CFG_A_MAX + 1] = {

@@ -282,6 +282,8 @@ static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
 					     "decompress_oversize" },
 	[VGATE_DROP_PEER_DOWN] = { "peer-down", "peer_down" },
 	[VGATE_DROP_NESTING] = { "nesting", "nesting" },
+	[VGATE_DROP_FRAGMENT] = { "fragment", "fragment" },
+	[VGATE_DROP_NO_NEXT_HEADER] = { "no-next-header", "no_next_header" },
 };
 
 /* ---- a table of strings with aligned columns ---- */
@@ -1344,6 +1346,7 @@ static const struct {
 	{ VGATE_STATS_A_PROTECTED_OUT, "protected out", "protected_out" },
 	{ VGATE_STATS_A_ACQUIRES, "acquires", "acquires" },
 	{ VGATE_STATS_A_PMTU_LEARNT, "path MTUs learnt", "pmtu_learnt" },
+	{ VGATE_STATS_A_DUMMY_IN, "dummy in", "dummy_in" },
 	{ VGATE_STATS_A_ERRORS, "errors", "errors" },
 	{ VGATE_STATS_A_NATT_ESP_IN, "natt esp in", "natt_esp_in" },
 	{ VGATE_STATS_A_NATT_IKE_IN, "natt ike in", "natt_ike_in" },

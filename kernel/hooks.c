@@ -149,25 +149,100 @@ static unsigned int ct_confirm(struct sk_buff *skb)
 #endif
 }
 
+static bool addr_equal(u8 family, const union vgate_addr *a,
+		       const union vgate_addr *b)
+{
+	return family == AF_INET ? a->a4 == b->a4 :
+	       ipv6_addr_equal(&a->a6, &b->a6);
+}
+
+/* The peer whose address is @addr, for the log; under rcu_read_lock(). */
+static const struct vgate_peer *peer_by_addr(struct vgate_net *vn, u8 family,
+					     const union vgate_addr *addr)
+{
+	const struct vgate_spd *spd = rcu_dereference(vn->spd);
+	u32 i;
+
+	for (i = 0; spd && i < spd->npeers; i++)
+		if (spd->peers[i]->family == family &&
+		    addr_equal(family, &spd->peers[i]->addr, addr))
+			return spd->peers[i];
+	return NULL;
+}
+
+/*
+ * The drop log line: addresses, protocol, then what the drop site knew
+ * (SPI, peer, rule) and the reason.  Never a key.
+ */
+static void drop_log(struct vgate_net *vn, const struct sk_buff *skb,
+		     enum vgate_drop_reason reason,
+		     const struct vgate_drop_ctx *ctx)
+{
+	const struct vgate_peer *peer = ctx ? ctx->peer : NULL;
+	const struct vgate_sa *sa = ctx ? ctx->sa : NULL;
+	__be32 spi = sa ? sa->key.spi : ctx ? ctx->spi : 0;
+	char what[80] = "";
+	int n = 0;
+
+	rcu_read_lock();
+	if (!peer && sa)
+		peer = peer_by_addr(vn, sa->key.family, ctx->inbound ?
+				    &sa->saddr : &sa->key.daddr);
+	if (spi)
+		n += scnprintf(what + n, sizeof(what) - n, " spi 0x%08x",
+			       ntohl(spi));
+	if (peer)
+		n += scnprintf(what + n, sizeof(what) - n, " peer %s",
+			       peer->name);
+	if (ctx && ctx->rule)
+		n += scnprintf(what + n, sizeof(what) - n, " rule %u",
+			       ctx->rule->id);
+	rcu_read_unlock();
+	if (ip_hdr(skb)->version == 6 &&
+	    skb_headlen(skb) >= skb_network_offset(skb) + sizeof(struct ipv6hdr))
+		pr_info("dropped %pI6c -> %pI6c proto %u%s: %s\n",
+			&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+			ipv6_hdr(skb)->nexthdr, what,
+			vgate_drop_reason_name(reason));
+	else
+		pr_info("dropped %pI4 -> %pI4 proto %u%s: %s\n",
+			&ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr,
+			ip_hdr(skb)->protocol, what,
+			vgate_drop_reason_name(reason));
+}
+
+void vgate_drop_ctx(struct vgate_net *vn, struct sk_buff *skb,
+		    enum vgate_drop_reason reason,
+		    const struct vgate_drop_ctx *ctx)
+{
+	vgate_count_drop(vn, reason);
+	if (unlikely(READ_ONCE(vn->cfg.drop_log)) && net_ratelimit())
+		drop_log(vn, skb, reason, ctx);
+	kfree_skb(skb);
+}
+
 void vgate_drop(struct vgate_net *vn, struct sk_buff *skb,
 		enum vgate_drop_reason reason)
 {
-	vgate_count_drop(vn, reason);
-	if (!READ_ONCE(vn->cfg.drop_log))
-		goto out;
-	if (ip_hdr(skb)->version == 6 &&
-	    skb_headlen(skb) >= skb_network_offset(skb) + sizeof(struct ipv6hdr))
-		net_info_ratelimited("dropped %pI6c -> %pI6c: %s\n",
-				     &ipv6_hdr(skb)->saddr,
-				     &ipv6_hdr(skb)->daddr,
-				     vgate_drop_reason_name(reason));
-	else
-		net_info_ratelimited("dropped %pI4 -> %pI4 proto %u: %s\n",
-				     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr,
-				     ip_hdr(skb)->protocol,
-				     vgate_drop_reason_name(reason));
-out:
-	kfree_skb(skb);
+	vgate_drop_ctx(vn, skb, reason, NULL);
+}
+
+void vgate_drop_sa(struct vgate_net *vn, struct sk_buff *skb,
+		   enum vgate_drop_reason reason, const struct vgate_sa *sa,
+		   bool inbound)
+{
+	const struct vgate_drop_ctx ctx = { .sa = sa, .inbound = inbound };
+
+	vgate_drop_ctx(vn, skb, reason, &ctx);
+}
+
+void vgate_drop_verdict(struct vgate_net *vn, struct sk_buff *skb,
+			enum vgate_drop_reason reason,
+			const struct vgate_verdict *v)
+{
+	const struct vgate_drop_ctx ctx = { .peer = v->peer, .rule = v->rule };
+
+	vgate_drop_ctx(vn, skb, reason, &ctx);
 }
 
 void vgate_send_local(struct vgate_net *vn, struct sk_buff *skb)
@@ -184,8 +259,8 @@ static void sa_drop(struct vgate_net *vn, struct vgate_sa *sa,
 		    struct sk_buff *skb, enum vgate_drop_reason reason)
 {
 	vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+	vgate_drop_sa(vn, skb, reason, sa, false);
 	vgate_sa_put(sa);
-	vgate_drop(vn, skb, reason);
 }
 
 /* The route to the peer of a tunnel mode SA, cached per CPU. */
@@ -233,13 +308,6 @@ static struct dst_entry *sa_route(struct net *net, struct vgate_sa *sa)
 	dst_cache_set_ip6(&sa->dst_cache, dst, &fl6.saddr);
 	local_bh_enable();
 	return dst;
-}
-
-static bool addr_equal(u8 family, const union vgate_addr *a,
-		       const union vgate_addr *b)
-{
-	return family == AF_INET ? a->a4 == b->a4 :
-	       ipv6_addr_equal(&a->a6, &b->a6);
 }
 
 /*
@@ -651,10 +719,10 @@ static void output_segs(struct vgate_net *vn, struct vgate_sa *comp,
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
+		vgate_drop_sa(vn, skb, VGATE_DROP_NOMEM, sa, false);
 		vgate_sa_put(comp);
 		vgate_sa_put(next);
 		vgate_sa_put(sa);
-		vgate_drop(vn, skb, VGATE_DROP_NOMEM);
 		return;
 	}
 	consume_skb(skb);
@@ -695,7 +763,7 @@ unsigned int vgate_protect(struct vgate_net *vn, const struct vgate_verdict *v,
 	if ((!sa && vgate_rule_static(v->rule)) || missing) {
 		vgate_sa_put(next);
 		vgate_sa_put(sa);
-		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
+		vgate_drop_verdict(vn, skb, VGATE_DROP_NO_SA, v);
 		return NF_STOLEN;
 	}
 	if (ct_confirm(skb) != NF_ACCEPT) {
@@ -1123,10 +1191,16 @@ void vgate_rcv_done(struct sk_buff *skb, int res)
 		reason = VGATE_DROP_REPLAY;
 		goto drop;
 	}
-	if (res == IPPROTO_NONE) {
-		/* RFC 4303 2.6: dummy packet, discard silently. */
+	if (res == IPPROTO_NONE && sa->key.proto == IPPROTO_ESP) {
+		/* RFC 4303 2.6: dummy packet, discarded (and counted). */
+		vgate_count(vn, VGATE_CNT_DUMMY_IN);
 		consume_skb(skb);
 		goto out;
+	}
+	if (res == IPPROTO_NONE) {
+		/* AH has no dummy packets: authentic, but nothing inside. */
+		reason = VGATE_DROP_NO_NEXT_HEADER;
+		goto drop;
 	}
 	if (sa->mode == VGATE_MODE_TRANSPORT)
 		nhoff = cb->nh_off;	/* cb is gone once IP6CB is set */
@@ -1205,7 +1279,7 @@ drop:
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
 	if (comp)
 		vgate_sa_count(comp, VGATE_SA_CNT_ERRORS, 1);
-	vgate_drop(vn, skb, reason);
+	vgate_drop_sa(vn, skb, reason, sa, true);
 out:
 	dev_put(dev);
 	vgate_sa_put(comp);
@@ -1229,7 +1303,7 @@ static unsigned int local_default(struct vgate_net *vn, struct sk_buff *skb)
 	rcu_read_unlock();
 	if (err || !v.action)
 		return NF_ACCEPT;
-	vgate_drop(vn, skb, VGATE_DROP_RULE);
+	vgate_drop_verdict(vn, skb, VGATE_DROP_RULE, &v);
 	return NF_STOLEN;
 }
 
@@ -1290,14 +1364,16 @@ static unsigned int xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	}
 	sa = vgate_sa_lookup(vn, &key);
 	if (!sa) {
-		vgate_drop(vn, skb, VGATE_DROP_NO_SA);
+		const struct vgate_drop_ctx ctx = { .spi = key.spi };
+
+		vgate_drop_ctx(vn, skb, VGATE_DROP_NO_SA, &ctx);
 		return NF_STOLEN;
 	}
 	seq = vgate_replay_infer(sa->replay, ntohl(seq_lo), &ahead);
 	if (vgate_replay_check(sa->replay, seq)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_REPLAY, 1);
+		vgate_drop_sa(vn, skb, VGATE_DROP_REPLAY, sa, true);
 		vgate_sa_put(sa);
-		vgate_drop(vn, skb, VGATE_DROP_REPLAY);
 		return NF_STOLEN;
 	}
 	/* AH: the payload length must be the SA's (RFC 4302 2.2). */
@@ -1307,9 +1383,10 @@ static unsigned int xf_rcv(struct vgate_net *vn, struct sk_buff *skb,
 	    (ah && !vgate_ah_hlen_ok(sa, hlen)) ||
 	    !pskb_may_pull(skb, esp_off + hlen)) {
 		vgate_sa_count(sa, VGATE_SA_CNT_ERRORS, 1);
+		vgate_drop_sa(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED,
+						&sa->state) ?
+			      VGATE_DROP_EXPIRED : VGATE_DROP_MALFORMED, sa, true);
 		vgate_sa_put(sa);
-		vgate_drop(vn, skb, test_bit(VGATE_SA_BIT_EXPIRED, &sa->state) ?
-			 VGATE_DROP_EXPIRED : VGATE_DROP_MALFORMED);
 		return NF_STOLEN;
 	}
 	if (ct_confirm(skb) != NF_ACCEPT) {
@@ -1480,8 +1557,9 @@ static unsigned int vgate_input_check(void *priv, struct sk_buff *skb,
 	 */
 	if (!err || vgate_verdict_passes(vn, &v))
 		goto pass;
-	vgate_drop(vn, skb, v.action == VGATE_ACTION_DROP ? vgate_verdict_drop_reason(&v) :
-						      VGATE_DROP_POLICY);
+	vgate_drop_verdict(vn, skb, v.action == VGATE_ACTION_DROP ?
+			   vgate_verdict_drop_reason(&v) : VGATE_DROP_POLICY,
+			   &v);
 	return NF_STOLEN;
 pass:
 	vgate_count(vn, VGATE_CNT_PASSED);

@@ -81,6 +81,32 @@ void vgate_pmtu_learn6(struct vgate_net *vn, struct sk_buff *skb,
 void vgate_drop(struct vgate_net *vn, struct sk_buff *skb,
 		enum vgate_drop_reason reason);
 
+/*
+ * What the drop log line names besides the addresses, where the drop site
+ * knows it: the SA (its SPI; its peer, found by the SA's remote address,
+ * unless @peer is given), or an SPI the packet named that no SA has, the
+ * peer and the rule of a verdict.  Looked at only when drop_log is on.
+ */
+struct vgate_drop_ctx {
+	const struct vgate_sa *sa;
+	bool inbound;			/* @sa is inbound: its peer is its SRC */
+	__be32 spi;			/* without @sa */
+	const struct vgate_peer *peer;
+	const struct vgate_rule *rule;
+};
+
+void vgate_drop_ctx(struct vgate_net *vn, struct sk_buff *skb,
+		    enum vgate_drop_reason reason,
+		    const struct vgate_drop_ctx *ctx);
+/* A packet of the SA @sa (inbound or outbound). */
+void vgate_drop_sa(struct vgate_net *vn, struct sk_buff *skb,
+		   enum vgate_drop_reason reason, const struct vgate_sa *sa,
+		   bool inbound);
+/* A packet a verdict @v dropped, or whose entry could not protect it. */
+void vgate_drop_verdict(struct vgate_net *vn, struct sk_buff *skb,
+			enum vgate_drop_reason reason,
+			const struct vgate_verdict *v);
+
 /* vgate's own ESP being sent; a decrypted packet being re-injected. */
 bool vgate_skb_is_sent(const struct sk_buff *skb);
 bool vgate_skb_is_decrypted(const struct sk_buff *skb);
@@ -117,7 +143,7 @@ static inline unsigned int vgate_output_verdict(struct vgate_net *vn,
 	if (vgate_verdict_passes(vn, v))
 		goto pass;
 	if (v->action == VGATE_ACTION_DROP) {
-		vgate_drop(vn, skb, vgate_verdict_drop_reason(v));
+		vgate_drop_verdict(vn, skb, vgate_verdict_drop_reason(v), v);
 		return NF_STOLEN;
 	}
 	return vgate_protect(vn, v, skb);

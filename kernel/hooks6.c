@@ -3,10 +3,12 @@
  * IPv6 packet path: the same rules and steps as IPv4 (hooks.c).  A PROTECT
  * entry sends through its SA whatever the SA's outer family (6in6 or 6in4;
  * an IPv4 entry of a peer with an IPv6 address sends 4in6).  ESP over IPv6
- * addressed to the gateway is taken at LOCAL_IN, also after extension
- * headers (hop-by-hop, destination options, a routing header with no
- * segments left): fragments are reassembled before that, by nf_defrag_ipv6,
- * which vgate enables in the namespace with its hooks.
+ * addressed to the gateway is taken at LOCAL_IN, also after any number of
+ * extension headers (hop-by-hop, destination options, a routing header with
+ * no segments left): fragments are reassembled before that, by
+ * nf_defrag_ipv6, which vgate enables in the namespace with its hooks; ESP
+ * or AH in a fragment it skipped is dropped (fragment), never left to the
+ * stack's own reassembly after LOCAL_IN.
  *
  * Link-local traffic (fe80::/10, ff02::/16: neighbour discovery, router
  * advertisements, DHCPv6) never leaves the link and is never subject to
@@ -25,9 +27,15 @@
 
 /*
  * The offset of an ESP or AH header (*@proto) in @skb that the gateway
- * should process now, and of the next header field naming it; -1 if there
- * is none (neither, a fragment, a routing header with segments left, or
- * headers too short, which the IPv6 stack then handles).
+ * should process now, and of the next header field naming it, behind any
+ * number of extension headers (the packet's length bounds them, as it
+ * does for the IPv6 stack); -ENOENT if there is none (another protocol, a
+ * routing header with segments left, a fragment other than the first, or
+ * headers too short, which the IPv6 stack then handles); -EPROTO for ESP
+ * or AH behind a Fragment header of offset 0.  nf_defrag_ipv6 reassembles
+ * fragments, atomic ones too, before vgate's hooks; one that still has a
+ * Fragment header skipped it (notrack before -400) and would be
+ * reassembled by the stack after LOCAL_IN, past vgate: the caller drops it.
  */
 static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off,
 		       u8 *proto)
@@ -35,29 +43,38 @@ static int esp6_offset(const struct sk_buff *skb, unsigned int *nh_off,
 	unsigned int off = sizeof(struct ipv6hdr);
 	unsigned int nh = offsetof(struct ipv6hdr, nexthdr);
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-	int i;
+	bool frag = false;
 
-	for (i = 0; i < 8; i++) {
-		struct ipv6_rt_hdr _h;
-		const struct ipv6_rt_hdr *h;
+	for (;;) {
+		const struct frag_hdr *h;
+		struct frag_hdr _h;	/* the first 8 bytes of any of them */
+		u8 cur = nexthdr;
 
-		if (nexthdr == IPPROTO_ESP || nexthdr == IPPROTO_AH) {
+		if (cur == IPPROTO_ESP || cur == IPPROTO_AH) {
+			if (frag)
+				return -EPROTO;
 			*nh_off = nh;
-			*proto = nexthdr;
+			*proto = cur;
 			return off;
 		}
-		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_DEST &&
-		    nexthdr != NEXTHDR_ROUTING)
-			return -1;
+		if (cur != NEXTHDR_HOP && cur != NEXTHDR_DEST &&
+		    cur != NEXTHDR_ROUTING && cur != NEXTHDR_FRAGMENT)
+			return -ENOENT;
 		h = skb_header_pointer(skb, skb_network_offset(skb) + off,
 				       sizeof(_h), &_h);
-		if (!h || (nexthdr == NEXTHDR_ROUTING && h->segments_left))
-			return -1;
+		if (!h)
+			return -ENOENT;
+		if ((cur == NEXTHDR_FRAGMENT &&
+		     (h->frag_off & htons(IP6_OFFSET))) ||
+		    (cur == NEXTHDR_ROUTING &&
+		     ((const struct ipv6_rt_hdr *)h)->segments_left))
+			return -ENOENT;
+		frag |= cur == NEXTHDR_FRAGMENT;
 		nh = off;
 		nexthdr = h->nexthdr;
-		off += ipv6_optlen(h);
+		off += cur == NEXTHDR_FRAGMENT ? sizeof(*h) :
+		       ipv6_optlen((const struct ipv6_opt_hdr *)h);
 	}
-	return -1;
 }
 
 static bool link_scope(const struct in6_addr *a)
@@ -126,7 +143,7 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	vgate_count(vn, VGATE_CNT_PACKETS_IN);
 	/* ESP and AH are vgate's own business at LOCAL_IN. */
-	if (esp6_offset(skb, &nh_off, &proto) >= 0)
+	if (esp6_offset(skb, &nh_off, &proto) != -ENOENT)
 		return NF_ACCEPT;
 	err = classify6(vn, skb, true, &v);
 	if (err < 0) {
@@ -138,8 +155,9 @@ static unsigned int vgate_input_check6(void *priv, struct sk_buff *skb,
 		vgate_count(vn, VGATE_CNT_PASSED);
 		return NF_ACCEPT;
 	}
-	vgate_drop(vn, skb, v.action == VGATE_ACTION_PROTECT ? VGATE_DROP_POLICY :
-		  vgate_verdict_drop_reason(&v));
+	vgate_drop_verdict(vn, skb, v.action == VGATE_ACTION_PROTECT ?
+			   VGATE_DROP_POLICY : vgate_verdict_drop_reason(&v),
+			   &v);
 	return NF_STOLEN;
 }
 
@@ -159,6 +177,10 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 	off = esp6_offset(skb, &nh_off, &proto);
 	if (off >= 0)
 		return vgate_xf_rcv(vn, skb, off, nh_off, proto, 0);
+	if (off == -EPROTO) {
+		vgate_drop(vn, skb, VGATE_DROP_FRAGMENT);
+		return NF_STOLEN;
+	}
 	if (vgate_skb_is_decrypted(skb))
 		return NF_ACCEPT;
 	nexthdr = ipv6_hdr(skb)->nexthdr;
@@ -170,7 +192,7 @@ static unsigned int vgate_local_in6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (classify6(vn, skb, true, &v) || !v.action)
 		return NF_ACCEPT;
-	vgate_drop(vn, skb, VGATE_DROP_RULE);
+	vgate_drop_verdict(vn, skb, VGATE_DROP_RULE, &v);
 	return NF_STOLEN;
 }
 

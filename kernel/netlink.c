@@ -655,6 +655,7 @@ static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)
 		[VGATE_CNT_NATT_KEEPALIVES_IN] = VGATE_STATS_A_NATT_KEEPALIVES_IN,
 		[VGATE_CNT_NATT_KEEPALIVES_OUT] = VGATE_STATS_A_NATT_KEEPALIVES_OUT,
 		[VGATE_CNT_PMTU_LEARNT] = VGATE_STATS_A_PMTU_LEARNT,
+		[VGATE_CNT_DUMMY_IN] = VGATE_STATS_A_DUMMY_IN,
 	};
 	u32 rules = 0, peers, up, dormant, blocked;
 	struct vgate_stats_snapshot snap;

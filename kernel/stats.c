@@ -27,6 +27,8 @@ static const char * const drop_names[__VGATE_DROP_LAST] = {
 	[VGATE_DROP_DECOMPRESS_OVERSIZE] = "decompress-oversize",
 	[VGATE_DROP_PEER_DOWN]		= "peer-down",
 	[VGATE_DROP_NESTING]		= "nesting",
+	[VGATE_DROP_FRAGMENT]		= "fragment",
+	[VGATE_DROP_NO_NEXT_HEADER]	= "no-next-header",
 };
 
 const char *vgate_drop_reason_name(enum vgate_drop_reason reason)

@@ -90,7 +90,7 @@ result "json: show sa has the bundle of rule 10, no flags" '[ $rc = 0 ]' \
 v -j ipsec show global
 result "json: show global counts 2 SAs, 1 rule, 1 peer, all drop reasons" '[ $rc = 0 ]' \
 	"js 'd[\"sas\"] == 2 and d[\"rules\"] == 1 and d[\"peers\"] == 1'" \
-	"js 'sorted(d[\"drops\"]) == sorted([\"no_sa\", \"replay\", \"auth\", \"bad_padding\", \"malformed\", \"policy\", \"rule\", \"expired\", \"seq_overflow\", \"mtu\", \"nomem\", \"crypto\", \"no_route\", \"acquire_overflow\", \"acquire_timeout\", \"peer_blocked\", \"natt_malformed\", \"natt_no_daemon\", \"ipcomp_malformed\", \"decompress\", \"decompress_oversize\", \"peer_down\", \"nesting\"])'"
+	"js 'sorted(d[\"drops\"]) == sorted([\"no_sa\", \"replay\", \"auth\", \"bad_padding\", \"malformed\", \"policy\", \"rule\", \"expired\", \"seq_overflow\", \"mtu\", \"nomem\", \"crypto\", \"no_route\", \"acquire_overflow\", \"acquire_timeout\", \"peer_blocked\", \"natt_malformed\", \"natt_no_daemon\", \"ipcomp_malformed\", \"decompress\", \"decompress_oversize\", \"peer_down\", \"nesting\", \"fragment\", \"no_next_header\"])'"
 v -j ipsec maxSas
 result "json: maxSas knob" '[ $rc = 0 ]' "js 'type(d[\"max_sas\"]) is int and d[\"max_sas\"] >= 1'"
 v -j ipsec dropLog

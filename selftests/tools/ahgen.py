@@ -8,10 +8,12 @@ with a raw socket.  Used to test the handling of malformed AH.
 
   ahgen.py --src A --dst B --spi SPI --key HEX --inner-src X --inner-dst Y
            --seqs 1-3 [--corrupt icv|hdrlen|trunc] [--dport 9999]
+           [--no-next-header]
 
 --corrupt icv flips an ICV bit; hdrlen sends a payload length that does
 not fit the algorithm (RFC 4302 2.2); trunc cuts the packet inside the AH
-header.  The inner packets are UDP datagrams "seq=<n>" (espgen.py --listen
+header; --no-next-header sends AH with a valid ICV, next header 59 (none)
+and nothing after it.  The inner packets are UDP datagrams "seq=<n>" (espgen.py --listen
 receives them).
 """
 import argparse
@@ -25,12 +27,13 @@ from espgen import ipv4, parse_seqs, udp
 ICV_LEN = 16
 
 
-def ah_packet(src, dst, spi, seq, key, inner, ident, corrupt=None):
+def ah_packet(src, dst, spi, seq, key, inner, ident, corrupt=None,
+              nexthdr=4):
     ahlen = 12 + ICV_LEN			# 28: a multiple of 32 bits
     hdrlen = ahlen // 4 - 2
     if corrupt == "hdrlen":
         hdrlen += 2
-    ah = struct.pack("!BBHII", 4, hdrlen, 0, spi, seq)  # next header IPIP
+    ah = struct.pack("!BBHII", nexthdr, hdrlen, 0, spi, seq)  # 4: IPIP
     total = 20 + ahlen + len(inner)
     # the outer header as the ICV sees it: mutable fields zero
     zeroed = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, ident, 0, 0, 51, 0,
@@ -58,6 +61,8 @@ def main():
     p.add_argument("--dport", type=int, default=9999)
     p.add_argument("--seqs", required=True)
     p.add_argument("--corrupt", choices=["icv", "hdrlen", "trunc"])
+    p.add_argument("--no-next-header", action="store_true",
+                   help="next header 59 (none) and no payload, valid ICV")
     args = p.parse_args()
     key = bytes.fromhex(args.key.removeprefix("0x"))
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
@@ -70,8 +75,11 @@ def main():
         # a non-zero identification: the kernel fills in a zero one after
         # the ICV was computed
         ident = 0x100 + (seq & 0xFF)
+        if args.no_next_header:
+            inner = b""
         s.sendto(ah_packet(args.src, args.dst, args.spi, seq, key, inner,
-                           ident, args.corrupt), (args.dst, 0))
+                           ident, args.corrupt,
+                           59 if args.no_next_header else 4), (args.dst, 0))
     print("sent %d" % len(seqs))
     return 0
 

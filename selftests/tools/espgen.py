@@ -6,10 +6,11 @@ socket.  Used to test anti-replay and the handling of malformed input.
 
   espgen.py --src A --dst B --spi SPI --key HEX --inner-src X --inner-dst Y
             --seqs 1-3000 [--shuffle SEED] [--corrupt icv|pad|padlen|nexthdr]
-            [--dport 9999] [--mark] [--esn]
+            [--dport 9999] [--mark] [--esn] [--dummy]
 
 Every inner packet is a UDP datagram whose payload is "seq=<n>", so the
-receiver (--listen) can tell which ones arrived.  --sentinel ADDR:PORT+1
+receiver (--listen) can tell which ones arrived.  --dummy sends dummy
+packets instead (RFC 4303 2.6: next header 59, no payload).  --sentinel ADDR:PORT+1
 sends a clear "END" after the batch.
 
   espgen.py --listen ADDR:PORT [--timeout SEC]  prints the received payloads
@@ -116,6 +117,10 @@ def send(args):
                          data), ident=seq & 0xFFFF)
         if args.clear:
             s.sendto(inner, (args.inner_dst, 0))
+        elif args.dummy:
+            s.sendto(ipv4(args.src, args.dst, 50,
+                          esp(args.spi, seq, key, b"", nexthdr=59),
+                          ident=seq & 0xFFFF), (args.dst, 0))
         else:
             pkt = ipv4(args.src, args.dst, 50,
                        esp(args.spi, seq, key, inner, args.corrupt,
@@ -187,6 +192,8 @@ def main():
     p.add_argument("--corrupt", choices=["icv", "pad", "padlen", "nexthdr"])
     p.add_argument("--garbage", type=int, metavar="N",
                    help="send N ESP packets of random length and content")
+    p.add_argument("--dummy", action="store_true",
+                   help="send dummy packets (next header 59, no payload)")
     p.add_argument("--clear", action="store_true",
                    help="send the inner packets without ESP")
     p.add_argument("--listen")

@@ -8,6 +8,7 @@ send them with a raw socket, fragmenting them (IPv4 or IPv6) as needed.
              [--mode transport|tunnel] [--via plain|comp|udp]
              [--cpi CPI] [--udp-spi SPI --udp-key HEX]
              --seq S [--count C] [--dport 9999] [--tag TAG]
+             [--exthdrs N] [--atomic-frag] [--mtu BYTES]
 
 The innermost payload is a UDP datagram A:40000 -> B:DPORT carrying
 "TAG-N K" (K: 1 for the first packet of that depth, ...; TAG defaults
@@ -24,6 +25,11 @@ given).
          SA UDP_SPI (UDP-encapsulated, RFC 3948) carrying the next plain
          ESP layer; the innermost layer is a UDP-encapsulated one
          (transport mode only)
+
+IPv6 only: --exthdrs N puts N destination options headers (8 bytes each,
+PadN) in front of the outermost layer, --atomic-frag a Fragment header
+with offset 0 and M clear (RFC 6946) in front of that layer, after them;
+--mtu BYTES (default 1500) fragments the packets to at most BYTES each.
 """
 import argparse
 import hashlib
@@ -40,6 +46,7 @@ from espgen import csum  # noqa: E402
 
 IPPROTO_IPIP, IPPROTO_UDP, IPPROTO_IPV6 = 4, 17, 41
 IPPROTO_ESP, IPPROTO_COMP, IPPROTO_FRAG = 50, 108, 44
+IPPROTO_DSTOPTS = 60
 
 
 def esp(spi, seq, key, inner, nexthdr):
@@ -126,6 +133,13 @@ def build(a, f, layers, seq, n):
             cur = struct.pack("!BBH", proto, 0, a.cpi) + deflate(cur)
             proto = IPPROTO_COMP
         cur, proto = esp(a.spi, seq + i, key, cur, proto), IPPROTO_ESP
+    if a.atomic_frag:
+        cur = struct.pack("!BxHI", proto, 0, 0x5000 + n) + cur
+        proto = IPPROTO_FRAG
+    for _ in range(a.exthdrs):
+        # next header, length 0 (8 bytes), PadN of 4 bytes
+        cur = struct.pack("!BBBB4x", proto, 0, 1, 4) + cur
+        proto = IPPROTO_DSTOPTS
     return proto, cur
 
 
@@ -148,17 +162,23 @@ def main():
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--dport", type=int, default=9999)
     p.add_argument("--tag", default="nest")
+    p.add_argument("--exthdrs", type=int, default=0)
+    p.add_argument("--atomic-frag", action="store_true")
+    p.add_argument("--mtu", type=int, default=1500)
     a = p.parse_args()
     if a.via != "plain" and a.mode != "transport":
         p.error("--via comp|udp: transport mode only")
     f = Family(a.src, a.dst)
+    if (a.exthdrs or a.atomic_frag) and not f.v6:
+        p.error("--exthdrs, --atomic-frag: IPv6 only")
     fam = socket.AF_INET6 if f.v6 else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_RAW)
     seq, sent = a.seq, 0
     for layers in a.layers:
         for n in range(a.count):
             proto, payload = build(a, f, layers, seq, n)
-            frags = f.fragments(proto, payload, (seq * 7 + n) & 0xFFFF)
+            frags = f.fragments(proto, payload, (seq * 7 + n) & 0xFFFF,
+                                a.mtu)
             for frag in frags:
                 s.sendto(frag, (a.dst, 0))
             sent += len(frags)

@@ -983,6 +983,17 @@ enum vgate_drop_reason {
 				 * (module parameter, 1..64, default 6)
 				 * layers deep in all
 				 */
+	VGATE_DROP_FRAGMENT,	/* IPv6 ESP or AH behind a Fragment header
+				 * (an atomic fragment, or the first of a
+				 * fragmented packet): the defragmenter did
+				 * not run before vgate (conntrack bypassed
+				 * with notrack at a priority before -400)
+				 */
+	VGATE_DROP_NO_NEXT_HEADER, /* AH with a valid ICV and next header
+				    * 59 (none): nothing to deliver.  ESP's
+				    * dummy packets (RFC 4303 2.6) are not
+				    * drops: VGATE_STATS_A_DUMMY_IN
+				    */
 	__VGATE_DROP_LAST
 };
 
@@ -1027,6 +1038,10 @@ enum vgate_stats_attr {
 					 * "packet too big" about vgate's own
 					 * ESP packets, recorded as the path
 					 * MTU towards the peer
+					 */
+	VGATE_STATS_A_DUMMY_IN,		/* ESP dummy packets (next header 59,
+					 * RFC 4303 2.6): authenticated, then
+					 * discarded as the RFC says
 					 */
 	__VGATE_STATS_A_LAST
 };
