@@ -1188,11 +1188,14 @@ enum vgate_garp_if_attr {
  * Per-interface counters.  Once no verification is running:
  *   SEEN = ACCEPTED_NEW + ACCEPTED_CHANGED + UNCHANGED + REFUSED_POLICY +
  *          REFUSED_VERIFY + REFUSED_OFFSUBNET + RATE_LIMITED + COALESCED
- * MALFORMED and PROBES_SENT are outside that sum.
+ * MALFORMED, PROBES_SENT and REQUESTS are outside that sum (REQUESTS
+ * counts the part of SEEN that came from ARP requests).
  */
 enum vgate_garp_counter {
 	VGATE_GARP_CNT_PAD,		/* nest padding, type 0 */
-	VGATE_GARP_CNT_SEEN,		/* gratuitous ARPs considered */
+	VGATE_GARP_CNT_SEEN,		/* gratuitous ARPs considered, and
+					 * requests that would change an entry
+					 */
 	VGATE_GARP_CNT_ACCEPTED_NEW,	/* created an entry */
 	VGATE_GARP_CNT_ACCEPTED_CHANGED, /* changed an entry's MAC (logged) */
 	VGATE_GARP_CNT_UNCHANGED,	/* named the MAC already in the entry */
@@ -1222,6 +1225,12 @@ enum vgate_garp_counter {
 					 * a non-unicast sender address (dropped)
 					 */
 	VGATE_GARP_CNT_PROBES_SENT,	/* verification requests sent */
+	VGATE_GARP_CNT_REQUESTS,	/* ARP requests whose sender would
+					 * have changed an entry's MAC, judged
+					 * like announcements (also in SEEN
+					 * and one outcome) and answered by
+					 * vgate_garp
+					 */
 	__VGATE_GARP_CNT_LAST
 };
 
