@@ -1102,6 +1102,11 @@ enum vgate_config_attr {
  * outside the subnets of the receiving interface, and for the gateway's
  * own addresses, are refused; at most RATE_LIMIT per second and interface
  * are considered.  Each MAC change is logged (rate limited).
+ * An ARP request whose sender would change the MAC of an existing,
+ * non-permanent entry is judged the same way as a claim of its sender
+ * (counted in SEEN and REQUESTS; drop_gratuitous_arp does not apply) and
+ * never merged by the kernel; vgate_garp answers it as the kernel would
+ * for a local target.  Requests that create an entry are not affected.
  *
  * VGATE_GARP_CMD_GET: reply VGATE_GARP_A_GLOBAL with the namespace's
  *   settings (enum vgate_garp_cfg_attr, PENDING included).
