@@ -39,6 +39,7 @@ static const struct adesc cnt_desc[VGATE_GARP_CNT_MAX + 1] = {
 	[VGATE_GARP_CNT_COALESCED] = { "COALESCED", AT_U64 },
 	[VGATE_GARP_CNT_MALFORMED] = { "MALFORMED", AT_U64 },
 	[VGATE_GARP_CNT_PROBES_SENT] = { "PROBES_SENT", AT_U64 },
+	[VGATE_GARP_CNT_REQUESTS] = { "REQUESTS", AT_U64 },
 };
 
 static const struct adesc if_desc[VGATE_GARP_IF_A_MAX + 1] = {

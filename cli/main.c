@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,15 +431,62 @@ static int help_key(int count, int key)
 	return 0;
 }
 
+/*
+ * Ctrl-C cancels the line being typed and shows a fresh prompt, as in
+ * bash and router shells; it never ends the shell (Ctrl-D on an empty
+ * line or "quit" do).  The handler only sets a flag (async-signal-safe).
+ * While readline() waits for a key, readline's own handler catches the
+ * signal (it echoes ^C, restores the terminal and calls ours), and its
+ * interrupted read then runs rl_signal_event_hook, where the line is
+ * wiped and dropped, outside the signal handler.  A command that is
+ * running when Ctrl-C comes runs to its end (SA_RESTART: its reads and
+ * writes are not interrupted; every command ends by itself, the shell has
+ * no monitor views); the Ctrl-C is then forgotten.
+ */
+static volatile sig_atomic_t got_sigint;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+static int sigint_hook(void)
+{
+	if (!got_sigint)
+		return 0;
+	got_sigint = 0;
+	rl_free_line_state();
+	wipe(rl_line_buffer);	/* it may hold a key */
+	rl_replace_line("", 0);
+	rl_point = rl_end = rl_mark = 0;
+	/* readline echoed ^C (if the terminal has echoctl) */
+	fputc('\n', rl_outstream ? rl_outstream : stdout);
+	rl_on_new_line();
+	rl_redisplay();
+	return 0;
+}
+
 static int shell(void)
 {
+	struct sigaction sa;
 	char *line;
 
 	cmd_shell = true;
 	rl_readline_name = "vgate";
 	rl_attempted_completion_function = complete;
 	rl_bind_key('?', help_key);
-	while (!cmd_quit && (line = readline("vgate> "))) {
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	rl_signal_event_hook = sigint_hook;
+	while (!cmd_quit) {
+		got_sigint = 0;		/* one that came while a command ran */
+		line = readline("vgate> ");
+		if (!line)
+			break;
 		if (*line && !strstr(line, "encKey") && !strstr(line, "authKey"))
 			add_history(line);
 		run_line(line);

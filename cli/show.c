@@ -1759,6 +1759,7 @@ static const char *const garp_cnt_names[VGATE_GARP_CNT_MAX + 1][2] = {
 	[VGATE_GARP_CNT_COALESCED] = { "COALESCED", "coalesced" },
 	[VGATE_GARP_CNT_MALFORMED] = { "MALFORMED", "malformed" },
 	[VGATE_GARP_CNT_PROBES_SENT] = { "PROBES-SENT", "probes_sent" },
+	[VGATE_GARP_CNT_REQUESTS] = { "REQUESTS", "requests" },
 };
 
 /* The interface settings: override (or inherit) and effective value. */

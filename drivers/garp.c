@@ -22,6 +22,16 @@
  * applied with neigh_update(), like arp_process() would.  Frames that
  * arp_rcv() drops before that hook (truncated, bad address lengths) are
  * seen by a packet tap, only to count them.
+ *
+ * An ARP request is no announcement, but arp_process() merges its sender
+ * into the table at once (neigh_event_ns() for a request to us, after
+ * locktime for others): "who has GW? tell VICTIM" from the attacker's MAC
+ * would move VICTIM's entry whatever the policy says.  So a request whose
+ * sender would change the MAC of an existing entry is judged like an
+ * announcement of that sender (and counted REQUESTS too): it never
+ * reaches arp_process(), and it is answered here as arp_process() would
+ * answer it (garp_answer()).  Requests that create an entry or repeat
+ * the MAC it holds go on to the kernel unchanged.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -33,6 +43,9 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/arp.h>
+#include <net/dst_metadata.h>
+#include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/neighbour.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -50,6 +63,7 @@ struct garp_pending {
 	u8 other[ETH_ALEN];	/* first MAC that contradicted it */
 	bool confirmed;
 	bool conflict;
+	bool request;		/* the claim came from an ARP request */
 };
 
 static unsigned int garp_net_id __read_mostly;
@@ -144,10 +158,11 @@ static bool garp_on_subnet(struct in_device *in_dev, __be32 ip)
 
 /*
  * What holds whatever the settings: the address is a unicast one on a
- * subnet of the interface and not ours, and the interface does not drop
- * gratuitous ARP (drop_gratuitous_arp).  The counter to charge, or 0.
+ * subnet of the interface and not ours, and, for an announcement
+ * (!@request), the interface does not drop gratuitous ARP
+ * (drop_gratuitous_arp).  The counter to charge, or 0.
  */
-static int garp_addr_refused(struct net_device *dev, __be32 ip)
+static int garp_addr_refused(struct net_device *dev, __be32 ip, bool request)
 {
 	struct in_device *in_dev = __in_dev_get_rcu(dev);
 	int type;
@@ -159,7 +174,7 @@ static int garp_addr_refused(struct net_device *dev, __be32 ip)
 		return VGATE_GARP_CNT_REFUSED_POLICY;
 	if (type != RTN_UNICAST)	/* the subnet's broadcast address */
 		return VGATE_GARP_CNT_REFUSED_OFFSUBNET;
-	if (IN_DEV_ORCONF(in_dev, DROP_GRATUITOUS_ARP))
+	if (!request && IN_DEV_ORCONF(in_dev, DROP_GRATUITOUS_ARP))
 		return VGATE_GARP_CNT_REFUSED_POLICY;
 	return 0;
 }
@@ -227,11 +242,13 @@ static int garp_join(struct garp_net *gn, int ifindex, __be32 ip,
 }
 
 static void garp_log_change(struct net_device *dev, __be32 ip,
-			    const u8 *old, const u8 *new)
+			    const u8 *old, const u8 *new, bool request)
 {
 	if (__ratelimit(&garp_log_rs))
-		pr_info("%s: %pI4 moved from %pM to %pM (verified gratuitous ARP, netns %u)\n",
-			dev->name, &ip, old, new, dev_net(dev)->ns.inum);
+		pr_info("%s: %pI4 moved from %pM to %pM (verified %s, netns %u)\n",
+			dev->name, &ip, old, new,
+			request ? "ARP request" : "gratuitous ARP",
+			dev_net(dev)->ns.inum);
 }
 
 /* Apply a verified announcement, under the policy in force now. */
@@ -244,7 +261,7 @@ static int garp_apply(struct garp_net *gn, struct garp_if *gi,
 	int c;
 
 	/* The interface's addresses or settings may have changed since. */
-	c = garp_addr_refused(dev, p->ip);
+	c = garp_addr_refused(dev, p->ip, p->request);
 	if (c)
 		return c;
 	if (!garp_eff_active(gn, gi))
@@ -265,7 +282,7 @@ static int garp_apply(struct garp_net *gn, struct garp_if *gi,
 	neigh_release(n);
 	if (!(state & NUD_VALID))
 		return VGATE_GARP_CNT_ACCEPTED_NEW;
-	garp_log_change(dev, p->ip, old, p->mac);
+	garp_log_change(dev, p->ip, old, p->mac, p->request);
 	return VGATE_GARP_CNT_ACCEPTED_CHANGED;
 }
 
@@ -333,7 +350,8 @@ static void garp_timer_fn(struct timer_list *t)
  * the counter to charge now, or -1 when the verification decides later.
  */
 static int garp_verify(struct garp_net *gn, struct garp_if *gi,
-		       struct net_device *dev, __be32 ip, const u8 *mac)
+		       struct net_device *dev, __be32 ip, const u8 *mac,
+		       bool request)
 {
 	struct garp_pending *p;
 	__be32 saddr;
@@ -362,6 +380,7 @@ static int garp_verify(struct garp_net *gn, struct garp_if *gi,
 	p->ifindex = dev->ifindex;
 	p->ip = ip;
 	p->saddr = saddr;
+	p->request = request;
 	ether_addr_copy(p->mac, mac);
 	p->deadline = jiffies +
 		      msecs_to_jiffies(READ_ONCE(gn->cfg.verify_timeout));
@@ -408,13 +427,14 @@ static bool garp_note_reply(struct garp_net *gn, int ifindex, __be32 sip,
 /* ---- the hook ---- */
 
 /*
- * The policy for one gratuitous announcement.  Returns the counter to
+ * The policy for one gratuitous announcement, or for the sender of a
+ * request (@request) that would change an entry.  Returns the counter to
  * charge, or -1 if it is held for verification.  *@pass tells whether the
  * packet goes on to arp_process().
  */
 static int garp_judge(struct garp_net *gn, struct garp_if *gi,
 		      struct net_device *dev, __be32 sip, const u8 *sha,
-		      bool *pass)
+		      bool request, bool *pass)
 {
 	u8 old[ETH_ALEN];
 	u8 state;
@@ -423,7 +443,7 @@ static int garp_judge(struct garp_net *gn, struct garp_if *gi,
 	*pass = false;
 	if (!garp_rate_ok(gn, gi))
 		return VGATE_GARP_CNT_RATE_LIMITED;
-	c = garp_addr_refused(dev, sip);
+	c = garp_addr_refused(dev, sip, request);
 	if (c)
 		return c;
 	if (!garp_eff_active(gn, gi))
@@ -443,7 +463,132 @@ static int garp_judge(struct garp_net *gn, struct garp_if *gi,
 		    !garp_eff_force(gn, gi))
 			return VGATE_GARP_CNT_REFUSED_POLICY;
 	}
-	return garp_verify(gn, gi, dev, sip, sha);
+	return garp_verify(gn, gi, dev, sip, sha, request);
+}
+
+/* arp_ignore as arp_process() applies it (net/ipv4/arp.c, 6.1). */
+static bool garp_arp_ignore(struct in_device *in_dev, __be32 sip, __be32 tip)
+{
+	struct net *net = dev_net(in_dev->dev);
+	int scope;
+
+	switch (IN_DEV_ARP_IGNORE(in_dev)) {
+	case 1:	/* only for an address of the incoming interface */
+		sip = 0;
+		scope = RT_SCOPE_HOST;
+		break;
+	case 2:	/* ... in the sender's subnet */
+		scope = RT_SCOPE_HOST;
+		break;
+	case 3:	/* not for scope host addresses */
+		sip = 0;
+		scope = RT_SCOPE_LINK;
+		in_dev = NULL;
+		break;
+	case 8:	/* never */
+		return true;
+	default:	/* 0 and the reserved 4..7: always */
+		return false;
+	}
+	return !inet_confirm_addr(net, in_dev, sip, tip, scope);
+}
+
+/* arp_filter as arp_process() applies it (net/ipv4/arp.c, 6.1). */
+static bool garp_arp_filter(__be32 sip, __be32 tip, struct net_device *dev)
+{
+	struct net *net = dev_net(dev);
+	struct rtable *rt;
+	bool flag = false;
+
+	rt = ip_route_output(net, sip, tip, 0, l3mdev_master_ifindex_rcu(dev));
+	if (IS_ERR(rt))
+		return true;
+	if (rt->dst.dev != dev) {
+		__NET_INC_STATS(net, LINUX_MIB_ARPFILTER);
+		flag = true;
+	}
+	ip_rt_put(rt);
+	return flag;
+}
+
+/*
+ * Answer a request kept from arp_process() as it would have: "TIP is at
+ * our MAC" to the asker, when TIP is a local address as the routing table
+ * sees it from this link, under arp_ignore and arp_filter.  Requests it
+ * would answer by proxy ARP, and those that came with tunnel metadata,
+ * go unanswered.
+ */
+static void garp_answer(struct net_device *dev, struct sk_buff *skb,
+			__be32 sip, __be32 tip, const u8 *sha)
+{
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	u8 hw[ETH_ALEN];
+
+	if (!in_dev || skb_metadata_dst(skb) || ipv4_is_multicast(tip) ||
+	    (!IN_DEV_ROUTE_LOCALNET(in_dev) && ipv4_is_loopback(tip)))
+		return;
+	if (ip_route_input_noref(skb, tip, sip, 0, dev) ||
+	    skb_rtable(skb)->rt_type != RTN_LOCAL)
+		return;
+	if (garp_arp_ignore(in_dev, sip, tip) ||
+	    (IN_DEV_ARPFILTER(in_dev) && garp_arp_filter(sip, tip, dev)))
+		return;
+	ether_addr_copy(hw, sha);	/* sha points into skb */
+	arp_send(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, hw, dev->dev_addr, hw);
+}
+
+/* Neither an announcement nor a request may name these as its sender. */
+static bool garp_sender_bad(const u8 *sha, __be32 sip)
+{
+	return !is_valid_ether_addr(sha) || ipv4_is_multicast(sip) ||
+	       ipv4_is_lbcast(sip) || ipv4_is_loopback(sip) ||
+	       ipv4_is_zeronet(sip);
+}
+
+/*
+ * An ARP request whose sender would change the MAC of an existing,
+ * non-permanent entry: judged like an announcement of its sender,
+ * answered here, never passed to arp_process() (which would merge the
+ * sender) unless the judgement says so.
+ */
+static unsigned int garp_request(struct garp_net *gn, struct garp_if *gi,
+				 struct net_device *dev, struct sk_buff *skb,
+				 __be32 sip, __be32 tip, const u8 *sha)
+{
+	bool pass;
+	int c;
+
+	if (garp_sender_bad(sha, sip)) {
+		garp_count(gi, VGATE_GARP_CNT_MALFORMED);
+		return NF_DROP;
+	}
+	garp_count(gi, VGATE_GARP_CNT_SEEN);
+	garp_count(gi, VGATE_GARP_CNT_REQUESTS);
+	c = garp_judge(gn, gi, dev, sip, sha, true, &pass);
+	if (c >= 0)
+		garp_count(gi, c);
+	if (pass)
+		return NF_ACCEPT;
+	garp_answer(dev, skb, sip, tip, sha);
+	if (c < 0 || c == VGATE_GARP_CNT_COALESCED) {
+		consume_skb(skb);	/* held, not an error */
+		return NF_STOLEN;
+	}
+	return NF_DROP;
+}
+
+/*
+ * Would arp_process() change the MAC of @sip's entry to @sha?  Permanent
+ * and noarp entries it never changes; unresolved ones it may fill in.
+ */
+static bool garp_changes_entry(struct net_device *dev, __be32 sip,
+			       const u8 *sha)
+{
+	u8 cur[ETH_ALEN];
+	u8 st = garp_neigh_state(dev, sip, cur);
+
+	return (st & NUD_VALID) && !(st & (NUD_PERMANENT | NUD_NOARP)) &&
+	       !ether_addr_equal(cur, sha);
 }
 
 static unsigned int garp_hook(void *priv, struct sk_buff *skb,
@@ -506,18 +651,20 @@ static unsigned int garp_hook(void *priv, struct sk_buff *skb,
 		garp = !(st & (NUD_INCOMPLETE | NUD_PROBE)) &&
 		       !((st & NUD_VALID) && ether_addr_equal(cur, sha));
 	}
-	if (!garp)
+	if (!garp) {
+		if (arp->ar_op == htons(ARPOP_REQUEST) &&
+		    garp_changes_entry(dev, sip, sha))
+			return garp_request(gn, gi, dev, skb, sip, tip, sha);
 		return NF_ACCEPT;
+	}
 
-	if (!is_valid_ether_addr(sha) || ipv4_is_multicast(sip) ||
-	    ipv4_is_lbcast(sip) || ipv4_is_loopback(sip) ||
-	    ipv4_is_zeronet(sip)) {
+	if (garp_sender_bad(sha, sip)) {
 		garp_count(gi, VGATE_GARP_CNT_MALFORMED);
 		return NF_DROP;
 	}
 
 	garp_count(gi, VGATE_GARP_CNT_SEEN);
-	c = garp_judge(gn, gi, dev, sip, sha, &pass);
+	c = garp_judge(gn, gi, dev, sip, sha, false, &pass);
 	if (c >= 0)
 		garp_count(gi, c);
 	if (pass)

@@ -23,6 +23,12 @@
 #   active no (default): announcements for an existing and a new address,
 #     and an unsolicited unicast reply (ARP poisoning), change nothing
 #     (arp_accept=1, so stock Linux would take them)
+#   ARP requests (issue 13): "who has 10.0.1.1? tell 10.0.1.254" from the
+#     attacker's MAC does not move 10.0.1.254 (stock Linux merges the
+#     sender of any request to it) and is still answered; a request from a
+#     new address still creates its entry; with forceUpdate on such a
+#     request is verified like an announcement (refused when the owner
+#     contradicts, applied when a reply confirms it)
 #   active yes, forceUpdate off: a new address is held for verifyTimeout,
 #     probed, and entered with the MAC its owner confirms; an existing
 #     entry is not changed
@@ -100,6 +106,11 @@ ROUTER="addr add 198.51.100.1/32 dev lo
 route add 10.0.9.0/24 via 10.0.1.1"
 host oldgw 10.0.1.254/24 "$ROUTER"
 host backup 10.0.1.253/24 "$ROUTER"
+# Both routers answer for 198.51.100.1: with the default arp_announce their
+# ARP requests to gw (re-probing gw's entry) would say "tell 198.51.100.1"
+# from two MACs, and gw judges a request that changes an entry (counted):
+# make them ask from their address on the link.
+for n in oldgw backup; do ns $n sysctl -qw net.ipv4.conf.all.arp_announce=2; done
 ns gw sysctl -qw net.ipv4.ip_forward=1
 for n in oldgw backup; do
 	ns $n nft -f - <<-'NFT'
@@ -118,10 +129,14 @@ ns sw nft -f - <<-'NFT'
 table bridge sw {
 	counter probe253 {}
 	counter probe254 {}
+	counter answer254 {}
+	counter answer80 {}
 	chain count {
 		type filter hook prerouting priority 0;
 		iifname "p_gw" ether daddr ff:ff:ff:ff:ff:ff arp operation request arp saddr ip 10.0.1.1 arp daddr ip 10.0.1.253 counter name "probe253"
 		iifname "p_gw" ether daddr ff:ff:ff:ff:ff:ff arp operation request arp saddr ip 10.0.1.1 arp daddr ip 10.0.1.254 counter name "probe254"
+		iifname "p_gw" ether daddr 02:00:00:00:06:66 arp operation reply arp saddr ip 10.0.1.1 arp daddr ip 10.0.1.254 arp daddr ether 02:00:00:00:06:66 counter name "answer254"
+		iifname "p_gw" ether daddr 02:00:00:00:06:66 arp operation reply arp saddr ip 10.0.1.1 arp daddr ip 10.0.1.80 arp daddr ether 02:00:00:00:06:66 counter name "answer80"
 	}
 }
 NFT
@@ -164,7 +179,7 @@ def cnt($s; $nm): [$s.interfaces[]? | select(.name == $nm) | .counters];
 		$n.malformed >= $m.malformed + $malf),
 	 s: ([["seen", "accepted_new", "accepted_changed", "unchanged", "refused_policy",
 	       "refused_verify", "refused_offsubnet", "rate_limited", "coalesced",
-	       "malformed", "probes_sent"][] as $k |
+	       "malformed", "probes_sent", "requests"][] as $k |
 	      select($ign | index([$k]) | not) |
 	      ($n[$k] - $m[$k]) as $d | select($d != 0) | "\($k)=\($d)"] |
 	     if length == 0 then "none" else join(" ") end)}
@@ -209,7 +224,7 @@ SENT_LAN=0 SENT_LAN2=0 MALFORMED_LAN=0
 KMARK="garp_policy: start $$.$(date +%s)"
 echo "$KMARK" >/dev/kmsg
 
-tap_plan 59
+tap_plan 68
 
 # ---------------------------------------------------------------------------
 # Load, defaults, sysfs
@@ -272,6 +287,21 @@ check_eq "garp_policy: active no: 5 announcements (10.0.1.254 spoofed as gratuit
 check_eq "garp_policy: active no: 10.0.1.254 keeps oldgw's MAC" "$(lladdr 10.0.1.254 lan)" $OLD_MAC
 check_eq "garp_policy: active no: no entry for the new 10.0.1.253 (stock Linux with arp_accept=1 would create one)" \
 	"$(neigh 10.0.1.253)" ""
+
+# ARP requests to gw: "who has 10.0.1.1? tell 10.0.1.254" from the attacker's
+# MAC (stock Linux: neigh_event_ns() moves 10.0.1.254 to it at once), and
+# one from 10.0.1.80, which has no entry (learnt as usual, not counted)
+mark
+a0=$(probes answer254) b0=$(probes answer80)
+send attacker eth0 spa=10.0.1.254,tpa=10.0.1.1,sha=$ATT_MAC spa=10.0.1.80,tpa=10.0.1.1,sha=$ATT_MAC >/dev/null
+SENT_LAN=$((SENT_LAN + 1))
+check_eq "garp_policy: active no: a spoofed request (who has 10.0.1.1? tell 10.0.1.254, attacker's MAC) is refused_policy, counted as a request; the one from new 10.0.1.80 counts nothing" \
+	"$(delta lan 1)" "seen=1 refused_policy=1 requests=1"
+check_eq "garp_policy: active no: after the spoofed request 10.0.1.254 keeps oldgw's MAC" "$(lladdr 10.0.1.254 lan)" $OLD_MAC
+check_eq "garp_policy: active no: a request from new 10.0.1.80 still creates its entry (the attacker's MAC)" \
+	"$(lladdr 10.0.1.80 lan)" $ATT_MAC
+check_eq "garp_policy: active no: gw answered both requests (10.0.1.1 is at gw's MAC, to the asker): 1 and 1" \
+	"$(( $(probes answer254) - a0 )) $(( $(probes answer80) - b0 ))" "1 1"
 ns gw sysctl -qw net.ipv4.conf.lan.arp_accept=0
 
 # ---------------------------------------------------------------------------
@@ -370,6 +400,33 @@ check_eq "garp_policy: attack: the attacker also answered gw's probe for 10.0.1.
 check_eq "garp_policy: attack: confirmed by the attacker, contradicted by the owner: refused_verify" \
 	"$d" "seen=1 refused_verify=1 probes_sent=1"
 check_eq "garp_policy: attack: 10.0.1.254 still has the backup's MAC" "$(lladdr 10.0.1.254 lan)" $BAK_MAC
+
+# Requests, forceUpdate on: verified like announcements
+mark
+a0=$(probes answer254) p0=$(probes probe254)
+send attacker eth0 spa=10.0.1.254,tpa=10.0.1.1,sha=$ATT_MAC >/dev/null
+SENT_LAN=$((SENT_LAN + 1))
+check_eq "garp_policy: request, forceUpdate on: tell 10.0.1.254 from the attacker's MAC is probed, the owner contradicts: refused_verify" \
+	"$(delta lan 1)" "seen=1 refused_verify=1 probes_sent=1 requests=1"
+check_eq "garp_policy: request, forceUpdate on: 10.0.1.254 keeps the backup's MAC; gw answered the request and probed 10.0.1.254 once" \
+	"$(lladdr 10.0.1.254 lan) $(( $(probes answer254) - a0 )) $(( $(probes probe254) - p0 ))" "$BAK_MAC 1 1"
+NEW80=02:00:00:00:06:80
+rm -f "$RESP.ready"
+ip netns exec attacker python3 -S "$ARPSEND" respond eth0 --ip 10.0.1.80 --mac $NEW80 \
+	--from 10.0.1.1 --count 1 --timeout 30 --ready "$RESP.ready" >"$RESP.out" &
+resp=$!
+for _ in $(seq 300); do [ -e "$RESP.ready" ] && break; sleep 0.1; done
+mark
+send attacker eth0 spa=10.0.1.80,tpa=10.0.1.1,sha=$NEW80 >/dev/null
+SENT_LAN=$((SENT_LAN + 1))
+d=$(delta lan 1)
+wait $resp
+check_eq "garp_policy: request, forceUpdate on: 10.0.1.80 asks from a new MAC and confirms it when probed: accepted_changed" \
+	"$(cat "$RESP.out") $d" "answered=1 seen=1 accepted_changed=1 probes_sent=1 requests=1"
+check_eq "garp_policy: request, forceUpdate on: 10.0.1.80 has the new MAC" "$(lladdr 10.0.1.80 lan)" $NEW80
+check "garp_policy: request, forceUpdate on: the change is logged as a verified ARP request" \
+	sh -c "dmesg | sed -n '\\|$KMARK|,\$p' | grep vgate_garp | grep -F 10.0.1.80 |
+		grep -iF $NEW80 | grep -qF 'verified ARP request'"
 
 # ---------------------------------------------------------------------------
 # Off-subnet, own address, malformed frames

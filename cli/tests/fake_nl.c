@@ -393,6 +393,7 @@ int vg_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
 	for (c = VGATE_GARP_CNT_ACCEPTED_NEW; c <= VGATE_GARP_CNT_PROBES_SENT; c++)
 		f[1].cnt[c] = c - 1;
 	f[1].cnt[VGATE_GARP_CNT_SEEN] = 36;	/* 1 + 2 + ... + 8 */
+	f[1].cnt[VGATE_GARP_CNT_REQUESTS] = 3;	/* of the 36 */
 
 	strcpy(f[2].ifname, "dmz");
 	f[2].active = 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Drive the interactive shell through a pty: TAB completion and '?'."""
+"""Drive the interactive shell through a pty: TAB completion, '?', Ctrl-C
+and Ctrl-D."""
 import os, pty, select, sys, time
 
 VGATE = sys.argv[1] if len(sys.argv) > 1 else './vgate'
@@ -28,6 +29,11 @@ def session(keys, wait=0.3):
                 if not d:
                     return
                 out += d
+    # Until the first prompt (a loaded machine may take seconds to start
+    # the shell; a Ctrl-C before readline runs would end it), then wait.
+    end = time.time() + 20
+    while b'vgate> ' not in out and time.time() < end:
+        rd(0.05)
     rd(wait)
     for k in keys:
         os.write(fd, k.encode())
@@ -49,8 +55,15 @@ def session(keys, wait=0.3):
     return out.decode(errors='replace').replace('\r', '')
 
 
+def failures(t, want):
+    """The items of want that t breaks: a substring t must contain, or,
+    written "!TEXT", one it must not contain."""
+    return [w for w in want
+            if (w[1:] in t if w.startswith('!') else w not in t)]
+
+
 checks = [
-    # (keys, substrings the transcript must contain)
+    # (keys, substrings the transcript must contain; "!TEXT": must not)
     (['ipsec sa a\t'], ['ipsec sa add ']),
     (['ips\t'], ['ipsec ']),
     (['ipsec \t\t'], ['dropLog', 'replayWindow', 'maxSas', 'show']),
@@ -82,12 +95,22 @@ checks = [
     (['ip arp ackGratuitous interface lan active yes\n'], ['GARP_SET', 'IFNAME str "lan"']),
     (['ip arp ackGratuitous rateLimit 10001\n'], ['bad rateLimit "10001" (expected 0..10000)']),
     (['ipsec sa del 12 dst 192.0.2.1\n'], ['bad SPI "12"']),
+    # Ctrl-C drops the line being typed and gives a fresh prompt; the
+    # shell goes on (the next command runs alone, not "flipsec ...")
+    (['ipsec sa fl', '\x03', 'ipsec show sad\n'],
+     ['vgate> ipsec sa fl^C\nvgate> ', 'SA_GET dump', '!SA_FLUSH', '!bad ']),
+    (['\x03', '\x03', 'ipsec sa flush\n'],
+     ['vgate> ^C\nvgate> ^C\nvgate> ', 'SA_FLUSH']),
+    # ... and after it, Ctrl-D on the empty line still ends the shell:
+    # the command typed next never runs
+    (['ipsec sa', '\x03', '\x04', 'ipsec sa flush\n'],
+     ['vgate> ipsec sa^C\nvgate> ', '!SA_FLUSH']),
 ]
 bad = 0
 for keys, want in checks:
     t = session(keys)
-    for w in want:
-        if w not in t:
-            print('pty: keys %r: %r missing in:\n%s' % (keys, w, t))
-            bad += 1
+    for w in failures(t, want):
+        print('pty: keys %r: %r %s in:\n%s' %
+              (keys, w, 'found' if w.startswith('!') else 'missing', t))
+        bad += 1
 sys.exit(1 if bad else 0)

@@ -627,9 +627,9 @@ $V ip '?' >"$TMP/out" && grep -q '^  arp ' "$TMP/out" && $V ip arp '?' | grep -q
 $ST garp >"$TMP/out"
 grep -qxF '  active no (default): a gratuitous ARP never changes the ARP table' "$TMP/out" && grep -qxF '  forceUpdate off (default)' "$TMP/out" &&
 	grep -qxF '  rateLimit 20' "$TMP/out" && grep -qxF '  verifyTimeout 500 (default)' "$TMP/out" && grep -qxF '  pending 1 (verifications running)' "$TMP/out" &&
-	grep -qx 'INTERFACE  *ACTIVE  *FORCEUPDATE  *RATELIMIT  *SEEN  *ACC-NEW  *ACC-CHANGED  *UNCHANGED  *REF-POLICY  *REF-VERIFY  *REF-OFFSUBNET  *RATE-LIMITED  *COALESCED  *MALFORMED  *PROBES-SENT' "$TMP/out" &&
-	grep -qx 'lan  *no  *off  *20  *5  *0  *0  *0  *5  *0  *0  *0  *0  *1  *0' "$TMP/out" &&
-	grep -qx 'wan  *yes\*  *on\*  *20  *36  *1  *2  *3  *4  *5  *6  *7  *8  *9  *10' "$TMP/out" &&
+	grep -qx 'INTERFACE  *ACTIVE  *FORCEUPDATE  *RATELIMIT  *SEEN  *ACC-NEW  *ACC-CHANGED  *UNCHANGED  *REF-POLICY  *REF-VERIFY  *REF-OFFSUBNET  *RATE-LIMITED  *COALESCED  *MALFORMED  *PROBES-SENT  *REQUESTS' "$TMP/out" &&
+	grep -qx 'lan  *no  *off  *20  *5  *0  *0  *0  *5  *0  *0  *0  *0  *1  *0  *0' "$TMP/out" &&
+	grep -qx 'wan  *yes\*  *on\*  *20  *36  *1  *2  *3  *4  *5  *6  *7  *8  *9  *10  *3' "$TMP/out" &&
 	grep -qx 'dmz  *no\*  *off  *0\*  *0 .*' "$TMP/out" && grep -q '^(\* interface override' "$TMP/out" && ok || bad "ip arp show: $(cat "$TMP/out")"
 $ST garp wan >"$TMP/out" && [ "$(grep -c '^[a-z][a-z]*  ' "$TMP/out")" = 1 ] && grep -q '^wan ' "$TMP/out" && ok || bad "ip arp show interface wan: $(cat "$TMP/out")"
 $ST -j garp | python3 -c '
@@ -643,9 +643,9 @@ assert list(lan) == ["name", "ifindex", "active", "force_update", "rate_limit", 
 assert lan["ifindex"] == 2 and (lan["active"], lan["force_update"], lan["rate_limit"]) == ("inherit",) * 3
 assert lan["effective"] == {"active": "no", "force_update": "off", "rate_limit": 20}
 keys = ["seen", "accepted_new", "accepted_changed", "unchanged", "refused_policy", "refused_verify",
-        "refused_offsubnet", "rate_limited", "coalesced", "malformed", "probes_sent"]
+        "refused_offsubnet", "rate_limited", "coalesced", "malformed", "probes_sent", "requests"]
 assert list(wan["counters"]) == keys, list(wan["counters"])
-assert [wan["counters"][k] for k in keys] == [36, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+assert [wan["counters"][k] for k in keys] == [36, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 3]
 assert (wan["active"], wan["force_update"], wan["rate_limit"]) == ("yes", "on", "inherit")
 assert wan["effective"] == {"active": "yes", "force_update": "on", "rate_limit": 20}
 assert (dmz["active"], dmz["force_update"], dmz["rate_limit"]) == ("no", "inherit", 0) and dmz["effective"]["rate_limit"] == 0

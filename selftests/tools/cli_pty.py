@@ -47,10 +47,10 @@ def run_checks(ns, wait):
     bad = 0
     for keys, want in ns['checks']:
         t = ns['session'](keys, wait)
-        for w in want:
-            if w not in t:
-                print('pty: keys %r: %r missing in:\n%s' % (keys, w, t))
-                bad += 1
+        for w in ns['failures'](t, want):
+            print('pty: keys %r: %r %s in:\n%s' %
+                  (keys, w, 'found' if w.startswith('!') else 'missing', t))
+            bad += 1
     print('pty_test.py checks: %d, failed: %d' % (len(ns['checks']), bad))
     return 1 if bad else 0
 

@@ -1117,6 +1117,11 @@ enum vgate_config_attr {
  * outside the subnets of the receiving interface, and for the gateway's
  * own addresses, are refused; at most RATE_LIMIT per second and interface
  * are considered.  Each MAC change is logged (rate limited).
+ * An ARP request whose sender would change the MAC of an existing,
+ * non-permanent entry is judged the same way as a claim of its sender
+ * (counted in SEEN and REQUESTS; drop_gratuitous_arp does not apply) and
+ * never merged by the kernel; vgate_garp answers it as the kernel would
+ * for a local target.  Requests that create an entry are not affected.
  *
  * VGATE_GARP_CMD_GET: reply VGATE_GARP_A_GLOBAL with the namespace's
  *   settings (enum vgate_garp_cfg_attr, PENDING included).
@@ -1203,11 +1208,14 @@ enum vgate_garp_if_attr {
  * Per-interface counters.  Once no verification is running:
  *   SEEN = ACCEPTED_NEW + ACCEPTED_CHANGED + UNCHANGED + REFUSED_POLICY +
  *          REFUSED_VERIFY + REFUSED_OFFSUBNET + RATE_LIMITED + COALESCED
- * MALFORMED and PROBES_SENT are outside that sum.
+ * MALFORMED, PROBES_SENT and REQUESTS are outside that sum (REQUESTS
+ * counts the part of SEEN that came from ARP requests).
  */
 enum vgate_garp_counter {
 	VGATE_GARP_CNT_PAD,		/* nest padding, type 0 */
-	VGATE_GARP_CNT_SEEN,		/* gratuitous ARPs considered */
+	VGATE_GARP_CNT_SEEN,		/* gratuitous ARPs considered, and
+					 * requests that would change an entry
+					 */
 	VGATE_GARP_CNT_ACCEPTED_NEW,	/* created an entry */
 	VGATE_GARP_CNT_ACCEPTED_CHANGED, /* changed an entry's MAC (logged) */
 	VGATE_GARP_CNT_UNCHANGED,	/* named the MAC already in the entry */
@@ -1237,6 +1245,12 @@ enum vgate_garp_counter {
 					 * a non-unicast sender address (dropped)
 					 */
 	VGATE_GARP_CNT_PROBES_SENT,	/* verification requests sent */
+	VGATE_GARP_CNT_REQUESTS,	/* ARP requests whose sender would
+					 * have changed an entry's MAC, judged
+					 * like announcements (also in SEEN
+					 * and one outcome) and answered by
+					 * vgate_garp
+					 */
 	__VGATE_GARP_CNT_LAST
 };
 
