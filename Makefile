@@ -5,6 +5,8 @@
 #   make check TESTS="esp_replay cli_basics"   only the named selftests
 #   make demo         two gateways, a tunnel, traffic through it, in a VM
 #   make bench        benchmarks against the kernel's XFRM, in a VM
+#   make fuzz         the netlink fuzzer's extended run (4 seeds x 25000
+#                     messages; NLFUZZ_SEEDS, NLFUZZ_COUNT), in a VM
 #   make lint         checkpatch --strict and sparse on the kernel code
 #   make install      install modules and CLI on this machine
 
@@ -18,7 +20,7 @@ DESTDIR ?=
 # the sub-make run after it must find the kernel again.
 KVER_ARG = $(if $(KVER),--kver $(KVER))
 
-.PHONY: all modules cli deps check demo bench lint sparse checkpatch install clean
+.PHONY: all modules cli deps check demo bench fuzz lint sparse checkpatch install clean
 
 all: modules cli
 
@@ -42,6 +44,17 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	selftests/vm/run.sh $(KVER_ARG) --bench -- $(TESTS)
+
+# The extended run of selftests/netlink_fuzz.sh (make check runs 2 seeds
+# of 1500 messages); run.sh passes NLFUZZ_* into the VM.
+NLFUZZ_SEEDS ?= 1 2 3 4
+NLFUZZ_COUNT ?= 25000
+fuzz: deps
+	$(MAKE) all
+	NLFUZZ_SEEDS="$(NLFUZZ_SEEDS)" NLFUZZ_COUNT="$(NLFUZZ_COUNT)" \
+	VGATE_TEST_TIMEOUT=$${VGATE_TEST_TIMEOUT:-7200} \
+	VGATE_VM_TIMEOUT=$${VGATE_VM_TIMEOUT:-7800} \
+		selftests/vm/run.sh $(KVER_ARG) -- netlink_fuzz
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules

@@ -54,7 +54,7 @@ for a in "${cmdline[@]}"; do
 	vgate_tests=*) TESTLIST=${a#*=} ;;
 	vgate_timeout=*) TEST_TIMEOUT=${a#*=} ;;
 	vgate_nomodule=*) NOMODULE=${a#*=} ;;
-	vgate_env.BENCH_*=*)
+	vgate_env.BENCH_*=*|vgate_env.NLFUZZ_*=*)
 		a=${a#vgate_env.}
 		export "${a%%=*}=$(tr , ' ' <<<"${a#*=}")" ;;
 	esac

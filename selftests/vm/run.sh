@@ -23,6 +23,8 @@
 #   BENCH_*             passed to the guest's scripts (--bench: BENCH_SECS,
 #                       BENCH_ROUNDS, BENCH_CASES of esp_throughput.sh;
 #                       BENCH_PKTS, BENCH_CPU_ROUNDS of bwm.sh)
+#   NLFUZZ_*            passed likewise (netlink_fuzz.sh: NLFUZZ_SEEDS,
+#                       NLFUZZ_COUNT, NLFUZZ_MIN_ACCEPT; "make fuzz")
 #
 # q35, not the default i440fx: its PCI interrupt routing costs ~2 s per virtio
 # device under TCG.
@@ -202,9 +204,10 @@ CMDLINE="console=ttyS0 panic=-1 loglevel=4 quiet"
 CMDLINE+=" vgate_repo=$REPO vgate_mode=$MODE vgate_timeout=$TEST_TIMEOUT"
 [ -n "$TESTLIST" ] && CMDLINE+=" vgate_tests=$TESTLIST"
 [ "${VGATE_NO_MODULE:-0}" = 1 ] && CMDLINE+=" vgate_nomodule=1"
-# BENCH_* settings reach the guest's scripts as vgate_env.NAME=VALUE, with
-# spaces in VALUE as commas (BENCH_CASES="natt:4 gcm:6").
-for v in $(compgen -v BENCH_); do
+# BENCH_* and NLFUZZ_* settings reach the guest's scripts as
+# vgate_env.NAME=VALUE, with spaces in VALUE as commas
+# (BENCH_CASES="natt:4 gcm:6", NLFUZZ_SEEDS="1 2 3 4").
+for v in $(compgen -v BENCH_) $(compgen -v NLFUZZ_); do
 	val=${!v}
 	case "$val" in
 	*[!A-Za-z0-9:._\ -]*) die "$v: only letters, digits, spaces and :._- please" ;;
