@@ -234,12 +234,17 @@ class Sock:
         self.seq += 1
         sseq = self.seq
         noop = struct.pack("=IHHII", 16, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, sseq, 0)
+        # A whole request with REQUEST and ACK always gets an ack, an
+        # error or a dump ending in DONE: no need for the NOOP.
+        answered = (flags & (NLM_F_REQUEST | NLM_F_ACK) == NLM_F_REQUEST | NLM_F_ACK and
+                    trunc is None and not extra_len and not tail)
         try:
             self.s.send(msg)
-            self.s.send(noop)
+            if not answered:
+                self.s.send(noop)
         except OSError as e:
             return e.errno
-        result, got_data, in_dump, sentinel = None, False, False, False
+        result, got_data, in_dump, sentinel = None, False, False, answered
         while True:
             try:
                 data = self.s.recv(1 << 20)
