@@ -7,6 +7,10 @@
 #   make bench        benchmarks against the kernel's XFRM, in a VM
 #   make fuzz         the netlink fuzzer's extended run (4 seeds x 25000
 #                     messages; NLFUZZ_SEEDS, NLFUZZ_COUNT), in a VM
+#   make check-debug  the selftests on a debug kernel (KASAN, lockdep,
+#                     kmemleak, fault injection) built once from
+#                     linux-source-6.1; TESTS="..." as for check, FAULT=PCT
+#                     to fail PCT% of vgate's allocations
 #   make lint         checkpatch --strict and sparse on the kernel code
 #   make install      install modules and CLI on this machine
 
@@ -20,7 +24,7 @@ DESTDIR ?=
 # the sub-make run after it must find the kernel again.
 KVER_ARG = $(if $(KVER),--kver $(KVER))
 
-.PHONY: all modules cli deps check demo bench fuzz lint sparse checkpatch install clean
+.PHONY: all modules cli deps check check-debug demo bench fuzz lint sparse checkpatch install clean
 
 all: modules cli
 
@@ -36,6 +40,11 @@ deps:
 check: deps
 	$(MAKE) all
 	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
+
+# Builds its own copy of the tree against the debug kernel (.vm/debug/).
+check-debug:
+	@sh selftests/vm/install-deps.sh --debug
+	selftests/vm/check-debug.sh $(if $(FAULT),--fault $(FAULT)) -- $(TESTS)
 
 demo: deps
 	$(MAKE) all

@@ -30,6 +30,7 @@
 #include <net/sch_generic.h>
 
 #include "bwm.h"
+#include "../kernel/fault.h"
 
 #define BWM_HANDLE TC_H_MAKE(0x7b0dU << 16, 0)
 
@@ -88,7 +89,7 @@ static struct bwm_msgbuf *bwm_msgbuf_get(void)
 				bwm_msgbuf_free(m);
 		rcu_read_unlock();
 	}
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = vgate_fault_ptr(kzalloc(sizeof(*m), GFP_KERNEL));
 	if (!m)
 		return NULL;
 	m->pid = get_pid(pid);
@@ -367,12 +368,12 @@ static int bwm_bind(struct net_device *dev, struct bwm_cfg *cfg,
 	unsigned int i;
 	bool up;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = vgate_fault_ptr(kzalloc(sizeof(*b), GFP_KERNEL));
 	if (!b)
 		return -ENOMEM;
 	b->nq = dev->num_tx_queues;
-	b->old = kcalloc(b->nq, sizeof(*b->old), GFP_KERNEL);
-	b->hashed = kcalloc(b->nq, sizeof(*b->hashed), GFP_KERNEL);
+	b->old = vgate_fault_ptr(kcalloc(b->nq, sizeof(*b->old), GFP_KERNEL));
+	b->hashed = vgate_fault_ptr(kcalloc(b->nq, sizeof(*b->hashed), GFP_KERNEL));
 	if (!b->old || !b->hashed)
 		goto nomem;
 	bwm_creating = true;
@@ -506,6 +507,8 @@ static struct notifier_block bwm_netdev_nb = {
 	.notifier_call = bwm_netdev_event,
 };
 
+VGATE_FAULT_DEFINE;
+
 static int __init bwm_init(void)
 {
 	int err;
@@ -519,6 +522,7 @@ static int __init bwm_init(void)
 	err = bwm_genl_init();
 	if (err)
 		goto err_genl;
+	vgate_fault_init();
 	pr_info("bandwidth manager loaded\n");
 	return 0;
 
@@ -533,6 +537,7 @@ static void __exit bwm_exit(void)
 {
 	struct bwm_bind *b, *tmp;
 
+	vgate_fault_exit();
 	bwm_genl_uninit();
 	bwm_msgbufs_free();
 	/*

@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "bwm.h"
+#include "../kernel/fault.h"
 
 /*
  * The ranges the code can take.  Rates below VGATE_BWM_RATE_MIN (0
@@ -179,7 +180,7 @@ static struct bwm_bind *bwm_nl_bind(struct net_device *dev,
 
 static struct bwm_cfg *bwm_cfg_dup(const struct bwm_cfg *old)
 {
-	struct bwm_cfg *cfg = kvmalloc(sizeof(*cfg), GFP_KERNEL);
+	struct bwm_cfg *cfg = vgate_fault_ptr(kvmalloc(sizeof(*cfg), GFP_KERNEL));
 
 	if (!cfg)
 		return NULL;
@@ -426,7 +427,7 @@ static int bwm_nl_if_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = vgate_fault_ptr(nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL));
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &bwm_family, 0,

@@ -47,6 +47,7 @@
 #endif
 
 #include "bwm.h"
+#include "../kernel/fault.h"
 
 #define BWM_MIN_BUFFER_NS	(10 * NSEC_PER_MSEC)
 #define BWM_STALL_NS		(1000 * NSEC_PER_MSEC)
@@ -791,7 +792,7 @@ struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 	unsigned int i, j;
 	int n;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = vgate_fault_ptr(kzalloc(sizeof(*t), GFP_KERNEL));
 	if (!t)
 		return NULL;
 	t->mode = cfg->mode;
@@ -801,9 +802,9 @@ struct bwm_tree *bwm_tree_build(const struct bwm_cfg *cfg,
 			      max_t(u64, 2 * mtu,
 				    div64_u64(cfg->rate, 8 * 1000)));
 	t->ncls = cfg->ncls + 2;
-	t->cls = kvcalloc(t->ncls, sizeof(*t->cls), GFP_KERNEL);
-	t->leaves = kvcalloc(t->ncls, sizeof(*t->leaves), GFP_KERNEL);
-	t->flt = kvcalloc(max(cfg->nflt, 1U), sizeof(*t->flt), GFP_KERNEL);
+	t->cls = vgate_fault_ptr(kvcalloc(t->ncls, sizeof(*t->cls), GFP_KERNEL));
+	t->leaves = vgate_fault_ptr(kvcalloc(t->ncls, sizeof(*t->leaves), GFP_KERNEL));
+	t->flt = vgate_fault_ptr(kvcalloc(max(cfg->nflt, 1U), sizeof(*t->flt), GFP_KERNEL));
 	if (!t->cls || !t->leaves || !t->flt)
 		goto err;
 

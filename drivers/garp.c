@@ -52,6 +52,7 @@
 #include <net/route.h>
 
 #include "garp.h"
+#include "../kernel/fault.h"
 
 struct garp_pending {
 	struct list_head list;
@@ -372,7 +373,7 @@ static int garp_verify(struct garp_net *gn, struct garp_if *gi,
 		spin_unlock_bh(&gn->lock);
 		return VGATE_GARP_CNT_RATE_LIMITED;
 	}
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	p = vgate_fault_ptr(kzalloc(sizeof(*p), GFP_ATOMIC));
 	if (!p) {
 		spin_unlock_bh(&gn->lock);
 		return VGATE_GARP_CNT_RATE_LIMITED;
@@ -725,7 +726,7 @@ static int garp_if_add(struct net_device *dev)
 
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN)
 		return 0;
-	gi = kzalloc(sizeof(*gi), GFP_KERNEL);
+	gi = vgate_fault_ptr(kzalloc(sizeof(*gi), GFP_KERNEL));
 	if (!gi)
 		return -ENOMEM;
 	gi->ifindex = dev->ifindex;
@@ -832,6 +833,8 @@ static struct pernet_operations garp_net_ops = {
 	.size = sizeof(struct garp_net),
 };
 
+VGATE_FAULT_DEFINE;
+
 static int __init garp_init(void)
 {
 	int err;
@@ -851,6 +854,7 @@ static int __init garp_init(void)
 	if (err)
 		goto err_sysfs;
 	dev_add_pack(&garp_tap);
+	vgate_fault_init();
 	pr_info("gratuitous-ARP policy loaded (default: active no)\n");
 	return 0;
 
@@ -865,6 +869,7 @@ err_notifier:
 
 static void __exit garp_exit(void)
 {
+	vgate_fault_exit();
 	dev_remove_pack(&garp_tap);
 	garp_sysfs_uninit();	/* waits for readers and writers */
 	garp_genl_uninit();

@@ -13,6 +13,7 @@
 
 #include "garp.h"
 #include "../kernel/config.h"
+#include "../kernel/fault.h"
 
 static const struct nla_policy cfg_policy[VGATE_GARP_CFG_A_MAX + 1] = {
 	[VGATE_GARP_CFG_A_ACTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -128,7 +129,7 @@ static int garp_nl_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = vgate_fault_ptr(nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL));
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &garp_family, 0,
@@ -310,7 +311,7 @@ static int garp_nl_if_get(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (err)
 		return err;
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = vgate_fault_ptr(nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL));
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &garp_family, 0,

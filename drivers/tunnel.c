@@ -43,6 +43,7 @@
 #include "../kernel/sad.h"
 #include "../kernel/hooks.h"
 #include "tunnel.h"
+#include "../kernel/fault.h"
 
 /*
  * Worst case ESP tunnel overhead over IPv4: outer header 20, ESP header 8,
@@ -269,8 +270,8 @@ static struct net_device *tunnel_create(struct vgate_net *vn, u32 peer_id,
 	int err;
 
 	ASSERT_RTNL();
-	dev = alloc_netdev(sizeof(*t), "vgate%d", NET_NAME_ENUM,
-			   tunnel_setup);
+	dev = vgate_fault_ptr(alloc_netdev(sizeof(*t), "vgate%d",
+					   NET_NAME_ENUM, tunnel_setup));
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev_net_set(dev, vn->net);

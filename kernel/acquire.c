@@ -28,6 +28,7 @@
 #include "policy.h"
 #include "hooks.h"
 #include "acquire.h"
+#include "fault.h"
 
 #define ACQ_HSIZE	64
 
@@ -128,7 +129,7 @@ static void acq_work_fn(struct work_struct *work)
 
 int vgate_acquire_net_init(struct vgate_net *vn)
 {
-	struct vgate_acq_table *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct vgate_acq_table *t = vgate_fault_ptr(kzalloc(sizeof(*t), GFP_KERNEL));
 	unsigned int i;
 
 	if (!t)
@@ -225,7 +226,7 @@ static void acq_notify(struct vgate_net *vn, const struct vgate_verdict *v,
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = vgate_fault_ptr(genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC));
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &vgate_family, 0, VGATE_CMD_ACQUIRE);
@@ -280,7 +281,7 @@ void vgate_acquire_hold(struct vgate_net *vn, const struct vgate_verdict *v,
 		if (t->entries >= VGATE_ACQUIRE_MAX_ENTRIES)
 			goto drop;
 		reason = VGATE_DROP_NOMEM;
-		a = kzalloc(sizeof(*a), GFP_ATOMIC);
+		a = vgate_fault_ptr(kzalloc(sizeof(*a), GFP_ATOMIC));
 		if (!a)
 			goto drop;
 		a->t = t;

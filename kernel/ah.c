@@ -36,6 +36,7 @@
 #include "esp.h"
 #include "sad.h"
 #include "netns.h"
+#include "fault.h"
 
 static const char *const ah_hash_names[__VGATE_AUTH_LAST] = {
 	[VGATE_AUTH_HMAC_SHA1_96] = "hmac(sha1)",
@@ -99,7 +100,7 @@ int vgate_ah_init_sa(struct vgate_sa *sa, const struct vgate_sa_config *cfg,
 	struct crypto_ahash *ahash;
 	int err;
 
-	ahash = crypto_alloc_ahash(ah_hash_names[cfg->auth], 0, 0);
+	ahash = vgate_fault_errptr(crypto_alloc_ahash(ah_hash_names[cfg->auth], 0, 0));
 	if (IS_ERR(ahash)) {
 		NL_SET_ERR_MSG(extack, "the kernel crypto API lacks this algorithm");
 		return PTR_ERR(ahash);
@@ -156,7 +157,7 @@ static void *ah_alloc_tmp(struct crypto_ahash *ahash, int nfrags,
 	len += sizeof(struct ahash_request) + crypto_ahash_reqsize(ahash);
 	len = ALIGN(len, __alignof__(struct scatterlist));
 	len += sizeof(struct scatterlist) * (nfrags + 1);
-	return kmalloc(len, GFP_ATOMIC);
+	return vgate_fault_ptr(kmalloc(len, GFP_ATOMIC));
 }
 
 /* Lay out @base (see ah_alloc_tmp); @auth bytes of received ICV. */
@@ -391,7 +392,7 @@ void vgate_ah_output(struct sk_buff *skb)
 	}
 	if (skb_cow_head(skb, hdrlen + sizeof(struct ipv6hdr) + LL_MAX_HEADER))
 		goto nomem;
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = vgate_fault_int(skb_cow_data(skb, 0, &trailer));
 	if (nfrags < 0)
 		goto nomem;
 
@@ -502,7 +503,7 @@ void vgate_ah_input(struct sk_buff *skb)
 	/* vgate_xf_rcv() checked the length and pulled the header. */
 	if (skb_unclone(skb, GFP_ATOMIC))
 		goto nomem;
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = vgate_fault_int(skb_cow_data(skb, 0, &trailer));
 	if (nfrags < 0)
 		goto nomem;
 	tmp = ah_alloc_tmp(sa->ahash, nfrags, hoff + sa->icvlen);

@@ -5,6 +5,7 @@
 #include <linux/string.h>
 
 #include "counters.h"
+#include "fault.h"
 
 struct vgate_counters __percpu *vgate_counters_alloc(unsigned int n)
 {
@@ -12,7 +13,7 @@ struct vgate_counters __percpu *vgate_counters_alloc(unsigned int n)
 	struct vgate_counters *s;
 	int cpu;
 
-	c = __alloc_percpu(struct_size(s, cnt, n), __alignof__(*s));
+	c = vgate_fault_ptr(__alloc_percpu(struct_size(s, cnt, n), __alignof__(*s)));
 	if (!c)
 		return NULL;
 	for_each_possible_cpu(cpu)
@@ -74,10 +75,10 @@ vgate_counters_pool_get(struct vgate_counters_pool *pool,
 	if (!pool->cur || pool->used == VGATE_POOL_BLOCKS) {
 		struct vgate_counters_chunk *fresh;
 
-		fresh = kmalloc(sizeof(*fresh), GFP_KERNEL);
+		fresh = vgate_fault_ptr(kmalloc(sizeof(*fresh), GFP_KERNEL));
 		if (fresh)
-			fresh->base = __alloc_percpu(size * VGATE_POOL_BLOCKS,
-						     __alignof__(*c));
+			fresh->base = vgate_fault_ptr(__alloc_percpu(size * VGATE_POOL_BLOCKS,
+								     __alignof__(*c)));
 		if (!fresh || !fresh->base) {
 			kfree(fresh);
 			mutex_unlock(&pool->lock);

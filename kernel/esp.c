@@ -28,6 +28,7 @@
 #include "esp.h"
 #include "ah.h"
 #include "sad.h"
+#include "fault.h"
 
 struct enc_desc {
 	const char *name;	/* crypto API cipher or AEAD */
@@ -128,7 +129,7 @@ static int authenc_setkey(struct crypto_aead *aead,
 
 	keylen = RTA_SPACE(sizeof(*param)) + cfg->auth_key_len +
 		 cfg->enc_key_len;
-	key = kmalloc(keylen, GFP_KERNEL);
+	key = vgate_fault_ptr(kmalloc(keylen, GFP_KERNEL));
 	if (!key)
 		return -ENOMEM;
 	rta = (struct rtattr *)key;
@@ -167,7 +168,7 @@ int vgate_esp_init_sa(struct vgate_sa *sa, const struct vgate_sa_config *cfg,
 	if (n >= sizeof(name))
 		return -ENAMETOOLONG;
 
-	aead = crypto_alloc_aead(name, 0, 0);
+	aead = vgate_fault_errptr(crypto_alloc_aead(name, 0, 0));
 	if (IS_ERR(aead)) {
 		NL_SET_ERR_MSG(extack, "the kernel crypto API lacks this algorithm");
 		return PTR_ERR(aead);
@@ -280,7 +281,7 @@ static void *esp_alloc_tmp(struct crypto_aead *aead, int nfrags, bool esn)
 	len += sizeof(struct scatterlist) * nfrags;
 	if (esn)
 		len += VGATE_ESN_AAD_LEN;
-	return kmalloc(len, GFP_ATOMIC);
+	return vgate_fault_ptr(kmalloc(len, GFP_ATOMIC));
 }
 
 static u8 *esp_tmp_iv(struct crypto_aead *aead, void *tmp)
@@ -404,7 +405,7 @@ void vgate_esp_output(struct sk_buff *skb)
 
 	if (skb_cow_head(skb, hdrlen + sizeof(struct ipv6hdr) + LL_MAX_HEADER))
 		goto nomem;
-	nfrags = skb_cow_data(skb, tailen, &trailer);
+	nfrags = vgate_fault_int(skb_cow_data(skb, tailen, &trailer));
 	if (nfrags < 0)
 		goto nomem;
 	tail = skb_tail_pointer(trailer);
@@ -545,7 +546,7 @@ void vgate_esp_input(struct sk_buff *skb)
 		vgate_rcv_done(skb, -VGATE_DROP_MALFORMED);
 		return;
 	}
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = vgate_fault_int(skb_cow_data(skb, 0, &trailer));
 	if (nfrags < 0)
 		goto nomem;
 	tmp = esp_alloc_tmp(sa->aead, nfrags, sa->esn);

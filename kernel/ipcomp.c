@@ -27,6 +27,7 @@
 #include "sad.h"
 #include "esp.h"
 #include "ipcomp.h"
+#include "fault.h"
 
 static DEFINE_MUTEX(ipcomp_mutex);
 static unsigned int ipcomp_users;	/* IPComp SAs, under ipcomp_mutex */
@@ -298,7 +299,7 @@ int vgate_ipcomp_input(struct vgate_net *vn, struct sk_buff *skb,
 		goto out;
 	grow = dlen > plen + sizeof(*ipch) ? dlen - plen - sizeof(*ipch) : 0;
 	if (grow > skb_tailroom(skb) &&
-	    pskb_expand_head(skb, 0, grow - skb_tailroom(skb), GFP_ATOMIC)) {
+	    vgate_fault_int(pskb_expand_head(skb, 0, grow - skb_tailroom(skb), GFP_ATOMIC))) {
 		err = -VGATE_DROP_NOMEM;
 		goto out;
 	}

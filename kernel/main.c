@@ -15,6 +15,7 @@
 #include "ownaddr.h"
 #include "sad.h"
 #include "spd_index.h"
+#include "fault.h"
 #include "../drivers/tunnel.h"
 
 module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
@@ -23,6 +24,8 @@ MODULE_PARM_DESC(replay_window,
 module_param_named(max_sas, vgate_default_max_sas, uint, 0444);
 MODULE_PARM_DESC(max_sas,
 		 "Initial max_sas knob (SA database limit) of every namespace (default 65536)");
+
+VGATE_FAULT_DEFINE;
 
 static int __init vgate_init(void)
 {
@@ -52,6 +55,7 @@ static int __init vgate_init(void)
 	err = vgate_genl_init();
 	if (err)
 		goto err_genl;
+	vgate_fault_init();
 	pr_info("IPsec gateway loaded\n");
 	return 0;
 
@@ -71,6 +75,7 @@ err_tunnel:
 
 static void __exit vgate_exit(void)
 {
+	vgate_fault_exit();
 	vgate_genl_uninit();
 	vgate_sysfs_uninit();
 	vgate_ownaddr_uninit();

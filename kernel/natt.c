@@ -39,6 +39,7 @@
 #include "netlink.h"
 #include "natt.h"
 #include "sad.h"
+#include "fault.h"
 
 /* udp_sock encap_type: any value but UDP_ENCAP_ESPINUDP(_NON_IKE) etc. */
 #define VGATE_UDP_ENCAP		0x76
@@ -515,7 +516,7 @@ static void natt_send_keepalive(struct vgate_net *vn, struct vgate_sa *sa)
 				   sa->encap_sport, IPPROTO_UDP, 0, 0);
 	if (IS_ERR(rt))
 		return;
-	skb = alloc_skb(LL_MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL);
+	skb = vgate_fault_ptr(alloc_skb(LL_MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL));
 	if (!skb) {
 		ip_rt_put(rt);
 		return;

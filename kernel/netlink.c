@@ -22,6 +22,7 @@
 #include "policy.h"
 #include "acquire.h"
 #include "natt.h"
+#include "fault.h"
 
 static const struct nla_policy lt_policy[VGATE_LT_A_MAX + 1] = {
 	[VGATE_LT_A_SOFT_BYTES] = { .type = NLA_U64 },
@@ -361,7 +362,7 @@ static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 	nest = vgate_nl_get_nest(info, VGATE_A_SA);
 	if (!nest)
 		return -EINVAL;
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	cfg = vgate_fault_ptr(kzalloc(sizeof(*cfg), GFP_KERNEL));
 	if (!cfg)
 		return -ENOMEM;
 	err = sa_parse(vn, nest, cfg, info->extack);
@@ -511,7 +512,7 @@ void vgate_nl_sa_expire(struct vgate_net *vn, struct vgate_sa *sa, bool hard,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vgate_fault_ptr(genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &vgate_family, 0, VGATE_CMD_SA_EXPIRE);
@@ -527,7 +528,7 @@ void vgate_nl_sa_expire(struct vgate_net *vn, struct vgate_sa *sa, bool hard,
 struct sk_buff *vgate_nl_reply_alloc(struct genl_info *info, u8 cmd,
 				     void **hdr)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *msg = vgate_fault_ptr(genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL));
 
 	if (!msg)
 		return NULL;

@@ -18,6 +18,7 @@
 #include "ownaddr.h"
 #include "netns.h"
 #include "policy.h"
+#include "fault.h"
 
 struct vgate_own4 {
 	__be32 addr;		/* ifa_local */
@@ -111,7 +112,7 @@ static struct vgate_ownaddr *vgate_ownaddr_alloc(unsigned int n4,
 
 	size = size_add(struct_size(own, v6, n6),
 			array_size(n4, sizeof(struct vgate_own4)));
-	own = kzalloc(size, GFP_KERNEL);
+	own = vgate_fault_ptr(kzalloc(size, GFP_KERNEL));
 	if (!own)
 		return NULL;
 	own->n4 = n4;

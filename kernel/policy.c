@@ -15,6 +15,7 @@
 #include "spd_index.h"
 #include "ownaddr.h"
 #include "../drivers/tunnel.h"
+#include "fault.h"
 
 static inline int fam_idx(u8 family)
 {
@@ -36,7 +37,7 @@ void vgate_policy_uninit(void)
 
 struct vgate_rule *vgate_rule_alloc(void)
 {
-	struct vgate_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+	struct vgate_rule *rule = vgate_fault_ptr(kzalloc(sizeof(*rule), GFP_KERNEL));
 
 	if (!rule)
 		return NULL;
@@ -65,7 +66,7 @@ static void rule_free_rcu(struct rcu_head *rcu)
 
 struct vgate_peer *vgate_peer_alloc(void)
 {
-	return kzalloc(sizeof(struct vgate_peer), GFP_KERNEL);
+	return vgate_fault_ptr(kzalloc(sizeof(struct vgate_peer), GFP_KERNEL));
 }
 
 void vgate_peer_free(struct vgate_peer *peer)
@@ -100,7 +101,7 @@ static void store_destroy(struct vgate_store *st)
 
 static struct vgate_store *store_new(void)
 {
-	struct vgate_store *st = kmalloc(sizeof(*st), GFP_KERNEL);
+	struct vgate_store *st = vgate_fault_ptr(kmalloc(sizeof(*st), GFP_KERNEL));
 
 	if (st)
 		store_init(st);
@@ -351,7 +352,7 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 	u32 n[2] = {}, i = 0, v = 0;
 	int f;
 
-	spd = kzalloc(sizeof(*spd), GFP_KERNEL);
+	spd = vgate_fault_ptr(kzalloc(sizeof(*spd), GFP_KERNEL));
 	if (!spd)
 		return NULL;
 	xa_for_each(&st->peers, id, peer)
@@ -359,8 +360,8 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 	xa_for_each(&st->rules, id, rule)
 		n[fam_idx(rule->family)]++;
 	spd->nrules = n[0] + n[1];
-	spd->peers = kvcalloc(max(spd->npeers, 1U), sizeof(*spd->peers),
-			      GFP_KERNEL);
+	spd->peers = vgate_fault_ptr(kvcalloc(max(spd->npeers, 1U),
+					      sizeof(*spd->peers), GFP_KERNEL));
 	if (!spd->peers)
 		goto fail;
 	xa_for_each(&st->peers, id, peer) {
@@ -368,8 +369,9 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 		spd->nvpeers += peer->virtual;
 	}
 	if (spd->nvpeers) {
-		spd->vpeers = kcalloc(spd->nvpeers, sizeof(*spd->vpeers),
-				      GFP_KERNEL);
+		spd->vpeers = vgate_fault_ptr(kcalloc(spd->nvpeers,
+						      sizeof(*spd->vpeers),
+						      GFP_KERNEL));
 		if (!spd->vpeers)
 			goto fail;
 		for (i = 0; i < spd->npeers; i++)
@@ -377,9 +379,10 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 				spd->vpeers[v++] = spd->peers[i];
 	}
 	for (f = 0; f < 2; f++) {
-		spd->fam[f].entries = kvcalloc(max(n[f], 1U),
-					       sizeof(struct vgate_spd_entry),
-					       GFP_KERNEL);
+		spd->fam[f].entries =
+			vgate_fault_ptr(kvcalloc(max(n[f], 1U),
+						 sizeof(struct vgate_spd_entry),
+						 GFP_KERNEL));
 		if (!spd->fam[f].entries)
 			goto fail;
 	}
@@ -391,7 +394,7 @@ static struct vgate_spd *spd_build(struct vgate_store *st)
 		if (rule->stage == VGATE_STAGE_PEER)
 			e->peer = xa_load(&st->peers, rule->peer_id);
 	}
-	ranges = kvcalloc(max(spd->nrules, 1U), sizeof(*ranges), GFP_KERNEL);
+	ranges = vgate_fault_ptr(kvcalloc(max(spd->nrules, 1U), sizeof(*ranges), GFP_KERNEL));
 	if (!ranges)
 		goto fail;
 	for (f = 0; f < 2; f++) {
@@ -430,7 +433,7 @@ fail:
 
 static struct vgate_txn *txn_new(struct vgate_net *vn, u32 portid)
 {
-	struct vgate_txn *txn = kzalloc(sizeof(*txn), GFP_KERNEL);
+	struct vgate_txn *txn = vgate_fault_ptr(kzalloc(sizeof(*txn), GFP_KERNEL));
 
 	if (!txn)
 		return NULL;

@@ -11,6 +11,7 @@
 #include <linux/log2.h>
 #include <linux/string.h>
 #include "replay.h"
+#include "fault.h"
 
 struct vgate_replay *vgate_replay_alloc(u32 window, bool esn, u64 top,
 					gfp_t gfp)
@@ -20,7 +21,7 @@ struct vgate_replay *vgate_replay_alloc(u32 window, bool esn, u64 top,
 
 	if (window)
 		nwords = roundup_pow_of_two(DIV_ROUND_UP(window, 32) + 1);
-	r = kzalloc(struct_size(r, bitmap, nwords), gfp);
+	r = vgate_fault_ptr(kzalloc(struct_size(r, bitmap, nwords), gfp));
 	if (!r)
 		return NULL;
 	spin_lock_init(&r->lock);

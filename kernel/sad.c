@@ -21,6 +21,7 @@
 #include "replay.h"
 #include "natt.h"
 #include "netlink.h"
+#include "fault.h"
 
 static struct kmem_cache *sa_cache;
 static struct workqueue_struct *sa_wq;
@@ -268,7 +269,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 	struct vgate_sa *sa;
 	int err = -ENOMEM;
 
-	sa = kmem_cache_zalloc(sa_cache, GFP_KERNEL);
+	sa = vgate_fault_ptr(kmem_cache_zalloc(sa_cache, GFP_KERNEL));
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&sa_live);

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "spd_index.h"
+#include "fault.h"
 
 /* Bounds every count and offset below well inside u32. */
 #define SPD_MAX_RULES	BIT(24)
@@ -534,7 +535,7 @@ static int level_store(struct spd_level *l, const struct spd_build *sb,
 	tsize = tbits ? (BIT(tbits) + 1) * sizeof(u32) : 0;
 
 	l->bytes = bsize + tsize + (nb + 1 + (size_t)nslots) * sizeof(u32);
-	mem = kvmalloc(l->bytes, GFP_KERNEL);
+	mem = vgate_fault_ptr(kvmalloc(l->bytes, GFP_KERNEL));
 	if (!mem)
 		return -ENOMEM;
 	l->mem = mem;
@@ -609,7 +610,7 @@ static void spd_build_free(struct spd_build *sb)
 static struct spd_build *spd_build_alloc(const struct vgate_key_range *r,
 					 u32 n)
 {
-	struct spd_build *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	struct spd_build *sb = vgate_fault_ptr(kzalloc(sizeof(*sb), GFP_KERNEL));
 	u32 i;
 
 	if (!sb)
@@ -631,8 +632,8 @@ static struct spd_build *spd_build_alloc(const struct vgate_key_range *r,
 	sb->evbytes = (2 * (size_t)n + 1) *
 		      (sb->narrow ? sizeof(u64) : sizeof(struct spd_ev));
 	sb->next = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
-	sb->ev = kvmalloc(sb->evbytes, GFP_KERNEL);
-	sb->tmp = kvmalloc(sb->evbytes, GFP_KERNEL);
+	sb->ev = vgate_fault_ptr(kvmalloc(sb->evbytes, GFP_KERNEL));
+	sb->tmp = vgate_fault_ptr(kvmalloc(sb->evbytes, GFP_KERNEL));
 	sb->s = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
 	sb->e = kvmalloc_array(n, sizeof(u32), GFP_KERNEL);
 	sb->cnt = kvmalloc_array(2 * n + 2, sizeof(u32), GFP_KERNEL);
@@ -668,7 +669,7 @@ struct vgate_spd_index *vgate_spd_index_build(const struct vgate_key_range *r,
 	BUILD_BUG_ON(sizeof(struct vgate_spd_iter) > 64);
 	if (n > SPD_MAX_RULES)
 		return ERR_PTR(-E2BIG);
-	idx = kzalloc(sizeof(*idx), GFP_KERNEL);
+	idx = vgate_fault_ptr(kzalloc(sizeof(*idx), GFP_KERNEL));
 	if (!idx)
 		return ERR_PTR(-ENOMEM);
 	idx->bytes = sizeof(*idx);

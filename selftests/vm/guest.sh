@@ -16,6 +16,14 @@
 #   VGATE_TMP  writable scratch dir (tmpfs), fresh for each test
 # Exit status 0 = ok, 4 = skip, anything else = fail; killed after
 # vgate_timeout seconds (run.sh: VGATE_TEST_TIMEOUT, default 600).
+#
+# On the debug kernel (run.sh --debug) kmemleak is scanned after every test
+# and at the end; a suspected leak fails the run like a KASAN, lockdep or
+# atomic-sleep report (those print BUG: or WARNING:). With vgate_fault=PCT
+# (run.sh --fault) vgate's modules fail PCT% of their allocations
+# (kernel/fault.h): the tests' own verdicts are then only informative (TAP
+# TODO); the run fails on a kernel report, a leak or a module that does not
+# unload.
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
@@ -45,7 +53,7 @@ if [ $$ = 1 ]; then
 	poweroff_now
 fi
 
-REPO='' MODE=check TESTLIST='' TEST_TIMEOUT=600 NOMODULE=0
+REPO='' MODE=check TESTLIST='' TEST_TIMEOUT=600 NOMODULE=0 DEBUG=0 FAULT=''
 read -r -a cmdline </proc/cmdline
 for a in "${cmdline[@]}"; do
 	case "$a" in
@@ -54,6 +62,8 @@ for a in "${cmdline[@]}"; do
 	vgate_tests=*) TESTLIST=${a#*=} ;;
 	vgate_timeout=*) TEST_TIMEOUT=${a#*=} ;;
 	vgate_nomodule=*) NOMODULE=${a#*=} ;;
+	vgate_debug=*) DEBUG=${a#*=} ;;
+	vgate_fault=*) FAULT=${a#*=} ;;
 	vgate_env.BENCH_*=*|vgate_env.NLFUZZ_*=*)
 		a=${a#vgate_env.}
 		export "${a%%=*}=$(tr , ' ' <<<"${a#*=}")" ;;
@@ -72,7 +82,9 @@ failed=0
 echo "VGATE-GUEST: start"
 # Builtins where possible: every exec from 9p is slow under emulation.
 echo vgate-vm >/proc/sys/kernel/hostname
-echo 1 >/proc/sys/kernel/panic_on_warn	# sysctl -w kernel.panic_on_warn=1
+# The debug kernel reports and goes on, so that one run shows every report.
+[ "$DEBUG" = 1 ] && echo 0 >/proc/sys/kernel/panic_on_warn ||
+	echo 1 >/proc/sys/kernel/panic_on_warn	# sysctl -w kernel.panic_on_warn=1
 echo 1 >/proc/sys/kernel/panic_on_oops
 read -r taint0 </proc/sys/kernel/tainted
 ip link set lo up 2>/dev/null || true
@@ -80,13 +92,61 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 
 bad_dmesg() { dmesg | grep -aE "$BAD_RE"; }
 
+# kmemleak (debug kernel): scanned on demand, not by its thread. An object
+# is reported once it is 5 s old and unreferenced; leak_check scans twice,
+# as Documentation/dev-tools/kmemleak.rst advises against transient false
+# positives, prints what it found, then forgets it.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+leaks=0
+if [ -w $KMEMLEAK ]; then
+	echo scan=off >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	echo clear >$KMEMLEAK	# what the boot left behind is not ours
+else
+	KMEMLEAK=
+fi
+leak_check() {
+	local what=$1 report
+	[ -n "$KMEMLEAK" ] || return 0
+	echo scan >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	report=$(cat $KMEMLEAK)
+	echo clear >$KMEMLEAK
+	[ -n "$report" ] || return 0
+	echo "# kmemleak after $what: $(grep -c '^unreferenced object' <<<"$report") suspected leaks"
+	sed 's/^/#   /' <<<"$report" | head -n 60
+	leaks=$((leaks + 1))
+	return 1
+}
+
+# Fault injection (vgate_fault=PCT): a watcher configures each vgate
+# module's fault attribute when the module (re)loads; the tests load and
+# unload vgate_garp and vgate_bwm themselves.
+fault_watch() {
+	local d p
+	while :; do
+		for d in /sys/kernel/debug/fail_vgate*; do
+			[ -d "$d" ] || continue
+			read -r p <"$d/probability" 2>/dev/null || continue
+			[ "$p" = 0 ] || continue
+			echo 1 >"$d/interval"
+			echo -1 >"$d/times"
+			echo 1 >"$d/verbose"
+			echo "$FAULT" >"$d/probability"
+		done
+		sleep 0.5
+	done
+}
+fault_count() { dmesg | grep -ac 'FAULT_INJECTION: forcing a failure'; }
+
 # Kill what a test left running (daemons hold netns and module references).
 # Keeps PID 1, this shell and kernel threads (they have no exe).
 reap_strays() {
 	local d pid comm keep=${1:-}
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
-		[ "$pid" = 1 ] || [ "$pid" = $$ ] || [ "$pid" = "$keep" ] && continue
+		[ "$pid" = 1 ] || [ "$pid" = $$ ] || [ "$pid" = "$keep" ] ||
+			[ "$pid" = "${FAULT_PID:-}" ] && continue
 		[ -e "$d/exe" ] || continue
 		read -r comm <"$d/comm" 2>/dev/null || continue
 		kill -KILL "$pid" 2>/dev/null && echo "# killed leftover process $pid ($comm)"
@@ -162,6 +222,15 @@ if ! load_module; then
 	exit 1
 fi
 
+FAULT_PID=
+if [ -n "$FAULT" ]; then
+	fault_watch &
+	FAULT_PID=$!
+	echo "# fault injection: vgate's modules fail $FAULT% of their allocations (test verdicts are TODO)"
+fi
+TODO=
+[ -n "$FAULT" ] && TODO=" # TODO fault injection"
+
 if [ ${#scripts[@]} = 0 ]; then
 	echo "1..0 # SKIP no tests for mode $MODE"
 else
@@ -194,21 +263,38 @@ for t in "${scripts[@]}"; do
 	dt=$(( $(date +%s) - t0 ))
 	reap_strays "$sedpid"
 	wait "$sedpid" 2>/dev/null
-	echo "# $name: exit $rc after ${dt}s"
+	echo "# $name: exit $rc after ${dt}s${FAULT:+, $(fault_count) allocations failed so far}"
+	if ! leak_check "$name"; then
+		[ "$rc" = 0 ] || [ "$rc" = 4 ] && rc=kmemleak
+		[ -n "$FAULT" ] && failed=1
+	fi
 	if [ "$(bad_dmesg | wc -l)" -gt "$nbad" ]; then
 		echo "# kernel log during $name:"
 		bad_dmesg | tail -n +$((nbad + 1)) | sed 's/^/#   /'
 		[ "$rc" = 0 ] || [ "$rc" = 4 ] && rc=kernel-log
+		failed=1	# whatever the test said, even under fault injection
 	fi
+	# Under fault injection a test may fail (TODO); the run does not.
+	[ -n "$FAULT" ] || case "$rc" in 0|4) ;; *) failed=1 ;; esac
 	case "$rc" in
 	0) echo "ok $n selftests: vgate: $name" ;;
 	4) echo "ok $n selftests: vgate: $name # SKIP" ;;
-	124|137) echo "not ok $n selftests: vgate: $name # TIMEOUT ${TEST_TIMEOUT}s"; failed=1 ;;
-	kernel-log) echo "not ok $n selftests: vgate: $name # kernel log errors"; failed=1 ;;
-	*) echo "not ok $n selftests: vgate: $name # exit=$rc"; failed=1 ;;
+	124|137) echo "not ok $n selftests: vgate: $name # TIMEOUT ${TEST_TIMEOUT}s$TODO" ;;
+	kernel-log) echo "not ok $n selftests: vgate: $name # kernel log errors" ;;
+	kmemleak) echo "not ok $n selftests: vgate: $name # kmemleak" ;;
+	*) echo "not ok $n selftests: vgate: $name # exit=$rc$TODO" ;;
 	esac
 	rm -rf "$VGATE_TMP"
 done
+
+if [ -n "$FAULT_PID" ]; then
+	kill "$FAULT_PID" 2>/dev/null
+	wait "$FAULT_PID" 2>/dev/null
+	for d in /sys/kernel/debug/fail_vgate*; do
+		[ -d "$d" ] && echo 0 >"$d/probability"
+	done
+	echo "# fault injection: $(fault_count) allocations of vgate's failed in all"
+fi
 
 # ---------------------------------------------------------------------------
 # The modules must unload, and the kernel must not have complained.
@@ -239,6 +325,11 @@ if [ -d /sys/module/vgate ]; then
 	fi
 fi
 sleep 1
+if [ -n "$KMEMLEAK" ]; then
+	sleep 5	# kmemleak reports objects 5 s old
+	leak_check "unloading the modules" || failed=1
+	echo "# kmemleak: $leaks scans with suspected leaks"
+fi
 if bad_dmesg >/dev/null; then
 	echo "# kernel log has errors:"
 	bad_dmesg | sed 's/^/#   /'

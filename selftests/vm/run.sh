@@ -5,19 +5,29 @@
 # the host's root file system (read-only 9p + tmpfs overlay), in the style of
 # virtme-ng. Guest side: selftests/vm/guest.sh.
 #
-#   selftests/vm/run.sh [--kver KVER] [--demo|--bench] [-v] [-- TEST...]
+#   selftests/vm/run.sh [--kver KVER] [--demo|--bench] [--debug [--fault PCT]]
+#                       [-v] [-- TEST...]
 #
 #   TEST      selftests/TEST.sh (default: all selftests/*.sh); with --bench,
 #             selftests/bench/TEST.sh (default: all of them)
 #   --kver    kernel to boot (default: newest with /lib/modules/*/build)
 #   --demo    run selftests/demo.sh
 #   --bench   run selftests/bench/*.sh
+#   --debug   boot the debug kernel (KASAN, lockdep, kmemleak, fault
+#             injection) of selftests/vm/debug-kernel.sh instead; vgate's
+#             modules must be built against it (selftests/vm/check-debug.sh
+#             does both: "make check-debug")
+#   --fault PCT  with --debug: vgate's modules fail PCT% (1-100) of their
+#             allocations (kernel/fault.h); guest.sh explains the verdict
 #   -v        show the whole console, boot messages included
 #
 # Environment:
-#   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600)
+#   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600; 14400 with
+#                       --debug)
 #   VGATE_TEST_TIMEOUT  each test script, seconds (default 600; 1800 with
-#                       --bench: esp_throughput runs 30 timed iperf3 runs)
+#                       --bench: esp_throughput runs 30 timed iperf3 runs,
+#                       and with --debug)
+#   VGATE_DEBUG_DIR     where debug-kernel.sh built (default $REPO/.vm/debug)
 #   VGATE_NO_MODULE=1   do not load vgate.ko (harness development only)
 #   VGATE_VM_VERBOSE=1  same as -v
 #   BENCH_*             passed to the guest's scripts (--bench: BENCH_SECS,
@@ -37,6 +47,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 VMDIR=$REPO/.vm
 KVER=${KVER:-}
 MODE=check
+DEBUG=0
+FAULT=
 VERBOSE=${VGATE_VM_VERBOSE:-0}
 VM_TIMEOUT=${VGATE_VM_TIMEOUT:-3600}
 TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-600}
@@ -53,6 +65,8 @@ while [ $# -gt 0 ]; do
 	--kver=*) KVER=${1#--kver=}; shift ;;
 	--demo) MODE=demo; shift ;;
 	--bench) MODE=bench; shift ;;
+	--debug) DEBUG=1; shift ;;
+	--fault) FAULT=${2-}; shift; [ $# -gt 0 ] && shift ;;
 	-v|--verbose) VERBOSE=1; shift ;;
 	-h|--help) usage 0 ;;
 	--) shift; TESTS+=("$@"); break ;;
@@ -63,6 +77,21 @@ done
 
 [ "$MODE" = bench ] && TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-1800}
 case "$KVER" in -*) KVER= ;; esac
+die() { echo "run.sh: $*" >&2; exit 1; }
+if [ -n "$FAULT" ]; then
+	[ "$DEBUG" = 1 ] || die "--fault needs --debug (no fault injection in $KVER)"
+	case "$FAULT" in
+	[1-9]|[1-9][0-9]|100) ;;
+	*) die "--fault $FAULT: a percentage 1-100 please" ;;
+	esac
+fi
+DEBUG_DIR=${VGATE_DEBUG_DIR:-$REPO/.vm/debug}
+if [ "$DEBUG" = 1 ]; then
+	[ -f "$DEBUG_DIR/kver" ] || die "no debug kernel in $DEBUG_DIR (selftests/vm/debug-kernel.sh)"
+	KVER=$(cat "$DEBUG_DIR/kver")
+	TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-1800}
+	VM_TIMEOUT=${VGATE_VM_TIMEOUT:-14400}
+fi
 if [ -z "$KVER" ]; then
 	KVER=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build 2>/dev/null |
 		sed 's,/lib/modules/,,;s,/build,,' | sort -V | tail -n 1)
@@ -72,7 +101,10 @@ if [ -z "$KVER" ]; then
 fi
 KERNEL=/boot/vmlinuz-$KVER
 MODDIR=/lib/modules/$KVER
-die() { echo "run.sh: $*" >&2; exit 1; }
+if [ "$DEBUG" = 1 ]; then
+	KERNEL=$DEBUG_DIR/build/arch/x86/boot/bzImage
+	MODDIR=$DEBUG_DIR/mods/lib/modules/$KVER
+fi
 [ -n "$KVER" ] || die "no kernel found in /lib/modules (run selftests/vm/install-deps.sh)"
 [ -r "$KERNEL" ] || die "$KERNEL missing or unreadable (need root?)"
 [ -d "$MODDIR" ] || die "$MODDIR missing"
@@ -126,8 +158,12 @@ for m in $(cat /modules.order); do
 	fi
 done
 REPO=
+MODDIR=
 for a in $(cat /proc/cmdline); do
-	case "$a" in vgate_repo=*) REPO=${a#vgate_repo=} ;; esac
+	case "$a" in
+	vgate_repo=*) REPO=${a#vgate_repo=} ;;
+	vgate_moddir=*) MODDIR=${a#vgate_moddir=} ;;
+	esac
 done
 [ -n "$REPO" ] || fail "no vgate_repo= on the kernel command line"
 mkdir -p /lower /rw /newroot
@@ -153,6 +189,12 @@ mkdir -p "/newroot$REPO"
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose vgaterepo "/newroot$REPO" ||
 	fail "cannot mount the repository at $REPO"
 [ -x "/newroot$REPO/selftests/vm/guest.sh" ] || fail "$REPO/selftests/vm/guest.sh missing"
+# A kernel that is not the host's (--debug) brings its modules along.
+if [ -n "$MODDIR" ]; then
+	mkdir -p "/newroot/lib/modules/$(uname -r)"
+	mount -o bind "/newroot$MODDIR" "/newroot/lib/modules/$(uname -r)" ||
+		fail "cannot bind $MODDIR"
+fi
 umount /proc /sys /dev 2>/dev/null
 exec switch_root /newroot "$REPO/selftests/vm/guest.sh"
 EOF
@@ -201,6 +243,9 @@ fi
 # take in bench/bwm.sh).
 CMDLINE="console=ttyS0 panic=-1 loglevel=4 quiet"
 [ "$MODE" = bench ] || CMDLINE+=" slub_debug=FZPU"
+# KASAN: every report, not only the first.
+[ "$DEBUG" = 1 ] && CMDLINE+=" kasan_multi_shot vgate_debug=1 vgate_moddir=$MODDIR"
+[ -n "$FAULT" ] && CMDLINE+=" vgate_fault=$FAULT"
 CMDLINE+=" vgate_repo=$REPO vgate_mode=$MODE vgate_timeout=$TEST_TIMEOUT"
 [ -n "$TESTLIST" ] && CMDLINE+=" vgate_tests=$TESTLIST"
 [ "${VGATE_NO_MODULE:-0}" = 1 ] && CMDLINE+=" vgate_nomodule=1"
@@ -236,12 +281,15 @@ filter() {
 	done
 }
 
+# KASAN's shadow and quarantine and kmemleak's metadata need room.
+MEM=2048
+[ "$DEBUG" = 1 ] && MEM=4096
 start=$(date +%s)
 set +e
 # stdin from /dev/null: qemu must not put the terminal in raw mode, and
 # Ctrl-C then stops the run.
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu max -smp 2 -m 2048 \
+	-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" \
 	-nographic -no-reboot -nic none \
 	-device virtio-rng-pci \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
