@@ -134,9 +134,7 @@ static inline unsigned int vgate_output_verdict(struct vgate_net *vn,
 	 * spoke): pre and post rules and the post default do not apply.  A
 	 * down or blocked peer's entry drops it (fail closed).
 	 */
-	if (v->action != VGATE_ACTION_PROTECT &&
-	    v->why != VGATE_WHY_PEER_DOWN && v->why != VGATE_WHY_PEER_BLOCKED &&
-	    vgate_skb_is_decrypted(skb))
+	if (!vgate_verdict_is_peer_entry(v) && vgate_skb_is_decrypted(skb))
 		goto pass;
 	if (v->rule)
 		vgate_rule_count(v->rule, false, skb->len);

@@ -225,6 +225,19 @@ bool vgate_classify(struct vgate_net *vn, const struct vgate_spd *spd,
 bool vgate_verdict_passes(struct vgate_net *vn, const struct vgate_verdict *v);
 /* Why a DROP verdict drops: a rule (or post default), or a blocked peer. */
 enum vgate_drop_reason vgate_verdict_drop_reason(const struct vgate_verdict *v);
+
+/*
+ * Whether @v is a peer's PROTECT entry speaking: it protects, or drops
+ * because its peer is down or blocked (fail closed).  Only such a verdict
+ * applies to a decrypted packet being forwarded.
+ */
+static inline bool vgate_verdict_is_peer_entry(const struct vgate_verdict *v)
+{
+	return v->action == VGATE_ACTION_PROTECT ||
+	       v->why == VGATE_WHY_PEER_DOWN ||
+	       v->why == VGATE_WHY_PEER_BLOCKED;
+}
+
 /* Order of two addresses of @family, as numbers. */
 int vgate_addr_cmp(u8 family, const union vgate_addr *a,
 		   const union vgate_addr *b);
