@@ -1,6 +1,6 @@
 # vgate: top-level build.
 #
-#   make              modules (vgate.ko) and the CLI
+#   make              the modules (vgate.ko, vgate_garp.ko, vgate_bwm.ko) and the CLI
 #   make check        install missing packages, build, run the selftests in a VM
 #   make check TESTS="esp_replay cli_basics"   only the named selftests
 #   make demo         two gateways, a tunnel, traffic through it, in a VM

@@ -92,6 +92,15 @@ say "gwA# vgate ipsec show sa"
 vgate gwA ipsec show sa || die "show sa failed"
 say "gwA# vgate ipsec show global"
 vgate gwA ipsec show global || die "show global failed"
+# "drop mtu" (and the "errors" and "dropped" it adds to) looks like a fault
+# to a newcomer: say what it is.
+mtu=$(vgate gwA -j ipsec show global |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["drops"]["mtu"])' 2>/dev/null) || mtu=
+case $mtu in
+''|*[!0-9]*|0) ;;
+*) echo "(drop mtu $mtu, also in dropped and errors: path-MTU discovery at work, not a fault: the first full-size"
+   echo " packets did not fit the tunnel with ESP added; gwA told the sender with ICMP and it shrank its packets)" ;;
+esac
 
 # Both directions were protected by gwA (the counters above come from it).
 vgate gwA -j ipsec show sa | python3 -c '
