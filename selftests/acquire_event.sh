@@ -94,7 +94,9 @@ until_eq 10 grep -c READY "$EVENTS" 1 || skip_all "listener did not start"
 # (a) one event for many packets of one entry
 ns lanA ping -c 5 -i 0.2 -W 1 10.2.0.2 >/dev/null
 udp_send 4
-ns lanA ping -c 3 -i 0.2 -W 30 10.2.0.2 >"$VGATE_TMP/ping-held" 2>&1 &
+# As patient as vgate holds (acquire_timeout 60): under emulation and load
+# the checks below and the SA pair can take more than 30 s to come.
+ns lanA ping -c 3 -i 0.2 -W 60 10.2.0.2 >"$VGATE_TMP/ping-held" 2>&1 &
 ping_pid=$!
 until_eq 10 events 1
 sleep 1		# a second event, were there one, would be here by now

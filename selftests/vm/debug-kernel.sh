@@ -86,6 +86,15 @@ C --disable DEBUG_INFO --enable DEBUG_INFO_NONE --disable DEBUG_INFO_DWARF_TOOLC
 	--disable MODULE_SIG_ALL --set-str MODULE_SIG_KEY "certs/signing_key.pem" \
 	--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 	--disable MODULE_COMPRESS_XZ --enable MODULE_COMPRESS_NONE
+# Built-in parts of Debian's config that a VM with no devices, no LSM
+# policy and a serial console never uses: an hour less on 2 cores.
+C --disable XEN --disable HIBERNATION --disable SECURITY_SELINUX \
+	--disable SECURITY_TOMOYO --disable IMA --disable EVM --disable TCG_TPM \
+	--disable SPI --disable MD --disable FB --disable AGP --disable I2C \
+	--disable HWMON --disable THERMAL --disable WATCHDOG --disable USB_SUPPORT \
+	--disable GPIOLIB --disable PINCTRL --disable CPU_FREQ --disable KEXEC \
+	--disable SOUND --disable DRM --disable MEDIA_SUPPORT --disable INFINIBAND \
+	--disable NFS_FS --disable CIFS --disable BTRFS_FS --disable XFS_FS
 # The checkers.
 C --enable KASAN --enable KASAN_GENERIC --enable KASAN_INLINE --enable KASAN_VMALLOC \
 	--enable PROVE_LOCKING --enable DEBUG_LOCKDEP --enable DEBUG_ATOMIC_SLEEP \
