@@ -2279,8 +2279,8 @@ static int run_garp(const struct cmd *c, struct vg_req *req)
 	(void)c;
 	switch (g->op) {
 	case VG_GARP_OP_SET:
-		return g->iface ? vg_garp_set_if(&g->ifc) :
-		       vg_garp_set_global(&g->cfg);
+		return g->iface ? cli_garp_set_if(&g->ifc) :
+		       cli_garp_set_global(&g->cfg);
 	case VG_GARP_OP_GET:
 		return show_garp_setting(g);
 	case VG_GARP_OP_SHOW:

@@ -1856,9 +1856,9 @@ int show_garp(const char *ifname)
 	size_t n = 0, i;
 	int r, c;
 
-	r = vg_garp_get_global(&cfg);
+	r = cli_garp_get_global(&cfg);
 	if (!r && ifname) {
-		r = vg_garp_get_if(ifname, &one);
+		r = cli_garp_get_if(ifname, &one);
 		if (!r && !vg_dry_run) {
 			ifs = malloc(sizeof(*ifs));
 			if (!ifs)
@@ -1867,7 +1867,7 @@ int show_garp(const char *ifname)
 			n = 1;
 		}
 	} else if (!r) {
-		r = vg_garp_dump_ifs(&ifs, &n);
+		r = cli_garp_dump_ifs(&ifs, &n);
 	}
 	if (r || vg_dry_run)
 		goto out;
@@ -1933,7 +1933,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 	int r;
 
 	if (!g->iface) {
-		r = vg_garp_get_global(&cfg);
+		r = cli_garp_get_global(&cfg);
 		if (r || vg_dry_run)
 			return r;
 		if (!(cfg.has & s->bit)) {
@@ -1956,7 +1956,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 		}
 		return 0;
 	}
-	r = vg_garp_get_if(g->ifc.ifname, &ifc);
+	r = cli_garp_get_if(g->ifc.ifname, &ifc);
 	if (r || vg_dry_run)
 		return r;
 	if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
