@@ -154,7 +154,8 @@ static int v_replay(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
-	return parse_num32(arg_name(a), s, 0, VGATE_REPLAY_WINDOW_MAX, &v);
+	return parse_num32(arg_name(a), s, VGATE_REPLAY_WINDOW_MIN,
+			   VGATE_REPLAY_WINDOW_MAX, &v);
 }
 
 static int v_u64(const struct cmd_arg *a, const char *s)
@@ -289,18 +290,17 @@ static int v_seconds(const struct cmd_arg *a, const char *s)
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("SECONDS", s, 1, VGATE_BLOCK_SECONDS_MAX, &v);
+	return parse_num32("SECONDS", s, VGATE_BLOCK_SECONDS_MIN,
+			   VGATE_BLOCK_SECONDS_MAX, &v);
 }
-
-/* The kernel's range for VGATE_FLOW_A_ITERATIONS (the UAPI header). */
-#define VG_ITERATIONS_MAX VGATE_ITERATIONS_MAX
 
 static int v_iterations(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("--iterations", s, 1, VG_ITERATIONS_MAX, &v);
+	return parse_num32("--iterations", s, VGATE_ITERATIONS_MIN,
+			   VGATE_ITERATIONS_MAX, &v);
 }
 
 static int v_reqid(const struct cmd_arg *a, const char *s)
@@ -404,7 +404,8 @@ static int parse_garp_value(uint32_t bit, bool iface, const char *s,
 	}
 	case VG_GARP_RATE_LIMIT:
 		if (parse_u32(s, v) || *v > VGATE_GARP_RATE_LIMIT_MAX) {
-			vg_err("bad %s \"%s\" (expected 0..%u%s)", gs->name, s,
+			vg_err("bad %s \"%s\" (expected %u..%u%s)", gs->name, s,
+			       VGATE_GARP_RATE_LIMIT_MIN,
 			       VGATE_GARP_RATE_LIMIT_MAX, inh);
 			return -EINVAL;
 		}
@@ -444,7 +445,9 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 		      "integrity algorithm (none or absent for GCM/ChaCha)", 0, v_choice },
 	[SA_AUTH_KEY] = { "authKey", "HEX", NULL, "HMAC key in hex", 0, v_key },
 	[SA_REPLAY] = { "replayWindow", "N", NULL,
-			"anti-replay window in packets, 0 (off)..4096", 0, v_replay },
+			"anti-replay window in packets, "
+			VG_STR(VGATE_REPLAY_WINDOW_MIN) " (off).."
+			VG_STR(VGATE_REPLAY_WINDOW_MAX), 0, v_replay },
 	[SA_SOFT_BYTES] = { "softBytes", "N", NULL,
 			    "soft byte limit: mark for rekeying", 0, v_u64 },
 	[SA_HARD_BYTES] = { "hardBytes", "N", NULL,
@@ -610,7 +613,8 @@ static const struct cmd_arg peer_block_args[] = {
 	{ NULL, "NAME", NULL, "peer name", ARG_POS | ARG_REQ | ARG_PEER,
 	  v_peer_name },
 	{ NULL, "SECONDS", NULL,
-	  "block time 1.." VG_STR(VGATE_BLOCK_SECONDS_MAX) " seconds",
+	  "block time " VG_STR(VGATE_BLOCK_SECONDS_MIN) ".."
+	  VG_STR(VGATE_BLOCK_SECONDS_MAX) " seconds",
 	  ARG_POS | ARG_REQ, v_seconds },
 	{ 0 },
 };
@@ -668,10 +672,10 @@ static const struct cmd_arg natt_socket_args[] = {
 	}
 
 KNOB_ARGS(replay_args, "N", NULL,
-	  "new value 0.." VG_STR(VGATE_REPLAY_WINDOW_MAX)
-	  " (omit to show the current one)");
+	  "new value " VG_STR(VGATE_REPLAY_WINDOW_MIN) ".."
+	  VG_STR(VGATE_REPLAY_WINDOW_MAX) " (omit to show the current one)");
 KNOB_ARGS(maxsas_args, "N", NULL,
-	  "new value 1.." VG_STR(VGATE_MAX_SAS_MAX)
+	  "new value " VG_STR(VGATE_MAX_SAS_MIN) ".." VG_STR(VGATE_MAX_SAS_MAX)
 	  " (omit to show the current one)");
 KNOB_ARGS(droplog_args, "on|off", onoff_choices,
 	  "log drops to the kernel log (omit to show the current setting)");
@@ -680,13 +684,16 @@ KNOB_ARGS(swskip_args, "on|off", onoff_choices,
 KNOB_ARGS(postdef_args, "pass|drop", passdrop_choices,
 	  "what matches no rule (omit to show the current setting)");
 KNOB_ARGS(acqtime_args, "N", NULL,
-	  "seconds a held packet waits for its SA, 1.."
+	  "seconds a held packet waits for its SA, "
+	  VG_STR(VGATE_ACQUIRE_TIMEOUT_MIN) ".."
 	  VG_STR(VGATE_ACQUIRE_TIMEOUT_MAX) " (omit to show)");
 KNOB_ARGS(acqqueue_args, "N", NULL,
-	  "packets held per dynamic entry, 0.."
+	  "packets held per dynamic entry, "
+	  VG_STR(VGATE_ACQUIRE_QUEUE_MIN) ".."
 	  VG_STR(VGATE_ACQUIRE_QUEUE_MAX) " (omit to show)");
 KNOB_ARGS(nattka_args, "N", NULL,
-	  "seconds of silence before a NAT keepalive, 0 (off).."
+	  "seconds of silence before a NAT keepalive, "
+	  VG_STR(VGATE_NATT_KEEPALIVE_MIN) " (off).."
 	  VG_STR(VGATE_NATT_KEEPALIVE_MAX) " (omit to show)");
 
 static const struct {
@@ -723,10 +730,16 @@ GARP_ARGS(ga_force_args, "on|off", onoff_choices,
 	  "on: a confirmed announcement may change an existing entry (default off; omit to show)",
 	  0);
 GARP_ARGS(ga_rate_args, "N", NULL,
-	  "announcements per second and interface, 0..10000, 0 = unlimited (default 10; omit to show)",
+	  "announcements per second and interface, "
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".." VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
+	  ", 0 = unlimited (default " VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT)
+	  "; omit to show)",
 	  0);
 GARP_ARGS(ga_verify_args, "MS", NULL,
-	  "ms to wait for replies verifying an announcement, 100..10000 (default 500; omit to show)",
+	  "ms to wait for replies verifying an announcement, "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MIN) ".."
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MAX) " (default "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) "; omit to show)",
 	  0);
 GARP_ARGS(gi_active_args, "yes|no|inherit", yesnoinherit_choices,
 	  "this interface's setting; inherit: the global one (omit to show)",
@@ -735,7 +748,9 @@ GARP_ARGS(gi_force_args, "on|off|inherit", onoffinherit_choices,
 	  "this interface's setting; inherit: the global one (omit to show)",
 	  0);
 GARP_ARGS(gi_rate_args, "N|inherit", inherit_choices,
-	  "0..10000 per second, 0 = unlimited; inherit: the global one (omit to show)",
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".."
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
+	  " per second, 0 = unlimited; inherit: the global one (omit to show)",
 	  ARG_OPEN);
 
 struct garp_arg {
@@ -1168,7 +1183,8 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 
 common:
 	if (val[SA_REPLAY]) {
-		r = parse_num32("replayWindow", val[SA_REPLAY], 0,
+		r = parse_num32("replayWindow", val[SA_REPLAY],
+				VGATE_REPLAY_WINDOW_MIN,
 				VGATE_REPLAY_WINDOW_MAX, &sa->replay_window);
 		if (r)
 			return r;
@@ -1689,8 +1705,9 @@ static int parse_peer_block(const struct cmd *c, const struct cmd_vals *v,
 
 	r = parse_peer_name_only(c, v, req);
 	if (!r)
-		r = parse_num32("SECONDS", v->val[1], 1, VGATE_BLOCK_SECONDS_MAX,
-				&p->block_seconds);
+		r = parse_num32("SECONDS", v->val[1],
+				VGATE_BLOCK_SECONDS_MIN,
+				VGATE_BLOCK_SECONDS_MAX, &p->block_seconds);
 	if (r)
 		return r;
 	p->oper = VGATE_PEER_OPER_BLOCKED;
@@ -1768,8 +1785,9 @@ static int parse_explain(const struct cmd *c, const struct cmd_vals *v,
 		f->has |= VG_FLOW_DIR;
 	}
 	if (val[EX_ITER]) {
-		r = parse_num32("--iterations", val[EX_ITER], 1,
-				VG_ITERATIONS_MAX, &f->iterations);
+		r = parse_num32("--iterations", val[EX_ITER],
+				VGATE_ITERATIONS_MIN, VGATE_ITERATIONS_MAX,
+				&f->iterations);
 		if (r)
 			return r;
 		f->has |= VG_FLOW_ITERATIONS;
@@ -2423,11 +2441,13 @@ static const struct cmd cmds[] = {
 
 	{ { "ip", "arp", "ackGratuitous", "rateLimit" }, ga_rate_args,
 	  parse_garp, run_garp,
-	  "gratuitous ARPs considered per second and interface (default 10)", 0 },
+	  "gratuitous ARPs considered per second and interface (default "
+	  VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT) ")", 0 },
 
 	{ { "ip", "arp", "ackGratuitous", "verifyTimeout" }, ga_verify_args,
 	  parse_garp, run_garp,
-	  "ms to wait for the replies verifying an announcement (default 500)", 0 },
+	  "ms to wait for the replies verifying an announcement (default "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) ")", 0 },
 
 	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "active" },
 	  gi_active_args, parse_garp, run_garp,

@@ -161,20 +161,20 @@ const char *oper_name(uint8_t oper)
 
 const struct knob knobs[] = {
 	{ "replayWindow", "replay_window", VG_CFG_REPLAY_WINDOW, KNOB_NUM,
-	  0, VGATE_REPLAY_WINDOW_MAX },
-	{ "maxSas", "max_sas", VG_CFG_MAX_SAS, KNOB_NUM, 1,
-	  VGATE_MAX_SAS_MAX },
+	  VGATE_REPLAY_WINDOW_MIN, VGATE_REPLAY_WINDOW_MAX },
+	{ "maxSas", "max_sas", VG_CFG_MAX_SAS, KNOB_NUM,
+	  VGATE_MAX_SAS_MIN, VGATE_MAX_SAS_MAX },
 	{ "dropLog", "drop_log", VG_CFG_DROP_LOG, KNOB_ONOFF, 0, 1 },
 	{ "swSkipOverlapIp", "swskip_overlap", VG_CFG_SWSKIP_OVERLAP,
 	  KNOB_ONOFF, 0, 1 },
 	{ "postDefault", "post_default", VG_CFG_POST_DEFAULT, KNOB_ACTION,
 	  VGATE_ACTION_PASS, VGATE_ACTION_DROP },
 	{ "acquireTimeout", "acquire_timeout", VG_CFG_ACQUIRE_TIMEOUT,
-	  KNOB_NUM, 1, VGATE_ACQUIRE_TIMEOUT_MAX },
+	  KNOB_NUM, VGATE_ACQUIRE_TIMEOUT_MIN, VGATE_ACQUIRE_TIMEOUT_MAX },
 	{ "acquireQueue", "acquire_queue", VG_CFG_ACQUIRE_QUEUE, KNOB_NUM,
-	  0, VGATE_ACQUIRE_QUEUE_MAX },
+	  VGATE_ACQUIRE_QUEUE_MIN, VGATE_ACQUIRE_QUEUE_MAX },
 	{ "nattKeepalive", "natt_keepalive", VG_CFG_NATT_KEEPALIVE, KNOB_NUM,
-	  0, VGATE_NATT_KEEPALIVE_MAX },
+	  VGATE_NATT_KEEPALIVE_MIN, VGATE_NATT_KEEPALIVE_MAX },
 };
 
 const size_t n_knobs = sizeof(knobs) / sizeof(knobs[0]);
