@@ -34,6 +34,7 @@
 #include "bwm.h"
 #include "bwm_cmd.h"
 #include "json.h"
+#include "names.h"
 #include "nl.h"
 #include "parse.h"
 #include "show.h"
@@ -42,43 +43,19 @@
 
 /* ---- vocabularies ---- */
 
-static const char *const svc_names[VGATE_BWM_SVC_MAX + 1] = {
-	[VGATE_BWM_SVC_FTP] = "ftp",
-	[VGATE_BWM_SVC_H323] = "h323",
-	[VGATE_BWM_SVC_SIP] = "sip",
-	[VGATE_BWM_SVC_HTTP] = "http",
-	[VGATE_BWM_SVC_HTTPS] = "https",
-	[VGATE_BWM_SVC_DNS] = "dns",
-};
-
-static const char *const svc_choices[] = {
-	"ftp", "h323", "sip", "http", "https", "dns", NULL
-};
 static const char *const esp_choices[] = { "none", "tunnel", "udp", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
 
-static const struct {
-	const char *name;
-	uint8_t num;
-} protos[] = {
-	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 },
-	{ "esp", 50 }, { "ah", 51 }, { "icmpv6", 58 }, { "sctp", 132 },
-	{ "udplite", 136 },
-};
-
-static const char *const proto_choices[] = {
-	"tcp", "udp", "icmp", "icmpv6", "esp", "ah", "gre", "sctp", "udplite",
-	NULL
-};
+/* Services and protocols: libvgate's tables (lib/vocab.h, cli/names.h). */
+static const char *svc_name(uint32_t svc)
+{
+	return vg_value_name(vg_bwm_services, vg_n_bwm_services, svc,
+			     "unknown");
+}
 
 static const char *bwm_proto_name(uint8_t p)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(protos); i++)
-		if (protos[i].num == p)
-			return protos[i].name;
-	return NULL;
+	return vg_value_name(vg_protocols, vg_n_protocols, p, NULL);
 }
 
 /* ---- values ---- */
@@ -218,13 +195,13 @@ static int v_choice(const struct cmd_arg *a, const char *s)
 static int parse_proto(const char *s, uint8_t *out)
 {
 	uint32_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(protos); i++)
-		if (!strcmp(protos[i].name, s)) {
-			*out = protos[i].num;
-			return 0;
-		}
+	const struct vg_name *p = vg_name_find(vg_protocols, vg_n_protocols, s);
+
+	if (p) {
+		*out = p->value;
+		return 0;
+	}
 	if (parse_u32(s, &v) || v < 1 || v > 255)
 		return -EINVAL;
 	*out = v;
@@ -595,9 +572,12 @@ int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 	if (r)
 		return r;
 	if (val[FA_SERVICE]) {
-		for (u = 1; u <= VGATE_BWM_SVC_MAX; u++)
-			if (!strcmp(svc_names[u], val[FA_SERVICE]))
-				b->o.service = u;
+		const struct vg_name *svc = vg_name_find(vg_bwm_services,
+							 vg_n_bwm_services,
+							 val[FA_SERVICE]);
+
+		if (svc)
+			b->o.service = svc->value;
 		b->o.has |= VG_BWM_SERVICE;
 	}
 	if (val[FA_PROTOCOL]) {
@@ -838,7 +818,7 @@ static void filter_words(const struct vg_bwm_item *x, char *out, size_t n)
 	out[0] = '\0';
 #define ADD(...) (l += snprintf(out + l, l < n ? n - l : 0, __VA_ARGS__))
 	if (x->has & VG_BWM_SERVICE && x->service <= VGATE_BWM_SVC_MAX)
-		ADD(" service %s", svc_names[x->service]);
+		ADD(" service %s", svc_name(x->service));
 	if (x->has & VG_BWM_PROTO)
 		ADD(" protocol %s", bwm_proto_str(x->proto, p, sizeof(p)));
 	if (x->has & VG_BWM_SRC) {
@@ -884,7 +864,7 @@ static int show_filters(const struct vg_bwm_req *b)
 			json_u64(&j, "class", x->classid);
 			if (x->has & VG_BWM_SERVICE &&
 			    x->service <= VGATE_BWM_SVC_MAX)
-				json_str(&j, "service", svc_names[x->service]);
+				json_str(&j, "service", svc_name(x->service));
 			if (x->has & VG_BWM_PROTO)
 				json_str(&j, "protocol",
 					 bwm_proto_str(x->proto, p, sizeof(p)));
