@@ -824,6 +824,40 @@ for c in VGATE_REPLAY_WINDOW_MAX VGATE_MAX_SAS_MAX VGATE_MAX_SAS_DEFAULT VGATE_A
 done
 [ -z "$typed" ] && ok || bad "knob limits typed in the CLI instead of the UAPI constants:$typed"
 
+# --- vocabularies: one table (lib/vocab.c) for parsing, printing, TAB and ? ---
+K28=${K24}10111213
+request $SA enc aes192-gcm encKey $K28 -- "    ENC u16 3" "    ENC_KEY <28 bytes>"
+expect 1 'bad encKey: 24 bytes, enc aes192-gcm needs 28 (24-byte key + 4-byte salt)' $SA enc aes192-gcm encKey $K24
+# Every cipher of the library's table: completed after enc, parsed with a
+# key of its length, named in the error for an unknown one.
+names=$(sed -n 's/^	{ "\([a-z0-9-]*\)", VGATE_ENC_[A-Z0-9_]*, \([0-9]*\), \([0-9]*\),.*/\1:\2:\3/p' ../lib/vocab.c)
+[ "$(echo "$names" | wc -l)" -ge 9 ] && ok || bad "cipher rows of lib/vocab.c not found: $names"
+$V --dry-run $SA enc nosuch >/dev/null 2>"$TMP/encerr"
+$V ipsec sa add 4096 enc '?' >"$TMP/encq"
+for row in $names; do
+	name=${row%%:*} rest=${row#*:}
+	len=$((${rest%%:*} + ${rest#*:}))
+	key=$(printf '%0*d' $((len * 2)) 0 | tr 0 a)
+	if [ "$len" = 0 ]; then args="enc $name auth hmac-sha1 authKey ${K16}00010203"
+	elif [ "$name" = "${name%gcm}" ] && [ "$name" = "${name%poly1305}" ]; then
+		args="enc $name encKey $key auth hmac-sha1 authKey ${K16}00010203"
+	else args="enc $name encKey $key"; fi
+	want="    ENC_KEY <$len bytes>"
+	[ "$len" = 0 ] && want="SA_NEW"
+	# shellcheck disable=SC2086
+	request $SA $args -- "$want"
+	grep -q "^  $name " "$TMP/encq" && ok || bad "enc ? does not list $name"
+	grep -qF "$name" "$TMP/encerr" && ok || bad "bad enc message does not name $name: $(cat "$TMP/encerr")"
+done
+# Integrity: every HMAC of the table takes a key of its length.
+for row in $(sed -n 's/^	{ "\(hmac-[a-z0-9]*\)", VGATE_AUTH_[A-Z0-9_]*, \([0-9]*\),.*/\1:\2/p' ../lib/vocab.c); do
+	key=$(printf '%0*d' $((${row#*:} * 2)) 0 | tr 0 b)
+	request $SA enc aes128-cbc encKey $K16 auth ${row%%:*} authKey $key -- "    AUTH_KEY <${row#*:} bytes>"
+done
+# Drop reasons: show global names every row of the table (table and JSON).
+for r in $(sed -n 's/^	{ "\([a-z-]*\)", VGATE_DROP_.*/\1/p' ../lib/vocab.c); do
+	$ST global | grep -q "drop $r" || { bad "show global lacks drop $r"; break; }
+done && ok
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
 	python3 tests/pty_test.py "$V" && ok || bad "interactive shell"
