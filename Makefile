@@ -86,3 +86,4 @@ install: all
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C cli clean
+	$(MAKE) -C lib clean

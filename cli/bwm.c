@@ -33,8 +33,8 @@
 
 #include "bwm.h"
 #include "bwm_cmd.h"
-#include "genl.h"
 #include "json.h"
+#include "names.h"
 #include "nl.h"
 #include "parse.h"
 #include "show.h"
@@ -43,43 +43,19 @@
 
 /* ---- vocabularies ---- */
 
-static const char *const svc_names[VGATE_BWM_SVC_MAX + 1] = {
-	[VGATE_BWM_SVC_FTP] = "ftp",
-	[VGATE_BWM_SVC_H323] = "h323",
-	[VGATE_BWM_SVC_SIP] = "sip",
-	[VGATE_BWM_SVC_HTTP] = "http",
-	[VGATE_BWM_SVC_HTTPS] = "https",
-	[VGATE_BWM_SVC_DNS] = "dns",
-};
-
-static const char *const svc_choices[] = {
-	"ftp", "h323", "sip", "http", "https", "dns", NULL
-};
 static const char *const esp_choices[] = { "none", "tunnel", "udp", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
 
-static const struct {
-	const char *name;
-	uint8_t num;
-} protos[] = {
-	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 },
-	{ "esp", 50 }, { "ah", 51 }, { "icmpv6", 58 }, { "sctp", 132 },
-	{ "udplite", 136 },
-};
-
-static const char *const proto_choices[] = {
-	"tcp", "udp", "icmp", "icmpv6", "esp", "ah", "gre", "sctp", "udplite",
-	NULL
-};
+/* Services and protocols: libvgate's tables (lib/vocab.h, cli/names.h). */
+static const char *svc_name(uint32_t svc)
+{
+	return vg_value_name(vg_bwm_services, vg_n_bwm_services, svc,
+			     "unknown");
+}
 
 static const char *bwm_proto_name(uint8_t p)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(protos); i++)
-		if (protos[i].num == p)
-			return protos[i].name;
-	return NULL;
+	return vg_value_name(vg_protocols, vg_n_protocols, p, NULL);
 }
 
 /* ---- values ---- */
@@ -219,13 +195,13 @@ static int v_choice(const struct cmd_arg *a, const char *s)
 static int parse_proto(const char *s, uint8_t *out)
 {
 	uint32_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(protos); i++)
-		if (!strcmp(protos[i].name, s)) {
-			*out = protos[i].num;
-			return 0;
-		}
+	const struct vg_name *p = vg_name_find(vg_protocols, vg_n_protocols, s);
+
+	if (p) {
+		*out = p->value;
+		return 0;
+	}
 	if (parse_u32(s, &v) || v < 1 || v > 255)
 		return -EINVAL;
 	*out = v;
@@ -501,10 +477,10 @@ int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 			!strcmp(what, "class") ? VG_BWM_OP_SHOW_CLASS :
 						 VG_BWM_OP_SHOW_FILTER;
 		if (val[0])
-			snprintf(b->ifname, sizeof(b->ifname), "%s", val[0]);
+			snprintf(b->o.ifname, sizeof(b->o.ifname), "%s", val[0]);
 		return 0;
 	}
-	snprintf(b->ifname, sizeof(b->ifname), "%s", v->word[2]);
+	snprintf(b->o.ifname, sizeof(b->o.ifname), "%s", v->word[2]);
 	if (!strcmp(w1, "interface")) {
 		if (!strcmp(w3, "disable")) {
 			b->op = VG_BWM_OP_IF_DISABLE;
@@ -515,32 +491,32 @@ int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 			vg_err("fairness and priority: one or the other");
 			return -EINVAL;
 		}
-		bwm_parse_rate(val[IE_BANDWIDTH], &b->rate);
-		b->has |= VG_BWM_RATE;
+		bwm_parse_rate(val[IE_BANDWIDTH], &b->o.rate);
+		b->o.has |= VG_BWM_RATE;
 		snprintf(b->what, sizeof(b->what), "bandwidth %s",
 			 val[IE_BANDWIDTH]);
-		b->has |= VG_BWM_MODE;
-		b->mode = val[IE_PRIORITY] ? VGATE_BWM_MODE_PRIORITY :
+		b->o.has |= VG_BWM_MODE;
+		b->o.mode = val[IE_PRIORITY] ? VGATE_BWM_MODE_PRIORITY :
 					     VGATE_BWM_MODE_FAIRNESS;
 		if (val[IE_OVERHEAD]) {
 			parse_u32(val[IE_OVERHEAD], &u);
-			b->overhead = u;
-			b->has |= VG_BWM_OVERHEAD;
+			b->o.overhead = u;
+			b->o.has |= VG_BWM_OVERHEAD;
 		}
 		if (val[IE_ESP]) {
-			b->esp = !strcmp(val[IE_ESP], "tunnel") ? VGATE_BWM_ESP :
+			b->o.esp = !strcmp(val[IE_ESP], "tunnel") ? VGATE_BWM_ESP :
 				 !strcmp(val[IE_ESP], "udp") ? VGATE_BWM_ESP_UDP :
 							       VGATE_BWM_ESP_NONE;
-			b->has |= VG_BWM_ESP;
+			b->o.has |= VG_BWM_ESP;
 		}
 		if (val[IE_LIMIT]) {
-			parse_u32(val[IE_LIMIT], &b->limit);
-			b->has |= VG_BWM_LIMIT;
+			parse_u32(val[IE_LIMIT], &b->o.limit);
+			b->o.has |= VG_BWM_LIMIT;
 		}
 		if (val[IE_DEFAULT]) {
 			r = get_num("default", val[IE_DEFAULT], 0,
-				    VGATE_BWM_CLASS_ID_MAX, &b->defcls);
-			b->has |= VG_BWM_DEFAULT;
+				    VGATE_BWM_CLASS_ID_MAX, &b->o.defcls);
+			b->o.has |= VG_BWM_DEFAULT;
 		}
 		return r;
 	}
@@ -549,468 +525,101 @@ int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 			!strcmp(w3, "set") ? VG_BWM_OP_CLASS_SET :
 					     VG_BWM_OP_CLASS_DEL;
 		r = get_num("class ID", val[CA_ID], 1, VGATE_BWM_CLASS_ID_MAX,
-			    &b->id);
+			    &b->o.id);
 		if (r || b->op == VG_BWM_OP_CLASS_DEL)
 			return r;
-		snprintf(b->what, sizeof(b->what), "class %u", b->id);
+		snprintf(b->what, sizeof(b->what), "class %u", b->o.id);
 		if (val[CA_BANDWIDTH]) {
-			bwm_parse_rate(val[CA_BANDWIDTH], &b->rate);
-			b->has |= VG_BWM_RATE;
+			bwm_parse_rate(val[CA_BANDWIDTH], &b->o.rate);
+			b->o.has |= VG_BWM_RATE;
 		}
 		if (val[CA_PARENT]) {
 			r = get_num("parent", val[CA_PARENT], 0,
-				    VGATE_BWM_CLASS_ID_MAX, &b->parent);
-			b->has |= VG_BWM_PARENT;
+				    VGATE_BWM_CLASS_ID_MAX, &b->o.parent);
+			b->o.has |= VG_BWM_PARENT;
 		}
 		if (val[CA_PRIORITY]) {
 			parse_u32(val[CA_PRIORITY], &u);
-			b->prio = u;
-			b->has |= VG_BWM_PRIO;
+			b->o.prio = u;
+			b->o.has |= VG_BWM_PRIO;
 		}
 		if (val[CA_BORROW]) {
-			b->borrow = !strcmp(val[CA_BORROW], "on");
-			b->has |= VG_BWM_BORROW;
+			b->o.borrow = !strcmp(val[CA_BORROW], "on");
+			b->o.has |= VG_BWM_BORROW;
 		}
 		if (val[CA_CEILING]) {
 			if (strcmp(val[CA_CEILING], "default"))
-				bwm_parse_rate(val[CA_CEILING], &b->ceil);
-			b->has |= VG_BWM_CEIL;
+				bwm_parse_rate(val[CA_CEILING], &b->o.ceil);
+			b->o.has |= VG_BWM_CEIL;
 		}
 		if (val[CA_NAME]) {
-			snprintf(b->name, sizeof(b->name), "%s", val[CA_NAME]);
-			b->has |= VG_BWM_NAME;
+			snprintf(b->o.name, sizeof(b->o.name), "%s", val[CA_NAME]);
+			b->o.has |= VG_BWM_NAME;
 		}
 		return r;
 	}
 	/* filter */
 	b->op = !strcmp(w3, "add") ? VG_BWM_OP_FILTER_ADD : VG_BWM_OP_FILTER_DEL;
-	r = get_num("filter ID", val[FA_ID], 1, 65535, &b->id);
+	r = get_num("filter ID", val[FA_ID], 1, 65535, &b->o.id);
 	if (r || b->op == VG_BWM_OP_FILTER_DEL)
 		return r;
-	snprintf(b->what, sizeof(b->what), "filter %u", b->id);
+	snprintf(b->what, sizeof(b->what), "filter %u", b->o.id);
 	if (!strcmp(val[FA_CLASS], "default"))
-		b->classid = VGATE_BWM_CLASS_DEFAULT;
+		b->o.classid = VGATE_BWM_CLASS_DEFAULT;
 	else
 		r = get_num("class", val[FA_CLASS], 1, VGATE_BWM_CLASS_ID_MAX,
-			    &b->classid);
+			    &b->o.classid);
 	if (r)
 		return r;
 	if (val[FA_SERVICE]) {
-		for (u = 1; u <= VGATE_BWM_SVC_MAX; u++)
-			if (!strcmp(svc_names[u], val[FA_SERVICE]))
-				b->service = u;
-		b->has |= VG_BWM_SERVICE;
+		const struct vg_name *svc = vg_name_find(vg_bwm_services,
+							 vg_n_bwm_services,
+							 val[FA_SERVICE]);
+
+		if (svc)
+			b->o.service = svc->value;
+		b->o.has |= VG_BWM_SERVICE;
 	}
 	if (val[FA_PROTOCOL]) {
-		parse_proto(val[FA_PROTOCOL], &b->proto);
-		b->has |= VG_BWM_PROTO;
+		parse_proto(val[FA_PROTOCOL], &b->o.proto);
+		b->o.has |= VG_BWM_PROTO;
 	}
 	if (val[FA_SRC]) {
-		parse_arange(val[FA_SRC], &b->src);
-		b->has |= VG_BWM_SRC;
+		parse_arange(val[FA_SRC], &b->o.src);
+		b->o.has |= VG_BWM_SRC;
 	}
 	if (val[FA_DST]) {
-		parse_arange(val[FA_DST], &b->dst);
-		b->has |= VG_BWM_DST;
+		parse_arange(val[FA_DST], &b->o.dst);
+		b->o.has |= VG_BWM_DST;
 	}
-	if (b->has & VG_BWM_SRC && b->has & VG_BWM_DST &&
-	    b->src.family != b->dst.family) {
+	if (b->o.has & VG_BWM_SRC && b->o.has & VG_BWM_DST &&
+	    b->o.src.family != b->o.dst.family) {
 		vg_err("src and dst of different address families");
 		return -EINVAL;
 	}
 	if (val[FA_SPORT]) {
-		parse_prange(val[FA_SPORT], b->sport);
-		b->has |= VG_BWM_SPORT;
+		parse_prange(val[FA_SPORT], b->o.sport);
+		b->o.has |= VG_BWM_SPORT;
 	}
 	if (val[FA_DPORT]) {
-		parse_prange(val[FA_DPORT], b->dport);
-		b->has |= VG_BWM_DPORT;
+		parse_prange(val[FA_DPORT], b->o.dport);
+		b->o.has |= VG_BWM_DPORT;
 	}
 	return 0;
-}
-
-/* ---- transport ---- */
-
-static const struct adesc stat_desc[VGATE_BWM_STAT_MAX + 1] = {
-	[VGATE_BWM_STAT_BYTES] = { "BYTES", AT_U64 },
-	[VGATE_BWM_STAT_PACKETS] = { "PACKETS", AT_U64 },
-	[VGATE_BWM_STAT_DROPS] = { "DROPS", AT_U64 },
-	[VGATE_BWM_STAT_BACKLOG] = { "BACKLOG", AT_U64 },
-	[VGATE_BWM_STAT_BACKLOG_BYTES] = { "BACKLOG_BYTES", AT_U64 },
-	[VGATE_BWM_STAT_RATE] = { "RATE", AT_U64 },
-	[VGATE_BWM_STAT_BORROWED] = { "BORROWED", AT_U64 },
-	[VGATE_BWM_STAT_DIRECT] = { "DIRECT", AT_U64 },
-	[VGATE_BWM_STAT_TIME] = { "TIME", AT_U64 },
-	[VGATE_BWM_STAT_STALL_NS] = { "STALL_NS", AT_U64 },
-};
-
-static const struct adesc if_desc[VGATE_BWM_IF_A_MAX + 1] = {
-	[VGATE_BWM_IF_A_PAD] = { "PAD", AT_PAD },
-	[VGATE_BWM_IF_A_IFINDEX] = { "IFINDEX", AT_U32 },
-	[VGATE_BWM_IF_A_IFNAME] = { "IFNAME", AT_STR },
-	[VGATE_BWM_IF_A_ENABLED] = { "ENABLED", AT_U8 },
-	[VGATE_BWM_IF_A_RATE] = { "RATE", AT_U64 },
-	[VGATE_BWM_IF_A_MODE] = { "MODE", AT_U8 },
-	[VGATE_BWM_IF_A_OVERHEAD] = { "OVERHEAD", AT_U16 },
-	[VGATE_BWM_IF_A_ESP] = { "ESP", AT_U8 },
-	[VGATE_BWM_IF_A_LIMIT] = { "LIMIT", AT_U32 },
-	[VGATE_BWM_IF_A_DEFAULT_CLASS] = { "DEFAULT_CLASS", AT_U16 },
-	[VGATE_BWM_IF_A_NUM_CLASSES] = { "NUM_CLASSES", AT_U32 },
-	[VGATE_BWM_IF_A_NUM_FILTERS] = { "NUM_FILTERS", AT_U32 },
-	[VGATE_BWM_IF_A_LINK_SPEED] = { "LINK_SPEED", AT_U64 },
-	[VGATE_BWM_IF_A_STATS] = { "STATS", AT_NEST, stat_desc,
-				   VGATE_BWM_STAT_MAX },
-};
-
-static const struct adesc class_desc[VGATE_BWM_CLASS_A_MAX + 1] = {
-	[VGATE_BWM_CLASS_A_PAD] = { "PAD", AT_PAD },
-	[VGATE_BWM_CLASS_A_ID] = { "ID", AT_U16 },
-	[VGATE_BWM_CLASS_A_PARENT] = { "PARENT", AT_U16 },
-	[VGATE_BWM_CLASS_A_RATE] = { "RATE", AT_U64 },
-	[VGATE_BWM_CLASS_A_CEIL] = { "CEIL", AT_U64 },
-	[VGATE_BWM_CLASS_A_PRIO] = { "PRIO", AT_U8 },
-	[VGATE_BWM_CLASS_A_BORROW] = { "BORROW", AT_U8 },
-	[VGATE_BWM_CLASS_A_NAME] = { "NAME", AT_STR },
-	[VGATE_BWM_CLASS_A_LEAF] = { "LEAF", AT_U8 },
-	[VGATE_BWM_CLASS_A_STATS] = { "STATS", AT_NEST, stat_desc,
-				      VGATE_BWM_STAT_MAX },
-	[VGATE_BWM_CLASS_A_EFF_CEIL] = { "EFF_CEIL", AT_U64 },
-};
-
-static const struct adesc filter_desc[VGATE_BWM_FILTER_A_MAX + 1] = {
-	[VGATE_BWM_FILTER_A_PAD] = { "PAD", AT_PAD },
-	[VGATE_BWM_FILTER_A_ID] = { "ID", AT_U16 },
-	[VGATE_BWM_FILTER_A_CLASS] = { "CLASS", AT_U16 },
-	[VGATE_BWM_FILTER_A_SERVICE] = { "SERVICE", AT_U8 },
-	[VGATE_BWM_FILTER_A_PROTO] = { "PROTO", AT_U8 },
-	[VGATE_BWM_FILTER_A_SRC_MIN] = { "SRC_MIN", AT_ADDR },
-	[VGATE_BWM_FILTER_A_SRC_MAX] = { "SRC_MAX", AT_ADDR },
-	[VGATE_BWM_FILTER_A_DST_MIN] = { "DST_MIN", AT_ADDR },
-	[VGATE_BWM_FILTER_A_DST_MAX] = { "DST_MAX", AT_ADDR },
-	[VGATE_BWM_FILTER_A_SPORT_MIN] = { "SPORT_MIN", AT_U16 },
-	[VGATE_BWM_FILTER_A_SPORT_MAX] = { "SPORT_MAX", AT_U16 },
-	[VGATE_BWM_FILTER_A_DPORT_MIN] = { "DPORT_MIN", AT_U16 },
-	[VGATE_BWM_FILTER_A_DPORT_MAX] = { "DPORT_MAX", AT_U16 },
-	[VGATE_BWM_FILTER_A_MATCHES] = { "MATCHES", AT_U64 },
-};
-
-static const struct adesc top_desc[VGATE_BWM_A_MAX + 1] = {
-	[VGATE_BWM_A_IF] = { "IF", AT_NEST, if_desc, VGATE_BWM_IF_A_MAX },
-	[VGATE_BWM_A_CLASS] = { "CLASS", AT_NEST, class_desc,
-				VGATE_BWM_CLASS_A_MAX },
-	[VGATE_BWM_A_FILTER] = { "FILTER", AT_NEST, filter_desc,
-				 VGATE_BWM_FILTER_A_MAX },
-};
-
-static const char *const cmd_names[VGATE_BWM_CMD_MAX + 1] = {
-	[VGATE_BWM_CMD_IF_SET] = "BWM_IF_SET",
-	[VGATE_BWM_CMD_IF_GET] = "BWM_IF_GET",
-	[VGATE_BWM_CMD_CLASS_NEW] = "BWM_CLASS_NEW",
-	[VGATE_BWM_CMD_CLASS_SET] = "BWM_CLASS_SET",
-	[VGATE_BWM_CMD_CLASS_DEL] = "BWM_CLASS_DEL",
-	[VGATE_BWM_CMD_CLASS_GET] = "BWM_CLASS_GET",
-	[VGATE_BWM_CMD_FILTER_NEW] = "BWM_FILTER_NEW",
-	[VGATE_BWM_CMD_FILTER_DEL] = "BWM_FILTER_DEL",
-	[VGATE_BWM_CMD_FILTER_GET] = "BWM_FILTER_GET",
-};
-
-/* What the request is about, for the messages of bwm_error(). */
-static const char *cur_what;
-
-static bool bwm_error(int err, const char *extack)
-{
-	if (!cur_what)
-		return false;
-	if (extack && *extack)
-		vg_err("bm %s: %s", cur_what, extack);
-	else
-		vg_err("bm %s: %s", cur_what, strerror(-err));
-	return true;
-}
-
-static struct vg_family bwm_family = {
-	.name = VGATE_BWM_GENL_NAME,
-	.version = VGATE_BWM_GENL_VERSION,
-	.missing = "bandwidth manager module not loaded (modprobe vgate_bwm)",
-	.top = top_desc,
-	.top_max = VGATE_BWM_A_MAX,
-	.cmds = cmd_names,
-	.cmd_max = VGATE_BWM_CMD_MAX,
-	.error = bwm_error,
-};
-
-static struct nl_msg *bwm_msg(uint8_t cmd, int flags)
-{
-	return vg_genl_msg(&bwm_family, cmd, flags);
-}
-
-static int transact(struct nl_msg *m, const char *what,
-		    int (*parse)(struct nlattr **, void *), void *arg)
-{
-	int r;
-
-	cur_what = what;
-	r = vg_genl_transact(&bwm_family, m, parse, arg, NULL);
-	cur_what = NULL;
-	return r;
-}
-
-static int put_if(struct nl_msg *m, const struct vg_bwm_req *b, bool full)
-{
-	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_IF);
-
-	if (!nest || nla_put_string(m, VGATE_BWM_IF_A_IFNAME, b->ifname))
-		return -EMSGSIZE;
-	if (full &&
-	    ((nla_put_u8(m, VGATE_BWM_IF_A_ENABLED,
-			 b->op == VG_BWM_OP_IF_ENABLE)) ||
-	     (b->has & VG_BWM_RATE &&
-	      nla_put_u64(m, VGATE_BWM_IF_A_RATE, b->rate)) ||
-	     (b->has & VG_BWM_MODE &&
-	      nla_put_u8(m, VGATE_BWM_IF_A_MODE, b->mode)) ||
-	     (b->has & VG_BWM_OVERHEAD &&
-	      nla_put_u16(m, VGATE_BWM_IF_A_OVERHEAD, b->overhead)) ||
-	     (b->has & VG_BWM_ESP && nla_put_u8(m, VGATE_BWM_IF_A_ESP, b->esp)) ||
-	     (b->has & VG_BWM_LIMIT &&
-	      nla_put_u32(m, VGATE_BWM_IF_A_LIMIT, b->limit)) ||
-	     (b->has & VG_BWM_DEFAULT &&
-	      nla_put_u16(m, VGATE_BWM_IF_A_DEFAULT_CLASS, b->defcls))))
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
-}
-
-static int put_class(struct nl_msg *m, const struct vg_bwm_req *b)
-{
-	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_CLASS);
-
-	if (!nest || nla_put_u16(m, VGATE_BWM_CLASS_A_ID, b->id) ||
-	    (b->has & VG_BWM_RATE &&
-	     nla_put_u64(m, VGATE_BWM_CLASS_A_RATE, b->rate)) ||
-	    (b->has & VG_BWM_PARENT &&
-	     nla_put_u16(m, VGATE_BWM_CLASS_A_PARENT, b->parent)) ||
-	    (b->has & VG_BWM_CEIL &&
-	     nla_put_u64(m, VGATE_BWM_CLASS_A_CEIL, b->ceil)) ||
-	    (b->has & VG_BWM_PRIO &&
-	     nla_put_u8(m, VGATE_BWM_CLASS_A_PRIO, b->prio)) ||
-	    (b->has & VG_BWM_BORROW &&
-	     nla_put_u8(m, VGATE_BWM_CLASS_A_BORROW, b->borrow)) ||
-	    (b->has & VG_BWM_NAME &&
-	     nla_put_string(m, VGATE_BWM_CLASS_A_NAME, b->name)))
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
-}
-
-static int put_range(struct nl_msg *m, int lo, const struct vg_bwm_range *r)
-{
-	int len = r->family == AF_INET ? 4 : 16;
-
-	if (nla_put(m, lo, len, &r->min) || nla_put(m, lo + 1, len, &r->max))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int put_filter(struct nl_msg *m, const struct vg_bwm_req *b)
-{
-	struct nlattr *nest = nla_nest_start(m, VGATE_BWM_A_FILTER);
-
-	if (!nest || nla_put_u16(m, VGATE_BWM_FILTER_A_ID, b->id))
-		return -EMSGSIZE;
-	if (b->op == VG_BWM_OP_FILTER_ADD &&
-	    (nla_put_u16(m, VGATE_BWM_FILTER_A_CLASS, b->classid) ||
-	     (b->has & VG_BWM_SERVICE &&
-	      nla_put_u8(m, VGATE_BWM_FILTER_A_SERVICE, b->service)) ||
-	     (b->has & VG_BWM_PROTO &&
-	      nla_put_u8(m, VGATE_BWM_FILTER_A_PROTO, b->proto)) ||
-	     (b->has & VG_BWM_SRC &&
-	      put_range(m, VGATE_BWM_FILTER_A_SRC_MIN, &b->src)) ||
-	     (b->has & VG_BWM_DST &&
-	      put_range(m, VGATE_BWM_FILTER_A_DST_MIN, &b->dst)) ||
-	     (b->has & VG_BWM_SPORT &&
-	      (nla_put_u16(m, VGATE_BWM_FILTER_A_SPORT_MIN, b->sport[0]) ||
-	       nla_put_u16(m, VGATE_BWM_FILTER_A_SPORT_MAX, b->sport[1]))) ||
-	     (b->has & VG_BWM_DPORT &&
-	      (nla_put_u16(m, VGATE_BWM_FILTER_A_DPORT_MIN, b->dport[0]) ||
-	       nla_put_u16(m, VGATE_BWM_FILTER_A_DPORT_MAX, b->dport[1])))))
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
 }
 
 /* ---- replies ---- */
 
-/* Replies are copied: the attributes live in the message buffers. */
+/* The replies of a GET: interfaces, or classes or filters with theirs. */
 struct items {
-	struct vg_bwm_if *v;
-	size_t n, cap;
+	struct vg_bwm_item *v;
+	size_t n;
 };
-
-struct vg_bwm_if {
-	char ifname[16];
-	uint8_t enabled, mode, esp;
-	uint16_t overhead, defcls;
-	uint32_t limit, nclasses, nfilters;
-	uint64_t rate, link_speed;
-	uint64_t st[VGATE_BWM_STAT_MAX + 1];
-	/* class */
-	uint16_t id, parent;
-	uint64_t crate, ceil, user_ceil;
-	uint8_t prio, borrow, leaf;
-	char name[VGATE_BWM_NAME_MAX];
-	/* filter */
-	uint16_t classid;
-	uint8_t service, proto, family;
-	uint32_t has;
-	struct in6_addr src[2], dst[2];
-	uint16_t sport[2], dport[2];
-	uint64_t matches;
-};
-
-static uint64_t get_u(struct nlattr *a)
-{
-	switch (nla_len(a)) {
-	case 1:
-		return nla_get_u8(a);
-	case 2:
-		return nla_get_u16(a);
-	case 4:
-		return nla_get_u32(a);
-	default:
-		return nla_get_u64(a);
-	}
-}
-
-static int get_stats(struct nlattr *nest, uint64_t *st)
-{
-	struct nlattr *tb[VGATE_BWM_STAT_MAX + 1];
-	int r, t;
-
-	r = vg_nest_index(nest, stat_desc, VGATE_BWM_STAT_MAX, tb);
-	if (r)
-		return r;
-	for (t = 1; t <= VGATE_BWM_STAT_MAX; t++)
-		if (tb[t])
-			st[t] = nla_get_u64(tb[t]);
-	return 0;
-}
-
-static int parse_item(struct nlattr **top, void *arg)
-{
-	struct items *iv = arg;
-	struct nlattr *tb[VGATE_BWM_FILTER_A_MAX + VGATE_BWM_CLASS_A_MAX + 2];
-	struct vg_bwm_if *x;
-	int r;
-
-	if (!top[VGATE_BWM_A_IF])
-		return 0;
-	if (iv->n == iv->cap) {
-		size_t cap = iv->cap ? iv->cap * 2 : 16;
-		struct vg_bwm_if *p = realloc(iv->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		iv->v = p;
-		iv->cap = cap;
-	}
-	x = &iv->v[iv->n++];
-	memset(x, 0, sizeof(*x));
-	r = vg_nest_index(top[VGATE_BWM_A_IF], if_desc, VGATE_BWM_IF_A_MAX, tb);
-	if (r)
-		return r;
-	if (tb[VGATE_BWM_IF_A_IFNAME])
-		vg_get_str(tb[VGATE_BWM_IF_A_IFNAME], x->ifname,
-			   sizeof(x->ifname));
-#define U(field, attr) do { if (tb[attr]) x->field = get_u(tb[attr]); } while (0)
-	U(enabled, VGATE_BWM_IF_A_ENABLED);
-	U(rate, VGATE_BWM_IF_A_RATE);
-	U(mode, VGATE_BWM_IF_A_MODE);
-	U(overhead, VGATE_BWM_IF_A_OVERHEAD);
-	U(esp, VGATE_BWM_IF_A_ESP);
-	U(limit, VGATE_BWM_IF_A_LIMIT);
-	U(defcls, VGATE_BWM_IF_A_DEFAULT_CLASS);
-	U(nclasses, VGATE_BWM_IF_A_NUM_CLASSES);
-	U(nfilters, VGATE_BWM_IF_A_NUM_FILTERS);
-	U(link_speed, VGATE_BWM_IF_A_LINK_SPEED);
-	if (tb[VGATE_BWM_IF_A_STATS] &&
-	    (r = get_stats(tb[VGATE_BWM_IF_A_STATS], x->st)))
-		return r;
-	if (top[VGATE_BWM_A_CLASS]) {
-		r = vg_nest_index(top[VGATE_BWM_A_CLASS], class_desc,
-				  VGATE_BWM_CLASS_A_MAX, tb);
-		if (r)
-			return r;
-		U(id, VGATE_BWM_CLASS_A_ID);
-		U(parent, VGATE_BWM_CLASS_A_PARENT);
-		U(crate, VGATE_BWM_CLASS_A_RATE);
-		U(user_ceil, VGATE_BWM_CLASS_A_CEIL);
-		U(ceil, VGATE_BWM_CLASS_A_EFF_CEIL);
-		U(prio, VGATE_BWM_CLASS_A_PRIO);
-		U(borrow, VGATE_BWM_CLASS_A_BORROW);
-		U(leaf, VGATE_BWM_CLASS_A_LEAF);
-		if (tb[VGATE_BWM_CLASS_A_NAME])
-			vg_get_str(tb[VGATE_BWM_CLASS_A_NAME], x->name,
-				   sizeof(x->name));
-		if (tb[VGATE_BWM_CLASS_A_STATS] &&
-		    (r = get_stats(tb[VGATE_BWM_CLASS_A_STATS], x->st)))
-			return r;
-	}
-	if (top[VGATE_BWM_A_FILTER]) {
-		r = vg_nest_index(top[VGATE_BWM_A_FILTER], filter_desc,
-				  VGATE_BWM_FILTER_A_MAX, tb);
-		if (r)
-			return r;
-		U(id, VGATE_BWM_FILTER_A_ID);
-		U(classid, VGATE_BWM_FILTER_A_CLASS);
-		U(matches, VGATE_BWM_FILTER_A_MATCHES);
-		if (tb[VGATE_BWM_FILTER_A_SERVICE])
-			x->service = get_u(tb[VGATE_BWM_FILTER_A_SERVICE]),
-			x->has |= VG_BWM_SERVICE;
-		if (tb[VGATE_BWM_FILTER_A_PROTO])
-			x->proto = get_u(tb[VGATE_BWM_FILTER_A_PROTO]),
-			x->has |= VG_BWM_PROTO;
-		if (tb[VGATE_BWM_FILTER_A_SRC_MIN] &&
-		    tb[VGATE_BWM_FILTER_A_SRC_MAX]) {
-			x->family = nla_len(tb[VGATE_BWM_FILTER_A_SRC_MIN]) == 4 ?
-				    AF_INET : AF_INET6;
-			nla_memcpy(&x->src[0], tb[VGATE_BWM_FILTER_A_SRC_MIN], 16);
-			nla_memcpy(&x->src[1], tb[VGATE_BWM_FILTER_A_SRC_MAX], 16);
-			x->has |= VG_BWM_SRC;
-		}
-		if (tb[VGATE_BWM_FILTER_A_DST_MIN] &&
-		    tb[VGATE_BWM_FILTER_A_DST_MAX]) {
-			x->family = nla_len(tb[VGATE_BWM_FILTER_A_DST_MIN]) == 4 ?
-				    AF_INET : AF_INET6;
-			nla_memcpy(&x->dst[0], tb[VGATE_BWM_FILTER_A_DST_MIN], 16);
-			nla_memcpy(&x->dst[1], tb[VGATE_BWM_FILTER_A_DST_MAX], 16);
-			x->has |= VG_BWM_DST;
-		}
-		if (tb[VGATE_BWM_FILTER_A_SPORT_MIN]) {
-			U(sport[0], VGATE_BWM_FILTER_A_SPORT_MIN);
-			U(sport[1], VGATE_BWM_FILTER_A_SPORT_MAX);
-			x->has |= VG_BWM_SPORT;
-		}
-		if (tb[VGATE_BWM_FILTER_A_DPORT_MIN]) {
-			U(dport[0], VGATE_BWM_FILTER_A_DPORT_MIN);
-			U(dport[1], VGATE_BWM_FILTER_A_DPORT_MAX);
-			x->has |= VG_BWM_DPORT;
-		}
-	}
-#undef U
-	return 0;
-}
 
 static int fetch(uint8_t cmd, const char *ifname, bool dump,
 		 struct items *iv, const char *what)
 {
-	struct nl_msg *m = bwm_msg(cmd, dump ? NLM_F_DUMP : NLM_F_ACK);
-	struct vg_bwm_req key = { .op = VG_BWM_OP_NONE };
-
-	if (!m)
-		return vg_genl_nomem(m);
-	if (ifname && *ifname) {
-		snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
-		if (put_if(m, &key, false) < 0)
-			return vg_genl_nomem(m);
-	}
-	return transact(m, what, parse_item, iv);
+	return cli_bwm_fetch(cmd, ifname, dump, &iv->v, &iv->n, what);
 }
 
 /* ---- show ---- */
@@ -1051,8 +660,8 @@ static int show_ifs(const struct vg_bwm_req *b)
 	size_t i;
 	int r;
 
-	r = fetch(VGATE_BWM_CMD_IF_GET, b->ifname, !b->ifname[0], &iv,
-		  b->ifname[0] ? b->ifname : NULL);
+	r = fetch(VGATE_BWM_CMD_IF_GET, b->o.ifname, !b->o.ifname[0], &iv,
+		  b->o.ifname[0] ? b->o.ifname : NULL);
 	if (r || vg_dry_run)
 		goto out;
 	if (show_json) {
@@ -1060,7 +669,7 @@ static int show_ifs(const struct vg_bwm_req *b)
 		json_obj_open(&j, NULL);
 		json_arr_open(&j, "interfaces");
 		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_if *x = &iv.v[i];
+			struct vg_bwm_item *x = &iv.v[i];
 
 			json_obj_open(&j, NULL);
 			json_str(&j, "name", x->ifname);
@@ -1089,7 +698,7 @@ static int show_ifs(const struct vg_bwm_req *b)
 	       "Classes", "Filters", "Bytes", "Packets", "Drops", "Backlog",
 	       "Rate");
 	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_if *x = &iv.v[i];
+		struct vg_bwm_item *x = &iv.v[i];
 
 		if (!x->enabled) {
 			printf("%-15s %-8s\n", x->ifname, "disabled");
@@ -1117,16 +726,16 @@ static int show_classes(const struct vg_bwm_req *b)
 	size_t i;
 	int r;
 
-	r = fetch(VGATE_BWM_CMD_CLASS_GET, b->ifname, true, &iv, b->ifname);
+	r = fetch(VGATE_BWM_CMD_CLASS_GET, b->o.ifname, true, &iv, b->o.ifname);
 	if (r || vg_dry_run)
 		goto out;
 	if (show_json) {
 		json_init(&j, stdout, false);
 		json_obj_open(&j, NULL);
-		json_str(&j, "interface", b->ifname);
+		json_str(&j, "interface", b->o.ifname);
 		json_arr_open(&j, "classes");
 		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_if *x = &iv.v[i];
+			struct vg_bwm_item *x = &iv.v[i];
 
 			json_obj_open(&j, NULL);
 			json_u64(&j, "id", x->id);
@@ -1149,7 +758,7 @@ static int show_classes(const struct vg_bwm_req *b)
 	       "ID", "Parent", "Name", "Bandwidth", "Ceiling", "Prio", "Borrow",
 	       "Bytes", "Packets", "Drops", "Backlog", "Rate");
 	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_if *x = &iv.v[i];
+		struct vg_bwm_item *x = &iv.v[i];
 		char pbuf[8];
 
 		snprintf(pbuf, sizeof(pbuf), "%u", x->parent);
@@ -1201,7 +810,7 @@ static const char *bwm_proto_str(uint8_t p, char *buf, size_t n)
 }
 
 /* One filter as the words of "bm filter IF add" after the class. */
-static void filter_words(const struct vg_bwm_if *x, char *out, size_t n)
+static void filter_words(const struct vg_bwm_item *x, char *out, size_t n)
 {
 	char a[100], p[16];
 	size_t l = 0;
@@ -1209,7 +818,7 @@ static void filter_words(const struct vg_bwm_if *x, char *out, size_t n)
 	out[0] = '\0';
 #define ADD(...) (l += snprintf(out + l, l < n ? n - l : 0, __VA_ARGS__))
 	if (x->has & VG_BWM_SERVICE && x->service <= VGATE_BWM_SVC_MAX)
-		ADD(" service %s", svc_names[x->service]);
+		ADD(" service %s", svc_name(x->service));
 	if (x->has & VG_BWM_PROTO)
 		ADD(" protocol %s", bwm_proto_str(x->proto, p, sizeof(p)));
 	if (x->has & VG_BWM_SRC) {
@@ -1239,23 +848,23 @@ static int show_filters(const struct vg_bwm_req *b)
 	size_t i;
 	int r;
 
-	r = fetch(VGATE_BWM_CMD_FILTER_GET, b->ifname, true, &iv, b->ifname);
+	r = fetch(VGATE_BWM_CMD_FILTER_GET, b->o.ifname, true, &iv, b->o.ifname);
 	if (r || vg_dry_run)
 		goto out;
 	if (show_json) {
 		json_init(&j, stdout, false);
 		json_obj_open(&j, NULL);
-		json_str(&j, "interface", b->ifname);
+		json_str(&j, "interface", b->o.ifname);
 		json_arr_open(&j, "filters");
 		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_if *x = &iv.v[i];
+			struct vg_bwm_item *x = &iv.v[i];
 
 			json_obj_open(&j, NULL);
 			json_u64(&j, "id", x->id);
 			json_u64(&j, "class", x->classid);
 			if (x->has & VG_BWM_SERVICE &&
 			    x->service <= VGATE_BWM_SVC_MAX)
-				json_str(&j, "service", svc_names[x->service]);
+				json_str(&j, "service", svc_name(x->service));
 			if (x->has & VG_BWM_PROTO)
 				json_str(&j, "protocol",
 					 bwm_proto_str(x->proto, p, sizeof(p)));
@@ -1285,7 +894,7 @@ static int show_filters(const struct vg_bwm_req *b)
 	}
 	printf("%-5s %-6s %12s  %s\n", "ID", "Class", "Matches", "Criteria");
 	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_if *x = &iv.v[i];
+		struct vg_bwm_item *x = &iv.v[i];
 		char words[400];
 
 		filter_words(x, words, sizeof(words));
@@ -1302,7 +911,6 @@ out:
 int bwm_run(const struct cmd *c, struct vg_req *req)
 {
 	struct vg_bwm_req *b = &req->bwm;
-	struct nl_msg *m = NULL;
 	char what[200];
 	int cmd;
 
@@ -1316,39 +924,31 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 		return show_filters(b);
 	case VG_BWM_OP_IF_ENABLE:
 	case VG_BWM_OP_IF_DISABLE:
-		m = bwm_msg(VGATE_BWM_CMD_IF_SET, NLM_F_ACK);
-		if (!m || put_if(m, b, true) < 0)
-			return vg_genl_nomem(m);
-		snprintf(what, sizeof(what), "interface %s%s%s", b->ifname,
+		b->o.enabled = b->op == VG_BWM_OP_IF_ENABLE;
+		snprintf(what, sizeof(what), "interface %s%s%s", b->o.ifname,
 			 b->what[0] ? " " : "", b->what);
-		return transact(m, what, NULL, NULL);
+		return cli_bwm_request(VGATE_BWM_CMD_IF_SET, &b->o, what);
 	case VG_BWM_OP_CLASS_ADD:
 	case VG_BWM_OP_CLASS_SET:
 	case VG_BWM_OP_CLASS_DEL:
 		cmd = b->op == VG_BWM_OP_CLASS_ADD ? VGATE_BWM_CMD_CLASS_NEW :
 		      b->op == VG_BWM_OP_CLASS_SET ? VGATE_BWM_CMD_CLASS_SET :
 						     VGATE_BWM_CMD_CLASS_DEL;
-		m = bwm_msg(cmd, NLM_F_ACK);
-		if (!m || put_if(m, b, false) < 0 || put_class(m, b) < 0)
-			return vg_genl_nomem(m);
-		snprintf(what, sizeof(what), "class %s %u", b->ifname, b->id);
-		return transact(m, what, NULL, NULL);
+		snprintf(what, sizeof(what), "class %s %u", b->o.ifname, b->o.id);
+		return cli_bwm_request(cmd, &b->o, what);
 	case VG_BWM_OP_FILTER_ADD:
 	case VG_BWM_OP_FILTER_DEL:
-		m = bwm_msg(b->op == VG_BWM_OP_FILTER_ADD ?
-			    VGATE_BWM_CMD_FILTER_NEW : VGATE_BWM_CMD_FILTER_DEL,
-			    NLM_F_ACK);
-		if (!m || put_if(m, b, false) < 0 || put_filter(m, b) < 0)
-			return vg_genl_nomem(m);
-		snprintf(what, sizeof(what), "filter %s %u", b->ifname, b->id);
-		return transact(m, what, NULL, NULL);
+		snprintf(what, sizeof(what), "filter %s %u", b->o.ifname, b->o.id);
+		return cli_bwm_request(b->op == VG_BWM_OP_FILTER_ADD ?
+				       VGATE_BWM_CMD_FILTER_NEW :
+				       VGATE_BWM_CMD_FILTER_DEL, &b->o, what);
 	}
 	return 0;
 }
 
 /* ---- config save ---- */
 
-static void print_classes(FILE *f, const char *ifname, struct vg_bwm_if *c,
+static void print_classes(FILE *f, const char *ifname, struct vg_bwm_item *c,
 			  size_t n)
 {
 	char r1[32];
@@ -1397,7 +997,7 @@ int bwm_config_print(FILE *f)
 	size_t i, k;
 	int r;
 
-	r = vg_genl_present(&bwm_family);
+	r = cli_bwm_present();
 	if (r <= 0 || vg_dry_run)
 		return r < 0 ? r : 0;
 	r = fetch(VGATE_BWM_CMD_IF_GET, NULL, true, &ifs, NULL);
@@ -1407,7 +1007,7 @@ int bwm_config_print(FILE *f)
 		fprintf(f, "# Bandwidth manager (vgate_bwm): not part of the transaction,\n"
 			"# applied after it, like SA commands.\n");
 	for (i = 0; i < ifs.n && !r; i++) {
-		struct vg_bwm_if *x = &ifs.v[i];
+		struct vg_bwm_item *x = &ifs.v[i];
 		struct items cl = { 0 }, fl = { 0 };
 		size_t nuser = 0;
 

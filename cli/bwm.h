@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The bandwidth manager of vgate_bwm.ko ("bm ..."): the parsed request
- * (the grammar's tables are in bwm_cmd.h), the transport for the generic netlink family "vgate_bwm", the show views
+ * (the grammar's tables are in bwm_cmd.h), the show views
  * and the "config save" lines (bwm.c).
  */
 #ifndef VGATE_BWM_H
@@ -13,6 +13,8 @@
 #include <netinet/in.h>
 
 #include <linux/vgate.h>
+
+#include "lib/bwm.h"
 
 enum vg_bwm_op {
 	VG_BWM_OP_NONE,
@@ -28,53 +30,10 @@ enum vg_bwm_op {
 	VG_BWM_OP_SHOW_FILTER,
 };
 
-/* struct vg_bwm_req.has */
-enum {
-	VG_BWM_RATE = 1U << 0,
-	VG_BWM_MODE = 1U << 1,
-	VG_BWM_OVERHEAD = 1U << 2,
-	VG_BWM_ESP = 1U << 3,
-	VG_BWM_LIMIT = 1U << 4,
-	VG_BWM_DEFAULT = 1U << 5,
-	VG_BWM_PARENT = 1U << 6,
-	VG_BWM_CEIL = 1U << 7,
-	VG_BWM_PRIO = 1U << 8,
-	VG_BWM_BORROW = 1U << 9,
-	VG_BWM_NAME = 1U << 10,
-	VG_BWM_SERVICE = 1U << 11,
-	VG_BWM_PROTO = 1U << 12,
-	VG_BWM_SRC = 1U << 13,
-	VG_BWM_DST = 1U << 14,
-	VG_BWM_SPORT = 1U << 15,
-	VG_BWM_DPORT = 1U << 16,
-};
-
-struct vg_bwm_range {
-	uint8_t family;			/* AF_INET or AF_INET6 */
-	struct in6_addr min, max;	/* IPv4: the first 4 bytes */
-};
-
+/* A "bm" command: what to do, the object, the words typed. */
 struct vg_bwm_req {
 	uint8_t op;			/* enum vg_bwm_op */
-	uint32_t has;
-	char ifname[16];		/* empty: every interface (show) */
-	uint16_t id;			/* class or filter */
-	/* interface */
-	uint64_t rate;
-	uint8_t mode, esp;
-	uint16_t overhead;
-	uint32_t limit;
-	uint16_t defcls;
-	/* class */
-	uint16_t parent;
-	uint64_t ceil;
-	uint8_t prio, borrow;
-	char name[VGATE_BWM_NAME_MAX];
-	/* filter */
-	uint16_t classid;
-	uint8_t service, proto;
-	struct vg_bwm_range src, dst;
-	uint16_t sport[2], dport[2];
+	struct vg_bwm_obj o;
 	/* the command as typed, for error messages */
 	char what[128];
 };
@@ -83,6 +42,17 @@ struct vg_bwm_req {
 int bwm_parse_rate(const char *s, uint64_t *out);
 /* "1500k"-style, exact: the shortest suffix that loses nothing. */
 const char *bwm_fmt_rate(uint64_t bps, char *buf, size_t n);
+
+/*
+ * The CLI's calls into libvgate for "vgate_bwm" (nl.c): a request, the
+ * replies of a GET (one interface, or a dump: of ifname's classes or
+ * filters), whether the family is registered.  On a kernel error the
+ * message is "bm WHAT: ..." when what is given.
+ */
+int cli_bwm_request(uint8_t cmd, const struct vg_bwm_obj *b, const char *what);
+int cli_bwm_fetch(uint8_t cmd, const char *ifname, bool dump,
+		  struct vg_bwm_item **v, size_t *n, const char *what);
+int cli_bwm_present(void);
 
 /* config save: "bm ..." lines if vgate_bwm.ko is loaded. */
 int bwm_config_print(FILE *f);

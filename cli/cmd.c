@@ -18,6 +18,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "config.h"
+#include "names.h"
 #include "parse.h"
 #include "show.h"
 
@@ -28,54 +29,10 @@
 bool cmd_shell;
 bool cmd_quit;
 
-/* ---- value vocabularies ---- */
-
-struct enc_alg {
-	const char *name;
-	uint16_t alg;
-	unsigned int keylen;
-	bool aead;
-	const char *keydesc;
-};
-
-static const struct enc_alg enc_algs[] = {
-	{ "null", VGATE_ENC_NULL, 0, false, "no key" },
-	{ "aes128-cbc", VGATE_ENC_AES_CBC, 16, false, "16-byte key" },
-	{ "aes192-cbc", VGATE_ENC_AES_CBC, 24, false, "24-byte key" },
-	{ "aes256-cbc", VGATE_ENC_AES_CBC, 32, false, "32-byte key" },
-	{ "aes128-gcm", VGATE_ENC_AES_GCM_16, 20, true,
-	  "16-byte key + 4-byte salt" },
-	{ "aes256-gcm", VGATE_ENC_AES_GCM_16, 36, true,
-	  "32-byte key + 4-byte salt" },
-	{ "chacha20-poly1305", VGATE_ENC_CHACHA20_POLY1305, 36, true,
-	  "32-byte key + 4-byte salt" },
-	{ "3des-cbc", VGATE_ENC_DES3_CBC, 24, false, "24-byte key" },
-};
-
-struct auth_alg {
-	const char *name;
-	uint16_t alg;
-	unsigned int keylen;
-};
-
-static const struct auth_alg auth_algs[] = {
-	{ "none", VGATE_AUTH_NONE, 0 },
-	{ "hmac-sha1", VGATE_AUTH_HMAC_SHA1_96, 20 },
-	{ "hmac-sha256", VGATE_AUTH_HMAC_SHA256_128, 32 },
-	{ "hmac-sha384", VGATE_AUTH_HMAC_SHA384_192, 48 },
-	{ "hmac-sha512", VGATE_AUTH_HMAC_SHA512_256, 64 },
-};
+/* ---- value vocabularies (the library's tables: names.h) ---- */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const enc_choices[] = {
-	"null", "aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-gcm",
-	"aes256-gcm", "chacha20-poly1305", "3des-cbc", NULL
-};
-static const char *const auth_choices[] = {
-	"none", "hmac-sha1", "hmac-sha256", "hmac-sha384", "hmac-sha512", NULL
-};
-static const char *const mode_choices[] = { "tunnel", "transport", NULL };
 static const char *const sa_proto_choices[] = {
 	"esp", "ah", "comp", NULL
 };
@@ -84,13 +41,6 @@ static const char *const ipcomp_choices[] = {
 	"accept", "no", "force", NULL
 };
 static const char *const encap_choices[] = { "udp", NULL };
-static const char *const proto_choices[] = {
-	"dont-verify", "any", "tcp", "udp", "icmp", "icmpv6", "sctp",
-	"udplite", NULL
-};
-static const char *const flow_proto_choices[] = {
-	"tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", NULL
-};
 static const char *const admin_choices[] = { "up", "down", "dialup", NULL };
 static const char *const yesno_choices[] = { "yes", "no", NULL };
 static const char *const family_choices[] = { "ipv4", "ipv6", NULL };
@@ -154,7 +104,8 @@ static int v_replay(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
-	return parse_num32(arg_name(a), s, 0, VGATE_REPLAY_WINDOW_MAX, &v);
+	return parse_num32(arg_name(a), s, VGATE_REPLAY_WINDOW_MIN,
+			   VGATE_REPLAY_WINDOW_MAX, &v);
 }
 
 static int v_u64(const struct cmd_arg *a, const char *s)
@@ -202,23 +153,17 @@ static int v_choice(const struct cmd_arg *a, const char *s)
 /* Protocol names and numbers: 0 for any/dont-verify. */
 static int proto_lookup(const char *s, uint8_t *proto)
 {
-	static const struct {
-		const char *name;
-		uint8_t num;
-	} names[] = {
-		{ "any", 0 }, { "dont-verify", 0 }, { "tcp", IPPROTO_TCP },
-		{ "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
-		{ "icmpv6", IPPROTO_ICMPV6 }, { "sctp", IPPROTO_SCTP },
-		{ "udplite", IPPROTO_UDPLITE },
-	};
+	const struct vg_name *p;
 	uint32_t n;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!strcmp(names[i].name, s)) {
-			*proto = names[i].num;
-			return 0;
-		}
+	if (!strcmp(s, "any") || !strcmp(s, "dont-verify")) {
+		*proto = 0;
+		return 0;
+	}
+	p = vg_name_find(vg_protocols, vg_n_protocols, s);
+	if (p && names_rule_proto(p->value)) {
+		*proto = p->value;
+		return 0;
 	}
 	if (!parse_u32(s, &n) && n <= 255) {
 		*proto = n;
@@ -235,12 +180,19 @@ static bool proto_has_ports(uint8_t p)
 
 static int v_proto(const struct cmd_arg *a, const char *s)
 {
+	char want[256] = "";
 	uint8_t p;
+	size_t i;
 
 	if (!proto_lookup(s, &p))
 		return 0;
-	vg_err("bad %s \"%s\" (expected tcp, udp, icmp, icmpv6, sctp, udplite, 0..255, any or dont-verify)",
-	       arg_name(a), s);
+	for (i = 0; flow_proto_choices[i]; i++) {
+		strncat(want, flow_proto_choices[i],
+			sizeof(want) - strlen(want) - 1);
+		strncat(want, ", ", sizeof(want) - strlen(want) - 1);
+	}
+	vg_err("bad %s \"%s\" (expected %s0..255, any or dont-verify)",
+	       arg_name(a), s, want);
 	return -EINVAL;
 }
 
@@ -289,18 +241,17 @@ static int v_seconds(const struct cmd_arg *a, const char *s)
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("SECONDS", s, 1, VGATE_BLOCK_SECONDS_MAX, &v);
+	return parse_num32("SECONDS", s, VGATE_BLOCK_SECONDS_MIN,
+			   VGATE_BLOCK_SECONDS_MAX, &v);
 }
-
-/* The kernel's range for VGATE_FLOW_A_ITERATIONS (the UAPI header). */
-#define VG_ITERATIONS_MAX VGATE_ITERATIONS_MAX
 
 static int v_iterations(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
 	(void)a;
-	return parse_num32("--iterations", s, 1, VG_ITERATIONS_MAX, &v);
+	return parse_num32("--iterations", s, VGATE_ITERATIONS_MIN,
+			   VGATE_ITERATIONS_MAX, &v);
 }
 
 static int v_reqid(const struct cmd_arg *a, const char *s)
@@ -404,7 +355,8 @@ static int parse_garp_value(uint32_t bit, bool iface, const char *s,
 	}
 	case VG_GARP_RATE_LIMIT:
 		if (parse_u32(s, v) || *v > VGATE_GARP_RATE_LIMIT_MAX) {
-			vg_err("bad %s \"%s\" (expected 0..%u%s)", gs->name, s,
+			vg_err("bad %s \"%s\" (expected %u..%u%s)", gs->name, s,
+			       VGATE_GARP_RATE_LIMIT_MIN,
 			       VGATE_GARP_RATE_LIMIT_MAX, inh);
 			return -EINVAL;
 		}
@@ -444,7 +396,9 @@ static const struct cmd_arg sa_add_args[SA_NARGS + 1] = {
 		      "integrity algorithm (none or absent for GCM/ChaCha)", 0, v_choice },
 	[SA_AUTH_KEY] = { "authKey", "HEX", NULL, "HMAC key in hex", 0, v_key },
 	[SA_REPLAY] = { "replayWindow", "N", NULL,
-			"anti-replay window in packets, 0 (off)..4096", 0, v_replay },
+			"anti-replay window in packets, "
+			VG_STR(VGATE_REPLAY_WINDOW_MIN) " (off).."
+			VG_STR(VGATE_REPLAY_WINDOW_MAX), 0, v_replay },
 	[SA_SOFT_BYTES] = { "softBytes", "N", NULL,
 			    "soft byte limit: mark for rekeying", 0, v_u64 },
 	[SA_HARD_BYTES] = { "hardBytes", "N", NULL,
@@ -528,7 +482,7 @@ static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
 	[RU_REMOTE] = { "remote", "RANGE", any_choices,
 			"remote side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)",
 			0, v_range },
-	[RU_PROTO] = { "proto", "PROTO", proto_choices,
+	[RU_PROTO] = { "proto", "PROTO", rule_proto_choices,
 		       "IP protocol: name, 0..255, any or dont-verify (default any)",
 		       0, v_proto },
 	[RU_LPORT] = { "lport", "PORT[-PORT]", NULL,
@@ -610,7 +564,8 @@ static const struct cmd_arg peer_block_args[] = {
 	{ NULL, "NAME", NULL, "peer name", ARG_POS | ARG_REQ | ARG_PEER,
 	  v_peer_name },
 	{ NULL, "SECONDS", NULL,
-	  "block time 1.." VG_STR(VGATE_BLOCK_SECONDS_MAX) " seconds",
+	  "block time " VG_STR(VGATE_BLOCK_SECONDS_MIN) ".."
+	  VG_STR(VGATE_BLOCK_SECONDS_MAX) " seconds",
 	  ARG_POS | ARG_REQ, v_seconds },
 	{ 0 },
 };
@@ -668,10 +623,10 @@ static const struct cmd_arg natt_socket_args[] = {
 	}
 
 KNOB_ARGS(replay_args, "N", NULL,
-	  "new value 0.." VG_STR(VGATE_REPLAY_WINDOW_MAX)
-	  " (omit to show the current one)");
+	  "new value " VG_STR(VGATE_REPLAY_WINDOW_MIN) ".."
+	  VG_STR(VGATE_REPLAY_WINDOW_MAX) " (omit to show the current one)");
 KNOB_ARGS(maxsas_args, "N", NULL,
-	  "new value 1.." VG_STR(VGATE_MAX_SAS_MAX)
+	  "new value " VG_STR(VGATE_MAX_SAS_MIN) ".." VG_STR(VGATE_MAX_SAS_MAX)
 	  " (omit to show the current one)");
 KNOB_ARGS(droplog_args, "on|off", onoff_choices,
 	  "log drops to the kernel log (omit to show the current setting)");
@@ -680,13 +635,16 @@ KNOB_ARGS(swskip_args, "on|off", onoff_choices,
 KNOB_ARGS(postdef_args, "pass|drop", passdrop_choices,
 	  "what matches no rule (omit to show the current setting)");
 KNOB_ARGS(acqtime_args, "N", NULL,
-	  "seconds a held packet waits for its SA, 1.."
+	  "seconds a held packet waits for its SA, "
+	  VG_STR(VGATE_ACQUIRE_TIMEOUT_MIN) ".."
 	  VG_STR(VGATE_ACQUIRE_TIMEOUT_MAX) " (omit to show)");
 KNOB_ARGS(acqqueue_args, "N", NULL,
-	  "packets held per dynamic entry, 0.."
+	  "packets held per dynamic entry, "
+	  VG_STR(VGATE_ACQUIRE_QUEUE_MIN) ".."
 	  VG_STR(VGATE_ACQUIRE_QUEUE_MAX) " (omit to show)");
 KNOB_ARGS(nattka_args, "N", NULL,
-	  "seconds of silence before a NAT keepalive, 0 (off).."
+	  "seconds of silence before a NAT keepalive, "
+	  VG_STR(VGATE_NATT_KEEPALIVE_MIN) " (off).."
 	  VG_STR(VGATE_NATT_KEEPALIVE_MAX) " (omit to show)");
 
 static const struct {
@@ -723,10 +681,16 @@ GARP_ARGS(ga_force_args, "on|off", onoff_choices,
 	  "on: a confirmed announcement may change an existing entry (default off; omit to show)",
 	  0);
 GARP_ARGS(ga_rate_args, "N", NULL,
-	  "announcements per second and interface, 0..10000, 0 = unlimited (default 10; omit to show)",
+	  "announcements per second and interface, "
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".." VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
+	  ", 0 = unlimited (default " VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT)
+	  "; omit to show)",
 	  0);
 GARP_ARGS(ga_verify_args, "MS", NULL,
-	  "ms to wait for replies verifying an announcement, 100..10000 (default 500; omit to show)",
+	  "ms to wait for replies verifying an announcement, "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MIN) ".."
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MAX) " (default "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) "; omit to show)",
 	  0);
 GARP_ARGS(gi_active_args, "yes|no|inherit", yesnoinherit_choices,
 	  "this interface's setting; inherit: the global one (omit to show)",
@@ -735,7 +699,9 @@ GARP_ARGS(gi_force_args, "on|off|inherit", onoffinherit_choices,
 	  "this interface's setting; inherit: the global one (omit to show)",
 	  0);
 GARP_ARGS(gi_rate_args, "N|inherit", inherit_choices,
-	  "0..10000 per second, 0 = unlimited; inherit: the global one (omit to show)",
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".."
+	  VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
+	  " per second, 0 = unlimited; inherit: the global one (omit to show)",
 	  ARG_OPEN);
 
 struct garp_arg {
@@ -800,26 +766,6 @@ static bool word_match(const char *w, const char *tok)
 }
 
 /* ---- parse functions: tokens to struct vg_req, no netlink ---- */
-
-static const struct enc_alg *find_enc(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(enc_algs); i++)
-		if (!strcmp(enc_algs[i].name, s))
-			return &enc_algs[i];
-	return NULL;
-}
-
-static const struct auth_alg *find_auth(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(auth_algs); i++)
-		if (!strcmp(auth_algs[i].name, s))
-			return &auth_algs[i];
-	return NULL;
-}
 
 static int same_family(const char *what, const char *tok, uint16_t *family,
 		       const struct vg_addr *a)
@@ -949,23 +895,23 @@ static int parse_sa_seq(const char *const *val, struct vg_sa *sa)
  * The HMAC key @s of @auth (ESP or AH) into @sa, with the algorithm:
  * missing or of another length than @auth's is an error.
  */
-static int parse_sa_auth_key(const char *s, const struct auth_alg *auth,
+static int parse_sa_auth_key(const char *s, const struct vg_auth_alg *auth,
 			     struct vg_sa *sa)
 {
 	int r;
 
 	if (!s) {
 		vg_err("missing authKey for auth %s (%u bytes)", auth->name,
-		       auth->keylen);
+		       auth->key_len);
 		return -EINVAL;
 	}
 	r = parse_hex_key("authKey", s, sa->auth_key, sizeof(sa->auth_key),
 			  &sa->auth_key_len);
 	if (r)
 		return r;
-	if (sa->auth_key_len != auth->keylen) {
+	if (sa->auth_key_len != auth->key_len) {
 		vg_err("bad authKey: %zu bytes, auth %s needs %u",
-		       sa->auth_key_len, auth->name, auth->keylen);
+		       sa->auth_key_len, auth->name, auth->key_len);
 		return -EINVAL;
 	}
 	sa->auth = auth->alg;
@@ -978,7 +924,8 @@ static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 {
 	static const int no[] = { SA_ENC, SA_ENC_KEY, SA_ENCAP, SA_SPORT,
 				  SA_DPORT, SA_NATOA };
-	const struct auth_alg *auth;
+	const struct vg_auth_alg *auth;
+	char want[256];
 	size_t i;
 
 	sa->proto = IPPROTO_AH;
@@ -995,13 +942,14 @@ static int parse_sa_ah(const char *const *val, struct vg_sa *sa)
 		return -EINVAL;
 	}
 	if (!val[SA_AUTH]) {
-		vg_err("missing auth for proto ah (hmac-sha1, hmac-sha256, hmac-sha384 or hmac-sha512)");
+		vg_err("missing auth for proto ah (%s)",
+		       names_expected(hmac_choices, want, sizeof(want)));
 		return -EINVAL;
 	}
-	auth = find_auth(val[SA_AUTH]);
+	auth = vg_auth_by_name(val[SA_AUTH]);
 	if (!auth || auth->alg == VGATE_AUTH_NONE) {
-		vg_err("bad auth \"%s\" (proto ah: expected hmac-sha1, hmac-sha256, hmac-sha384 or hmac-sha512)",
-		       val[SA_AUTH]);
+		vg_err("bad auth \"%s\" (proto ah: expected %s)", val[SA_AUTH],
+		       names_expected(hmac_choices, want, sizeof(want)));
 		return -EINVAL;
 	}
 	return parse_sa_auth_key(val[SA_AUTH_KEY], auth, sa);
@@ -1040,8 +988,11 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 {
 	const char *const *val = v->val;
 	struct vg_sa *sa = &req->sa;
-	const struct enc_alg *enc;
-	const struct auth_alg *auth = NULL;
+	const struct vg_enc_alg *enc;
+	const struct vg_auth_alg *auth = NULL;
+	const struct vg_name *mode;
+	unsigned int enc_key_len;
+	char want[256];
 	int r;
 
 	req->obj = VG_OBJ_SA;
@@ -1073,15 +1024,13 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		sa->has |= VG_SA_REQID;
 	}
 
-	if (!strcmp(val[SA_MODE], "tunnel")) {
-		sa->mode = VGATE_MODE_TUNNEL;
-	} else if (!strcmp(val[SA_MODE], "transport")) {
-		sa->mode = VGATE_MODE_TRANSPORT;
-	} else {
-		vg_err("bad mode \"%s\" (expected tunnel or transport)",
-		       val[SA_MODE]);
+	mode = vg_name_find(vg_modes, vg_n_modes, val[SA_MODE]);
+	if (!mode) {
+		vg_err("bad mode \"%s\" (expected %s)", val[SA_MODE],
+		       names_expected(mode_choices, want, sizeof(want)));
 		return -EINVAL;
 	}
+	sa->mode = mode->value;
 
 	if (sa->proto == IPPROTO_COMP)
 		return parse_sa_comp(val, sa);
@@ -1099,18 +1048,19 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 		vg_err("missing enc (ESP needs an encryption algorithm; proto ah for AH, proto comp for IPComp)");
 		return -EINVAL;
 	}
-	enc = find_enc(val[SA_ENC]);
+	enc = vg_enc_by_name(val[SA_ENC]);
 	if (!enc) {
-		vg_err("bad enc \"%s\" (expected null, aes128-cbc, aes192-cbc, aes256-cbc, aes128-gcm, aes256-gcm, chacha20-poly1305 or 3des-cbc)",
-		       val[SA_ENC]);
+		vg_err("bad enc \"%s\" (expected %s)", val[SA_ENC],
+		       names_expected(enc_choices, want, sizeof(want)));
 		return -EINVAL;
 	}
 	sa->enc = enc->alg;
-	if (!enc->keylen && val[SA_ENC_KEY]) {
+	enc_key_len = enc->key_len + enc->salt_len;
+	if (!enc_key_len && val[SA_ENC_KEY]) {
 		vg_err("bad encKey: enc %s takes no key", enc->name);
 		return -EINVAL;
 	}
-	if (enc->keylen) {
+	if (enc_key_len) {
 		if (!val[SA_ENC_KEY]) {
 			vg_err("missing encKey for enc %s (%s)", enc->name,
 			       enc->keydesc);
@@ -1120,9 +1070,9 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 				  sizeof(sa->enc_key), &sa->enc_key_len);
 		if (r)
 			return r;
-		if (sa->enc_key_len != enc->keylen) {
+		if (sa->enc_key_len != enc_key_len) {
 			vg_err("bad encKey: %zu bytes, enc %s needs %u (%s)",
-			       sa->enc_key_len, enc->name, enc->keylen,
+			       sa->enc_key_len, enc->name, enc_key_len,
 			       enc->keydesc);
 			return -EINVAL;
 		}
@@ -1130,10 +1080,11 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 	}
 
 	if (val[SA_AUTH]) {
-		auth = find_auth(val[SA_AUTH]);
+		auth = vg_auth_by_name(val[SA_AUTH]);
 		if (!auth) {
-			vg_err("bad auth \"%s\" (expected none, hmac-sha1, hmac-sha256, hmac-sha384 or hmac-sha512)",
-			       val[SA_AUTH]);
+			vg_err("bad auth \"%s\" (expected %s)", val[SA_AUTH],
+			       names_expected(auth_choices, want,
+					      sizeof(want)));
 			return -EINVAL;
 		}
 	}
@@ -1168,7 +1119,8 @@ static int parse_sa(const struct cmd *c, const struct cmd_vals *v,
 
 common:
 	if (val[SA_REPLAY]) {
-		r = parse_num32("replayWindow", val[SA_REPLAY], 0,
+		r = parse_num32("replayWindow", val[SA_REPLAY],
+				VGATE_REPLAY_WINDOW_MIN,
 				VGATE_REPLAY_WINDOW_MAX, &sa->replay_window);
 		if (r)
 			return r;
@@ -1689,8 +1641,9 @@ static int parse_peer_block(const struct cmd *c, const struct cmd_vals *v,
 
 	r = parse_peer_name_only(c, v, req);
 	if (!r)
-		r = parse_num32("SECONDS", v->val[1], 1, VGATE_BLOCK_SECONDS_MAX,
-				&p->block_seconds);
+		r = parse_num32("SECONDS", v->val[1],
+				VGATE_BLOCK_SECONDS_MIN,
+				VGATE_BLOCK_SECONDS_MAX, &p->block_seconds);
 	if (r)
 		return r;
 	p->oper = VGATE_PEER_OPER_BLOCKED;
@@ -1768,8 +1721,9 @@ static int parse_explain(const struct cmd *c, const struct cmd_vals *v,
 		f->has |= VG_FLOW_DIR;
 	}
 	if (val[EX_ITER]) {
-		r = parse_num32("--iterations", val[EX_ITER], 1,
-				VG_ITERATIONS_MAX, &f->iterations);
+		r = parse_num32("--iterations", val[EX_ITER],
+				VGATE_ITERATIONS_MIN, VGATE_ITERATIONS_MAX,
+				&f->iterations);
 		if (r)
 			return r;
 		f->has |= VG_FLOW_ITERATIONS;
@@ -2279,8 +2233,8 @@ static int run_garp(const struct cmd *c, struct vg_req *req)
 	(void)c;
 	switch (g->op) {
 	case VG_GARP_OP_SET:
-		return g->iface ? vg_garp_set_if(&g->ifc) :
-		       vg_garp_set_global(&g->cfg);
+		return g->iface ? cli_garp_set_if(&g->ifc) :
+		       cli_garp_set_global(&g->cfg);
 	case VG_GARP_OP_GET:
 		return show_garp_setting(g);
 	case VG_GARP_OP_SHOW:
@@ -2423,11 +2377,13 @@ static const struct cmd cmds[] = {
 
 	{ { "ip", "arp", "ackGratuitous", "rateLimit" }, ga_rate_args,
 	  parse_garp, run_garp,
-	  "gratuitous ARPs considered per second and interface (default 10)", 0 },
+	  "gratuitous ARPs considered per second and interface (default "
+	  VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT) ")", 0 },
 
 	{ { "ip", "arp", "ackGratuitous", "verifyTimeout" }, ga_verify_args,
 	  parse_garp, run_garp,
-	  "ms to wait for the replies verifying an announcement (default 500)", 0 },
+	  "ms to wait for the replies verifying an announcement (default "
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) ")", 0 },
 
 	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "active" },
 	  gi_active_args, parse_garp, run_garp,
@@ -2907,20 +2863,20 @@ static int complete_ifaces(void (*fn)(const char *word, const char *help,
 static const char *choice_help(const struct cmd_arg *ca, const char *v)
 {
 	static char buf[96];
-	const struct enc_alg *e;
-	const struct auth_alg *a;
+	const struct vg_enc_alg *e;
+	const struct vg_auth_alg *a;
 
-	if (ca->choices == enc_choices && (e = find_enc(v))) {
+	if (ca->choices == enc_choices && (e = vg_enc_by_name(v))) {
 		snprintf(buf, sizeof(buf), "%s, %s", e->keydesc,
 			 e->aead ? "AEAD (auth none)" :
-			 e->alg == VGATE_ENC_DES3_CBC ? "with an HMAC; weak, legacy peers only" :
+			 e->weak ? "with an HMAC; weak, legacy peers only" :
 			 "with an HMAC");
 		return buf;
 	}
-	if (ca->choices == auth_choices && (a = find_auth(v))) {
-		if (!a->keylen)
+	if (ca->choices == auth_choices && (a = vg_auth_by_name(v))) {
+		if (!a->key_len)
 			return "no separate integrity (GCM, ChaCha20-Poly1305)";
-		snprintf(buf, sizeof(buf), "%u-byte key", a->keylen);
+		snprintf(buf, sizeof(buf), "%u-byte key", a->key_len);
 		return buf;
 	}
 	if (!strcmp(v, "tunnel"))
@@ -2945,8 +2901,7 @@ static const char *choice_help(const struct cmd_arg *ca, const char *v)
 		return "match everything";
 	if (!strcmp(v, "inherit"))
 		return "no override: the global setting applies";
-	if (!strcmp(v, "tcp") || !strcmp(v, "udp") || !strcmp(v, "icmp") ||
-	    !strcmp(v, "sctp") || !strcmp(v, "icmpv6") || !strcmp(v, "udplite"))
+	if (vg_name_find(vg_protocols, vg_n_protocols, v))
 		return "IP protocol";
 	return ca->help;
 }

@@ -193,12 +193,12 @@ static int config_print_garp(FILE *f)
 	size_t n = 0;
 	int r;
 
-	r = vg_garp_present();
+	r = cli_garp_present();
 	if (r <= 0)
 		return r;
-	r = vg_garp_get_global(&cfg);
+	r = cli_garp_get_global(&cfg);
 	if (!r)
-		r = vg_garp_dump_ifs(&ifs, &n);
+		r = cli_garp_dump_ifs(&ifs, &n);
 	if (!r && !vg_dry_run)
 		r = config_write_garp(f, &cfg, ifs, n);
 	free(ifs);

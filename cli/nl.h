@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Transport: plain request structs in, generic netlink (libnl-genl-3) out.
- * The parser fills the structs and never talks to netlink; this layer
- * never parses user input.
+ * The CLI's requests (struct vg_req, filled by the parser, which never
+ * talks to netlink) and its calls into libvgate (nl.c): each prints the
+ * CLI's message for an error and returns -errno.
  */
 #ifndef VGATE_NL_H
 #define VGATE_NL_H
@@ -13,231 +13,11 @@
 
 #include <linux/vgate.h>
 
+#include "lib/libvgate.h"
+
 #include "bwm.h"
 #include "garp.h"
 #include "parse.h"
-
-/* struct vg_sa.has */
-enum {
-	VG_SA_SPI = 1U << 0,
-	VG_SA_FAMILY = 1U << 1,
-	VG_SA_SRC = 1U << 2,
-	VG_SA_DST = 1U << 3,
-	VG_SA_MODE = 1U << 4,
-	VG_SA_ENC = 1U << 5,
-	VG_SA_ENC_KEY = 1U << 6,
-	VG_SA_AUTH = 1U << 7,
-	VG_SA_AUTH_KEY = 1U << 8,
-	VG_SA_REPLAY = 1U << 9,
-	VG_SA_LIFETIME = 1U << 10,	/* lt_has says which limits */
-	VG_SA_FLAGS = 1U << 11,
-	VG_SA_STATS = 1U << 12,
-	VG_SA_SEQ = 1U << 13,
-	VG_SA_AGE = 1U << 14,
-	VG_SA_PROTO = 1U << 15,
-	VG_SA_REQID = 1U << 16,
-	VG_SA_ENCAP = 1U << 17,		/* encap_sport, encap_dport */
-	VG_SA_NATOA = 1U << 18,		/* oa, with VG_SA_ENCAP */
-	VG_SA_OSEQ = 1U << 19,
-	VG_SA_ISEQ = 1U << 20,
-	VG_SA_EXPIRE = 1U << 21,	/* SA_EXPIRE event: expire_* */
-	VG_SA_COMP = 1U << 22,		/* IPComp: comp */
-};
-
-struct vg_sa {
-	uint32_t has;
-	uint32_t spi;
-	uint8_t proto;				/* IPPROTO_ESP, _AH or _COMP */
-	uint16_t comp;				/* enum vgate_comp_alg */
-	uint16_t family;
-	struct vg_addr src, dst;
-	uint8_t mode;				/* enum vgate_mode */
-	uint16_t enc;				/* enum vgate_enc_alg */
-	uint16_t enc_key_bits;			/* reply only; 0 if not sent */
-	uint16_t auth;				/* enum vgate_auth_alg */
-	uint8_t enc_key[VGATE_KEY_MAX_LEN];
-	size_t enc_key_len;
-	uint8_t auth_key[VGATE_KEY_MAX_LEN];
-	size_t auth_key_len;
-	uint32_t replay_window;
-	uint32_t lt_has;			/* bit (1 << VGATE_LT_A_x) */
-	uint64_t lt[VGATE_LT_A_MAX + 1];	/* by VGATE_LT_A_x */
-	uint32_t flags;				/* enum vgate_sa_flags */
-	uint64_t seq, age;
-	uint32_t reqid;				/* 0: none */
-	uint16_t encap_sport, encap_dport;	/* UDP encapsulation */
-	struct vg_addr oa;			/* NAT-OA */
-	uint64_t oseq, iseq;			/* OSEQ, REPLAY_SEQ */
-	uint8_t expire_limit, expire_hard;	/* enum vgate_expire_limit */
-	uint64_t st[VGATE_SA_STATS_A_MAX + 1];	/* by VGATE_SA_STATS_A_x */
-};
-
-/* struct vg_rule.has */
-enum {
-	VG_RULE_ID = 1U << 0,
-	VG_RULE_FAMILY = 1U << 1,
-	VG_RULE_PROTO = 1U << 4,
-	VG_RULE_LPORT = 1U << 5,
-	VG_RULE_RPORT = 1U << 6,
-	VG_RULE_ACTION = 1U << 7,
-	VG_RULE_PEER = 1U << 8,		/* read only: the peer's address */
-	VG_RULE_SPI_OUT = 1U << 9,
-	VG_RULE_SPI_IN = 1U << 10,
-	VG_RULE_STATS = 1U << 11,
-	VG_RULE_STAGE = 1U << 12,
-	VG_RULE_PEER_NAME = 1U << 13,
-	VG_RULE_FLAGS = 1U << 14,
-	VG_RULE_DESCR = 1U << 15,
-	VG_RULE_AH_SPI_OUT = 1U << 16,
-	VG_RULE_AH_SPI_IN = 1U << 17,
-	VG_RULE_CPI_OUT = 1U << 18,
-	VG_RULE_CPI_IN = 1U << 19,
-};
-
-struct vg_rule {
-	uint32_t has;
-	uint32_t id;
-	uint16_t family;
-	struct vg_range local, remote;		/* kind ANY: attribute absent */
-	uint8_t proto;				/* 0 = any */
-	struct vg_ports lport, rport;
-	uint8_t action;				/* enum vgate_rule_action */
-	uint8_t stage;				/* enum vgate_rule_stage */
-	char peer_name[VG_NAME_MAX + 1];
-	struct vg_addr peer;			/* reply only */
-	uint32_t spi_out, spi_in;		/* ESP SAs */
-	uint32_t ah_spi_out, ah_spi_in;		/* AH SAs */
-	uint16_t cpi_out, cpi_in;		/* IPComp SAs */
-	uint32_t flags;				/* enum vgate_rule_flags */
-	char descr[VG_DESCR_MAX + 1];
-	uint64_t st[VGATE_RULE_STATS_A_MAX + 1];
-};
-
-/* struct vg_peer.has */
-enum {
-	VG_PEER_ID = 1U << 0,
-	VG_PEER_NAME = 1U << 1,
-	VG_PEER_DESCR = 1U << 2,
-	VG_PEER_FAMILY = 1U << 3,
-	VG_PEER_ADDR = 1U << 4,
-	VG_PEER_HOSTNAME = 1U << 5,
-	VG_PEER_ADMIN = 1U << 6,
-	VG_PEER_OPER = 1U << 7,
-	VG_PEER_BLOCK = 1U << 8,
-	VG_PEER_VIRTUAL = 1U << 9,
-	VG_PEER_IFINDEX = 1U << 10,
-	VG_PEER_IFNAME = 1U << 11,
-	VG_PEER_SPI_OUT = 1U << 12,
-	VG_PEER_SPI_IN = 1U << 13,
-	VG_PEER_ENTRIES = 1U << 14,
-	VG_PEER_PMTU = 1U << 15,
-	VG_PEER_IPCOMP = 1U << 16,
-};
-
-struct vg_peer {
-	uint32_t has;
-	uint32_t id;
-	char name[VG_NAME_MAX + 1];
-	char descr[VG_DESCR_MAX + 1];
-	uint16_t family;
-	struct vg_addr addr;
-	char hostname[VG_HOST_MAX + 1];
-	uint8_t admin;				/* enum vgate_peer_admin */
-	uint8_t oper;				/* enum vgate_peer_oper */
-	uint32_t block_seconds;
-	uint8_t virt;
-	uint8_t pmtu;				/* propagatePmtu */
-	uint8_t ipcomp;				/* enum vgate_peer_ipcomp */
-	uint32_t ifindex;
-	char ifname[32];
-	uint32_t spi_out, spi_in;
-	uint32_t entries;
-};
-
-/* struct vg_cfg.has */
-enum {
-	VG_CFG_REPLAY_WINDOW = 1U << 0,
-	VG_CFG_MAX_SAS = 1U << 1,
-	VG_CFG_DROP_LOG = 1U << 2,
-	VG_CFG_SWSKIP_OVERLAP = 1U << 3,
-	VG_CFG_POST_DEFAULT = 1U << 4,
-	VG_CFG_ACQUIRE_TIMEOUT = 1U << 5,
-	VG_CFG_ACQUIRE_QUEUE = 1U << 6,
-	VG_CFG_NATT_KEEPALIVE = 1U << 7,
-};
-
-struct vg_cfg {
-	uint32_t has;
-	uint32_t replay_window;
-	uint32_t max_sas;
-	uint8_t drop_log;
-	uint8_t swskip_overlap;
-	uint8_t post_default;			/* enum vgate_rule_action */
-	uint32_t acquire_timeout;
-	uint32_t acquire_queue;
-	uint32_t natt_keepalive;
-};
-
-struct vg_stats {
-	uint64_t has;				/* bit (1 << VGATE_STATS_A_x) */
-	uint64_t v[VGATE_STATS_A_MAX + 1];	/* by VGATE_STATS_A_x */
-	uint64_t drops_has;			/* bit (1 << reason) */
-	uint64_t drops[VGATE_DROP_MAX + 1];	/* by enum vgate_drop_reason */
-};
-
-/* struct vg_flow.has */
-enum {
-	VG_FLOW_PROTO = 1U << 0,
-	VG_FLOW_SPORT = 1U << 1,
-	VG_FLOW_DPORT = 1U << 2,
-	VG_FLOW_DIR = 1U << 3,
-	VG_FLOW_ITERATIONS = 1U << 4,
-};
-
-struct vg_flow {
-	uint32_t has;
-	uint16_t family;
-	struct vg_addr src, dst;
-	uint8_t proto;
-	uint16_t sport, dport;
-	uint8_t dir;				/* enum vgate_flow_dir */
-	uint32_t iterations;
-};
-
-/* struct vg_verdict.has */
-enum {
-	VG_VERDICT_ACTION = 1U << 0,
-	VG_VERDICT_REASON = 1U << 1,
-	VG_VERDICT_RULE_ID = 1U << 2,
-	VG_VERDICT_STAGE = 1U << 3,
-	VG_VERDICT_PEER_NAME = 1U << 4,
-	VG_VERDICT_SELF = 1U << 5,
-	VG_VERDICT_NS = 1U << 6,
-	VG_VERDICT_ITERATIONS = 1U << 7,
-};
-
-struct vg_verdict {
-	uint32_t has;
-	uint8_t action;
-	uint8_t reason;				/* enum vgate_verdict_reason */
-	uint32_t rule_id;
-	uint8_t stage;
-	char peer_name[VG_NAME_MAX + 1];
-	uint8_t self;
-	uint64_t ns;
-	uint32_t iterations;
-};
-
-/* What to put in the request: one of the nests, or none. */
-enum vg_obj {
-	VG_OBJ_NONE,
-	VG_OBJ_SA,
-	VG_OBJ_RULE,
-	VG_OBJ_CONFIG,
-	VG_OBJ_PEER,
-	VG_OBJ_FLOW,
-	VG_OBJ_ENCAP_SOCK,			/* natt_port */
-};
 
 /* struct vg_req.flags: work for the run step (cmd.c) */
 enum {
@@ -263,7 +43,8 @@ struct vg_req {
 	char arg[4096];				/* a file name (config save) */
 };
 
-/* Hidden --dry-run: print each request instead of sending it. */
+/* Hidden --dry-run: print each request instead of sending it (the hook
+ * the CLI gives libvgate). */
 extern bool vg_dry_run;
 
 /* Send a request and wait for its acknowledgement. */
@@ -274,8 +55,6 @@ int vg_nl_do(const struct vg_req *req);
  * but at most VG_BATCH_RULES, at least one.  Acknowledged like vg_nl_do();
  * on an error the kernel's message does not say which rule it was about.
  */
-#define VG_BATCH_RULES 64
-#define VG_BATCH_BYTES 16384	/* libnl's socket send buffer is 32 KB */
 int vg_nl_rule_batch(const struct vg_rule *const *rules, size_t n,
 		     size_t *sent);
 /* Dumps; the arrays are malloc()ed. NLM_F_DUMP_INTR is retried. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "names.h"
 #include "show.h"
 
 bool show_json;
@@ -21,19 +22,15 @@ bool show_json;
 
 const char *enc_name(uint16_t enc)
 {
-	switch (enc) {
-	case VGATE_ENC_NULL:
-		return "null";
-	case VGATE_ENC_AES_CBC:
+	const struct vg_enc_alg *e;
+
+	/* AES comes in several key sizes: the family when none is known. */
+	if (enc == VGATE_ENC_AES_CBC)
 		return "aes-cbc";
-	case VGATE_ENC_AES_GCM_16:
+	if (enc == VGATE_ENC_AES_GCM_16)
 		return "aes-gcm";
-	case VGATE_ENC_CHACHA20_POLY1305:
-		return "chacha20-poly1305";
-	case VGATE_ENC_DES3_CBC:
-		return "3des-cbc";
-	}
-	return "unknown";
+	e = vg_enc_by_bits(enc, 0);
+	return e ? e->name : "unknown";
 }
 
 /*
@@ -42,45 +39,24 @@ const char *enc_name(uint16_t enc)
  */
 const char *sa_enc_name(const struct vg_sa *sa)
 {
-	static char buf[24];
+	const struct vg_enc_alg *e;
 
 	if (sa->proto == IPPROTO_COMP)
 		return sa->comp == VGATE_COMP_DEFLATE ? "deflate" : "unknown";
-	if ((sa->enc == VGATE_ENC_AES_CBC || sa->enc == VGATE_ENC_AES_GCM_16) &&
-	    sa->enc_key_bits) {
-		snprintf(buf, sizeof(buf), "aes%u-%s", sa->enc_key_bits,
-			 sa->enc == VGATE_ENC_AES_CBC ? "cbc" : "gcm");
-		return buf;
-	}
-	return enc_name(sa->enc);
+	e = sa->enc_key_bits ? vg_enc_by_bits(sa->enc, sa->enc_key_bits) : NULL;
+	return e ? e->name : enc_name(sa->enc);
 }
 
 const char *auth_name(uint16_t auth)
 {
-	switch (auth) {
-	case VGATE_AUTH_NONE:
-		return "none";
-	case VGATE_AUTH_HMAC_SHA1_96:
-		return "hmac-sha1";
-	case VGATE_AUTH_HMAC_SHA256_128:
-		return "hmac-sha256";
-	case VGATE_AUTH_HMAC_SHA384_192:
-		return "hmac-sha384";
-	case VGATE_AUTH_HMAC_SHA512_256:
-		return "hmac-sha512";
-	}
-	return "unknown";
+	const struct vg_auth_alg *a = vg_auth_by_alg(auth);
+
+	return a ? a->name : "unknown";
 }
 
 const char *mode_name(uint8_t mode)
 {
-	switch (mode) {
-	case VGATE_MODE_TUNNEL:
-		return "tunnel";
-	case VGATE_MODE_TRANSPORT:
-		return "transport";
-	}
-	return "unknown";
+	return vg_value_name(vg_modes, vg_n_modes, mode, "unknown");
 }
 
 const char *action_name(uint8_t action)
@@ -98,24 +74,7 @@ const char *action_name(uint8_t action)
 
 const char *proto_name(uint8_t proto, char *buf, size_t len)
 {
-	switch (proto) {
-	case 0:
-		return "any";
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_SCTP:
-		return "sctp";
-	case IPPROTO_ICMPV6:
-		return "icmpv6";
-	case IPPROTO_UDPLITE:
-		return "udplite";
-	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
+	return names_rule_proto_name(proto, buf, len);
 }
 
 const char *stage_name(uint8_t stage)
@@ -161,20 +120,20 @@ const char *oper_name(uint8_t oper)
 
 const struct knob knobs[] = {
 	{ "replayWindow", "replay_window", VG_CFG_REPLAY_WINDOW, KNOB_NUM,
-	  0, VGATE_REPLAY_WINDOW_MAX },
-	{ "maxSas", "max_sas", VG_CFG_MAX_SAS, KNOB_NUM, 1,
-	  VGATE_MAX_SAS_MAX },
+	  VGATE_REPLAY_WINDOW_MIN, VGATE_REPLAY_WINDOW_MAX },
+	{ "maxSas", "max_sas", VG_CFG_MAX_SAS, KNOB_NUM,
+	  VGATE_MAX_SAS_MIN, VGATE_MAX_SAS_MAX },
 	{ "dropLog", "drop_log", VG_CFG_DROP_LOG, KNOB_ONOFF, 0, 1 },
 	{ "swSkipOverlapIp", "swskip_overlap", VG_CFG_SWSKIP_OVERLAP,
 	  KNOB_ONOFF, 0, 1 },
 	{ "postDefault", "post_default", VG_CFG_POST_DEFAULT, KNOB_ACTION,
 	  VGATE_ACTION_PASS, VGATE_ACTION_DROP },
 	{ "acquireTimeout", "acquire_timeout", VG_CFG_ACQUIRE_TIMEOUT,
-	  KNOB_NUM, 1, VGATE_ACQUIRE_TIMEOUT_MAX },
+	  KNOB_NUM, VGATE_ACQUIRE_TIMEOUT_MIN, VGATE_ACQUIRE_TIMEOUT_MAX },
 	{ "acquireQueue", "acquire_queue", VG_CFG_ACQUIRE_QUEUE, KNOB_NUM,
-	  0, VGATE_ACQUIRE_QUEUE_MAX },
+	  VGATE_ACQUIRE_QUEUE_MIN, VGATE_ACQUIRE_QUEUE_MAX },
 	{ "nattKeepalive", "natt_keepalive", VG_CFG_NATT_KEEPALIVE, KNOB_NUM,
-	  0, VGATE_NATT_KEEPALIVE_MAX },
+	  VGATE_NATT_KEEPALIVE_MIN, VGATE_NATT_KEEPALIVE_MAX },
 };
 
 const size_t n_knobs = sizeof(knobs) / sizeof(knobs[0]);
@@ -256,35 +215,19 @@ const char *knob_fmt(const struct knob *k, uint32_t v, char *buf, size_t len)
 	}
 }
 
-/* Table and JSON names of the drop reasons, by enum vgate_drop_reason. */
-static const char *const drop_names[VGATE_DROP_MAX + 1][2] = {
-	[VGATE_DROP_NO_SA] = { "no-sa", "no_sa" },
-	[VGATE_DROP_REPLAY] = { "replay", "replay" },
-	[VGATE_DROP_AUTH] = { "auth", "auth" },
-	[VGATE_DROP_BAD_PADDING] = { "bad-padding", "bad_padding" },
-	[VGATE_DROP_MALFORMED] = { "malformed", "malformed" },
-	[VGATE_DROP_POLICY] = { "policy", "policy" },
-	[VGATE_DROP_RULE] = { "rule", "rule" },
-	[VGATE_DROP_EXPIRED] = { "expired", "expired" },
-	[VGATE_DROP_SEQ_OVERFLOW] = { "seq-overflow", "seq_overflow" },
-	[VGATE_DROP_MTU] = { "mtu", "mtu" },
-	[VGATE_DROP_NOMEM] = { "nomem", "nomem" },
-	[VGATE_DROP_CRYPTO] = { "crypto", "crypto" },
-	[VGATE_DROP_NO_ROUTE] = { "no-route", "no_route" },
-	[VGATE_DROP_ACQUIRE_OVERFLOW] = { "acquire-overflow", "acquire_overflow" },
-	[VGATE_DROP_ACQUIRE_TIMEOUT] = { "acquire-timeout", "acquire_timeout" },
-	[VGATE_DROP_PEER_BLOCKED] = { "peer-blocked", "peer_blocked" },
-	[VGATE_DROP_NATT_MALFORMED] = { "natt-malformed", "natt_malformed" },
-	[VGATE_DROP_NATT_NO_DAEMON] = { "natt-no-daemon", "natt_no_daemon" },
-	[VGATE_DROP_IPCOMP_MALFORMED] = { "ipcomp-malformed", "ipcomp_malformed" },
-	[VGATE_DROP_DECOMPRESS] = { "decompress", "decompress" },
-	[VGATE_DROP_DECOMPRESS_OVERSIZE] = { "decompress-oversize",
-					     "decompress_oversize" },
-	[VGATE_DROP_PEER_DOWN] = { "peer-down", "peer_down" },
-	[VGATE_DROP_NESTING] = { "nesting", "nesting" },
-	[VGATE_DROP_FRAGMENT] = { "fragment", "fragment" },
-	[VGATE_DROP_NO_NEXT_HEADER] = { "no-next-header", "no_next_header" },
-};
+/* Table and JSON names of a drop reason (lib/vocab.h: vg_drop_reasons). */
+static const char *drop_name(unsigned int d)
+{
+	return vg_value_name(vg_drop_reasons, vg_n_drop_reasons, d, "unknown");
+}
+
+static const char *drop_json(unsigned int d)
+{
+	const struct vg_name *r = vg_value_find(vg_drop_reasons,
+						vg_n_drop_reasons, d);
+
+	return !r ? "unknown" : r->json ? r->json : r->name;
+}
 
 /* ---- a table of strings with aligned columns ---- */
 
@@ -1377,7 +1320,7 @@ int show_global(void)
 				 st.v[global_names[i].attr]);
 		json_obj_open(&j, "drops");
 		for (d = 1; d <= VGATE_DROP_MAX; d++)
-			json_u64(&j, drop_names[d][1], st.drops[d]);
+			json_u64(&j, drop_json(d), st.drops[d]);
 		json_close(&j);
 		json_close(&j);
 		json_end(&j);
@@ -1391,7 +1334,7 @@ int show_global(void)
 	}
 	for (d = 1; d <= VGATE_DROP_MAX; d++) {
 		tbl_row(&t);
-		tbl_cell(&t, "drop %s", drop_names[d][0]);
+		tbl_cell(&t, "drop %s", drop_name(d));
 		tbl_cell(&t, "%" PRIu64, st.drops[d]);
 	}
 	r = tbl_print(&t);
@@ -1446,7 +1389,7 @@ int show_natt(void)
 						 st.v[cnt[i]]);
 		json_obj_open(&j, "drops");
 		for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-			json_u64(&j, drop_names[drops[i]][1], st.drops[drops[i]]);
+			json_u64(&j, drop_json(drops[i]), st.drops[drops[i]]);
 		json_close(&j);
 		json_close(&j);
 		json_end(&j);
@@ -1464,7 +1407,7 @@ int show_natt(void)
 				printf("%s: %" PRIu64 "\n", global_names[k].label,
 				       st.v[cnt[i]]);
 	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		printf("drop %s: %" PRIu64 "\n", drop_names[drops[i]][0],
+		printf("drop %s: %" PRIu64 "\n", drop_name(drops[i]),
 		       st.drops[drops[i]]);
 	return 0;
 }
@@ -1856,9 +1799,9 @@ int show_garp(const char *ifname)
 	size_t n = 0, i;
 	int r, c;
 
-	r = vg_garp_get_global(&cfg);
+	r = cli_garp_get_global(&cfg);
 	if (!r && ifname) {
-		r = vg_garp_get_if(ifname, &one);
+		r = cli_garp_get_if(ifname, &one);
 		if (!r && !vg_dry_run) {
 			ifs = malloc(sizeof(*ifs));
 			if (!ifs)
@@ -1867,7 +1810,7 @@ int show_garp(const char *ifname)
 			n = 1;
 		}
 	} else if (!r) {
-		r = vg_garp_dump_ifs(&ifs, &n);
+		r = cli_garp_dump_ifs(&ifs, &n);
 	}
 	if (r || vg_dry_run)
 		goto out;
@@ -1933,7 +1876,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 	int r;
 
 	if (!g->iface) {
-		r = vg_garp_get_global(&cfg);
+		r = cli_garp_get_global(&cfg);
 		if (r || vg_dry_run)
 			return r;
 		if (!(cfg.has & s->bit)) {
@@ -1956,7 +1899,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 		}
 		return 0;
 	}
-	r = vg_garp_get_if(g->ifc.ifname, &ifc);
+	r = cli_garp_get_if(g->ifc.ifname, &ifc);
 	if (r || vg_dry_run)
 		return r;
 	if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {

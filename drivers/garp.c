@@ -798,8 +798,8 @@ static int __net_init garp_net_init(struct net *net)
 	mutex_init(&gn->cfg_lock);
 	gn->cfg.active = 0;	/* the safe default: nothing changes */
 	gn->cfg.force_update = 0;
-	gn->cfg.rate_limit = 10;
-	gn->cfg.verify_timeout = 500;
+	gn->cfg.rate_limit = VGATE_GARP_RATE_LIMIT_DEFAULT;
+	gn->cfg.verify_timeout = VGATE_GARP_VERIFY_TIMEOUT_DEFAULT;
 	xa_init(&gn->ifs);
 	spin_lock_init(&gn->lock);
 	INIT_LIST_HEAD(&gn->pending);

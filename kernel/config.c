@@ -19,8 +19,8 @@
 #include "netns.h"
 #include "config.h"
 
-unsigned int vgate_default_replay_window = 64;
-unsigned int vgate_default_max_sas = 65536;
+unsigned int vgate_default_replay_window = VGATE_REPLAY_WINDOW_DEFAULT;
+unsigned int vgate_default_max_sas = VGATE_MAX_SAS_DEFAULT;
 
 /*
  * Every knob is a u32 in struct vgate_config; on the wire u8 or u32.  A
@@ -44,9 +44,10 @@ static const char *const post_default_names[] = {
 
 static const struct knob knobs[] = {
 	{ "replay_window", VGATE_CFG_A_REPLAY_WINDOW, false,
-	  0, VGATE_REPLAY_WINDOW_MAX,
+	  VGATE_REPLAY_WINDOW_MIN, VGATE_REPLAY_WINDOW_MAX,
 	  offsetof(struct vgate_config, replay_window) },
-	{ "max_sas", VGATE_CFG_A_MAX_SAS, false, 1, VGATE_MAX_SAS_MAX,
+	{ "max_sas", VGATE_CFG_A_MAX_SAS, false,
+	  VGATE_MAX_SAS_MIN, VGATE_MAX_SAS_MAX,
 	  offsetof(struct vgate_config, max_sas) },
 	{ "drop_log", VGATE_CFG_A_DROP_LOG, true, 0, 1,
 	  offsetof(struct vgate_config, drop_log) },
@@ -55,14 +56,14 @@ static const struct knob knobs[] = {
 	{ "post_default", VGATE_CFG_A_POST_DEFAULT, true, VGATE_ACTION_PASS,
 	  VGATE_ACTION_DROP, offsetof(struct vgate_config, post_default),
 	  post_default_names },
-	{ "acquire_timeout", VGATE_CFG_A_ACQUIRE_TIMEOUT, false, 1,
-	  VGATE_ACQUIRE_TIMEOUT_MAX,
+	{ "acquire_timeout", VGATE_CFG_A_ACQUIRE_TIMEOUT, false,
+	  VGATE_ACQUIRE_TIMEOUT_MIN, VGATE_ACQUIRE_TIMEOUT_MAX,
 	  offsetof(struct vgate_config, acquire_timeout) },
-	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false, 0,
-	  VGATE_ACQUIRE_QUEUE_MAX,
+	{ "acquire_queue", VGATE_CFG_A_ACQUIRE_QUEUE, false,
+	  VGATE_ACQUIRE_QUEUE_MIN, VGATE_ACQUIRE_QUEUE_MAX,
 	  offsetof(struct vgate_config, acquire_queue) },
-	{ "natt_keepalive", VGATE_CFG_A_NATT_KEEPALIVE, false, 0,
-	  VGATE_NATT_KEEPALIVE_MAX,
+	{ "natt_keepalive", VGATE_CFG_A_NATT_KEEPALIVE, false,
+	  VGATE_NATT_KEEPALIVE_MIN, VGATE_NATT_KEEPALIVE_MAX,
 	  offsetof(struct vgate_config, natt_keepalive) },
 };
 
@@ -83,16 +84,17 @@ static void knob_set(struct vgate_config *cfg, const struct knob *k, u32 v)
 
 void vgate_config_defaults(struct vgate_config *cfg)
 {
-	cfg->replay_window = min_t(u32, vgate_default_replay_window,
-				   VGATE_REPLAY_WINDOW_MAX);
-	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, 1,
+	cfg->replay_window = clamp_t(u32, vgate_default_replay_window,
+				     VGATE_REPLAY_WINDOW_MIN,
+				     VGATE_REPLAY_WINDOW_MAX);
+	cfg->max_sas = clamp_t(u32, vgate_default_max_sas, VGATE_MAX_SAS_MIN,
 			       VGATE_MAX_SAS_MAX);
 	cfg->drop_log = 0;
 	cfg->swskip_overlap = 0;
 	cfg->post_default = VGATE_ACTION_PASS;
-	cfg->acquire_timeout = 30;
-	cfg->acquire_queue = 32;
-	cfg->natt_keepalive = 20;
+	cfg->acquire_timeout = VGATE_ACQUIRE_TIMEOUT_DEFAULT;
+	cfg->acquire_queue = VGATE_ACQUIRE_QUEUE_DEFAULT;
+	cfg->natt_keepalive = VGATE_NATT_KEEPALIVE_DEFAULT;
 }
 
 const struct nla_policy vgate_config_policy[VGATE_CFG_A_MAX + 1] = {

@@ -39,6 +39,7 @@
  */
 #include <linux/interrupt.h>
 #include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -85,12 +86,12 @@ static DEFINE_PER_CPU(struct rcv_backlog, vgate_rcv_backlog);
 /* As netdev_max_backlog's default: more is a flood, dropped as nomem. */
 #define RCV_BACKLOG_MAX	1000
 
-#define MAX_NESTING_LIMIT	64
-static unsigned int vgate_max_nesting = 6;	/* XFRM_MAX_DEPTH */
+static unsigned int vgate_max_nesting = VGATE_MAX_NESTING_DEFAULT;
 
 static int max_nesting_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, MAX_NESTING_LIMIT);
+	return param_set_uint_minmax(val, kp, VGATE_MAX_NESTING_MIN,
+				     VGATE_MAX_NESTING_MAX);
 }
 
 static const struct kernel_param_ops max_nesting_ops = {
@@ -100,7 +101,10 @@ static const struct kernel_param_ops max_nesting_ops = {
 
 module_param_cb(max_nesting, &max_nesting_ops, &vgate_max_nesting, 0644);
 MODULE_PARM_DESC(max_nesting,
-		 "ESP/AH layers vgate removes from one packet at most, 1..64 (default 6, as XFRM)");
+		 "ESP/AH layers vgate removes from one packet at most, "
+		 __stringify(VGATE_MAX_NESTING_MIN) ".."
+		 __stringify(VGATE_MAX_NESTING_MAX) " (default "
+		 __stringify(VGATE_MAX_NESTING_DEFAULT) ", as XFRM)");
 
 bool vgate_skb_is_sent(const struct sk_buff *skb)
 {

@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include <linux/genetlink.h>
 
 #include "config.h"
@@ -20,10 +21,16 @@
 
 module_param_named(replay_window, vgate_default_replay_window, uint, 0444);
 MODULE_PARM_DESC(replay_window,
-		 "Initial replay_window knob of every namespace, 0..4096 (default 64)");
+		 "Initial replay_window knob of every namespace, "
+		 __stringify(VGATE_REPLAY_WINDOW_MIN) ".."
+		 __stringify(VGATE_REPLAY_WINDOW_MAX) " (default "
+		 __stringify(VGATE_REPLAY_WINDOW_DEFAULT) ")");
 module_param_named(max_sas, vgate_default_max_sas, uint, 0444);
 MODULE_PARM_DESC(max_sas,
-		 "Initial max_sas knob (SA database limit) of every namespace (default 65536)");
+		 "Initial max_sas knob (SA database limit) of every namespace, "
+		 __stringify(VGATE_MAX_SAS_MIN) ".."
+		 __stringify(VGATE_MAX_SAS_MAX) " (default "
+		 __stringify(VGATE_MAX_SAS_DEFAULT) ")");
 
 VGATE_FAULT_DEFINE;
 

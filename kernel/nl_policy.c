@@ -24,11 +24,11 @@
 #define HOSTNAME_MAX	255
 
 static struct netlink_range_validation block_range = {
-	.min = 1, .max = VGATE_BLOCK_SECONDS_MAX,
+	.min = VGATE_BLOCK_SECONDS_MIN, .max = VGATE_BLOCK_SECONDS_MAX,
 };
 
 static struct netlink_range_validation iterations_range = {
-	.min = 1, .max = VGATE_ITERATIONS_MAX,
+	.min = VGATE_ITERATIONS_MIN, .max = VGATE_ITERATIONS_MAX,
 };
 
 const struct nla_policy vgate_rule_policy[VGATE_RULE_A_MAX + 1] = {

@@ -332,25 +332,25 @@ const char *vg_cmd_name(int cmd)
 
 /* ---- garp.c: the gratuitous-ARP policy ---- */
 
-int vg_garp_present(void)
+int cli_garp_present(void)
 {
 	return 1;
 }
 
-int vg_garp_set_global(const struct vg_garp_cfg *cfg)
+int cli_garp_set_global(const struct vg_garp_cfg *cfg)
 {
 	(void)cfg;
 	return 0;
 }
 
-int vg_garp_set_if(const struct vg_garp_if *ifc)
+int cli_garp_set_if(const struct vg_garp_if *ifc)
 {
 	(void)ifc;
 	return 0;
 }
 
 /* active no, forceUpdate off (defaults), rateLimit 20, verifyTimeout 500. */
-int vg_garp_get_global(struct vg_garp_cfg *cfg)
+int cli_garp_get_global(struct vg_garp_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->has = VG_GARP_ACTIVE | VG_GARP_FORCE_UPDATE | VG_GARP_RATE_LIMIT |
@@ -366,7 +366,7 @@ int vg_garp_get_global(struct vg_garp_cfg *cfg)
  * malformed frame; wan (3): active yes, forceUpdate on, rateLimit
  * inherited, counters 1..10; dmz (4): active no, rateLimit 0.
  */
-int vg_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
+int cli_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
 {
 	static const uint32_t all = VG_GARP_IFINDEX | VG_GARP_IFNAME |
 		VG_GARP_ACTIVE | VG_GARP_FORCE_UPDATE | VG_GARP_RATE_LIMIT |
@@ -403,13 +403,13 @@ int vg_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
 	return 0;
 }
 
-int vg_garp_get_if(const char *ifname, struct vg_garp_if *out)
+int cli_garp_get_if(const char *ifname, struct vg_garp_if *out)
 {
 	struct vg_garp_if *f;
 	size_t n, i;
 	int r = -ENODEV;
 
-	vg_garp_dump_ifs(&f, &n);
+	cli_garp_dump_ifs(&f, &n);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(f[i].ifname, ifname)) {
 			*out = f[i];

@@ -768,6 +768,96 @@ $ST -j peer | python3 -c 'import json,sys
 d = {e["name"]: e for e in json.load(sys.stdin)}
 assert d["branch1"]["ipcomp"] == "force" and d["branch2"]["ipcomp"] == "accept", d' && ok || bad "show peer JSON ipcomp"
 
+# --- knob limits: the UAPI header's VGATE_*_MIN/_MAX/_DEFAULT, nowhere else ---
+UAPI=../include/uapi/linux/vgate.h
+# hdr NAME: the number a #define in the UAPI header gives NAME; fails if none.
+hdr() {
+	sed -n "s/^#define $1[[:space:]][[:space:]]*\([0-9][0-9]*\)\b.*/\1/p" "$UAPI" | grep . ||
+		{ echo "no #define $1 in $UAPI" >&2; echo MISSING; }
+}
+# limits CLI-ARGS... -- KNOB MIN MAX: '?' after the command shows MIN..MAX,
+# MAX is accepted, MAX+1 (and MIN-1 if MIN > 0) refused naming MIN..MAX.
+limits() {
+	args=""
+	while [ "$1" != "--" ]; do args="$args $1"; shift; done
+	shift
+	knob=$1 lo=$(hdr "$2") hi=$(hdr "$3")
+	# shellcheck disable=SC2086
+	$V $args '?' >"$TMP/out" 2>&1
+	grep -qF "$lo..$hi" "$TMP/out" || grep -qF "$lo (off)..$hi" "$TMP/out" ||
+		{ bad "vgate$args ?: no '$lo..$hi' ($2..$3) in: $(cat "$TMP/out")"; return; }
+	# shellcheck disable=SC2086
+	$V --dry-run $args "$hi" >"$TMP/out" 2>"$TMP/err" ||
+		{ bad "vgate$args $hi ($3) refused: $(cat "$TMP/err")"; return; }
+	# shellcheck disable=SC2086
+	$V --dry-run $args $((hi + 1)) >"$TMP/out" 2>"$TMP/err" && { bad "vgate$args $((hi + 1)) accepted"; return; }
+	grep -qF "bad $knob \"$((hi + 1))\" (expected $lo..$hi" "$TMP/err" ||
+		{ bad "vgate$args $((hi + 1)): '$(cat "$TMP/err")' does not name $lo..$hi"; return; }
+	if [ "$lo" -gt 0 ]; then
+		# shellcheck disable=SC2086
+		$V --dry-run $args $((lo - 1)) >"$TMP/out" 2>"$TMP/err" && { bad "vgate$args $((lo - 1)) accepted"; return; }
+	fi
+	ok
+}
+limits ipsec replayWindow -- replayWindow VGATE_REPLAY_WINDOW_MIN VGATE_REPLAY_WINDOW_MAX
+limits ipsec maxSas -- maxSas VGATE_MAX_SAS_MIN VGATE_MAX_SAS_MAX
+limits ipsec acquireTimeout -- acquireTimeout VGATE_ACQUIRE_TIMEOUT_MIN VGATE_ACQUIRE_TIMEOUT_MAX
+limits ipsec acquireQueue -- acquireQueue VGATE_ACQUIRE_QUEUE_MIN VGATE_ACQUIRE_QUEUE_MAX
+limits ipsec nattKeepalive -- nattKeepalive VGATE_NATT_KEEPALIVE_MIN VGATE_NATT_KEEPALIVE_MAX
+limits ip arp ackGratuitous rateLimit -- rateLimit VGATE_GARP_RATE_LIMIT_MIN VGATE_GARP_RATE_LIMIT_MAX
+limits ip arp ackGratuitous verifyTimeout -- verifyTimeout VGATE_GARP_VERIFY_TIMEOUT_MIN VGATE_GARP_VERIFY_TIMEOUT_MAX
+limits ipsec peer block gw -- SECONDS VGATE_BLOCK_SECONDS_MIN VGATE_BLOCK_SECONDS_MAX
+limits $SA enc null auth hmac-sha1 authKey ${K16}00010203 replayWindow -- replayWindow VGATE_REPLAY_WINDOW_MIN VGATE_REPLAY_WINDOW_MAX
+# The defaults the help texts name are the header's.
+$V ip arp ackGratuitous rateLimit '?' | grep -qF "(default $(hdr VGATE_GARP_RATE_LIMIT_DEFAULT);" &&
+	$V ip arp ackGratuitous verifyTimeout '?' | grep -qF "(default $(hdr VGATE_GARP_VERIFY_TIMEOUT_DEFAULT);" &&
+	ok || bad "? of rateLimit/verifyTimeout: defaults differ from the UAPI header"
+# No knob limit typed in the CLI's sources: a string holding one of the
+# header's knob numbers (>= 100, small ones are too common) is a copy.
+typed=""
+for c in VGATE_REPLAY_WINDOW_MAX VGATE_MAX_SAS_MAX VGATE_MAX_SAS_DEFAULT VGATE_ACQUIRE_TIMEOUT_MAX \
+	VGATE_ACQUIRE_QUEUE_MAX VGATE_NATT_KEEPALIVE_MAX VGATE_BLOCK_SECONDS_MAX VGATE_ITERATIONS_MAX \
+	VGATE_GARP_RATE_LIMIT_MAX VGATE_GARP_VERIFY_TIMEOUT_MIN VGATE_GARP_VERIFY_TIMEOUT_MAX \
+	VGATE_GARP_VERIFY_TIMEOUT_DEFAULT; do
+	v=$(hdr $c)
+	f=$(grep -nE "\"[^\"]*\\b$v\\b[^\"]*\"" ./*.c ../lib/*.c | grep -v 'modp') && typed="$typed $c=$v: $f;"
+done
+[ -z "$typed" ] && ok || bad "knob limits typed in the CLI instead of the UAPI constants:$typed"
+
+# --- vocabularies: one table (lib/vocab.c) for parsing, printing, TAB and ? ---
+K28=${K24}10111213
+request $SA enc aes192-gcm encKey $K28 -- "    ENC u16 3" "    ENC_KEY <28 bytes>"
+expect 1 'bad encKey: 24 bytes, enc aes192-gcm needs 28 (24-byte key + 4-byte salt)' $SA enc aes192-gcm encKey $K24
+# Every cipher of the library's table: completed after enc, parsed with a
+# key of its length, named in the error for an unknown one.
+names=$(sed -n 's/^	{ "\([a-z0-9-]*\)", VGATE_ENC_[A-Z0-9_]*, \([0-9]*\), \([0-9]*\),.*/\1:\2:\3/p' ../lib/vocab.c)
+[ "$(echo "$names" | wc -l)" -ge 9 ] && ok || bad "cipher rows of lib/vocab.c not found: $names"
+$V --dry-run $SA enc nosuch >/dev/null 2>"$TMP/encerr"
+$V ipsec sa add 4096 enc '?' >"$TMP/encq"
+for row in $names; do
+	name=${row%%:*} rest=${row#*:}
+	len=$((${rest%%:*} + ${rest#*:}))
+	key=$(printf '%0*d' $((len * 2)) 0 | tr 0 a)
+	if [ "$len" = 0 ]; then args="enc $name auth hmac-sha1 authKey ${K16}00010203"
+	elif [ "$name" = "${name%gcm}" ] && [ "$name" = "${name%poly1305}" ]; then
+		args="enc $name encKey $key auth hmac-sha1 authKey ${K16}00010203"
+	else args="enc $name encKey $key"; fi
+	want="    ENC_KEY <$len bytes>"
+	[ "$len" = 0 ] && want="SA_NEW"
+	# shellcheck disable=SC2086
+	request $SA $args -- "$want"
+	grep -q "^  $name " "$TMP/encq" && ok || bad "enc ? does not list $name"
+	grep -qF "$name" "$TMP/encerr" && ok || bad "bad enc message does not name $name: $(cat "$TMP/encerr")"
+done
+# Integrity: every HMAC of the table takes a key of its length.
+for row in $(sed -n 's/^	{ "\(hmac-[a-z0-9]*\)", VGATE_AUTH_[A-Z0-9_]*, \([0-9]*\),.*/\1:\2/p' ../lib/vocab.c); do
+	key=$(printf '%0*d' $((${row#*:} * 2)) 0 | tr 0 b)
+	request $SA enc aes128-cbc encKey $K16 auth ${row%%:*} authKey $key -- "    AUTH_KEY <${row#*:} bytes>"
+done
+# Drop reasons: show global names every row of the table (table and JSON).
+for r in $(sed -n 's/^	{ "\([a-z-]*\)", VGATE_DROP_.*/\1/p' ../lib/vocab.c); do
+	$ST global | grep -q "drop $r" || { bad "show global lacks drop $r"; break; }
+done && ok
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
 	python3 tests/pty_test.py "$V" && ok || bad "interactive shell"

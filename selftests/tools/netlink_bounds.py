@@ -197,14 +197,18 @@ def vgate_cases(g):
     cases = []
     A_CONFIG = C["VGATE_A_CONFIG"]
     knobs = [
-        ("REPLAY_WINDOW", "u32", 0, C["VGATE_REPLAY_WINDOW_MAX"]),
-        ("MAX_SAS", "u32", 1, C["VGATE_MAX_SAS_MAX"]),
+        ("REPLAY_WINDOW", "u32", C["VGATE_REPLAY_WINDOW_MIN"],
+         C["VGATE_REPLAY_WINDOW_MAX"]),
+        ("MAX_SAS", "u32", C["VGATE_MAX_SAS_MIN"], C["VGATE_MAX_SAS_MAX"]),
         ("DROP_LOG", "u8", 0, 1),
         ("SWSKIP_OVERLAP", "u8", 0, 1),
         ("POST_DEFAULT", "u8", C["VGATE_ACTION_PASS"], C["VGATE_ACTION_DROP"]),
-        ("ACQUIRE_TIMEOUT", "u32", 1, C["VGATE_ACQUIRE_TIMEOUT_MAX"]),
-        ("ACQUIRE_QUEUE", "u32", 0, C["VGATE_ACQUIRE_QUEUE_MAX"]),
-        ("NATT_KEEPALIVE", "u32", 0, C["VGATE_NATT_KEEPALIVE_MAX"]),
+        ("ACQUIRE_TIMEOUT", "u32", C["VGATE_ACQUIRE_TIMEOUT_MIN"],
+         C["VGATE_ACQUIRE_TIMEOUT_MAX"]),
+        ("ACQUIRE_QUEUE", "u32", C["VGATE_ACQUIRE_QUEUE_MIN"],
+         C["VGATE_ACQUIRE_QUEUE_MAX"]),
+        ("NATT_KEEPALIVE", "u32", C["VGATE_NATT_KEEPALIVE_MIN"],
+         C["VGATE_NATT_KEEPALIVE_MAX"]),
     ]
     for name, typ, lo, hi in knobs:
         t = C["VGATE_CFG_A_" + name]
@@ -382,7 +386,8 @@ def vgate_cases(g):
         ("OPER", "u8", C["VGATE_PEER_OPER_BLOCKED"], C["VGATE_PEER_OPER_BLOCKED"],
          None, "VGATE_CMD_PEER_SET",
          num(C["VGATE_PEER_A_BLOCK_SECONDS"], "u32", 10), peer_p7),
-        ("BLOCK_SECONDS", "u32", 1, C["VGATE_BLOCK_SECONDS_MAX"], None,
+        ("BLOCK_SECONDS", "u32", C["VGATE_BLOCK_SECONDS_MIN"],
+         C["VGATE_BLOCK_SECONDS_MAX"], None,
          "VGATE_CMD_PEER_SET",
          num(C["VGATE_PEER_A_OPER"], "u8", C["VGATE_PEER_OPER_BLOCKED"]), peer_p7),
     ]
@@ -409,7 +414,8 @@ def vgate_cases(g):
             ("SPORT", "u16", 0, 65535, None),
             ("DPORT", "u16", 0, 65535, None),
             ("DIR", "u8", C["VGATE_DIR_OUT"], C["VGATE_DIR_IN"], None),
-            ("ITERATIONS", "u32", 1, C["VGATE_ITERATIONS_MAX"], None)):
+            ("ITERATIONS", "u32", C["VGATE_ITERATIONS_MIN"],
+             C["VGATE_ITERATIONS_MAX"], None)):
         t = C["VGATE_FLOW_A_" + name]
         cases.append(Case("vgate", "VGATE_CMD_EXPLAIN", "FLOW_" + name, typ,
                           [A_FLOW, t], lo, hi,
@@ -461,7 +467,8 @@ def garp_cases(g, devs):
     cases = []
     for name, typ, lo, hi in (
             ("ACTIVE", "u8", 0, 1), ("FORCE_UPDATE", "u8", 0, 1),
-            ("RATE_LIMIT", "u32", 0, C["VGATE_GARP_RATE_LIMIT_MAX"]),
+            ("RATE_LIMIT", "u32", C["VGATE_GARP_RATE_LIMIT_MIN"],
+             C["VGATE_GARP_RATE_LIMIT_MAX"]),
             ("VERIFY_TIMEOUT", "u32", C["VGATE_GARP_VERIFY_TIMEOUT_MIN"],
              C["VGATE_GARP_VERIFY_TIMEOUT_MAX"])):
         t = C["VGATE_GARP_CFG_A_" + name]
@@ -474,7 +481,8 @@ def garp_cases(g, devs):
         for name, typ, lo, hi, valid in (
                 ("ACTIVE", "u8", 0, C["VGATE_GARP_INHERIT"], None),
                 ("FORCE_UPDATE", "u8", 0, C["VGATE_GARP_INHERIT"], None),
-                ("RATE_LIMIT", "u32", 0, C["VGATE_GARP_RATE_LIMIT_MAX"],
+                ("RATE_LIMIT", "u32", C["VGATE_GARP_RATE_LIMIT_MIN"],
+                 C["VGATE_GARP_RATE_LIMIT_MAX"],
                  lambda v: v <= C["VGATE_GARP_RATE_LIMIT_MAX"] or
                  v == C["VGATE_GARP_RATE_INHERIT"])):
             t = C["VGATE_GARP_IF_A_" + name]

@@ -283,16 +283,35 @@
 #define VGATE_GENL_VERSION	1
 #define VGATE_MCGRP_EVENTS	"events"
 
-#define VGATE_REPLAY_WINDOW_MAX	4096
 #define VGATE_KEY_MAX_LEN	64
 
-/* Ranges of the knobs (enum vgate_config_attr) and of a few attributes. */
-#define VGATE_MAX_SAS_MAX		1048576	/* max_sas: 1.. */
-#define VGATE_ACQUIRE_TIMEOUT_MAX	600	/* s, acquire_timeout: 1.. */
-#define VGATE_ACQUIRE_QUEUE_MAX		1024	/* acquire_queue: 0.. */
-#define VGATE_NATT_KEEPALIVE_MAX	3600	/* s, natt_keepalive: 0.. */
-#define VGATE_BLOCK_SECONDS_MAX		86400	/* PEER_A_BLOCK_SECONDS: 1.. */
-#define VGATE_ITERATIONS_MAX		1000000	/* FLOW_A_ITERATIONS: 1.. */
+/*
+ * Ranges and defaults of the knobs (enum vgate_config_attr), of the
+ * module parameters and of a few attributes: the kernel, its sysfs files
+ * and the CLI all take them from here.
+ */
+#define VGATE_REPLAY_WINDOW_MIN		0	/* replay_window: 0 = off */
+#define VGATE_REPLAY_WINDOW_MAX		4096
+#define VGATE_REPLAY_WINDOW_DEFAULT	64
+#define VGATE_MAX_SAS_MIN		1	/* max_sas */
+#define VGATE_MAX_SAS_MAX		1048576
+#define VGATE_MAX_SAS_DEFAULT		65536
+#define VGATE_ACQUIRE_TIMEOUT_MIN	1	/* s, acquire_timeout */
+#define VGATE_ACQUIRE_TIMEOUT_MAX	600
+#define VGATE_ACQUIRE_TIMEOUT_DEFAULT	30
+#define VGATE_ACQUIRE_QUEUE_MIN		0	/* acquire_queue */
+#define VGATE_ACQUIRE_QUEUE_MAX		1024
+#define VGATE_ACQUIRE_QUEUE_DEFAULT	32
+#define VGATE_NATT_KEEPALIVE_MIN	0	/* s, natt_keepalive: 0 = off */
+#define VGATE_NATT_KEEPALIVE_MAX	3600
+#define VGATE_NATT_KEEPALIVE_DEFAULT	20
+#define VGATE_MAX_NESTING_MIN		1	/* module parameter max_nesting */
+#define VGATE_MAX_NESTING_MAX		64
+#define VGATE_MAX_NESTING_DEFAULT	6	/* XFRM_MAX_DEPTH */
+#define VGATE_BLOCK_SECONDS_MIN		1	/* PEER_A_BLOCK_SECONDS */
+#define VGATE_BLOCK_SECONDS_MAX		86400
+#define VGATE_ITERATIONS_MIN		1	/* FLOW_A_ITERATIONS */
+#define VGATE_ITERATIONS_MAX		1000000
 
 enum vgate_cmd {
 	VGATE_CMD_UNSPEC,
@@ -1146,9 +1165,12 @@ enum vgate_config_attr {
 
 #define VGATE_GARP_INHERIT		2	/* u8 switch: use the global value */
 #define VGATE_GARP_RATE_INHERIT		0xffffffffU
-#define VGATE_GARP_RATE_LIMIT_MAX	10000	/* per second; 0 = unlimited */
+#define VGATE_GARP_RATE_LIMIT_MIN	0	/* per second; 0 = unlimited */
+#define VGATE_GARP_RATE_LIMIT_MAX	10000
+#define VGATE_GARP_RATE_LIMIT_DEFAULT	10
 #define VGATE_GARP_VERIFY_TIMEOUT_MIN	100	/* ms */
 #define VGATE_GARP_VERIFY_TIMEOUT_MAX	10000	/* ms */
+#define VGATE_GARP_VERIFY_TIMEOUT_DEFAULT 500	/* ms */
 
 enum vgate_garp_cmd {
 	VGATE_GARP_CMD_UNSPEC,

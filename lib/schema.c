@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libvgate: the attributes of the three generic netlink families, by
+ * type: name, wire type and nest.  The codec indexes replies with them
+ * (size checks), the handle names the attribute an extack offset points
+ * at ("SA.SPI"), and a dry-run hook can print a request with them.
+ */
+#include <linux/vgate.h>
+
+#include "schema_tables.h"
+
+/* ---- "vgate" ---- */
+
+const struct vg_attr_desc vgate_lt_desc[VGATE_LT_A_MAX + 1] = {
+	[VGATE_LT_A_SOFT_BYTES] = { "SOFT_BYTES", VG_AT_U64 },
+	[VGATE_LT_A_HARD_BYTES] = { "HARD_BYTES", VG_AT_U64 },
+	[VGATE_LT_A_SOFT_PACKETS] = { "SOFT_PACKETS", VG_AT_U64 },
+	[VGATE_LT_A_HARD_PACKETS] = { "HARD_PACKETS", VG_AT_U64 },
+	[VGATE_LT_A_SOFT_SECONDS] = { "SOFT_SECONDS", VG_AT_U64 },
+	[VGATE_LT_A_HARD_SECONDS] = { "HARD_SECONDS", VG_AT_U64 },
+	[VGATE_LT_A_PAD] = { "PAD", VG_AT_PAD },
+};
+
+const struct vg_attr_desc vgate_sa_stats_desc[VGATE_SA_STATS_A_MAX + 1] = {
+	[VGATE_SA_STATS_A_PACKETS] = { "PACKETS", VG_AT_U64 },
+	[VGATE_SA_STATS_A_BYTES] = { "BYTES", VG_AT_U64 },
+	[VGATE_SA_STATS_A_ERRORS] = { "ERRORS", VG_AT_U64 },
+	[VGATE_SA_STATS_A_REPLAY] = { "REPLAY", VG_AT_U64 },
+	[VGATE_SA_STATS_A_AUTH] = { "AUTH", VG_AT_U64 },
+	[VGATE_SA_STATS_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_SA_STATS_A_PACKETS_IN] = { "PACKETS_IN", VG_AT_U64 },
+	[VGATE_SA_STATS_A_BYTES_IN] = { "BYTES_IN", VG_AT_U64 },
+	[VGATE_SA_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", VG_AT_U64 },
+	[VGATE_SA_STATS_A_BYTES_OUT] = { "BYTES_OUT", VG_AT_U64 },
+	[VGATE_SA_STATS_A_COMP_OUT] = { "COMP_OUT", VG_AT_U64 },
+	[VGATE_SA_STATS_A_COMP_SMALL_OUT] = { "COMP_SMALL_OUT", VG_AT_U64 },
+	[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT] = {
+		"COMP_INCOMPRESSIBLE_OUT", VG_AT_U64 },
+	[VGATE_SA_STATS_A_COMP_BYTES_BEFORE] = { "COMP_BYTES_BEFORE", VG_AT_U64 },
+	[VGATE_SA_STATS_A_COMP_BYTES_AFTER] = { "COMP_BYTES_AFTER", VG_AT_U64 },
+	[VGATE_SA_STATS_A_DECOMP_IN] = { "DECOMP_IN", VG_AT_U64 },
+	[VGATE_SA_STATS_A_DECOMP_BYTES_IN] = { "DECOMP_BYTES_IN", VG_AT_U64 },
+};
+
+const struct vg_attr_desc vgate_encap_desc[VGATE_ENCAP_A_MAX + 1] = {
+	[VGATE_ENCAP_A_TYPE] = { "TYPE", VG_AT_U8 },
+	[VGATE_ENCAP_A_SPORT] = { "SPORT", VG_AT_U16 },
+	[VGATE_ENCAP_A_DPORT] = { "DPORT", VG_AT_U16 },
+	[VGATE_ENCAP_A_OA] = { "OA", VG_AT_ADDR },
+};
+
+const struct vg_attr_desc vgate_encap_sock_desc[VGATE_ENCAP_SOCK_A_MAX + 1] = {
+	[VGATE_ENCAP_SOCK_A_FD] = { "FD", VG_AT_U32 },
+	[VGATE_ENCAP_SOCK_A_PORT] = { "PORT", VG_AT_U16 },
+	[VGATE_ENCAP_SOCK_A_OWNER] = { "OWNER", VG_AT_U8 },
+};
+
+const struct vg_attr_desc vgate_sa_desc[VGATE_SA_A_MAX + 1] = {
+	[VGATE_SA_A_SPI] = { "SPI", VG_AT_U32 },
+	[VGATE_SA_A_PROTO] = { "PROTO", VG_AT_U8 },
+	[VGATE_SA_A_FAMILY] = { "FAMILY", VG_AT_U16 },
+	[VGATE_SA_A_SRC] = { "SRC", VG_AT_ADDR },
+	[VGATE_SA_A_DST] = { "DST", VG_AT_ADDR },
+	[VGATE_SA_A_MODE] = { "MODE", VG_AT_U8 },
+	[VGATE_SA_A_ENC] = { "ENC", VG_AT_U16 },
+	[VGATE_SA_A_ENC_KEY] = { "ENC_KEY", VG_AT_KEY },
+	[VGATE_SA_A_AUTH] = { "AUTH", VG_AT_U16 },
+	[VGATE_SA_A_AUTH_KEY] = { "AUTH_KEY", VG_AT_KEY },
+	[VGATE_SA_A_REPLAY_WINDOW] = { "REPLAY_WINDOW", VG_AT_U32 },
+	[VGATE_SA_A_LIFETIME] = { "LIFETIME", VG_AT_NEST, vgate_lt_desc, VGATE_LT_A_MAX },
+	[VGATE_SA_A_FLAGS] = { "FLAGS", VG_AT_U32 },
+	[VGATE_SA_A_STATS] = { "STATS", VG_AT_NEST, vgate_sa_stats_desc,
+			       VGATE_SA_STATS_A_MAX },
+	[VGATE_SA_A_SEQ] = { "SEQ", VG_AT_U64 },
+	[VGATE_SA_A_AGE] = { "AGE", VG_AT_U64 },
+	[VGATE_SA_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_SA_A_ENC_KEY_BITS] = { "ENC_KEY_BITS", VG_AT_U16 },
+	[VGATE_SA_A_REQID] = { "REQID", VG_AT_U32 },
+	[VGATE_SA_A_ENCAP] = { "ENCAP", VG_AT_NEST, vgate_encap_desc, VGATE_ENCAP_A_MAX },
+	[VGATE_SA_A_OSEQ] = { "OSEQ", VG_AT_U64 },
+	[VGATE_SA_A_REPLAY_SEQ] = { "REPLAY_SEQ", VG_AT_U64 },
+	[VGATE_SA_A_EXPIRE_LIMIT] = { "EXPIRE_LIMIT", VG_AT_U8 },
+	[VGATE_SA_A_EXPIRE_HARD] = { "EXPIRE_HARD", VG_AT_U8 },
+	[VGATE_SA_A_COMP] = { "COMP", VG_AT_U16 },
+};
+
+const struct vg_attr_desc vgate_rule_stats_desc[VGATE_RULE_STATS_A_MAX + 1] = {
+	[VGATE_RULE_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", VG_AT_U64 },
+	[VGATE_RULE_STATS_A_BYTES_OUT] = { "BYTES_OUT", VG_AT_U64 },
+	[VGATE_RULE_STATS_A_PACKETS_IN] = { "PACKETS_IN", VG_AT_U64 },
+	[VGATE_RULE_STATS_A_BYTES_IN] = { "BYTES_IN", VG_AT_U64 },
+	[VGATE_RULE_STATS_A_PAD] = { "PAD", VG_AT_PAD },
+};
+
+const struct vg_attr_desc vgate_rule_desc[VGATE_RULE_A_MAX + 1] = {
+	[VGATE_RULE_A_ID] = { "ID", VG_AT_U32 },
+	[VGATE_RULE_A_FAMILY] = { "FAMILY", VG_AT_U16 },
+	[VGATE_RULE_A_LOCAL] = { "LOCAL", VG_AT_ADDR },
+	[VGATE_RULE_A_LOCAL_PLEN] = { "LOCAL_PLEN", VG_AT_U8 },
+	[VGATE_RULE_A_REMOTE] = { "REMOTE", VG_AT_ADDR },
+	[VGATE_RULE_A_REMOTE_PLEN] = { "REMOTE_PLEN", VG_AT_U8 },
+	[VGATE_RULE_A_PROTO] = { "PROTO", VG_AT_U8 },
+	[VGATE_RULE_A_LPORT_MIN] = { "LPORT_MIN", VG_AT_U16 },
+	[VGATE_RULE_A_LPORT_MAX] = { "LPORT_MAX", VG_AT_U16 },
+	[VGATE_RULE_A_RPORT_MIN] = { "RPORT_MIN", VG_AT_U16 },
+	[VGATE_RULE_A_RPORT_MAX] = { "RPORT_MAX", VG_AT_U16 },
+	[VGATE_RULE_A_ACTION] = { "ACTION", VG_AT_U8 },
+	[VGATE_RULE_A_PEER] = { "PEER", VG_AT_ADDR },
+	[VGATE_RULE_A_SPI_OUT] = { "SPI_OUT", VG_AT_U32 },
+	[VGATE_RULE_A_SPI_IN] = { "SPI_IN", VG_AT_U32 },
+	[VGATE_RULE_A_STATS] = { "STATS", VG_AT_NEST, vgate_rule_stats_desc,
+				 VGATE_RULE_STATS_A_MAX },
+	[VGATE_RULE_A_STAGE] = { "STAGE", VG_AT_U8 },
+	[VGATE_RULE_A_PEER_NAME] = { "PEER_NAME", VG_AT_STR },
+	[VGATE_RULE_A_FLAGS] = { "FLAGS", VG_AT_U32 },
+	[VGATE_RULE_A_DESCR] = { "DESCR", VG_AT_STR },
+	[VGATE_RULE_A_LOCAL_END] = { "LOCAL_END", VG_AT_ADDR },
+	[VGATE_RULE_A_REMOTE_END] = { "REMOTE_END", VG_AT_ADDR },
+	[VGATE_RULE_A_AH_SPI_OUT] = { "AH_SPI_OUT", VG_AT_U32 },
+	[VGATE_RULE_A_AH_SPI_IN] = { "AH_SPI_IN", VG_AT_U32 },
+	[VGATE_RULE_A_CPI_OUT] = { "CPI_OUT", VG_AT_U16 },
+	[VGATE_RULE_A_CPI_IN] = { "CPI_IN", VG_AT_U16 },
+};
+
+const struct vg_attr_desc vgate_peer_desc[VGATE_PEER_A_MAX + 1] = {
+	[VGATE_PEER_A_ID] = { "ID", VG_AT_U32 },
+	[VGATE_PEER_A_NAME] = { "NAME", VG_AT_STR },
+	[VGATE_PEER_A_DESCR] = { "DESCR", VG_AT_STR },
+	[VGATE_PEER_A_FAMILY] = { "FAMILY", VG_AT_U16 },
+	[VGATE_PEER_A_ADDR] = { "ADDR", VG_AT_ADDR },
+	[VGATE_PEER_A_HOSTNAME] = { "HOSTNAME", VG_AT_STR },
+	[VGATE_PEER_A_ADMIN] = { "ADMIN", VG_AT_U8 },
+	[VGATE_PEER_A_OPER] = { "OPER", VG_AT_U8 },
+	[VGATE_PEER_A_BLOCK_SECONDS] = { "BLOCK_SECONDS", VG_AT_U32 },
+	[VGATE_PEER_A_VIRTUAL] = { "VIRTUAL", VG_AT_U8 },
+	[VGATE_PEER_A_IFINDEX] = { "IFINDEX", VG_AT_U32 },
+	[VGATE_PEER_A_IFNAME] = { "IFNAME", VG_AT_STR },
+	[VGATE_PEER_A_SPI_OUT] = { "SPI_OUT", VG_AT_U32 },
+	[VGATE_PEER_A_SPI_IN] = { "SPI_IN", VG_AT_U32 },
+	[VGATE_PEER_A_ENTRIES] = { "ENTRIES", VG_AT_U32 },
+	[VGATE_PEER_A_PROPAGATE_PMTU] = { "PROPAGATE_PMTU", VG_AT_U8 },
+	[VGATE_PEER_A_IPCOMP] = { "IPCOMP", VG_AT_U8 },
+};
+
+const struct vg_attr_desc vgate_flow_desc[VGATE_FLOW_A_MAX + 1] = {
+	[VGATE_FLOW_A_FAMILY] = { "FAMILY", VG_AT_U16 },
+	[VGATE_FLOW_A_SRC] = { "SRC", VG_AT_ADDR },
+	[VGATE_FLOW_A_DST] = { "DST", VG_AT_ADDR },
+	[VGATE_FLOW_A_PROTO] = { "PROTO", VG_AT_U8 },
+	[VGATE_FLOW_A_SPORT] = { "SPORT", VG_AT_U16 },
+	[VGATE_FLOW_A_DPORT] = { "DPORT", VG_AT_U16 },
+	[VGATE_FLOW_A_DIR] = { "DIR", VG_AT_U8 },
+	[VGATE_FLOW_A_ITERATIONS] = { "ITERATIONS", VG_AT_U32 },
+};
+
+const struct vg_attr_desc vgate_verdict_desc[VGATE_VERDICT_A_MAX + 1] = {
+	[VGATE_VERDICT_A_ACTION] = { "ACTION", VG_AT_U8 },
+	[VGATE_VERDICT_A_REASON] = { "REASON", VG_AT_U8 },
+	[VGATE_VERDICT_A_RULE_ID] = { "RULE_ID", VG_AT_U32 },
+	[VGATE_VERDICT_A_STAGE] = { "STAGE", VG_AT_U8 },
+	[VGATE_VERDICT_A_PEER_NAME] = { "PEER_NAME", VG_AT_STR },
+	[VGATE_VERDICT_A_SELF] = { "SELF", VG_AT_U8 },
+	[VGATE_VERDICT_A_NANOSECONDS] = { "NANOSECONDS", VG_AT_U64 },
+	[VGATE_VERDICT_A_ITERATIONS] = { "ITERATIONS", VG_AT_U32 },
+	[VGATE_VERDICT_A_PAD] = { "PAD", VG_AT_PAD },
+};
+
+const struct vg_attr_desc vgate_stats_desc[VGATE_STATS_A_MAX + 1] = {
+	[VGATE_STATS_A_SAS] = { "SAS", VG_AT_U32 },
+	[VGATE_STATS_A_RULES] = { "RULES", VG_AT_U32 },
+	[VGATE_STATS_A_PACKETS_IN] = { "PACKETS_IN", VG_AT_U64 },
+	[VGATE_STATS_A_PACKETS_OUT] = { "PACKETS_OUT", VG_AT_U64 },
+	[VGATE_STATS_A_PASSED] = { "PASSED", VG_AT_U64 },
+	[VGATE_STATS_A_PROTECTED_IN] = { "PROTECTED_IN", VG_AT_U64 },
+	[VGATE_STATS_A_PROTECTED_OUT] = { "PROTECTED_OUT", VG_AT_U64 },
+	[VGATE_STATS_A_DROPPED] = { "DROPPED", VG_AT_U64 },
+	[VGATE_STATS_A_ERRORS] = { "ERRORS", VG_AT_U64 },
+	[VGATE_STATS_A_DROPS] = { "DROPS", VG_AT_NEST_U64 },
+	[VGATE_STATS_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_STATS_A_PEERS] = { "PEERS", VG_AT_U32 },
+	[VGATE_STATS_A_PEERS_UP] = { "PEERS_UP", VG_AT_U32 },
+	[VGATE_STATS_A_PEERS_DORMANT] = { "PEERS_DORMANT", VG_AT_U32 },
+	[VGATE_STATS_A_PEERS_BLOCKED] = { "PEERS_BLOCKED", VG_AT_U32 },
+	[VGATE_STATS_A_OVERLAP_SKIPPED] = { "OVERLAP_SKIPPED", VG_AT_U64 },
+	[VGATE_STATS_A_SELF_BYPASSED] = { "SELF_BYPASSED", VG_AT_U64 },
+	[VGATE_STATS_A_ACQUIRES] = { "ACQUIRES", VG_AT_U64 },
+	[VGATE_STATS_A_NATT_ESP_IN] = { "NATT_ESP_IN", VG_AT_U64 },
+	[VGATE_STATS_A_NATT_IKE_IN] = { "NATT_IKE_IN", VG_AT_U64 },
+	[VGATE_STATS_A_NATT_KEEPALIVES_IN] = { "NATT_KEEPALIVES_IN", VG_AT_U64 },
+	[VGATE_STATS_A_NATT_KEEPALIVES_OUT] = { "NATT_KEEPALIVES_OUT", VG_AT_U64 },
+	[VGATE_STATS_A_PMTU_LEARNT] = { "PMTU_LEARNT", VG_AT_U64 },
+	[VGATE_STATS_A_DUMMY_IN] = { "DUMMY_IN", VG_AT_U64 },
+};
+
+const struct vg_attr_desc vgate_cfg_desc[VGATE_CFG_A_MAX + 1] = {
+	[VGATE_CFG_A_REPLAY_WINDOW] = { "REPLAY_WINDOW", VG_AT_U32 },
+	[VGATE_CFG_A_MAX_SAS] = { "MAX_SAS", VG_AT_U32 },
+	[VGATE_CFG_A_DROP_LOG] = { "DROP_LOG", VG_AT_U8 },
+	[VGATE_CFG_A_SWSKIP_OVERLAP] = { "SWSKIP_OVERLAP", VG_AT_U8 },
+	[VGATE_CFG_A_POST_DEFAULT] = { "POST_DEFAULT", VG_AT_U8 },
+	[VGATE_CFG_A_ACQUIRE_TIMEOUT] = { "ACQUIRE_TIMEOUT", VG_AT_U32 },
+	[VGATE_CFG_A_ACQUIRE_QUEUE] = { "ACQUIRE_QUEUE", VG_AT_U32 },
+	[VGATE_CFG_A_NATT_KEEPALIVE] = { "NATT_KEEPALIVE", VG_AT_U32 },
+};
+
+const struct vg_attr_desc vgate_top_desc[VGATE_A_MAX + 1] = {
+	[VGATE_A_SA] = { "SA", VG_AT_NEST, vgate_sa_desc, VGATE_SA_A_MAX },
+	[VGATE_A_RULE] = { "RULE", VG_AT_NEST, vgate_rule_desc, VGATE_RULE_A_MAX },
+	[VGATE_A_STATS] = { "STATS", VG_AT_NEST, vgate_stats_desc, VGATE_STATS_A_MAX },
+	[VGATE_A_CONFIG] = { "CONFIG", VG_AT_NEST, vgate_cfg_desc, VGATE_CFG_A_MAX },
+	[VGATE_A_PEER] = { "PEER", VG_AT_NEST, vgate_peer_desc, VGATE_PEER_A_MAX },
+	[VGATE_A_FLOW] = { "FLOW", VG_AT_NEST, vgate_flow_desc, VGATE_FLOW_A_MAX },
+	[VGATE_A_VERDICT] = { "VERDICT", VG_AT_NEST, vgate_verdict_desc,
+			      VGATE_VERDICT_A_MAX },
+	[VGATE_A_ENCAP_SOCK] = { "ENCAP_SOCK", VG_AT_NEST, vgate_encap_sock_desc,
+				 VGATE_ENCAP_SOCK_A_MAX },
+};
+
+static const char *const vgate_cmd_names[VGATE_CMD_MAX + 1] = {
+	[VGATE_CMD_SA_NEW] = "SA_NEW",
+	[VGATE_CMD_SA_SET] = "SA_SET",
+	[VGATE_CMD_SA_GET] = "SA_GET",
+	[VGATE_CMD_SA_DEL] = "SA_DEL",
+	[VGATE_CMD_SA_FLUSH] = "SA_FLUSH",
+	[VGATE_CMD_RULE_NEW] = "RULE_NEW",
+	[VGATE_CMD_RULE_SET] = "RULE_SET",
+	[VGATE_CMD_RULE_GET] = "RULE_GET",
+	[VGATE_CMD_RULE_DEL] = "RULE_DEL",
+	[VGATE_CMD_RULE_FLUSH] = "RULE_FLUSH",
+	[VGATE_CMD_STATS_GET] = "STATS_GET",
+	[VGATE_CMD_CONFIG_GET] = "CONFIG_GET",
+	[VGATE_CMD_CONFIG_SET] = "CONFIG_SET",
+	[VGATE_CMD_PEER_NEW] = "PEER_NEW",
+	[VGATE_CMD_PEER_SET] = "PEER_SET",
+	[VGATE_CMD_PEER_GET] = "PEER_GET",
+	[VGATE_CMD_PEER_DEL] = "PEER_DEL",
+	[VGATE_CMD_PEER_FLUSH] = "PEER_FLUSH",
+	[VGATE_CMD_TXN_BEGIN] = "TXN_BEGIN",
+	[VGATE_CMD_TXN_COMMIT] = "TXN_COMMIT",
+	[VGATE_CMD_TXN_ABORT] = "TXN_ABORT",
+	[VGATE_CMD_EXPLAIN] = "EXPLAIN",
+	[VGATE_CMD_ACQUIRE] = "ACQUIRE",
+	[VGATE_CMD_ENCAP_SOCK_SET] = "ENCAP_SOCK_SET",
+	[VGATE_CMD_ENCAP_SOCK_GET] = "ENCAP_SOCK_GET",
+	[VGATE_CMD_ENCAP_SOCK_DEL] = "ENCAP_SOCK_DEL",
+	[VGATE_CMD_SA_EXPIRE] = "SA_EXPIRE",
+};
+
+const struct vg_family_desc vg_family_vgate = {
+	.name = VGATE_GENL_NAME,
+	.version = VGATE_GENL_VERSION,
+	.top = vgate_top_desc,
+	.top_max = VGATE_A_MAX,
+	.cmds = vgate_cmd_names,
+	.cmd_max = VGATE_CMD_MAX,
+};
+
+/* ---- "vgate_garp" ---- */
+
+const struct vg_attr_desc garp_cfg_desc[VGATE_GARP_CFG_A_MAX + 1] = {
+	[VGATE_GARP_CFG_A_ACTIVE] = { "ACTIVE", VG_AT_U8 },
+	[VGATE_GARP_CFG_A_FORCE_UPDATE] = { "FORCE_UPDATE", VG_AT_U8 },
+	[VGATE_GARP_CFG_A_RATE_LIMIT] = { "RATE_LIMIT", VG_AT_U32 },
+	[VGATE_GARP_CFG_A_VERIFY_TIMEOUT] = { "VERIFY_TIMEOUT", VG_AT_U32 },
+	[VGATE_GARP_CFG_A_PENDING] = { "PENDING", VG_AT_U32 },
+};
+
+/* Type 0 is the nest's padding: never indexed. */
+const struct vg_attr_desc garp_cnt_desc[VGATE_GARP_CNT_MAX + 1] = {
+	[VGATE_GARP_CNT_SEEN] = { "SEEN", VG_AT_U64 },
+	[VGATE_GARP_CNT_ACCEPTED_NEW] = { "ACCEPTED_NEW", VG_AT_U64 },
+	[VGATE_GARP_CNT_ACCEPTED_CHANGED] = { "ACCEPTED_CHANGED", VG_AT_U64 },
+	[VGATE_GARP_CNT_UNCHANGED] = { "UNCHANGED", VG_AT_U64 },
+	[VGATE_GARP_CNT_REFUSED_POLICY] = { "REFUSED_POLICY", VG_AT_U64 },
+	[VGATE_GARP_CNT_REFUSED_VERIFY] = { "REFUSED_VERIFY", VG_AT_U64 },
+	[VGATE_GARP_CNT_REFUSED_OFFSUBNET] = { "REFUSED_OFFSUBNET", VG_AT_U64 },
+	[VGATE_GARP_CNT_RATE_LIMITED] = { "RATE_LIMITED", VG_AT_U64 },
+	[VGATE_GARP_CNT_COALESCED] = { "COALESCED", VG_AT_U64 },
+	[VGATE_GARP_CNT_MALFORMED] = { "MALFORMED", VG_AT_U64 },
+	[VGATE_GARP_CNT_PROBES_SENT] = { "PROBES_SENT", VG_AT_U64 },
+	[VGATE_GARP_CNT_REQUESTS] = { "REQUESTS", VG_AT_U64 },
+};
+
+const struct vg_attr_desc garp_if_desc[VGATE_GARP_IF_A_MAX + 1] = {
+	[VGATE_GARP_IF_A_IFINDEX] = { "IFINDEX", VG_AT_U32 },
+	[VGATE_GARP_IF_A_IFNAME] = { "IFNAME", VG_AT_STR },
+	[VGATE_GARP_IF_A_ACTIVE] = { "ACTIVE", VG_AT_U8 },
+	[VGATE_GARP_IF_A_FORCE_UPDATE] = { "FORCE_UPDATE", VG_AT_U8 },
+	[VGATE_GARP_IF_A_RATE_LIMIT] = { "RATE_LIMIT", VG_AT_U32 },
+	[VGATE_GARP_IF_A_EFF_ACTIVE] = { "EFF_ACTIVE", VG_AT_U8 },
+	[VGATE_GARP_IF_A_EFF_FORCE_UPDATE] = { "EFF_FORCE_UPDATE", VG_AT_U8 },
+	[VGATE_GARP_IF_A_EFF_RATE_LIMIT] = { "EFF_RATE_LIMIT", VG_AT_U32 },
+	[VGATE_GARP_IF_A_COUNTERS] = { "COUNTERS", VG_AT_NEST, garp_cnt_desc,
+				       VGATE_GARP_CNT_MAX },
+};
+
+const struct vg_attr_desc garp_top_desc[VGATE_GARP_A_MAX + 1] = {
+	[VGATE_GARP_A_GLOBAL] = { "GLOBAL", VG_AT_NEST, garp_cfg_desc,
+				  VGATE_GARP_CFG_A_MAX },
+	[VGATE_GARP_A_IF] = { "IF", VG_AT_NEST, garp_if_desc, VGATE_GARP_IF_A_MAX },
+};
+
+static const char *const garp_cmd_names[VGATE_GARP_CMD_MAX + 1] = {
+	[VGATE_GARP_CMD_GET] = "GARP_GET",
+	[VGATE_GARP_CMD_SET] = "GARP_SET",
+	[VGATE_GARP_CMD_IF_GET] = "GARP_IF_GET",
+};
+
+const struct vg_family_desc vg_family_garp = {
+	.name = VGATE_GARP_GENL_NAME,
+	.version = VGATE_GARP_GENL_VERSION,
+	.top = garp_top_desc,
+	.top_max = VGATE_GARP_A_MAX,
+	.cmds = garp_cmd_names,
+	.cmd_max = VGATE_GARP_CMD_MAX,
+};
+
+/* ---- "vgate_bwm" ---- */
+
+const struct vg_attr_desc bwm_stat_desc[VGATE_BWM_STAT_MAX + 1] = {
+	[VGATE_BWM_STAT_BYTES] = { "BYTES", VG_AT_U64 },
+	[VGATE_BWM_STAT_PACKETS] = { "PACKETS", VG_AT_U64 },
+	[VGATE_BWM_STAT_DROPS] = { "DROPS", VG_AT_U64 },
+	[VGATE_BWM_STAT_BACKLOG] = { "BACKLOG", VG_AT_U64 },
+	[VGATE_BWM_STAT_BACKLOG_BYTES] = { "BACKLOG_BYTES", VG_AT_U64 },
+	[VGATE_BWM_STAT_RATE] = { "RATE", VG_AT_U64 },
+	[VGATE_BWM_STAT_BORROWED] = { "BORROWED", VG_AT_U64 },
+	[VGATE_BWM_STAT_DIRECT] = { "DIRECT", VG_AT_U64 },
+	[VGATE_BWM_STAT_TIME] = { "TIME", VG_AT_U64 },
+	[VGATE_BWM_STAT_STALL_NS] = { "STALL_NS", VG_AT_U64 },
+};
+
+const struct vg_attr_desc bwm_if_desc[VGATE_BWM_IF_A_MAX + 1] = {
+	[VGATE_BWM_IF_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_BWM_IF_A_IFINDEX] = { "IFINDEX", VG_AT_U32 },
+	[VGATE_BWM_IF_A_IFNAME] = { "IFNAME", VG_AT_STR },
+	[VGATE_BWM_IF_A_ENABLED] = { "ENABLED", VG_AT_U8 },
+	[VGATE_BWM_IF_A_RATE] = { "RATE", VG_AT_U64 },
+	[VGATE_BWM_IF_A_MODE] = { "MODE", VG_AT_U8 },
+	[VGATE_BWM_IF_A_OVERHEAD] = { "OVERHEAD", VG_AT_U16 },
+	[VGATE_BWM_IF_A_ESP] = { "ESP", VG_AT_U8 },
+	[VGATE_BWM_IF_A_LIMIT] = { "LIMIT", VG_AT_U32 },
+	[VGATE_BWM_IF_A_DEFAULT_CLASS] = { "DEFAULT_CLASS", VG_AT_U16 },
+	[VGATE_BWM_IF_A_NUM_CLASSES] = { "NUM_CLASSES", VG_AT_U32 },
+	[VGATE_BWM_IF_A_NUM_FILTERS] = { "NUM_FILTERS", VG_AT_U32 },
+	[VGATE_BWM_IF_A_LINK_SPEED] = { "LINK_SPEED", VG_AT_U64 },
+	[VGATE_BWM_IF_A_STATS] = { "STATS", VG_AT_NEST, bwm_stat_desc,
+				   VGATE_BWM_STAT_MAX },
+};
+
+const struct vg_attr_desc bwm_class_desc[VGATE_BWM_CLASS_A_MAX + 1] = {
+	[VGATE_BWM_CLASS_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_BWM_CLASS_A_ID] = { "ID", VG_AT_U16 },
+	[VGATE_BWM_CLASS_A_PARENT] = { "PARENT", VG_AT_U16 },
+	[VGATE_BWM_CLASS_A_RATE] = { "RATE", VG_AT_U64 },
+	[VGATE_BWM_CLASS_A_CEIL] = { "CEIL", VG_AT_U64 },
+	[VGATE_BWM_CLASS_A_PRIO] = { "PRIO", VG_AT_U8 },
+	[VGATE_BWM_CLASS_A_BORROW] = { "BORROW", VG_AT_U8 },
+	[VGATE_BWM_CLASS_A_NAME] = { "NAME", VG_AT_STR },
+	[VGATE_BWM_CLASS_A_LEAF] = { "LEAF", VG_AT_U8 },
+	[VGATE_BWM_CLASS_A_STATS] = { "STATS", VG_AT_NEST, bwm_stat_desc,
+				      VGATE_BWM_STAT_MAX },
+	[VGATE_BWM_CLASS_A_EFF_CEIL] = { "EFF_CEIL", VG_AT_U64 },
+};
+
+const struct vg_attr_desc bwm_filter_desc[VGATE_BWM_FILTER_A_MAX + 1] = {
+	[VGATE_BWM_FILTER_A_PAD] = { "PAD", VG_AT_PAD },
+	[VGATE_BWM_FILTER_A_ID] = { "ID", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_CLASS] = { "CLASS", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_SERVICE] = { "SERVICE", VG_AT_U8 },
+	[VGATE_BWM_FILTER_A_PROTO] = { "PROTO", VG_AT_U8 },
+	[VGATE_BWM_FILTER_A_SRC_MIN] = { "SRC_MIN", VG_AT_ADDR },
+	[VGATE_BWM_FILTER_A_SRC_MAX] = { "SRC_MAX", VG_AT_ADDR },
+	[VGATE_BWM_FILTER_A_DST_MIN] = { "DST_MIN", VG_AT_ADDR },
+	[VGATE_BWM_FILTER_A_DST_MAX] = { "DST_MAX", VG_AT_ADDR },
+	[VGATE_BWM_FILTER_A_SPORT_MIN] = { "SPORT_MIN", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_SPORT_MAX] = { "SPORT_MAX", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MIN] = { "DPORT_MIN", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_DPORT_MAX] = { "DPORT_MAX", VG_AT_U16 },
+	[VGATE_BWM_FILTER_A_MATCHES] = { "MATCHES", VG_AT_U64 },
+};
+
+const struct vg_attr_desc bwm_top_desc[VGATE_BWM_A_MAX + 1] = {
+	[VGATE_BWM_A_IF] = { "IF", VG_AT_NEST, bwm_if_desc, VGATE_BWM_IF_A_MAX },
+	[VGATE_BWM_A_CLASS] = { "CLASS", VG_AT_NEST, bwm_class_desc,
+				VGATE_BWM_CLASS_A_MAX },
+	[VGATE_BWM_A_FILTER] = { "FILTER", VG_AT_NEST, bwm_filter_desc,
+				 VGATE_BWM_FILTER_A_MAX },
+};
+
+static const char *const bwm_cmd_names[VGATE_BWM_CMD_MAX + 1] = {
+	[VGATE_BWM_CMD_IF_SET] = "BWM_IF_SET",
+	[VGATE_BWM_CMD_IF_GET] = "BWM_IF_GET",
+	[VGATE_BWM_CMD_CLASS_NEW] = "BWM_CLASS_NEW",
+	[VGATE_BWM_CMD_CLASS_SET] = "BWM_CLASS_SET",
+	[VGATE_BWM_CMD_CLASS_DEL] = "BWM_CLASS_DEL",
+	[VGATE_BWM_CMD_CLASS_GET] = "BWM_CLASS_GET",
+	[VGATE_BWM_CMD_FILTER_NEW] = "BWM_FILTER_NEW",
+	[VGATE_BWM_CMD_FILTER_DEL] = "BWM_FILTER_DEL",
+	[VGATE_BWM_CMD_FILTER_GET] = "BWM_FILTER_GET",
+};
+
+const struct vg_family_desc vg_family_bwm = {
+	.name = VGATE_BWM_GENL_NAME,
+	.version = VGATE_BWM_GENL_VERSION,
+	.top = bwm_top_desc,
+	.top_max = VGATE_BWM_A_MAX,
+	.cmds = bwm_cmd_names,
+	.cmd_max = VGATE_BWM_CMD_MAX,
+};
+
+const char *vg_family_cmd(const struct vg_family_desc *f, int cmd)
+{
+	if (cmd > 0 && cmd <= f->cmd_max && f->cmds[cmd])
+		return f->cmds[cmd];
+	return "?";
+}
+
+int vg_attr_type_len(enum vg_attr_type t)
+{
+	switch (t) {
+	case VG_AT_U8:
+		return 1;
+	case VG_AT_U16:
+		return 2;
+	case VG_AT_U32:
+		return 4;
+	case VG_AT_U64:
+		return 8;
+	default:
+		return 0;
+	}
+}
