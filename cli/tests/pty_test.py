@@ -36,7 +36,16 @@ def session(keys, wait=0.3):
         rd(0.05)
     rd(wait)
     for k in keys:
+        before = len(out)
         os.write(fd, k.encode())
+        # Typed text: wait for readline's echo before the next key. A
+        # Ctrl-C flushes the tty's unread input, so on a loaded machine a
+        # fixed pause let it overtake the text typed before it.
+        text = k.rstrip('\n')
+        if text.isprintable() and '?' not in text:
+            end = time.time() + 20
+            while text.encode() not in out[before:] and time.time() < end:
+                rd(0.05)
         rd(wait)
     try:
         os.write(fd, b'\x15quit\n')
