@@ -2048,6 +2048,15 @@ static void sent_rule(uint8_t cmd, const struct vg_rule *ru)
 	sent.h[slot] = (uint32_t)++sent.n;
 }
 
+void cmd_forget(void)
+{
+	free(pm.v);
+	memset(&pm, 0, sizeof(pm));
+	free(sent.v);
+	free(sent.h);
+	memset(&sent, 0, sizeof(sent));
+}
+
 static int run_do(const struct cmd *c, struct vg_req *req)
 {
 	(void)c;

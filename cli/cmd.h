@@ -104,6 +104,11 @@ extern bool cmd_in_file;
  * rules sent by this invocation are checked instead.
  */
 void cmd_warn_rules(uint32_t only_id);
+/*
+ * Forget (and free) what this invocation learnt of the peers and the
+ * rules it sent for the warnings: the next command starts afresh.
+ */
+void cmd_forget(void);
 
 /*
  * Possible next words after argv[0..argc-1] (completed words).  For each

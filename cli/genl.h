@@ -78,6 +78,17 @@ int vg_genl_transact(struct vg_family *f, struct nl_msg *msg,
  */
 int vg_genl_present(struct vg_family *f);
 
+/*
+ * Test seam (cli/fuzz/fuzz_reply.c): with recv set, no socket is opened,
+ * family ids are not resolved and requests are not sent; each read of a
+ * reply takes the next datagram from recv(): *buf malloc()ed (libnl
+ * frees it), the length returned, or a negative libnl error when there
+ * is none left.  Sequence numbers are not checked.  NULL (the default)
+ * talks to the kernel.  Closes the socket.
+ */
+typedef int (*vg_genl_recv_fn)(unsigned char **buf);
+void vg_genl_fake_kernel(vg_genl_recv_fn recv);
+
 /* Index the attributes of a nest by type, checking fixed sizes. */
 int vg_nest_index(struct nlattr *nest, const struct adesc *d, int max,
 		  struct nlattr **tb);

@@ -291,6 +291,7 @@ int main(int argc, char **argv)
 		ret = run_file("-");
 	else
 		ret = shell();
+	cmd_forget();
 	vg_nl_close();
 	return ret;
 }
