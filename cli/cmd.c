@@ -2771,12 +2771,6 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 	struct cmd_vals v;
 	int i, n, r, pending;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "?")) {
-			cmd_help_next(stdout, i, argv);
-			return CMD_HELPED;
-		}
-	}
 	*cp = NULL;
 	if (argc == 0)
 		return 0;
@@ -2838,16 +2832,26 @@ int cmd_run(int argc, char **argv)
 {
 	const struct cmd *c;
 	struct vg_req *req = malloc(sizeof(*req));
-	int ret;
+	int i, ret;
 
 	if (!req) {
 		vg_err("out of memory");
 		return EXIT_KERNEL;
 	}
+	/*
+	 * A "?" word asks what may follow the words before it.  Only here,
+	 * for what a person types: in a command file "?" is a value like
+	 * any other (config save writes a description "?" as "?").
+	 */
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "?")) {
+			cmd_help_next(stdout, i, argv);
+			free(req);
+			return 0;
+		}
+	}
 	ret = cmd_parse(argc, argv, &c, req);
-	if (ret == CMD_HELPED)
-		ret = 0;
-	else if (!ret)
+	if (!ret)
 		ret = cmd_exec(c, req);
 	explicit_bzero(req, sizeof(*req));
 	free(req);

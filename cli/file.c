@@ -151,8 +151,6 @@ int run_stream(FILE *f, const char *name)
 		r = cmd_parse(argc, argv, &c, req);
 		explicit_bzero(line, strlen(line));
 		if (r || !c) {
-			if (r == CMD_HELPED)
-				continue;
 			ret = r;
 			break;
 		}
