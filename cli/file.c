@@ -149,7 +149,7 @@ int run_stream(FILE *f, const char *name)
 			break;
 		}
 		r = cmd_parse(argc, argv, &c, req);
-		explicit_bzero(line, strlen(line));
+		explicit_bzero(line, lcap);	/* split: not just strlen() */
 		if (r || !c) {
 			ret = r;
 			break;

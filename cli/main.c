@@ -216,6 +216,7 @@ static int shell(void)
 {
 	struct sigaction sa;
 	char *line;
+	size_t len;
 
 	cmd_shell = true;
 	rl_readline_name = "vgate";
@@ -232,10 +233,11 @@ static int shell(void)
 		line = readline("vgate> ");
 		if (!line)
 			break;
+		len = strlen(line);
 		if (*line && !strstr(line, "encKey") && !strstr(line, "authKey"))
 			add_history(line);
-		run_line(line);
-		wipe(line);
+		run_line(line);	/* splits it: NULs after the first word */
+		explicit_bzero(line, len);
 		free(line);
 	}
 	if (!cmd_quit)
