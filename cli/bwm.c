@@ -1402,7 +1402,7 @@ int bwm_config_print(FILE *f)
 		return r < 0 ? r : 0;
 	r = fetch(VGATE_BWM_CMD_IF_GET, NULL, true, &ifs, NULL);
 	if (r)
-		return r;
+		goto out;
 	if (ifs.n)
 		fprintf(f, "# Bandwidth manager (vgate_bwm): not part of the transaction,\n"
 			"# applied after it, like SA commands.\n");
@@ -1452,6 +1452,7 @@ int bwm_config_print(FILE *f)
 		free(cl.v);
 		free(fl.v);
 	}
-	free(ifs.v);
+out:
+	free(ifs.v);	/* also what a dump that failed half way had */
 	return r;
 }
