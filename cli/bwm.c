@@ -1351,7 +1351,7 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 static void print_classes(FILE *f, const char *ifname, struct vg_bwm_if *c,
 			  size_t n)
 {
-	char r1[32];
+	char r1[32], q[2 * VGATE_BWM_NAME_MAX + 4];
 	size_t i, done = 0, pass;
 	bool *out = calloc(n ? n : 1, sizeof(*out));
 
@@ -1380,8 +1380,9 @@ static void print_classes(FILE *f, const char *ifname, struct vg_bwm_if *c,
 				fprintf(f, " ceiling %s",
 					bwm_fmt_rate(c[i].user_ceil, r1,
 						     sizeof(r1)));
-			if (c[i].name[0])
-				fprintf(f, " name %s", c[i].name);
+			if (c[i].name[0])	/* may have spaces: quoted */
+				fprintf(f, " name %s",
+					fmt_word(c[i].name, q, sizeof(q)));
 			fputc('\n', f);
 			out[i] = true;
 			done++;
