@@ -614,6 +614,16 @@ static void parse_extack(struct ctx *c, struct nlmsghdr *nlh, void *tlvs)
 		c->offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
+/*
+ * The error of an NLMSG_ERROR or NLMSG_DONE as a negative errno: the
+ * kernel's -1..-4095, anything else (which no kernel sends) -EPROTO, so
+ * that -err is always an errno for strerror().
+ */
+static int kernel_errno(int e)
+{
+	return e < 0 && e >= -4095 ? e : -EPROTO;
+}
+
 static int cb_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
@@ -623,7 +633,7 @@ static int cb_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	c->err = e->error ? e->error : -EPROTO;
+	c->err = kernel_errno(e->error);
 	if (NLMSG_HDRLEN + off < nlh->nlmsg_len)
 		parse_extack(c, nlh, (char *)e + off);
 	c->done = true;
@@ -651,7 +661,7 @@ static int cb_finish(struct nl_msg *msg, void *arg)
 	if (nlmsg_datalen(nlh) >= (int)sizeof(int)) {
 		memcpy(&e, nlmsg_data(nlh), sizeof(e));
 		if (e < 0) {
-			c->err = e;
+			c->err = kernel_errno(e);
 			parse_extack(c, nlh, (char *)nlmsg_data(nlh) + sizeof(int));
 		}
 	}
