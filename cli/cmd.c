@@ -2618,7 +2618,8 @@ static const struct cmd *lookup_words(int argc, char **argv, bool quiet);
 /*
  * The command named by the first words of argv.  The last one found is
  * tried first (command files repeat the same command thousands of times):
- * which command the words name depends on those words only.
+ * which command the words name depends on those words only, and on
+ * whether it is visible (quit and exit in the shell only).
  */
 static const struct cmd *lookup(int argc, char **argv, bool quiet)
 {
@@ -2626,7 +2627,7 @@ static const struct cmd *lookup(int argc, char **argv, bool quiet)
 	const struct cmd *c = last;
 	int n, i;
 
-	if (c) {
+	if (c && visible(c)) {
 		n = nwords(c);
 		for (i = 0; i < n && i < argc; i++)
 			if (!word_match(c->words[i], argv[i]))
