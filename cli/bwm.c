@@ -951,7 +951,7 @@ int bwm_run(const struct cmd *c, struct vg_req *req)
 static void print_classes(FILE *f, const char *ifname, struct vg_bwm_item *c,
 			  size_t n)
 {
-	char r1[32];
+	char r1[32], q[2 * VGATE_BWM_NAME_MAX + 4];
 	size_t i, done = 0, pass;
 	bool *out = calloc(n ? n : 1, sizeof(*out));
 
@@ -980,8 +980,9 @@ static void print_classes(FILE *f, const char *ifname, struct vg_bwm_item *c,
 				fprintf(f, " ceiling %s",
 					bwm_fmt_rate(c[i].user_ceil, r1,
 						     sizeof(r1)));
-			if (c[i].name[0])
-				fprintf(f, " name %s", c[i].name);
+			if (c[i].name[0])	/* may have spaces: quoted */
+				fprintf(f, " name %s",
+					fmt_word(c[i].name, q, sizeof(q)));
 			fputc('\n', f);
 			out[i] = true;
 			done++;
@@ -1002,7 +1003,7 @@ int bwm_config_print(FILE *f)
 		return r < 0 ? r : 0;
 	r = fetch(VGATE_BWM_CMD_IF_GET, NULL, true, &ifs, NULL);
 	if (r)
-		return r;
+		goto out;
 	if (ifs.n)
 		fprintf(f, "# Bandwidth manager (vgate_bwm): not part of the transaction,\n"
 			"# applied after it, like SA commands.\n");
@@ -1052,6 +1053,7 @@ int bwm_config_print(FILE *f)
 		free(cl.v);
 		free(fl.v);
 	}
-	free(ifs.v);
+out:
+	free(ifs.v);	/* also what a dump that failed half way had */
 	return r;
 }

@@ -2002,6 +2002,15 @@ static void sent_rule(uint8_t cmd, const struct vg_rule *ru)
 	sent.h[slot] = (uint32_t)++sent.n;
 }
 
+void cmd_forget(void)
+{
+	free(pm.v);
+	memset(&pm, 0, sizeof(pm));
+	free(sent.v);
+	free(sent.h);
+	memset(&sent, 0, sizeof(sent));
+}
+
 static int run_do(const struct cmd *c, struct vg_req *req)
 {
 	(void)c;
@@ -2565,7 +2574,8 @@ static const struct cmd *lookup_words(int argc, char **argv, bool quiet);
 /*
  * The command named by the first words of argv.  The last one found is
  * tried first (command files repeat the same command thousands of times):
- * which command the words name depends on those words only.
+ * which command the words name depends on those words only, and on
+ * whether it is visible (quit and exit in the shell only).
  */
 static const struct cmd *lookup(int argc, char **argv, bool quiet)
 {
@@ -2573,7 +2583,7 @@ static const struct cmd *lookup(int argc, char **argv, bool quiet)
 	const struct cmd *c = last;
 	int n, i;
 
-	if (c) {
+	if (c && visible(c)) {
 		n = nwords(c);
 		for (i = 0; i < n && i < argc; i++)
 			if (!word_match(c->words[i], argv[i]))
@@ -2718,12 +2728,6 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 	struct cmd_vals v;
 	int i, n, r, pending;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "?")) {
-			cmd_help_next(stdout, i, argv);
-			return CMD_HELPED;
-		}
-	}
 	*cp = NULL;
 	if (argc == 0)
 		return 0;
@@ -2785,16 +2789,26 @@ int cmd_run(int argc, char **argv)
 {
 	const struct cmd *c;
 	struct vg_req *req = malloc(sizeof(*req));
-	int ret;
+	int i, ret;
 
 	if (!req) {
 		vg_err("out of memory");
 		return EXIT_KERNEL;
 	}
+	/*
+	 * A "?" word asks what may follow the words before it.  Only here,
+	 * for what a person types: in a command file "?" is a value like
+	 * any other (config save writes a description "?" as "?").
+	 */
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "?")) {
+			cmd_help_next(stdout, i, argv);
+			free(req);
+			return 0;
+		}
+	}
 	ret = cmd_parse(argc, argv, &c, req);
-	if (ret == CMD_HELPED)
-		ret = 0;
-	else if (!ret)
+	if (!ret)
 		ret = cmd_exec(c, req);
 	explicit_bzero(req, sizeof(*req));
 	free(req);

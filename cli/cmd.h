@@ -73,17 +73,16 @@ extern bool cmd_shell;		/* interactive: quit and exit exist */
 extern bool cmd_quit;		/* set by quit/exit */
 
 /*
- * Run one command given as words; returns 0, EXIT_USAGE or EXIT_KERNEL.
- * Keys in req are wiped before returning.
+ * Run one command given as words, as typed (one-shot or the shell): a
+ * "?" word prints what may follow the words before it instead.  Returns
+ * 0, EXIT_USAGE or EXIT_KERNEL.  Keys in req are wiped before returning.
  */
 int cmd_run(int argc, char **argv);
 
-/* cmd_parse() result when "?" was given and help printed. */
-#define CMD_HELPED (-1)
 /*
- * The two halves of cmd_run: parse words into *c and *req (no netlink;
- * 0, EXIT_USAGE or CMD_HELPED), then carry them out (0, EXIT_USAGE or
- * EXIT_KERNEL).
+ * The two halves of cmd_run without its "?": parse words into *c and
+ * *req (no netlink; 0 or EXIT_USAGE; "?" is a word like any other), then
+ * carry them out (0, EXIT_USAGE or EXIT_KERNEL).
  */
 int cmd_parse(int argc, char **argv, const struct cmd **c, struct vg_req *req);
 int cmd_exec(const struct cmd *c, struct vg_req *req);
@@ -104,6 +103,11 @@ extern bool cmd_in_file;
  * rules sent by this invocation are checked instead.
  */
 void cmd_warn_rules(uint32_t only_id);
+/*
+ * Forget (and free) what this invocation learnt of the peers and the
+ * rules it sent for the warnings: the next command starts afresh.
+ */
+void cmd_forget(void);
 
 /*
  * Possible next words after argv[0..argc-1] (completed words).  For each

@@ -19,11 +19,12 @@
 #include <readline/readline.h>
 
 #include "cmd.h"
+#include "file.h"
 #include "nl.h"
 #include "parse.h"
 #include "show.h"
 
-#define MAX_WORDS 64
+#define MAX_WORDS FILE_MAX_WORDS
 
 static void usage(FILE *f)
 {
@@ -37,7 +38,6 @@ static void wipe(char *s)
 		explicit_bzero(s, strlen(s));
 }
 
-
 static int run_line(char *line)
 {
 	char *argv[MAX_WORDS];
@@ -48,261 +48,6 @@ static int run_line(char *line)
 		return EXIT_USAGE;
 	}
 	return cmd_run(argc, argv);
-}
-
-/*
- * A parsed line: "ipsec rule add" keeps only its rule (rules[rule]; a
- * struct vg_req is 5.7 KB, too much for 100k-rule files), the others their
- * whole request.
- */
-struct fline {
-	unsigned long lineno;
-	const struct cmd *c;
-	struct vg_req *req;	/* NULL for a rule add */
-	size_t rule;
-};
-
-static bool line_config(const struct fline *l)
-{
-	return !l->req || cmd_is_config(l->req);
-}
-
-static void set_prefix(const char *name, unsigned long lineno)
-{
-	vg_err_prefix = name;
-	vg_err_line = lineno;
-}
-
-static int txn(uint8_t cmd)
-{
-	struct vg_req req;
-
-	memset(&req, 0, sizeof(req));
-	req.cmd = cmd;
-	return vg_nl_do(&req);
-}
-
-/*
- * Inside the transaction: the rule adds of lines[i..] up to the next other
- * configuration line, in batches (cmd_rule_batch()).  A refused batch
- * changed nothing and the transaction stays open, so its rules are sent
- * again one per request: the first one refused gets the usual
- * FILE:LINE: message.  Returns the index of the next line to run, or n + 1
- * after an error.
- */
-static size_t run_rule_adds(const char *name, struct fline *lines, size_t n,
-			    size_t i, const struct vg_rule *rules)
-{
-	const struct vg_rule *batch[VG_BATCH_RULES];
-	size_t idx[VG_BATCH_RULES], k, j, sent;
-	struct vg_req *req;
-	bool quiet;
-	int r;
-
-	for (;;) {
-		for (k = 0, j = i; j < n && k < VG_BATCH_RULES; j++) {
-			if (!line_config(&lines[j]))
-				continue;	/* runs after the commit */
-			if (lines[j].req)
-				break;		/* another configuration line */
-			batch[k] = &rules[lines[j].rule];
-			idx[k++] = j;
-		}
-		if (!k)
-			return j;
-		set_prefix(name, lines[idx[0]].lineno);
-		quiet = vg_err_quiet;
-		vg_err_quiet = true;
-		r = cmd_rule_batch(batch, k, &sent);
-		vg_err_quiet = quiet;
-		if (!r) {
-			i = idx[sent - 1] + 1;
-			continue;
-		}
-		/* Which line?  The same rules one by one. */
-		req = malloc(sizeof(*req));
-		if (!req) {
-			vg_err("out of memory");
-			return n + 1;
-		}
-		memset(req, 0, sizeof(*req));
-		req->cmd = VGATE_CMD_RULE_NEW;
-		req->obj = VG_OBJ_RULE;
-		for (j = 0; j < (sent ? sent : 1); j++) {
-			set_prefix(name, lines[idx[j]].lineno);
-			req->rule = *batch[j];
-			if (cmd_exec(lines[idx[j]].c, req))
-				break;
-		}
-		free(req);
-		if (j < (sent ? sent : 1))
-			return n + 1;
-		/* Each was accepted alone (should not happen): go on. */
-		i = idx[j - 1] + 1;
-	}
-}
-
-/*
- * Apply a command file.  The whole file is parsed first (a bad line:
- * FILE:LINE: message, nothing sent).  Then the policy configuration
- * (rules, peers, knob settings) goes to the kernel in one transaction on
- * one socket: all of it or, on the first error, none (TXN_ABORT).  Rule
- * adds go in batches (run_rule_adds()).  The other commands (SAs, show,
- * explain, config save) run after the commit, in file order, stopping at
- * the first failure.
- */
-static int run_file(const char *path)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	struct fline *lines = NULL;
-	struct vg_rule *rules = NULL;
-	struct vg_req *req = NULL;
-	size_t n = 0, cap = 0, i, nconfig = 0, nrules = 0, rcap = 0;
-	char *line = NULL, *argv[MAX_WORDS];
-	size_t lcap = 0;
-	unsigned long lineno = 0;
-	int ret = 0, argc;
-
-	if (!f) {
-		vg_err("cannot open \"%s\": %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	while (!ret && getline(&line, &lcap, f) >= 0) {
-		const struct cmd *c;
-		int r;
-
-		lineno++;
-		set_prefix(name, lineno);
-		argc = cmd_split(line, argv, MAX_WORDS);
-		if (argc < 0) {
-			vg_err("too many words (at most %d)", MAX_WORDS);
-			ret = EXIT_USAGE;
-			break;
-		}
-		if (!argc)
-			continue;
-		if (!req)
-			req = malloc(sizeof(*req));
-		if (!req) {
-			vg_err("out of memory");
-			ret = EXIT_KERNEL;
-			break;
-		}
-		r = cmd_parse(argc, argv, &c, req);
-		wipe(line);
-		if (r || !c) {
-			if (r == CMD_HELPED)
-				continue;
-			ret = r;
-			break;
-		}
-		if (n == cap) {
-			struct fline *p;
-
-			cap = cap ? cap * 2 : 32;
-			p = realloc(lines, cap * sizeof(*p));
-			if (!p) {
-				vg_err("out of memory");
-				ret = EXIT_KERNEL;
-				break;
-			}
-			lines = p;
-		}
-		if (req->cmd == VGATE_CMD_RULE_NEW && nrules == rcap) {
-			struct vg_rule *p;
-
-			rcap = rcap ? rcap * 2 : 64;
-			p = realloc(rules, rcap * sizeof(*p));
-			if (!p) {
-				vg_err("out of memory");
-				ret = EXIT_KERNEL;
-				break;
-			}
-			rules = p;
-		}
-		lines[n].lineno = lineno;
-		lines[n].c = c;
-		if (cmd_is_config(req))
-			nconfig++;
-		if (req->cmd == VGATE_CMD_RULE_NEW) {
-			lines[n].req = NULL;
-			lines[n].rule = nrules;
-			rules[nrules++] = req->rule;
-		} else {
-			lines[n].req = req;
-			req = NULL;	/* kept */
-		}
-		n++;
-	}
-	if (req) {
-		explicit_bzero(req, sizeof(*req));
-		free(req);
-	}
-	if (line)
-		explicit_bzero(line, lcap);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	if (ret)
-		goto out;
-
-	if (nconfig) {
-		cmd_in_file = true;
-		set_prefix(name, 0);
-		if (txn(VGATE_CMD_TXN_BEGIN)) {
-			ret = EXIT_KERNEL;
-			goto out;
-		}
-		for (i = 0; i < n;) {
-			if (!lines[i].req) {
-				i = run_rule_adds(name, lines, n, i, rules);
-				continue;
-			}
-			if (!cmd_is_config(lines[i].req)) {
-				i++;
-				continue;
-			}
-			set_prefix(name, lines[i].lineno);
-			if (cmd_exec(lines[i].c, lines[i].req))
-				break;
-			i++;
-		}
-		set_prefix(name, 0);
-		if (i != n) {	/* a request failed (n + 1: a rule add) */
-			txn(VGATE_CMD_TXN_ABORT);
-			vg_err("transaction aborted: nothing changed");
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		if (txn(VGATE_CMD_TXN_COMMIT)) {
-			txn(VGATE_CMD_TXN_ABORT);
-			vg_err("commit failed: nothing changed");
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		set_prefix("vgate", 0);
-		cmd_warn_rules(0);
-		cmd_in_file = false;
-	}
-	for (i = 0; i < n && !ret && !cmd_quit; i++) {
-		if (line_config(&lines[i]))
-			continue;
-		set_prefix(name, lines[i].lineno);
-		ret = cmd_exec(lines[i].c, lines[i].req);
-	}
-out:
-	set_prefix("vgate", 0);
-	cmd_in_file = false;
-	for (i = 0; i < n; i++) {
-		if (!lines[i].req)
-			continue;
-		explicit_bzero(lines[i].req, sizeof(*lines[i].req));
-		free(lines[i].req);
-	}
-	free(lines);
-	free(rules);
-	return ret;
 }
 
 /* ---- interactive shell ---- */
@@ -471,6 +216,7 @@ static int shell(void)
 {
 	struct sigaction sa;
 	char *line;
+	size_t len;
 
 	cmd_shell = true;
 	rl_readline_name = "vgate";
@@ -487,10 +233,11 @@ static int shell(void)
 		line = readline("vgate> ");
 		if (!line)
 			break;
+		len = strlen(line);
 		if (*line && !strstr(line, "encKey") && !strstr(line, "authKey"))
 			add_history(line);
-		run_line(line);
-		wipe(line);
+		run_line(line);	/* splits it: NULs after the first word */
+		explicit_bzero(line, len);
 		free(line);
 	}
 	if (!cmd_quit)
@@ -546,6 +293,7 @@ int main(int argc, char **argv)
 		ret = run_file("-");
 	else
 		ret = shell();
+	cmd_forget();
 	vg_nl_close();
 	return ret;
 }

@@ -69,6 +69,13 @@ int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v);
 /* The NAT-T socket: *port 0 if there is none; *owner enum vgate_encap_sock_owner. */
 int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner);
 void vg_nl_close(void);
+/*
+ * Test seam (fuzz/fuzz_reply.c): the kernel's answers come from recv
+ * (libvgate's receive hook, vg_set_recv_hook(): no socket, requests
+ * numbered 1, 2, ... from here on, not sent); NULL talks to the kernel.
+ * Closes the handle.
+ */
+void vg_nl_fake_kernel(vg_recv_fn recv, void *arg);
 
 const char *vg_cmd_name(int cmd);
 

@@ -18,6 +18,17 @@
 
 bool show_json;
 
+/*
+ * qsort() for the arrays of the dumps: NULL when the kernel had none,
+ * and qsort() must not be given NULL, whatever the count.
+ */
+static void sort_rows(void *v, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
+
 /* ---- names ---- */
 
 const char *enc_name(uint16_t enc)
@@ -625,7 +636,7 @@ int show_sad(void)
 	r = vg_nl_dump_sas(&sas, &n);
 	if (r || vg_dry_run)
 		goto out;
-	qsort(sas, n, sizeof(*sas), cmp_sa);
+	sort_rows(sas, n, sizeof(*sas), cmp_sa);
 	if (show_json) {
 		sad_json(sas, n);
 		goto out;
@@ -876,8 +887,8 @@ int show_rule(void)
 		r = vg_nl_get_config(&cfg);
 	if (r || vg_dry_run)
 		goto out;
-	qsort(rules, n, sizeof(*rules), cmp_rule);
-	qsort(peers, np, sizeof(*peers), cmp_peer);
+	sort_rows(rules, n, sizeof(*rules), cmp_rule);
+	sort_rows(peers, np, sizeof(*peers), cmp_peer);
 	if (show_json) {
 		struct json j;
 
@@ -1004,7 +1015,7 @@ int show_peer(const char *name)
 	}
 	if (r || vg_dry_run)
 		goto out;
-	qsort(peers, n, sizeof(*peers), cmp_peer);
+	sort_rows(peers, n, sizeof(*peers), cmp_peer);
 	if (show_json) {
 		struct json j;
 
@@ -1170,7 +1181,7 @@ int show_sa(void)
 		r = vg_nl_dump_sas(&sas, &ns);
 	if (r || vg_dry_run)
 		goto out;
-	qsort(rules, nr, sizeof(*rules), cmp_rule);
+	sort_rows(rules, nr, sizeof(*rules), cmp_rule);
 	if (show_json) {
 		struct json j;
 

@@ -10,6 +10,14 @@
  * Dry run: with a hook set (vg_set_dry_run), requests are handed to the
  * hook instead of the kernel; they succeed with no reply, dumps are empty
  * and no socket is opened.
+ *
+ * Receive hook (vg_set_recv_hook): a test seam.  No socket is opened and
+ * no family looked up (each gets an id from GENL_MIN_ID on, in the order
+ * "vgate", "vgate_garp", "vgate_bwm"); requests are numbered 1, 2, ...
+ * (nlmsg_seq, from the hook's setting on) and not sent; every read of the
+ * answer takes the next datagram from the hook.  From there the handle
+ * runs as with the kernel: sequence and DUMP_INTR checks, errors, extack,
+ * the reply codec.
  */
 #ifndef LIBVGATE_HANDLE_H
 #define LIBVGATE_HANDLE_H
@@ -52,12 +60,20 @@ struct vg_error {
 
 typedef void (*vg_dry_run_fn)(const struct vg_family_desc *f,
 			      struct nlmsghdr *nlh, void *arg);
+/*
+ * The next datagram of the kernel's answer: *buf malloc()ed (the handle
+ * frees it), its length returned; <= 0 none (a libnl error code: the read
+ * fails as on a socket).
+ */
+typedef int (*vg_recv_fn)(void *arg, unsigned char **buf);
 /* Called with the top level attributes of each reply message. */
 typedef int (*vg_reply_fn)(struct nlattr **tb, void *arg);
 
 struct vg_handle *vg_open(void);
 void vg_close(struct vg_handle *h);
 void vg_set_dry_run(struct vg_handle *h, vg_dry_run_fn fn, void *arg);
+/* The test seam above; NULL talks to the kernel again.  Closes the socket. */
+void vg_set_recv_hook(struct vg_handle *h, vg_recv_fn fn, void *arg);
 bool vg_is_dry_run(const struct vg_handle *h);
 const struct vg_error *vg_error(const struct vg_handle *h);
 /* libnl's text for e->nlerr. */

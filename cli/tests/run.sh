@@ -292,6 +292,18 @@ rc=$?
 if [ $rc = 1 ] && grep -qxF "$TMP/cmds:5: bad spiIn \"0xzz\" (expected 256..0xffffffff, decimal or 0x hex)" "$TMP/err" &&
    [ ! -s "$TMP/out" ]; then ok; else bad "-f: rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"; fi
 
+# --- -f: "?" is a word like any other (config save writes descr "?"),
+# not a help request that would skip the line ---
+printf '%s\n' 'ipsec peer add hq addr 192.0.2.2 descr "?"' 'ipsec rule add 7 descr "?" action pass' >"$TMP/q"
+$V --dry-run -f "$TMP/q" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c 'DESCR str "?"' "$TMP/out")" = 2 ] && grep -qxF '    ID u32 7' "$TMP/out" &&
+	! grep -q '<Enter>' "$TMP/out" && ok || bad "-f descr \"?\": rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"
+printf 'ipsec sa ?\n' >"$TMP/q"
+$V --dry-run -f "$TMP/q" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qF "$TMP/q:1: unknown command \"?\"" "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "-f ipsec sa ?: rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"
+
 # --- -f: one transaction for the configuration, the rest after the commit ---
 cat >"$TMP/good" <<'EOC'
 ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey 000102030405060708090a0b0c0d0e0f10111213

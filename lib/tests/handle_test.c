@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The handle without a kernel: extack decoding from built NLMSG_ERROR and
- * NLMSG_DONE messages, and the dry-run hook (no socket, empty dumps).
+ * NLMSG_DONE messages, errors no kernel sends, the dry-run hook (no
+ * socket, empty dumps) and the receive hook (answers from memory).
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/genl/genl.h>
@@ -50,6 +53,125 @@ static void hook(const struct vg_family_desc *f, struct nlmsghdr *nlh, void *a)
 	(void)a;
 	hook_calls++;
 	hook_cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+}
+
+/* The receive hook's datagrams: one message each, taken in order. */
+static struct nl_msg *queue[8];
+static int queued, taken;
+
+static void push(struct nl_msg *m, uint32_t seq)
+{
+	nlmsg_hdr(m)->nlmsg_seq = seq;
+	queue[queued++] = m;
+}
+
+static int recv_hook(void *arg, unsigned char **buf)
+{
+	struct nlmsghdr *nlh;
+	int len;
+
+	(void)arg;
+	if (taken >= queued)
+		return -NLE_BAD_SOCK;
+	nlh = nlmsg_hdr(queue[taken]);
+	len = nlh->nlmsg_len;
+	*buf = malloc(len);
+	if (!*buf)
+		return -NLE_NOMEM;
+	memcpy(*buf, nlh, len);
+	nlmsg_free(queue[taken++]);
+	return len;
+}
+
+/* A bare NLMSG_ERROR (no request echoed) or NLMSG_DONE carrying err. */
+static struct nl_msg *bare(int type, int err)
+{
+	struct nl_msg *m = nlmsg_alloc_simple(type, 0);
+
+	if (type == NLMSG_ERROR) {
+		struct nlmsgerr e = { .error = err };
+
+		nlmsg_hdr(m)->nlmsg_flags |= NLM_F_CAPPED;
+		nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO);
+	} else {
+		nlmsg_append(m, &err, sizeof(err), NLMSG_ALIGNTO);
+	}
+	return m;
+}
+
+static struct nl_msg *sa_reply(uint32_t spi)
+{
+	struct nl_msg *m = tmsg(&vg_family_vgate, VGATE_CMD_SA_GET);
+	struct vg_sa s = { .has = VG_SA_SPI, .spi = spi };
+
+	vg_sa_put(m, &s);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_MULTI;
+	return m;
+}
+
+static void errno_checks(void)
+{
+	static const struct { int type, err, want; const char *what; } c[] = {
+		{ NLMSG_ERROR, INT_MIN, -EPROTO, "NLMSG_ERROR INT_MIN" },
+		{ NLMSG_ERROR, -4096, -EPROTO, "NLMSG_ERROR -4096" },
+		{ NLMSG_ERROR, 1, -EPROTO, "NLMSG_ERROR 1" },
+		{ NLMSG_ERROR, INT_MAX, -EPROTO, "NLMSG_ERROR INT_MAX" },
+		{ NLMSG_ERROR, -4095, -4095, "NLMSG_ERROR -4095 (kept)" },
+		{ NLMSG_ERROR, -1, -1, "NLMSG_ERROR -1 (kept)" },
+		{ NLMSG_DONE, INT_MIN, -EPROTO, "NLMSG_DONE INT_MIN" },
+		{ NLMSG_DONE, -5000, -EPROTO, "NLMSG_DONE -5000" },
+		{ NLMSG_DONE, 7, 0, "NLMSG_DONE 7 (the end of a dump)" },
+	};
+	struct vg_error e;
+	struct nl_msg *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		m = bare(c[i].type, c[i].err);
+		CHECK(vg_extack_decode(nlmsg_hdr(m), &vg_family_vgate, NULL,
+				       &e) == c[i].want,
+		      "kernel errno: %s is %d", c[i].what, c[i].want);
+		nlmsg_free(m);
+	}
+}
+
+static void recv_hook_checks(void)
+{
+	struct vg_sa sa = { .has = VG_SA_SPI | VG_SA_DST, .spi = 0x1000 };
+	struct vg_sa *sas = NULL;
+	struct vg_handle *h = vg_open();
+	size_t n = 0;
+	int r;
+
+	sa.dst.len = 4;
+	vg_set_recv_hook(h, recv_hook, NULL);
+	CHECK(vg_family_present(h, &vg_family_garp) == 1,
+	      "recv hook: a family is present without a socket");
+
+	push(bare(NLMSG_ERROR, 0), 1);
+	CHECK(vg_sa_new(h, &sa) == 0 && taken == 1,
+	      "recv hook: request 1 acknowledged from the hook");
+
+	push(bare(NLMSG_ERROR, 0), 1);		/* stale: request 1's */
+	push(bare(NLMSG_ERROR, INT_MIN), 2);
+	r = vg_sa_new(h, &sa);
+	CHECK(r == -EPROTO && vg_error(h)->kind == VG_ERR_KERNEL &&
+	      vg_error(h)->err == -EPROTO && taken == 3,
+	      "recv hook: an answer of another sequence number is skipped, error INT_MIN is -EPROTO (%d)",
+	      r);
+
+	push(sa_reply(0x1000), 3);
+	push(sa_reply(0x2000), 3);
+	push(bare(NLMSG_DONE, 0), 3);
+	r = vg_objs_dump_all(h, VG_DUMP_SAS, NULL, (void **)&sas, &n);
+	CHECK(r == 0 && n == 2 && sas[0].spi == 0x1000 && sas[1].spi == 0x2000,
+	      "recv hook: a dump of two SAs through the codec");
+	free(sas);
+
+	r = vg_sa_new(h, &sa);
+	CHECK(r < 0 && vg_error(h)->kind == VG_ERR_IO,
+	      "recv hook: no datagram left is a failed read");
+	vg_close(h);
 }
 
 int main(void)
@@ -112,5 +234,8 @@ int main(void)
 	      "dry run: TXN_BEGIN");
 	free(sas);
 	vg_close(h);
+
+	errno_checks();
+	recv_hook_checks();
 	return tap_done();
 }
