@@ -274,7 +274,8 @@ int vg_extack_decode(struct nlmsghdr *nlh, const struct vg_family_desc *f,
 		     struct nlmsghdr *req, struct vg_error *e)
 {
 	struct nlattr *tb[VG_EXTACK_MAX + 1] = { 0 };
-	size_t off;
+	/* nlh passed nlmsg_ok(): nlmsg_len >= NLMSG_HDRLEN, all readable */
+	size_t plen = nlh->nlmsg_len - NLMSG_HDRLEN, off;
 	struct nlattr *a;
 	int rem, len, err;
 	char *tlvs;
@@ -287,14 +288,19 @@ int vg_extack_decode(struct nlmsghdr *nlh, const struct vg_family_desc *f,
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		struct nlmsgerr *me = nlmsg_data(nlh);
 
-		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*me))
+		if (plen < sizeof(*me))
 			return -EPROTO;
 		err = me->error ? kernel_errno(me->error) : 0;
 		off = sizeof(*me);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			/* The echoed request: its length is the sender's word. */
+			if (me->msg.nlmsg_len < NLMSG_HDRLEN ||
+			    me->msg.nlmsg_len - NLMSG_HDRLEN > plen - off)
+				return err;	/* no room left for TLVs */
 			off += me->msg.nlmsg_len - NLMSG_HDRLEN;
+		}
 	} else {
-		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		if (plen < sizeof(int))
 			return 0;
 		memcpy(&err, nlmsg_data(nlh), sizeof(err));
 		off = sizeof(int);
@@ -302,10 +308,10 @@ int vg_extack_decode(struct nlmsghdr *nlh, const struct vg_family_desc *f,
 			return 0;
 		err = kernel_errno(err);
 	}
-	tlvs = (char *)nlmsg_data(nlh) + off;
-	len = (char *)nlh + nlh->nlmsg_len - tlvs;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= plen)
 		return err;
+	tlvs = (char *)nlmsg_data(nlh) + off;
+	len = plen - off;
 	nla_for_each_attr(a, (struct nlattr *)tlvs, len, rem)
 		if (nla_type(a) <= VG_EXTACK_MAX)
 			tb[nla_type(a)] = a;

@@ -135,6 +135,26 @@ static void errno_checks(void)
 	}
 }
 
+/*
+ * An NLMSG_ERROR whose echoed request claims echo_len bytes, then a
+ * message TLV: the TLVs are read only where the echo leaves them.
+ */
+static void echo_check(uint32_t echo_len, const char *want, const char *what)
+{
+	struct nl_msg *m = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_ACK_TLVS);
+	struct nlmsgerr e = { .error = -22 };
+	struct vg_error ve;
+	int r;
+
+	e.msg.nlmsg_len = echo_len;
+	nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO);
+	nla_put_string(m, NLMSGERR_ATTR_MSG, "bad");
+	r = vg_extack_decode(nlmsg_hdr(m), &vg_family_vgate, NULL, &ve);
+	CHECK(r == -22 && !strcmp(ve.msg, want), "extack: %s (\"%s\")", what,
+	      ve.msg);
+	nlmsg_free(m);
+}
+
 static void recv_hook_checks(void)
 {
 	struct vg_sa sa = { .has = VG_SA_SPI | VG_SA_DST, .spi = 0x1000 };
@@ -236,6 +256,10 @@ int main(void)
 	vg_close(h);
 
 	errno_checks();
+	echo_check(NLMSG_HDRLEN, "bad", "an echo of a bare header, then TLVs");
+	echo_check(0xffffffff, "", "an echo longer than the message: no TLVs read");
+	echo_check(NLMSG_HDRLEN + 12, "", "an echo reaching into the TLVs: none read");
+	echo_check(3, "", "an echo shorter than a header: no TLVs read");
 	recv_hook_checks();
 	return tap_done();
 }
