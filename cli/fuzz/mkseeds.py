@@ -10,7 +10,8 @@ cmdline, complete, config: the vgate command lines of selftests/*.sh,
 the Documentation, the README and tests/run.sh, shell variables replaced
 by plausible values; config also gets each script's commands as one file.
 values: tokens for each value parser.  reply: kernel replies built with
-selftests/tools/vgatenl.py's helpers (enum values from the UAPI header).
+selftests/tools/vgatenl.py's helpers (enum values from the UAPI header),
+their requests numbered as libvgate's receive hook numbers them.
 """
 import glob
 import hashlib
@@ -147,8 +148,25 @@ def ack(err=0, extack=b""):
                0x100 if err == 0 else (0x200 if extack else 0))
 
 
+def renumber(msgs):
+    """libvgate numbers the requests of an input 1, 2, ... (its receive
+    hook) and takes an answer only for the request whose number it
+    carries: each answer ends with NLMSG_ERROR or NLMSG_DONE."""
+    out, seq = [], 1
+    for m in msgs:
+        off, b = 0, bytearray(m)
+        while off + 16 <= len(b):
+            mlen, mtype = struct.unpack_from("=IH", b, off)
+            struct.pack_into("=I", b, off + 8, seq)
+            if mtype in (NLMSG_ERROR, NLMSG_DONE):
+                seq += 1
+            off += (max(mlen, 16) + 3) & ~3
+        out.append(bytes(b))
+    return out
+
+
 def dgrams(*msgs):
-    return b"".join(struct.pack("<H", len(m)) + m for m in msgs)
+    return b"".join(struct.pack("<H", len(m)) + m for m in renumber(msgs))
 
 
 def a(name):
