@@ -12,6 +12,7 @@ by plausible values; config also gets each script's commands as one file.
 values: tokens for each value parser.  reply: kernel replies built with
 selftests/tools/vgatenl.py's helpers (enum values from the UAPI header),
 their requests numbered as libvgate's receive hook numbers them.
+events: ACQUIRE and SA_EXPIRE events, alone and several in a datagram.
 """
 import glob
 import hashlib
@@ -294,3 +295,36 @@ for k, ms in sets.items():
     put("reply", bytes([k]) + dgrams(*ms))
     put("reply", bytes([k | 0x80]) + dgrams(*ms))
     put("reply", bytes([k]) + dgrams(b"".join(ms)))
+
+# events: one datagram of ACQUIRE and SA_EXPIRE events (fuzz_events.c)
+flow = V.nest(a("VGATE_A_FLOW"),
+              V.u16(a("VGATE_FLOW_A_FAMILY"), 2),
+              V.nla(a("VGATE_FLOW_A_SRC"), ip4("10.1.0.5")),
+              V.nla(a("VGATE_FLOW_A_DST"), ip4("10.2.0.9")),
+              V.u8(a("VGATE_FLOW_A_PROTO"), 6),
+              V.u16(a("VGATE_FLOW_A_SPORT"), 40000),
+              V.u16(a("VGATE_FLOW_A_DPORT"), 22))
+erule = V.nest(a("VGATE_A_RULE"),
+               V.u32(a("VGATE_RULE_A_ID"), 10),
+               V.u8(a("VGATE_RULE_A_STAGE"), a("VGATE_STAGE_PEER")),
+               V.nla(a("VGATE_RULE_A_PEER_NAME"), b"branch1\0"),
+               V.u32(a("VGATE_RULE_A_REQID"), 7)
+               if "VGATE_RULE_A_REQID" in C else b"")
+epeer = V.nest(a("VGATE_A_PEER"),
+               V.u32(a("VGATE_PEER_A_ID"), 1),
+               V.nla(a("VGATE_PEER_A_NAME"), b"branch1\0"),
+               V.u16(a("VGATE_PEER_A_FAMILY"), 2),
+               V.nla(a("VGATE_PEER_A_ADDR"), ip4("198.51.100.2")))
+esa = V.nest(a("VGATE_A_SA"),
+             V.u32(a("VGATE_SA_A_SPI"), 0x1000),
+             V.u16(a("VGATE_SA_A_FAMILY"), 2),
+             V.nla(a("VGATE_SA_A_DST"), ip4("192.0.2.2")),
+             V.u32(a("VGATE_SA_A_REQID"), 7),
+             V.u8(a("VGATE_SA_A_EXPIRE_LIMIT"), a("VGATE_EXPIRE_BYTES")),
+             V.u8(a("VGATE_SA_A_EXPIRE_HARD"), 1))
+acq = genl(a("VGATE_CMD_ACQUIRE"), erule, epeer, flow, multi=False)
+acq_nopeer = genl(a("VGATE_CMD_ACQUIRE"), erule, flow, multi=False)
+exp = genl(a("VGATE_CMD_SA_EXPIRE"), esa, multi=False)
+for ms in ([acq], [acq_nopeer], [exp], [acq, exp, acq_nopeer],
+           [genl(a("VGATE_CMD_SA_NEW"), esa, multi=False), exp]):
+    put("events", b"".join(ms))
