@@ -19,7 +19,7 @@
  *
  * RATE: bit/s with an optional k, m or g (1000, 10^6, 10^9): 100k, 1.5m.
  * Parsing fills struct vg_bwm_req; bwm_run() talks to the family
- * "vgate_bwm" on the shared socket of genl.h.
+ * "vgate_bwm" through libvgate (cli_bwm_*() of nl.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1054,6 +1054,6 @@ int bwm_config_print(FILE *f)
 		free(fl.v);
 	}
 out:
-	free(ifs.v);	/* also what a dump that failed half way had */
+	free(ifs.v);	/* whatever fetch() left, on every path */
 	return r;
 }
