@@ -19,8 +19,10 @@
 bool show_json;
 
 /*
- * qsort() for the arrays of the dumps: NULL when the kernel had none,
- * and qsort() must not be given NULL, whatever the count.
+ * qsort() for the arrays of the dumps.  qsort() must not be given NULL,
+ * whatever the count, and an empty dump's array may be NULL: libvgate's
+ * vg_objs_dump_all() happens to allocate one anyway, but nl.h promises
+ * nothing for n == 0 (the CLI's own parser before libvgate left NULL).
  */
 static void sort_rows(void *v, size_t n, size_t size,
 		      int (*cmp)(const void *, const void *))
