@@ -3101,7 +3101,8 @@ void cmd_usage(FILE *f)
 	fprintf(f, "Usage: vgate [-j] [-f FILE] [COMMAND...]\n"
 		   "  no COMMAND and no -f: interactive shell (TAB completes, ? helps)\n"
 		   "  -j       JSON output for show commands\n"
-		   "  -f FILE  apply a command file, one command per line\n\n"
+		   "  -f FILE  apply a command file, one command per line\n"
+		   "  -V       print the version (--version)\n\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char name[64];

@@ -3,6 +3,7 @@
  * vgate: configure the vgate IPsec gateway.
  *
  *   vgate [-j] [-f FILE] [COMMAND...]
+ *   vgate -V | --version
  *
  * One-shot when a command is given, a command file with -f, an interactive
  * shell otherwise.
@@ -253,6 +254,7 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *env;
@@ -261,7 +263,7 @@ int main(int argc, char **argv)
 	env = getenv("VGATE_DRY_RUN");
 	if (env && *env && strcmp(env, "0"))
 		vg_dry_run = true;
-	while ((c = getopt_long(argc, argv, "+jf:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jf:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			show_json = true;
@@ -275,6 +277,9 @@ int main(int argc, char **argv)
 		case 'n':
 			vg_dry_run = true;
 			break;
+		case 'V':
+			printf("vgate %s\n", VGATE_VERSION);
+			return 0;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;

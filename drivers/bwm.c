@@ -560,3 +560,4 @@ module_exit(bwm_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vgate developers");
 MODULE_DESCRIPTION("vgate bandwidth manager");
+MODULE_VERSION(VGATE_VERSION);

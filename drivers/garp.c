@@ -884,3 +884,4 @@ module_exit(garp_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vgate developers");
 MODULE_DESCRIPTION("vgate gratuitous-ARP acceptance policy");
+MODULE_VERSION(VGATE_VERSION);

@@ -98,4 +98,5 @@ module_exit(vgate_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vgate developers");
 MODULE_DESCRIPTION("Kernel-resident IPsec VPN gateway");
+MODULE_VERSION(VGATE_VERSION);
 MODULE_ALIAS_GENL_FAMILY(VGATE_GENL_NAME);

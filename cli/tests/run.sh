@@ -269,6 +269,19 @@ expect 1 'unknown keyword "x"' ipsec show sa x
 $V -x >/dev/null 2>&1; [ $? = 1 ] && ok || bad "unknown option: rc != 1"
 $V -f /nonexistent/x >/dev/null 2>"$TMP/err"; [ $? = 1 ] && grep -q /nonexistent/x "$TMP/err" && ok || bad "-f missing file"
 
+# --- --version: the tree's one version (../VERSION), as the modules' ---
+ver=$(cat ../VERSION)
+[ -n "$ver" ] && [ "$($V --version)" = "vgate $ver" ] && [ "$($V -V)" = "vgate $ver" ] && ok || bad "--version, -V: want 'vgate $ver'"
+$V -V ipsec show sa >"$TMP/out" 2>"$TMP/err"; [ $? = 0 ] && [ "$(cat "$TMP/out")" = "vgate $ver" ] && [ ! -s "$TMP/err" ] && ok || bad "-V before a command: the version only"
+$V --help | grep -q -- '-V ' && ok || bad "--help lists -V"
+# The modules, when built (make modules): modinfo shows the same version.
+if command -v modinfo >/dev/null; then
+	for ko in ../vgate.ko ../vgate_garp.ko ../vgate_bwm.ko; do
+		[ -f "$ko" ] || continue
+		[ "$(modinfo -F version "$ko")" = "$ver" ] && ok || bad "$ko: modinfo version '$(modinfo -F version "$ko")', want '$ver'"
+	done
+fi
+
 # --- '?' help in one-shot mode ---
 $V ipsec sa add 4096 enc '?' >"$TMP/out" && grep -q '^  aes128-gcm ' "$TMP/out" && ok || bad "? after enc"
 $V ipsec '?' >"$TMP/out" && grep -q '^  show ' "$TMP/out" && grep -q '^  maxSas ' "$TMP/out" && ok || bad "? after ipsec"
