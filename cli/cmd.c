@@ -2272,11 +2272,21 @@ static int run_config(const struct cmd *c, struct vg_req *req)
 	return config_print(stdout);
 }
 
+static void usage_commands(FILE *f);
+
+/*
+ * "help": every command with its grammar.  One-shot it is the program's
+ * usage (as -h); in the shell only the commands (quit and exit among
+ * them), not the program's options.
+ */
 static int run_help(const struct cmd *c, struct vg_req *req)
 {
 	(void)c;
 	(void)req;
-	cmd_usage(stdout);
+	if (cmd_shell)
+		usage_commands(stdout);
+	else
+		cmd_usage(stdout);
 	return 0;
 }
 
@@ -2785,6 +2795,42 @@ bool cmd_is_config(const struct vg_req *req)
 	return false;
 }
 
+struct help_probe {
+	bool literal_help;	/* "help" is itself a word that may follow */
+	bool value;		/* a value may follow: "help" would be one */
+};
+
+static void help_probe_one(const char *word, const char *help, bool literal,
+			   void *arg)
+{
+	struct help_probe *p = arg;
+
+	(void)help;
+	if (literal && !strcmp(word, "help"))
+		p->literal_help = true;
+	else if (!literal && strcmp(word, "<Enter>"))
+		p->value = true;
+}
+
+/*
+ * "vgate COMMAND... help" as "vgate COMMAND... ?": a last word "help"
+ * where nothing but keywords (or the end) may come, so that "help" can be
+ * neither a keyword nor a value there: "ipsec help", "bm class eth0 help",
+ * "ipsec sa add 0x1000 help", but not "ipsec peer del help" (a peer named
+ * help) nor "help" alone (the command).  Words before it that are already
+ * wrong are left to the parser, which names the bad one.
+ */
+static bool help_word(int argc, char **argv)
+{
+	struct help_probe p = { false, false };
+
+	if (argc < 2 || strcmp(argv[argc - 1], "help"))
+		return false;
+	if (!cmd_next(argc - 1, argv, help_probe_one, &p))
+		return false;
+	return !p.literal_help && !p.value;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -2806,6 +2852,11 @@ int cmd_run(int argc, char **argv)
 			free(req);
 			return 0;
 		}
+	}
+	if (help_word(argc, argv)) {
+		cmd_help_next(stdout, argc - 1, argv);
+		free(req);
+		return 0;
 	}
 	ret = cmd_parse(argc, argv, &c, req);
 	if (!ret)
@@ -3096,14 +3147,20 @@ static void usage_args(FILE *f, const struct cmd *c)
 
 void cmd_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f, "Usage: vgate [-j] [-f FILE] [COMMAND...]\n"
 		   "  no COMMAND and no -f: interactive shell (TAB completes, ? helps)\n"
 		   "  -j       JSON output for show commands\n"
 		   "  -f FILE  apply a command file, one command per line\n"
-		   "  -V       print the version (--version)\n\n"
-		   "Commands:\n");
+		   "  -V       print the version (--version)\n\n");
+	usage_commands(f);
+}
+
+/* The commands part of the usage: every command, then the value words. */
+static void usage_commands(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char name[64];
 

@@ -104,6 +104,12 @@ checks = [
     (['ip arp ackGratuitous interface lan active yes\n'], ['GARP_SET', 'IFNAME str "lan"']),
     (['ip arp ackGratuitous rateLimit 10001\n'], ['bad rateLimit "10001" (expected 0..10000)']),
     (['ipsec sa del 12 dst 192.0.2.1\n'], ['bad SPI "12"']),
+    # "help" in the shell: the commands (quit, exit among them), not
+    # the program's usage with its options
+    (['help\n'], ['Commands:', '  ipsec sa add SPI src ADDR', 'leave the shell',
+                  '!Usage: vgate', '!-f FILE']),
+    # "COMMAND help" as "COMMAND ?"
+    (['ipsec sa help\n'], ['security association', '  flush ', '!Commands:']),
     # Ctrl-C drops the line being typed and gives a fresh prompt; the
     # shell goes on (the next command runs alone, not "flipsec ...")
     (['ipsec sa fl', '\x03', 'ipsec show sad\n'],

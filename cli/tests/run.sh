@@ -288,6 +288,19 @@ $V ipsec '?' >"$TMP/out" && grep -q '^  show ' "$TMP/out" && grep -q '^  maxSas 
 $V ipsec rule add 1 action pass '?' >"$TMP/out" && grep -q '<Enter>' "$TMP/out" && ! grep -q '^  action' "$TMP/out" && ok || bad "? after complete rule"
 $V help | grep -q 'ipsec sa add SPI src ADDR' && ok || bad "help"
 $V help | grep -qF 'ipsec rule add ID [pre] [peer NAME] [post] [descr TEXT]' && ! $V help | grep -q -- '--iterations' && ok || bad "help: rule grammar, hidden --iterations"
+# "vgate COMMAND... help" prints what "?" prints there; "help" alone is the
+# command (the usage); where a value may come, "help" is that value.
+for w in "ipsec" "bm" "ipsec sa" "ip arp ackGratuitous" "bm class eth0" "ipsec sa add 0x1000" "ipsec sa flush" "config"; do
+	# shellcheck disable=SC2086
+	$V $w help >"$TMP/h" 2>&1 && $V $w '?' >"$TMP/q" 2>&1 && [ -s "$TMP/h" ] && cmp -s "$TMP/h" "$TMP/q" && ok || bad "vgate $w help differs from vgate $w ?: $(diff "$TMP/q" "$TMP/h")"
+done
+$V help >"$TMP/h" && grep -q '^Usage: vgate' "$TMP/h" && grep -q '^Commands:' "$TMP/h" && ok || bad "vgate help: the usage"
+request ipsec peer del help -- "PEER_DEL" '    NAME str "help"'
+request ipsec show peer help -- '    NAME str "help"'
+request ipsec rule add 7 action pass descr help -- '    DESCR str "help"'
+expect 1 '"bogus"' ipsec bogus help
+printf 'ipsec sa flush help\n' >"$TMP/hf"
+$V --dry-run -f "$TMP/hf" >"$TMP/out" 2>"$TMP/err"; [ $? = 1 ] && ! grep -q SA_FLUSH "$TMP/out" && ok || bad "-f: a trailing help is a word like any other"
 $V ipsec explain 10.0.0.1 10.0.0.2 '?' >"$TMP/out" && grep -q '^  dport ' "$TMP/out" && ! grep -q iterations "$TMP/out" && ok || bad "? after explain"
 $V ipsec rule add 1 '?' >"$TMP/out" && grep -q '^  pre ' "$TMP/out" && grep -q '^  peer ' "$TMP/out" && grep -q '^  selfTraffic ' "$TMP/out" && ok || bad "? after rule add ID"
 
