@@ -247,6 +247,39 @@ static int shell(void)
 	return 0;
 }
 
+/*
+ * A bad option (getopt_long's '?' or ':'; its own messages are off): one
+ * line naming it, and a hint instead of the whole usage.
+ */
+static int bad_option(int c, char **argv, const struct option *opts)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o;
+	size_t len;
+
+	if (c == ':') {
+		if (!strncmp(arg, "--", 2))
+			vg_err("option \"%s\" needs a value", arg);
+		else
+			vg_err("option \"-%c\" needs a value", optopt);
+	} else if (!strncmp(arg, "--", 2)) {
+		/* --json=x: a known option given a value it does not take */
+		len = strcspn(arg + 2, "=");
+		for (o = opts; o->name; o++)
+			if (arg[2 + len] == '=' && o->has_arg == no_argument &&
+			    !strncmp(o->name, arg + 2, len))
+				break;
+		if (o->name)
+			vg_err("option \"--%s\" takes no value", o->name);
+		else
+			vg_err("unknown option \"%s\"", arg);
+	} else {
+		vg_err("unknown option \"-%c\"", optopt);
+	}
+	fprintf(stderr, "try 'vgate --help'\n");
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -263,7 +296,8 @@ int main(int argc, char **argv)
 	env = getenv("VGATE_DRY_RUN");
 	if (env && *env && strcmp(env, "0"))
 		vg_dry_run = true;
-	while ((c = getopt_long(argc, argv, "+jf:hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jf:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			show_json = true;
@@ -281,8 +315,7 @@ int main(int argc, char **argv)
 			printf("vgate %s\n", VGATE_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return bad_option(c, argv, opts);
 		}
 	}
 	if (file && optind < argc) {

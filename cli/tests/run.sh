@@ -282,6 +282,31 @@ if command -v modinfo >/dev/null; then
 	done
 fi
 
+# --- a bad option: one line naming it and a hint, exit 1 (bad usage), no usage ---
+# badopt WANT-LINE ARGS...
+badopt() {
+	want=$1
+	shift
+	$V "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ $got = 1 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" = 2 ] &&
+		[ "$(sed -n 1p "$TMP/err")" = "$want" ] &&
+		[ "$(sed -n 2p "$TMP/err")" = "try 'vgate --help'" ]; then
+		ok
+	else
+		bad "vgate $* -> rc $got, stderr '$(cat "$TMP/err")', want rc 1, '$want' and the hint"
+	fi
+}
+badopt 'vgate: unknown option "--bogus"' --bogus
+badopt 'vgate: unknown option "-Z"' -Z
+badopt 'vgate: unknown option "-Z"' -jZ ipsec show sa
+badopt 'vgate: unknown option "--bogus=1"' --bogus=1
+badopt 'vgate: option "--json" takes no value' --json=1
+badopt 'vgate: option "-f" needs a value' -f
+badopt 'vgate: option "--file" needs a value' --file
+$V --help >"$TMP/out" 2>"$TMP/err" && grep -q '^Usage: vgate' "$TMP/out" && grep -q '^Commands:' "$TMP/out" && [ ! -s "$TMP/err" ] && ok || bad "--help: the usage on stdout, exit 0"
+$V -h >"$TMP/h" && cmp -s "$TMP/h" "$TMP/out" && ok || bad "-h differs from --help"
+
 # --- '?' help in one-shot mode ---
 $V ipsec sa add 4096 enc '?' >"$TMP/out" && grep -q '^  aes128-gcm ' "$TMP/out" && ok || bad "? after enc"
 $V ipsec '?' >"$TMP/out" && grep -q '^  show ' "$TMP/out" && grep -q '^  maxSas ' "$TMP/out" && ok || bad "? after ipsec"
