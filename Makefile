@@ -1,7 +1,9 @@
 # vgate: top-level build.
 #
 #   make              the modules (vgate.ko, vgate_garp.ko, vgate_bwm.ko) and the CLI
-#   make check        install missing packages, build, run the selftests in a VM
+#   make check        install missing packages, build, run the host tests
+#                     (lib/, cli/, the CLI's fuzz corpora) and the selftests
+#                     in a VM; CI adds a 60 s libFuzzer run (FUZZ_SECS)
 #   make check TESTS="esp_replay cli_basics"   only the named selftests
 #   make demo         two gateways, a tunnel, traffic through it, in a VM
 #   make bench        benchmarks against the kernel's XFRM, in a VM
@@ -39,6 +41,7 @@ deps:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) -C cli check
 	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
 
 # Builds its own copy of the tree against the debug kernel (.vm/debug/).

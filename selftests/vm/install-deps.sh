@@ -3,6 +3,7 @@
 # Install the Debian packages vgate needs to build, lint and test, if missing.
 # Quiet when everything is present. Run as root (CI: fresh Debian 12).
 # POSIX sh: the Makefile runs this with `sh`.
+# clang and libclang-rt-14-dev: the CLI's libFuzzer targets (make -C cli fuzz).
 # --debug: also what building the debug kernel needs (make check-debug).
 # iputils-arping (arping -U/-A for the gratuitous-ARP tests) conflicts with
 # the package "arping", whose options differ: the tests need iputils'.
@@ -11,7 +12,8 @@ set -eu
 PKGS="build-essential linux-image-amd64 linux-headers-amd64 qemu-system-x86
 busybox-static xz-utils kmod libnl-3-dev libnl-genl-3-dev libreadline-dev
 pkg-config iproute2 iperf3 iputils-ping iputils-arping tshark sparse linux-source-6.1
-linux-perf jq python3 strongswan-charon strongswan-swanctl nftables iw"
+linux-perf jq python3 strongswan-charon strongswan-swanctl nftables iw
+clang libclang-rt-14-dev"
 [ "${1:-}" = --debug ] && PKGS="$PKGS flex bison bc libelf-dev libssl-dev"
 
 missing=""
