@@ -7,6 +7,7 @@
  * known one of the wrong size is -EPROTO).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -15,7 +16,178 @@
 #include <netlink/genl/genl.h>
 
 #include "codec.h"
+#include "fields.h"
 #include "schema_tables.h"
+
+#define F VG_FIELD
+
+static const struct vg_field sa_fields[] = {
+	F(struct vg_sa, spi, VGATE_SA_A_SPI, VG_F_INT, VG_SA_SPI, VG_F_BOTH),
+	F(struct vg_sa, proto, VGATE_SA_A_PROTO, VG_F_INT, VG_SA_PROTO, VG_F_BOTH),
+	F(struct vg_sa, family, VGATE_SA_A_FAMILY, VG_F_INT, VG_SA_FAMILY, VG_F_BOTH),
+	F(struct vg_sa, src, VGATE_SA_A_SRC, VG_F_ADDR, VG_SA_SRC, VG_F_BOTH),
+	F(struct vg_sa, dst, VGATE_SA_A_DST, VG_F_ADDR, VG_SA_DST, VG_F_BOTH),
+	F(struct vg_sa, mode, VGATE_SA_A_MODE, VG_F_INT, VG_SA_MODE, VG_F_BOTH),
+	F(struct vg_sa, comp, VGATE_SA_A_COMP, VG_F_INT, VG_SA_COMP, VG_F_BOTH),
+	F(struct vg_sa, enc, VGATE_SA_A_ENC, VG_F_INT, VG_SA_ENC, VG_F_BOTH),
+	F(struct vg_sa, enc_key_bits, VGATE_SA_A_ENC_KEY_BITS, VG_F_INT, 0, VG_F_GET),
+	F(struct vg_sa, auth, VGATE_SA_A_AUTH, VG_F_INT, VG_SA_AUTH, VG_F_BOTH),
+	F(struct vg_sa, replay_window, VGATE_SA_A_REPLAY_WINDOW, VG_F_INT,
+	  VG_SA_REPLAY, VG_F_BOTH),
+	F(struct vg_sa, flags, VGATE_SA_A_FLAGS, VG_F_INT, VG_SA_FLAGS, VG_F_BOTH),
+	F(struct vg_sa, seq, VGATE_SA_A_SEQ, VG_F_INT, VG_SA_SEQ, VG_F_GET),
+	F(struct vg_sa, age, VGATE_SA_A_AGE, VG_F_INT, VG_SA_AGE, VG_F_GET),
+	F(struct vg_sa, reqid, VGATE_SA_A_REQID, VG_F_INT, VG_SA_REQID, VG_F_BOTH),
+	F(struct vg_sa, oseq, VGATE_SA_A_OSEQ, VG_F_INT, VG_SA_OSEQ, VG_F_BOTH),
+	F(struct vg_sa, iseq, VGATE_SA_A_REPLAY_SEQ, VG_F_INT, VG_SA_ISEQ, VG_F_BOTH),
+};
+
+static const struct vg_field rule_fields[] = {
+	F(struct vg_rule, id, VGATE_RULE_A_ID, VG_F_INT, VG_RULE_ID, VG_F_BOTH),
+	F(struct vg_rule, family, VGATE_RULE_A_FAMILY, VG_F_INT, VG_RULE_FAMILY,
+	  VG_F_BOTH),
+	F(struct vg_rule, stage, VGATE_RULE_A_STAGE, VG_F_INT, VG_RULE_STAGE,
+	  VG_F_BOTH),
+	F(struct vg_rule, peer_name, VGATE_RULE_A_PEER_NAME, VG_F_STR,
+	  VG_RULE_PEER_NAME, VG_F_BOTH),
+	F(struct vg_rule, descr, VGATE_RULE_A_DESCR, VG_F_STR, VG_RULE_DESCR,
+	  VG_F_BOTH),
+	F(struct vg_rule, proto, VGATE_RULE_A_PROTO, VG_F_INT, VG_RULE_PROTO,
+	  VG_F_BOTH),
+	F(struct vg_rule, action, VGATE_RULE_A_ACTION, VG_F_INT, VG_RULE_ACTION,
+	  VG_F_BOTH),
+	F(struct vg_rule, peer, VGATE_RULE_A_PEER, VG_F_ADDR, VG_RULE_PEER,
+	  VG_F_GET),
+	F(struct vg_rule, spi_out, VGATE_RULE_A_SPI_OUT, VG_F_INT, VG_RULE_SPI_OUT,
+	  VG_F_BOTH),
+	F(struct vg_rule, spi_in, VGATE_RULE_A_SPI_IN, VG_F_INT, VG_RULE_SPI_IN,
+	  VG_F_BOTH),
+	F(struct vg_rule, ah_spi_out, VGATE_RULE_A_AH_SPI_OUT, VG_F_INT,
+	  VG_RULE_AH_SPI_OUT, VG_F_BOTH),
+	F(struct vg_rule, ah_spi_in, VGATE_RULE_A_AH_SPI_IN, VG_F_INT,
+	  VG_RULE_AH_SPI_IN, VG_F_BOTH),
+	F(struct vg_rule, cpi_out, VGATE_RULE_A_CPI_OUT, VG_F_INT, VG_RULE_CPI_OUT,
+	  VG_F_BOTH),
+	F(struct vg_rule, cpi_in, VGATE_RULE_A_CPI_IN, VG_F_INT, VG_RULE_CPI_IN,
+	  VG_F_BOTH),
+	F(struct vg_rule, flags, VGATE_RULE_A_FLAGS, VG_F_INT, VG_RULE_FLAGS,
+	  VG_F_BOTH),
+};
+
+static const struct vg_field peer_fields[] = {
+	F(struct vg_peer, id, VGATE_PEER_A_ID, VG_F_INT, VG_PEER_ID, VG_F_BOTH),
+	F(struct vg_peer, name, VGATE_PEER_A_NAME, VG_F_STR, VG_PEER_NAME, VG_F_BOTH),
+	F(struct vg_peer, descr, VGATE_PEER_A_DESCR, VG_F_STR, VG_PEER_DESCR,
+	  VG_F_BOTH),
+	F(struct vg_peer, family, VGATE_PEER_A_FAMILY, VG_F_INT, VG_PEER_FAMILY,
+	  VG_F_BOTH),
+	F(struct vg_peer, addr, VGATE_PEER_A_ADDR, VG_F_ADDR, VG_PEER_ADDR,
+	  VG_F_BOTH),
+	F(struct vg_peer, hostname, VGATE_PEER_A_HOSTNAME, VG_F_STR,
+	  VG_PEER_HOSTNAME, VG_F_BOTH),
+	F(struct vg_peer, admin, VGATE_PEER_A_ADMIN, VG_F_INT, VG_PEER_ADMIN,
+	  VG_F_BOTH),
+	F(struct vg_peer, oper, VGATE_PEER_A_OPER, VG_F_INT, VG_PEER_OPER, VG_F_BOTH),
+	F(struct vg_peer, block_seconds, VGATE_PEER_A_BLOCK_SECONDS, VG_F_INT,
+	  VG_PEER_BLOCK, VG_F_BOTH),
+	F(struct vg_peer, virt, VGATE_PEER_A_VIRTUAL, VG_F_INT, VG_PEER_VIRTUAL,
+	  VG_F_BOTH),
+	F(struct vg_peer, pmtu, VGATE_PEER_A_PROPAGATE_PMTU, VG_F_INT,
+	  VG_PEER_PMTU, VG_F_BOTH),
+	F(struct vg_peer, ipcomp, VGATE_PEER_A_IPCOMP, VG_F_INT, VG_PEER_IPCOMP,
+	  VG_F_BOTH),
+	F(struct vg_peer, ifindex, VGATE_PEER_A_IFINDEX, VG_F_INT, VG_PEER_IFINDEX,
+	  VG_F_GET),
+	F(struct vg_peer, ifname, VGATE_PEER_A_IFNAME, VG_F_STR, VG_PEER_IFNAME,
+	  VG_F_GET),
+	F(struct vg_peer, spi_out, VGATE_PEER_A_SPI_OUT, VG_F_INT, VG_PEER_SPI_OUT,
+	  VG_F_BOTH),
+	F(struct vg_peer, spi_in, VGATE_PEER_A_SPI_IN, VG_F_INT, VG_PEER_SPI_IN,
+	  VG_F_BOTH),
+	F(struct vg_peer, entries, VGATE_PEER_A_ENTRIES, VG_F_INT, VG_PEER_ENTRIES,
+	  VG_F_GET),
+};
+
+/* Family and addresses: always sent, no has-bits. */
+static const struct vg_field flow_fields[] = {
+	F(struct vg_flow, family, VGATE_FLOW_A_FAMILY, VG_F_INT, 0, VG_F_BOTH),
+	F(struct vg_flow, src, VGATE_FLOW_A_SRC, VG_F_ADDR, 0, VG_F_BOTH),
+	F(struct vg_flow, dst, VGATE_FLOW_A_DST, VG_F_ADDR, 0, VG_F_BOTH),
+	F(struct vg_flow, proto, VGATE_FLOW_A_PROTO, VG_F_INT, VG_FLOW_PROTO,
+	  VG_F_BOTH),
+	F(struct vg_flow, sport, VGATE_FLOW_A_SPORT, VG_F_INT, VG_FLOW_SPORT,
+	  VG_F_BOTH),
+	F(struct vg_flow, dport, VGATE_FLOW_A_DPORT, VG_F_INT, VG_FLOW_DPORT,
+	  VG_F_BOTH),
+	F(struct vg_flow, dir, VGATE_FLOW_A_DIR, VG_F_INT, VG_FLOW_DIR, VG_F_BOTH),
+	F(struct vg_flow, iterations, VGATE_FLOW_A_ITERATIONS, VG_F_INT,
+	  VG_FLOW_ITERATIONS, VG_F_BOTH),
+};
+
+static const struct vg_field cfg_fields[] = {
+	F(struct vg_cfg, replay_window, VGATE_CFG_A_REPLAY_WINDOW, VG_F_INT,
+	  VG_CFG_REPLAY_WINDOW, VG_F_BOTH),
+	F(struct vg_cfg, max_sas, VGATE_CFG_A_MAX_SAS, VG_F_INT, VG_CFG_MAX_SAS,
+	  VG_F_BOTH),
+	F(struct vg_cfg, drop_log, VGATE_CFG_A_DROP_LOG, VG_F_INT, VG_CFG_DROP_LOG,
+	  VG_F_BOTH),
+	F(struct vg_cfg, swskip_overlap, VGATE_CFG_A_SWSKIP_OVERLAP, VG_F_INT,
+	  VG_CFG_SWSKIP_OVERLAP, VG_F_BOTH),
+	F(struct vg_cfg, post_default, VGATE_CFG_A_POST_DEFAULT, VG_F_INT,
+	  VG_CFG_POST_DEFAULT, VG_F_BOTH),
+	F(struct vg_cfg, acquire_timeout, VGATE_CFG_A_ACQUIRE_TIMEOUT, VG_F_INT,
+	  VG_CFG_ACQUIRE_TIMEOUT, VG_F_BOTH),
+	F(struct vg_cfg, acquire_queue, VGATE_CFG_A_ACQUIRE_QUEUE, VG_F_INT,
+	  VG_CFG_ACQUIRE_QUEUE, VG_F_BOTH),
+	F(struct vg_cfg, natt_keepalive, VGATE_CFG_A_NATT_KEEPALIVE, VG_F_INT,
+	  VG_CFG_NATT_KEEPALIVE, VG_F_BOTH),
+};
+
+static const struct vg_field verdict_fields[] = {
+	F(struct vg_verdict, action, VGATE_VERDICT_A_ACTION, VG_F_INT,
+	  VG_VERDICT_ACTION, VG_F_GET),
+	F(struct vg_verdict, reason, VGATE_VERDICT_A_REASON, VG_F_INT,
+	  VG_VERDICT_REASON, VG_F_GET),
+	F(struct vg_verdict, rule_id, VGATE_VERDICT_A_RULE_ID, VG_F_INT,
+	  VG_VERDICT_RULE_ID, VG_F_GET),
+	F(struct vg_verdict, stage, VGATE_VERDICT_A_STAGE, VG_F_INT,
+	  VG_VERDICT_STAGE, VG_F_GET),
+	F(struct vg_verdict, peer_name, VGATE_VERDICT_A_PEER_NAME, VG_F_STR,
+	  VG_VERDICT_PEER_NAME, VG_F_GET),
+	F(struct vg_verdict, self, VGATE_VERDICT_A_SELF, VG_F_INT,
+	  VG_VERDICT_SELF, VG_F_GET),
+	F(struct vg_verdict, ns, VGATE_VERDICT_A_NANOSECONDS, VG_F_INT,
+	  VG_VERDICT_NS, VG_F_GET),
+	F(struct vg_verdict, iterations, VGATE_VERDICT_A_ITERATIONS, VG_F_INT,
+	  VG_VERDICT_ITERATIONS, VG_F_GET),
+};
+
+static const struct vg_field encap_sock_fields[] = {
+	F(struct vg_encap_sock, fd, VGATE_ENCAP_SOCK_A_FD, VG_F_INT,
+	  VG_ENCAP_SOCK_FD, VG_F_BOTH),
+	F(struct vg_encap_sock, port, VGATE_ENCAP_SOCK_A_PORT, VG_F_INT,
+	  VG_ENCAP_SOCK_PORT, VG_F_BOTH),
+	F(struct vg_encap_sock, owner, VGATE_ENCAP_SOCK_A_OWNER, VG_F_INT,
+	  VG_ENCAP_SOCK_OWNER, VG_F_GET),
+};
+
+#undef F
+#define N(f) (sizeof(f) / sizeof(f[0]))
+
+
+#define T(name, f, desc, max) { name, f, sizeof(f) / sizeof(f[0]), desc, max }
+const struct vg_field_table vg_vgate_field_tables[] = {
+	T("sa", sa_fields, vgate_sa_desc, VGATE_SA_A_MAX),
+	T("rule", rule_fields, vgate_rule_desc, VGATE_RULE_A_MAX),
+	T("peer", peer_fields, vgate_peer_desc, VGATE_PEER_A_MAX),
+	T("flow", flow_fields, vgate_flow_desc, VGATE_FLOW_A_MAX),
+	T("config", cfg_fields, vgate_cfg_desc, VGATE_CFG_A_MAX),
+	T("verdict", verdict_fields, vgate_verdict_desc, VGATE_VERDICT_A_MAX),
+	T("encap sock", encap_sock_fields, vgate_encap_sock_desc,
+	  VGATE_ENCAP_SOCK_A_MAX),
+	{ NULL }
+};
+#undef T
 
 static int put_addr(struct nl_msg *m, int type, const struct vg_addr *a)
 {
@@ -24,64 +196,30 @@ static int put_addr(struct nl_msg *m, int type, const struct vg_addr *a)
 
 int vg_sa_put(struct nl_msg *m, const struct vg_sa *sa)
 {
-	struct nlattr *nest, *lt;
-	int t, e = 0;
+	struct nlattr *nest, *en;
+	int e = 0;
 
-	nest = nla_nest_start(m, VGATE_A_SA);
+	nest = vg_fields_nest_start(m, VGATE_A_SA, sa_fields, N(sa_fields), sa, sa->has);
 	if (!nest)
 		return -EMSGSIZE;
-	if (sa->has & VG_SA_SPI)
-		e |= nla_put_u32(m, VGATE_SA_A_SPI, sa->spi);
-	if (sa->has & VG_SA_PROTO)
-		e |= nla_put_u8(m, VGATE_SA_A_PROTO, sa->proto);
-	if (sa->has & VG_SA_FAMILY)
-		e |= nla_put_u16(m, VGATE_SA_A_FAMILY, sa->family);
-	if (sa->has & VG_SA_SRC)
-		e |= put_addr(m, VGATE_SA_A_SRC, &sa->src);
-	if (sa->has & VG_SA_DST)
-		e |= put_addr(m, VGATE_SA_A_DST, &sa->dst);
-	if (sa->has & VG_SA_MODE)
-		e |= nla_put_u8(m, VGATE_SA_A_MODE, sa->mode);
-	if (sa->has & VG_SA_COMP)
-		e |= nla_put_u16(m, VGATE_SA_A_COMP, sa->comp);
-	if (sa->has & VG_SA_ENC)
-		e |= nla_put_u16(m, VGATE_SA_A_ENC, sa->enc);
 	if (sa->has & VG_SA_ENC_KEY)
 		e |= nla_put(m, VGATE_SA_A_ENC_KEY, sa->enc_key_len, sa->enc_key);
-	if (sa->has & VG_SA_AUTH)
-		e |= nla_put_u16(m, VGATE_SA_A_AUTH, sa->auth);
 	if (sa->has & VG_SA_AUTH_KEY)
 		e |= nla_put(m, VGATE_SA_A_AUTH_KEY, sa->auth_key_len, sa->auth_key);
-	if (sa->has & VG_SA_REPLAY)
-		e |= nla_put_u32(m, VGATE_SA_A_REPLAY_WINDOW, sa->replay_window);
-	if (sa->has & VG_SA_LIFETIME) {
-		lt = nla_nest_start(m, VGATE_SA_A_LIFETIME);
-		if (!lt)
-			return -EMSGSIZE;
-		for (t = 1; t <= VGATE_LT_A_MAX; t++)
-			if (sa->lt_has & (1U << t))
-				e |= nla_put_u64(m, t, sa->lt[t]);
-		nla_nest_end(m, lt);
-	}
-	if (sa->has & VG_SA_FLAGS)
-		e |= nla_put_u32(m, VGATE_SA_A_FLAGS, sa->flags);
-	if (sa->has & VG_SA_REQID)
-		e |= nla_put_u32(m, VGATE_SA_A_REQID, sa->reqid);
+	if (sa->has & VG_SA_LIFETIME)
+		e |= vg_u64s_put(m, VGATE_SA_A_LIFETIME, sa->lt, VGATE_LT_A_MAX,
+			      sa->lt_has);
 	if (sa->has & VG_SA_ENCAP) {
-		lt = nla_nest_start(m, VGATE_SA_A_ENCAP);
-		if (!lt)
+		en = nla_nest_start(m, VGATE_SA_A_ENCAP);
+		if (!en)
 			return -EMSGSIZE;
 		e |= nla_put_u8(m, VGATE_ENCAP_A_TYPE, VGATE_ENCAP_ESPINUDP);
 		e |= nla_put_u16(m, VGATE_ENCAP_A_SPORT, sa->encap_sport);
 		e |= nla_put_u16(m, VGATE_ENCAP_A_DPORT, sa->encap_dport);
 		if (sa->has & VG_SA_NATOA)
 			e |= put_addr(m, VGATE_ENCAP_A_OA, &sa->oa);
-		nla_nest_end(m, lt);
+		nla_nest_end(m, en);
 	}
-	if (sa->has & VG_SA_OSEQ)
-		e |= nla_put_u64(m, VGATE_SA_A_OSEQ, sa->oseq);
-	if (sa->has & VG_SA_ISEQ)
-		e |= nla_put_u64(m, VGATE_SA_A_REPLAY_SEQ, sa->iseq);
 	if (e)
 		return -EMSGSIZE;
 	return nla_nest_end(m, nest);
@@ -108,53 +246,30 @@ static int put_range(struct nl_msg *m, int a, int plen, int end,
 	return e;
 }
 
+static int put_ports(struct nl_msg *m, int min, int max,
+		     const struct vg_ports *p)
+{
+	return nla_put_u16(m, min, p->min) || nla_put_u16(m, max, p->max);
+}
+
 int vg_rule_put(struct nl_msg *m, const struct vg_rule *r)
 {
-	struct nlattr *nest = nla_nest_start(m, VGATE_A_RULE);
+	struct nlattr *nest;
 	int e = 0;
 
+	nest = vg_fields_nest_start(m, VGATE_A_RULE, rule_fields, N(rule_fields), r, r->has);
 	if (!nest)
 		return -EMSGSIZE;
-	if (r->has & VG_RULE_ID)
-		e |= nla_put_u32(m, VGATE_RULE_A_ID, r->id);
-	if (r->has & VG_RULE_FAMILY)
-		e |= nla_put_u16(m, VGATE_RULE_A_FAMILY, r->family);
-	if (r->has & VG_RULE_STAGE)
-		e |= nla_put_u8(m, VGATE_RULE_A_STAGE, r->stage);
-	if (r->has & VG_RULE_PEER_NAME)
-		e |= nla_put_string(m, VGATE_RULE_A_PEER_NAME, r->peer_name);
-	if (r->has & VG_RULE_DESCR)
-		e |= nla_put_string(m, VGATE_RULE_A_DESCR, r->descr);
 	e |= put_range(m, VGATE_RULE_A_LOCAL, VGATE_RULE_A_LOCAL_PLEN,
-		  VGATE_RULE_A_LOCAL_END, &r->local);
+		       VGATE_RULE_A_LOCAL_END, &r->local);
 	e |= put_range(m, VGATE_RULE_A_REMOTE, VGATE_RULE_A_REMOTE_PLEN,
-		  VGATE_RULE_A_REMOTE_END, &r->remote);
-	if (r->has & VG_RULE_PROTO)
-		e |= nla_put_u8(m, VGATE_RULE_A_PROTO, r->proto);
-	if (r->has & VG_RULE_LPORT) {
-		e |= nla_put_u16(m, VGATE_RULE_A_LPORT_MIN, r->lport.min);
-		e |= nla_put_u16(m, VGATE_RULE_A_LPORT_MAX, r->lport.max);
-	}
-	if (r->has & VG_RULE_RPORT) {
-		e |= nla_put_u16(m, VGATE_RULE_A_RPORT_MIN, r->rport.min);
-		e |= nla_put_u16(m, VGATE_RULE_A_RPORT_MAX, r->rport.max);
-	}
-	if (r->has & VG_RULE_ACTION)
-		e |= nla_put_u8(m, VGATE_RULE_A_ACTION, r->action);
-	if (r->has & VG_RULE_SPI_OUT)
-		e |= nla_put_u32(m, VGATE_RULE_A_SPI_OUT, r->spi_out);
-	if (r->has & VG_RULE_SPI_IN)
-		e |= nla_put_u32(m, VGATE_RULE_A_SPI_IN, r->spi_in);
-	if (r->has & VG_RULE_AH_SPI_OUT)
-		e |= nla_put_u32(m, VGATE_RULE_A_AH_SPI_OUT, r->ah_spi_out);
-	if (r->has & VG_RULE_AH_SPI_IN)
-		e |= nla_put_u32(m, VGATE_RULE_A_AH_SPI_IN, r->ah_spi_in);
-	if (r->has & VG_RULE_CPI_OUT)
-		e |= nla_put_u16(m, VGATE_RULE_A_CPI_OUT, r->cpi_out);
-	if (r->has & VG_RULE_CPI_IN)
-		e |= nla_put_u16(m, VGATE_RULE_A_CPI_IN, r->cpi_in);
-	if (r->has & VG_RULE_FLAGS)
-		e |= nla_put_u32(m, VGATE_RULE_A_FLAGS, r->flags);
+		       VGATE_RULE_A_REMOTE_END, &r->remote);
+	if (r->has & VG_RULE_LPORT)
+		e |= put_ports(m, VGATE_RULE_A_LPORT_MIN, VGATE_RULE_A_LPORT_MAX,
+			       &r->lport);
+	if (r->has & VG_RULE_RPORT)
+		e |= put_ports(m, VGATE_RULE_A_RPORT_MIN, VGATE_RULE_A_RPORT_MAX,
+			       &r->rport);
 	if (e)
 		return -EMSGSIZE;
 	return nla_nest_end(m, nest);
@@ -162,153 +277,40 @@ int vg_rule_put(struct nl_msg *m, const struct vg_rule *r)
 
 int vg_peer_put(struct nl_msg *m, const struct vg_peer *p)
 {
-	struct nlattr *nest = nla_nest_start(m, VGATE_A_PEER);
-	int e = 0;
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (p->has & VG_PEER_ID)
-		e |= nla_put_u32(m, VGATE_PEER_A_ID, p->id);
-	if (p->has & VG_PEER_NAME)
-		e |= nla_put_string(m, VGATE_PEER_A_NAME, p->name);
-	if (p->has & VG_PEER_DESCR)
-		e |= nla_put_string(m, VGATE_PEER_A_DESCR, p->descr);
-	if (p->has & VG_PEER_FAMILY)
-		e |= nla_put_u16(m, VGATE_PEER_A_FAMILY, p->family);
-	if (p->has & VG_PEER_ADDR)
-		e |= put_addr(m, VGATE_PEER_A_ADDR, &p->addr);
-	if (p->has & VG_PEER_HOSTNAME)
-		e |= nla_put_string(m, VGATE_PEER_A_HOSTNAME, p->hostname);
-	if (p->has & VG_PEER_ADMIN)
-		e |= nla_put_u8(m, VGATE_PEER_A_ADMIN, p->admin);
-	if (p->has & VG_PEER_OPER)
-		e |= nla_put_u8(m, VGATE_PEER_A_OPER, p->oper);
-	if (p->has & VG_PEER_BLOCK)
-		e |= nla_put_u32(m, VGATE_PEER_A_BLOCK_SECONDS, p->block_seconds);
-	if (p->has & VG_PEER_VIRTUAL)
-		e |= nla_put_u8(m, VGATE_PEER_A_VIRTUAL, p->virt);
-	if (p->has & VG_PEER_PMTU)
-		e |= nla_put_u8(m, VGATE_PEER_A_PROPAGATE_PMTU, p->pmtu);
-	if (p->has & VG_PEER_IPCOMP)
-		e |= nla_put_u8(m, VGATE_PEER_A_IPCOMP, p->ipcomp);
-	if (p->has & VG_PEER_SPI_OUT)
-		e |= nla_put_u32(m, VGATE_PEER_A_SPI_OUT, p->spi_out);
-	if (p->has & VG_PEER_SPI_IN)
-		e |= nla_put_u32(m, VGATE_PEER_A_SPI_IN, p->spi_in);
-	if (e)
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
+	return vg_fields_put_nest(m, VGATE_A_PEER, peer_fields, N(peer_fields), p, p->has);
 }
 
 int vg_flow_put(struct nl_msg *m, const struct vg_flow *f)
 {
-	struct nlattr *nest = nla_nest_start(m, VGATE_A_FLOW);
-	int e = 0;
-
-	if (!nest)
-		return -EMSGSIZE;
-	e |= nla_put_u16(m, VGATE_FLOW_A_FAMILY, f->family);
-	e |= put_addr(m, VGATE_FLOW_A_SRC, &f->src);
-	e |= put_addr(m, VGATE_FLOW_A_DST, &f->dst);
-	if (f->has & VG_FLOW_PROTO)
-		e |= nla_put_u8(m, VGATE_FLOW_A_PROTO, f->proto);
-	if (f->has & VG_FLOW_SPORT)
-		e |= nla_put_u16(m, VGATE_FLOW_A_SPORT, f->sport);
-	if (f->has & VG_FLOW_DPORT)
-		e |= nla_put_u16(m, VGATE_FLOW_A_DPORT, f->dport);
-	if (f->has & VG_FLOW_DIR)
-		e |= nla_put_u8(m, VGATE_FLOW_A_DIR, f->dir);
-	if (f->has & VG_FLOW_ITERATIONS)
-		e |= nla_put_u32(m, VGATE_FLOW_A_ITERATIONS, f->iterations);
-	if (e)
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
+	return vg_fields_put_nest(m, VGATE_A_FLOW, flow_fields, N(flow_fields), f, f->has);
 }
 
 int vg_cfg_put(struct nl_msg *m, const struct vg_cfg *cfg)
 {
-	struct nlattr *nest = nla_nest_start(m, VGATE_A_CONFIG);
-	int e = 0;
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (cfg->has & VG_CFG_REPLAY_WINDOW)
-		e |= nla_put_u32(m, VGATE_CFG_A_REPLAY_WINDOW, cfg->replay_window);
-	if (cfg->has & VG_CFG_MAX_SAS)
-		e |= nla_put_u32(m, VGATE_CFG_A_MAX_SAS, cfg->max_sas);
-	if (cfg->has & VG_CFG_DROP_LOG)
-		e |= nla_put_u8(m, VGATE_CFG_A_DROP_LOG, cfg->drop_log);
-	if (cfg->has & VG_CFG_SWSKIP_OVERLAP)
-		e |= nla_put_u8(m, VGATE_CFG_A_SWSKIP_OVERLAP, cfg->swskip_overlap);
-	if (cfg->has & VG_CFG_POST_DEFAULT)
-		e |= nla_put_u8(m, VGATE_CFG_A_POST_DEFAULT, cfg->post_default);
-	if (cfg->has & VG_CFG_ACQUIRE_TIMEOUT)
-		e |= nla_put_u32(m, VGATE_CFG_A_ACQUIRE_TIMEOUT, cfg->acquire_timeout);
-	if (cfg->has & VG_CFG_ACQUIRE_QUEUE)
-		e |= nla_put_u32(m, VGATE_CFG_A_ACQUIRE_QUEUE, cfg->acquire_queue);
-	if (cfg->has & VG_CFG_NATT_KEEPALIVE)
-		e |= nla_put_u32(m, VGATE_CFG_A_NATT_KEEPALIVE, cfg->natt_keepalive);
-	if (e)
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
+	return vg_fields_put_nest(m, VGATE_A_CONFIG, cfg_fields, N(cfg_fields), cfg,
+			 cfg->has);
 }
 
-static void get_addr(struct nlattr *a, struct vg_addr *out)
+int vg_encap_sock_put(struct nl_msg *m, const struct vg_encap_sock *es)
 {
-	memset(out, 0, sizeof(*out));
-	out->len = nla_len(a);
-	out->family = out->len == 16 ? AF_INET6 : AF_INET;
-	memcpy(out->a, nla_data(a), out->len);
+	return vg_fields_put_nest(m, VGATE_A_ENCAP_SOCK, encap_sock_fields,
+			 N(encap_sock_fields), es, es->has);
 }
 
 int vg_sa_get(struct nlattr *nest, struct vg_sa *sa)
 {
 	struct nlattr *tb[VGATE_SA_A_MAX + 1];
-	struct nlattr *sub[VGATE_SA_STATS_A_MAX + 1 > VGATE_LT_A_MAX + 1 ?
-			   VGATE_SA_STATS_A_MAX + 1 : VGATE_LT_A_MAX + 1];
-	int r, t;
+	struct nlattr *e[VGATE_ENCAP_A_MAX + 1];
+	int r;
 
 	memset(sa, 0, sizeof(*sa));
 	r = vg_nest_index(nest, vgate_sa_desc, VGATE_SA_A_MAX, tb);
 	if (r)
 		return r;
-	if (tb[VGATE_SA_A_SPI])
-		sa->spi = nla_get_u32(tb[VGATE_SA_A_SPI]), sa->has |= VG_SA_SPI;
-	if (tb[VGATE_SA_A_PROTO])
-		sa->proto = nla_get_u8(tb[VGATE_SA_A_PROTO]), sa->has |= VG_SA_PROTO;
-	if (tb[VGATE_SA_A_FAMILY])
-		sa->family = nla_get_u16(tb[VGATE_SA_A_FAMILY]),
-		sa->has |= VG_SA_FAMILY;
-	if (tb[VGATE_SA_A_SRC])
-		get_addr(tb[VGATE_SA_A_SRC], &sa->src), sa->has |= VG_SA_SRC;
-	if (tb[VGATE_SA_A_DST])
-		get_addr(tb[VGATE_SA_A_DST], &sa->dst), sa->has |= VG_SA_DST;
-	if (tb[VGATE_SA_A_MODE])
-		sa->mode = nla_get_u8(tb[VGATE_SA_A_MODE]), sa->has |= VG_SA_MODE;
-	if (tb[VGATE_SA_A_ENC])
-		sa->enc = nla_get_u16(tb[VGATE_SA_A_ENC]), sa->has |= VG_SA_ENC;
-	if (tb[VGATE_SA_A_COMP])
-		sa->comp = nla_get_u16(tb[VGATE_SA_A_COMP]), sa->has |= VG_SA_COMP;
-	if (tb[VGATE_SA_A_ENC_KEY_BITS])
-		sa->enc_key_bits = nla_get_u16(tb[VGATE_SA_A_ENC_KEY_BITS]);
-	if (tb[VGATE_SA_A_AUTH])
-		sa->auth = nla_get_u16(tb[VGATE_SA_A_AUTH]), sa->has |= VG_SA_AUTH;
-	if (tb[VGATE_SA_A_REPLAY_WINDOW])
-		sa->replay_window = nla_get_u32(tb[VGATE_SA_A_REPLAY_WINDOW]),
-		sa->has |= VG_SA_REPLAY;
-	if (tb[VGATE_SA_A_FLAGS])
-		sa->flags = nla_get_u32(tb[VGATE_SA_A_FLAGS]), sa->has |= VG_SA_FLAGS;
-	if (tb[VGATE_SA_A_SEQ])
-		sa->seq = nla_get_u64(tb[VGATE_SA_A_SEQ]), sa->has |= VG_SA_SEQ;
-	if (tb[VGATE_SA_A_AGE])
-		sa->age = nla_get_u64(tb[VGATE_SA_A_AGE]), sa->has |= VG_SA_AGE;
-	if (tb[VGATE_SA_A_REQID])
-		sa->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]), sa->has |= VG_SA_REQID;
+	vg_fields_get(tb, sa_fields, N(sa_fields), sa, &sa->has);
 	if (tb[VGATE_SA_A_ENCAP]) {
-		struct nlattr *e[VGATE_ENCAP_A_MAX + 1];
-
 		r = vg_nest_index(tb[VGATE_SA_A_ENCAP], vgate_encap_desc,
-			       VGATE_ENCAP_A_MAX, e);
+				  VGATE_ENCAP_A_MAX, e);
 		if (r)
 			return r;
 		if (e[VGATE_ENCAP_A_SPORT])
@@ -316,40 +318,27 @@ int vg_sa_get(struct nlattr *nest, struct vg_sa *sa)
 		if (e[VGATE_ENCAP_A_DPORT])
 			sa->encap_dport = nla_get_u16(e[VGATE_ENCAP_A_DPORT]);
 		if (e[VGATE_ENCAP_A_OA])
-			get_addr(e[VGATE_ENCAP_A_OA], &sa->oa),
+			vg_get_addr(e[VGATE_ENCAP_A_OA], &sa->oa),
 			sa->has |= VG_SA_NATOA;
 		sa->has |= VG_SA_ENCAP;
 	}
-	if (tb[VGATE_SA_A_OSEQ])
-		sa->oseq = nla_get_u64(tb[VGATE_SA_A_OSEQ]), sa->has |= VG_SA_OSEQ;
-	if (tb[VGATE_SA_A_REPLAY_SEQ])
-		sa->iseq = nla_get_u64(tb[VGATE_SA_A_REPLAY_SEQ]),
-		sa->has |= VG_SA_ISEQ;
 	if (tb[VGATE_SA_A_EXPIRE_LIMIT] && tb[VGATE_SA_A_EXPIRE_HARD]) {
 		sa->expire_limit = nla_get_u8(tb[VGATE_SA_A_EXPIRE_LIMIT]);
 		sa->expire_hard = nla_get_u8(tb[VGATE_SA_A_EXPIRE_HARD]);
 		sa->has |= VG_SA_EXPIRE;
 	}
 	if (tb[VGATE_SA_A_LIFETIME]) {
-		r = vg_nest_index(tb[VGATE_SA_A_LIFETIME], vgate_lt_desc, VGATE_LT_A_MAX,
-			       sub);
+		r = vg_u64s_get(tb[VGATE_SA_A_LIFETIME], vgate_lt_desc,
+			     VGATE_LT_A_MAX, sa->lt, &sa->lt_has);
 		if (r)
 			return r;
-		for (t = 1; t <= VGATE_LT_A_MAX; t++)
-			if (sub[t]) {
-				sa->lt[t] = nla_get_u64(sub[t]);
-				sa->lt_has |= 1U << t;
-			}
 		sa->has |= VG_SA_LIFETIME;
 	}
 	if (tb[VGATE_SA_A_STATS]) {
-		r = vg_nest_index(tb[VGATE_SA_A_STATS], vgate_sa_stats_desc,
-			       VGATE_SA_STATS_A_MAX, sub);
+		r = vg_u64s_get(tb[VGATE_SA_A_STATS], vgate_sa_stats_desc,
+			     VGATE_SA_STATS_A_MAX, sa->st, NULL);
 		if (r)
 			return r;
-		for (t = 1; t <= VGATE_SA_STATS_A_MAX; t++)
-			if (sub[t])
-				sa->st[t] = nla_get_u64(sub[t]);
 		sa->has |= VG_SA_STATS;
 	}
 	return 0;
@@ -371,11 +360,11 @@ static void get_range(struct nlattr **tb, int a, int plen, int end,
 	memset(r, 0, sizeof(*r));
 	if (!tb[a])
 		return;
-	get_addr(tb[a], &r->addr);
+	vg_get_addr(tb[a], &r->addr);
 	r->kind = VG_RANGE_HOST;
 	r->plen = r->addr.len * 8;
 	if (tb[end]) {
-		get_addr(tb[end], &r->end);
+		vg_get_addr(tb[end], &r->end);
 		r->kind = VG_RANGE_RANGE;
 	} else if (tb[plen]) {
 		r->plen = nla_get_u8(tb[plen]);
@@ -386,94 +375,46 @@ static void get_range(struct nlattr **tb, int a, int plen, int end,
 	}
 }
 
+/* A port range: a missing minimum is 0, a missing maximum the minimum. */
+static bool get_ports(struct nlattr **tb, int min, int max,
+		      struct vg_ports *p)
+{
+	if (!tb[min] && !tb[max])
+		return false;
+	p->min = tb[min] ? nla_get_u16(tb[min]) : 0;
+	p->max = tb[max] ? nla_get_u16(tb[max]) : tb[min] ? p->min : 65535;
+	return true;
+}
+
 int vg_rule_get(struct nlattr *nest, struct vg_rule *ru)
 {
 	struct nlattr *tb[VGATE_RULE_A_MAX + 1];
-	struct nlattr *sub[VGATE_RULE_STATS_A_MAX + 1];
-	int r, t;
+	int r;
 
 	memset(ru, 0, sizeof(*ru));
 	r = vg_nest_index(nest, vgate_rule_desc, VGATE_RULE_A_MAX, tb);
 	if (r)
 		return r;
-	if (tb[VGATE_RULE_A_ID])
-		ru->id = nla_get_u32(tb[VGATE_RULE_A_ID]), ru->has |= VG_RULE_ID;
-	if (tb[VGATE_RULE_A_FAMILY])
-		ru->family = nla_get_u16(tb[VGATE_RULE_A_FAMILY]),
-		ru->has |= VG_RULE_FAMILY;
+	vg_fields_get(tb, rule_fields, N(rule_fields), ru, &ru->has);
 	get_range(tb, VGATE_RULE_A_LOCAL, VGATE_RULE_A_LOCAL_PLEN,
 		  VGATE_RULE_A_LOCAL_END, &ru->local);
 	get_range(tb, VGATE_RULE_A_REMOTE, VGATE_RULE_A_REMOTE_PLEN,
 		  VGATE_RULE_A_REMOTE_END, &ru->remote);
-	if (tb[VGATE_RULE_A_PROTO])
-		ru->proto = nla_get_u8(tb[VGATE_RULE_A_PROTO]),
-		ru->has |= VG_RULE_PROTO;
-	if (tb[VGATE_RULE_A_LPORT_MIN] || tb[VGATE_RULE_A_LPORT_MAX]) {
-		ru->lport.min = tb[VGATE_RULE_A_LPORT_MIN] ?
-			nla_get_u16(tb[VGATE_RULE_A_LPORT_MIN]) : 0;
-		ru->lport.max = tb[VGATE_RULE_A_LPORT_MAX] ?
-			nla_get_u16(tb[VGATE_RULE_A_LPORT_MAX]) :
-			tb[VGATE_RULE_A_LPORT_MIN] ? ru->lport.min : 65535;
+	if (get_ports(tb, VGATE_RULE_A_LPORT_MIN, VGATE_RULE_A_LPORT_MAX,
+		      &ru->lport))
 		ru->has |= VG_RULE_LPORT;
-	}
-	if (tb[VGATE_RULE_A_RPORT_MIN] || tb[VGATE_RULE_A_RPORT_MAX]) {
-		ru->rport.min = tb[VGATE_RULE_A_RPORT_MIN] ?
-			nla_get_u16(tb[VGATE_RULE_A_RPORT_MIN]) : 0;
-		ru->rport.max = tb[VGATE_RULE_A_RPORT_MAX] ?
-			nla_get_u16(tb[VGATE_RULE_A_RPORT_MAX]) :
-			tb[VGATE_RULE_A_RPORT_MIN] ? ru->rport.min : 65535;
+	if (get_ports(tb, VGATE_RULE_A_RPORT_MIN, VGATE_RULE_A_RPORT_MAX,
+		      &ru->rport))
 		ru->has |= VG_RULE_RPORT;
-	}
-	if (tb[VGATE_RULE_A_ACTION])
-		ru->action = nla_get_u8(tb[VGATE_RULE_A_ACTION]),
-		ru->has |= VG_RULE_ACTION;
-	if (tb[VGATE_RULE_A_PEER])
-		get_addr(tb[VGATE_RULE_A_PEER], &ru->peer), ru->has |= VG_RULE_PEER;
-	if (tb[VGATE_RULE_A_SPI_OUT])
-		ru->spi_out = nla_get_u32(tb[VGATE_RULE_A_SPI_OUT]),
-		ru->has |= VG_RULE_SPI_OUT;
-	if (tb[VGATE_RULE_A_SPI_IN])
-		ru->spi_in = nla_get_u32(tb[VGATE_RULE_A_SPI_IN]),
-		ru->has |= VG_RULE_SPI_IN;
-	if (tb[VGATE_RULE_A_AH_SPI_OUT])
-		ru->ah_spi_out = nla_get_u32(tb[VGATE_RULE_A_AH_SPI_OUT]),
-		ru->has |= VG_RULE_AH_SPI_OUT;
-	if (tb[VGATE_RULE_A_AH_SPI_IN])
-		ru->ah_spi_in = nla_get_u32(tb[VGATE_RULE_A_AH_SPI_IN]),
-		ru->has |= VG_RULE_AH_SPI_IN;
-	if (tb[VGATE_RULE_A_CPI_OUT])
-		ru->cpi_out = nla_get_u16(tb[VGATE_RULE_A_CPI_OUT]),
-		ru->has |= VG_RULE_CPI_OUT;
-	if (tb[VGATE_RULE_A_CPI_IN])
-		ru->cpi_in = nla_get_u16(tb[VGATE_RULE_A_CPI_IN]),
-		ru->has |= VG_RULE_CPI_IN;
-	if (tb[VGATE_RULE_A_STAGE])
-		ru->stage = nla_get_u8(tb[VGATE_RULE_A_STAGE]),
-		ru->has |= VG_RULE_STAGE;
-	if (tb[VGATE_RULE_A_PEER_NAME]) {
-		vg_get_str(tb[VGATE_RULE_A_PEER_NAME], ru->peer_name,
-			sizeof(ru->peer_name));
-		ru->has |= VG_RULE_PEER_NAME;
-	}
-	if (!(ru->has & VG_RULE_STAGE)) {
+	/* Older kernels send no stage: a peer's entry or a pre rule. */
+	if (!(ru->has & VG_RULE_STAGE))
 		ru->stage = ru->has & VG_RULE_PEER_NAME ? VGATE_STAGE_PEER :
 			    VGATE_STAGE_PRE;
-	}
-	if (tb[VGATE_RULE_A_FLAGS])
-		ru->flags = nla_get_u32(tb[VGATE_RULE_A_FLAGS]),
-		ru->has |= VG_RULE_FLAGS;
-	if (tb[VGATE_RULE_A_DESCR]) {
-		vg_get_str(tb[VGATE_RULE_A_DESCR], ru->descr, sizeof(ru->descr));
-		ru->has |= VG_RULE_DESCR;
-	}
 	if (tb[VGATE_RULE_A_STATS]) {
-		r = vg_nest_index(tb[VGATE_RULE_A_STATS], vgate_rule_stats_desc,
-			       VGATE_RULE_STATS_A_MAX, sub);
+		r = vg_u64s_get(tb[VGATE_RULE_A_STATS], vgate_rule_stats_desc,
+			     VGATE_RULE_STATS_A_MAX, ru->st, NULL);
 		if (r)
 			return r;
-		for (t = 1; t <= VGATE_RULE_STATS_A_MAX; t++)
-			if (sub[t])
-				ru->st[t] = nla_get_u64(sub[t]);
 		ru->has |= VG_RULE_STATS;
 	}
 	return 0;
@@ -481,62 +422,8 @@ int vg_rule_get(struct nlattr *nest, struct vg_rule *ru)
 
 int vg_peer_get(struct nlattr *nest, struct vg_peer *p)
 {
-	struct nlattr *tb[VGATE_PEER_A_MAX + 1];
-	int r;
-
-	memset(p, 0, sizeof(*p));
-	r = vg_nest_index(nest, vgate_peer_desc, VGATE_PEER_A_MAX, tb);
-	if (r)
-		return r;
-	if (tb[VGATE_PEER_A_ID])
-		p->id = nla_get_u32(tb[VGATE_PEER_A_ID]), p->has |= VG_PEER_ID;
-	if (tb[VGATE_PEER_A_NAME])
-		vg_get_str(tb[VGATE_PEER_A_NAME], p->name, sizeof(p->name)),
-		p->has |= VG_PEER_NAME;
-	if (tb[VGATE_PEER_A_DESCR])
-		vg_get_str(tb[VGATE_PEER_A_DESCR], p->descr, sizeof(p->descr)),
-		p->has |= VG_PEER_DESCR;
-	if (tb[VGATE_PEER_A_FAMILY])
-		p->family = nla_get_u16(tb[VGATE_PEER_A_FAMILY]),
-		p->has |= VG_PEER_FAMILY;
-	if (tb[VGATE_PEER_A_ADDR])
-		get_addr(tb[VGATE_PEER_A_ADDR], &p->addr), p->has |= VG_PEER_ADDR;
-	if (tb[VGATE_PEER_A_HOSTNAME])
-		vg_get_str(tb[VGATE_PEER_A_HOSTNAME], p->hostname,
-			sizeof(p->hostname)), p->has |= VG_PEER_HOSTNAME;
-	if (tb[VGATE_PEER_A_ADMIN])
-		p->admin = nla_get_u8(tb[VGATE_PEER_A_ADMIN]),
-		p->has |= VG_PEER_ADMIN;
-	if (tb[VGATE_PEER_A_OPER])
-		p->oper = nla_get_u8(tb[VGATE_PEER_A_OPER]), p->has |= VG_PEER_OPER;
-	if (tb[VGATE_PEER_A_BLOCK_SECONDS])
-		p->block_seconds = nla_get_u32(tb[VGATE_PEER_A_BLOCK_SECONDS]),
-		p->has |= VG_PEER_BLOCK;
-	if (tb[VGATE_PEER_A_VIRTUAL])
-		p->virt = nla_get_u8(tb[VGATE_PEER_A_VIRTUAL]),
-		p->has |= VG_PEER_VIRTUAL;
-	if (tb[VGATE_PEER_A_PROPAGATE_PMTU])
-		p->pmtu = nla_get_u8(tb[VGATE_PEER_A_PROPAGATE_PMTU]),
-		p->has |= VG_PEER_PMTU;
-	if (tb[VGATE_PEER_A_IPCOMP])
-		p->ipcomp = nla_get_u8(tb[VGATE_PEER_A_IPCOMP]),
-		p->has |= VG_PEER_IPCOMP;
-	if (tb[VGATE_PEER_A_IFINDEX])
-		p->ifindex = nla_get_u32(tb[VGATE_PEER_A_IFINDEX]),
-		p->has |= VG_PEER_IFINDEX;
-	if (tb[VGATE_PEER_A_IFNAME])
-		vg_get_str(tb[VGATE_PEER_A_IFNAME], p->ifname, sizeof(p->ifname)),
-		p->has |= VG_PEER_IFNAME;
-	if (tb[VGATE_PEER_A_SPI_OUT])
-		p->spi_out = nla_get_u32(tb[VGATE_PEER_A_SPI_OUT]),
-		p->has |= VG_PEER_SPI_OUT;
-	if (tb[VGATE_PEER_A_SPI_IN])
-		p->spi_in = nla_get_u32(tb[VGATE_PEER_A_SPI_IN]),
-		p->has |= VG_PEER_SPI_IN;
-	if (tb[VGATE_PEER_A_ENTRIES])
-		p->entries = nla_get_u32(tb[VGATE_PEER_A_ENTRIES]),
-		p->has |= VG_PEER_ENTRIES;
-	return 0;
+	return vg_fields_get_nest(nest, vgate_peer_desc, VGATE_PEER_A_MAX, peer_fields,
+			 N(peer_fields), p, sizeof(*p), &p->has);
 }
 
 int vg_stats_get(struct nlattr *nest, struct vg_stats *st)
@@ -571,146 +458,28 @@ int vg_stats_get(struct nlattr *nest, struct vg_stats *st)
 
 int vg_cfg_get(struct nlattr *nest, struct vg_cfg *cfg)
 {
-	struct nlattr *sub[VGATE_CFG_A_MAX + 1];
-	int r;
-
-	memset(cfg, 0, sizeof(*cfg));
-	r = vg_nest_index(nest, vgate_cfg_desc, VGATE_CFG_A_MAX, sub);
-	if (r)
-		return r;
-	if (sub[VGATE_CFG_A_REPLAY_WINDOW])
-		cfg->replay_window = nla_get_u32(sub[VGATE_CFG_A_REPLAY_WINDOW]),
-		cfg->has |= VG_CFG_REPLAY_WINDOW;
-	if (sub[VGATE_CFG_A_MAX_SAS])
-		cfg->max_sas = nla_get_u32(sub[VGATE_CFG_A_MAX_SAS]),
-		cfg->has |= VG_CFG_MAX_SAS;
-	if (sub[VGATE_CFG_A_DROP_LOG])
-		cfg->drop_log = nla_get_u8(sub[VGATE_CFG_A_DROP_LOG]),
-		cfg->has |= VG_CFG_DROP_LOG;
-	if (sub[VGATE_CFG_A_SWSKIP_OVERLAP])
-		cfg->swskip_overlap = nla_get_u8(sub[VGATE_CFG_A_SWSKIP_OVERLAP]),
-		cfg->has |= VG_CFG_SWSKIP_OVERLAP;
-	if (sub[VGATE_CFG_A_POST_DEFAULT])
-		cfg->post_default = nla_get_u8(sub[VGATE_CFG_A_POST_DEFAULT]),
-		cfg->has |= VG_CFG_POST_DEFAULT;
-	if (sub[VGATE_CFG_A_ACQUIRE_TIMEOUT])
-		cfg->acquire_timeout = nla_get_u32(sub[VGATE_CFG_A_ACQUIRE_TIMEOUT]),
-		cfg->has |= VG_CFG_ACQUIRE_TIMEOUT;
-	if (sub[VGATE_CFG_A_ACQUIRE_QUEUE])
-		cfg->acquire_queue = nla_get_u32(sub[VGATE_CFG_A_ACQUIRE_QUEUE]),
-		cfg->has |= VG_CFG_ACQUIRE_QUEUE;
-	if (sub[VGATE_CFG_A_NATT_KEEPALIVE])
-		cfg->natt_keepalive = nla_get_u32(sub[VGATE_CFG_A_NATT_KEEPALIVE]),
-		cfg->has |= VG_CFG_NATT_KEEPALIVE;
-	return 0;
+	return vg_fields_get_nest(nest, vgate_cfg_desc, VGATE_CFG_A_MAX, cfg_fields,
+			 N(cfg_fields), cfg, sizeof(*cfg), &cfg->has);
 }
 
 int vg_verdict_get(struct nlattr *nest, struct vg_verdict *v)
 {
-	struct nlattr *sub[VGATE_VERDICT_A_MAX + 1];
-	int r;
-
-	memset(v, 0, sizeof(*v));
-	r = vg_nest_index(nest, vgate_verdict_desc, VGATE_VERDICT_A_MAX,
-		       sub);
-	if (r)
-		return r;
-	if (sub[VGATE_VERDICT_A_ACTION])
-		v->action = nla_get_u8(sub[VGATE_VERDICT_A_ACTION]),
-		v->has |= VG_VERDICT_ACTION;
-	if (sub[VGATE_VERDICT_A_REASON])
-		v->reason = nla_get_u8(sub[VGATE_VERDICT_A_REASON]),
-		v->has |= VG_VERDICT_REASON;
-	if (sub[VGATE_VERDICT_A_RULE_ID])
-		v->rule_id = nla_get_u32(sub[VGATE_VERDICT_A_RULE_ID]),
-		v->has |= VG_VERDICT_RULE_ID;
-	if (sub[VGATE_VERDICT_A_STAGE])
-		v->stage = nla_get_u8(sub[VGATE_VERDICT_A_STAGE]),
-		v->has |= VG_VERDICT_STAGE;
-	if (sub[VGATE_VERDICT_A_PEER_NAME])
-		vg_get_str(sub[VGATE_VERDICT_A_PEER_NAME], v->peer_name,
-			sizeof(v->peer_name)), v->has |= VG_VERDICT_PEER_NAME;
-	if (sub[VGATE_VERDICT_A_SELF])
-		v->self = nla_get_u8(sub[VGATE_VERDICT_A_SELF]),
-		v->has |= VG_VERDICT_SELF;
-	if (sub[VGATE_VERDICT_A_NANOSECONDS])
-		v->ns = nla_get_u64(sub[VGATE_VERDICT_A_NANOSECONDS]),
-		v->has |= VG_VERDICT_NS;
-	if (sub[VGATE_VERDICT_A_ITERATIONS])
-		v->iterations = nla_get_u32(sub[VGATE_VERDICT_A_ITERATIONS]),
-		v->has |= VG_VERDICT_ITERATIONS;
-	return 0;
-}
-
-
-int vg_encap_sock_put(struct nl_msg *m, const struct vg_encap_sock *es)
-{
-	struct nlattr *nest = nla_nest_start(m, VGATE_A_ENCAP_SOCK);
-	int e = 0;
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (es->has & VG_ENCAP_SOCK_FD)
-		e |= nla_put_u32(m, VGATE_ENCAP_SOCK_A_FD, es->fd);
-	if (es->has & VG_ENCAP_SOCK_PORT)
-		e |= nla_put_u16(m, VGATE_ENCAP_SOCK_A_PORT, es->port);
-	if (e)
-		return -EMSGSIZE;
-	return nla_nest_end(m, nest);
+	return vg_fields_get_nest(nest, vgate_verdict_desc, VGATE_VERDICT_A_MAX,
+			 verdict_fields, N(verdict_fields), v, sizeof(*v),
+			 &v->has);
 }
 
 int vg_encap_sock_get(struct nlattr *nest, struct vg_encap_sock *es)
 {
-	struct nlattr *tb[VGATE_ENCAP_SOCK_A_MAX + 1];
-	int r;
-
-	memset(es, 0, sizeof(*es));
-	r = vg_nest_index(nest, vgate_encap_sock_desc, VGATE_ENCAP_SOCK_A_MAX,
-			  tb);
-	if (r)
-		return r;
-	if (tb[VGATE_ENCAP_SOCK_A_FD])
-		es->fd = nla_get_u32(tb[VGATE_ENCAP_SOCK_A_FD]),
-		es->has |= VG_ENCAP_SOCK_FD;
-	if (tb[VGATE_ENCAP_SOCK_A_PORT])
-		es->port = nla_get_u16(tb[VGATE_ENCAP_SOCK_A_PORT]),
-		es->has |= VG_ENCAP_SOCK_PORT;
-	if (tb[VGATE_ENCAP_SOCK_A_OWNER])
-		es->owner = nla_get_u8(tb[VGATE_ENCAP_SOCK_A_OWNER]),
-		es->has |= VG_ENCAP_SOCK_OWNER;
-	return 0;
+	return vg_fields_get_nest(nest, vgate_encap_sock_desc, VGATE_ENCAP_SOCK_A_MAX,
+			 encap_sock_fields, N(encap_sock_fields), es, sizeof(*es),
+			 &es->has);
 }
 
 int vg_flow_get(struct nlattr *nest, struct vg_flow *f)
 {
-	struct nlattr *tb[VGATE_FLOW_A_MAX + 1];
-	int r;
-
-	memset(f, 0, sizeof(*f));
-	r = vg_nest_index(nest, vgate_flow_desc, VGATE_FLOW_A_MAX, tb);
-	if (r)
-		return r;
-	if (tb[VGATE_FLOW_A_FAMILY])
-		f->family = nla_get_u16(tb[VGATE_FLOW_A_FAMILY]);
-	if (tb[VGATE_FLOW_A_SRC])
-		get_addr(tb[VGATE_FLOW_A_SRC], &f->src);
-	if (tb[VGATE_FLOW_A_DST])
-		get_addr(tb[VGATE_FLOW_A_DST], &f->dst);
-	if (tb[VGATE_FLOW_A_PROTO])
-		f->proto = nla_get_u8(tb[VGATE_FLOW_A_PROTO]),
-		f->has |= VG_FLOW_PROTO;
-	if (tb[VGATE_FLOW_A_SPORT])
-		f->sport = nla_get_u16(tb[VGATE_FLOW_A_SPORT]),
-		f->has |= VG_FLOW_SPORT;
-	if (tb[VGATE_FLOW_A_DPORT])
-		f->dport = nla_get_u16(tb[VGATE_FLOW_A_DPORT]),
-		f->has |= VG_FLOW_DPORT;
-	if (tb[VGATE_FLOW_A_DIR])
-		f->dir = nla_get_u8(tb[VGATE_FLOW_A_DIR]), f->has |= VG_FLOW_DIR;
-	if (tb[VGATE_FLOW_A_ITERATIONS])
-		f->iterations = nla_get_u32(tb[VGATE_FLOW_A_ITERATIONS]),
-		f->has |= VG_FLOW_ITERATIONS;
-	return 0;
+	return vg_fields_get_nest(nest, vgate_flow_desc, VGATE_FLOW_A_MAX, flow_fields,
+			 N(flow_fields), f, sizeof(*f), &f->has);
 }
 
 /* ---- indexing ---- */

@@ -3,11 +3,13 @@
  * Codec round trips: every object of the three families put into a
  * message and read back field by field, has-bits included.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
 #include "codec.h"
+#include "fields.h"
 #include "msgbuild.h"
 #include "tap.h"
 
@@ -393,8 +395,56 @@ static void test_bwm(void)
 	nlmsg_free(m);
 }
 
+/*
+ * The field tables against the schema: an integer member has the size of
+ * its attribute's type, strings and addresses are such attributes, no
+ * attribute or has-bit is listed twice in an object.
+ */
+static void test_field_tables(const struct vg_field_table *t)
+{
+	const struct vg_field *f;
+	size_t i, j;
+	int type;
+	bool ok;
+
+	for (; t->name; t++) {
+		ok = true;
+		for (i = 0; i < t->n; i++) {
+			f = &t->f[i];
+			if (f->attr > t->max) {
+				ok = false;
+				printf("# %s: attribute %u > max %d\n", t->name,
+				       f->attr, t->max);
+				continue;
+			}
+			type = t->desc[f->attr].type;
+			if ((f->kind == VG_F_INT &&
+			     (vg_attr_type_len(type) != f->size ||
+			      type == VG_AT_ADDR || type == VG_AT_KEY)) ||
+			    (f->kind == VG_F_STR && type != VG_AT_STR) ||
+			    (f->kind == VG_F_ADDR && type != VG_AT_ADDR)) {
+				ok = false;
+				printf("# %s: %s: member of %u bytes, kind %u, schema type %d\n",
+				       t->name, t->desc[f->attr].name, f->size,
+				       f->kind, type);
+			}
+			for (j = 0; j < i; j++)
+				if (t->f[j].attr == f->attr ||
+				    (f->has && t->f[j].has == f->has)) {
+					ok = false;
+					printf("# %s: %s listed twice\n", t->name,
+					       t->desc[f->attr].name);
+				}
+		}
+		CHECK(ok, "field table %s (%zu fields) matches the schema",
+		      t->name, t->n);
+	}
+}
+
 int main(void)
 {
+	test_field_tables(vg_vgate_field_tables);
+	test_field_tables(vg_garp_field_tables);
 	test_sa();
 	test_rule();
 	test_peer();
