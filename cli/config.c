@@ -106,7 +106,8 @@ static void write_rule(FILE *f, const struct vg_rule *ru)
 		fprintf(f, " ahSpiOut 0x%08x ahSpiIn 0x%08x", ru->ah_spi_out,
 			ru->ah_spi_in);
 	if (ru->action == VGATE_ACTION_PROTECT && (ru->has & VG_RULE_CPI_OUT))
-		fprintf(f, " cpiOut %u cpiIn %u", ru->cpi_out, ru->cpi_in);
+		fprintf(f, " cpiOut 0x%08x cpiIn 0x%08x", ru->cpi_out,
+			ru->cpi_in);
 	if (ru->flags & VGATE_RULE_F_SELF)
 		fprintf(f, " selfTraffic on");
 	fputc('\n', f);

@@ -770,8 +770,8 @@ static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
 }
 
 /*
- * "0xESPOUT/0xESPIN", "ah:0xOUT/0xIN", "comp:OUT/IN" (the CPIs, as
- * cpiOut/cpiIn take them), those present, space separated.
+ * "0xESPOUT/0xESPIN", "ah:0xOUT/0xIN", "comp:0xOUT/0xIN", those present,
+ * space separated; CPIs like SPIs, as show sad and the JSON write them.
  */
 static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 				 size_t len)
@@ -786,7 +786,7 @@ static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 		o += snprintf(buf + o, len - o, "%sah:0x%08x/0x%08x",
 			      o ? " " : "", ru->ah_spi_out, ru->ah_spi_in);
 	if ((ru->has & VG_RULE_CPI_OUT) && o < len)
-		snprintf(buf + o, len - o, "%scomp:%u/%u", o ? " " : "",
+		snprintf(buf + o, len - o, "%scomp:0x%08x/0x%08x", o ? " " : "",
 			 ru->cpi_out, ru->cpi_in);
 	return buf;
 }
