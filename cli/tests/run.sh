@@ -973,6 +973,18 @@ if command -v bash >/dev/null; then
 	bash -c '. ../completion/vgate; complete -p vgate' 2>&1 | grep -q -- '-F _vgate vgate$' && ok || bad "bash: complete -F _vgate vgate not registered"
 fi
 
+# --- make install-user: the CLI, header, man pages and completion ---
+if make -s -C .. install-user DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/inst" 2>&1; then
+	missing=
+	for f in sbin/vgate include/linux/vgate.h share/man/man8/vgate.8 \
+		share/man/man5/vgate.conf.5 share/bash-completion/completions/vgate; do
+		[ -s "$TMP/root/usr/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && cmp -s ../man/vgate.8 "$TMP/root/usr/share/man/man8/vgate.8" && ok || bad "install-user: missing under DESTDIR/usr:$missing"
+else
+	bad "make install-user DESTDIR=...: $(cat "$TMP/inst")"
+fi
+
 # --- the documentation against the table, and its examples parse ---
 if command -v python3 >/dev/null; then
 	python3 tests/doc_test.py table "$V" >"$TMP/doc" 2>&1 && ok || { bad "docs vs command table:"; grep -v '^ok' "$TMP/doc"; }
