@@ -114,12 +114,15 @@ def resolve(cmds, words):
 
 
 def strip_vgate(words):
-    """Words after "vgate" and its options; None if not a vgate line."""
+    """Words after "vgate" and its options; None if not a vgate line, []
+    for the hidden "vgate complete" (not in the table)."""
     if not words or words[0] != "vgate":
         return None
     i = 1
     while i < len(words) and words[i].startswith("-"):
         i += 2 if words[i] in OPTS_ARG else 1
+    if words[i:i + 1] == ["complete"]:
+        return []
     return words[i:]
 
 
