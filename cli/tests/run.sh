@@ -942,6 +942,8 @@ cands ipsec sa add 0x1000 enc '' | grep -q 'aes128-gcm .*chacha20-poly1305' && o
 cands ipsec rule add 1 action '' | grep -qx 'pass drop protect ' && ok || bad "complete action: '$(cands ipsec rule add 1 action '')'"
 # keywords not given yet, no <Enter>; a bad word before: nothing, no message
 cands ipsec peer add p1 addr 192.0.2.1 '' | grep -q 'descr' && ! cands ipsec peer add p1 addr 192.0.2.1 '' | grep -q '[<]\| addr ' && ok || bad "complete peer add keywords: '$(cands ipsec peer add p1 addr 192.0.2.1 '')'"
+# peer names come from the kernel: none here, and no message without it
+[ -z "$(cands ipsec peer del '')" ] && [ ! -s "$TMP/err" ] && ok || bad "complete peer del without the module: '$(cands ipsec peer del '')' $(cat "$TMP/err")"
 [ -z "$(cands ipsec bogus '')" ] && [ ! -s "$TMP/err" ] && ok || bad "complete after a bad word: '$(cands ipsec bogus '')' $(cat "$TMP/err")"
 # interfaces where the table says so (ip arp ... interface IF): this
 # namespace's Ethernet ones (ARPHRD_ETHER), not lo
@@ -991,7 +993,10 @@ if command -v python3 >/dev/null; then
 	grep '^1\.\.' "$TMP/doc" | sed 's/^/docs vs table: /'
 	python3 tests/doc_test.py examples "$V" >"$TMP/doc" 2>&1 && ok || { bad "doc examples:"; grep -v '^ok' "$TMP/doc"; }
 	grep '^1\.\.\|^# ' "$TMP/doc" | sed 's/^/doc examples: /'
-	# man pages: no warnings from man/groff
+	# man pages: the tree's version, no warnings from man/groff
+	for m in ../man/vgate.8 ../man/vgate.conf.5; do
+		grep -q "^\.TH .* \"vgate $(cat ../VERSION)\"" "$m" && ok || bad "$m: .TH does not say vgate $(cat ../VERSION) (../VERSION)"
+	done
 	if command -v man >/dev/null && command -v groff >/dev/null; then
 		for m in ../man/vgate.8 ../man/vgate.conf.5; do
 			w=$(MANWIDTH=80 man --warnings -E UTF-8 -l "$m" 2>&1 >/dev/null)
