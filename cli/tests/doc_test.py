@@ -8,15 +8,16 @@
                                code blocks, `code spans`, the man page's
                                .TP/.B lines and examples) is in the table
   doc_test.py examples VGATE   every example "vgate ..." line of the code
-                               blocks of cli-reference.md, admin-guide.md
-                               and the man pages' .EX blocks parses:
+                               blocks of cli-reference.md, admin-guide.md,
+                               README.md and the man pages' .EX blocks
+                               parses:
                                "vgate --dry-run ARGS" exits 0, or, where the
                                doc shows the error it prints ("vgate: ..."
                                on the next line), prints exactly that
 
 Run from cli/.  Prints "ok N what" / "not ok N what" (TAP) and exits 1 on
 any failure.  Paths may be overridden for the tests of this test:
-DOC_REF, DOC_GUIDE, DOC_MAN8, DOC_MAN5.
+DOC_REF, DOC_GUIDE, DOC_MAN8, DOC_MAN5, DOC_README.
 """
 import os
 import re
@@ -30,6 +31,7 @@ REF = os.environ.get("DOC_REF", os.path.join(ROOT, "Documentation/cli-reference.
 GUIDE = os.environ.get("DOC_GUIDE", os.path.join(ROOT, "Documentation/admin-guide.md"))
 MAN8 = os.environ.get("DOC_MAN8", os.path.join(ROOT, "man/vgate.8"))
 MAN5 = os.environ.get("DOC_MAN5", os.path.join(ROOT, "man/vgate.conf.5"))
+README = os.environ.get("DOC_README", os.path.join(ROOT, "README.md"))
 
 # First words of a command line that is not "vgate ..." (grammar lines,
 # command files); "ip" only with "arp" (not "ip xfrm", "ip route").
@@ -158,7 +160,7 @@ def md_mentions(path):
             yield no, words
     for no, line in enumerate(open(path), 1):
         for span in re.findall(r"`([^`]+)`", line):
-            words = span.split()
+            words = span.replace("\\|", "|").split()  # \| in tables
             if words[:1] == ["vgate"]:
                 words = strip_vgate(words)
             elif not (words[:1] and words[0] in GROUPS[:2] or
@@ -219,7 +221,8 @@ def man_mentions(path):
 def check_table(vgate):
     cmds = table(vgate)
     for path, mentions in ((REF, md_mentions), (MAN8, man_mentions),
-                           (GUIDE, md_mentions), (MAN5, man_mentions)):
+                           (GUIDE, md_mentions), (MAN5, man_mentions),
+                           (README, md_mentions)):
         named = set()
         bad = []
         seen = 0
@@ -252,6 +255,8 @@ UNRESOLVED = re.compile(r'host name does not resolve')
 
 VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=([^\s$`'\"()]+)\s*(#.*)?$")
+# K=0x$(head -c 20 /dev/urandom | ...): a random key of 20 bytes.
+RANDOM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=(0x)?\$\(head -c ([0-9]+) /dev/urandom ")
 
 
 def examples(path, lines):
@@ -267,6 +272,10 @@ def examples(path, lines):
         m = ASSIGN.match(line)
         if m:
             env[m.group(1)] = m.group(2)
+            continue
+        m = RANDOM.match(line)
+        if m:
+            env[m.group(1)] = (m.group(2) or "") + "5a" * int(m.group(3))
             continue
         if COMMENT.match(line):
             continue
@@ -339,7 +348,8 @@ def check_files(vgate):
 def check_examples(vgate):
     empty = tempfile.NamedTemporaryFile(prefix="vgate-doc-", suffix=".conf")
     sources = [(REF, md_blocks(REF)), (GUIDE, md_blocks(GUIDE)),
-               (MAN8, man_examples(MAN8)), (MAN5, man_examples(MAN5))]
+               (MAN8, man_examples(MAN8)), (MAN5, man_examples(MAN5)),
+               (README, md_blocks(README))]
     kernel_side = []
     dns = []
     count = 0
