@@ -253,6 +253,26 @@ GRAMMAR = {
 # A host name the example's DNS would resolve (never the test's).
 UNRESOLVED = re.compile(r'host name does not resolve')
 
+def check_options():
+    """Every long option of main.c's table is in cli-reference.md and
+    vgate(8), with its short form where it has one."""
+    src = open(os.path.join(ROOT, "cli/main.c")).read()
+    opts = re.findall(r'\{ "([a-z-]+)", (?:no|required)_argument, NULL, \'(.)\' \}', src)
+    ref = open(REF).read()
+    man = roff_text(open(MAN8).read())
+    shorts = re.search(r'getopt_long\(argc, argv, "\+?:?([^"]*)"', src).group(1)
+    missing = []
+    for name, short in opts:
+        for doc, text in (("cli-reference.md", ref), ("vgate.8", man)):
+            if "--" + name not in text:
+                missing.append("%s: --%s" % (doc, name))
+            if short in shorts and not re.search(r"(^|[^-\w])-%s\b" % short, text):
+                missing.append("%s: -%s" % (doc, short))
+    result(len(opts) >= 5 and not missing,
+           "every option of main.c (%d) is documented%s" %
+           (len(opts), "".join("\n# missing " + m for m in missing)))
+
+
 VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=([^\s$`'\"()]+)\s*(#.*)?$")
 # K=0x$(head -c 20 /dev/urandom | ...): a random key of 20 bytes.
@@ -400,6 +420,7 @@ def main():
         sys.exit(__doc__)
     if sys.argv[1] == "table":
         check_table(sys.argv[2])
+        check_options()
     else:
         check_examples(sys.argv[2])
     print("1..%d" % n)
