@@ -14,7 +14,9 @@
 #                     linux-source-6.1; TESTS="..." as for check, FAULT=PCT
 #                     to fail PCT% of vgate's allocations
 #   make lint         checkpatch --strict and sparse on the kernel code
-#   make install      install modules and CLI on this machine
+#   make install      install modules, CLI, man pages and bash completion on
+#                     this machine (PREFIX=/usr/local, DESTDIR)
+#   make install-user the same without the modules
 
 # The newest kernel that has headers installed, unless KDIR or KVER is given.
 KVER ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's,/lib/modules/,,;s,/build,,' | sort -V | tail -n 1)
@@ -26,7 +28,8 @@ DESTDIR ?=
 # the sub-make run after it must find the kernel again.
 KVER_ARG = $(if $(KVER),--kver $(KVER))
 
-.PHONY: all modules cli deps check check-debug demo bench fuzz lint sparse checkpatch install clean
+.PHONY: all modules cli deps check check-debug demo bench fuzz lint sparse checkpatch install \
+	install-user clean
 
 all: modules cli
 
@@ -80,11 +83,19 @@ checkpatch:
 
 lint: checkpatch sparse
 
-install: all
+install: all install-user
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KVER)
+
+# Userspace only (no kernel needed; make -C cli check tests it with DESTDIR):
+# the CLI, the UAPI header, the man pages and the bash completion.
+install-user: cli
 	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -D -m 0644 include/uapi/linux/vgate.h $(DESTDIR)$(PREFIX)/include/linux/vgate.h
+	install -D -m 0644 man/vgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/vgate.8
+	install -D -m 0644 man/vgate.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/vgate.conf.5
+	install -D -m 0644 completion/vgate \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vgate
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

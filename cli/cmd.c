@@ -3225,3 +3225,17 @@ int cmd_split(char *line, char **argv, int max)
 	}
 	return n;
 }
+
+/*
+ * Every command the one-shot CLI knows, in table order (vgate complete
+ * --commands, the documentation tests).  Only public fields of struct
+ * cmd are for fn: words[] (a value word reads as its placeholder, "IF").
+ */
+void cmd_foreach(void (*fn)(const struct cmd *c, void *arg), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (visible(&cmds[i]))
+			fn(&cmds[i], arg);
+}

@@ -122,6 +122,11 @@ int cmd_next(int argc, char **argv,
 void cmd_help_next(FILE *f, int argc, char **argv);
 /* The usage text: every command. */
 void cmd_usage(FILE *f);
+/*
+ * Call fn for every command of the table that may run here (not quit and
+ * exit outside the shell), in table order.
+ */
+void cmd_foreach(void (*fn)(const struct cmd *c, void *arg), void *arg);
 
 /* Split a line into words in place (whitespace, '#' starts a comment). */
 int cmd_split(char *line, char **argv, int max);

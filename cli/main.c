@@ -20,6 +20,7 @@
 #include <readline/readline.h>
 
 #include "cmd.h"
+#include "complete.h"
 #include "file.h"
 #include "nl.h"
 #include "parse.h"
@@ -325,6 +326,8 @@ int main(int argc, char **argv)
 	}
 	if (file)
 		ret = run_file(file);
+	else if (optind < argc && !strcmp(argv[optind], COMPLETE_WORD))
+		ret = complete_main(argc - optind, argv + optind);
 	else if (optind < argc)
 		ret = cmd_run(argc - optind, argv + optind);
 	else if (!isatty(STDIN_FILENO))

@@ -930,6 +930,85 @@ elif [ -n "$missing" ]; then
 else
 	ok
 fi
+# --- vgate complete: TAB's candidates for other shells (hidden) ---
+cands() { $V complete "$@" 2>"$TMP/err" | tr '\n' ' '; }
+[ "$(cands ipsec sh)" = "show " ] && ok || bad "complete ipsec sh: '$(cands ipsec sh)', want show"
+[ "$(cands ipsec show '')" = "sa sad rule peer global natt " ] && ok || bad "complete ipsec show '': '$(cands ipsec show '')'"
+[ "$(cands '')" = "ipsec ip bm config help " ] && ok || bad "complete '': '$(cands '')' (quit and exit are the shell's)"
+[ "$(cands ipsec sa add 0x1000 mode t)" = "tunnel transport " ] && ok || bad "complete mode t: '$(cands ipsec sa add 0x1000 mode t)'"
+# placeholders are not candidates: after "sa add" only <SPI> may come
+[ -z "$(cands ipsec sa add '')" ] && [ ! -s "$TMP/err" ] && ok || bad "complete ipsec sa add '': '$(cands ipsec sa add '')', want nothing"
+cands ipsec sa add 0x1000 enc '' | grep -q 'aes128-gcm .*chacha20-poly1305' && ok || bad "complete enc: '$(cands ipsec sa add 0x1000 enc '')'"
+cands ipsec rule add 1 action '' | grep -qx 'pass drop protect ' && ok || bad "complete action: '$(cands ipsec rule add 1 action '')'"
+# keywords not given yet, no <Enter>; a bad word before: nothing, no message
+cands ipsec peer add p1 addr 192.0.2.1 '' | grep -q 'descr' && ! cands ipsec peer add p1 addr 192.0.2.1 '' | grep -q '[<]\| addr ' && ok || bad "complete peer add keywords: '$(cands ipsec peer add p1 addr 192.0.2.1 '')'"
+# peer names come from the kernel: none here, and no message without it
+[ -z "$(cands ipsec peer del '')" ] && [ ! -s "$TMP/err" ] && ok || bad "complete peer del without the module: '$(cands ipsec peer del '')' $(cat "$TMP/err")"
+[ -z "$(cands ipsec bogus '')" ] && [ ! -s "$TMP/err" ] && ok || bad "complete after a bad word: '$(cands ipsec bogus '')' $(cat "$TMP/err")"
+# interfaces where the table says so (ip arp ... interface IF): this
+# namespace's Ethernet ones (ARPHRD_ETHER), not lo
+want=$(for i in /sys/class/net/*; do [ "$(cat "$i/type")" = 1 ] && basename "$i"; done | sort | tr '\n' ' ')
+got=$($V complete ip arp ackGratuitous interface '' | sort | tr '\n' ' ')
+[ "$got" = "$want" ] && ok || bad "complete interface: '$got', want '$want'"
+$V complete >/dev/null 2>&1 && bad "complete without words: exit 0" || ok
+# the command list: the usage's commands, not quit/exit, not complete itself
+$V complete --commands >"$TMP/cmds"
+[ "$(wc -l <"$TMP/cmds")" = "$($V --help | grep -c '^      [^ ]')" ] && grep -qx 'bm class IF add' "$TMP/cmds" && ! grep -q 'quit\|exit\|complete' "$TMP/cmds" && ok || bad "complete --commands: $(cat "$TMP/cmds")"
+! $V --help | grep -qw complete && ok || bad "complete shows in the usage"
+
+# --- completion/vgate: the bash script on COMP_WORDS/COMP_CWORD ---
+if command -v bash >/dev/null; then
+	# comp CWORD WORD...: COMPREPLY, space separated
+	comp() {
+		bash -c 'set -u; . ../completion/vgate; cw=$1; shift; COMP_WORDS=("$@"); COMP_CWORD=$cw
+			_vgate; echo "${COMPREPLY[*]}"' comp "$@" 2>&1
+	}
+	[ "$(comp 2 $V ipsec sh)" = "show" ] && ok || bad "bash: vgate ipsec sh<TAB>: '$(comp 2 $V ipsec sh)'"
+	[ "$(comp 3 $V ipsec show '')" = "sa sad rule peer global natt" ] && ok || bad "bash: vgate ipsec show <TAB>: '$(comp 3 $V ipsec show '')'"
+	[ "$(comp 3 $V -j ipsec s)" = "sa show swSkipOverlapIp" ] && ok || bad "bash: options skipped: '$(comp 3 $V -j ipsec s)'"
+	[ "$(comp 1 $V --js)" = "--json" ] && ok || bad "bash: options: '$(comp 1 $V --js)'"
+	[ "$(comp 3 $V -f conf x)" = "" ] && ok || bad "bash: nothing after -f FILE: '$(comp 3 $V -f conf x)'"
+	[ "$(comp 2 $V -f ../comp)" = "../completion" ] && ok || bad "bash: -f completes files: '$(comp 2 $V -f ../comp)'"
+	# IPv6: bash splits fd00::1 at the colons; the words are joined again
+	[ "$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)" = "proto" ] && ok || bad "bash: after IPv6 addresses: '$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)'"
+	[ "$(comp 6 $V ipsec sa add 0x1000 mode '')" = "tunnel transport" ] && ok || bad "bash: mode: '$(comp 6 $V ipsec sa add 0x1000 mode '')'"
+	bash -c '. ../completion/vgate; complete -p vgate' 2>&1 | grep -q -- '-F _vgate vgate$' && ok || bad "bash: complete -F _vgate vgate not registered"
+fi
+
+# --- make install-user: the CLI, header, man pages and completion ---
+if make -s -C .. install-user DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/inst" 2>&1; then
+	missing=
+	for f in sbin/vgate include/linux/vgate.h share/man/man8/vgate.8 \
+		share/man/man5/vgate.conf.5 share/bash-completion/completions/vgate; do
+		[ -s "$TMP/root/usr/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && cmp -s ../man/vgate.8 "$TMP/root/usr/share/man/man8/vgate.8" && ok || bad "install-user: missing under DESTDIR/usr:$missing"
+else
+	bad "make install-user DESTDIR=...: $(cat "$TMP/inst")"
+fi
+
+# --- the documentation against the table, and its examples parse ---
+if command -v python3 >/dev/null; then
+	python3 tests/doc_test.py table "$V" >"$TMP/doc" 2>&1 && ok || { bad "docs vs command table:"; grep -v '^ok' "$TMP/doc"; }
+	grep '^1\.\.' "$TMP/doc" | sed 's/^/docs vs table: /'
+	python3 tests/doc_test.py examples "$V" >"$TMP/doc" 2>&1 && ok || { bad "doc examples:"; grep -v '^ok' "$TMP/doc"; }
+	grep '^1\.\.\|^# ' "$TMP/doc" | sed 's/^/doc examples: /'
+	# man pages: the tree's version, no warnings from man/groff
+	for m in ../man/vgate.8 ../man/vgate.conf.5; do
+		grep -q "^\.TH .* \"vgate $(cat ../VERSION)\"" "$m" && ok || bad "$m: .TH does not say vgate $(cat ../VERSION) (../VERSION)"
+	done
+	if command -v man >/dev/null && command -v groff >/dev/null; then
+		for m in ../man/vgate.8 ../man/vgate.conf.5; do
+			w=$(MANWIDTH=80 man --warnings -E UTF-8 -l "$m" 2>&1 >/dev/null)
+			[ -z "$w" ] && ok || bad "man --warnings $m: $w"
+		done
+	else
+		echo "SKIP: man page warnings (man or groff not found)"
+	fi
+else
+	echo "SKIP: documentation tests (python3 not found)"
+fi
+
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
 	python3 tests/pty_test.py "$V" && ok || bad "interactive shell"
