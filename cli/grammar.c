@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <net/if.h>
 
 #include "grammar.h"
@@ -22,6 +23,7 @@
 bool cmd_shell;
 bool cmd_quit;
 bool cmd_in_file;
+const struct cmd_opt *cmd_opts;
 
 const struct cmd_arg cmd_no_args[] = { { 0 } };
 
@@ -188,6 +190,90 @@ static void next_words(char *buf, size_t len, int n, char **argv)
  */
 static const struct cmd *lookup_words(int argc, char **argv, bool quiet);
 
+/* Does tok (not empty) start word, ignoring case? */
+static bool is_prefix(const char *tok, const char *word)
+{
+	size_t n = strlen(tok);
+
+	return n && !strncasecmp(tok, word, n);
+}
+
+/*
+ * Command words may be given in any case and shortened to a unique
+ * prefix: each such token in argv[0..argc-1] is replaced by the word it
+ * stands for, so that what follows compares words exactly.  A word
+ * matching in full (in any case) wins over longer ones it starts
+ * ("natt", not "nattKeepalive"); a token where a command could already
+ * end is left as it is (it is an argument), and so is one where a value
+ * word stands and no word matches it (it is the value).  Returns 0, or -EINVAL for
+ * a prefix of several words (with a message naming the token and the
+ * words unless quiet).
+ */
+static int canon_words(int argc, char **argv, bool quiet)
+{
+	char want[256];
+	int n;
+	size_t i, j;
+
+	load_table();
+	for (n = 0; n < argc; n++) {
+		const char *exact = NULL, *pre = NULL;
+		bool value = false, ends = false;
+		int npre = 0;
+
+		want[0] = '\0';
+		for (i = 0; i < ncmds; i++) {
+			const char *w;
+			bool dup = false;
+
+			if (!visible(cmds[i]) || !prefix_match(cmds[i], n, argv))
+				continue;
+			if (nwords(cmds[i]) <= n) {
+				ends = true;
+				continue;
+			}
+			w = cmds[i]->words[n];
+			if (word_arg(w)) {
+				value = true;
+				continue;
+			}
+			if (!strcasecmp(w, argv[n]))
+				exact = w;
+			if (!is_prefix(argv[n], w))
+				continue;
+			for (j = 0; j < i; j++)
+				if (visible(cmds[j]) &&
+				    prefix_match(cmds[j], n, argv) &&
+				    nwords(cmds[j]) > n &&
+				    !strcmp(cmds[j]->words[n], w))
+					dup = true;
+			if (dup)
+				continue;
+			pre = w;
+			npre++;
+			if (want[0])
+				strncat(want, ", ", sizeof(want) - strlen(want) - 1);
+			strncat(want, w, sizeof(want) - strlen(want) - 1);
+		}
+		if (exact) {
+			argv[n] = (char *)exact;
+			continue;
+		}
+		if (ends || (!npre && !value))
+			return 0;	/* an argument, or unknown */
+		if (!npre)
+			continue;	/* a value word's value */
+		if (npre > 1) {
+			if (!quiet)
+				vg_err("ambiguous command \"%s\" (%s)", argv[n],
+				       want);
+			return -EINVAL;
+		}
+		argv[n] = (char *)pre;
+	}
+	return 0;
+}
+
 /*
  * The command named by the first words of argv.  The last one found is
  * tried first (command files repeat the same command thousands of times):
@@ -208,6 +294,8 @@ static const struct cmd *lookup(int argc, char **argv, bool quiet)
 		if (i == n)
 			return c;
 	}
+	if (canon_words(argc, argv, quiet))
+		return NULL;
 	c = lookup_words(argc, argv, quiet);
 	if (c)
 		last = c;
@@ -258,6 +346,54 @@ static const struct cmd *lookup_words(int argc, char **argv, bool quiet)
 }
 
 /*
+ * The argument whose keyword tok is: in any case, or a unique prefix of
+ * a keyword (not of a hidden one).  Returns its index, or -1 with a
+ * message unless quiet: unknown, or the prefix of several keywords.
+ */
+static int find_kw(const struct cmd *c, const char *tok, bool quiet)
+{
+	int na = nargs(c), a, found = -1, n = 0;
+	char name[128], want[256] = "";
+
+	for (a = 0; a < na; a++)
+		if (c->args[a].kw && !strcasecmp(c->args[a].kw, tok))
+			return a;
+	for (a = 0; a < na; a++) {
+		const struct cmd_arg *ca = &c->args[a];
+
+		if (!ca->kw || (ca->flags & ARG_HIDDEN) || !is_prefix(tok, ca->kw))
+			continue;
+		found = a;
+		n++;
+		if (want[0])
+			strncat(want, ", ", sizeof(want) - strlen(want) - 1);
+		strncat(want, ca->kw, sizeof(want) - strlen(want) - 1);
+	}
+	if (n == 1)
+		return found;
+	if (!quiet) {
+		join(name, sizeof(name), nwords(c), (char **)c->words);
+		if (n)
+			vg_err("ambiguous keyword \"%s\" for \"%s\" (%s)", tok,
+			       name, want);
+		else
+			vg_err("unknown keyword \"%s\" for \"%s\"", tok, name);
+	}
+	return -1;
+}
+
+/* Is tok one of cmd_opts?  Its bit, or 0. */
+static unsigned int opt_bit(const char *tok)
+{
+	unsigned int i;
+
+	for (i = 0; cmd_opts && cmd_opts[i].name && i < 32; i++)
+		if (!strcmp(cmd_opts[i].name, tok))
+			return 1U << i;
+	return 0;
+}
+
+/*
  * Assign the value tokens to the arguments.  Returns 0 or -EINVAL (with a
  * message unless quiet).  *pending is set to the argument whose keyword
  * ended the tokens without a value (for completion), else -1.
@@ -265,16 +401,22 @@ static const struct cmd *lookup_words(int argc, char **argv, bool quiet)
 static int assign(const struct cmd *c, int argc, char **argv,
 		  struct cmd_vals *v, bool quiet, int *pending)
 {
-	int na = nargs(c), i, a, pos = 0;
-	char name[128];
+	int na = nargs(c), i, a, pos = 0, skip = 0;
+	unsigned int bit;
 
 	memset(v, 0, sizeof(*v));
 	*pending = -1;
 	for (i = 0; i < argc; i++) {
+		bit = opt_bit(argv[i]);
+		if (bit) {		/* "-j" among the arguments */
+			v->opts |= bit;
+			skip++;
+			continue;
+		}
 		/* Positional arguments come first, in order. */
 		while (pos < na && !(c->args[pos].flags & ARG_POS))
 			pos++;
-		if (pos < na && !v->val[pos] && i == pos) {
+		if (pos < na && !v->val[pos] && i - skip == pos) {
 			v->val[pos] = argv[i];
 			if (!quiet && c->args[pos].valid &&
 			    c->args[pos].valid(&c->args[pos], argv[i]))
@@ -282,18 +424,9 @@ static int assign(const struct cmd *c, int argc, char **argv,
 			pos++;
 			continue;
 		}
-		for (a = 0; a < na; a++)
-			if (c->args[a].kw && !strcmp(c->args[a].kw, argv[i]))
-				break;
-		if (a == na) {
-			if (!quiet) {
-				join(name, sizeof(name), nwords(c),
-				     (char **)c->words);
-				vg_err("unknown keyword \"%s\" for \"%s\"",
-				       argv[i], name);
-			}
+		a = find_kw(c, argv[i], quiet);
+		if (a < 0)
 			return -EINVAL;
-		}
 		if (v->val[a]) {
 			if (!quiet)
 				vg_err("bad keyword \"%s\" (given twice)", argv[i]);
@@ -371,6 +504,7 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 		r = check_required(c, &v);
 	if (!r)
 		r = c->parse(c, &v, req);
+	req->opts = v.opts;
 	if (r) {
 		explicit_bzero(req, sizeof(*req));
 		return EXIT_USAGE;
@@ -381,9 +515,21 @@ int cmd_parse(int argc, char **argv, const struct cmd **cp,
 
 int cmd_exec(const struct cmd *c, struct vg_req *req)
 {
+	bool saved[32];
+	unsigned int i;
+	int r;
+
 	if (!c)
 		return 0;
-	return c->run(c, req) ? EXIT_KERNEL : 0;
+	for (i = 0; req->opts && cmd_opts[i].name && i < 32; i++) {
+		saved[i] = *cmd_opts[i].flag;
+		if (req->opts & (1U << i))
+			*cmd_opts[i].flag = true;
+	}
+	r = c->run(c, req) ? EXIT_KERNEL : 0;
+	for (i = 0; req->opts && cmd_opts[i].name && i < 32; i++)
+		*cmd_opts[i].flag = saved[i];
+	return r;
 }
 
 bool cmd_is_config(const struct cmd *c, const struct vg_req *req)
@@ -509,6 +655,8 @@ int cmd_next(int argc, char **argv, cmd_word_fn *fn, void *arg)
 
 	/* Command words. */
 	load_table();
+	if (canon_words(argc, argv, true))
+		return 0;
 	for (i = 0; i < ncmds; i++) {
 		const char *w;
 		bool dup = false;
@@ -575,7 +723,8 @@ int cmd_next(int argc, char **argv, cmd_word_fn *fn, void *arg)
 
 		if (!(ca->flags & ARG_POS) || v.val[a])
 			continue;
-		if (argc - n > a)	/* keywords started: too late */
+		/* keywords started: too late ("-j" does not count) */
+		if (argc - n - __builtin_popcount(v.opts) > a)
 			break;
 		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
 			fn(ca->choices[i], ca->help, true, arg);
@@ -674,11 +823,15 @@ static void usage_args(FILE *f, const struct cmd *c)
 
 void cmd_usage(FILE *f)
 {
-	fprintf(f, "Usage: vgate [-j] [-f FILE] [COMMAND...]\n"
+	fprintf(f, "Usage: vgate [-j] [-n NETNS] [-f FILE] [COMMAND...]\n"
 		   "  no COMMAND and no -f: interactive shell (TAB completes, ? helps)\n"
-		   "  -j       JSON output for show commands\n"
+		   "  -j       JSON output for show commands (--json; also after the\n"
+		   "           command, among its arguments)\n"
+		   "  -n NETNS run in network namespace NETNS (--netns; as ip -n:\n"
+		   "           /run/netns/NETNS)\n"
 		   "  -f FILE  apply a command file, one command per line\n"
-		   "  -V       print the version (--version)\n\n");
+		   "  -V       print the version (--version)\n"
+		   "Keywords: any case, or a unique prefix (ipsec sh sa).\n\n");
 	cmd_usage_commands(f);
 }
 

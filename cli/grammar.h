@@ -56,7 +56,22 @@ struct cmd;
 struct cmd_vals {
 	const char *val[CMD_MAX_ARGS];
 	const char *word[CMD_MAX_WORDS];
+	unsigned int opts;	/* bit i: cmd_opts[i] was among the words */
 };
+
+/*
+ * Options that may also stand among a command's arguments, wherever a
+ * keyword may ("ipsec show sa -j"): main.c sets cmd_opts (at most 32,
+ * ended by a NULL name).  Such an option applies to that command only:
+ * cmd_exec() sets *flag while it runs.  Where a value is expected the
+ * token is the value ("descr -j").
+ */
+struct cmd_opt {
+	const char *name;
+	bool *flag;
+};
+
+extern const struct cmd_opt *cmd_opts;
 
 struct cmd {
 	/*

@@ -33,6 +33,7 @@ struct vg_req {
 	bool dump;
 	enum vg_obj obj;
 	unsigned int flags;
+	unsigned int opts;			/* struct cmd_vals.opts */
 	struct vg_sa sa;
 	struct vg_rule rule;
 	struct vg_cfg cfg;
