@@ -32,19 +32,17 @@
 #include <netlink/genl/genl.h>
 
 #include "bwm.h"
-#include "bwm_cmd.h"
+#include "cmd.h"
 #include "json.h"
 #include "names.h"
 #include "nl.h"
 #include "parse.h"
 #include "show.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "values.h"
 
 /* ---- vocabularies ---- */
 
 static const char *const esp_choices[] = { "none", "tunnel", "udp", NULL };
-static const char *const onoff_choices[] = { "on", "off", NULL };
 
 /* Services and protocols: libvgate's tables (lib/vocab.h, cli/names.h). */
 static const char *svc_name(uint32_t svc)
@@ -149,7 +147,7 @@ static int v_classid(const struct cmd_arg *a, const char *s)
 		      &v);
 }
 
-static int v_id(const struct cmd_arg *a, const char *s)
+static int v_bwm_id(const struct cmd_arg *a, const char *s)
 {
 	uint32_t v;
 
@@ -181,7 +179,7 @@ static int v_limit(const struct cmd_arg *a, const char *s)
 	return num_in("limit", s, 1, VGATE_BWM_LIMIT_MAX, &v);
 }
 
-static int v_choice(const struct cmd_arg *a, const char *s)
+static int v_bwm_choice(const struct cmd_arg *a, const char *s)
 {
 	const char *const *c;
 
@@ -208,7 +206,7 @@ static int parse_proto(const char *s, uint8_t *out)
 	return 0;
 }
 
-static int v_proto(const struct cmd_arg *a, const char *s)
+static int v_bwm_proto(const struct cmd_arg *a, const char *s)
 {
 	uint8_t p;
 
@@ -330,12 +328,6 @@ static int v_name(const struct cmd_arg *a, const char *s)
 	return 0;
 }
 
-static int v_ifname(const struct cmd_arg *a, const char *s)
-{
-	(void)a;
-	return parse_ifname("interface", s);
-}
-
 /* ---- grammar ---- */
 
 /* Indexes into the arg tables, shared by the commands that have them. */
@@ -344,7 +336,7 @@ enum {
 	IE_DEFAULT,
 };
 
-const struct cmd_arg bwm_if_enable_args[] = {
+static const struct cmd_arg bwm_if_enable_args[] = {
 	[IE_BANDWIDTH] = { "bandwidth", "RATE", NULL,
 		"total bandwidth, bit/s (100k, 10m, 1g)", ARG_REQ, v_rate },
 	[IE_FAIRNESS] = { "fairness", "fairness", NULL,
@@ -357,7 +349,7 @@ const struct cmd_arg bwm_if_enable_args[] = {
 		0, v_overhead },
 	[IE_ESP] = { "esp", "none|tunnel|udp", esp_choices,
 		"count the ESP tunnel (or ESP-in-UDP) encapsulation packets will get",
-		0, v_choice },
+		0, v_bwm_choice },
 	[IE_LIMIT] = { "limit", "PACKETS", NULL,
 		"queue length of each class (default 1000)", 0, v_limit },
 	[IE_DEFAULT] = { "default", "CLASS", NULL,
@@ -366,7 +358,7 @@ const struct cmd_arg bwm_if_enable_args[] = {
 	{ 0 },
 };
 
-const struct cmd_arg bwm_no_args[] = { { 0 } };
+static const struct cmd_arg bwm_no_args[] = { { 0 } };
 
 enum {
 	CA_ID, CA_BANDWIDTH, CA_PARENT, CA_PRIORITY, CA_BORROW, CA_CEILING,
@@ -384,7 +376,7 @@ enum {
 		"priority, 7 highest (default 0)", 0, v_prio },		\
 	[CA_BORROW] = { "borrow", "on|off", onoff_choices,		\
 		"may use bandwidth its parent does not (default on)", 0,	\
-		v_choice },						\
+		v_bwm_choice },						\
 	[CA_CEILING] = { "ceiling", "RATE", ceil_choices,		\
 		"most it may reach by borrowing (default: the parent's)", \
 		0, v_rate },						\
@@ -393,16 +385,16 @@ enum {
 
 static const char *const default_choices[] = { "default", NULL };
 
-const struct cmd_arg bwm_class_add_args[] = {
+static const struct cmd_arg bwm_class_add_args[] = {
 	CLASS_ARGS(ARG_REQ, NULL),
 };
 
-const struct cmd_arg bwm_class_set_args[] = {
+static const struct cmd_arg bwm_class_set_args[] = {
 	CLASS_ARGS(0, default_choices),
 };
 
-const struct cmd_arg bwm_id_args[] = {
-	{ NULL, "ID", NULL, "class or filter ID", ARG_POS | ARG_REQ, v_id },
+static const struct cmd_arg bwm_id_args[] = {
+	{ NULL, "ID", NULL, "class or filter ID", ARG_POS | ARG_REQ, v_bwm_id },
 	{ 0 },
 };
 
@@ -411,16 +403,16 @@ enum {
 	FA_DPORT,
 };
 
-const struct cmd_arg bwm_filter_add_args[] = {
+static const struct cmd_arg bwm_filter_add_args[] = {
 	[FA_ID] = { NULL, "ID", NULL, "filter ID, 1-65535", ARG_POS | ARG_REQ,
-		    v_id },
+		    v_bwm_id },
 	[FA_CLASS] = { "class", "CLASS", NULL, "the class it puts packets in",
 		       ARG_REQ, v_classid },
 	[FA_SERVICE] = { "service", "ftp|h323|sip|http|https|dns",
 			 svc_choices, "a service: its protocol and port",
-			 0, v_choice },
+			 0, v_bwm_choice },
 	[FA_PROTOCOL] = { "protocol", "PROTO", proto_choices,
-			  "IP protocol: name or 1-255", ARG_OPEN, v_proto },
+			  "IP protocol: name or 1-255", ARG_OPEN, v_bwm_proto },
 	[FA_SRC] = { "src", "ADDR", NULL,
 		     "source host, ADDR/LEN net or ADDR-ADDR range", 0,
 		     v_arange },
@@ -435,13 +427,13 @@ const struct cmd_arg bwm_filter_add_args[] = {
 	{ 0 },
 };
 
-const struct cmd_arg bwm_show_if_args[] = {
+static const struct cmd_arg bwm_show_if_args[] = {
 	{ NULL, "IF", NULL, "one interface (default: every enabled one)",
 	  ARG_POS | ARG_IFACE, v_ifname },
 	{ 0 },
 };
 
-const struct cmd_arg bwm_show_args[] = {
+static const struct cmd_arg bwm_show_args[] = {
 	{ NULL, "IF", NULL, "the interface", ARG_POS | ARG_REQ | ARG_IFACE,
 	  v_ifname },
 	{ 0 },
@@ -458,7 +450,7 @@ static int get_num(const char *what, const char *s, uint32_t min, uint32_t max,
 	return r;
 }
 
-int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
+static int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 	      struct vg_req *req)
 {
 	struct vg_bwm_req *b = &req->bwm;
@@ -908,7 +900,7 @@ out:
 
 /* ---- run ---- */
 
-int bwm_run(const struct cmd *c, struct vg_req *req)
+static int bwm_run(const struct cmd *c, struct vg_req *req)
 {
 	struct vg_bwm_req *b = &req->bwm;
 	char what[200];
@@ -1057,3 +1049,55 @@ out:
 	free(ifs.v);	/* whatever fetch() left, on every path */
 	return r;
 }
+
+static const struct cmd bwm_cmds[] = {
+	{ { "bm", "interface", CMD_W_IF, "enable" }, bwm_if_enable_args,
+	  bwm_parse, bwm_run,
+	  "shape IF: its total bandwidth, the mode, packet overhead", 0, 0 },
+
+	{ { "bm", "interface", CMD_W_IF, "disable" }, bwm_no_args, bwm_parse,
+	  bwm_run, "stop shaping IF: its classes and filters go, its previous qdisc is back",
+	  0, 0 },
+
+	{ { "bm", "class", CMD_W_IF, "add" }, bwm_class_add_args, bwm_parse,
+	  bwm_run,
+	  "add a class: guaranteed bandwidth, parent, priority, borrowing, ceiling",
+	  0, 0 },
+
+	{ { "bm", "class", CMD_W_IF, "set" }, bwm_class_set_args, bwm_parse,
+	  bwm_run, "change a class", 0, 0 },
+
+	{ { "bm", "class", CMD_W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
+	  "delete a class (no subclasses, no filters naming it)", 0, 0 },
+
+	{ { "bm", "filter", CMD_W_IF, "add" }, bwm_filter_add_args, bwm_parse,
+	  bwm_run, "add a filter: which packets go to a class", 0, 0 },
+
+	{ { "bm", "filter", CMD_W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
+	  "delete a filter", 0, 0 },
+
+	{ { "bm", "show", "interface" }, bwm_show_if_args, bwm_parse, bwm_run,
+	  "shaped interfaces: settings and totals", 0, 0 },
+
+	{ { "bm", "show", "class" }, bwm_show_args, bwm_parse, bwm_run,
+	  "classes of an interface with their statistics", 0, 0 },
+
+	{ { "bm", "show", "filter" }, bwm_show_args, bwm_parse, bwm_run,
+	  "filters of an interface with their match counts", 0, 0 },
+};
+
+static const struct cmd_group bwm_groups[] = {
+	{ "bm", "bandwidth manager (vgate_bwm): interfaces, classes, filters" },
+	{ "class", "bandwidth classes of an interface" },
+	{ "filter", "filters putting packets into classes" },
+};
+
+/* Not part of a vgate -f transaction: the lines run after the commit. */
+const struct cmd_subsys bwm_subsys = {
+	.name = "bwm",
+	.cmds = bwm_cmds,
+	.ncmds = ARRAY_SIZE(bwm_cmds),
+	.groups = bwm_groups,
+	.ngroups = ARRAY_SIZE(bwm_groups),
+	.config = bwm_config_print,
+};

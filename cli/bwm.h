@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The bandwidth manager of vgate_bwm.ko ("bm ..."): the parsed request
- * (the grammar's tables are in bwm_cmd.h), the show views
+ * (the grammar's table, bwm_subsys, is in bwm.c), the show views
  * and the "config save" lines (bwm.c).
  */
 #ifndef VGATE_BWM_H

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "grammar.h"
 #include "parse.h"
 #include "show.h"
 
@@ -186,8 +187,7 @@ int config_write_garp(FILE *f, const struct vg_garp_cfg *cfg,
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The gratuitous-ARP lines, if vgate_garp.ko is loaded. */
-static int config_print_garp(FILE *f)
+int config_print_garp(FILE *f)
 {
 	struct vg_garp_if *ifs = NULL;
 	struct vg_garp_cfg cfg;
@@ -206,7 +206,7 @@ static int config_print_garp(FILE *f)
 	return r;
 }
 
-int config_print(FILE *f)
+int config_print_ipsec(FILE *f)
 {
 	struct vg_rule *rules = NULL;
 	struct vg_peer *peers = NULL;
@@ -221,16 +221,23 @@ int config_print(FILE *f)
 		r = vg_nl_dump_rules(&rules, &nr);
 	if (!r && !vg_dry_run)
 		r = config_write(f, &cfg, peers, np, rules, nr);
-	if (!r)
-		r = config_print_garp(f);
-	if (!r)
-		r = bwm_config_print(f);
+	free(rules);
+	free(peers);
+	return r;
+}
+
+int config_print(FILE *f)
+{
+	const struct cmd_subsys *const *s;
+	int r = 0;
+
+	for (s = cmd_subsystems; *s && !r; s++)
+		if ((*s)->config)
+			r = (*s)->config(f);
 	if (!r && fflush(f)) {
 		vg_err("cannot write the configuration: %s", strerror(errno));
 		r = -EIO;
 	}
-	free(rules);
-	free(peers);
 	return r;
 }
 

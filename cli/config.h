@@ -21,8 +21,15 @@ int config_write(FILE *f, const struct vg_cfg *cfg,
 int config_write_garp(FILE *f, const struct vg_garp_cfg *cfg,
 		      const struct vg_garp_if *ifs, size_t n);
 /*
- * Fetch the running configuration and write it to f / to path; the
- * gratuitous-ARP policy too when vgate_garp.ko is loaded.
+ * The subsystems' sections of config save|show (struct cmd_subsys.config):
+ * fetch and write.  The "ipsec" knobs, peers and rules; the
+ * gratuitous-ARP policy when vgate_garp.ko is loaded (else nothing).
+ */
+int config_print_ipsec(FILE *f);
+int config_print_garp(FILE *f);
+/*
+ * Fetch the running configuration and write it to f / to path: each
+ * subsystem's section in cmd_subsystems[] order.
  */
 int config_print(FILE *f);
 int config_save(const char *path);

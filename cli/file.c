@@ -29,7 +29,7 @@ struct fline {
 
 static bool line_config(const struct fline *l)
 {
-	return !l->req || cmd_is_config(l->req);
+	return !l->req || cmd_is_config(l->c, l->req);
 }
 
 static void set_prefix(const char *name, unsigned long lineno)
@@ -180,7 +180,7 @@ int run_stream(FILE *f, const char *name)
 		}
 		lines[n].lineno = lineno;
 		lines[n].c = c;
-		if (cmd_is_config(req))
+		if (cmd_is_config(c, req))
 			nconfig++;
 		if (req->cmd == VGATE_CMD_RULE_NEW) {
 			lines[n].req = NULL;
@@ -214,7 +214,7 @@ int run_stream(FILE *f, const char *name)
 				i = run_rule_adds(name, lines, n, i, rules);
 				continue;
 			}
-			if (!cmd_is_config(lines[i].req)) {
+			if (!cmd_is_config(lines[i].c, lines[i].req)) {
 				i++;
 				continue;
 			}

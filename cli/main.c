@@ -2,14 +2,17 @@
 /*
  * vgate: configure the vgate IPsec gateway.
  *
- *   vgate [-j] [-f FILE] [COMMAND...]
+ *   vgate [-j] [-n NETNS] [-f FILE] [COMMAND...]
  *   vgate -V | --version
  *
  * One-shot when a command is given, a command file with -f, an interactive
  * shell otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,41 @@ static int run_line(char *line)
 		return EXIT_USAGE;
 	}
 	return cmd_run(argc, argv);
+}
+
+/*
+ * -n NETNS: run in the network namespace "ip netns add NETNS" made (as
+ * "ip -n"), entered before any socket is opened: every request, the
+ * interface lookups and TAB see that namespace.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..") || strlen(name) >= NAME_MAX) {
+		vg_err("bad network namespace \"%s\" (a name from ip netns list)",
+		       name);
+		return EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			vg_err("bad network namespace \"%s\" (no %s: see ip netns list)",
+			       name, path);
+		else
+			vg_err("cannot open network namespace \"%s\": %s", name,
+			       strerror(errno));
+		return EXIT_USAGE;
+	}
+	r = setns(fd, CLONE_NEWNET);
+	if (r)
+		vg_err("cannot enter network namespace \"%s\": %s", name,
+		       strerror(errno));
+	close(fd);
+	return r ? EXIT_KERNEL : 0;
 }
 
 /* ---- interactive shell ---- */
@@ -287,18 +325,23 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "dry-run", no_argument, NULL, 'n' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *file = NULL, *env;
+	/* Also among a command's arguments ("ipsec show sa -j"). */
+	static const struct cmd_opt anywhere[] = {
+		{ "-j", &show_json }, { "--json", &show_json }, { NULL, NULL },
+	};
+	const char *file = NULL, *netns = NULL, *env;
 	int c, ret;
 
 	env = getenv("VGATE_DRY_RUN");
 	if (env && *env && strcmp(env, "0"))
 		vg_dry_run = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jf:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jf:hn:V", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			show_json = true;
@@ -310,6 +353,9 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'n':
+			netns = optarg;
+			break;
+		case 'D':
 			vg_dry_run = true;
 			break;
 		case 'V':
@@ -324,6 +370,12 @@ int main(int argc, char **argv)
 		       argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (netns) {
+		ret = enter_netns(netns);
+		if (ret)
+			return ret;
+	}
+	cmd_opts = anywhere;
 	if (file)
 		ret = run_file(file);
 	else if (optind < argc && !strcmp(argv[optind], COMPLETE_WORD))

@@ -2,7 +2,7 @@
 /*
  * The CLI's lists of fixed values, from libvgate's vocabulary tables
  * (names.h).  They are filled before main() runs, so that the static
- * command tables (cmd.c, bwm.c) can point at them.
+ * command tables (ipsec.c, garp.c, bwm.c) can point at them.
  */
 #include <netinet/in.h>
 #include <stdio.h>

@@ -19,11 +19,13 @@
 #include "garp.h"
 #include "parse.h"
 
-/* struct vg_req.flags: work for the run step (cmd.c) */
+/* struct vg_req.flags: work for the run step (ipsec.c, grammar.c) */
 enum {
 	VG_REQ_PEER_AUTO_ID = 1U << 0,	/* peer add without id: compute it */
 	VG_REQ_PEER_BY_NAME = 1U << 1,	/* peer set/block: find the ID by name */
 	VG_REQ_PEER_BLOCK = 1U << 2,	/* peer block: keep the configuration */
+	VG_REQ_READ = 1U << 3,		/* only reads (a knob without a value):
+					 * not part of a vgate -f transaction */
 };
 
 struct vg_req {
@@ -31,6 +33,7 @@ struct vg_req {
 	bool dump;
 	enum vg_obj obj;
 	unsigned int flags;
+	unsigned int opts;			/* struct cmd_vals.opts */
 	struct vg_sa sa;
 	struct vg_rule rule;
 	struct vg_cfg cfg;

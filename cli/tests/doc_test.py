@@ -38,7 +38,7 @@ README = os.environ.get("DOC_README", os.path.join(ROOT, "README.md"))
 GROUPS = ("ipsec", "bm", "config")
 # Options of vgate; those taking a value.
 OPTS = {"-j", "--json", "--dry-run", "-h", "--help", "-V", "--version"}
-OPTS_ARG = {"-f", "--file"}
+OPTS_ARG = {"-f", "--file", "-n", "--netns"}
 
 n = 0
 failed = 0
@@ -65,10 +65,16 @@ def word_match(tw, w):
     return tw == w or (tw == "IF" and not w.startswith("["))
 
 
+def word_prefix(tw, w):
+    """As the CLI reads a keyword: any case, or a prefix of it."""
+    return tw != "IF" and w[:1].isalpha() and tw.lower().startswith(w.lower())
+
+
 def stop_word(w):
     """A placeholder or help word ends a command mention."""
     w = w.rstrip(",;.:)")
     return (w in ("", "?", "help", "|") or w.startswith("[") or
+            w.startswith("-") or
             w.startswith("<") or w.endswith("...") or
             (w.isupper() and len(w) > 1 and w not in ("IF",)))
 
@@ -100,6 +106,8 @@ def resolve(cmds, words):
                 found.add(best)
             return
         nxt = [c for c in cands if len(c) > i and word_match(c[i], w)]
+        if not nxt:     # a word given in full wins over longer ones
+            nxt = [c for c in cands if len(c) > i and word_prefix(c[i], w)]
         exact = [c for c in nxt if len(c) == i + 1]
         if exact:
             best = exact[0]
@@ -247,7 +255,7 @@ def check_table(vgate):
 # Grammar in code blocks (placeholders, not examples): these lines only,
 # by their text; any other line with [, ... or | must run.
 GRAMMAR = {
-    "vgate [-j] [-f FILE] [COMMAND...]",
+    "vgate [-j] [-n NETNS] [-f FILE] [COMMAND...]",
     "vgate -f FILE        (-f - or a non-terminal stdin: standard input)",
 }
 # A host name the example's DNS would resolve (never the test's).

@@ -658,7 +658,7 @@ refused 1 'missing value after "interface"' ip arp show interface
 refused 1 'incomplete command "ip arp ackGratuitous interface lan" (next: active, forceUpdate, rateLimit)' ip arp ackGratuitous interface lan
 refused 1 'incomplete command "ip arp ackGratuitous" (next: active, forceUpdate, rateLimit, verifyTimeout, interface)' ip arp ackGratuitous
 refused 1 'unknown command "verifyTimeout"' ip arp ackGratuitous interface lan verifyTimeout 500
-refused 1 'unknown command "forceupdate"' ip arp ackGratuitous forceupdate on
+refused 1 'unknown command "forceUpdat3"' ip arp ackGratuitous forceUpdat3 on
 refused 1 'unknown keyword "no" for "ip arp ackGratuitous active"' ip arp ackGratuitous active yes no
 # -f: after the ipsec transaction, in file order; a bad line sends nothing
 printf '%s\n' "ip arp ackGratuitous active yes" "ipsec postDefault drop" "ip arp ackGratuitous interface lan rateLimit inherit" "ip arp show" >"$TMP/garp"
@@ -1007,6 +1007,90 @@ if command -v python3 >/dev/null; then
 	fi
 else
 	echo "SKIP: documentation tests (python3 not found)"
+fi
+# --- keywords: any case, unique prefixes; values keep their case ---
+# same ARGS1 -- ARGS2: both send the same requests (dry-run output).
+same() {
+	a1=""
+	while [ "$1" != "--" ]; do a1="$a1 $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	$V --dry-run $a1 >"$TMP/same1" 2>&1
+	r1=$?
+	$V --dry-run "$@" >"$TMP/same2" 2>&1
+	r2=$?
+	if [ $r1 = 0 ] && [ $r2 = 0 ] && [ -s "$TMP/same1" ] && cmp -s "$TMP/same1" "$TMP/same2"; then
+		ok
+	else
+		bad "vgate$a1 (rc $r1) and vgate $* (rc $r2) differ: $(cat "$TMP/same1") / $(cat "$TMP/same2")"
+	fi
+}
+same ipsec sh sa -- ipsec show sa
+same IPSEC Show SAD -- ipsec show sad
+same ipsec swskipoverlapip on -- ipsec swSkipOverlapIp on
+same ip arp ackGratuitous forceupdate on -- ip arp ackGratuitous forceUpdate on
+same ip a ack f on -- ip arp ackGratuitous forceUpdate on
+same ipsec natt socket -- ipsec natt socket port 4500
+same ipsec ru add 10 pre ac drop loc 10.0.0.0/8 -- ipsec rule add 10 pre action drop local 10.0.0.0/8
+same ipsec rule add 10 PRE ACTION drop -- ipsec rule add 10 pre action drop
+same bm int eth0 en bandwidth 1mbit -- bm interface eth0 enable bandwidth 1mbit
+# "natt" in full is not a prefix of "nattKeepalive"
+request ipsec natt release -- "ENCAP_SOCK_DEL"
+# ambiguous: an error naming the token and the candidates, nothing sent
+refused 1 'ambiguous command "s" (sa, show, swSkipOverlapIp)' ipsec s sa
+refused 1 'ambiguous command "n" (natt, nattKeepalive)' ipsec n
+refused 1 'ambiguous keyword "a" for "ipsec rule add" (action, ahSpiOut, ahSpiIn)' ipsec rule add 10 pre a drop
+refused 1 'ambiguous keyword "d" for "ipsec sa add" (dst, dport)' ipsec sa add 0x1000 d 198.51.100.2
+# values keep their case: a peer name and a description
+request ipsec peer add GwMixed addr 192.0.2.9 DESCR HeadOffice -- '    NAME str "GwMixed"' '    DESCR str "HeadOffice"'
+# a hidden keyword is not reached by a prefix
+refused 1 'unknown keyword "--iter" for "ipsec explain"' ipsec explain 10.0.0.1 10.0.0.2 --iter 5
+# '?' after a prefix lists what follows the word it stands for
+$V --dry-run ipsec sh '?' >"$TMP/out" 2>&1
+grep -q "^  sad " "$TMP/out" && ok || bad "ipsec sh ? does not list sad: $(cat "$TMP/out")"
+
+# --- -j also after the command, among its arguments ---
+# ipsec show peer -j: every peer (a dump), not a peer named "-j"
+request ipsec show peer -j -- "PEER_GET dump"
+$V --dry-run ipsec show peer -j >"$TMP/out" 2>&1
+grep -q '"-j"' "$TMP/out" && bad "ipsec show peer -j looked for a peer \"-j\": $(cat "$TMP/out")" || ok
+same ipsec show sa -j -- -j ipsec show sa
+same ipsec replayWindow --json -- --json ipsec replayWindow
+same ip arp show -j interface eth0 -- -j ip arp show interface eth0
+# where a value is expected, "-j" is the value
+request ipsec peer add gwJ addr 192.0.2.9 descr -j -- '    DESCR str "-j"'
+# a knob shown with -j in a command file is a read: no transaction
+printf 'ipsec replayWindow -j\n' >"$TMP/j.conf"
+$V --dry-run -f "$TMP/j.conf" >"$TMP/out" 2>&1
+if grep -q TXN_BEGIN "$TMP/out" || ! grep -q CONFIG_GET "$TMP/out"; then
+	bad "-f with ipsec replayWindow -j: $(cat "$TMP/out")"
+else
+	ok
+fi
+
+# --- -n NETNS / --netns NETNS: as ip -n ---
+expect 1 'bad network namespace "vgate-nosuch-ns" (no /run/netns/vgate-nosuch-ns' -n vgate-nosuch-ns ipsec show sa
+expect 1 'bad network namespace "vgate-nosuch-ns"' --netns vgate-nosuch-ns ipsec show sa
+expect 1 'bad network namespace "../etc"' -n ../etc ipsec show sa
+expect 1 'bad network namespace ""' -n "" ipsec show sa
+badopt 'vgate: option "-n" needs a value' -n
+$V --help | grep -q -- "-n NETNS" && ok || bad "vgate --help does not name -n NETNS"
+# In a namespace of our own (root and ip netns only): '?' lists its
+# interfaces (only lo), not ours.
+NS=vgate-clitest-$$
+host_if=
+for f in /sys/class/net/*/type; do
+	[ "$(cat "$f")" = 1 ] && { host_if=$(basename "$(dirname "$f")"); break; }
+done
+if [ -n "$host_if" ] && [ "$(id -u)" = 0 ] && ip netns add "$NS" 2>/dev/null; then
+	$V --dry-run ip arp show interface '?' >"$TMP/out" 2>&1
+	grep -q "^  $host_if " "$TMP/out" && ok || bad "? does not list $host_if: $(cat "$TMP/out")"
+	$V --dry-run -n "$NS" ip arp show interface '?' >"$TMP/out" 2>&1
+	grep -q "^  $host_if " "$TMP/out" && bad "-n $NS: ? lists $host_if of the host: $(cat "$TMP/out")" || ok
+	grep -q "^  <IF> " "$TMP/out" && ok || bad "-n $NS: ? output: $(cat "$TMP/out")"
+	ip netns del "$NS"
+else
+	echo "SKIP: -n NETNS positive test (needs an Ethernet interface, root and ip netns)"
 fi
 
 # --- interactive shell: TAB completion and '?' through a pty ---

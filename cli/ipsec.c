@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The command table and its grammar.  Parsing fills a struct vg_req and
- * never talks to netlink; running hands the request to nl.c or show.c.
+ * The "ipsec ..." commands: SAs, rules, peers, knobs, the NAT-T socket,
+ * explain and the show views.  Parsing fills a struct vg_req and never
+ * talks to netlink; running hands the request to nl.c or show.c.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -11,27 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <net/if.h>
 #include <netdb.h>
 
-#include "bwm_cmd.h"
 #include "check.h"
 #include "cmd.h"
 #include "config.h"
 #include "names.h"
 #include "parse.h"
 #include "show.h"
-
-/* A UAPI limit in a help string: one source for the numbers. */
-#define VG_STR_(x) #x
-#define VG_STR(x) VG_STR_(x)
-
-bool cmd_shell;
-bool cmd_quit;
+#include "values.h"
 
 /* ---- value vocabularies (the library's tables: names.h) ---- */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const sa_proto_choices[] = {
 	"esp", "ah", "comp", NULL
@@ -42,246 +33,12 @@ static const char *const ipcomp_choices[] = {
 };
 static const char *const encap_choices[] = { "udp", NULL };
 static const char *const admin_choices[] = { "up", "down", "dialup", NULL };
-static const char *const yesno_choices[] = { "yes", "no", NULL };
 static const char *const family_choices[] = { "ipv4", "ipv6", NULL };
 static const char *const passdrop_choices[] = { "pass", "drop", NULL };
 static const char *const action_choices[] = {
 	"pass", "drop", "protect", NULL
 };
 static const char *const any_choices[] = { "any", NULL };
-static const char *const onoff_choices[] = { "on", "off", NULL };
-static const char *const yesnoinherit_choices[] = {
-	"yes", "no", "inherit", NULL
-};
-static const char *const onoffinherit_choices[] = {
-	"on", "off", "inherit", NULL
-};
-static const char *const inherit_choices[] = { "inherit", NULL };
-
-/* ---- token validators (used while reading the tokens) ---- */
-
-static const char *arg_name(const struct cmd_arg *a)
-{
-	return a->kw ? a->kw : a->meta;
-}
-
-static int v_spi(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_spi(arg_name(a), s, &v);
-}
-
-/* An IPComp CPI (RFC 3173 3.3): 0..255 name algorithms, not SAs. */
-static int parse_cpi(const char *what, const char *s, uint32_t *cpi)
-{
-	return parse_num32(what, s, 256, 65535, cpi);
-}
-
-static int v_cpi(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_cpi(arg_name(a), s, &v);
-}
-
-static int v_addr(const struct cmd_arg *a, const char *s)
-{
-	struct vg_addr v;
-
-	return parse_addr(arg_name(a), s, &v);
-}
-
-static int v_id(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	(void)a;
-	return parse_num32("rule ID", s, 1, UINT32_MAX, &v);
-}
-
-static int v_replay(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_num32(arg_name(a), s, VGATE_REPLAY_WINDOW_MIN,
-			   VGATE_REPLAY_WINDOW_MAX, &v);
-}
-
-static int v_u64(const struct cmd_arg *a, const char *s)
-{
-	uint64_t v;
-
-	return parse_num64(arg_name(a), s, &v);
-}
-
-static int v_ports(const struct cmd_arg *a, const char *s)
-{
-	struct vg_ports v;
-
-	return parse_ports(arg_name(a), s, &v);
-}
-
-static int v_key(const struct cmd_arg *a, const char *s)
-{
-	uint8_t buf[VGATE_KEY_MAX_LEN];
-	size_t len;
-	int r;
-
-	r = parse_hex_key(arg_name(a), s, buf, sizeof(buf), &len);
-	explicit_bzero(buf, sizeof(buf));
-	return r;
-}
-
-static int v_choice(const struct cmd_arg *a, const char *s)
-{
-	char want[256] = "";
-	int i;
-
-	for (i = 0; a->choices[i]; i++) {
-		if (!strcmp(a->choices[i], s))
-			return 0;
-		if (i)
-			strncat(want, a->choices[i + 1] ? ", " : " or ",
-				sizeof(want) - strlen(want) - 1);
-		strncat(want, a->choices[i], sizeof(want) - strlen(want) - 1);
-	}
-	vg_err("bad %s \"%s\" (expected %s)", arg_name(a), s, want);
-	return -EINVAL;
-}
-
-/* Protocol names and numbers: 0 for any/dont-verify. */
-static int proto_lookup(const char *s, uint8_t *proto)
-{
-	const struct vg_name *p;
-	uint32_t n;
-
-	if (!strcmp(s, "any") || !strcmp(s, "dont-verify")) {
-		*proto = 0;
-		return 0;
-	}
-	p = vg_name_find(vg_protocols, vg_n_protocols, s);
-	if (p && names_rule_proto(p->value)) {
-		*proto = p->value;
-		return 0;
-	}
-	if (!parse_u32(s, &n) && n <= 255) {
-		*proto = n;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static bool proto_has_ports(uint8_t p)
-{
-	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_UDPLITE ||
-	       p == IPPROTO_SCTP;
-}
-
-static int v_proto(const struct cmd_arg *a, const char *s)
-{
-	char want[256] = "";
-	uint8_t p;
-	size_t i;
-
-	if (!proto_lookup(s, &p))
-		return 0;
-	for (i = 0; flow_proto_choices[i]; i++) {
-		strncat(want, flow_proto_choices[i],
-			sizeof(want) - strlen(want) - 1);
-		strncat(want, ", ", sizeof(want) - strlen(want) - 1);
-	}
-	vg_err("bad %s \"%s\" (expected %s0..255, any or dont-verify)",
-	       arg_name(a), s, want);
-	return -EINVAL;
-}
-
-static int v_range(const struct cmd_arg *a, const char *s)
-{
-	struct vg_range r;
-
-	return parse_range(arg_name(a), s, &r);
-}
-
-static int v_peer_name(const struct cmd_arg *a, const char *s)
-{
-	(void)a;
-	return parse_peer_name(a->kw ? a->kw : "peer name", s);
-}
-
-static int v_descr(const struct cmd_arg *a, const char *s)
-{
-	return parse_descr(arg_name(a), s);
-}
-
-static int v_port(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_num32(arg_name(a), s, 0, 65535, &v);
-}
-
-static int v_port1(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_num32(arg_name(a), s, 1, 65535, &v);
-}
-
-static int v_peer_id(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	(void)a;
-	return parse_num32("peer ID", s, 1, UINT32_MAX, &v);
-}
-
-static int v_seconds(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	(void)a;
-	return parse_num32("SECONDS", s, VGATE_BLOCK_SECONDS_MIN,
-			   VGATE_BLOCK_SECONDS_MAX, &v);
-}
-
-static int v_iterations(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	(void)a;
-	return parse_num32("--iterations", s, VGATE_ITERATIONS_MIN,
-			   VGATE_ITERATIONS_MAX, &v);
-}
-
-static int v_reqid(const struct cmd_arg *a, const char *s)
-{
-	uint32_t v;
-
-	return parse_num32(arg_name(a), s, 1, UINT32_MAX, &v);
-}
-
-/* Hostname or address: checked when parsed (resolution happens there). */
-static int v_host(const struct cmd_arg *a, const char *s)
-{
-	size_t i, n = strlen(s);
-
-	for (i = 0; i < n; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
-		      ch == ':' || ch == '_'))
-			break;
-	}
-	if (n == 0 || n > VG_HOST_MAX || i < n) {
-		vg_err("bad %s \"%s\" (expected an IPv4 or IPv6 address or a host name)",
-		       arg_name(a), s);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* Knob values: the command's second word names the knob. */
 static const struct knob *knob_of_arg(const struct cmd_arg *a);
 
@@ -317,57 +74,6 @@ static int v_knob(const struct cmd_arg *a, const char *s)
 
 	return parse_knob_value(knob_of_arg(a), s, &v);
 }
-
-static int v_ifname(const struct cmd_arg *a, const char *s)
-{
-	(void)a;
-	return parse_ifname("interface", s);
-}
-
-/*
- * A gratuitous-ARP setting's value (VG_GARP_x bit): yes|no, on|off or a
- * number in the setting's range; with iface also "inherit".
- */
-static int parse_garp_value(uint32_t bit, bool iface, const char *s,
-			    uint32_t *v)
-{
-	const struct garp_setting *gs = garp_setting_find(bit);
-	const char *inh = iface ? " or inherit" : "";
-
-	if (iface && !strcmp(s, "inherit")) {
-		*v = bit == VG_GARP_RATE_LIMIT ? VGATE_GARP_RATE_INHERIT :
-		     VGATE_GARP_INHERIT;
-		return 0;
-	}
-	switch (bit) {
-	case VG_GARP_ACTIVE:
-	case VG_GARP_FORCE_UPDATE: {
-		const char *on = bit == VG_GARP_ACTIVE ? "yes" : "on";
-		const char *off = bit == VG_GARP_ACTIVE ? "no" : "off";
-
-		if (!strcmp(s, on) || !strcmp(s, off)) {
-			*v = !strcmp(s, on);
-			return 0;
-		}
-		vg_err("bad %s \"%s\" (expected %s%s %s%s)", gs->name, s, on,
-		       iface ? "," : " or", off, inh);
-		return -EINVAL;
-	}
-	case VG_GARP_RATE_LIMIT:
-		if (parse_u32(s, v) || *v > VGATE_GARP_RATE_LIMIT_MAX) {
-			vg_err("bad %s \"%s\" (expected %u..%u%s)", gs->name, s,
-			       VGATE_GARP_RATE_LIMIT_MIN,
-			       VGATE_GARP_RATE_LIMIT_MAX, inh);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	return parse_num32(gs->name, s, VGATE_GARP_VERIFY_TIMEOUT_MIN,
-			   VGATE_GARP_VERIFY_TIMEOUT_MAX, v);
-}
-
-static int v_garp(const struct cmd_arg *a, const char *s);
-
 /* ---- grammars ---- */
 
 enum {
@@ -602,14 +308,6 @@ static const struct cmd_arg explain_args[EX_NARGS + 1] = {
 		      ARG_HIDDEN, v_iterations },
 };
 
-static const struct cmd_arg file_args[] = {
-	{ NULL, "FILE", NULL, "file to write (replaced atomically)",
-	  ARG_POS | ARG_REQ, NULL },
-	{ 0 },
-};
-
-static const struct cmd_arg no_args[] = { { 0 } };
-
 static const struct cmd_arg natt_socket_args[] = {
 	{ "port", "PORT", NULL, "UDP port of vgate's own NAT-T socket (default 4500)",
 	  0, v_port1 },
@@ -665,104 +363,6 @@ static const struct knob *knob_of_arg(const struct cmd_arg *a)
 		if (knob_args[i].args == a)
 			return knob_find(knob_args[i].name);
 	return &knobs[0];
-}
-
-/* ip arp ackGratuitous [interface IF] SETTING [VALUE] */
-#define GARP_ARGS(var, meta, choices, help, flags)			\
-	static const struct cmd_arg var[] = {				\
-		{ NULL, meta, choices, help, ARG_POS | (flags), v_garp }, \
-		{ 0 },							\
-	}
-
-GARP_ARGS(ga_active_args, "yes|no", yesno_choices,
-	  "yes: verify announcements, apply confirmed ones; no (default): never (omit to show)",
-	  0);
-GARP_ARGS(ga_force_args, "on|off", onoff_choices,
-	  "on: a confirmed announcement may change an existing entry (default off; omit to show)",
-	  0);
-GARP_ARGS(ga_rate_args, "N", NULL,
-	  "announcements per second and interface, "
-	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".." VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
-	  ", 0 = unlimited (default " VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT)
-	  "; omit to show)",
-	  0);
-GARP_ARGS(ga_verify_args, "MS", NULL,
-	  "ms to wait for replies verifying an announcement, "
-	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MIN) ".."
-	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_MAX) " (default "
-	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) "; omit to show)",
-	  0);
-GARP_ARGS(gi_active_args, "yes|no|inherit", yesnoinherit_choices,
-	  "this interface's setting; inherit: the global one (omit to show)",
-	  0);
-GARP_ARGS(gi_force_args, "on|off|inherit", onoffinherit_choices,
-	  "this interface's setting; inherit: the global one (omit to show)",
-	  0);
-GARP_ARGS(gi_rate_args, "N|inherit", inherit_choices,
-	  VG_STR(VGATE_GARP_RATE_LIMIT_MIN) ".."
-	  VG_STR(VGATE_GARP_RATE_LIMIT_MAX)
-	  " per second, 0 = unlimited; inherit: the global one (omit to show)",
-	  ARG_OPEN);
-
-struct garp_arg {
-	const struct cmd_arg *args;
-	uint32_t bit;		/* VG_GARP_x */
-	bool iface;
-};
-
-static const struct garp_arg garp_args[] = {
-	{ ga_active_args, VG_GARP_ACTIVE, false },
-	{ ga_force_args, VG_GARP_FORCE_UPDATE, false },
-	{ ga_rate_args, VG_GARP_RATE_LIMIT, false },
-	{ ga_verify_args, VG_GARP_VERIFY_TIMEOUT, false },
-	{ gi_active_args, VG_GARP_ACTIVE, true },
-	{ gi_force_args, VG_GARP_FORCE_UPDATE, true },
-	{ gi_rate_args, VG_GARP_RATE_LIMIT, true },
-};
-
-static const struct garp_arg *garp_of_arg(const struct cmd_arg *a)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(garp_args); i++)
-		if (garp_args[i].args == a)
-			return &garp_args[i];
-	return &garp_args[0];
-}
-
-static int v_garp(const struct cmd_arg *a, const char *s)
-{
-	const struct garp_arg *ga = garp_of_arg(a);
-	uint32_t v;
-
-	return parse_garp_value(ga->bit, ga->iface, s, &v);
-}
-
-static const struct cmd_arg garp_show_args[] = {
-	{ "interface", "IF", NULL,
-	  "one interface (default: every Ethernet interface)", ARG_IFACE,
-	  v_ifname },
-	{ 0 },
-};
-
-/*
- * Command words standing for a value: any token matches, the word's arg
- * checks it (before the arguments) and TAB completes it.
- */
-static const char W_IF[] = "IF";
-
-static const struct cmd_arg if_word = {
-	NULL, "IF", NULL, "an Ethernet interface", ARG_IFACE, v_ifname
-};
-
-static const struct cmd_arg *word_arg(const char *w)
-{
-	return w == W_IF ? &if_word : NULL;
-}
-
-static bool word_match(const char *w, const char *tok)
-{
-	return word_arg(w) || !strcmp(w, tok);
 }
 
 /* ---- parse functions: tokens to struct vg_req, no netlink ---- */
@@ -1467,15 +1067,6 @@ static int parse_natt_socket(const struct cmd *c, const struct cmd_vals *v,
 	return 0;
 }
 
-static int parse_none(const struct cmd *c, const struct cmd_vals *v,
-		      struct vg_req *req)
-{
-	(void)v;
-	req->cmd = c->nlcmd;
-	req->obj = VG_OBJ_NONE;
-	return 0;
-}
-
 /* ADDR, or a host name resolved now (IPv4 first, then IPv6). */
 static int resolve_peer_addr(const char *s, struct vg_peer *p)
 {
@@ -1741,6 +1332,7 @@ static int parse_knob(const struct cmd *c, const struct cmd_vals *v,
 
 	req->knob = k->name;
 	if (!s) {
+		req->flags |= VG_REQ_READ;	/* shows: not a change */
 		req->cmd = VGATE_CMD_CONFIG_GET;
 		req->obj = VG_OBJ_NONE;
 		return 0;
@@ -1754,111 +1346,7 @@ static int parse_knob(const struct cmd *c, const struct cmd_vals *v,
 	return 0;
 }
 
-static int nwords(const struct cmd *c);
-
-/* ip arp ackGratuitous [interface IF] SETTING [VALUE] */
-static int parse_garp(const struct cmd *c, const struct cmd_vals *v,
-		      struct vg_req *req)
-{
-	const struct garp_arg *ga = garp_of_arg(c->args);
-	struct vg_garp_req *g = &req->garp;
-	uint32_t val;
-	int r;
-
-	req->obj = VG_OBJ_NONE;
-	req->cmd = 0;
-	g->setting = ga->bit;
-	g->iface = ga->iface;
-	if (ga->iface) {
-		/* ip arp ackGratuitous interface IF SETTING */
-		const char *name = v->word[nwords(c) - 2];
-
-		r = parse_ifname("interface", name);
-		if (r)
-			return r;
-		snprintf(g->ifc.ifname, sizeof(g->ifc.ifname), "%s", name);
-		g->ifc.has |= VG_GARP_IFNAME;
-	}
-	if (!v->val[0]) {
-		g->op = VG_GARP_OP_GET;
-		return 0;
-	}
-	g->op = VG_GARP_OP_SET;
-	r = parse_garp_value(ga->bit, ga->iface, v->val[0], &val);
-	if (r)
-		return r;
-	if (ga->iface) {
-		switch (ga->bit) {
-		case VG_GARP_ACTIVE:
-			g->ifc.active = val;
-			break;
-		case VG_GARP_FORCE_UPDATE:
-			g->ifc.force_update = val;
-			break;
-		case VG_GARP_RATE_LIMIT:
-			g->ifc.rate_limit = val;
-			break;
-		}
-		g->ifc.has |= ga->bit;
-		return 0;
-	}
-	switch (ga->bit) {
-	case VG_GARP_ACTIVE:
-		g->cfg.active = val;
-		break;
-	case VG_GARP_FORCE_UPDATE:
-		g->cfg.force_update = val;
-		break;
-	case VG_GARP_RATE_LIMIT:
-		g->cfg.rate_limit = val;
-		break;
-	case VG_GARP_VERIFY_TIMEOUT:
-		g->cfg.verify_timeout = val;
-		break;
-	}
-	g->cfg.has |= ga->bit;
-	return 0;
-}
-
-/* ip arp show [interface IF] */
-static int parse_garp_show(const struct cmd *c, const struct cmd_vals *v,
-			   struct vg_req *req)
-{
-	struct vg_garp_req *g = &req->garp;
-	int r;
-
-	(void)c;
-	req->obj = VG_OBJ_NONE;
-	req->cmd = 0;
-	g->op = VG_GARP_OP_SHOW;
-	if (v->val[0]) {
-		r = parse_ifname("interface", v->val[0]);
-		if (r)
-			return r;
-		snprintf(g->ifc.ifname, sizeof(g->ifc.ifname), "%s", v->val[0]);
-		g->ifc.has |= VG_GARP_IFNAME;
-	}
-	return 0;
-}
-
-static int parse_file(const struct cmd *c, const struct cmd_vals *v,
-		      struct vg_req *req)
-{
-	(void)c;
-	req->obj = VG_OBJ_NONE;
-	if (v->val[0]) {
-		if (strlen(v->val[0]) >= sizeof(req->arg)) {
-			vg_err("bad FILE \"%.40s...\" (name too long)", v->val[0]);
-			return -EINVAL;
-		}
-		snprintf(req->arg, sizeof(req->arg), "%s", v->val[0]);
-	}
-	return 0;
-}
-
 /* ---- run functions ---- */
-
-bool cmd_in_file;
 
 /*
  * What this invocation knows of the peers: the running ones (one dump,
@@ -2235,24 +1723,6 @@ static int run_show(const struct cmd *c, struct vg_req *req)
 	return show_global();
 }
 
-static int run_garp(const struct cmd *c, struct vg_req *req)
-{
-	struct vg_garp_req *g = &req->garp;
-
-	(void)c;
-	switch (g->op) {
-	case VG_GARP_OP_SET:
-		return g->iface ? cli_garp_set_if(&g->ifc) :
-		       cli_garp_set_global(&g->cfg);
-	case VG_GARP_OP_GET:
-		return show_garp_setting(g);
-	case VG_GARP_OP_SHOW:
-		return show_garp(g->ifc.has & VG_GARP_IFNAME ? g->ifc.ifname :
-				 NULL);
-	}
-	return 0;
-}
-
 static int run_explain(const struct cmd *c, struct vg_req *req)
 {
 	struct vg_verdict v;
@@ -2264,619 +1734,15 @@ static int run_explain(const struct cmd *c, struct vg_req *req)
 		return r;
 	return show_explain(&req->flow, &v);
 }
-
-static int run_config(const struct cmd *c, struct vg_req *req)
-{
-	if (!strcmp(c->words[1], "save"))
-		return config_save(req->arg);
-	return config_print(stdout);
-}
-
-static void usage_commands(FILE *f);
-
-/*
- * "help": every command with its grammar.  One-shot it is the program's
- * usage (as -h); in the shell only the commands (quit and exit among
- * them), not the program's options.
- */
-static int run_help(const struct cmd *c, struct vg_req *req)
-{
-	(void)c;
-	(void)req;
-	if (cmd_shell)
-		usage_commands(stdout);
-	else
-		cmd_usage(stdout);
-	return 0;
-}
-
-static int run_quit(const struct cmd *c, struct vg_req *req)
-{
-	(void)c;
-	(void)req;
-	cmd_quit = true;
-	return 0;
-}
-
-/* ---- the table ---- */
-
-#define CMD_SHELL_ONLY "\001"	/* help prefix marking shell-only commands */
-
-static const struct cmd cmds[] = {
-	{ { "ipsec", "sa", "add" }, sa_add_args, parse_sa, run_do,
-	  "add a security association", VGATE_CMD_SA_NEW },
-	{ { "ipsec", "sa", "set" }, sa_add_args, parse_sa, run_do,
-	  "replace an existing security association", VGATE_CMD_SA_SET },
-	{ { "ipsec", "sa", "del" }, sa_del_args, parse_sa_del, run_do,
-	  "delete a security association", VGATE_CMD_SA_DEL },
-	{ { "ipsec", "sa", "flush" }, no_args, parse_none, run_do,
-	  "delete every security association", VGATE_CMD_SA_FLUSH },
-	{ { "ipsec", "peer", "add" }, peer_add_args, parse_peer, run_peer,
-	  "add a peer (remote gateway with a traffic list, or virtual interface)",
-	  VGATE_CMD_PEER_NEW },
-	{ { "ipsec", "peer", "set" }, peer_add_args, parse_peer, run_peer,
-	  "replace a peer's settings (its traffic list stays)",
-	  VGATE_CMD_PEER_SET },
-	{ { "ipsec", "peer", "del" }, peer_name_args, parse_peer_name_only,
-	  run_peer, "delete a peer whose traffic list is empty",
-	  VGATE_CMD_PEER_DEL },
-	{ { "ipsec", "peer", "flush" }, no_args, parse_none, run_peer,
-	  "delete every peer (after ipsec rule flush)", VGATE_CMD_PEER_FLUSH },
-	{ { "ipsec", "peer", "block" }, peer_block_args, parse_peer_block,
-	  run_peer, "block a peer for SECONDS (as a keying daemon does)",
-	  VGATE_CMD_PEER_SET },
-	{ { "ipsec", "rule", "add" }, rule_add_args, parse_rule, run_rule,
-	  "add a rule: pre, peer NAME (traffic list entry) or post",
-	  VGATE_CMD_RULE_NEW },
-	{ { "ipsec", "rule", "set" }, rule_add_args, parse_rule, run_rule,
-	  "replace the rule with that ID", VGATE_CMD_RULE_SET },
-	{ { "ipsec", "rule", "del" }, rule_del_args, parse_rule_del, run_rule,
-	  "delete a rule", VGATE_CMD_RULE_DEL },
-	{ { "ipsec", "rule", "flush" }, no_args, parse_none, run_rule,
-	  "delete every rule", VGATE_CMD_RULE_FLUSH },
-	{ { "ipsec", "explain" }, explain_args, parse_explain, run_explain,
-	  "which rule a packet would hit, and why", VGATE_CMD_EXPLAIN },
-	{ { "ipsec", "show", "sa" }, no_args, parse_none, run_show,
-	  "SA bundles: each protect entry with its SA pair and counters", 0 },
-
-	{ { "ipsec", "show", "sad" }, no_args, parse_none, run_show,
-	  "every security association with its counters", 0 },
-
-	{ { "ipsec", "show", "rule" }, no_args, parse_none, run_show,
-	  "the policy in evaluation order: pre rules, peers' traffic lists, post rules", 0 },
-
-	{ { "ipsec", "show", "peer" }, show_peer_args, parse_peer_name_only,
-	  run_show, "peers with their status", 0 },
-
-	{ { "ipsec", "show", "global" }, no_args, parse_none, run_show,
-	  "global statistics and drop reasons", 0 },
-
-	{ { "ipsec", "show", "natt" }, no_args, parse_none, run_show,
-	  "the NAT-T socket, the keepalive interval and the NAT-T counters", 0 },
-
-	{ { "ipsec", "natt", "socket" }, natt_socket_args, parse_natt_socket,
-	  run_do, "let vgate open its own NAT-T socket (no IKE daemon)",
-	  VGATE_CMD_ENCAP_SOCK_SET },
-	{ { "ipsec", "natt", "release" }, no_args, parse_none, run_do,
-	  "let go of the NAT-T socket (before an IKE daemon takes the port)",
-	  VGATE_CMD_ENCAP_SOCK_DEL },
-	{ { "ipsec", "nattKeepalive" }, nattka_args, parse_knob, run_knob,
-	  "seconds of silence before a UDP-encapsulated SA sends a NAT keepalive (knob)",
-	  0 },
-
-	{ { "ipsec", "replayWindow" }, replay_args, parse_knob, run_knob,
-	  "default replay window for new SAs (knob)", 0 },
-
-	{ { "ipsec", "maxSas" }, maxsas_args, parse_knob, run_knob,
-	  "SAD size limit (knob)", 0 },
-
-	{ { "ipsec", "dropLog" }, droplog_args, parse_knob, run_knob,
-	  "log drops to the kernel log (knob)", 0 },
-
-	{ { "ipsec", "swSkipOverlapIp" }, swskip_args, parse_knob, run_knob,
-	  "overlap skip: route in the clear what lies in a protect entry's local range (knob)", 0 },
-
-	{ { "ipsec", "postDefault" }, postdef_args, parse_knob, run_knob,
-	  "pass or drop what no rule matches (knob)", 0 },
-
-	{ { "ipsec", "acquireTimeout" }, acqtime_args, parse_knob, run_knob,
-	  "seconds held packets wait for a negotiated SA (knob)", 0 },
-
-	{ { "ipsec", "acquireQueue" }, acqqueue_args, parse_knob, run_knob,
-	  "packets held per dynamic entry while an SA is negotiated (knob)", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "active" }, ga_active_args,
-	  parse_garp, run_garp,
-	  "gratuitous ARP: verify, then apply (yes), or never change the ARP table (no, default)",
-	  0 },
-
-	{ { "ip", "arp", "ackGratuitous", "forceUpdate" }, ga_force_args,
-	  parse_garp, run_garp,
-	  "with active yes: also change an existing entry's MAC (default off)", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "rateLimit" }, ga_rate_args,
-	  parse_garp, run_garp,
-	  "gratuitous ARPs considered per second and interface (default "
-	  VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT) ")", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "verifyTimeout" }, ga_verify_args,
-	  parse_garp, run_garp,
-	  "ms to wait for the replies verifying an announcement (default "
-	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) ")", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "active" },
-	  gi_active_args, parse_garp, run_garp,
-	  "this interface's active (override, or inherit the global one)", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "forceUpdate" },
-	  gi_force_args, parse_garp, run_garp,
-	  "this interface's forceUpdate (override, or inherit the global one)", 0 },
-
-	{ { "ip", "arp", "ackGratuitous", "interface", W_IF, "rateLimit" },
-	  gi_rate_args, parse_garp, run_garp,
-	  "this interface's rateLimit (override, or inherit the global one)", 0 },
-
-	{ { "ip", "arp", "show" }, garp_show_args, parse_garp_show, run_garp,
-	  "gratuitous-ARP policy, verifications running, per-interface counters",
-	  0 },
-
-	{ { "bm", "interface", W_IF, "enable" }, bwm_if_enable_args, bwm_parse,
-	  bwm_run, "shape IF: its total bandwidth, the mode, packet overhead", 0 },
-
-	{ { "bm", "interface", W_IF, "disable" }, bwm_no_args, bwm_parse,
-	  bwm_run, "stop shaping IF: its classes and filters go, its previous qdisc is back",
-	  0 },
-
-	{ { "bm", "class", W_IF, "add" }, bwm_class_add_args, bwm_parse, bwm_run,
-	  "add a class: guaranteed bandwidth, parent, priority, borrowing, ceiling",
-	  0 },
-
-	{ { "bm", "class", W_IF, "set" }, bwm_class_set_args, bwm_parse, bwm_run,
-	  "change a class", 0 },
-
-	{ { "bm", "class", W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
-	  "delete a class (no subclasses, no filters naming it)", 0 },
-
-	{ { "bm", "filter", W_IF, "add" }, bwm_filter_add_args, bwm_parse,
-	  bwm_run, "add a filter: which packets go to a class", 0 },
-
-	{ { "bm", "filter", W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
-	  "delete a filter", 0 },
-
-	{ { "bm", "show", "interface" }, bwm_show_if_args, bwm_parse, bwm_run,
-	  "shaped interfaces: settings and totals", 0 },
-
-	{ { "bm", "show", "class" }, bwm_show_args, bwm_parse, bwm_run,
-	  "classes of an interface with their statistics", 0 },
-
-	{ { "bm", "show", "filter" }, bwm_show_args, bwm_parse, bwm_run,
-	  "filters of an interface with their match counts", 0 },
-
-	{ { "config", "save" }, file_args, parse_file, run_config,
-	  "write the running configuration as commands for vgate -f", 0 },
-
-	{ { "config", "show" }, no_args, parse_file, run_config,
-	  "print the running configuration as commands for vgate -f", 0 },
-
-	{ { "help" }, no_args, parse_none, run_help, "list commands", 0 },
-
-	{ { "quit" }, no_args, parse_none, run_quit,
-	  CMD_SHELL_ONLY "leave the shell", 0 },
-
-	{ { "exit" }, no_args, parse_none, run_quit,
-	  CMD_SHELL_ONLY "leave the shell", 0 },
-};
-
-static const struct {
-	const char *word, *help;
-} groups[] = {
-	{ "ipsec", "IPsec SAs, peers, rules, statistics and knobs" },
-	{ "sa", "security associations (SAD)" },
-	{ "natt", "NAT traversal: the UDP socket ESP-in-UDP arrives on" },
-	{ "peer", "peers: remote gateways with traffic lists" },
-	{ "rule", "rules: pre, traffic list entries, post" },
-	{ "show", "show state and counters" },
-	{ "config", "save or print the running configuration" },
-	{ "ip", "IP: the ARP policy (vgate_garp)" },
-	{ "arp", "ARP: the gratuitous-ARP policy and its counters" },
-	{ "ackGratuitous", "whether and how gratuitous ARPs change the ARP table" },
-	{ "interface", "one interface's settings (override the global ones)" },
-	{ "bm", "bandwidth manager (vgate_bwm): interfaces, classes, filters" },
-	{ "class", "bandwidth classes of an interface" },
-	{ "filter", "filters putting packets into classes" },
-};
-
-static bool visible(const struct cmd *c)
-{
-	return cmd_shell || strncmp(c->help, CMD_SHELL_ONLY, 1);
-}
-
-static const char *help_text(const struct cmd *c)
-{
-	return c->help[0] == CMD_SHELL_ONLY[0] ? c->help + 1 : c->help;
-}
-
-static int nwords(const struct cmd *c)
-{
-	int n = 0;
-
-	while (n < CMD_MAX_WORDS && c->words[n])
-		n++;
-	return n;
-}
-
-static int nargs(const struct cmd *c)
-{
-	int n = 0;
-
-	while (c->args[n].meta)
-		n++;
-	return n;
-}
-
-/* Does c start with the words argv[0..n-1]? */
-static bool prefix_match(const struct cmd *c, int n, char **argv)
-{
-	int i;
-
-	if (n > nwords(c))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!word_match(c->words[i], argv[i]))
-			return false;
-	return true;
-}
-
-static const char *group_help(const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(groups); i++)
-		if (!strcmp(groups[i].word, word))
-			return groups[i].help;
-	return "";
-}
-
-static void join(char *buf, size_t len, int n, char **argv)
-{
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (i)
-			strncat(buf, " ", len - strlen(buf) - 1);
-		strncat(buf, argv[i], len - strlen(buf) - 1);
-	}
-}
-
-/* Words that may follow argv[0..n-1] at command level, space separated. */
-static void next_words(char *buf, size_t len, int n, char **argv)
-{
-	size_t i, j;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		const char *w;
-		bool dup = false;
-
-		if (!visible(&cmds[i]) || !prefix_match(&cmds[i], n, argv) ||
-		    n >= nwords(&cmds[i]))
-			continue;
-		w = cmds[i].words[n];
-		for (j = 0; j < i; j++)
-			if (visible(&cmds[j]) && prefix_match(&cmds[j], n, argv) &&
-			    n < nwords(&cmds[j]) && !strcmp(cmds[j].words[n], w))
-				dup = true;
-		if (dup)
-			continue;
-		if (buf[0])
-			strncat(buf, ", ", len - strlen(buf) - 1);
-		strncat(buf, w, len - strlen(buf) - 1);
-	}
-}
-
-/*
- * Find the command named by the first words of argv.  On failure print
- * what is wrong and return NULL.
- */
-static const struct cmd *lookup_words(int argc, char **argv, bool quiet);
-
-/*
- * The command named by the first words of argv.  The last one found is
- * tried first (command files repeat the same command thousands of times):
- * which command the words name depends on those words only, and on
- * whether it is visible (quit and exit in the shell only).
- */
-static const struct cmd *lookup(int argc, char **argv, bool quiet)
-{
-	static const struct cmd *last;
-	const struct cmd *c = last;
-	int n, i;
-
-	if (c && visible(c)) {
-		n = nwords(c);
-		for (i = 0; i < n && i < argc; i++)
-			if (!word_match(c->words[i], argv[i]))
-				break;
-		if (i == n)
-			return c;
-	}
-	c = lookup_words(argc, argv, quiet);
-	if (c)
-		last = c;
-	return c;
-}
-
-static const struct cmd *lookup_words(int argc, char **argv, bool quiet)
-{
-	char have[128], want[256];
-	size_t i;
-	int n;
-
-	for (n = 0; ; n++) {
-		bool any = false;
-
-		for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-			if (!visible(&cmds[i]) || !prefix_match(&cmds[i], n, argv))
-				continue;
-			if (nwords(&cmds[i]) == n)
-				return &cmds[i];
-			any = true;
-		}
-		if (!any)
-			break;
-		if (n >= argc) {
-			if (!quiet) {
-				join(have, sizeof(have), n, argv);
-				next_words(want, sizeof(want), n, argv);
-				vg_err("incomplete command \"%s\" (next: %s)",
-				       have, want);
-			}
-			return NULL;
-		}
-		for (i = 0; i < ARRAY_SIZE(cmds); i++)
-			if (visible(&cmds[i]) && prefix_match(&cmds[i], n + 1, argv))
-				break;
-		if (i == ARRAY_SIZE(cmds)) {
-			if (!quiet) {
-				next_words(want, sizeof(want), n, argv);
-				vg_err("unknown command \"%s\" (expected %s)",
-				       argv[n], want);
-			}
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
-/*
- * Assign the value tokens to the arguments.  Returns 0 or -EINVAL (with a
- * message unless quiet).  *pending is set to the argument whose keyword
- * ended the tokens without a value (for completion), else -1.
- */
-static int assign(const struct cmd *c, int argc, char **argv,
-		  struct cmd_vals *v, bool quiet, int *pending)
-{
-	int na = nargs(c), i, a, pos = 0;
-	char name[128];
-
-	memset(v, 0, sizeof(*v));
-	*pending = -1;
-	for (i = 0; i < argc; i++) {
-		/* Positional arguments come first, in order. */
-		while (pos < na && !(c->args[pos].flags & ARG_POS))
-			pos++;
-		if (pos < na && !v->val[pos] && i == pos) {
-			v->val[pos] = argv[i];
-			if (!quiet && c->args[pos].valid &&
-			    c->args[pos].valid(&c->args[pos], argv[i]))
-				return -EINVAL;
-			pos++;
-			continue;
-		}
-		for (a = 0; a < na; a++)
-			if (c->args[a].kw && !strcmp(c->args[a].kw, argv[i]))
-				break;
-		if (a == na) {
-			if (!quiet) {
-				join(name, sizeof(name), nwords(c),
-				     (char **)c->words);
-				vg_err("unknown keyword \"%s\" for \"%s\"",
-				       argv[i], name);
-			}
-			return -EINVAL;
-		}
-		if (v->val[a]) {
-			if (!quiet)
-				vg_err("bad keyword \"%s\" (given twice)", argv[i]);
-			return -EINVAL;
-		}
-		if (c->args[a].flags & ARG_FLAG) {
-			v->val[a] = c->args[a].kw;
-			continue;
-		}
-		if (i + 1 >= argc) {
-			if (quiet) {
-				*pending = a;
-				return 0;
-			}
-			vg_err("missing value after \"%s\" (%s)", argv[i],
-			       c->args[a].meta);
-			return -EINVAL;
-		}
-		v->val[a] = argv[++i];
-		if (!quiet && c->args[a].valid &&
-		    c->args[a].valid(&c->args[a], v->val[a]))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static int check_required(const struct cmd *c, const struct cmd_vals *v)
-{
-	char name[128];
-	int a;
-
-	for (a = 0; c->args[a].meta; a++) {
-		if (!(c->args[a].flags & ARG_REQ) || v->val[a])
-			continue;
-		join(name, sizeof(name), nwords(c), (char **)c->words);
-		if (c->args[a].kw)
-			vg_err("missing \"%s %s\" for \"%s\"", c->args[a].kw,
-			       c->args[a].meta, name);
-		else
-			vg_err("missing %s for \"%s\"", c->args[a].meta, name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int cmd_parse(int argc, char **argv, const struct cmd **cp,
-	      struct vg_req *req)
-{
-	const struct cmd *c;
-	struct cmd_vals v;
-	int i, n, r, pending;
-
-	*cp = NULL;
-	if (argc == 0)
-		return 0;
-	c = lookup(argc, argv, false);
-	if (!c)
-		return EXIT_USAGE;
-	n = nwords(c);
-	/* Not the whole of arg[] (4 KB), for 100k-line files. */
-	memset(req, 0, offsetof(struct vg_req, arg));
-	req->arg[0] = '\0';
-	/* Value words come first: check them first. */
-	for (i = 0, r = 0; i < n && !r; i++) {
-		const struct cmd_arg *wa = word_arg(c->words[i]);
-
-		if (wa && wa->valid)
-			r = wa->valid(wa, argv[i]);
-	}
-	if (!r)
-		r = assign(c, argc - n, argv + n, &v, false, &pending);
-	for (i = 0; i < n; i++)
-		v.word[i] = argv[i];
-	if (!r)
-		r = check_required(c, &v);
-	if (!r)
-		r = c->parse(c, &v, req);
-	if (r) {
-		explicit_bzero(req, sizeof(*req));
-		return EXIT_USAGE;
-	}
-	*cp = c;
-	return 0;
-}
-
-int cmd_exec(const struct cmd *c, struct vg_req *req)
-{
-	if (!c)
-		return 0;
-	return c->run(c, req) ? EXIT_KERNEL : 0;
-}
-
-bool cmd_is_config(const struct vg_req *req)
-{
-	switch (req->cmd) {
-	case VGATE_CMD_RULE_NEW:
-	case VGATE_CMD_RULE_SET:
-	case VGATE_CMD_RULE_DEL:
-	case VGATE_CMD_RULE_FLUSH:
-	case VGATE_CMD_PEER_NEW:
-	case VGATE_CMD_PEER_SET:
-	case VGATE_CMD_PEER_DEL:
-	case VGATE_CMD_PEER_FLUSH:
-	case VGATE_CMD_CONFIG_SET:
-		return true;
-	}
-	return false;
-}
-
-struct help_probe {
-	bool literal_help;	/* "help" is itself a word that may follow */
-	bool value;		/* a value may follow: "help" would be one */
-};
-
-static void help_probe_one(const char *word, const char *help, bool literal,
-			   void *arg)
-{
-	struct help_probe *p = arg;
-
-	(void)help;
-	if (literal && !strcmp(word, "help"))
-		p->literal_help = true;
-	else if (!literal && strcmp(word, "<Enter>"))
-		p->value = true;
-}
-
-/*
- * "vgate COMMAND... help" as "vgate COMMAND... ?": a last word "help"
- * where nothing but keywords (or the end) may come, so that "help" can be
- * neither a keyword nor a value there: "ipsec help", "bm class eth0 help",
- * "ipsec sa add 0x1000 help", but not "ipsec peer del help" (a peer named
- * help) nor "help" alone (the command).  Words before it that are already
- * wrong are left to the parser, which names the bad one.
- */
-static bool help_word(int argc, char **argv)
-{
-	struct help_probe p = { false, false };
-
-	if (argc < 2 || strcmp(argv[argc - 1], "help"))
-		return false;
-	if (!cmd_next(argc - 1, argv, help_probe_one, &p))
-		return false;
-	return !p.literal_help && !p.value;
-}
-
-int cmd_run(int argc, char **argv)
-{
-	const struct cmd *c;
-	struct vg_req *req = malloc(sizeof(*req));
-	int i, ret;
-
-	if (!req) {
-		vg_err("out of memory");
-		return EXIT_KERNEL;
-	}
-	/*
-	 * A "?" word asks what may follow the words before it.  Only here,
-	 * for what a person types: in a command file "?" is a value like
-	 * any other (config save writes a description "?" as "?").
-	 */
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "?")) {
-			cmd_help_next(stdout, i, argv);
-			free(req);
-			return 0;
-		}
-	}
-	if (help_word(argc, argv)) {
-		cmd_help_next(stdout, argc - 1, argv);
-		free(req);
-		return 0;
-	}
-	ret = cmd_parse(argc, argv, &c, req);
-	if (!ret)
-		ret = cmd_exec(c, req);
-	explicit_bzero(req, sizeof(*req));
-	free(req);
-	return ret;
-}
-
-/* Peer names for TAB (a quiet dump; nothing in dry-run). */
-static int complete_peers(void (*fn)(const char *word, const char *help,
-				     bool literal, void *arg),
-			  void *arg)
+/* Peer names for TAB on an ARG_PEER value (a quiet dump; nothing in dry-run). */
+static int complete_peers(const struct cmd_arg *a, cmd_word_fn *fn, void *arg)
 {
 	struct vg_peer *peers = NULL;
 	size_t n = 0, i;
 	bool saved = vg_err_quiet;
 	int count = 0;
 
-	if (vg_dry_run)
+	if (!(a->flags & ARG_PEER) || vg_dry_run)
 		return 0;
 	vg_err_quiet = true;
 	if (!vg_nl_dump_peers(&peers, &n))
@@ -2888,354 +1754,130 @@ static int complete_peers(void (*fn)(const char *word, const char *help,
 	return count;
 }
 
-/*
- * Interface names for TAB: the Ethernet interfaces of this namespace
- * (what the gratuitous-ARP policy applies to; any whose type cannot be
- * read is listed too).
- */
-static int complete_ifaces(void (*fn)(const char *word, const char *help,
-				      bool literal, void *arg),
-			   void *arg)
-{
-	struct if_nameindex *ifs = if_nameindex(), *p;
-	char path[64], type[16];
-	int count = 0;
 
-	if (!ifs)
-		return 0;
-	for (p = ifs; p->if_index; p++) {
-		FILE *f;
+/* ---- the table ---- */
 
-		snprintf(path, sizeof(path), "/sys/class/net/%s/type",
-			 p->if_name);
-		f = fopen(path, "r");
-		if (f) {
-			bool ether = fgets(type, sizeof(type), f) &&
-				     atoi(type) == 1;	/* ARPHRD_ETHER */
+static const struct cmd ipsec_cmds[] = {
+	{ { "ipsec", "sa", "add" }, sa_add_args, parse_sa, run_do,
+	  "add a security association", VGATE_CMD_SA_NEW, 0 },
 
-			fclose(f);
-			if (!ether)
-				continue;
-		}
-		fn(p->if_name, "interface", true, arg);
-		count++;
-	}
-	if_freenameindex(ifs);
-	return count;
-}
+	{ { "ipsec", "sa", "set" }, sa_add_args, parse_sa, run_do,
+	  "replace an existing security association", VGATE_CMD_SA_SET, 0 },
 
-/* One-line help for a fixed value. */
-static const char *choice_help(const struct cmd_arg *ca, const char *v)
-{
-	static char buf[96];
-	const struct vg_enc_alg *e;
-	const struct vg_auth_alg *a;
+	{ { "ipsec", "sa", "del" }, sa_del_args, parse_sa_del, run_do,
+	  "delete a security association", VGATE_CMD_SA_DEL, 0 },
 
-	if (ca->choices == enc_choices && (e = vg_enc_by_name(v))) {
-		snprintf(buf, sizeof(buf), "%s, %s", e->keydesc,
-			 e->aead ? "AEAD (auth none)" :
-			 e->weak ? "with an HMAC; weak, legacy peers only" :
-			 "with an HMAC");
-		return buf;
-	}
-	if (ca->choices == auth_choices && (a = vg_auth_by_name(v))) {
-		if (!a->key_len)
-			return "no separate integrity (GCM, ChaCha20-Poly1305)";
-		snprintf(buf, sizeof(buf), "%u-byte key", a->key_len);
-		return buf;
-	}
-	if (!strcmp(v, "tunnel"))
-		return "encapsulate the whole IP packet (gateway to gateway)";
-	if (!strcmp(v, "transport"))
-		return "protect the payload only (host to host)";
-	if (!strcmp(v, "pass"))
-		return "forward in the clear";
-	if (!strcmp(v, "drop"))
-		return "drop matching packets";
-	if (!strcmp(v, "protect"))
-		return "through the SA pair (traffic list entries: peer NAME)";
-	if (!strcmp(v, "dont-verify"))
-		return "do not check the protocol (as any)";
-	if (!strcmp(v, "up"))
-		return "entries apply";
-	if (!strcmp(v, "down"))
-		return "entries skipped as if absent";
-	if (!strcmp(v, "dialup"))
-		return "entries apply; tunnel brought up once on demand";
-	if (!strcmp(v, "any"))
-		return "match everything";
-	if (!strcmp(v, "inherit"))
-		return "no override: the global setting applies";
-	if (vg_name_find(vg_protocols, vg_n_protocols, v))
-		return "IP protocol";
-	return ca->help;
-}
+	{ { "ipsec", "sa", "flush" }, cmd_no_args, cmd_parse_none, run_do,
+	  "delete every security association", VGATE_CMD_SA_FLUSH, 0 },
 
-int cmd_next(int argc, char **argv,
-	     void (*fn)(const char *word, const char *help, bool literal,
-			void *arg),
-	     void *arg)
-{
-	const struct cmd *c;
-	struct cmd_vals v;
-	size_t i, j;
-	int n, count = 0, pending, a, na;
-	char ph[64];
+	{ { "ipsec", "peer", "add" }, peer_add_args, parse_peer, run_peer,
+	  "add a peer (remote gateway with a traffic list, or virtual interface)",
+	  VGATE_CMD_PEER_NEW, CMD_TXN },
 
-	/* Command words. */
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		const char *w;
-		bool dup = false;
+	{ { "ipsec", "peer", "set" }, peer_add_args, parse_peer, run_peer,
+	  "replace a peer's settings (its traffic list stays)",
+	  VGATE_CMD_PEER_SET, CMD_TXN },
 
-		if (!visible(&cmds[i]) || !prefix_match(&cmds[i], argc, argv) ||
-		    argc >= nwords(&cmds[i]))
-			continue;
-		w = cmds[i].words[argc];
-		for (j = 0; j < i; j++)
-			if (visible(&cmds[j]) &&
-			    prefix_match(&cmds[j], argc, argv) &&
-			    argc < nwords(&cmds[j]) &&
-			    !strcmp(cmds[j].words[argc], w))
-				dup = true;
-		if (dup)
-			continue;
-		if (word_arg(w)) {
-			const struct cmd_arg *wa = word_arg(w);
+	{ { "ipsec", "peer", "del" }, peer_name_args, parse_peer_name_only,
+	  run_peer, "delete a peer whose traffic list is empty",
+	  VGATE_CMD_PEER_DEL, CMD_TXN },
 
-			if (wa->flags & ARG_IFACE)
-				count += complete_ifaces(fn, arg);
-			snprintf(ph, sizeof(ph), "<%s>", wa->meta);
-			fn(ph, wa->help, false, arg);
-			count++;
-			continue;
-		}
-		fn(w, nwords(&cmds[i]) == argc + 1 ? help_text(&cmds[i]) :
-		   group_help(w), true, arg);
-		count++;
-	}
-	if (count)
-		return count;
+	{ { "ipsec", "peer", "flush" }, cmd_no_args, cmd_parse_none, run_peer,
+	  "delete every peer (after ipsec rule flush)", VGATE_CMD_PEER_FLUSH, CMD_TXN },
 
-	c = lookup(argc, argv, true);
-	if (!c)
-		return 0;
-	n = nwords(c);
-	if (assign(c, argc - n, argv + n, &v, true, &pending))
-		return 0;
-	na = nargs(c);
-	if (pending >= 0) {
-		const struct cmd_arg *ca = &c->args[pending];
+	{ { "ipsec", "peer", "block" }, peer_block_args, parse_peer_block,
+	  run_peer, "block a peer for SECONDS (as a keying daemon does)",
+	  VGATE_CMD_PEER_SET, CMD_TXN },
 
-		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
-			fn(ca->choices[i], choice_help(ca, ca->choices[i]),
-			   true, arg);
-		if (ca->flags & ARG_PEER)
-			count += complete_peers(fn, arg);
-		if (ca->flags & ARG_IFACE)
-			count += complete_ifaces(fn, arg);
-		if (!ca->choices || (ca->flags & ARG_OPEN) ||
-		    strcmp(ca->meta, "PROTO") == 0 ||
-		    strcmp(ca->meta, "RANGE") == 0) {
-			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
-			fn(ph, ca->help, false, arg);
-			count++;
-		}
-		return count;
-	}
-	/* The next positional argument, if still open. */
-	for (a = 0; a < na; a++) {
-		const struct cmd_arg *ca = &c->args[a];
+	{ { "ipsec", "rule", "add" }, rule_add_args, parse_rule, run_rule,
+	  "add a rule: pre, peer NAME (traffic list entry) or post",
+	  VGATE_CMD_RULE_NEW, CMD_TXN },
 
-		if (!(ca->flags & ARG_POS) || v.val[a])
-			continue;
-		if (argc - n > a)	/* keywords started: too late */
-			break;
-		for (i = 0; ca->choices && ca->choices[i]; i++, count++)
-			fn(ca->choices[i], ca->help, true, arg);
-		if (ca->flags & ARG_PEER)
-			count += complete_peers(fn, arg);
-		if (ca->flags & ARG_IFACE)
-			count += complete_ifaces(fn, arg);
-		if (!ca->choices || (ca->flags & ARG_OPEN)) {
-			snprintf(ph, sizeof(ph), "<%s>", ca->meta);
-			fn(ph, ca->help, false, arg);
-			count++;
-		}
-		if (ca->flags & ARG_REQ)
-			return count;
-		break;
-	}
-	for (a = 0; a < na; a++) {
-		const struct cmd_arg *ca = &c->args[a];
+	{ { "ipsec", "rule", "set" }, rule_add_args, parse_rule, run_rule,
+	  "replace the rule with that ID", VGATE_CMD_RULE_SET, CMD_TXN },
 
-		if (!ca->kw || v.val[a] || (ca->flags & ARG_HIDDEN))
-			continue;
-		fn(ca->kw, ca->help, true, arg);
-		count++;
-	}
-	for (a = 0; a < na; a++)
-		if ((c->args[a].flags & ARG_REQ) && !v.val[a])
-			break;
-	if (a == na) {
-		fn("<Enter>", "run the command", false, arg);
-		count++;
-	}
-	return count;
-}
+	{ { "ipsec", "rule", "del" }, rule_del_args, parse_rule_del, run_rule,
+	  "delete a rule", VGATE_CMD_RULE_DEL, CMD_TXN },
 
-struct help_ctx {
-	FILE *f;
+	{ { "ipsec", "rule", "flush" }, cmd_no_args, cmd_parse_none, run_rule,
+	  "delete every rule", VGATE_CMD_RULE_FLUSH, CMD_TXN },
+
+	{ { "ipsec", "explain" }, explain_args, parse_explain, run_explain,
+	  "which rule a packet would hit, and why", VGATE_CMD_EXPLAIN, 0 },
+
+	{ { "ipsec", "show", "sa" }, cmd_no_args, cmd_parse_none, run_show,
+	  "SA bundles: each protect entry with its SA pair and counters", 0, 0 },
+
+	{ { "ipsec", "show", "sad" }, cmd_no_args, cmd_parse_none, run_show,
+	  "every security association with its counters", 0, 0 },
+
+	{ { "ipsec", "show", "rule" }, cmd_no_args, cmd_parse_none, run_show,
+	  "the policy in evaluation order: pre rules, peers' traffic lists, post rules", 0, 0 },
+
+	{ { "ipsec", "show", "peer" }, show_peer_args, parse_peer_name_only,
+	  run_show, "peers with their status", 0, 0 },
+
+	{ { "ipsec", "show", "global" }, cmd_no_args, cmd_parse_none, run_show,
+	  "global statistics and drop reasons", 0, 0 },
+
+	{ { "ipsec", "show", "natt" }, cmd_no_args, cmd_parse_none, run_show,
+	  "the NAT-T socket, the keepalive interval and the NAT-T counters", 0, 0 },
+
+	{ { "ipsec", "natt", "socket" }, natt_socket_args, parse_natt_socket,
+	  run_do, "let vgate open its own NAT-T socket (no IKE daemon)",
+	  VGATE_CMD_ENCAP_SOCK_SET, 0 },
+
+	{ { "ipsec", "natt", "release" }, cmd_no_args, cmd_parse_none, run_do,
+	  "let go of the NAT-T socket (before an IKE daemon takes the port)",
+	  VGATE_CMD_ENCAP_SOCK_DEL, 0 },
+
+	{ { "ipsec", "nattKeepalive" }, nattka_args, parse_knob, run_knob,
+	  "seconds of silence before a UDP-encapsulated SA sends a NAT keepalive (knob)",
+	  0, CMD_TXN },
+
+	{ { "ipsec", "replayWindow" }, replay_args, parse_knob, run_knob,
+	  "default replay window for new SAs (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "maxSas" }, maxsas_args, parse_knob, run_knob,
+	  "SAD size limit (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "dropLog" }, droplog_args, parse_knob, run_knob,
+	  "log drops to the kernel log (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "swSkipOverlapIp" }, swskip_args, parse_knob, run_knob,
+	  "overlap skip: route in the clear what lies in a protect entry's local range (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "postDefault" }, postdef_args, parse_knob, run_knob,
+	  "pass or drop what no rule matches (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "acquireTimeout" }, acqtime_args, parse_knob, run_knob,
+	  "seconds held packets wait for a negotiated SA (knob)", 0, CMD_TXN },
+
+	{ { "ipsec", "acquireQueue" }, acqqueue_args, parse_knob, run_knob,
+	  "packets held per dynamic entry while an SA is negotiated (knob)", 0, CMD_TXN },
 };
 
-static void help_one(const char *word, const char *help, bool literal,
-		     void *arg)
-{
-	struct help_ctx *h = arg;
+static const struct cmd_group ipsec_groups[] = {
+	{ "ipsec", "IPsec SAs, peers, rules, statistics and knobs" },
+	{ "sa", "security associations (SAD)" },
+	{ "natt", "NAT traversal: the UDP socket ESP-in-UDP arrives on" },
+	{ "peer", "peers: remote gateways with traffic lists" },
+	{ "rule", "rules: pre, traffic list entries, post" },
+	{ "show", "show state and counters" },
+};
 
-	(void)literal;
-	fprintf(h->f, "  %-20s %s\n", word, help);
-}
-
-void cmd_help_next(FILE *f, int argc, char **argv)
-{
-	struct help_ctx h = { f };
-
-	if (!cmd_next(argc, argv, help_one, &h)) {
-		char have[256];
-
-		join(have, sizeof(have), argc, argv);
-		fprintf(f, "  (nothing can follow \"%s\")\n", have);
-	}
-}
-
-static void usage_args(FILE *f, const struct cmd *c)
-{
-	int a;
-
-	for (a = 0; c->args[a].meta; a++) {
-		const struct cmd_arg *ca = &c->args[a];
-		bool opt = !(ca->flags & ARG_REQ);
-
-		if (ca->flags & ARG_HIDDEN)
-			continue;
-		fputc(' ', f);
-		if (opt)
-			fputc('[', f);
-		if (ca->flags & ARG_FLAG) {
-			fputs(ca->kw, f);
-			if (opt)
-				fputc(']', f);
-			continue;
-		}
-		if (ca->kw)
-			fprintf(f, "%s ", ca->kw);
-		if (ca->choices && !(ca->flags & ARG_OPEN) &&
-		    strcmp(ca->meta, "RANGE") &&
-		    strcmp(ca->meta, "PROTO") && strcmp(ca->meta, "ENC") &&
-		    strcmp(ca->meta, "AUTH")) {
-			int i;
-
-			for (i = 0; ca->choices[i]; i++)
-				fprintf(f, "%s%s", i ? "|" : "", ca->choices[i]);
-		} else {
-			fputs(ca->meta, f);
-		}
-		if (opt)
-			fputc(']', f);
-	}
-}
-
-void cmd_usage(FILE *f)
-{
-	fprintf(f, "Usage: vgate [-j] [-f FILE] [COMMAND...]\n"
-		   "  no COMMAND and no -f: interactive shell (TAB completes, ? helps)\n"
-		   "  -j       JSON output for show commands\n"
-		   "  -f FILE  apply a command file, one command per line\n"
-		   "  -V       print the version (--version)\n\n");
-	usage_commands(f);
-}
-
-/* The commands part of the usage: every command, then the value words. */
-static void usage_commands(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "Commands:\n");
-	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		char name[64];
-
-		if (!visible(&cmds[i]))
-			continue;
-		join(name, sizeof(name), nwords(&cmds[i]), (char **)cmds[i].words);
-		fprintf(f, "  %s", name);
-		usage_args(f, &cmds[i]);
-		fprintf(f, "\n      %s\n", help_text(&cmds[i]));
-	}
-	fprintf(f, "\nENC:   null aes128-cbc aes192-cbc aes256-cbc aes128-gcm aes256-gcm\n"
-		   "       chacha20-poly1305 3des-cbc\n"
-		   "AUTH:  none hmac-sha1 hmac-sha256 hmac-sha384 hmac-sha512\n"
-		   "PROTO: tcp udp icmp icmpv6 sctp udplite 0..255 any dont-verify\n"
-		   "RANGE: any | ADDR | ADDR/PLEN | ADDR-ADDR (IPv4 or IPv6)\n"
-		   "STATUS: up down dialup\n");
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/*
- * Words are separated by white space; "double quotes" keep spaces and '#'
- * in a word, \" and \\ inside them stand for " and \.  A '#' at the start
- * of a word starts a comment.
- */
-int cmd_split(char *line, char **argv, int max)
-{
-	int n = 0;
-	char *p = line, *o;
-
-	for (;;) {
-		bool more;
-
-		while (is_space(*p))
-			p++;
-		if (!*p || *p == '#')
-			break;
-		if (n == max)
-			return -E2BIG;
-		argv[n++] = o = p;
-		while (*p && !is_space(*p)) {
-			if (*p != '"') {
-				*o++ = *p++;
-				continue;
-			}
-			p++;
-			while (*p && *p != '"') {
-				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-					p++;
-				*o++ = *p++;
-			}
-			if (*p == '"')
-				p++;
-		}
-		more = *p != '\0';
-		*o = '\0';
-		if (more)
-			p++;
-	}
-	return n;
-}
-
-/*
- * Every command the one-shot CLI knows, in table order (vgate complete
- * --commands, the documentation tests).  Only public fields of struct
- * cmd are for fn: words[] (a value word reads as its placeholder, "IF").
- */
-void cmd_foreach(void (*fn)(const struct cmd *c, void *arg), void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (visible(&cmds[i]))
-			fn(&cmds[i], arg);
-}
+const struct cmd_subsys ipsec_subsys = {
+	.name = "ipsec",
+	.cmds = ipsec_cmds,
+	.ncmds = ARRAY_SIZE(ipsec_cmds),
+	.groups = ipsec_groups,
+	.ngroups = ARRAY_SIZE(ipsec_groups),
+	.config = config_print_ipsec,
+	.complete = complete_peers,
+	.usage = "ENC:   null aes128-cbc aes192-cbc aes256-cbc aes128-gcm aes256-gcm\n"
+		 "       chacha20-poly1305 3des-cbc\n"
+		 "AUTH:  none hmac-sha1 hmac-sha256 hmac-sha384 hmac-sha512\n"
+		 "PROTO: tcp udp icmp icmpv6 sctp udplite 0..255 any dont-verify\n"
+		 "RANGE: any | ADDR | ADDR/PLEN | ADDR-ADDR (IPv4 or IPv6)\n"
+		 "STATUS: up down dialup\n",
+};
