@@ -1088,8 +1088,10 @@ static const struct cmd bwm_cmds[] = {
 
 static const struct cmd_group bwm_groups[] = {
 	{ "bm", "bandwidth manager (vgate_bwm): interfaces, classes, filters" },
+	{ "interface", "shaping of one interface: enable with its bandwidth, or disable" },
 	{ "class", "bandwidth classes of an interface" },
 	{ "filter", "filters putting packets into classes" },
+	{ "show", "show interfaces, classes, filters and their counters" },
 };
 
 /* Not part of a vgate -f transaction: the lines run after the commit. */

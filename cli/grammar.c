@@ -133,15 +133,14 @@ static bool prefix_match(const struct cmd *c, int n, char **argv)
 	return true;
 }
 
-static const char *group_help(const char *word)
+/* The help of a word that starts several commands of subsystem s. */
+static const char *group_help(const struct cmd_subsys *s, const char *word)
 {
-	const struct cmd_subsys *const *s;
 	size_t i;
 
-	for (s = cmd_subsystems; *s; s++)
-		for (i = 0; i < (*s)->ngroups; i++)
-			if (!strcmp((*s)->groups[i].word, word))
-				return (*s)->groups[i].help;
+	for (i = 0; i < s->ngroups; i++)
+		if (!strcmp(s->groups[i].word, word))
+			return s->groups[i].help;
 	return "";
 }
 
@@ -684,7 +683,7 @@ int cmd_next(int argc, char **argv, cmd_word_fn *fn, void *arg)
 			continue;
 		}
 		fn(w, nwords(cmds[i]) == argc + 1 ? cmds[i]->help :
-		   group_help(w), true, arg);
+		   group_help(cmd_subs[i], w), true, arg);
 		count++;
 	}
 	if (count)
@@ -853,8 +852,24 @@ void cmd_usage_commands(FILE *f)
 		fprintf(f, "\n      %s\n", cmds[i]->help);
 	}
 	for (s = cmd_subsystems; *s; s++)
-		if ((*s)->usage)
-			fprintf(f, "\n%s", (*s)->usage);
+		if ((*s)->usage) {
+			fputc('\n', f);
+			(*s)->usage(f);
+		}
+}
+
+void cmd_usage_values(FILE *f, const char *name, const char *const *choices)
+{
+	int col = fprintf(f, "%-6s", name);
+
+	for (; *choices; choices++) {
+		if (col + 1 + (int)strlen(*choices) > 78) {
+			fprintf(f, "\n      ");
+			col = 6;
+		}
+		col += fprintf(f, " %s", *choices);
+	}
+	fputc('\n', f);
 }
 
 static bool is_space(char c)

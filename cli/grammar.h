@@ -134,7 +134,8 @@ struct cmd_subsys {
 	 * returns their number.  NULL: none.
 	 */
 	int (*complete)(const struct cmd_arg *a, cmd_word_fn *fn, void *arg);
-	const char *usage;	/* printed after the commands' usage, or NULL */
+	/* Its value words, printed after the commands' usage, or NULL. */
+	void (*usage)(FILE *f);
 };
 
 /* Every subsystem, in the order of the usage text; NULL-terminated. */
@@ -182,6 +183,11 @@ void cmd_help_next(FILE *f, int argc, char **argv);
 void cmd_usage(FILE *f);
 /* The commands part of the usage: every command, then the value words. */
 void cmd_usage_commands(FILE *f);
+/*
+ * One usage line of value words: "NAME:" padded, then the choices,
+ * wrapped at 78 columns (e.g. "ENC:   null aes128-cbc ...").
+ */
+void cmd_usage_values(FILE *f, const char *name, const char *const *choices);
 /*
  * Call fn for every command of the table that may run here (not quit and
  * exit outside the shell), in table order (vgate complete --commands).

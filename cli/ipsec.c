@@ -1866,6 +1866,17 @@ static const struct cmd_group ipsec_groups[] = {
 	{ "show", "show state and counters" },
 };
 
+/* The value words of the ipsec commands, from the vocabulary (names.c). */
+static void ipsec_usage(FILE *f)
+{
+	cmd_usage_values(f, "ENC:", enc_choices);
+	cmd_usage_values(f, "AUTH:", auth_choices);
+	cmd_usage_values(f, "PROTO:", rule_proto_choices);
+	fprintf(f, "       or a number 0..255\n"
+		"RANGE: any | ADDR | ADDR/PLEN | ADDR-ADDR (IPv4 or IPv6)\n"
+		"STATUS: up down dialup\n");
+}
+
 const struct cmd_subsys ipsec_subsys = {
 	.name = "ipsec",
 	.cmds = ipsec_cmds,
@@ -1874,10 +1885,5 @@ const struct cmd_subsys ipsec_subsys = {
 	.ngroups = ARRAY_SIZE(ipsec_groups),
 	.config = config_print_ipsec,
 	.complete = complete_peers,
-	.usage = "ENC:   null aes128-cbc aes192-cbc aes256-cbc aes128-gcm aes256-gcm\n"
-		 "       chacha20-poly1305 3des-cbc\n"
-		 "AUTH:  none hmac-sha1 hmac-sha256 hmac-sha384 hmac-sha512\n"
-		 "PROTO: tcp udp icmp icmpv6 sctp udplite 0..255 any dont-verify\n"
-		 "RANGE: any | ADDR | ADDR/PLEN | ADDR-ADDR (IPv4 or IPv6)\n"
-		 "STATUS: up down dialup\n",
+	.usage = ipsec_usage,
 };

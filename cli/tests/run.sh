@@ -1093,6 +1093,30 @@ else
 	echo "SKIP: -n NETNS positive test (needs an Ethernet interface, root and ip netns)"
 fi
 
+# --- '?' on every command's words: each word offered has its own help ---
+nohelp=
+while read -r line; do
+	p=
+	for w in $line; do
+		# shellcheck disable=SC2086
+		h=$($V --dry-run $p '?' 2>/dev/null | awk 'NF == 1 && $1 !~ /^</')
+		[ -n "$h" ] && nohelp="$nohelp [${p# }: $h]"
+		[ "$w" = IF ] && w=eth0
+		p="$p $w"
+	done
+done <<EOF_CMDS
+$($V complete --commands)
+EOF_CMDS
+[ -z "$nohelp" ] && ok || bad "'?' offers words without help:$nohelp"
+# help of a word is its own subsystem's: bm's "interface" is not ip arp's
+$V bm '?' | grep -q '^  interface .*shaping' && ok || bad "bm ? interface help: $($V bm '?')"
+$V ip arp ackGratuitous '?' | grep -q '^  interface .*override' && ok || bad "ip arp ackGratuitous ? interface help: $($V ip arp ackGratuitous '?')"
+# the usage's value words come from the vocabulary: every cipher is there
+for e in $($V complete ipsec sa add 0x1000 enc ''); do
+	$V --help | grep -q -- " $e\( \|$\)" || bad "usage lacks ENC $e"
+done
+ok
+
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
 	python3 tests/pty_test.py "$V" && ok || bad "interactive shell"
