@@ -27,7 +27,6 @@
 require_cmd ip ping nft python3
 
 ESPGEN="python3 $REPO/selftests/tools/espgen.py"
-hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 B32=$(( 1 << 32 ))
 PS=$(( B32 - 20 ))	# start of the interop SAs
 S=$(( B32 - 50 ))	# start of the espgen window SAs

@@ -186,7 +186,9 @@ topo_gw_pair_ipv6() {
 	ns "$b" ip neigh replace 192.0.2.1 lladdr "$mac_a" dev wan nud permanent
 }
 
-# hexkey BYTES: a random key of BYTES bytes as 0x followed by hex digits.
+# hexkey BYTES: a random key of BYTES bytes as 0x followed by hex digits,
+# the form both "vgate ... encKey/authKey" and "ip xfrm state" take.  The
+# one key generator of the selftests: use it, do not copy it.
 hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 # xfrm_states_diag NS: the XFRM states of NS with their counters, as TAP

@@ -19,7 +19,6 @@
 . "$(dirname "$0")/lib.sh"
 require_cmd ip ping python3
 
-hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 K_AB=$(hexkey 20)
 K_BA=$(hexkey 20)
 GCM="aead rfc4106(gcm(aes))"

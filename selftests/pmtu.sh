@@ -52,8 +52,8 @@ for n in gwA rtr gwB; do
 	ns $n sysctl -qw net.ipv6.icmp.ratelimit=0
 done
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+K1=$(hexkey 20)
+K2=$(hexkey 20)
 setup() {
 	vgate gwA ipsec sa add 0x5001 src 192.0.2.1 dst 198.51.100.2 \
 		mode tunnel enc aes128-gcm encKey "$K1" &&

@@ -13,8 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 require_cmd ip ping python3
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+K1=$(hexkey 20)
+K2=$(hexkey 20)
 
 tap_plan 9
 topo_gw_pair gwA gwB

@@ -26,8 +26,8 @@ require_cmd ip nft iperf3 ping python3
 VP="python3 $REPO/selftests/tools/vpeer.py"
 vp() { local n=$1; shift; ip netns exec "$n" $VP "$@"; }
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+K1=$(hexkey 20)
+K2=$(hexkey 20)
 
 # link_stat NS DEV FIELD: e.g. tx.packets, rx.bytes, tx.dropped
 link_stat() {
