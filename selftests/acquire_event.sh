@@ -12,9 +12,9 @@
 #   10.1.0.2  10.1.0.1  192.0.2.1    192.0.2.2  10.2.0.1   10.2.0.2
 #
 # gwA is configured with raw netlink (tools/acquire_cfg.py), events are
-# read by tools/acquire_listen.py; lanB counts what it receives with
-# nftables counters in its input hook (UDP to port 5555 is counted and
-# dropped there, so that no ICMP error comes back).
+# read by tools/vgate_events.py --event acquire; lanB counts what it
+# receives with nftables counters in its input hook (UDP to port 5555 is
+# counted and dropped there, so that no ICMP error comes back).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -87,7 +87,7 @@ cfg knobs 32 60 && cfg peer 1 gwB 192.0.2.2 &&
 cfg entry 10 gwB 10.1.0.0/24 10.2.0.0/24 || skip_all "cannot configure gwA"
 
 EVENTS=$VGATE_TMP/acquire-events
-ns gwA python3 "$TOOLS/acquire_listen.py" >"$EVENTS" 2>&1 &
+ns gwA python3 "$TOOLS/vgate_events.py" --event acquire >"$EVENTS" 2>&1 &
 until_eq 10 grep -c READY "$EVENTS" 1 || skip_all "listener did not start"
 
 # (a) one event for many packets of one entry

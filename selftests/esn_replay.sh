@@ -42,7 +42,7 @@ done || skip_all "XFRM setup failed on gwB"
 
 echo "# ${SECONDS}s: topology"
 EVENTS=$VGATE_TMP/expire-events
-ns gwA python3 "$REPO/selftests/tools/expire_listen.py" >"$EVENTS" 2>&1 &
+ns gwA python3 "$REPO/selftests/tools/vgate_events.py" --event sa_expire >"$EVENTS" 2>&1 &
 wait_for grep -q READY "$EVENTS" || skip_all "listener did not start"
 echo "# ${SECONDS}s: listener ready"
 
