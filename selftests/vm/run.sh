@@ -116,6 +116,13 @@ case "$REPO" in
 *[[:space:],]*) die "repository path must not contain spaces or commas: $REPO" ;;
 esac
 
+# selftests/Makefile's TEST_PROGS (make -C selftests run_tests, off the VM)
+# must be the tests the guest runs (guest.sh: every selftests/*.sh but
+# lib*.sh, _*.sh and demo.sh).
+command -v make >/dev/null || die "make missing"
+make -s --no-print-directory -C "$REPO/selftests" check_progs ||
+	die "add the test to TEST_PROGS in selftests/Makefile"
+
 # Test names: accept smoke, smoke.sh, selftests/smoke.sh.
 names=()
 for t in "${TESTS[@]+"${TESTS[@]}"}"; do
