@@ -24,7 +24,8 @@
 # Environment:
 #   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600; 14400 with
 #                       --debug)
-#   VGATE_TEST_TIMEOUT  each test script, seconds (default 600; 1800 with
+#   VGATE_TEST_TIMEOUT  each test script, seconds (default: timeout= of
+#                       selftests/settings, 600; 1800 with
 #                       --bench: esp_throughput runs 30 timed iperf3 runs,
 #                       and with --debug)
 #   VGATE_DEBUG_DIR     where debug-kernel.sh built (default $REPO/.vm/debug)
@@ -51,7 +52,9 @@ DEBUG=0
 FAULT=
 VERBOSE=${VGATE_VM_VERBOSE:-0}
 VM_TIMEOUT=${VGATE_VM_TIMEOUT:-3600}
-TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-600}
+# Each test's timeout: selftests/settings, as for kselftest's runner.
+TEST_TIMEOUT=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$REPO/selftests/settings" 2>/dev/null || true)
+TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-${TEST_TIMEOUT:-600}}
 TESTS=()
 
 usage() {
