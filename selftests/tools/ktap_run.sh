@@ -73,9 +73,17 @@ for t in "$@"; do
 	fi
 	VGATE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vgate-${t%.sh}.XXXXXX")
 	export VGATE_TMP
-	(cd "$VGATE_TMP" && exec timeout -k 10 "$timeout" bash "$DIR/$t" </dev/null) 2>&1 |
-		sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
+	# Not a pipe into sed: a daemon the test leaves running would keep
+	# the pipe open (as in vm/guest.sh).  Its output waits up to 5 s.
+	exec {out}> >(exec sed -u 's/^/# /')
+	sedpid=$!
+	(cd "$VGATE_TMP" && exec timeout -k 10 "$timeout" bash "$DIR/$t" </dev/null) >&"$out" 2>&1
+	rc=$?
+	exec {out}>&-
+	for _ in $(seq 50); do
+		kill -0 "$sedpid" 2>/dev/null || break
+		sleep 0.1
+	done
 	rm -rf "$VGATE_TMP"
 	case "$rc" in
 	0) echo "ok $n selftests: vgate: $t" ;;
