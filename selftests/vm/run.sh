@@ -25,7 +25,7 @@
 #   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600; 14400 with
 #                       --debug)
 #   VGATE_TEST_TIMEOUT  each test script, seconds (default: timeout= of
-#                       selftests/settings, 600; 1800 with
+#                       selftests/settings, else 600; 1800 with
 #                       --bench: esp_throughput runs 30 timed iperf3 runs,
 #                       and with --debug)
 #   VGATE_DEBUG_DIR     where debug-kernel.sh built (default $REPO/.vm/debug)
