@@ -67,7 +67,8 @@
 #   - tunnel_peer_down_<kind> removes everything it configured (states,
 #     policies, daemons) and leaves b as tunnel_topo made it.
 # Kinds here: xfrm (the kernel's own XFRM, ip xfrm state/policy) and vgate
-# (a mirror image vgate configuration on b).
+# (a mirror image vgate configuration on b, as demo.sh builds by hand; no
+# test uses it yet).
 #
 # tunnel_vgate_rule and tunnel_xfrm_policies take optional arguments:
 # shellcheck disable=SC2119,SC2120
