@@ -12,9 +12,9 @@
 #   10.1.0.2  10.1.0.1  192.0.2.1    192.0.2.2  10.2.0.1   10.2.0.2
 #
 # gwA is configured with raw netlink (tools/acquire_cfg.py), events are
-# read by tools/acquire_listen.py; lanB counts what it receives with
-# nftables counters in its input hook (UDP to port 5555 is counted and
-# dropped there, so that no ICMP error comes back).
+# read by tools/vgate_events.py --event acquire; lanB counts what it
+# receives with nftables counters in its input hook (UDP to port 5555 is
+# counted and dropped there, so that no ICMP error comes back).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -43,7 +43,6 @@ until_eq() {
 }
 now() { date +%s.%N; }
 
-key() { echo "0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 # xfrm_gwB SPI_AB KEY_AB SPI_BA KEY_BA: gwB's states for the SA pair
 xfrm_states() {
@@ -76,7 +75,7 @@ table inet lanb {
 NFT
 wire_counters "cleartext=ip protocol != esp"
 
-K1=$(key); K2=$(key)
+K1=$(hexkey 20); K2=$(hexkey 20)
 xfrm_states 0x1000 "$K1" 0x2000 "$K2" &&
 ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
 	tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel &&
@@ -88,7 +87,7 @@ cfg knobs 32 60 && cfg peer 1 gwB 192.0.2.2 &&
 cfg entry 10 gwB 10.1.0.0/24 10.2.0.0/24 || skip_all "cannot configure gwA"
 
 EVENTS=$VGATE_TMP/acquire-events
-ns gwA python3 "$TOOLS/acquire_listen.py" >"$EVENTS" 2>&1 &
+ns gwA python3 "$TOOLS/vgate_events.py" --event acquire >"$EVENTS" 2>&1 &
 until_eq 10 grep -c READY "$EVENTS" 1 || skip_all "listener did not start"
 
 # (a) one event for many packets of one entry
@@ -138,7 +137,7 @@ until_eq 10 events 2
 check_eq "acquire_queue 4, 20 datagrams: 16 ACQUIRE_OVERFLOW drops" \
 	"$(($(gstat ACQUIRE_OVERFLOW) - ovf0))" 16
 check_eq "a new entry, a new event (2 in all)" "$(events)" 2
-K3=$(key); K4=$(key)
+K3=$(hexkey 20); K4=$(hexkey 20)
 xfrm_states 0x1001 "$K3" 0x2001 "$K4" &&
 sa_pair 0x1001 "$K3" 0x2001 "$K4" || echo "# adding the second SA pair failed"
 until_eq 20 lanb_count c_udp 8

@@ -29,8 +29,8 @@ require_cmd ip jq iperf3 python3
 [ -d /sys/module/vgate ] || skip_all "vgate.ko not loaded"
 VP="python3 $REPO/selftests/tools/vpeer.py"
 vp() { local n=$1; shift; ip netns exec "$n" $VP "$@"; }
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+K1=$(hexkey 20)
+K2=$(hexkey 20)
 bwm_load
 bwm_sockbufs
 

@@ -46,8 +46,7 @@ js() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$O" "$1"
 }
 
-key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
-K1=$(key 20); K2=$(key 20); K3=$(key 20); K4=$(key 20); K5=$(key 20)
+K1=$(hexkey 20); K2=$(hexkey 20); K3=$(hexkey 20); K4=$(hexkey 20); K5=$(hexkey 20)
 SA_AB="src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm"
 SA_BA="src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm"
 

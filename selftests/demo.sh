@@ -29,15 +29,14 @@ gw() {
 	vgate "$n" "$@" || die "$(echo "$n: vgate $* failed" | masked)"
 }
 
-key() { echo "0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 say "Topology: lanA -- gwA == wire == gwB -- lanB (network namespaces)"
 topo_gw_pair gwA gwB
 echo "lanA 10.1.0.2/24 -> gwA 10.1.0.1 | 192.0.2.1 ==wire== 192.0.2.2 | gwB 10.2.0.1 <- lanB 10.2.0.2/24"
 
 # One key per direction: 16 bytes of AES key + 4 bytes of salt.
-K_AB=$(key)
-K_BA=$(key)
+K_AB=$(hexkey 20)
+K_BA=$(hexkey 20)
 SA_AB="src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm encKey $K_AB"
 SA_BA="src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm encKey $K_BA"
 

@@ -27,7 +27,6 @@
 require_cmd ip ping nft python3
 
 ESPGEN="python3 $REPO/selftests/tools/espgen.py"
-hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 B32=$(( 1 << 32 ))
 PS=$(( B32 - 20 ))	# start of the interop SAs
 S=$(( B32 - 50 ))	# start of the espgen window SAs
@@ -43,7 +42,7 @@ done || skip_all "XFRM setup failed on gwB"
 
 echo "# ${SECONDS}s: topology"
 EVENTS=$VGATE_TMP/expire-events
-ns gwA python3 "$REPO/selftests/tools/expire_listen.py" >"$EVENTS" 2>&1 &
+ns gwA python3 "$REPO/selftests/tools/vgate_events.py" --event sa_expire >"$EVENTS" 2>&1 &
 wait_for grep -q READY "$EVENTS" || skip_all "listener did not start"
 echo "# ${SECONDS}s: listener ready"
 

@@ -18,7 +18,7 @@
 require_cmd ip python3
 
 ESPGEN="python3 $REPO/selftests/tools/espgen.py"
-KEY=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KEY=$(hexkey 32)
 
 topo_gw_pair gwA gwB
 vgate gwA ipsec peer add gwB addr 192.0.2.2 || skip_all "cannot add the peer"

@@ -23,7 +23,7 @@
 require_cmd ip python3
 
 ESPGEN="python3 $REPO/selftests/tools/espgen.py"
-KEY=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KEY=$(hexkey 32)
 SPI_IN=0x2000
 
 topo_gw_pair gwA gwB

@@ -8,8 +8,9 @@
 #
 # gwA's outbound SA carries one kind of limit at a time (packets, bytes,
 # seconds); lanA pings lanB through it and XFRM on gwB answers through
-# gwA's inbound SA 0x2000, which has no limits.  tools/expire_listen.py,
-# subscribed to the "events" group in gwA, records every SA_EXPIRE event.
+# gwA's inbound SA 0x2000, which has no limits.  tools/vgate_events.py
+# --event sa_expire, subscribed to the "events" group in gwA, records every
+# SA_EXPIRE event.
 # For each kind: the soft limit sends one soft event (the SA goes on
 # working), the hard limit sends one hard event, stops the traffic (the
 # packet over the limit is dropped as expired, later ones find no SA) and
@@ -19,7 +20,6 @@
 . "$(dirname "$0")/lib.sh"
 require_cmd ip ping python3
 
-hexkey() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 K_AB=$(hexkey 20)
 K_BA=$(hexkey 20)
 GCM="aead rfc4106(gcm(aes))"
@@ -42,7 +42,7 @@ for dir in in fwd; do
 done || skip_all "XFRM setup failed on gwB"
 
 EVENTS=$VGATE_TMP/expire-events
-ns gwA python3 "$REPO/selftests/tools/expire_listen.py" >"$EVENTS" 2>&1 &
+ns gwA python3 "$REPO/selftests/tools/vgate_events.py" --event sa_expire >"$EVENTS" 2>&1 &
 wait_for grep -q READY "$EVENTS" || skip_all "listener did not start"
 
 # out SA SPI LIMITS...: gwA's outbound SA and the rule sending through it

@@ -14,8 +14,8 @@
 require_cmd ip iperf3 ping
 [ -f "$VGATE_KO" ] || skip_all "VGATE_KO not set"
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+K1=$(hexkey 20)
+K2=$(hexkey 20)
 
 setup() {
 	vgate gwA ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel \

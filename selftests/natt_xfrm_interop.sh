@@ -30,8 +30,8 @@
 require_cmd ip nft iperf3 ping python3 jq nstat
 NATT=$REPO/selftests/tools/natt_sock.py
 
-KEY_PU=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-KEY_UP=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KEY_PU=$(hexkey 20)
+KEY_UP=$(hexkey 20)
 XALG="rfc4106(gcm(aes))"
 
 topo_nat() {

@@ -24,6 +24,7 @@
 # mtu drop counter counts every refused packet.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 
 require_cmd ip ping jq
 ns_add lanA gwA rtr gwB lanB
@@ -52,33 +53,18 @@ for n in gwA rtr gwB; do
 	ns $n sysctl -qw net.ipv6.icmp.ratelimit=0
 done
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# One pair of SAs carries both families (af-unspec on the XFRM side);
+# gwB's WAN address is beyond rtr.
+tunnel_set alg=aes128-gcm b_addr=198.51.100.2 spi_ab=0x5001 spi_ba=0x5002 \
+	xfrm_state_args="flag af-unspec"
 setup() {
-	vgate gwA ipsec sa add 0x5001 src 192.0.2.1 dst 198.51.100.2 \
-		mode tunnel enc aes128-gcm encKey "$K1" &&
-	vgate gwA ipsec sa add 0x5002 src 198.51.100.2 dst 192.0.2.1 \
-		mode tunnel enc aes128-gcm encKey "$K2" &&
-	vgate gwA ipsec peer add gwB addr 198.51.100.2 &&
-	vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
-		remote 10.2.0.0/24 action protect spiOut 0x5001 spiIn 0x5002 &&
-	vgate gwA ipsec rule add 11 peer gwB local fd00:1::/64 \
-		remote fd00:2::/64 action protect spiOut 0x5001 spiIn 0x5002 &&
-	ns gwB ip xfrm state add src 192.0.2.1 dst 198.51.100.2 proto esp \
-		spi 0x5001 mode tunnel flag af-unspec aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-	ns gwB ip xfrm state add src 198.51.100.2 dst 192.0.2.1 proto esp \
-		spi 0x5002 mode tunnel flag af-unspec aead 'rfc4106(gcm(aes))' "$K2" 128 || return 1
-	local s d dir
-	for s in "10.1.0.0/24 10.2.0.0/24" "fd00:1::/64 fd00:2::/64"; do
-		set -- $s
-		ns gwB ip xfrm policy add src "$2" dst "$1" dir out tmpl \
-			src 198.51.100.2 dst 192.0.2.1 proto esp mode tunnel || return 1
-		for dir in in fwd; do
-			ns gwB ip xfrm policy add src "$1" dst "$2" dir $dir tmpl \
-				src 192.0.2.1 dst 198.51.100.2 proto esp \
-				mode tunnel || return 1
-		done
-	done
+	tunnel_vgate_sas &&
+	tunnel_vgate_peer &&
+	tunnel_vgate_rule 10 10.1.0.0/24 10.2.0.0/24 &&
+	tunnel_vgate_rule 11 fd00:1::/64 fd00:2::/64 &&
+	tunnel_xfrm_states &&
+	tunnel_xfrm_policies 10.1.0.0/24 10.2.0.0/24 &&
+	tunnel_xfrm_policies fd00:1::/64 fd00:2::/64
 }
 
 # The path MTU lanA has learnt towards ADDR (empty if none).

@@ -11,31 +11,19 @@
 #                    10.1.0.1 / 192.0.2.1       192.0.2.2 / 10.2.0.1
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 require_cmd ip ping python3
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-
 tap_plan 9
-topo_gw_pair gwA gwB
+tunnel_topo
 
-ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
-	mode tunnel aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2000 \
-	mode tunnel aead 'rfc4106(gcm(aes))' "$K2" 128 &&
-ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
-	tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel &&
-ns gwB ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir fwd \
-	tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel ||
-	skip_all "cannot configure XFRM on gwB"
+# gwB: XFRM, out and fwd policies only (nothing is delivered to gwB itself).
+tunnel_set alg=aes128-gcm spi_ab=0x1000 spi_ba=0x2000 xfrm_in_dirs=fwd
+tunnel_peer || skip_all "cannot configure XFRM on gwB"
 
-vgate gwA ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel \
-	enc aes128-gcm encKey "$K1" &&
-vgate gwA ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel \
-	enc aes128-gcm encKey "$K2" &&
-vgate gwA ipsec peer add gwB addr 192.0.2.2 &&
-vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 remote 10.2.0.0/24 \
-	action protect spiOut 0x1000 spiIn 0x2000 2>/dev/null &&
+tunnel_vgate_sas &&
+tunnel_vgate_peer &&
+tunnel_vgate_rule 2>/dev/null &&
 vgate gwA ipsec postDefault drop || exit 1
 
 check_eq "postDefault reads drop (CLI and sysfs)" \

@@ -21,13 +21,14 @@
 # Configuration uses raw netlink (tools/vpeer.py), not the CLI.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 
 require_cmd ip nft iperf3 ping python3
 VP="python3 $REPO/selftests/tools/vpeer.py"
 vp() { local n=$1; shift; ip netns exec "$n" $VP "$@"; }
 
-K1=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
-K2=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# AES-GCM-128, SPIs 0x3000 (gwA to gwB) and 0x3001; keys from lib_tunnel.sh.
+tunnel_set alg=aes128-gcm spi_ab=0x3000 spi_ba=0x3001
 
 # link_stat NS DEV FIELD: e.g. tx.packets, rx.bytes, tx.dropped
 link_stat() {
@@ -44,28 +45,18 @@ import json, sys
 print(json.load(sys.stdin)[0].get("linkinfo", {}).get("info_kind", "-"))'
 }
 
-xfrm_setup() {
-	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
-		spi 0x3000 mode tunnel aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp \
-		spi 0x3001 mode tunnel aead 'rfc4106(gcm(aes))' "$K2" 128 &&
-	ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
-		tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel &&
-	ns gwB ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir in \
-		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel &&
-	ns gwB ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir fwd \
-		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel
-}
+# gwB: XFRM states and out, in, fwd policies (lib_tunnel.sh).
+xfrm_setup() { tunnel_peer; }
 
 vgate_setup() {
-	vp gwA sa-add 0x3000 192.0.2.1 192.0.2.2 "$K1" &&
-	vp gwA sa-add 0x3001 192.0.2.2 192.0.2.1 "$K2" &&
+	vp gwA sa-add 0x3000 192.0.2.1 192.0.2.2 "${TUN[ek_ab]}" &&
+	vp gwA sa-add 0x3001 192.0.2.2 192.0.2.1 "${TUN[ek_ba]}" &&
 	vp gwA peer-add 1 gwB 192.0.2.2 0x3000 0x3001 "route-based XFRM gateway"
 }
 
 tap_plan 22
 
-topo_gw_pair gwA gwB
+tunnel_topo
 xfrm_setup || { tap_fail "route_based xfrm setup"; tap_done; }
 if ! vgate_setup; then
 	tap_fail "route_based vgate setup (raw netlink)"

@@ -39,8 +39,7 @@ ns gwB ip route add 192.168.50.0/24 via 192.0.2.1
 
 tap_plan 20
 
-key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
-K1=$(key 20); K2=$(key 20)
+K1=$(hexkey 20); K2=$(hexkey 20)
 setup() {
 	vgate gwA ipsec sa add 0x1001 src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm encKey "$K1" &&
 	vgate gwA ipsec sa add 0x2001 src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm encKey "$K2" &&

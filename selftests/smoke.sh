@@ -5,6 +5,13 @@
 # purpose: it tells "the VM/harness is broken" apart from "vgate is broken".
 # Self-contained (no lib.sh), TAP on stdout, exit 0 pass / 1 fail / 4 skip.
 
+# Outside the VM harness (VGATE_NEED_MODULE=1, see lib.sh) skip without vgate.
+if [ "${VGATE_NEED_MODULE:-0}" = 1 ] && [ ! -d /sys/module/vgate ] &&
+	! modprobe -q vgate 2>/dev/null; then
+	echo "1..0 # SKIP vgate module not loaded (modprobe vgate failed)"
+	exit 4
+fi
+
 command -v ip >/dev/null 2>&1 || { echo "1..0 # SKIP ip (iproute2) missing"; exit 4; }
 
 n=0 failed=0

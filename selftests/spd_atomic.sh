@@ -32,8 +32,7 @@ done
 
 tap_plan 12
 
-key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
-K1=$(key 20); K2=$(key 20)
+K1=$(hexkey 20); K2=$(hexkey 20)
 
 # Configuration files cfg00 (initial) .. cfg$SWAPS, and each file's flow
 # entry ID in cfgNN.flow.

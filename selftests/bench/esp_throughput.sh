@@ -51,17 +51,16 @@ add_ipv6() {
 	ns gwB sysctl -qw net.ipv6.conf.all.forwarding=1
 }
 
-key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 # setup_vgate ENC-ARGS...: both gateways run vgate
 setup_vgate() {
 	local k1 k2
 	case "$1" in
-	null) k1="enc null auth hmac-sha1 authKey $(key 20)"
-	      k2="enc null auth hmac-sha1 authKey $(key 20)" ;;
-	gcm) k1="enc aes128-gcm encKey $(key 20)"; k2="enc aes128-gcm encKey $(key 20)" ;;
-	natt) k1="enc aes128-gcm encKey $(key 20) encap udp sport 4500 dport 4500"
-	      k2="enc aes128-gcm encKey $(key 20) encap udp sport 4500 dport 4500" ;;
+	null) k1="enc null auth hmac-sha1 authKey $(hexkey 20)"
+	      k2="enc null auth hmac-sha1 authKey $(hexkey 20)" ;;
+	gcm) k1="enc aes128-gcm encKey $(hexkey 20)"; k2="enc aes128-gcm encKey $(hexkey 20)" ;;
+	natt) k1="enc aes128-gcm encKey $(hexkey 20) encap udp sport 4500 dport 4500"
+	      k2="enc aes128-gcm encKey $(hexkey 20) encap udp sport 4500 dport 4500" ;;
 	esac
 	local gw local_net remote_net me peer
 	if [ "$1" = natt ]; then
@@ -88,12 +87,12 @@ setup_vgate() {
 setup_xfrm() {
 	local a1 a2
 	case "$1" in
-	null) a1=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(key 20)" 96)
-	      a2=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(key 20)" 96) ;;
-	gcm) a1=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128)
-	     a2=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128) ;;
-	natt) a1=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128 encap espinudp 4500 4500 0.0.0.0)
-	      a2=(aead 'rfc4106(gcm(aes))' "$(key 20)" 128 encap espinudp 4500 4500 0.0.0.0) ;;
+	null) a1=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(hexkey 20)" 96)
+	      a2=(enc 'ecb(cipher_null)' "" auth-trunc 'hmac(sha1)' "$(hexkey 20)" 96) ;;
+	gcm) a1=(aead 'rfc4106(gcm(aes))' "$(hexkey 20)" 128)
+	     a2=(aead 'rfc4106(gcm(aes))' "$(hexkey 20)" 128) ;;
+	natt) a1=(aead 'rfc4106(gcm(aes))' "$(hexkey 20)" 128 encap espinudp 4500 4500 0.0.0.0)
+	      a2=(aead 'rfc4106(gcm(aes))' "$(hexkey 20)" 128 encap espinudp 4500 4500 0.0.0.0) ;;
 	esac
 	local gw l r me peer
 	for gw in gwA gwB; do

@@ -42,8 +42,7 @@ REPEAT=${BENCH_SPD_REPEAT:-7}
 BENCH=$REPO/selftests/tools/spd_bench.py
 FLOW=10.2.0.2
 
-key() { echo "0x$(head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
-A1=$(key 20); A2=$(key 20)
+A1=$(hexkey 20); A2=$(hexkey 20)
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print('%.2f' % (a / b if b else 0))" "$1" "$2"; }
 

@@ -24,7 +24,8 @@
 # Environment:
 #   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600; 14400 with
 #                       --debug)
-#   VGATE_TEST_TIMEOUT  each test script, seconds (default 600; 1800 with
+#   VGATE_TEST_TIMEOUT  each test script, seconds (default: timeout= of
+#                       selftests/settings, else 600; 1800 with
 #                       --bench: esp_throughput runs 30 timed iperf3 runs,
 #                       and with --debug)
 #   VGATE_DEBUG_DIR     where debug-kernel.sh built (default $REPO/.vm/debug)
@@ -51,7 +52,9 @@ DEBUG=0
 FAULT=
 VERBOSE=${VGATE_VM_VERBOSE:-0}
 VM_TIMEOUT=${VGATE_VM_TIMEOUT:-3600}
-TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-600}
+# Each test's timeout: selftests/settings, as for kselftest's runner.
+TEST_TIMEOUT=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$REPO/selftests/settings" 2>/dev/null || true)
+TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-${TEST_TIMEOUT:-600}}
 TESTS=()
 
 usage() {
@@ -115,6 +118,13 @@ BUSYBOX=$(command -v busybox || true)
 case "$REPO" in
 *[[:space:],]*) die "repository path must not contain spaces or commas: $REPO" ;;
 esac
+
+# selftests/Makefile's TEST_PROGS (make -C selftests run_tests, off the VM)
+# must be the tests the guest runs (guest.sh: every selftests/*.sh but
+# lib*.sh, _*.sh and demo.sh).
+command -v make >/dev/null || die "make missing"
+make -s --no-print-directory -C "$REPO/selftests" check_progs ||
+	die "add the test to TEST_PROGS in selftests/Makefile"
 
 # Test names: accept smoke, smoke.sh, selftests/smoke.sh.
 names=()
