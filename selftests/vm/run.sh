@@ -22,7 +22,7 @@
 #   -v        show the whole console, boot messages included
 #
 # Environment:
-#   VGATE_VM_TIMEOUT    whole VM run, seconds (default 3600; 14400 with
+#   VGATE_VM_TIMEOUT    whole VM run, seconds (default 4800; 14400 with
 #                       --debug)
 #   VGATE_TEST_TIMEOUT  each test script, seconds (default: timeout= of
 #                       selftests/settings, else 600; 1800 with
@@ -51,7 +51,7 @@ MODE=check
 DEBUG=0
 FAULT=
 VERBOSE=${VGATE_VM_VERBOSE:-0}
-VM_TIMEOUT=${VGATE_VM_TIMEOUT:-3600}
+VM_TIMEOUT=${VGATE_VM_TIMEOUT:-4800}
 # Each test's timeout: selftests/settings, as for kselftest's runner.
 TEST_TIMEOUT=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$REPO/selftests/settings" 2>/dev/null || true)
 TEST_TIMEOUT=${VGATE_TEST_TIMEOUT:-${TEST_TIMEOUT:-600}}
