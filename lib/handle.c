@@ -147,6 +147,28 @@ static int sock_open(struct vg_handle *h)
 	return 0;
 }
 
+/*
+ * A family's id, asked on a socket of its own: libnl's resolver checks
+ * sequence numbers against what libnl itself last received, and the
+ * handle's socket reads its replies with nl_recv(), so after the first
+ * request there it would drop the controller's answer and report the
+ * family missing (a second family on one handle: vgate -f with SA and bm
+ * lines, config save with garp and bm).
+ */
+static int resolve(const char *name)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int r;
+
+	if (!sk)
+		return -NLE_NOMEM;
+	r = genl_connect(sk);
+	if (!r)
+		r = genl_ctrl_resolve(sk, name);
+	nl_socket_free(sk);
+	return r;
+}
+
 static int *family_id(struct vg_handle *h, const struct vg_family_desc *f)
 {
 	size_t i;
@@ -173,7 +195,7 @@ static int family_open(struct vg_handle *h, const struct vg_family_desc *f)
 	r = sock_open(h);
 	if (r || *id > 0)
 		return r;
-	r = genl_ctrl_resolve(h->sock, f->name);
+	r = resolve(f->name);
 	if (r == -NLE_OBJ_NOTFOUND)
 		return fail(h, VG_ERR_NOFAMILY, -ENOENT, r);
 	if (r < 0)
