@@ -242,7 +242,8 @@ static int lifetime_parse(struct nlattr *nest, struct vgate_lifetime *lt,
 	return 0;
 }
 
-static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
+/* @replay_window: the default (the replay_window knob in force). */
+static int sa_parse(u32 replay_window, struct nlattr *nest,
 		    struct vgate_sa_config *cfg, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VGATE_SA_A_MAX + 1];
@@ -308,7 +309,7 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	}
 	cfg->replay_window = tb[VGATE_SA_A_REPLAY_WINDOW] ?
 			     nla_get_u32(tb[VGATE_SA_A_REPLAY_WINDOW]) :
-			     READ_ONCE(vn->cfg.replay_window);
+			     replay_window;
 	if (tb[VGATE_SA_A_REQID])
 		cfg->reqid = nla_get_u32(tb[VGATE_SA_A_REQID]);
 	if (tb[VGATE_SA_A_FLAGS])
@@ -351,11 +352,17 @@ static int sa_parse(struct vgate_net *vn, struct nlattr *nest,
 	return vgate_esp_check_config(cfg, tb, extack);
 }
 
+/*
+ * SA_NEW, SA_SET, SA_DEL, SA_FLUSH act on the SAD, or, from the socket
+ * that has a transaction open, are staged in it (sad.c); from any other
+ * socket meanwhile they fail with -EBUSY.
+ */
 static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 			    bool replace)
 {
 	struct vgate_net *vn = vgate_net(genl_info_net(info));
 	struct vgate_sa_config *cfg;
+	struct vgate_txn *txn;
 	struct nlattr *nest;
 	int err;
 
@@ -365,18 +372,30 @@ static int vgate_sa_new_set(struct sk_buff *skb, struct genl_info *info,
 	cfg = vgate_fault_ptr(kzalloc(sizeof(*cfg), GFP_KERNEL));
 	if (!cfg)
 		return -ENOMEM;
-	err = sa_parse(vn, nest, cfg, info->extack);
-	if (err)
-		goto out;
 	mutex_lock(&vn->lock);
+	txn = vgate_txn_owned(vn, info->snd_portid, info->extack);
+	if (IS_ERR(txn)) {
+		err = PTR_ERR(txn);
+		goto unlock;
+	}
+	/* The transaction's knobs, as for its rules. */
+	err = sa_parse(txn ? txn->cfg.replay_window : vn->cfg.replay_window,
+		       nest, cfg, info->extack);
+	if (err)
+		goto unlock;
+	if (txn) {
+		err = vgate_sa_stage_add(vn, &txn->sas, cfg, replace,
+					 txn->cfg.max_sas, info->extack);
+		goto unlock;
+	}
 	err = vgate_sa_add(vn, cfg, replace, info->extack);
 	if (!err)
 		err = vgate_net_enable(vn);
 	/* Packets held for this REQID leave now if the SA is outbound. */
 	if (!err && cfg->reqid)
 		vgate_acquire_release(vn, cfg->reqid);
+unlock:
 	mutex_unlock(&vn->lock);
-out:
 	kfree_sensitive(cfg);
 	return err;
 }
@@ -613,6 +632,7 @@ static int vgate_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	struct vgate_net *vn = vgate_net(genl_info_net(info));
 	struct nlattr *tb[VGATE_SA_A_MAX + 1];
 	struct vgate_sa_key key;
+	struct vgate_txn *txn;
 	struct nlattr *nest;
 	int err;
 
@@ -623,9 +643,15 @@ static int vgate_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&vn->lock);
-	err = vgate_sa_del(vn, &key);
+	txn = vgate_txn_owned(vn, info->snd_portid, info->extack);
+	if (IS_ERR(txn)) {
+		mutex_unlock(&vn->lock);
+		return PTR_ERR(txn);
+	}
+	err = txn ? vgate_sa_stage_del(vn, &txn->sas, &key) :
+		    vgate_sa_del(vn, &key);
 	mutex_unlock(&vn->lock);
-	if (err)
+	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "no such SA");
 	return err;
 }
@@ -633,11 +659,18 @@ static int vgate_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 static int vgate_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vgate_net *vn = vgate_net(genl_info_net(info));
+	struct vgate_txn *txn;
 
 	mutex_lock(&vn->lock);
-	vgate_sa_flush(vn);
+	txn = vgate_txn_owned(vn, info->snd_portid, info->extack);
+	if (!IS_ERR(txn)) {
+		if (txn)
+			vgate_sa_stage_flush(&txn->sas);
+		else
+			vgate_sa_flush(vn);
+	}
 	mutex_unlock(&vn->lock);
-	return 0;
+	return PTR_ERR_OR_ZERO(txn);
 }
 
 static int stats_fill(struct vgate_net *vn, struct sk_buff *skb)

@@ -446,6 +446,7 @@ static struct vgate_txn *txn_new(struct vgate_net *vn, u32 portid)
 	txn->st->base = vn->store;
 	txn->portid = portid;
 	txn->cfg = vn->cfg;
+	vgate_sa_stage_init(&txn->sas);
 	return txn;
 }
 
@@ -468,6 +469,17 @@ struct vgate_txn *vgate_txn_get(struct vgate_net *vn, u32 portid,
 		return ERR_PTR(-ENOMEM);
 	*implicit = true;
 	return txn;
+}
+
+struct vgate_txn *vgate_txn_owned(struct vgate_net *vn, u32 portid,
+				  struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vn->lock);
+	if (vn->txn && vn->txn->portid != portid) {
+		NL_SET_ERR_MSG(extack, "another socket has a transaction open");
+		return ERR_PTR(-EBUSY);
+	}
+	return vn->txn;
 }
 
 int vgate_txn_begin(struct vgate_net *vn, u32 portid,
@@ -520,6 +532,7 @@ void vgate_txn_abort(struct vgate_net *vn, struct vgate_txn *txn)
 {
 	lockdep_assert_held(&vn->lock);
 	store_free_unshared(txn->st, vn->store, false);
+	vgate_sa_stage_free(&txn->sas);
 	txn_free(vn, txn);
 }
 
@@ -536,12 +549,21 @@ int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,
 		NL_SET_ERR_MSG(extack, "out of memory building the policy");
 		return -ENOMEM;
 	}
-	/* The last step that can fail: devices of new virtual peers. */
-	err = vgate_tunnel_commit(vn, old, txn->st, extack);
+	/* SAs of new keys into the SAD's hash table; taken out on failure. */
+	err = vgate_sa_stage_prepare(vn, &txn->sas, extack);
 	if (err) {
 		spd_free(spd);
 		return err;
 	}
+	/* The last step that can fail: devices of new virtual peers. */
+	err = vgate_tunnel_commit(vn, old, txn->st, extack);
+	if (err) {
+		vgate_sa_stage_undo(vn, &txn->sas);
+		spd_free(spd);
+		return err;
+	}
+	/* The SAs first: the new policy's entries find theirs. */
+	vgate_sa_stage_apply(vn, &txn->sas);
 	/* The running store becomes the transaction's. */
 	vn->store = txn->st;
 	vn->store->base = NULL;

@@ -126,12 +126,13 @@ struct vgate_store {
 	struct vgate_store *base;
 };
 
-/* An open transaction: the store and knobs it will install. */
+/* An open transaction: the store, knobs and SA changes it will install. */
 struct vgate_txn {
 	u32 portid;			/* 0: implicit, one request */
 	struct vgate_store *st;
 	struct vgate_config cfg;
 	u32 cfg_mask;			/* knobs the transaction set */
+	struct vgate_sa_stage sas;	/* SA requests of the owner (sad.c) */
 };
 
 /* A rule as the compiled policy sees it. */
@@ -180,6 +181,13 @@ void vgate_policy_net_exit(struct vgate_net *vn);
  */
 struct vgate_txn *vgate_txn_get(struct vgate_net *vn, u32 portid,
 				bool *implicit, struct netlink_ext_ack *extack);
+/*
+ * For SA requests, which are staged only in an open transaction: the open
+ * transaction if @portid owns it, NULL if there is none (the request acts
+ * on the SAD), -EBUSY if another socket holds one.
+ */
+struct vgate_txn *vgate_txn_owned(struct vgate_net *vn, u32 portid,
+				  struct netlink_ext_ack *extack);
 int vgate_txn_begin(struct vgate_net *vn, u32 portid,
 		    struct netlink_ext_ack *extack);
 int vgate_txn_commit(struct vgate_net *vn, struct vgate_txn *txn,

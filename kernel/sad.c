@@ -11,6 +11,7 @@
 #include <linux/wait_bit.h>
 #include <crypto/aead.h>
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <net/ipv6.h>
 
 #include "netns.h"
@@ -21,6 +22,7 @@
 #include "replay.h"
 #include "natt.h"
 #include "netlink.h"
+#include "acquire.h"
 #include "fault.h"
 
 static struct kmem_cache *sa_cache;
@@ -316,7 +318,7 @@ static struct vgate_sa *sa_create(struct vgate_net *vn,
 		err = vgate_esp_init_sa(sa, cfg, extack);
 	if (err)
 		goto fail;
-	sa_arm_timer(sa);
+	/* The lifetime clock starts when the SA enters the SAD (sa_link()). */
 	return sa;
 fail:
 	/* Not published: free at once, through the same path. */
@@ -332,6 +334,27 @@ fail:
 	if (atomic_dec_and_test(&sa_live))
 		wake_up_var(&sa_live);
 	return ERR_PTR(err);
+}
+
+/* @sa takes the place of @old in the lists; @sa's hash node already did. */
+static void sa_take_place(struct vgate_sa *old, struct vgate_sa *sa)
+{
+	list_replace(&old->list, &sa->list);
+	reqid_unlink(old);
+	vgate_natt_sa_unlink(old);
+	old->linked = false;
+	vgate_sa_put(old);
+}
+
+/* The rest of linking @sa, in the hash table already; @sa starts its life. */
+static void sa_link(struct vgate_net *vn, struct vgate_sa *sa)
+{
+	reqid_link(vn, sa);
+	vgate_natt_sa_link(vn, sa);
+	sa->linked = true;
+	sa->added = ktime_get_seconds();
+	sa_arm_timer(sa);
+	vn->generation++;
 }
 
 int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
@@ -364,11 +387,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 					      sad_params);
 		if (err)
 			goto fail;
-		list_replace(&old->list, &sa->list);
-		reqid_unlink(old);
-		vgate_natt_sa_unlink(old);
-		old->linked = false;
-		vgate_sa_put(old);
+		sa_take_place(old, sa);
 	} else {
 		err = rhashtable_insert_fast(&vn->sad, &sa->node, sad_params);
 		if (err)
@@ -376,10 +395,7 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		list_add_tail(&sa->list, &vn->sa_list);
 		atomic_inc(&vn->sa_count);
 	}
-	reqid_link(vn, sa);
-	vgate_natt_sa_link(vn, sa);
-	sa->linked = true;
-	vn->generation++;
+	sa_link(vn, sa);
 	return 0;
 fail:
 	vgate_sa_put(sa);
@@ -416,6 +432,270 @@ void vgate_sa_flush(struct vgate_net *vn)
 
 	list_for_each_entry_safe(sa, tmp, &vn->sa_list, list)
 		sa_unlink(vn, sa);
+}
+
+/* Transactions: staged SA changes (sad.h struct vgate_sa_stage). */
+
+#define SA_STAGE_HBITS	10
+
+/* One key a transaction changed: its SA to install, or NULL to delete. */
+struct vgate_sa_op {
+	struct hlist_node hnode;
+	struct list_head list;
+	struct vgate_sa_key key;
+	struct vgate_sa *sa;
+	bool tail;		/* added: goes to the end of the list */
+	bool inserted;		/* sa is in the hash table (commit) */
+};
+
+void vgate_sa_stage_init(struct vgate_sa_stage *st)
+{
+	st->hash = NULL;
+	INIT_LIST_HEAD(&st->ops);
+	st->flushed = false;
+	st->delta = 0;
+}
+
+static struct hlist_head *stage_bucket(struct vgate_sa_stage *st,
+				       const struct vgate_sa_key *key)
+{
+	return &st->hash[jhash2((const u32 *)key, sizeof(*key) / sizeof(u32),
+				0) & ((1U << SA_STAGE_HBITS) - 1)];
+}
+
+static struct vgate_sa_op *stage_find(struct vgate_sa_stage *st,
+				      const struct vgate_sa_key *key)
+{
+	struct vgate_sa_op *op;
+
+	if (!st->hash)
+		return NULL;
+	hlist_for_each_entry(op, stage_bucket(st, key), hnode)
+		if (!memcmp(&op->key, key, sizeof(*key)))
+			return op;
+	return NULL;
+}
+
+static void stage_op_free(struct vgate_sa_op *op)
+{
+	hlist_del(&op->hnode);
+	list_del(&op->list);
+	/* Never published: the usual path frees it and its keys. */
+	vgate_sa_put(op->sa);
+	kfree(op);
+}
+
+void vgate_sa_stage_free(struct vgate_sa_stage *st)
+{
+	struct vgate_sa_op *op, *tmp;
+
+	list_for_each_entry_safe(op, tmp, &st->ops, list)
+		stage_op_free(op);
+	kvfree(st->hash);
+	vgate_sa_stage_init(st);
+}
+
+/* The running SA of @key, if the transaction has not flushed it. */
+static struct vgate_sa *stage_running(struct vgate_net *vn,
+				      struct vgate_sa_stage *st,
+				      const struct vgate_sa_key *key)
+{
+	if (st->flushed)
+		return NULL;
+	return rhashtable_lookup_fast(&vn->sad, key, sad_params);
+}
+
+/* Is there an SA of @key in the SAD as the transaction sees it? */
+static bool stage_has(struct vgate_net *vn, struct vgate_sa_stage *st,
+		      const struct vgate_sa_key *key)
+{
+	struct vgate_sa_op *op = stage_find(st, key);
+
+	return op ? !!op->sa : !!stage_running(vn, st, key);
+}
+
+static struct vgate_sa_op *stage_op_new(struct vgate_sa_stage *st,
+					const struct vgate_sa_key *key)
+{
+	struct vgate_sa_op *op;
+
+	if (!st->hash) {
+		st->hash = vgate_fault_ptr(kvcalloc(1U << SA_STAGE_HBITS,
+						    sizeof(*st->hash),
+						    GFP_KERNEL));
+		if (!st->hash)
+			return NULL;
+	}
+	op = vgate_fault_ptr(kzalloc(sizeof(*op), GFP_KERNEL));
+	if (!op)
+		return NULL;
+	op->key = *key;
+	hlist_add_head(&op->hnode, stage_bucket(st, key));
+	list_add_tail(&op->list, &st->ops);
+	return op;
+}
+
+int vgate_sa_stage_add(struct vgate_net *vn, struct vgate_sa_stage *st,
+		       struct vgate_sa_config *cfg, bool replace, u32 max_sas,
+		       struct netlink_ext_ack *extack)
+{
+	bool exists = stage_has(vn, st, &cfg->key);
+	struct vgate_sa_op *op;
+	struct vgate_sa *sa;
+
+	lockdep_assert_held(&vn->lock);
+	if (replace && !exists) {
+		NL_SET_ERR_MSG(extack, "no SA with this SPI, destination and protocol");
+		return -ENOENT;
+	}
+	if (!replace && exists) {
+		NL_SET_ERR_MSG(extack, "an SA with this SPI, destination and protocol exists");
+		return -EEXIST;
+	}
+	if (!replace &&
+	    (st->flushed ? 0 : atomic_read(&vn->sa_count)) + st->delta >=
+	    (long long)max_sas) {
+		NL_SET_ERR_MSG(extack, "SA database full (max_sas)");
+		return -ENOSPC;
+	}
+	sa = sa_create(vn, cfg, extack);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
+	op = stage_find(st, &cfg->key);
+	if (!op) {
+		op = stage_op_new(st, &cfg->key);
+		if (!op) {
+			vgate_sa_put(sa);
+			return -ENOMEM;
+		}
+	}
+	vgate_sa_put(op->sa);
+	op->sa = sa;
+	if (!replace) {
+		/* A new SA: after those that exist, as outside a transaction. */
+		op->tail = true;
+		list_move_tail(&op->list, &st->ops);
+		st->delta++;
+	}
+	return 0;
+}
+
+int vgate_sa_stage_del(struct vgate_net *vn, struct vgate_sa_stage *st,
+		       const struct vgate_sa_key *key)
+{
+	struct vgate_sa_op *op;
+
+	lockdep_assert_held(&vn->lock);
+	if (!stage_has(vn, st, key))
+		return -ENOENT;
+	op = stage_find(st, key);
+	if (!stage_running(vn, st, key)) {
+		stage_op_free(op);	/* an SA of this transaction */
+	} else if (op) {
+		vgate_sa_put(op->sa);
+		op->sa = NULL;
+	} else if (!stage_op_new(st, key)) {
+		return -ENOMEM;
+	}
+	st->delta--;
+	return 0;
+}
+
+void vgate_sa_stage_flush(struct vgate_sa_stage *st)
+{
+	struct vgate_sa_op *op, *tmp;
+
+	list_for_each_entry_safe(op, tmp, &st->ops, list)
+		stage_op_free(op);
+	st->flushed = true;
+	st->delta = 0;
+}
+
+void vgate_sa_stage_undo(struct vgate_net *vn, struct vgate_sa_stage *st)
+{
+	struct vgate_sa_op *op;
+
+	list_for_each_entry(op, &st->ops, list) {
+		if (!op->inserted)
+			continue;
+		rhashtable_remove_fast(&vn->sad, &op->sa->node, sad_params);
+		op->inserted = false;
+	}
+}
+
+/*
+ * Insert the SAs of keys the SAD does not hold: the only step of a commit
+ * that can fail.  Packets could find them from here on; the policy and
+ * everything else change after the last step that can fail.
+ */
+int vgate_sa_stage_prepare(struct vgate_net *vn, struct vgate_sa_stage *st,
+			   struct netlink_ext_ack *extack)
+{
+	struct vgate_sa_op *op;
+	int err;
+
+	lockdep_assert_held(&vn->lock);
+	list_for_each_entry(op, &st->ops, list) {
+		if (!op->sa ||
+		    rhashtable_lookup_fast(&vn->sad, &op->key, sad_params))
+			continue;
+		err = vgate_fault_int(rhashtable_insert_fast(&vn->sad,
+							     &op->sa->node,
+							     sad_params));
+		if (err) {
+			vgate_sa_stage_undo(vn, st);
+			NL_SET_ERR_MSG(extack, "cannot insert an SA into the SA database");
+			return err;
+		}
+		op->inserted = true;
+	}
+	return 0;
+}
+
+void vgate_sa_stage_apply(struct vgate_net *vn, struct vgate_sa_stage *st)
+{
+	struct vgate_sa_op *op, *tmp;
+	struct vgate_sa *sa, *old;
+
+	lockdep_assert_held(&vn->lock);
+	if (st->flushed) {
+		list_for_each_entry_safe(sa, old, &vn->sa_list, list)
+			if (!stage_find(st, &sa->key))
+				sa_unlink(vn, sa);
+	}
+	list_for_each_entry_safe(op, tmp, &st->ops, list) {
+		sa = op->sa;
+		op->sa = NULL;
+		if (op->inserted) {
+			list_add_tail(&sa->list, &vn->sa_list);
+			atomic_inc(&vn->sa_count);
+		} else {
+			/* Gone since (hard expired): deleting it is done. */
+			old = rhashtable_lookup_fast(&vn->sad, &op->key,
+						     sad_params);
+			if (!sa) {
+				if (old)
+					sa_unlink(vn, old);
+			} else {
+				/* Cannot fail: the key is the same. */
+				rhashtable_replace_fast(&vn->sad, &old->node,
+							&sa->node, sad_params);
+				sa_take_place(old, sa);
+				if (op->tail)
+					list_move_tail(&sa->list, &vn->sa_list);
+			}
+		}
+		if (sa) {
+			sa_link(vn, sa);
+			/* Packets held for this REQID leave if it is outbound. */
+			if (sa->reqid)
+				vgate_acquire_release(vn, sa->reqid);
+		}
+		stage_op_free(op);
+	}
+	kvfree(st->hash);
+	vgate_sa_stage_init(st);
+	vn->generation++;
 }
 
 u64 vgate_sa_next_seq(struct vgate_sa *sa)

@@ -161,6 +161,38 @@ int vgate_sa_add(struct vgate_net *vn, struct vgate_sa_config *cfg,
 		 bool replace, struct netlink_ext_ack *extack);
 int vgate_sa_del(struct vgate_net *vn, const struct vgate_sa_key *key);
 void vgate_sa_flush(struct vgate_net *vn);
+
+/*
+ * SA changes staged by a transaction (policy.h struct vgate_txn), under
+ * vn->lock.  Each request is checked against the SAD as the transaction
+ * sees it (the running SAD with the staged changes on top) and its SA is
+ * built completely, crypto transforms included, at request time; staged
+ * SAs are not in the SAD and see no packet.  The commit installs them:
+ * vgate_sa_stage_prepare() inserts the SAs of new keys into the hash table
+ * (the one step that can fail; vgate_sa_stage_undo() takes them out
+ * again), vgate_sa_stage_apply() does the rest and cannot fail.
+ */
+struct vgate_sa_stage {
+	struct hlist_head *hash;	/* of struct vgate_sa_op; at first use */
+	struct list_head ops;		/* in the order the SAs join the list */
+	bool flushed;			/* the running SAs are gone */
+	int delta;			/* SAs added minus deleted (max_sas) */
+};
+
+void vgate_sa_stage_init(struct vgate_sa_stage *st);
+/* Drop every staged change (abort). */
+void vgate_sa_stage_free(struct vgate_sa_stage *st);
+int vgate_sa_stage_add(struct vgate_net *vn, struct vgate_sa_stage *st,
+		       struct vgate_sa_config *cfg, bool replace, u32 max_sas,
+		       struct netlink_ext_ack *extack);
+int vgate_sa_stage_del(struct vgate_net *vn, struct vgate_sa_stage *st,
+		       const struct vgate_sa_key *key);
+void vgate_sa_stage_flush(struct vgate_sa_stage *st);
+int vgate_sa_stage_prepare(struct vgate_net *vn, struct vgate_sa_stage *st,
+			   struct netlink_ext_ack *extack);
+void vgate_sa_stage_undo(struct vgate_net *vn, struct vgate_sa_stage *st);
+void vgate_sa_stage_apply(struct vgate_net *vn, struct vgate_sa_stage *st);
+
 bool vgate_sad_has_dst(struct vgate_net *vn, u8 family,
 		       const union vgate_addr *addr);
 

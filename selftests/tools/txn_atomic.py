@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""txn_atomic: transactions at netlink level (issue 14).  SA_NEW, SA_SET,
+SA_DEL and SA_FLUSH from the socket that owns the vgate transaction are
+staged in it: invisible until TXN_COMMIT, which installs them with the
+policy; gone after TXN_ABORT or when the socket closes (and freed: the
+vgate_sa slab count comes back).  Other sockets' SA writes get EBUSY
+meanwhile, their reads see the running SAD.  Runs inside a fresh network
+namespace; prints TAP."""
+import errno
+import os
+import socket
+import struct
+import sys
+import time
+
+import vgatenl as v
+from vgatenl import C, addr, nest, u8, u16, u32, u64, nla
+
+n = 0
+failed = 0
+
+
+def tap(ok, name, diag=""):
+    global n, failed
+    n += 1
+    if not ok:
+        failed += 1
+    print("%s %d txn_atomic %s" % ("ok" if ok else "not ok", n, name))
+    if diag:
+        print("# " + diag)
+
+
+KEY = bytes(range(20))
+
+
+def sa(spi, enc="VGATE_ENC_AES_GCM_16", extra=()):
+    return nest(C["VGATE_A_SA"],
+                u32(C["VGATE_SA_A_SPI"], spi),
+                u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET),
+                addr(C["VGATE_SA_A_SRC"], "192.0.2.1"),
+                addr(C["VGATE_SA_A_DST"], "192.0.2.2"),
+                u8(C["VGATE_SA_A_MODE"], C["VGATE_MODE_TUNNEL"]),
+                u16(C["VGATE_SA_A_ENC"], C[enc]),
+                nla(C["VGATE_SA_A_ENC_KEY"], KEY if enc == "VGATE_ENC_AES_GCM_16"
+                    else bytes(16)), *extra)
+
+
+def sa_key(spi):
+    return nest(C["VGATE_A_SA"],
+                u32(C["VGATE_SA_A_SPI"], spi),
+                u16(C["VGATE_SA_A_FAMILY"], socket.AF_INET),
+                addr(C["VGATE_SA_A_DST"], "192.0.2.2"))
+
+
+def lifetime(hard_seconds):
+    return nest(C["VGATE_SA_A_LIFETIME"],
+                u64(C["VGATE_LT_A_HARD_SECONDS"], hard_seconds))
+
+
+def drop_rule(rid):
+    return nest(C["VGATE_A_RULE"],
+                u32(C["VGATE_RULE_A_ID"], rid),
+                u16(C["VGATE_RULE_A_FAMILY"], socket.AF_INET),
+                u8(C["VGATE_RULE_A_STAGE"], C["VGATE_STAGE_PRE"]),
+                addr(C["VGATE_RULE_A_LOCAL"], "10.1.0.0"),
+                u8(C["VGATE_RULE_A_LOCAL_PLEN"], 24),
+                addr(C["VGATE_RULE_A_REMOTE"], "10.2.%d.0" % (rid % 250)),
+                u8(C["VGATE_RULE_A_REMOTE_PLEN"], 24),
+                u8(C["VGATE_RULE_A_ACTION"], C["VGATE_ACTION_DROP"]))
+
+
+def sas(g):
+    """The SAD in dump order: [(spi, enc, age)]."""
+    out = []
+    for _, payload in g.dump("VGATE_CMD_SA_GET"):
+        a = v.parse_attrs(v.parse_attrs(payload)[C["VGATE_A_SA"]])
+        out.append((struct.unpack("=I", a[C["VGATE_SA_A_SPI"]])[0],
+                    struct.unpack("=H", a[C["VGATE_SA_A_ENC"]])[0],
+                    struct.unpack("=Q", a[C["VGATE_SA_A_AGE"]])[0]))
+    return out
+
+
+def spis(g):
+    return [s[0] for s in sas(g)]
+
+
+def rules(g):
+    return [struct.unpack("=I", v.parse_attrs(v.parse_attrs(p)[C["VGATE_A_RULE"]])
+                          [C["VGATE_RULE_A_ID"]])[0]
+            for _, p in g.dump("VGATE_CMD_RULE_GET")]
+
+
+def err_of(fn, *args):
+    """The v.Error a call raises, or None if it succeeded."""
+    try:
+        fn(*args)
+    except v.Error as e:
+        return e
+    return None
+
+
+def slab_objects():
+    """SAs allocated (staged ones included), or None without slab sysfs."""
+    try:
+        return int(open("/sys/kernel/slab/vgate_sa/objects").read().split()[0])
+    except OSError:
+        return None
+
+
+def wait_slab(target, secs=20):
+    end = time.time() + secs
+    while time.time() < end:
+        cur = slab_objects()
+        if cur is None or cur <= target:
+            return cur
+        time.sleep(0.2)
+    return slab_objects()
+
+
+def test_vgate():
+    g = v.Genl()
+    other = v.Genl()
+    g.do("VGATE_CMD_SA_FLUSH")
+    g.do("VGATE_CMD_SA_NEW", sa(0x100))
+    base_slab = slab_objects()
+
+    # staged, then aborted: nothing changed
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_SA_NEW", sa(0x200))
+    g.do("VGATE_CMD_SA_NEW", sa(0x201))
+    g.do("VGATE_CMD_SA_SET", sa(0x100, enc="VGATE_ENC_AES_CBC",
+                                extra=(u16(C["VGATE_SA_A_AUTH"],
+                                           C["VGATE_AUTH_HMAC_SHA256_128"]),
+                                       nla(C["VGATE_SA_A_AUTH_KEY"], bytes(32)))))
+    g.do("VGATE_CMD_RULE_NEW", drop_rule(10))
+    seen_owner, seen_other = spis(g), spis(other)
+    tap(seen_owner == [0x100] and seen_other == [0x100] and
+        sas(g)[0][1] == C["VGATE_ENC_AES_GCM_16"],
+        "staged SAs are invisible to reads, the owner's included",
+        "owner %s other %s" % (seen_owner, seen_other))
+    e = err_of(g.do, "VGATE_CMD_SA_GET", sa_key(0x200))
+    tap(e is not None and e.errno == errno.ENOENT,
+        "SA_GET of a staged SA: ENOENT (reads see the running SAD)")
+
+    # other sockets: EBUSY for every SA write, reads work
+    busy = []
+    for cmd, attrs in (("VGATE_CMD_SA_NEW", sa(0x300)),
+                       ("VGATE_CMD_SA_SET", sa(0x100)),
+                       ("VGATE_CMD_SA_DEL", sa_key(0x100)),
+                       ("VGATE_CMD_SA_FLUSH", b"")):
+        e = err_of(other.do, cmd, attrs)
+        busy.append(e is not None and e.errno == errno.EBUSY and
+                    "another socket has a transaction open" in e.msg)
+    tap(all(busy) and spis(other) == [0x100],
+        "SA_NEW/SET/DEL/FLUSH of another socket: EBUSY, nothing changed",
+        "per command %s" % busy)
+    g.do("VGATE_CMD_TXN_ABORT")
+    tap(spis(g) == [0x100] and sas(g)[0][1] == C["VGATE_ENC_AES_GCM_16"] and
+        rules(g) == [],
+        "staged SAs and a rule, aborted: nothing changed", "SAs %s" % sas(g))
+    cur = wait_slab(base_slab)
+    tap(cur == base_slab, "aborted staged SAs are freed",
+        "vgate_sa objects %s, %s before" % (cur, base_slab))
+    tap(err_of(other.do, "VGATE_CMD_SA_NEW", sa(0x300)) is None,
+        "after the abort another socket adds SAs again")
+    other.do("VGATE_CMD_SA_DEL", sa_key(0x300))
+
+    # staged, then committed: all of it, with the policy
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_SA_NEW", sa(0x200))
+    g.do("VGATE_CMD_RULE_NEW", drop_rule(10))
+    g.do("VGATE_CMD_SA_NEW", sa(0x201))
+    g.do("VGATE_CMD_SA_SET", sa(0x100, enc="VGATE_ENC_AES_CBC",
+                                extra=(u16(C["VGATE_SA_A_AUTH"],
+                                           C["VGATE_AUTH_HMAC_SHA256_128"]),
+                                       nla(C["VGATE_SA_A_AUTH_KEY"], bytes(32)))))
+    g.do("VGATE_CMD_TXN_COMMIT")
+    got = sas(g)
+    tap([s[0] for s in got] == [0x100, 0x200, 0x201] and
+        got[0][1] == C["VGATE_ENC_AES_CBC"] and rules(g) == [10],
+        "staged SAs, an SA_SET and a rule, committed: all installed, in order",
+        "SAs %s rules %s" % (got, rules(g)))
+
+    # add and delete in one transaction; an SPI deleted then added again
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_SA_NEW", sa(0x400))
+    e_dup = err_of(g.do, "VGATE_CMD_SA_NEW", sa(0x400))
+    g.do("VGATE_CMD_SA_DEL", sa_key(0x400))
+    e_gone = err_of(g.do, "VGATE_CMD_SA_DEL", sa_key(0x400))
+    e_set = err_of(g.do, "VGATE_CMD_SA_SET", sa(0x400))
+    g.do("VGATE_CMD_SA_DEL", sa_key(0x200))
+    g.do("VGATE_CMD_SA_NEW", sa(0x200, enc="VGATE_ENC_AES_CBC",
+                                extra=(u16(C["VGATE_SA_A_AUTH"],
+                                           C["VGATE_AUTH_HMAC_SHA256_128"]),
+                                       nla(C["VGATE_SA_A_AUTH_KEY"], bytes(32)))))
+    e_del_running = err_of(g.do, "VGATE_CMD_SA_DEL", sa_key(0x201))
+    e_again = err_of(g.do, "VGATE_CMD_SA_DEL", sa_key(0x201))
+    tap(e_dup is not None and e_dup.errno == errno.EEXIST and
+        e_gone is not None and e_gone.errno == errno.ENOENT and
+        "no such SA" in e_gone.msg and
+        e_set is not None and e_set.errno == errno.ENOENT and
+        e_del_running is None and
+        e_again is not None and e_again.errno == errno.ENOENT,
+        "requests see earlier ones of the transaction (EEXIST, ENOENT)",
+        "dup %s gone %s set %s del %s again %s" % (e_dup, e_gone, e_set,
+                                                  e_del_running, e_again))
+    tap(spis(g) == [0x100, 0x200, 0x201],
+        "nothing of it shows before the commit")
+    g.do("VGATE_CMD_TXN_COMMIT")
+    got = sas(g)
+    tap([s[0] for s in got] == [0x100, 0x200] and
+        got[1][1] == C["VGATE_ENC_AES_CBC"],
+        "committed: SA added and deleted in it absent, SPI deleted and added again replaced",
+        "SAs %s" % got)
+
+    # flush inside, then new ones: only those
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_SA_FLUSH")
+    e_flushed = err_of(g.do, "VGATE_CMD_SA_DEL", sa_key(0x100))
+    g.do("VGATE_CMD_SA_NEW", sa(0x500))
+    g.do("VGATE_CMD_SA_NEW", sa(0x100))
+    tap(spis(g) == [0x100, 0x200] and e_flushed is not None and
+        e_flushed.errno == errno.ENOENT,
+        "SA_FLUSH staged: the flushed SAs are gone for the transaction only")
+    g.do("VGATE_CMD_TXN_COMMIT")
+    tap(spis(g) == [0x100, 0x500] or spis(g) == [0x500, 0x100],
+        "committed flush then adds: only the new SAs", "SAs %s" % spis(g))
+
+    # the transaction's knobs: max_sas set in it limits its SA adds
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_CONFIG_SET", nest(C["VGATE_A_CONFIG"],
+                                      u32(C["VGATE_CFG_A_MAX_SAS"], 3)))
+    g.do("VGATE_CMD_SA_NEW", sa(0x600))
+    e = err_of(g.do, "VGATE_CMD_SA_NEW", sa(0x601))
+    tap(e is not None and e.errno == errno.ENOSPC,
+        "max_sas set in the transaction limits its SA adds (ENOSPC)", str(e))
+    g.do("VGATE_CMD_TXN_ABORT")
+
+    # the owner closes its socket: discarded, freed, the namespace free again
+    g3 = v.Genl()
+    g3.do("VGATE_CMD_TXN_BEGIN")
+    for i in range(64):
+        g3.do("VGATE_CMD_SA_NEW", sa(0x1000 + i))
+    mid = slab_objects()
+    g3.close()
+    time.sleep(0.2)
+    e = err_of(other.do, "VGATE_CMD_SA_NEW", sa(0x700))
+    tap(e is None and sorted(spis(g)) == [0x100, 0x500, 0x700],
+        "owner socket closed: its staged SAs discarded, writes work again",
+        "%s %s" % (e, spis(g)))
+    other.do("VGATE_CMD_SA_DEL", sa_key(0x700))
+    cur = wait_slab(base_slab + 1)	# 0x100 and 0x500 now, 0x100 before
+    tap(mid is not None and mid >= base_slab + 64 and cur == base_slab + 1,
+        "owner socket closed: its 64 staged SAs are freed",
+        "vgate_sa objects %s before, %s staged, %s after" % (base_slab, mid, cur))
+
+    # lifetimes: an SA's clock starts at the commit; an SA that hard
+    # expires before the commit that deletes it is no error
+    g.do("VGATE_CMD_SA_NEW", sa(0x800, extra=(lifetime(1),)))
+    g.do("VGATE_CMD_TXN_BEGIN")
+    g.do("VGATE_CMD_SA_DEL", sa_key(0x800))
+    g.do("VGATE_CMD_SA_NEW", sa(0x801, extra=(lifetime(2),)))
+    time.sleep(3.5)
+    e = err_of(g.do, "VGATE_CMD_TXN_COMMIT")
+    got = dict((s[0], s[2]) for s in sas(g))
+    tap(e is None and 0x800 not in got and 0x801 in got and got[0x801] <= 1,
+        "commit after the deleted SA expired: no error; the staged SA's lifetime starts at the commit",
+        "%s %s" % (e, got))
+    end = time.time() + 15
+    while 0x801 in spis(g) and time.time() < end:
+        time.sleep(0.3)
+    tap(0x801 not in spis(g), "the committed SA hard expires by its lifetime")
+
+    g.do("VGATE_CMD_SA_FLUSH")
+    g.do("VGATE_CMD_RULE_FLUSH")
+    g.close()
+    other.close()
+
+
+def main():
+    print("TAP version 13")
+    test_vgate()
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
