@@ -325,7 +325,7 @@ void bwm_bind_qdisc_gone(struct bwm_bind *b, struct Qdisc *sch)
 }
 
 /* Put the previous qdiscs back, if ours is still the root; free b. */
-static void bwm_unbind(struct bwm_bind *b)
+void bwm_unbind(struct bwm_bind *b)
 {
 	struct net_device *dev = b->dev;
 	struct Qdisc *sch = b->q;
@@ -360,17 +360,21 @@ static void bwm_unbind(struct bwm_bind *b)
 	bwm_bind_free(b);
 }
 
-static int bwm_bind(struct net_device *dev, struct bwm_cfg *cfg,
-		    struct bwm_tree *t, struct netlink_ext_ack *extack)
+/*
+ * Everything a binding needs before it can be attached, our qdisc
+ * included; nothing on the device changes yet.  NULL: out of memory.
+ */
+struct bwm_bind *bwm_bind_prepare(struct net_device *dev,
+				  struct netlink_ext_ack *extack)
 {
 	struct bwm_bind *b;
 	struct Qdisc *sch;
-	unsigned int i;
-	bool up;
 
+	ASSERT_RTNL();
 	b = vgate_fault_ptr(kzalloc(sizeof(*b), GFP_KERNEL));
 	if (!b)
-		return -ENOMEM;
+		return NULL;
+	INIT_LIST_HEAD(&b->list);
 	b->nq = dev->num_tx_queues;
 	b->old = vgate_fault_ptr(kcalloc(b->nq, sizeof(*b->old), GFP_KERNEL));
 	b->hashed = vgate_fault_ptr(kcalloc(b->nq, sizeof(*b->hashed), GFP_KERNEL));
@@ -384,13 +388,39 @@ static int bwm_bind(struct net_device *dev, struct bwm_cfg *cfg,
 		goto nomem;
 	/* tc shows and deletes it as 7b0d: (tc refuses handle 0) */
 	sch->handle = BWM_HANDLE;
-	bwm_sched_swap(sch, t);
-	bwm_sched_set_bind(sch, b);
 	b->dev = dev;
 	netdev_hold(dev, &b->tracker, GFP_KERNEL);
 	b->q = sch;
-	b->cfg = cfg;
+	return b;
+nomem:
+	kfree(b->old);
+	kfree(b->hashed);
+	kfree(b);
+	return NULL;
+}
 
+/* A prepared binding that will not be attached. */
+void bwm_bind_discard(struct bwm_bind *b)
+{
+	ASSERT_RTNL();
+	qdisc_put(b->q);
+	b->q = NULL;
+	bwm_bind_free(b);
+}
+
+/* Attach a prepared binding with cfg and its tree t (both its own now). */
+void bwm_bind_attach(struct bwm_bind *b, struct bwm_cfg *cfg,
+		     struct bwm_tree *t)
+{
+	struct net_device *dev = b->dev;
+	struct Qdisc *sch = b->q;
+	unsigned int i;
+	bool up;
+
+	ASSERT_RTNL();
+	bwm_sched_swap(sch, t);
+	bwm_sched_set_bind(sch, b);
+	b->cfg = cfg;
 	up = dev->flags & IFF_UP;
 	if (up)
 		dev_deactivate(dev);
@@ -414,13 +444,19 @@ static int bwm_bind(struct net_device *dev, struct bwm_cfg *cfg,
 	if (up)
 		dev_activate(dev);
 	list_add_tail(&b->list, &bwm_bind_list);
+}
+
+static int bwm_bind(struct net_device *dev, struct bwm_cfg *cfg,
+		    struct bwm_tree *t, struct netlink_ext_ack *extack)
+{
+	struct bwm_bind *b = bwm_bind_prepare(dev, extack);
+
+	if (!b) {
+		bwm_tree_free(t);
+		return -ENOMEM;
+	}
+	bwm_bind_attach(b, cfg, t);
 	return 0;
-nomem:
-	kfree(b->old);
-	kfree(b->hashed);
-	kfree(b);
-	bwm_tree_free(t);
-	return -ENOMEM;
 }
 
 int bwm_cfg_apply(struct bwm_bind *b, struct bwm_cfg *cfg,
@@ -500,11 +536,23 @@ static int bwm_netdev_event(struct notifier_block *nb, unsigned long event,
 	b = bwm_bind_find(dev);
 	if (b)
 		bwm_unbind(b);
+	/* A transaction's pending changes of the device go with it. */
+	bwm_txn_dev_gone(dev);
 	return NOTIFY_DONE;
 }
 
 static struct notifier_block bwm_netdev_nb = {
 	.notifier_call = bwm_netdev_event,
+};
+
+/* The transaction of a namespace dies with it. */
+static void __net_exit bwm_net_exit(struct net *net)
+{
+	bwm_txn_net_exit(net);
+}
+
+static struct pernet_operations bwm_net_ops = {
+	.exit = bwm_net_exit,
 };
 
 VGATE_FAULT_DEFINE;
@@ -516,6 +564,9 @@ static int __init bwm_init(void)
 	err = register_qdisc(&bwm_qdisc_ops);
 	if (err)
 		return err;
+	err = register_pernet_subsys(&bwm_net_ops);
+	if (err)
+		goto err_pernet;
 	err = register_netdevice_notifier(&bwm_netdev_nb);
 	if (err)
 		goto err_notifier;
@@ -529,6 +580,8 @@ static int __init bwm_init(void)
 err_genl:
 	unregister_netdevice_notifier(&bwm_netdev_nb);
 err_notifier:
+	unregister_pernet_subsys(&bwm_net_ops);
+err_pernet:
 	unregister_qdisc(&bwm_qdisc_ops);
 	return err;
 }
@@ -549,6 +602,8 @@ static void __exit bwm_exit(void)
 	list_for_each_entry_safe(b, tmp, &bwm_bind_list, list)
 		bwm_unbind(b);
 	rtnl_unlock();
+	/* Transactions: their devices' unregistration dropped their changes. */
+	unregister_pernet_subsys(&bwm_net_ops);
 	unregister_qdisc(&bwm_qdisc_ops);
 	/* no CPU is still in our enqueue, dequeue or destroy */
 	synchronize_net();

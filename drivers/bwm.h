@@ -119,8 +119,38 @@ struct bwm_bind {
 	struct bwm_cfg *cfg;
 };
 
+/*
+ * A transaction (bwm_netlink.c): one per namespace, opened by the netlink
+ * socket portid; under RTNL.  Each interface it changes has a pending
+ * configuration, checked and built (tree, and a binding prepared for an
+ * interface to enable) when the request came; the commit only installs.
+ */
+struct bwm_txn_if {
+	struct list_head list;
+	struct net_device *dev;
+	netdevice_tracker tracker;
+	bool enabled;		/* as the transaction leaves the interface */
+	bool fresh;		/* the running binding, if any, goes first */
+	struct bwm_cfg *cfg;	/* enabled: the configuration... */
+	struct bwm_tree *tree;	/* ...and its tree */
+	struct bwm_bind *nb;	/* prepared binding to attach, or NULL */
+};
+
+struct bwm_txn {
+	struct list_head list;	/* all transactions */
+	struct net *net;
+	u32 portid;
+	struct list_head ifs;	/* struct bwm_txn_if */
+};
+
 /* bwm.c: bindings and changes; all under RTNL. */
 struct bwm_bind *bwm_bind_find(const struct net_device *dev);
+struct bwm_bind *bwm_bind_prepare(struct net_device *dev,
+				  struct netlink_ext_ack *extack);
+void bwm_bind_attach(struct bwm_bind *b, struct bwm_cfg *cfg,
+		     struct bwm_tree *t);
+void bwm_bind_discard(struct bwm_bind *b);
+void bwm_unbind(struct bwm_bind *b);
 int bwm_if_set(struct net_device *dev, struct bwm_cfg *cfg,
 	       bool enable, struct netlink_ext_ack *extack);
 /* Apply a modified copy of the configuration (classes, filters). */
@@ -163,5 +193,9 @@ int vgate_userns_check(struct sk_buff *skb, struct net *net,
 /* bwm_netlink.c */
 int bwm_genl_init(void);
 void bwm_genl_uninit(void);
+/* Under RTNL: drop the pending changes of a device that unregisters. */
+void bwm_txn_dev_gone(struct net_device *dev);
+/* Drop the transaction of a dying namespace. */
+void bwm_txn_net_exit(struct net *net);
 
 #endif /* _VGATE_BWM_H */

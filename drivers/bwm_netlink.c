@@ -361,46 +361,322 @@ static int bwm_fill_filter(struct sk_buff *skb, struct bwm_bind *b, int i)
 	return 0;
 }
 
-/* ---- interfaces ---- */
+/* ---- transactions ---- */
 
-static int bwm_nl_if_set(struct sk_buff *skb, struct genl_info *info)
+static LIST_HEAD(bwm_txns);	/* under RTNL */
+static unsigned int bwm_ntxns;	/* READ_ONCE() without it */
+
+static struct bwm_txn *bwm_txn_of(struct net *net)
 {
-	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
-	struct netlink_ext_ack *extack = info->extack;
-	struct net_device *dev;
-	struct bwm_cfg *cfg;
+	struct bwm_txn *txn;
+
+	ASSERT_RTNL();
+	list_for_each_entry(txn, &bwm_txns, list)
+		if (net_eq(txn->net, net))
+			return txn;
+	return NULL;
+}
+
+/*
+ * The transaction a change from @portid edits: the open one if @portid
+ * owns it, NULL if none is open (the change is applied at once), -EBUSY
+ * if another socket holds one.
+ */
+static struct bwm_txn *bwm_txn_owned(struct net *net, u32 portid,
+				     struct netlink_ext_ack *extack)
+{
+	struct bwm_txn *txn = bwm_txn_of(net);
+
+	if (txn && txn->portid != portid) {
+		NL_SET_ERR_MSG(extack, "another socket has a transaction open");
+		return ERR_PTR(-EBUSY);
+	}
+	return txn;
+}
+
+static void bwm_txn_if_free(struct bwm_txn_if *ti)
+{
+	list_del(&ti->list);
+	kvfree(ti->cfg);
+	bwm_tree_free(ti->tree);
+	if (ti->nb)
+		bwm_bind_discard(ti->nb);
+	netdev_put(ti->dev, &ti->tracker);
+	kfree(ti);
+}
+
+static void bwm_txn_free(struct bwm_txn *txn)
+{
+	struct bwm_txn_if *ti, *tmp;
+
+	list_for_each_entry_safe(ti, tmp, &txn->ifs, list)
+		bwm_txn_if_free(ti);
+	list_del(&txn->list);
+	WRITE_ONCE(bwm_ntxns, bwm_ntxns - 1);
+	kfree(txn);
+}
+
+static struct bwm_txn_if *bwm_txn_if_find(struct bwm_txn *txn,
+					  const struct net_device *dev)
+{
+	struct bwm_txn_if *ti;
+
+	list_for_each_entry(ti, &txn->ifs, list)
+		if (ti->dev == dev)
+			return ti;
+	return NULL;
+}
+
+/* The interface's record in @txn, made (as it runs now) if need be. */
+static struct bwm_txn_if *bwm_txn_if_get(struct bwm_txn *txn,
+					 struct net_device *dev)
+{
+	struct bwm_txn_if *ti = bwm_txn_if_find(txn, dev);
 	struct bwm_bind *b;
-	bool enable;
-	int err;
+
+	if (ti)
+		return ti;
+	ti = vgate_fault_ptr(kzalloc(sizeof(*ti), GFP_KERNEL));
+	if (!ti)
+		return NULL;
+	b = bwm_bind_find(dev);
+	ti->dev = dev;
+	netdev_hold(dev, &ti->tracker, GFP_KERNEL);
+	ti->enabled = !!b;
+	list_add_tail(&ti->list, &txn->ifs);
+	return ti;
+}
+
+/*
+ * The configuration of @dev as the transaction sees it (NULL: not
+ * enabled); @txn NULL: the running one.
+ */
+static const struct bwm_cfg *bwm_txn_cfg(struct bwm_txn *txn,
+					 struct net_device *dev)
+{
+	struct bwm_txn_if *ti = txn ? bwm_txn_if_find(txn, dev) : NULL;
+	struct bwm_bind *b;
+
+	if (ti)
+		return ti->enabled ? ti->cfg : NULL;
+	b = bwm_bind_find(dev);
+	return b ? b->cfg : NULL;
+}
+
+/*
+ * Make @cfg (checked: ours, freed on error) the pending configuration of
+ * @dev in @txn: its tree is built, and a binding prepared if the
+ * interface must be attached at the commit.
+ */
+static int bwm_txn_put(struct bwm_txn *txn, struct net_device *dev,
+		       struct bwm_cfg *cfg, struct netlink_ext_ack *extack)
+{
+	bool had = !!bwm_txn_if_find(txn, dev);
+	struct bwm_bind *b = bwm_bind_find(dev);
+	struct bwm_bind *nb = NULL;
+	struct bwm_txn_if *ti;
+	struct bwm_tree *t;
+
+	ti = bwm_txn_if_get(txn, dev);
+	if (!ti)
+		goto nomem;
+	t = bwm_tree_build(cfg, dev);
+	if (!t)
+		goto nomem;
+	/* Disabled in the transaction, or not running: attach anew. */
+	if (!ti->enabled && b)
+		ti->fresh = true;
+	if ((!b || ti->fresh) && !ti->nb) {
+		nb = bwm_bind_prepare(dev, extack);
+		if (!nb) {
+			bwm_tree_free(t);
+			goto nomem;
+		}
+		ti->nb = nb;
+	}
+	kvfree(ti->cfg);
+	bwm_tree_free(ti->tree);
+	ti->cfg = cfg;
+	ti->tree = t;
+	ti->enabled = true;
+	return 0;
+nomem:
+	if (ti && !had)
+		bwm_txn_if_free(ti);
+	kvfree(cfg);
+	return -ENOMEM;
+}
+
+/* IF_SET ENABLED 0 in a transaction. */
+static int bwm_txn_disable(struct bwm_txn *txn, struct net_device *dev,
+			   struct netlink_ext_ack *extack)
+{
+	struct bwm_txn_if *ti;
+
+	if (!bwm_txn_cfg(txn, dev)) {
+		bwm_errmsg(extack, "%s: bandwidth management is not enabled",
+			   dev->name);
+		return -ENOENT;
+	}
+	ti = bwm_txn_if_get(txn, dev);
+	if (!ti)
+		return -ENOMEM;
+	ti->enabled = false;
+	ti->fresh = !!bwm_bind_find(dev);
+	kvfree(ti->cfg);
+	ti->cfg = NULL;
+	bwm_tree_free(ti->tree);
+	ti->tree = NULL;
+	if (ti->nb)
+		bwm_bind_discard(ti->nb);
+	ti->nb = NULL;
+	return 0;
+}
+
+/* Install everything; cannot fail. */
+static void bwm_txn_apply(struct bwm_txn *txn)
+{
+	struct bwm_txn_if *ti, *tmp;
+	struct bwm_bind *b;
+
+	list_for_each_entry_safe(ti, tmp, &txn->ifs, list) {
+		b = bwm_bind_find(ti->dev);
+		if (b && (!ti->enabled || ti->fresh)) {
+			bwm_unbind(b);
+			b = NULL;
+		}
+		if (ti->enabled && b) {
+			if (b->q)
+				bwm_sched_swap(b->q, ti->tree);
+			else
+				bwm_tree_free(ti->tree);
+			kvfree(b->cfg);
+			b->cfg = ti->cfg;
+			ti->cfg = NULL;
+			ti->tree = NULL;
+		} else if (ti->enabled && ti->nb) {
+			bwm_bind_attach(ti->nb, ti->cfg, ti->tree);
+			ti->nb = NULL;
+			ti->cfg = NULL;
+			ti->tree = NULL;
+		}
+		bwm_txn_if_free(ti);
+	}
+}
+
+static int bwm_nl_txn_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct bwm_txn *txn;
+	int err = 0;
+
+	txn = vgate_fault_ptr(kzalloc(sizeof(*txn), GFP_KERNEL));
+	if (!txn)
+		return -ENOMEM;
+	txn->net = net;
+	txn->portid = info->snd_portid;
+	INIT_LIST_HEAD(&txn->ifs);
+	rtnl_lock();
+	if (bwm_txn_of(net)) {
+		NL_SET_ERR_MSG(info->extack, "a transaction is already open");
+		err = -EBUSY;
+	} else {
+		list_add(&txn->list, &bwm_txns);
+		WRITE_ONCE(bwm_ntxns, bwm_ntxns + 1);
+		txn = NULL;
+	}
+	rtnl_unlock();
+	kfree(txn);
+	return err;
+}
+
+/* TXN_COMMIT and TXN_ABORT. */
+static int bwm_nl_txn_end(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bwm_txn *txn;
+	int err = 0;
 
 	rtnl_lock();
-	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
-			 tb, extack);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out;
+	txn = bwm_txn_of(genl_info_net(info));
+	if (!txn || txn->portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack, "this socket has no open transaction");
+		err = -ENOENT;
+	} else {
+		if (info->genlhdr->cmd == VGATE_BWM_CMD_TXN_COMMIT)
+			bwm_txn_apply(txn);
+		bwm_txn_free(txn);
 	}
-	b = bwm_bind_find(dev);
-	enable = tb[VGATE_BWM_IF_A_ENABLED] ?
-		 nla_get_u8(tb[VGATE_BWM_IF_A_ENABLED]) : true;
-	if (!enable) {
-		err = bwm_if_set(dev, NULL, false, extack);
-		goto out;
-	}
-	if (!b && !tb[VGATE_BWM_IF_A_RATE]) {
+	rtnl_unlock();
+	return err;
+}
+
+void bwm_txn_dev_gone(struct net_device *dev)
+{
+	struct bwm_txn *txn = bwm_txn_of(dev_net(dev));
+	struct bwm_txn_if *ti;
+
+	ti = txn ? bwm_txn_if_find(txn, dev) : NULL;
+	if (ti)
+		bwm_txn_if_free(ti);
+}
+
+void bwm_txn_net_exit(struct net *net)
+{
+	struct bwm_txn *txn;
+
+	rtnl_lock();
+	txn = bwm_txn_of(net);
+	if (txn)
+		bwm_txn_free(txn);
+	rtnl_unlock();
+}
+
+/* A transaction dies with the socket that opened it. */
+static int bwm_nl_notify(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct bwm_txn *txn;
+
+	/* Every generic netlink socket ends here: skip RTNL if we can. */
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid || !READ_ONCE(bwm_ntxns))
+		return NOTIFY_DONE;
+	rtnl_lock();
+	txn = bwm_txn_of(n->net);
+	if (txn && txn->portid == n->portid)
+		bwm_txn_free(txn);
+	rtnl_unlock();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block bwm_nl_notifier = {
+	.notifier_call = bwm_nl_notify,
+};
+
+/* ---- interfaces ---- */
+
+/* The configuration an enabling IF_SET makes of @base (NULL: none yet). */
+static struct bwm_cfg *bwm_nl_if_cfg(struct net_device *dev,
+				     const struct bwm_cfg *base,
+				     struct nlattr **tb,
+				     struct netlink_ext_ack *extack)
+{
+	struct bwm_cfg *cfg;
+	int err;
+
+	if (!base && !tb[VGATE_BWM_IF_A_RATE]) {
 		bwm_errmsg(extack, "%s: a bandwidth is required to enable it",
 			   dev->name);
-		err = -EINVAL;
-		goto out;
+		return ERR_PTR(-EINVAL);
 	}
 	err = bwm_nl_rate(tb[VGATE_BWM_IF_A_RATE], dev->name, "bandwidth",
 			  false, extack);
 	if (err)
-		goto out;
-	err = -ENOMEM;
-	cfg = bwm_cfg_dup(b ? b->cfg : NULL);
+		return ERR_PTR(err);
+	cfg = bwm_cfg_dup(base);
 	if (!cfg)
-		goto out;
+		return ERR_PTR(-ENOMEM);
 	if (tb[VGATE_BWM_IF_A_RATE])
 		cfg->rate = nla_get_u64(tb[VGATE_BWM_IF_A_RATE]);
 	if (tb[VGATE_BWM_IF_A_MODE])
@@ -413,7 +689,52 @@ static int bwm_nl_if_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->limit = nla_get_u32(tb[VGATE_BWM_IF_A_LIMIT]);
 	if (tb[VGATE_BWM_IF_A_DEFAULT_CLASS])
 		cfg->defcls = nla_get_u16(tb[VGATE_BWM_IF_A_DEFAULT_CLASS]);
-	err = bwm_if_set(dev, cfg, true, extack);
+	return cfg;
+}
+
+static int bwm_nl_if_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct net_device *dev;
+	struct bwm_txn *txn;
+	struct bwm_cfg *cfg;
+	bool enable;
+	int err;
+
+	rtnl_lock();
+	txn = bwm_txn_owned(genl_info_net(info), info->snd_portid, extack);
+	if (IS_ERR(txn)) {
+		err = PTR_ERR(txn);
+		goto out;
+	}
+	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
+			 tb, extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	enable = tb[VGATE_BWM_IF_A_ENABLED] ?
+		 nla_get_u8(tb[VGATE_BWM_IF_A_ENABLED]) : true;
+	if (!enable) {
+		err = txn ? bwm_txn_disable(txn, dev, extack) :
+			    bwm_if_set(dev, NULL, false, extack);
+		goto out;
+	}
+	cfg = bwm_nl_if_cfg(dev, bwm_txn_cfg(txn, dev), tb, extack);
+	if (IS_ERR(cfg)) {
+		err = PTR_ERR(cfg);
+		goto out;
+	}
+	if (!txn) {
+		err = bwm_if_set(dev, cfg, true, extack);
+		goto out;
+	}
+	err = bwm_cfg_check(dev, cfg, extack);
+	if (err)
+		kvfree(cfg);
+	else
+		err = bwm_txn_put(txn, dev, cfg, extack);
 out:
 	rtnl_unlock();
 	return err;
@@ -726,9 +1047,10 @@ static int bwm_nl_edit(struct sk_buff *skb, struct genl_info *info)
 	bool is_class = cmd <= VGATE_BWM_CMD_CLASS_DEL;
 	int type = is_class ? VGATE_BWM_A_CLASS : VGATE_BWM_A_FILTER;
 	struct nlattr *nest = info->attrs[type];
+	const struct bwm_cfg *base;
 	struct net_device *dev;
+	struct bwm_txn *txn;
 	struct bwm_cfg *cfg;
-	struct bwm_bind *b;
 	int err;
 
 	if (!nest) {
@@ -746,6 +1068,11 @@ static int bwm_nl_edit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
+	txn = bwm_txn_owned(genl_info_net(info), info->snd_portid, extack);
+	if (IS_ERR(txn)) {
+		err = PTR_ERR(txn);
+		goto out;
+	}
 	dev = bwm_nl_dev(genl_info_net(info), info->attrs[VGATE_BWM_A_IF],
 			 tb, extack);
 	if (IS_ERR(dev)) {
@@ -753,19 +1080,31 @@ static int bwm_nl_edit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = -ENOENT;
-	b = bwm_nl_bind(dev, extack);
-	if (!b)
+	base = bwm_txn_cfg(txn, dev);
+	if (!base) {
+		bwm_errmsg(extack, "%s: bandwidth management is not enabled",
+			   dev->name);
 		goto out;
+	}
 	err = -ENOMEM;
-	cfg = bwm_cfg_dup(b->cfg);
+	cfg = bwm_cfg_dup(base);
 	if (!cfg)
 		goto out;
 	err = is_class ? bwm_class_edit(cfg, cmd, ct, nest, extack) :
 			 bwm_filter_edit(cfg, cmd, ft, nest, extack);
-	if (!err)
-		err = bwm_cfg_apply(b, cfg, extack);
-	if (err)
+	if (err) {
 		kvfree(cfg);
+	} else if (txn) {
+		err = bwm_cfg_check(dev, cfg, extack);
+		if (err)
+			kvfree(cfg);
+		else
+			err = bwm_txn_put(txn, dev, cfg, extack);
+	} else {
+		err = bwm_cfg_apply(bwm_bind_find(dev), cfg, extack);
+		if (err)
+			kvfree(cfg);
+	}
 out:
 	rtnl_unlock();
 	return err;
@@ -893,6 +1232,12 @@ static const struct genl_ops bwm_ops[] = {
 	{ .cmd = VGATE_BWM_CMD_FILTER_GET, .dumpit = bwm_nl_filter_dump,
 	  .start = bwm_nl_dump_start,
 	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_TXN_BEGIN, .doit = bwm_nl_txn_begin,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_TXN_COMMIT, .doit = bwm_nl_txn_end,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_TXN_ABORT, .doit = bwm_nl_txn_end,
+	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
 static struct genl_family bwm_family __ro_after_init = {
@@ -909,10 +1254,18 @@ static struct genl_family bwm_family __ro_after_init = {
 
 int __init bwm_genl_init(void)
 {
-	return genl_register_family(&bwm_family);
+	int err = genl_register_family(&bwm_family);
+
+	if (err)
+		return err;
+	err = netlink_register_notifier(&bwm_nl_notifier);
+	if (err)
+		genl_unregister_family(&bwm_family);
+	return err;
 }
 
 void bwm_genl_uninit(void)
 {
+	netlink_unregister_notifier(&bwm_nl_notifier);
 	genl_unregister_family(&bwm_family);
 }

@@ -800,6 +800,7 @@ static int __net_init garp_net_init(struct net *net)
 	gn->cfg.force_update = 0;
 	gn->cfg.rate_limit = VGATE_GARP_RATE_LIMIT_DEFAULT;
 	gn->cfg.verify_timeout = VGATE_GARP_VERIFY_TIMEOUT_DEFAULT;
+	gn->txn = NULL;
 	xa_init(&gn->ifs);
 	spin_lock_init(&gn->lock);
 	INIT_LIST_HEAD(&gn->pending);
@@ -819,6 +820,9 @@ static void __net_exit garp_net_exit(struct net *net)
 	del_timer_sync(&gn->timer);
 	list_for_each_entry_safe(p, tmp, &gn->pending, list)
 		kfree(p);
+	mutex_lock(&gn->cfg_lock);
+	garp_txn_free(gn);
+	mutex_unlock(&gn->cfg_lock);
 	/*
 	 * Empty: a dying namespace's devices are unregistered before the
 	 * subsystems exit, and module unload replays NETDEV_UNREGISTER.

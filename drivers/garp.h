@@ -52,10 +52,33 @@ struct garp_if {
 	struct rcu_head rcu;
 };
 
+/* An interface's overrides as a transaction set them. */
+struct garp_txn_if {
+	struct list_head list;
+	int ifindex;
+	u8 set;			/* BIT(VGATE_GARP_IF_A_x) of those set */
+	s8 active;		/* 0, 1 or GARP_INHERIT */
+	s8 force_update;
+	u32 rate_limit;		/* or VGATE_GARP_RATE_INHERIT */
+};
+
+/*
+ * An open transaction (TXN_BEGIN of the socket portid), under cfg_lock:
+ * what TXN_COMMIT will write.  Everything is checked and allocated when
+ * the SET arrives; the commit only writes.
+ */
+struct garp_txn {
+	u32 portid;
+	struct garp_cfg cfg;	/* the settings the transaction set */
+	u32 cfg_set;		/* BIT(VGATE_GARP_CFG_A_x) of those set */
+	struct list_head ifs;	/* struct garp_txn_if */
+};
+
 struct garp_net {
 	struct net *net;
 	struct mutex cfg_lock;	/* settings and overrides writers */
 	struct garp_cfg cfg;
+	struct garp_txn *txn;	/* under cfg_lock */
 	struct xarray ifs;	/* ifindex -> struct garp_if */
 
 	spinlock_t lock;	/* pending, npending, dying, timer arming */
@@ -84,6 +107,8 @@ int garp_cfg_check(int attr, u32 val);
 /* garp_netlink.c */
 int garp_genl_init(void);
 void garp_genl_uninit(void);
+/* Drop the namespace's transaction (namespace exit), under cfg_lock. */
+void garp_txn_free(struct garp_net *gn);
 
 /* garp_sysfs.c */
 int garp_sysfs_init(void);

@@ -144,19 +144,149 @@ err:
 	return err;
 }
 
-static int garp_set_global(struct garp_net *gn, struct nlattr *nest,
-			   struct netlink_ext_ack *extack)
+/* ---- transactions ---- */
+
+/*
+ * The transaction a SET from @portid edits, under cfg_lock: the open one
+ * if @portid owns it, NULL if none is open (the SET writes the running
+ * settings), -EBUSY if another socket holds one.
+ */
+static struct garp_txn *garp_txn_owned(struct garp_net *gn, u32 portid,
+				       struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&gn->cfg_lock);
+	if (gn->txn && gn->txn->portid != portid) {
+		NL_SET_ERR_MSG(extack, "another socket has a transaction open");
+		return ERR_PTR(-EBUSY);
+	}
+	return gn->txn;
+}
+
+void garp_txn_free(struct garp_net *gn)
+{
+	struct garp_txn *txn = gn->txn;
+	struct garp_txn_if *ti, *tmp;
+
+	lockdep_assert_held(&gn->cfg_lock);
+	if (!txn)
+		return;
+	list_for_each_entry_safe(ti, tmp, &txn->ifs, list)
+		kfree(ti);
+	kfree(txn);
+	gn->txn = NULL;
+}
+
+/* Write what the transaction set; cannot fail. */
+static void garp_txn_apply(struct garp_net *gn, struct garp_txn *txn)
+{
+	struct garp_txn_if *ti;
+	struct garp_if *gi;
+
+	if (txn->cfg_set & BIT(VGATE_GARP_CFG_A_ACTIVE))
+		WRITE_ONCE(gn->cfg.active, txn->cfg.active);
+	if (txn->cfg_set & BIT(VGATE_GARP_CFG_A_FORCE_UPDATE))
+		WRITE_ONCE(gn->cfg.force_update, txn->cfg.force_update);
+	if (txn->cfg_set & BIT(VGATE_GARP_CFG_A_RATE_LIMIT))
+		WRITE_ONCE(gn->cfg.rate_limit, txn->cfg.rate_limit);
+	if (txn->cfg_set & BIT(VGATE_GARP_CFG_A_VERIFY_TIMEOUT))
+		WRITE_ONCE(gn->cfg.verify_timeout, txn->cfg.verify_timeout);
+	rcu_read_lock();
+	list_for_each_entry(ti, &txn->ifs, list) {
+		gi = garp_if_get(gn, ti->ifindex);
+		if (!gi)
+			continue;	/* unregistered since: nothing to set */
+		if (ti->set & BIT(VGATE_GARP_IF_A_ACTIVE))
+			WRITE_ONCE(gi->active, ti->active);
+		if (ti->set & BIT(VGATE_GARP_IF_A_FORCE_UPDATE))
+			WRITE_ONCE(gi->force_update, ti->force_update);
+		if (ti->set & BIT(VGATE_GARP_IF_A_RATE_LIMIT))
+			WRITE_ONCE(gi->rate_limit, ti->rate_limit);
+	}
+	rcu_read_unlock();
+}
+
+static int garp_nl_txn_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct garp_net *gn = garp_net(genl_info_net(info));
+	struct garp_txn *txn;
+	int err = 0;
+
+	txn = vgate_fault_ptr(kzalloc(sizeof(*txn), GFP_KERNEL));
+	if (!txn)
+		return -ENOMEM;
+	txn->portid = info->snd_portid;
+	INIT_LIST_HEAD(&txn->ifs);
+	mutex_lock(&gn->cfg_lock);
+	if (gn->txn) {
+		NL_SET_ERR_MSG(info->extack, "a transaction is already open");
+		err = -EBUSY;
+	} else {
+		txn->cfg = gn->cfg;
+		gn->txn = txn;
+		txn = NULL;
+	}
+	mutex_unlock(&gn->cfg_lock);
+	kfree(txn);
+	return err;
+}
+
+/* TXN_COMMIT and TXN_ABORT. */
+static int garp_nl_txn_end(struct sk_buff *skb, struct genl_info *info)
+{
+	struct garp_net *gn = garp_net(genl_info_net(info));
+	int err = 0;
+
+	mutex_lock(&gn->cfg_lock);
+	if (!gn->txn || gn->txn->portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack, "this socket has no open transaction");
+		err = -ENOENT;
+	} else {
+		if (info->genlhdr->cmd == VGATE_GARP_CMD_TXN_COMMIT)
+			garp_txn_apply(gn, gn->txn);
+		garp_txn_free(gn);
+	}
+	mutex_unlock(&gn->cfg_lock);
+	return err;
+}
+
+/* A transaction dies with the socket that opened it. */
+static int garp_nl_notify(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct garp_net *gn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	gn = garp_net(n->net);
+	/* Every generic netlink socket ends here: skip the lock if we can. */
+	if (!READ_ONCE(gn->txn))
+		return NOTIFY_DONE;
+	mutex_lock(&gn->cfg_lock);
+	if (gn->txn && gn->txn->portid == n->portid)
+		garp_txn_free(gn);
+	mutex_unlock(&gn->cfg_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block garp_nl_notifier = {
+	.notifier_call = garp_nl_notify,
+};
+
+/* ---- SET ---- */
+
+static int garp_set_global(struct garp_net *gn, u32 portid,
+			   struct nlattr *nest, struct netlink_ext_ack *extack)
 {
 	static const int attrs[] = {
 		VGATE_GARP_CFG_A_ACTIVE, VGATE_GARP_CFG_A_FORCE_UPDATE,
 		VGATE_GARP_CFG_A_RATE_LIMIT, VGATE_GARP_CFG_A_VERIFY_TIMEOUT,
 	};
-	u32 *fields[] = {
-		&gn->cfg.active, &gn->cfg.force_update, &gn->cfg.rate_limit,
-		&gn->cfg.verify_timeout,
-	};
 	struct nlattr *tb[VGATE_GARP_CFG_A_MAX + 1];
 	u32 val[ARRAY_SIZE(attrs)];
+	struct garp_txn *txn;
+	struct garp_cfg *cfg;
 	int i, err;
 
 	err = nla_parse_nested(tb, VGATE_GARP_CFG_A_MAX, nest, cfg_policy,
@@ -177,9 +307,26 @@ static int garp_set_global(struct garp_net *gn, struct nlattr *nest,
 		}
 	}
 	mutex_lock(&gn->cfg_lock);
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		if (tb[attrs[i]])
+	txn = garp_txn_owned(gn, portid, extack);
+	if (IS_ERR(txn)) {
+		mutex_unlock(&gn->cfg_lock);
+		return PTR_ERR(txn);
+	}
+	cfg = txn ? &txn->cfg : &gn->cfg;
+	{
+		u32 *fields[] = {
+			&cfg->active, &cfg->force_update, &cfg->rate_limit,
+			&cfg->verify_timeout,
+		};
+
+		for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+			if (!tb[attrs[i]])
+				continue;
 			WRITE_ONCE(*fields[i], val[i]);
+			if (txn)
+				txn->cfg_set |= BIT(attrs[i]);
+		}
+	}
 	mutex_unlock(&gn->cfg_lock);
 	return 0;
 }
@@ -231,48 +378,93 @@ static struct garp_if *garp_nl_if(struct garp_net *gn, struct nlattr **tb,
 	return gi;
 }
 
-static int garp_set_if(struct garp_net *gn, struct nlattr *nest,
+static s8 garp_switch_val(u8 v)
+{
+	return v == VGATE_GARP_INHERIT ? GARP_INHERIT : v;
+}
+
+/* The transaction's record of interface @ifindex, or @spare made it. */
+static struct garp_txn_if *garp_txn_if(struct garp_txn *txn, int ifindex,
+				       struct garp_txn_if **spare)
+{
+	struct garp_txn_if *ti;
+
+	list_for_each_entry(ti, &txn->ifs, list)
+		if (ti->ifindex == ifindex)
+			return ti;
+	ti = *spare;
+	if (!ti)
+		return NULL;
+	*spare = NULL;
+	ti->ifindex = ifindex;
+	list_add_tail(&ti->list, &txn->ifs);
+	return ti;
+}
+
+static int garp_set_if(struct garp_net *gn, u32 portid, struct nlattr *nest,
 		       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VGATE_GARP_IF_A_MAX + 1];
-	struct nlattr *rate;
+	struct garp_txn_if *spare, *ti;
+	struct nlattr *active, *force, *rate;
+	struct garp_txn *txn;
 	struct net_device *dev;
 	struct garp_if *gi;
-	u8 v;
 	int err;
 
 	err = nla_parse_nested(tb, VGATE_GARP_IF_A_MAX, nest, if_policy,
 			       extack);
 	if (err)
 		return err;
+	active = tb[VGATE_GARP_IF_A_ACTIVE];
+	force = tb[VGATE_GARP_IF_A_FORCE_UPDATE];
 	rate = tb[VGATE_GARP_IF_A_RATE_LIMIT];
 	if (rate && nla_get_u32(rate) != VGATE_GARP_RATE_INHERIT &&
 	    garp_cfg_check(VGATE_GARP_CFG_A_RATE_LIMIT, nla_get_u32(rate))) {
 		NL_SET_ERR_MSG_ATTR(extack, rate, "value out of range");
 		return -ERANGE;
 	}
+	/* For a transaction: its record of the interface, made here. */
+	spare = vgate_fault_ptr(kzalloc(sizeof(*spare), GFP_KERNEL));
 	mutex_lock(&gn->cfg_lock);
 	rcu_read_lock();
+	txn = garp_txn_owned(gn, portid, extack);
+	if (IS_ERR(txn)) {
+		err = PTR_ERR(txn);
+		goto out;
+	}
 	gi = garp_nl_if(gn, tb, nest, &dev, extack);
 	if (IS_ERR(gi)) {
 		err = PTR_ERR(gi);
 		goto out;
 	}
-	if (tb[VGATE_GARP_IF_A_ACTIVE]) {
-		v = nla_get_u8(tb[VGATE_GARP_IF_A_ACTIVE]);
-		WRITE_ONCE(gi->active,
-			   v == VGATE_GARP_INHERIT ? GARP_INHERIT : v);
+	if (txn) {
+		ti = garp_txn_if(txn, dev->ifindex, &spare);
+		if (!ti) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if (active)
+			ti->active = garp_switch_val(nla_get_u8(active));
+		if (force)
+			ti->force_update = garp_switch_val(nla_get_u8(force));
+		if (rate)
+			ti->rate_limit = nla_get_u32(rate);
+		ti->set |= (active ? BIT(VGATE_GARP_IF_A_ACTIVE) : 0) |
+			   (force ? BIT(VGATE_GARP_IF_A_FORCE_UPDATE) : 0) |
+			   (rate ? BIT(VGATE_GARP_IF_A_RATE_LIMIT) : 0);
+		goto out;
 	}
-	if (tb[VGATE_GARP_IF_A_FORCE_UPDATE]) {
-		v = nla_get_u8(tb[VGATE_GARP_IF_A_FORCE_UPDATE]);
-		WRITE_ONCE(gi->force_update,
-			   v == VGATE_GARP_INHERIT ? GARP_INHERIT : v);
-	}
+	if (active)
+		WRITE_ONCE(gi->active, garp_switch_val(nla_get_u8(active)));
+	if (force)
+		WRITE_ONCE(gi->force_update, garp_switch_val(nla_get_u8(force)));
 	if (rate)
 		WRITE_ONCE(gi->rate_limit, nla_get_u32(rate));
 out:
 	rcu_read_unlock();
 	mutex_unlock(&gn->cfg_lock);
+	kfree(spare);
 	return err;
 }
 
@@ -287,9 +479,10 @@ static int garp_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (attrs[VGATE_GARP_A_GLOBAL])
-		return garp_set_global(gn, attrs[VGATE_GARP_A_GLOBAL],
-				       info->extack);
-	return garp_set_if(gn, attrs[VGATE_GARP_A_IF], info->extack);
+		return garp_set_global(gn, info->snd_portid,
+				       attrs[VGATE_GARP_A_GLOBAL], info->extack);
+	return garp_set_if(gn, info->snd_portid, attrs[VGATE_GARP_A_IF],
+			   info->extack);
 }
 
 static int garp_nl_if_get(struct sk_buff *skb, struct genl_info *info)
@@ -390,6 +583,12 @@ static const struct genl_ops garp_ops[] = {
 	{ .cmd = VGATE_GARP_CMD_IF_GET, .doit = garp_nl_if_get,
 	  .dumpit = garp_nl_if_dump, .start = garp_nl_dump_start,
 	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_GARP_CMD_TXN_BEGIN, .doit = garp_nl_txn_begin,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_GARP_CMD_TXN_COMMIT, .doit = garp_nl_txn_end,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_GARP_CMD_TXN_ABORT, .doit = garp_nl_txn_end,
+	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
 static struct genl_family garp_family __ro_after_init = {
@@ -406,10 +605,18 @@ static struct genl_family garp_family __ro_after_init = {
 
 int __init garp_genl_init(void)
 {
-	return genl_register_family(&garp_family);
+	int err = genl_register_family(&garp_family);
+
+	if (err)
+		return err;
+	err = netlink_register_notifier(&garp_nl_notifier);
+	if (err)
+		genl_unregister_family(&garp_family);
+	return err;
 }
 
 void garp_genl_uninit(void)
 {
+	netlink_unregister_notifier(&garp_nl_notifier);
 	genl_unregister_family(&garp_family);
 }

@@ -118,9 +118,13 @@ static ssize_t global_store(struct kobject *kobj, struct kobj_attribute *a,
 	if (err)
 		return err;
 	mutex_lock(&gn->cfg_lock);
-	WRITE_ONCE(*garp_cfg_field(&gn->cfg, attr), v);
+	/* A transaction owns the settings until it ends. */
+	if (gn->txn)
+		err = -EBUSY;
+	else
+		WRITE_ONCE(*garp_cfg_field(&gn->cfg, attr), v);
 	mutex_unlock(&gn->cfg_lock);
-	return count;
+	return err ?: count;
 }
 
 static struct kobj_attribute global_active =
@@ -214,6 +218,8 @@ static ssize_t if_store(struct device *d, struct device_attribute *a,
 	gi = garp_if_get(gn, dev->ifindex);
 	if (!gi)
 		err = -ENODEV;
+	else if (gn->txn)
+		err = -EBUSY;	/* a transaction owns the settings */
 	else if (attr == VGATE_GARP_CFG_A_ACTIVE)
 		WRITE_ONCE(gi->active,
 			   v == GARP_PARSED_INHERIT ? GARP_INHERIT : v);

@@ -141,15 +141,18 @@
  *   entry exists.
  *
  * VGATE_CMD_TXN_BEGIN: open a transaction for this netlink socket.  Until
- *   TXN_COMMIT, the RULE_*, PEER_* and CONFIG_SET requests of this socket
- *   change a private copy of the configuration instead of the running one
- *   (GETs still read the running one).  -EBUSY if a transaction is open;
- *   while one is open, rule, peer and knob changes from any other socket
- *   (and sysfs knob writes) get -EBUSY too.  SAs are not part of
- *   transactions.  A failed request inside a transaction changes nothing
+ *   TXN_COMMIT, the RULE_*, PEER_*, CONFIG_SET and SA_NEW/SET/DEL/FLUSH
+ *   requests of this socket change a private copy of the configuration
+ *   and staged SAs instead of the running ones (GETs and dumps still read
+ *   the running ones).  A staged SA is built completely (keys, crypto
+ *   transforms) when requested; later requests of the transaction see it.
+ *   -EBUSY if a transaction is open; while one is open, rule, peer, knob
+ *   and SA changes from any other socket (and sysfs knob writes) get
+ *   -EBUSY too.  A failed request inside a transaction changes nothing
  *   and leaves the transaction open.
- * VGATE_CMD_TXN_COMMIT: install the private copy as a whole, atomically,
- *   and close the transaction.  -ENOENT if this socket has none open.
+ * VGATE_CMD_TXN_COMMIT: install the private copy and the staged SAs as a
+ *   whole and close the transaction; a staged SA's lifetime starts then.
+ *   -ENOENT if this socket has none open.
  * VGATE_CMD_TXN_ABORT: discard it.  Closing the socket also discards it.
  *
  * VGATE_CMD_EXPLAIN: classify the flow in VGATE_A_FLOW (FAMILY, SRC, DST
@@ -1154,6 +1157,14 @@ enum vgate_config_attr {
  *   that interface; with NLM_F_DUMP: every Ethernet interface of the
  *   namespace in ifindex order.  Replies carry VGATE_GARP_A_IF with the
  *   overrides, the effective values and VGATE_GARP_IF_A_COUNTERS.
+ * VGATE_GARP_CMD_TXN_BEGIN / _COMMIT / _ABORT: as VGATE_CMD_TXN_*, for
+ *   this family: until TXN_COMMIT, the SETs of this socket change a
+ *   pending copy (each checked when sent, the interface included); COMMIT
+ *   writes it all at once and cannot fail (an interface gone since is
+ *   skipped); ABORT or closing the socket drops it.  One transaction per
+ *   namespace: -EBUSY for a second TXN_BEGIN and for the SETs of other
+ *   sockets and sysfs writes meanwhile; -ENOENT for COMMIT or ABORT
+ *   without one.
  *
  * The same settings are files: /sys/kernel/vgate/garp/{active,
  * force_update,rate_limit,verify_timeout} (namespace of the process, like
@@ -1177,6 +1188,9 @@ enum vgate_garp_cmd {
 	VGATE_GARP_CMD_GET,
 	VGATE_GARP_CMD_SET,
 	VGATE_GARP_CMD_IF_GET,
+	VGATE_GARP_CMD_TXN_BEGIN,
+	VGATE_GARP_CMD_TXN_COMMIT,
+	VGATE_GARP_CMD_TXN_ABORT,
 	__VGATE_GARP_CMD_LAST
 };
 
@@ -1354,6 +1368,15 @@ enum vgate_garp_counter {
  *   STATS.
  * VGATE_BWM_CMD_FILTER_NEW / _DEL: IF and VGATE_BWM_A_FILTER with ID and,
  *   for NEW, CLASS and criteria.  FILTER_GET: dump, with MATCHES.
+ * VGATE_BWM_CMD_TXN_BEGIN / _COMMIT / _ABORT: as VGATE_CMD_TXN_*, for
+ *   this family: until TXN_COMMIT, the IF_SET, CLASS_* and FILTER_* of
+ *   this socket change pending copies of the interfaces' configurations,
+ *   each checked as a whole and prepared (shaper tree, qdisc of an
+ *   interface to enable) when sent; COMMIT installs them all at once and
+ *   cannot fail; ABORT or closing the socket drops them.  One transaction
+ *   per namespace: -EBUSY for a second TXN_BEGIN and for the changes of
+ *   other sockets meanwhile; -ENOENT for COMMIT or ABORT without one.
+ *   GETs and dumps read the running configuration.
  *
  * Every change is checked as a whole and applied at once while traffic
  * flows (the new tree replaces the old one under the qdisc lock; classes
@@ -1408,6 +1431,9 @@ enum vgate_bwm_cmd {
 	VGATE_BWM_CMD_FILTER_NEW,
 	VGATE_BWM_CMD_FILTER_DEL,
 	VGATE_BWM_CMD_FILTER_GET,
+	VGATE_BWM_CMD_TXN_BEGIN,
+	VGATE_BWM_CMD_TXN_COMMIT,
+	VGATE_BWM_CMD_TXN_ABORT,
 	__VGATE_BWM_CMD_LAST
 };
 
