@@ -288,6 +288,16 @@ int vg_objs_dump_all(struct vg_handle *h, enum vg_dump_kind kind,
 	return 0;
 }
 
+int vg_family_request(struct vg_handle *h, const struct vg_family_desc *f,
+		      uint8_t cmd)
+{
+	struct nl_msg *m = vg_msg_new(f, cmd, NLM_F_ACK);
+
+	if (!m)
+		return vg_build_failed(h, f, m);
+	return vg_transact(h, f, m, NULL, NULL, NULL);
+}
+
 /* ---- "vgate_garp" ---- */
 
 static int garp_call(struct vg_handle *h, uint8_t cmd,

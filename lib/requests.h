@@ -56,7 +56,7 @@ static inline int vg_config_set(struct vg_handle *h, const struct vg_cfg *c)
 }
 
 /*
- * Transactions (kernel/netlink.c): the policy requests that follow
+ * Transactions (kernel/netlink.c): the policy and SA requests that follow
  * TXN_BEGIN on this handle's socket go to a private copy, installed whole
  * by TXN_COMMIT or dropped by TXN_ABORT (or when the handle closes).
  */
@@ -73,6 +73,51 @@ static inline int vg_txn_commit(struct vg_handle *h)
 static inline int vg_txn_abort(struct vg_handle *h)
 {
 	return vg_request(h, VGATE_CMD_TXN_ABORT, VG_OBJ_NONE, NULL);
+}
+
+/*
+ * A request of family f without attributes (the transaction commands of
+ * the three families), acked.
+ */
+int vg_family_request(struct vg_handle *h, const struct vg_family_desc *f,
+		      uint8_t cmd);
+
+/*
+ * Transactions of "vgate_garp" (its SETs) and "vgate_bwm" (IF_SET,
+ * CLASS_*, FILTER_*), as for "vgate": one per namespace, owned by the
+ * handle's socket, installed whole by COMMIT (which cannot fail), dropped
+ * by ABORT or when the handle closes; other sockets get -EBUSY meanwhile.
+ * The three families share the handle's socket, so one handle can hold
+ * all three transactions.
+ */
+static inline int vg_garp_txn_begin(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_garp, VGATE_GARP_CMD_TXN_BEGIN);
+}
+
+static inline int vg_garp_txn_commit(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_garp, VGATE_GARP_CMD_TXN_COMMIT);
+}
+
+static inline int vg_garp_txn_abort(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_garp, VGATE_GARP_CMD_TXN_ABORT);
+}
+
+static inline int vg_bwm_txn_begin(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_bwm, VGATE_BWM_CMD_TXN_BEGIN);
+}
+
+static inline int vg_bwm_txn_commit(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_bwm, VGATE_BWM_CMD_TXN_COMMIT);
+}
+
+static inline int vg_bwm_txn_abort(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_bwm, VGATE_BWM_CMD_TXN_ABORT);
 }
 
 /*

@@ -47,10 +47,12 @@ static struct nl_msg *error_for(struct nl_msg *req, int error, const char *msg,
 static int hook_calls;
 static int hook_cmd;
 
+static const struct vg_family_desc *hook_family;
+
 static void hook(const struct vg_family_desc *f, struct nlmsghdr *nlh, void *a)
 {
-	(void)f;
 	(void)a;
+	hook_family = f;
 	hook_calls++;
 	hook_cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 }
@@ -250,8 +252,20 @@ int main(void)
 	      n == 0 && hook_calls == 2, "dry run: a dump is empty");
 	CHECK(vg_family_present(h, &vg_family_bwm) == 1,
 	      "dry run: every family is present");
-	CHECK(vg_txn_begin(h) == 0 && hook_cmd == VGATE_CMD_TXN_BEGIN,
-	      "dry run: TXN_BEGIN");
+	CHECK(vg_txn_begin(h) == 0 && hook_cmd == VGATE_CMD_TXN_BEGIN &&
+	      hook_family == &vg_family_vgate, "dry run: TXN_BEGIN");
+	CHECK(vg_garp_txn_begin(h) == 0 && hook_family == &vg_family_garp &&
+	      hook_cmd == VGATE_GARP_CMD_TXN_BEGIN, "dry run: garp TXN_BEGIN");
+	CHECK(vg_garp_txn_commit(h) == 0 && hook_family == &vg_family_garp &&
+	      hook_cmd == VGATE_GARP_CMD_TXN_COMMIT, "dry run: garp TXN_COMMIT");
+	CHECK(vg_garp_txn_abort(h) == 0 && hook_family == &vg_family_garp &&
+	      hook_cmd == VGATE_GARP_CMD_TXN_ABORT, "dry run: garp TXN_ABORT");
+	CHECK(vg_bwm_txn_begin(h) == 0 && hook_family == &vg_family_bwm &&
+	      hook_cmd == VGATE_BWM_CMD_TXN_BEGIN, "dry run: bwm TXN_BEGIN");
+	CHECK(vg_bwm_txn_commit(h) == 0 && hook_family == &vg_family_bwm &&
+	      hook_cmd == VGATE_BWM_CMD_TXN_COMMIT, "dry run: bwm TXN_COMMIT");
+	CHECK(vg_bwm_txn_abort(h) == 0 && hook_family == &vg_family_bwm &&
+	      hook_cmd == VGATE_BWM_CMD_TXN_ABORT, "dry run: bwm TXN_ABORT");
 	free(sas);
 	vg_close(h);
 

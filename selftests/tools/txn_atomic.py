@@ -11,6 +11,7 @@ import errno
 import os
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -278,9 +279,239 @@ def test_vgate():
     other.close()
 
 
+def s_attr(t, text):
+    return nla(t, text.encode() + b"\0")
+
+
+def garp_global(g):
+    a = v.parse_attrs(v.parse_attrs(g.do("VGATE_GARP_CMD_GET")[0][1])
+                      [C["VGATE_GARP_A_GLOBAL"]])
+    return (a[C["VGATE_GARP_CFG_A_ACTIVE"]][0],
+            struct.unpack("=I", a[C["VGATE_GARP_CFG_A_RATE_LIMIT"]])[0])
+
+
+def garp_if(g, ifname):
+    r = g.do("VGATE_GARP_CMD_IF_GET",
+             nest(C["VGATE_GARP_A_IF"], s_attr(C["VGATE_GARP_IF_A_IFNAME"], ifname)))
+    a = v.parse_attrs(v.parse_attrs(r[0][1])[C["VGATE_GARP_A_IF"]])
+    return (a[C["VGATE_GARP_IF_A_ACTIVE"]][0],
+            struct.unpack("=I", a[C["VGATE_GARP_IF_A_RATE_LIMIT"]])[0])
+
+
+def garp_state(g, ifname):
+    return garp_global(g), garp_if(g, ifname)
+
+
+def garp_set_global(active, rate):
+    return nest(C["VGATE_GARP_A_GLOBAL"], u8(C["VGATE_GARP_CFG_A_ACTIVE"], active),
+                u32(C["VGATE_GARP_CFG_A_RATE_LIMIT"], rate))
+
+
+def garp_set_if(ifname, active, rate):
+    return nest(C["VGATE_GARP_A_IF"], s_attr(C["VGATE_GARP_IF_A_IFNAME"], ifname),
+                u8(C["VGATE_GARP_IF_A_ACTIVE"], active),
+                u32(C["VGATE_GARP_IF_A_RATE_LIMIT"], rate))
+
+
+def sysfs_write(path, text):
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as e:
+        return e.errno
+    return 0
+
+
+def test_garp(ifname):
+    g = v.Genl("vgate_garp")
+    other = v.Genl("vgate_garp")
+    before = garp_state(g, ifname)
+
+    g.do("VGATE_GARP_CMD_TXN_BEGIN")
+    e_begin = err_of(other.do, "VGATE_GARP_CMD_TXN_BEGIN")
+    g.do("VGATE_GARP_CMD_SET", garp_set_global(1, 50))
+    g.do("VGATE_GARP_CMD_SET", garp_set_if(ifname, 0, 7))
+    e_range = err_of(g.do, "VGATE_GARP_CMD_SET",
+                     nest(C["VGATE_GARP_A_IF"], s_attr(C["VGATE_GARP_IF_A_IFNAME"], ifname),
+                          u32(C["VGATE_GARP_IF_A_RATE_LIMIT"], 20000)))
+    tap(garp_state(g, ifname) == before and garp_state(other, ifname) == before,
+        "garp: staged SETs are invisible to reads",
+        "%s, before %s" % (garp_state(g, ifname), before))
+    busy = [err_of(other.do, "VGATE_GARP_CMD_SET", garp_set_global(0, 9)),
+            err_of(other.do, "VGATE_GARP_CMD_SET", garp_set_if(ifname, 1, 9))]
+    tap(all(e is not None and e.errno == errno.EBUSY and "another socket" in e.msg
+            for e in busy) and
+        e_begin is not None and e_begin.errno == errno.EBUSY,
+        "garp: another socket's SET and TXN_BEGIN: EBUSY", str(busy + [e_begin]))
+    tap(sysfs_write("/sys/kernel/vgate/garp/active", "1\n") == errno.EBUSY and
+        sysfs_write("/sys/class/net/%s/vgate_garp/rate_limit" % ifname, "3\n") == errno.EBUSY,
+        "garp: sysfs writes: EBUSY while a transaction is open")
+    tap(e_range is not None and e_range.errno == errno.ERANGE,
+        "garp: a refused SET in a transaction leaves it open", str(e_range))
+    g.do("VGATE_GARP_CMD_TXN_ABORT")
+    tap(garp_state(g, ifname) == before, "garp: staged then aborted: nothing changed")
+    e = err_of(g.do, "VGATE_GARP_CMD_TXN_COMMIT")
+    tap(e is not None and e.errno == errno.ENOENT,
+        "garp: TXN_COMMIT without a transaction: ENOENT", str(e))
+
+    g.do("VGATE_GARP_CMD_TXN_BEGIN")
+    g.do("VGATE_GARP_CMD_SET", garp_set_global(1, 50))
+    g.do("VGATE_GARP_CMD_SET", garp_set_if(ifname, 0, 7))
+    g.do("VGATE_GARP_CMD_TXN_COMMIT")
+    got = garp_state(other, ifname)
+    tap(got == ((1, 50), (0, 7)), "garp: staged then committed: all applied", str(got))
+
+    g3 = v.Genl("vgate_garp")
+    g3.do("VGATE_GARP_CMD_TXN_BEGIN")
+    g3.do("VGATE_GARP_CMD_SET", garp_set_global(0, 60))
+    g3.do("VGATE_GARP_CMD_SET", garp_set_if(ifname, 2, C["VGATE_GARP_RATE_INHERIT"]))
+    g3.close()
+    time.sleep(0.2)
+    e = err_of(other.do, "VGATE_GARP_CMD_SET", garp_set_global(0, 10))
+    tap(e is None and garp_if(other, ifname) == (0, 7),
+        "garp: owner socket closed: its transaction discarded", str(e))
+    other.do("VGATE_GARP_CMD_SET", garp_set_if(ifname, 2, C["VGATE_GARP_RATE_INHERIT"]))
+    g.close()
+    other.close()
+
+
+def bwm_if(ifname, *attrs):
+    return nest(C["VGATE_BWM_A_IF"], s_attr(C["VGATE_BWM_IF_A_IFNAME"], ifname), *attrs)
+
+
+def bwm_enable(ifname, rate):
+    return bwm_if(ifname, u8(C["VGATE_BWM_IF_A_ENABLED"], 1),
+                  u64(C["VGATE_BWM_IF_A_RATE"], rate))
+
+
+def bwm_disable(ifname):
+    return bwm_if(ifname, u8(C["VGATE_BWM_IF_A_ENABLED"], 0))
+
+
+def bwm_class(cid, rate=None, parent=None):
+    attrs = [u16(C["VGATE_BWM_CLASS_A_ID"], cid)]
+    if rate is not None:
+        attrs.append(u64(C["VGATE_BWM_CLASS_A_RATE"], rate))
+    if parent is not None:
+        attrs.append(u16(C["VGATE_BWM_CLASS_A_PARENT"], parent))
+    return nest(C["VGATE_BWM_A_CLASS"], *attrs)
+
+
+def bwm_state(g, ifname):
+    """(enabled, rate, [user class IDs])"""
+    r = g.do("VGATE_BWM_CMD_IF_GET", bwm_if(ifname))
+    a = v.parse_attrs(v.parse_attrs(r[0][1])[C["VGATE_BWM_A_IF"]])
+    enabled = a[C["VGATE_BWM_IF_A_ENABLED"]][0]
+    if not enabled:
+        return (0, 0, [])
+    rate = struct.unpack("=Q", a[C["VGATE_BWM_IF_A_RATE"]])[0]
+    ids = []
+    for _, p in g.dump("VGATE_BWM_CMD_CLASS_GET", bwm_if(ifname)):
+        c = v.parse_attrs(v.parse_attrs(p)[C["VGATE_BWM_A_CLASS"]])
+        cid = struct.unpack("=H", c[C["VGATE_BWM_CLASS_A_ID"]])[0]
+        if cid not in (0, C["VGATE_BWM_CLASS_DEFAULT"]):
+            ids.append(cid)
+    return (enabled, rate, sorted(ids))
+
+
+def test_bwm(ifname):
+    g = v.Genl("vgate_bwm")
+    other = v.Genl("vgate_bwm")
+    M = 1000000
+    before = bwm_state(g, ifname)
+
+    g.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g.do("VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 100 * M))
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(10, 10 * M))
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(11, 5 * M, parent=10))
+    e_parent = err_of(g.do, "VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname),
+                      bwm_class(12, 1 * M, parent=99))
+    tap(bwm_state(g, ifname) == before and bwm_state(other, ifname) == before,
+        "bwm: staged enable and classes are invisible to reads",
+        "%s, before %s" % (bwm_state(g, ifname), before))
+    busy = [err_of(other.do, "VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 10 * M)),
+            err_of(other.do, "VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname),
+                   bwm_class(20, M)),
+            err_of(other.do, "VGATE_BWM_CMD_TXN_BEGIN")]
+    tap(all(e is not None and e.errno == errno.EBUSY for e in busy),
+        "bwm: another socket's changes and TXN_BEGIN: EBUSY", str(busy))
+    tap(e_parent is not None and e_parent.errno == errno.ENOENT and
+        "parent class 99 does not exist" in e_parent.msg,
+        "bwm: a class whose parent does not exist is refused in the transaction",
+        str(e_parent))
+    g.do("VGATE_BWM_CMD_TXN_ABORT")
+    tap(bwm_state(g, ifname) == before, "bwm: staged then aborted: nothing changed",
+        str(bwm_state(g, ifname)))
+
+    g.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g.do("VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 100 * M))
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(10, 10 * M))
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(11, 5 * M, parent=10))
+    g.do("VGATE_BWM_CMD_TXN_COMMIT")
+    got = bwm_state(other, ifname)
+    tap(got == (1, 100 * M, [10, 11]), "bwm: staged then committed: enabled with its classes",
+        str(got))
+
+    # changes of an enabled interface, then disable and enable anew
+    g.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(20, 20 * M))
+    g.do("VGATE_BWM_CMD_CLASS_DEL", bwm_if(ifname), bwm_class(11))
+    mid = bwm_state(other, ifname)
+    g.do("VGATE_BWM_CMD_TXN_COMMIT")
+    got = bwm_state(other, ifname)
+    tap(mid == (1, 100 * M, [10, 11]) and got == (1, 100 * M, [10, 20]),
+        "bwm: class add and delete on an enabled interface, committed",
+        "%s then %s" % (mid, got))
+    g.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g.do("VGATE_BWM_CMD_IF_SET", bwm_disable(ifname))
+    e_gone = err_of(g.do, "VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(30, M))
+    g.do("VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 50 * M))
+    g.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(30, M))
+    g.do("VGATE_BWM_CMD_TXN_COMMIT")
+    got = bwm_state(other, ifname)
+    tap(e_gone is not None and e_gone.errno == errno.ENOENT and
+        got == (1, 50 * M, [30]),
+        "bwm: disable then enable in one transaction: attached anew, old classes gone",
+        "%s %s" % (e_gone, got))
+
+    # owner closes with a prepared binding (interface not enabled)
+    other.do("VGATE_BWM_CMD_IF_SET", bwm_disable(ifname))
+    g3 = v.Genl("vgate_bwm")
+    g3.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g3.do("VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 10 * M))
+    g3.do("VGATE_BWM_CMD_CLASS_NEW", bwm_if(ifname), bwm_class(40, M))
+    g3.close()
+    time.sleep(0.2)
+    e = err_of(other.do, "VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 20 * M))
+    got = bwm_state(other, ifname)
+    tap(e is None and got == (1, 20 * M, []),
+        "bwm: owner socket closed: its transaction discarded, others change again",
+        "%s %s" % (e, got))
+    other.do("VGATE_BWM_CMD_IF_SET", bwm_disable(ifname))
+    # an open transaction with a prepared binding lets its device go
+    g.do("VGATE_BWM_CMD_TXN_BEGIN")
+    g.do("VGATE_BWM_CMD_IF_SET", bwm_enable(ifname, 10 * M))
+    try:
+        rc = subprocess.run(["ip", "link", "del", ifname], timeout=60).returncode
+    except subprocess.TimeoutExpired:
+        rc = "timeout"
+    e = err_of(g.do, "VGATE_BWM_CMD_TXN_COMMIT")
+    tap(rc == 0 and e is None,
+        "bwm: a device with a pending enable unregisters; the commit then has nothing to do",
+        "ip link del: %s; commit: %s" % (rc, e))
+    g.close()
+    other.close()
+
+
 def main():
     print("TAP version 13")
-    test_vgate()
+    fams = sys.argv[1:] or ["vgate"]
+    if "vgate" in fams:
+        test_vgate()
+    if "garp" in fams:
+        test_garp("d0")
+    if "bwm" in fams:
+        test_bwm("d0")	# deletes d0
     print("1..%d" % n)
     return 1 if failed else 0
 
