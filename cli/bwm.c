@@ -1053,28 +1053,28 @@ out:
 static const struct cmd bwm_cmds[] = {
 	{ { "bm", "interface", CMD_W_IF, "enable" }, bwm_if_enable_args,
 	  bwm_parse, bwm_run,
-	  "shape IF: its total bandwidth, the mode, packet overhead", 0, 0 },
+	  "shape IF: its total bandwidth, the mode, packet overhead", 0, CMD_TXN },
 
 	{ { "bm", "interface", CMD_W_IF, "disable" }, bwm_no_args, bwm_parse,
 	  bwm_run, "stop shaping IF: its classes and filters go, its previous qdisc is back",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "bm", "class", CMD_W_IF, "add" }, bwm_class_add_args, bwm_parse,
 	  bwm_run,
 	  "add a class: guaranteed bandwidth, parent, priority, borrowing, ceiling",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "bm", "class", CMD_W_IF, "set" }, bwm_class_set_args, bwm_parse,
-	  bwm_run, "change a class", 0, 0 },
+	  bwm_run, "change a class", 0, CMD_TXN },
 
 	{ { "bm", "class", CMD_W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
-	  "delete a class (no subclasses, no filters naming it)", 0, 0 },
+	  "delete a class (no subclasses, no filters naming it)", 0, CMD_TXN },
 
 	{ { "bm", "filter", CMD_W_IF, "add" }, bwm_filter_add_args, bwm_parse,
-	  bwm_run, "add a filter: which packets go to a class", 0, 0 },
+	  bwm_run, "add a filter: which packets go to a class", 0, CMD_TXN },
 
 	{ { "bm", "filter", CMD_W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
-	  "delete a filter", 0, 0 },
+	  "delete a filter", 0, CMD_TXN },
 
 	{ { "bm", "show", "interface" }, bwm_show_if_args, bwm_parse, bwm_run,
 	  "shaped interfaces: settings and totals", 0, 0 },
@@ -1102,4 +1102,5 @@ const struct cmd_subsys bwm_subsys = {
 	.groups = bwm_groups,
 	.ngroups = ARRAY_SIZE(bwm_groups),
 	.config = bwm_config_print,
+	.txn = &vg_family_bwm,
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgate -f FILE: a command file, parsed whole, then applied as one
- * transaction (see run_stream()).
+ * transaction per family it changes, all or nothing (see run_stream()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,9 +27,46 @@ struct fline {
 	size_t rule;
 };
 
+/* The families a file's configuration lines change (their transactions). */
+enum { F_VGATE = 1, F_BWM = 2, F_GARP = 4 };
+
+/* In commit order: vgate's commit is the only one that can fail. */
+static const struct {
+	unsigned int bit;
+	const struct vg_family_desc *f;
+	uint8_t begin, commit, abort;
+} fams[] = {
+	{ F_VGATE, &vg_family_vgate, VGATE_CMD_TXN_BEGIN,
+	  VGATE_CMD_TXN_COMMIT, VGATE_CMD_TXN_ABORT },
+	{ F_BWM, &vg_family_bwm, VGATE_BWM_CMD_TXN_BEGIN,
+	  VGATE_BWM_CMD_TXN_COMMIT, VGATE_BWM_CMD_TXN_ABORT },
+	{ F_GARP, &vg_family_garp, VGATE_GARP_CMD_TXN_BEGIN,
+	  VGATE_GARP_CMD_TXN_COMMIT, VGATE_GARP_CMD_TXN_ABORT },
+};
+
+#define NFAMS (sizeof(fams) / sizeof(fams[0]))
+
+/*
+ * The family whose transaction a line goes to (its subsystem's, for a
+ * CMD_TXN command); 0: it runs after the commits.
+ */
+static unsigned int line_family(const struct fline *l)
+{
+	const struct vg_family_desc *f;
+	size_t k;
+
+	if (!l->req)		/* a rule add, collected for its batch */
+		return F_VGATE;
+	f = cmd_txn_family(l->c, l->req);
+	for (k = 0; f && k < NFAMS; k++)
+		if (fams[k].f == f)
+			return fams[k].bit;
+	return 0;
+}
+
 static bool line_config(const struct fline *l)
 {
-	return !l->req || cmd_is_config(l->c, l->req);
+	return line_family(l) != 0;
 }
 
 static void set_prefix(const char *name, unsigned long lineno)
@@ -38,13 +75,14 @@ static void set_prefix(const char *name, unsigned long lineno)
 	vg_err_line = lineno;
 }
 
-static int txn(uint8_t cmd)
+/* Abort the transactions in @open (errors reported, nothing else). */
+static void txn_abort_all(unsigned int open)
 {
-	struct vg_req req;
+	size_t k;
 
-	memset(&req, 0, sizeof(req));
-	req.cmd = cmd;
-	return vg_nl_do(&req);
+	for (k = 0; k < NFAMS; k++)
+		if (open & fams[k].bit)
+			cli_family_txn(fams[k].f, fams[k].abort);
 }
 
 /*
@@ -109,19 +147,23 @@ static size_t run_rule_adds(const char *name, struct fline *lines, size_t n,
 
 /*
  * Apply a command file.  The whole file is parsed first (a bad line:
- * FILE:LINE: message, nothing sent).  Then the policy configuration
- * (rules, peers, knob settings) goes to the kernel in one transaction on
- * one socket: all of it or, on the first error, none (TXN_ABORT).  Rule
- * adds go in batches (run_rule_adds()).  The other commands (SAs, show,
- * explain, config save) run after the commit, in file order, stopping at
- * the first failure.
+ * FILE:LINE: message, nothing sent).  Then the configuration goes to the
+ * kernel in file order on one socket, inside one transaction per family
+ * the file changes (vgate: rules, peers, knobs, SAs; vgate_bwm: bm
+ * changes; vgate_garp: ip arp settings): all of it or, on the first error
+ * anywhere, none (every transaction aborted).  The commits go vgate first
+ * (the only one that can fail: then the others are aborted too), then
+ * bwm, then garp.  Rule adds go in batches (run_rule_adds()).  The other
+ * commands (show, explain, config save, natt) run after the commits, in
+ * file order, stopping at the first failure.
  */
 int run_stream(FILE *f, const char *name)
 {
 	struct fline *lines = NULL;
 	struct vg_rule *rules = NULL;
 	struct vg_req *req = NULL;
-	size_t n = 0, cap = 0, i, nconfig = 0, nrules = 0, rcap = 0;
+	size_t n = 0, cap = 0, i, k, nrules = 0, rcap = 0;
+	unsigned int used = 0, open = 0;
 	char *line = NULL, *argv[MAX_WORDS];
 	size_t lcap = 0;
 	unsigned long lineno = 0;
@@ -180,8 +222,6 @@ int run_stream(FILE *f, const char *name)
 		}
 		lines[n].lineno = lineno;
 		lines[n].c = c;
-		if (cmd_is_config(c, req))
-			nconfig++;
 		if (req->cmd == VGATE_CMD_RULE_NEW) {
 			lines[n].req = NULL;
 			lines[n].rule = nrules;
@@ -190,6 +230,7 @@ int run_stream(FILE *f, const char *name)
 			lines[n].req = req;
 			req = NULL;	/* kept */
 		}
+		used |= line_family(&lines[n]);
 		n++;
 	}
 	if (req) {
@@ -202,19 +243,25 @@ int run_stream(FILE *f, const char *name)
 	if (ret)
 		goto out;
 
-	if (nconfig) {
+	if (used) {
 		cmd_in_file = true;
 		set_prefix(name, 0);
-		if (txn(VGATE_CMD_TXN_BEGIN)) {
-			ret = EXIT_KERNEL;
-			goto out;
+		for (k = 0; k < NFAMS; k++) {
+			if (!(used & fams[k].bit))
+				continue;
+			if (cli_family_txn(fams[k].f, fams[k].begin)) {
+				txn_abort_all(open);
+				ret = EXIT_KERNEL;
+				goto out;
+			}
+			open |= fams[k].bit;
 		}
 		for (i = 0; i < n;) {
 			if (!lines[i].req) {
 				i = run_rule_adds(name, lines, n, i, rules);
 				continue;
 			}
-			if (!cmd_is_config(lines[i].c, lines[i].req)) {
+			if (!line_config(&lines[i])) {
 				i++;
 				continue;
 			}
@@ -225,15 +272,28 @@ int run_stream(FILE *f, const char *name)
 		}
 		set_prefix(name, 0);
 		if (i != n) {	/* a request failed (n + 1: a rule add) */
-			txn(VGATE_CMD_TXN_ABORT);
+			txn_abort_all(open);
 			vg_err("transaction aborted: nothing changed");
 			ret = EXIT_USAGE;
 			goto out;
 		}
-		if (txn(VGATE_CMD_TXN_COMMIT)) {
-			txn(VGATE_CMD_TXN_ABORT);
-			vg_err("commit failed: nothing changed");
-			ret = EXIT_USAGE;
+		for (k = 0; k < NFAMS; k++) {
+			if (!(open & fams[k].bit))
+				continue;
+			if (!cli_family_txn(fams[k].f, fams[k].commit)) {
+				open &= ~fams[k].bit;
+				continue;
+			}
+			txn_abort_all(open);
+			if (fams[k].bit == F_VGATE) {
+				vg_err("commit failed: nothing changed");
+				ret = EXIT_USAGE;
+			} else {
+				/* Cannot fail in the kernel: a lost socket? */
+				vg_err("commit of %s failed after the ones before it: the file is applied only in part",
+				       fams[k].f->name);
+				ret = EXIT_KERNEL;
+			}
 			goto out;
 		}
 		set_prefix("vgate", 0);

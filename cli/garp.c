@@ -169,6 +169,7 @@ static int parse_garp(const struct cmd *c, const struct cmd_vals *v,
 	}
 	if (!v->val[0]) {
 		g->op = VG_GARP_OP_GET;
+		req->flags |= VG_REQ_READ;	/* shows: not a change */
 		return 0;
 	}
 	g->op = VG_GARP_OP_SET;
@@ -252,37 +253,37 @@ static const struct cmd garp_cmds[] = {
 	{ { "ip", "arp", "ackGratuitous", "active" }, ga_active_args,
 	  parse_garp, run_garp,
 	  "gratuitous ARP: verify, then apply (yes), or never change the ARP table (no, default)",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "forceUpdate" }, ga_force_args,
 	  parse_garp, run_garp,
 	  "with active yes: also change an existing entry's MAC (default off)",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "rateLimit" }, ga_rate_args,
 	  parse_garp, run_garp,
 	  "gratuitous ARPs considered per second and interface (default "
-	  VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT) ")", 0, 0 },
+	  VG_STR(VGATE_GARP_RATE_LIMIT_DEFAULT) ")", 0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "verifyTimeout" }, ga_verify_args,
 	  parse_garp, run_garp,
 	  "ms to wait for the replies verifying an announcement (default "
-	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) ")", 0, 0 },
+	  VG_STR(VGATE_GARP_VERIFY_TIMEOUT_DEFAULT) ")", 0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "interface", CMD_W_IF, "active" },
 	  gi_active_args, parse_garp, run_garp,
-	  "this interface's active (override, or inherit the global one)", 0,
-	  0 },
+	  "this interface's active (override, or inherit the global one)",
+	  0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "interface", CMD_W_IF, "forceUpdate" },
 	  gi_force_args, parse_garp, run_garp,
 	  "this interface's forceUpdate (override, or inherit the global one)",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "ip", "arp", "ackGratuitous", "interface", CMD_W_IF, "rateLimit" },
 	  gi_rate_args, parse_garp, run_garp,
 	  "this interface's rateLimit (override, or inherit the global one)",
-	  0, 0 },
+	  0, CMD_TXN },
 
 	{ { "ip", "arp", "show" }, garp_show_args, parse_garp_show, run_garp,
 	  "gratuitous-ARP policy, verifications running, per-interface counters",
@@ -304,4 +305,5 @@ const struct cmd_subsys garp_subsys = {
 	.groups = garp_groups,
 	.ngroups = ARRAY_SIZE(garp_groups),
 	.config = config_print_garp,
+	.txn = &vg_family_garp,
 };

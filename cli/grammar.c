@@ -536,6 +536,18 @@ bool cmd_is_config(const struct cmd *c, const struct vg_req *req)
 	return (c->flags & CMD_TXN) && !(req->flags & VG_REQ_READ);
 }
 
+const struct vg_family_desc *cmd_txn_family(const struct cmd *c,
+					    const struct vg_req *req)
+{
+	const struct cmd_subsys *s;
+
+	if (!cmd_is_config(c, req))
+		return NULL;
+	load_table();
+	s = subsys_of(c);
+	return s ? s->txn : NULL;
+}
+
 
 struct help_probe {
 	bool literal_help;	/* "help" is itself a word that may follow */

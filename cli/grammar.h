@@ -136,6 +136,11 @@ struct cmd_subsys {
 	int (*complete)(const struct cmd_arg *a, cmd_word_fn *fn, void *arg);
 	/* Its value words, printed after the commands' usage, or NULL. */
 	void (*usage)(FILE *f);
+	/*
+	 * The netlink family whose transaction its CMD_TXN commands join
+	 * in "vgate -f" (cli/file.c), or NULL.
+	 */
+	const struct vg_family_desc *txn;
 };
 
 /* Every subsystem, in the order of the usage text; NULL-terminated. */
@@ -168,6 +173,9 @@ int cmd_exec(const struct cmd *c, struct vg_req *req);
  * command: the command's own flag now says it.
  */
 bool cmd_is_config(const struct cmd *c, const struct vg_req *req);
+/* If it does, the family of that transaction (its subsystem's .txn). */
+const struct vg_family_desc *cmd_txn_family(const struct cmd *c,
+					    const struct vg_req *req);
 /* Inside "vgate -f": warnings wait for the commit; peer IDs are tracked. */
 extern bool cmd_in_file;
 

@@ -1759,16 +1759,16 @@ static int complete_peers(const struct cmd_arg *a, cmd_word_fn *fn, void *arg)
 
 static const struct cmd ipsec_cmds[] = {
 	{ { "ipsec", "sa", "add" }, sa_add_args, parse_sa, run_do,
-	  "add a security association", VGATE_CMD_SA_NEW, 0 },
+	  "add a security association", VGATE_CMD_SA_NEW, CMD_TXN },
 
 	{ { "ipsec", "sa", "set" }, sa_add_args, parse_sa, run_do,
-	  "replace an existing security association", VGATE_CMD_SA_SET, 0 },
+	  "replace an existing security association", VGATE_CMD_SA_SET, CMD_TXN },
 
 	{ { "ipsec", "sa", "del" }, sa_del_args, parse_sa_del, run_do,
-	  "delete a security association", VGATE_CMD_SA_DEL, 0 },
+	  "delete a security association", VGATE_CMD_SA_DEL, CMD_TXN },
 
 	{ { "ipsec", "sa", "flush" }, cmd_no_args, cmd_parse_none, run_do,
-	  "delete every security association", VGATE_CMD_SA_FLUSH, 0 },
+	  "delete every security association", VGATE_CMD_SA_FLUSH, CMD_TXN },
 
 	{ { "ipsec", "peer", "add" }, peer_add_args, parse_peer, run_peer,
 	  "add a peer (remote gateway with a traffic list, or virtual interface)",
@@ -1886,4 +1886,5 @@ const struct cmd_subsys ipsec_subsys = {
 	.config = config_print_ipsec,
 	.complete = complete_peers,
 	.usage = ipsec_usage,
+	.txn = &vg_family_vgate,
 };

@@ -255,6 +255,11 @@ int vg_nl_do(const struct vg_req *req)
 	return report(vg_request(h(), req->cmd, req->obj, obj), NULL, NULL);
 }
 
+int cli_family_txn(const struct vg_family_desc *f, uint8_t cmd)
+{
+	return report(vg_family_request(h(), f, cmd), NULL, NULL);
+}
+
 int vg_nl_rule_batch(const struct vg_rule *const *rules, size_t n,
 		     size_t *sent)
 {

@@ -52,6 +52,8 @@ extern bool vg_dry_run;
 
 /* Send a request and wait for its acknowledgement. */
 int vg_nl_do(const struct vg_req *req);
+/* TXN_BEGIN, TXN_COMMIT or TXN_ABORT (cmd) of family f. */
+int cli_family_txn(const struct vg_family_desc *f, uint8_t cmd);
 /*
  * One RULE_NEW carrying a batch of rule nests (the kernel adds them all or
  * none): rules[0..*sent), as many as fit in one message of VG_BATCH_BYTES

@@ -304,6 +304,9 @@ static const char *const garp_cmd_names[VGATE_GARP_CMD_MAX + 1] = {
 	[VGATE_GARP_CMD_GET] = "GARP_GET",
 	[VGATE_GARP_CMD_SET] = "GARP_SET",
 	[VGATE_GARP_CMD_IF_GET] = "GARP_IF_GET",
+	[VGATE_GARP_CMD_TXN_BEGIN] = "GARP_TXN_BEGIN",
+	[VGATE_GARP_CMD_TXN_COMMIT] = "GARP_TXN_COMMIT",
+	[VGATE_GARP_CMD_TXN_ABORT] = "GARP_TXN_ABORT",
 };
 
 const struct vg_family_desc vg_family_garp = {
@@ -398,6 +401,9 @@ static const char *const bwm_cmd_names[VGATE_BWM_CMD_MAX + 1] = {
 	[VGATE_BWM_CMD_FILTER_NEW] = "BWM_FILTER_NEW",
 	[VGATE_BWM_CMD_FILTER_DEL] = "BWM_FILTER_DEL",
 	[VGATE_BWM_CMD_FILTER_GET] = "BWM_FILTER_GET",
+	[VGATE_BWM_CMD_TXN_BEGIN] = "BWM_TXN_BEGIN",
+	[VGATE_BWM_CMD_TXN_COMMIT] = "BWM_TXN_COMMIT",
+	[VGATE_BWM_CMD_TXN_ABORT] = "BWM_TXN_ABORT",
 };
 
 const struct vg_family_desc vg_family_bwm = {

@@ -355,7 +355,8 @@ $V --dry-run -f "$TMP/q" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ $rc = 1 ] && grep -qF "$TMP/q:1: unknown command \"?\"" "$TMP/err" && [ ! -s "$TMP/out" ] && ok || bad "-f ipsec sa ?: rc $rc $(cat "$TMP/err") $(cat "$TMP/out")"
 
-# --- -f: one transaction for the configuration, the rest after the commit ---
+# --- -f: one transaction per family for the configuration (SAs included,
+# in file order), the rest after the commits ---
 cat >"$TMP/good" <<'EOC'
 ipsec sa add 0x1000 src 192.0.2.1 dst 198.51.100.2 mode tunnel enc aes128-gcm encKey 000102030405060708090a0b0c0d0e0f10111213
 ipsec peer add hq addr 192.0.2.2 descr "Head office # 1"
@@ -368,7 +369,7 @@ EOC
 $V --dry-run -f "$TMP/good" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 grep -v '^ ' "$TMP/out" | tr '\n' ' ' >"$TMP/seq"
-[ $rc = 0 ] && grep -qxF "TXN_BEGIN PEER_GET dump PEER_NEW PEER_NEW PEER_SET RULE_NEW CONFIG_SET TXN_COMMIT SA_NEW SA_GET dump " "$TMP/seq" &&
+[ $rc = 0 ] && grep -qxF "TXN_BEGIN SA_NEW PEER_GET dump PEER_NEW PEER_NEW PEER_SET RULE_NEW CONFIG_SET TXN_COMMIT SA_GET dump " "$TMP/seq" &&
 	ok || bad "-f transaction order: rc $rc $(cat "$TMP/seq") $(cat "$TMP/err")"
 awk '/^PEER_NEW/{p=1} p && /ID u32/{print; p=0}' "$TMP/out" | tr -d ' ' | tr '\n' ' ' | grep -qx "IDu321 IDu322 " && ok || bad "-f: peer IDs counted locally: $(cat "$TMP/out")"
 awk '/^PEER_SET/{p=1} p' "$TMP/out" | grep -qxF '    ID u32 1' && ok || bad "-f: peer set finds the ID of a peer added by the file"
@@ -521,7 +522,8 @@ $V --dry-run -f "$TMP/saved" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ $rc = 0 ] && [ "$(grep -c '^RULE_NEW' "$TMP/out")" = 1 ] && [ "$(grep -c '^  RULE nest' "$TMP/out")" = 7 ] && [ "$(grep -c '^PEER_NEW' "$TMP/out")" = 2 ] &&
 	[ "$(grep -c '^CONFIG_SET' "$TMP/out")" = 8 ] && head -1 "$TMP/out" | grep -qx TXN_BEGIN &&
-	grep -v '^ ' "$TMP/out" | sed -n '/^TXN_COMMIT$/,$p' | tr '\n' ' ' | grep -qxF "TXN_COMMIT $(printf 'GARP_SET %.0s' 1 2 3 4 5 6 7 8)" &&
+	grep -v '^ ' "$TMP/out" | sed -n '/^GARP_SET$/,$p' | tr '\n' ' ' | grep -qxF "$(printf 'GARP_SET %.0s' 1 2 3 4 5 6 7 8)TXN_COMMIT GARP_TXN_COMMIT " &&
+	sed -n 2p "$TMP/out" | grep -qx GARP_TXN_BEGIN &&
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" &&
 	grep -qxF '    HOSTNAME str "gw2.example.net"' "$TMP/out" &&
 	grep -qxF '    ADDR addr 203.0.113.7' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
@@ -660,14 +662,20 @@ refused 1 'incomplete command "ip arp ackGratuitous" (next: active, forceUpdate,
 refused 1 'unknown command "verifyTimeout"' ip arp ackGratuitous interface lan verifyTimeout 500
 refused 1 'unknown command "forceUpdat3"' ip arp ackGratuitous forceUpdat3 on
 refused 1 'unknown keyword "no" for "ip arp ackGratuitous active"' ip arp ackGratuitous active yes no
-# -f: after the ipsec transaction, in file order; a bad line sends nothing
+# -f: in file order inside the vgate and garp transactions (vgate's commit
+# first), the show after the commits; a bad line sends nothing
 printf '%s\n' "ip arp ackGratuitous active yes" "ipsec postDefault drop" "ip arp ackGratuitous interface lan rateLimit inherit" "ip arp show" >"$TMP/garp"
 $V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
 rc=$?
-[ $rc = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "TXN_BEGIN CONFIG_SET TXN_COMMIT GARP_SET GARP_SET GARP_GET GARP_IF_GET dump " ] && ok || bad "-f with ip arp lines: rc $rc $(cat "$TMP/out") $(cat "$TMP/err")"
+[ $rc = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "TXN_BEGIN GARP_TXN_BEGIN GARP_SET CONFIG_SET GARP_SET TXN_COMMIT GARP_TXN_COMMIT GARP_GET GARP_IF_GET dump " ] && ok || bad "-f with ip arp lines: rc $rc $(cat "$TMP/out") $(cat "$TMP/err")"
 printf '%s\n' "ip arp ackGratuitous active yes" "ip arp ackGratuitous interface lan forceUpdate on" >"$TMP/garp"
 $V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
-[ $? = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "GARP_SET GARP_SET " ] && ok || bad "-f with only ip arp lines: no transaction: $(cat "$TMP/out")"
+[ $? = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ')" = "GARP_TXN_BEGIN GARP_SET GARP_SET GARP_TXN_COMMIT " ] && ok || bad "-f with only ip arp lines: only the garp transaction: $(cat "$TMP/out")"
+# -f with all three families: one transaction each, commits vgate, bwm, garp
+printf '%s\n' "bm interface lan enable bandwidth 10m" "ipsec sa flush" "ip arp ackGratuitous active yes" "bm class lan add 1 bandwidth 1m" "bm show interface" >"$TMP/all3"
+$V --dry-run -f "$TMP/all3" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -v '^ ' "$TMP/out" | tr '\n' ' ' | sed 's/BWM_IF_GET.*/BWM_IF_GET/')" = "TXN_BEGIN BWM_TXN_BEGIN GARP_TXN_BEGIN BWM_IF_SET SA_FLUSH GARP_SET BWM_CLASS_NEW TXN_COMMIT BWM_TXN_COMMIT GARP_TXN_COMMIT BWM_IF_GET" ] && ok || bad "-f with SA, bm and ip arp lines: rc $rc $(cat "$TMP/out") $(cat "$TMP/err")"
 printf '%s\n' "ip arp ackGratuitous active yes" "ipsec postDefault drop" "ip arp ackGratuitous interface lan active maybe" >"$TMP/garp"
 $V --dry-run -f "$TMP/garp" >"$TMP/out" 2>"$TMP/err"
 rc=$?
