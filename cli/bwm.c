@@ -997,8 +997,8 @@ int bwm_config_print(FILE *f)
 	if (r)
 		goto out;
 	if (ifs.n)
-		fprintf(f, "# Bandwidth manager (vgate_bwm): not part of the transaction,\n"
-			"# applied after it, like SA commands.\n");
+		fprintf(f, "# Bandwidth manager (vgate_bwm): its own transaction,\n"
+			"# committed with the others.\n");
 	for (i = 0; i < ifs.n && !r; i++) {
 		struct vg_bwm_item *x = &ifs.v[i];
 		struct items cl = { 0 }, fl = { 0 };

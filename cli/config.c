@@ -162,8 +162,8 @@ int config_write_garp(FILE *f, const struct vg_garp_cfg *cfg,
 	char buf[16];
 	size_t i, k;
 
-	fprintf(f, "# Gratuitous-ARP policy (vgate_garp): not part of the transaction,\n"
-		   "# applied after it; interfaces without a line inherit these.\n");
+	fprintf(f, "# Gratuitous-ARP policy (vgate_garp): its own transaction,\n"
+		   "# committed with the others; interfaces without a line inherit these.\n");
 	for (k = 0; k < n_garp_settings; k++) {
 		const struct garp_setting *s = &garp_settings[k];
 
