@@ -161,7 +161,7 @@ def test_vgate():
         rules(g) == [],
         "staged SAs and a rule, aborted: nothing changed", "SAs %s" % sas(g))
     cur = wait_slab(base_slab)
-    tap(cur == base_slab, "aborted staged SAs are freed",
+    tap(cur is not None and cur <= base_slab, "aborted staged SAs are freed",
         "vgate_sa objects %s, %s before" % (cur, base_slab))
     tap(err_of(other.do, "VGATE_CMD_SA_NEW", sa(0x300)) is None,
         "after the abort another socket adds SAs again")
@@ -239,6 +239,7 @@ def test_vgate():
     g.do("VGATE_CMD_TXN_ABORT")
 
     # the owner closes its socket: discarded, freed, the namespace free again
+    pre = slab_objects()
     g3 = v.Genl()
     g3.do("VGATE_CMD_TXN_BEGIN")
     for i in range(64):
@@ -251,10 +252,10 @@ def test_vgate():
         "owner socket closed: its staged SAs discarded, writes work again",
         "%s %s" % (e, spis(g)))
     other.do("VGATE_CMD_SA_DEL", sa_key(0x700))
-    cur = wait_slab(base_slab + 1)	# 0x100 and 0x500 now, 0x100 before
-    tap(mid is not None and mid >= base_slab + 64 and cur == base_slab + 1,
+    cur = wait_slab(pre)
+    tap(mid is not None and mid >= pre + 64 and cur <= pre,
         "owner socket closed: its 64 staged SAs are freed",
-        "vgate_sa objects %s before, %s staged, %s after" % (base_slab, mid, cur))
+        "vgate_sa objects %s before, %s staged, %s after" % (pre, mid, cur))
 
     # lifetimes: an SA's clock starts at the commit; an SA that hard
     # expires before the commit that deletes it is no error
