@@ -120,6 +120,18 @@ R=$VGATE_TMP/recv.json
 # which a receiver starved of CPU under emulation can overflow.  This
 # test proves vgate's side; socket-buffer overflow is counted separately.
 sysctl -qw net.core.rmem_max=16777216
+# Packets lost outside vgate (a CPU's backlog full, a veth's drops) are
+# shown when a datagram is missing: the VM's stack, not vgate, under load.
+softnet_dropped() {
+	local s=0 d
+	while read -r _ d _; do s=$((s + 16#$d)); done < /proc/net/softnet_stat
+	echo "$s"
+}
+link_drops() { # NS: every link's rx/tx dropped, "dev rx tx" per line
+	ns "$1" ip -s -j link show | jq -r '.[] | select(.ifname != "lo") |
+		"\(.ifname) rx_dropped \(.stats64.rx.dropped) tx_dropped \(.stats64.tx.dropped)"'
+}
+softnet0=$(softnet_dropped)
 udp_recv_start lanB 7000 "$R" || echo "# receiver did not start"
 ip netns exec lanA python3 "$UDPPROBE" flow --src 10.1.0.2 --sport 41000 \
 	--dst 10.2.0.2 --dport 7000 --tag atomic --rate "$RATE" \
@@ -171,6 +183,13 @@ else
 	ns gwB ip -s xfrm state | grep -vE '^\s*(aead|enc|auth|auth-trunc) ' | sed 's/^/# /'
 	ns gwB cat /proc/net/xfrm_stat | awk '$2 != 0' | sed 's/^/# gwB /'
 	ns lanB nstat -az UdpRcvbufErrors UdpInErrors | sed 's/^/# lanB /'
+	echo "# backlog drops (softnet_stat) during the test: $(( $(softnet_dropped) - softnet0 ))"
+	for n in lanA gwA gwB lanB wire; do
+		link_drops $n | sed "s/^/# $n /"
+	done
+	for n in lanA gwB; do
+		ns $n ip neigh show | sed "s/^/# $n neigh /"
+	done
 	vgate gwA ipsec show global | sed 's/^/# /'
 fi
 check_eq "spd_atomic: no datagram arrived twice" "$dups" 0
