@@ -462,6 +462,10 @@ static int bwm_parse(const struct cmd *c, const struct cmd_vals *v,
 	req->obj = VG_OBJ_NONE;
 	req->cmd = 0;
 	memset(b, 0, sizeof(*b));
+	if (!strcmp(w1, "flush")) {
+		b->op = VG_BWM_OP_FLUSH;
+		return 0;
+	}
 	if (!strcmp(w1, "show")) {
 		const char *what = c->words[2];
 
@@ -914,6 +918,8 @@ static int bwm_run(const struct cmd *c, struct vg_req *req)
 		return show_classes(b);
 	case VG_BWM_OP_SHOW_FILTER:
 		return show_filters(b);
+	case VG_BWM_OP_FLUSH:
+		return cli_bwm_flush();
 	case VG_BWM_OP_IF_ENABLE:
 	case VG_BWM_OP_IF_DISABLE:
 		b->o.enabled = b->op == VG_BWM_OP_IF_ENABLE;
@@ -996,9 +1002,11 @@ int bwm_config_print(FILE *f)
 	r = fetch(VGATE_BWM_CMD_IF_GET, NULL, true, &ifs, NULL);
 	if (r)
 		goto out;
+	/* flush first: the file re-applies on a box already shaping */
 	if (ifs.n)
 		fprintf(f, "# Bandwidth manager (vgate_bwm): its own transaction,\n"
-			"# committed with the others.\n");
+			"# committed with the others.\n"
+			"bm flush\n");
 	for (i = 0; i < ifs.n && !r; i++) {
 		struct vg_bwm_item *x = &ifs.v[i];
 		struct items cl = { 0 }, fl = { 0 };
@@ -1075,6 +1083,10 @@ static const struct cmd bwm_cmds[] = {
 
 	{ { "bm", "filter", CMD_W_IF, "del" }, bwm_id_args, bwm_parse, bwm_run,
 	  "delete a filter", 0, CMD_TXN },
+
+	{ { "bm", "flush" }, cmd_no_args, bwm_parse, bwm_run,
+	  "stop shaping every interface of the namespace (as disable on each)",
+	  0, CMD_TXN },
 
 	{ { "bm", "show", "interface" }, bwm_show_if_args, bwm_parse, bwm_run,
 	  "shaped interfaces: settings and totals", 0, 0 },

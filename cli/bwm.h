@@ -28,6 +28,7 @@ enum vg_bwm_op {
 	VG_BWM_OP_SHOW_IF,
 	VG_BWM_OP_SHOW_CLASS,
 	VG_BWM_OP_SHOW_FILTER,
+	VG_BWM_OP_FLUSH,
 };
 
 /* A "bm" command: what to do, the object, the words typed. */
@@ -53,6 +54,8 @@ int cli_bwm_request(uint8_t cmd, const struct vg_bwm_obj *b, const char *what);
 int cli_bwm_fetch(uint8_t cmd, const char *ifname, bool dump,
 		  struct vg_bwm_item **v, size_t *n, const char *what);
 int cli_bwm_present(void);
+/* bm flush: every shaped interface of the namespace disabled. */
+int cli_bwm_flush(void);
 
 /* config save: "bm ..." lines if vgate_bwm.ko is loaded. */
 int bwm_config_print(FILE *f);

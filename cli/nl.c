@@ -404,6 +404,11 @@ int cli_bwm_request(uint8_t cmd, const struct vg_bwm_obj *b, const char *what)
 	return report(vg_bwm_request(h(), cmd, b), bwm_msg, what);
 }
 
+int cli_bwm_flush(void)
+{
+	return report(vg_bwm_flush(h()), bwm_msg, "flush");
+}
+
 int cli_bwm_fetch(uint8_t cmd, const char *ifname, bool dump,
 		  struct vg_bwm_item **v, size_t *n, const char *what)
 {

@@ -740,6 +740,48 @@ out:
 	return err;
 }
 
+/*
+ * FLUSH: every interface of the namespace that is enabled (in the
+ * transaction's view if one is open) is disabled.
+ */
+static int bwm_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct bwm_bind *b, *tmp;
+	struct bwm_txn_if *ti;
+	struct bwm_txn *txn;
+	int err = 0;
+
+	rtnl_lock();
+	txn = bwm_txn_owned(net, info->snd_portid, info->extack);
+	if (IS_ERR(txn)) {
+		err = PTR_ERR(txn);
+		goto out;
+	}
+	list_for_each_entry_safe(b, tmp, bwm_binds(), list) {
+		if (!net_eq(dev_net(b->dev), net))
+			continue;
+		if (!txn)
+			bwm_unbind(b);
+		else if (bwm_txn_cfg(txn, b->dev))
+			err = bwm_txn_disable(txn, b->dev, info->extack);
+		if (err)
+			goto out;
+	}
+	/* Interfaces the transaction enables that do not run yet. */
+	if (txn)
+		list_for_each_entry(ti, &txn->ifs, list) {
+			if (!ti->enabled)
+				continue;
+			err = bwm_txn_disable(txn, ti->dev, info->extack);
+			if (err)
+				break;
+		}
+out:
+	rtnl_unlock();
+	return err;
+}
+
 static int bwm_nl_if_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VGATE_BWM_IF_A_MAX + 1];
@@ -1237,6 +1279,8 @@ static const struct genl_ops bwm_ops[] = {
 	{ .cmd = VGATE_BWM_CMD_TXN_COMMIT, .doit = bwm_nl_txn_end,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = VGATE_BWM_CMD_TXN_ABORT, .doit = bwm_nl_txn_end,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = VGATE_BWM_CMD_FLUSH, .doit = bwm_nl_flush,
 	  .flags = GENL_UNS_ADMIN_PERM },
 };
 

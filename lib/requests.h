@@ -120,6 +120,12 @@ static inline int vg_bwm_txn_abort(struct vg_handle *h)
 	return vg_family_request(h, &vg_family_bwm, VGATE_BWM_CMD_TXN_ABORT);
 }
 
+/* Disable every shaped interface of the namespace (in an open txn). */
+static inline int vg_bwm_flush(struct vg_handle *h)
+{
+	return vg_family_request(h, &vg_family_bwm, VGATE_BWM_CMD_FLUSH);
+}
+
 /*
  * One RULE_NEW carrying rules[0..*sent) (the kernel adds them all or
  * none): as many as fit in VG_BATCH_BYTES, at most VG_BATCH_RULES, at

@@ -4,15 +4,18 @@
 # config_save: "config save" with all three modules loaded writes
 # the policy, the ip arp settings and the bandwidth manager (one process,
 # one netlink handle for the three families), and what it writes applies
-# with "vgate -f" to an empty namespace, giving the same "config show".
+# with "vgate -f" to another namespace, giving the same "config show":
+# its "bm flush" first removes the shaping that namespace had.  Applied
+# again to the namespace it came from (which has all of it: "class 1
+# already exists" without the flush), it changes nothing.
 #
-#   namespace "cs"  (lo, d0: a dummy the ARP policy and the shaper act on)
-#   namespace "cs2" (the same devices, empty: the file is applied here)
+#   namespace "cs"  (lo, d0, d1: dummies the ARP policy and the shaper act on)
+#   namespace "cs2" (the same devices; d1 shaped: the file is applied here)
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_bwm.sh"
 
-require_cmd ip
+require_cmd ip jq
 GARP_KO=${VGATE_GARP_KO:-$REPO/vgate_garp.ko}
 [ -f "$GARP_KO" ] || skip_all "$GARP_KO is not built (make modules)"
 bwm_load
@@ -23,12 +26,18 @@ fi
 insmod "$GARP_KO"
 unload_at_exit vgate_garp
 
-tap_plan 5
+tap_plan 8
 ns_add cs cs2
 for n in cs cs2; do
-	ns $n ip link add d0 type dummy
-	ns $n ip link set d0 up
+	for d in d0 d1; do
+		ns $n ip link add $d type dummy
+		ns $n ip link set $d up
+	done
 done
+vgate cs2 bm flush &&
+	vgate cs2 bm interface d1 enable bandwidth 1m &&
+	vgate cs2 bm class d1 add 3 bandwidth 500k
+check "bm flush with nothing shaped is no error; cs2 shapes d1" test $? -eq 0
 
 S=$VGATE_TMP/saved
 vgate cs ipsec peer add gwB addr 192.0.2.2 descr "branch B" &&
@@ -60,5 +69,16 @@ vgate cs2 -f "$S" >"$VGATE_TMP/out" 2>&1 &&
 	diff "$VGATE_TMP/a" "$VGATE_TMP/b" >"$VGATE_TMP/diff"
 rc=$?
 sed 's/^/# /' "$VGATE_TMP/out" "$VGATE_TMP/diff"
-check "the saved file applies to an empty namespace: the same config show" test "$rc" -eq 0
+check "the saved file applies to cs2 (d1 was shaped): the same config show" test "$rc" -eq 0
+
+vgate cs -f "$S" >"$VGATE_TMP/out" 2>&1 &&
+	vgate cs -f "$S" >>"$VGATE_TMP/out" 2>&1 &&
+	vgate cs config show >"$VGATE_TMP/c" 2>&1 &&
+	diff "$VGATE_TMP/a" "$VGATE_TMP/c" >"$VGATE_TMP/diff"
+rc=$?
+sed 's/^/# /' "$VGATE_TMP/out" "$VGATE_TMP/diff"
+check "the saved file re-applies twice to cs, which has it all: nothing changes" test "$rc" -eq 0
+
+vgate cs2 bm flush && [ -z "$(vgate cs2 -j bm show interface | jq -r '.interfaces[]?')" ]
+check "bm flush: no interface of cs2 is shaped" test $? -eq 0
 tap_done

@@ -266,6 +266,8 @@ int main(void)
 	      hook_cmd == VGATE_BWM_CMD_TXN_COMMIT, "dry run: bwm TXN_COMMIT");
 	CHECK(vg_bwm_txn_abort(h) == 0 && hook_family == &vg_family_bwm &&
 	      hook_cmd == VGATE_BWM_CMD_TXN_ABORT, "dry run: bwm TXN_ABORT");
+	CHECK(vg_bwm_flush(h) == 0 && hook_family == &vg_family_bwm &&
+	      hook_cmd == VGATE_BWM_CMD_FLUSH, "dry run: bwm FLUSH");
 	free(sas);
 	vg_close(h);
 

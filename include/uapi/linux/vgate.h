@@ -1377,6 +1377,10 @@ enum vgate_garp_counter {
  *   per namespace: -EBUSY for a second TXN_BEGIN and for the changes of
  *   other sockets meanwhile; -ENOENT for COMMIT or ABORT without one.
  *   GETs and dumps read the running configuration.
+ * VGATE_BWM_CMD_FLUSH: no attributes: disable every enabled interface of
+ *   the namespace (as IF_SET ENABLED 0 on each; none enabled is not an
+ *   error), in the transaction if this socket has one open.  "vgate config
+ *   save" starts its bm lines with it, so a saved file re-applies anywhere.
  *
  * Every change is checked as a whole and applied at once while traffic
  * flows (the new tree replaces the old one under the qdisc lock; classes
@@ -1434,6 +1438,7 @@ enum vgate_bwm_cmd {
 	VGATE_BWM_CMD_TXN_BEGIN,
 	VGATE_BWM_CMD_TXN_COMMIT,
 	VGATE_BWM_CMD_TXN_ABORT,
+	VGATE_BWM_CMD_FLUSH,
 	__VGATE_BWM_CMD_LAST
 };
 
