@@ -170,9 +170,15 @@ static void recv_hook_checks(void)
 	CHECK(vg_family_present(h, &vg_family_garp) == 1,
 	      "recv hook: a family is present without a socket");
 
+	hook_calls = 0;
+	vg_set_recv_tap(h, hook, NULL);
 	push(bare(NLMSG_ERROR, 0), 1);
 	CHECK(vg_sa_new(h, &sa) == 0 && taken == 1,
 	      "recv hook: request 1 acknowledged from the hook");
+	CHECK(hook_calls == 1 && hook_cmd == VGATE_CMD_SA_NEW &&
+	      hook_family == &vg_family_vgate,
+	      "recv tap: the request is handed to the tap");
+	vg_set_recv_tap(h, NULL, NULL);
 
 	push(bare(NLMSG_ERROR, 0), 1);		/* stale: request 1's */
 	push(bare(NLMSG_ERROR, INT_MIN), 2);
