@@ -2302,17 +2302,28 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 	}
 	if (req->flags & VG_REQ_PEER_BY_NAME) {
 		known = pm_find(p->name);
+		if ((p->has & VG_PEER_ID) && known && p->id != known->id) {
+			vg_err("bad id \"%u\" (peer %s has ID %u: an ID cannot change; del and add the peer)",
+			       p->id, p->name, known->id);
+			return -EINVAL;
+		}
+		if ((p->has & VG_PEER_ID) && !known) {
+			/* set NEWNAME id N: the peer with ID N renamed. */
+			for (i = 0; i < pm.n && !known; i++)
+				if (pm.v[i].id == p->id)
+					known = &pm.v[i];
+			req->given |= VG_PEER_NAME;
+		}
 		if (!known && vg_dry_run) {
 			/* No kernel to ask: the fields given, a stand-in ID. */
 			if (!(p->has & VG_PEER_ID))
 				p->id = 1;
+		} else if (!known && (p->has & VG_PEER_ID)) {
+			vg_err("no peer with ID %u", p->id);
+			return -ENOENT;
 		} else if (!known) {
 			vg_err("no peer named \"%s\"", p->name);
 			return -ENOENT;
-		} else if ((p->has & VG_PEER_ID) && p->id != known->id) {
-			vg_err("bad id \"%u\" (peer %s has ID %u: the ID cannot change; del and add the peer)",
-			       p->id, p->name, known->id);
-			return -EINVAL;
 		} else {
 			struct vg_peer m = *known;
 

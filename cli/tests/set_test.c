@@ -501,8 +501,16 @@ static void peer_tests(void)
 	fixture(false);
 	r = run("ipsec peer set gwB id 9");
 	CHECK(r != 0 && !was_sent(VGATE_CMD_PEER_SET) &&
-	      strstr(err, "the ID cannot change"),
+	      strstr(err, "bad id \"9\" (peer gwB has ID 7: an ID cannot change; del and add the peer)"),
 	      "peer set cannot change the ID [%s]", err);
+
+	fixture(false);
+	r = run("ipsec peer set gwC id 7 admin dialup");
+	CHECK(r == 0 && set_peer.id == 7 && !strcmp(set_peer.name, "gwC") &&
+	      !strcmp(set_peer.descr, "branch B") &&
+	      set_peer.admin == VGATE_PEER_ADMIN_DIALUP,
+	      "peer set NEWNAME id N renames the peer with that ID, the rest kept [%s]",
+	      err);
 }
 
 static void file_tests(void)
