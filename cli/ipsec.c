@@ -2283,6 +2283,11 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 	int r;
 
 	(void)c;
+	if ((req->flags & VG_REQ_PEER_BY_NAME) && !cmd_in_file && !vg_dry_run) {
+		/* Alone (or in the shell): the peers as they are now. */
+		free(pm.v);
+		memset(&pm, 0, sizeof(pm));
+	}
 	if (req->flags & (VG_REQ_PEER_AUTO_ID | VG_REQ_PEER_BY_NAME)) {
 		r = pm_load();
 		if (r)
