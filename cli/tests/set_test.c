@@ -5,7 +5,7 @@
  * the kernel's answers from here, and its request tap hands every
  * request the CLI sends to kernel() below, which answers as the module
  * would: a rule (RULE_GET), the peers (PEER_GET dump), acks, or an error
- * with an extended ack.  The commands run as in vgate (cmd_run(),
+ * with an extended ack (lib/tests/msgbuild.c queues them).  The commands run as in vgate (cmd_run(),
  * run_stream()); what they send is decoded with libvgate's codec and
  * checked field by field, what they print on stderr is read back.
  * fuzz/common.c stands in for DNS and the interface list.  TAP output.
@@ -24,6 +24,7 @@
 #include <netlink/genl/genl.h>
 
 #include "lib/codec.h"
+#include "lib/tests/msgbuild.h"
 #include "../cmd.h"
 #include "../file.h"
 #include "../nl.h"
@@ -54,34 +55,6 @@ static uint8_t sent_cmds[64];
 static size_t nsent;
 static struct vg_rule set_rule;
 static struct vg_peer set_peer;
-
-static struct nl_msg *queue[64];
-static size_t queued, taken;
-
-static void push(struct nl_msg *m, uint32_t seq)
-{
-	nlmsg_hdr(m)->nlmsg_seq = seq;
-	if (queued < sizeof(queue) / sizeof(queue[0]))
-		queue[queued++] = m;
-}
-
-static int recv_hook(void *arg, unsigned char **buf)
-{
-	struct nlmsghdr *nlh;
-	int len;
-
-	(void)arg;
-	if (taken >= queued)
-		return -NLE_BAD_SOCK;
-	nlh = nlmsg_hdr(queue[taken]);
-	len = nlh->nlmsg_len;
-	*buf = malloc(len);
-	if (!*buf)
-		return -NLE_NOMEM;
-	memcpy(*buf, nlh, len);
-	nlmsg_free(queue[taken++]);
-	return len;
-}
 
 static struct nl_msg *reply(int cmd, bool multi)
 {
@@ -134,7 +107,7 @@ static void kernel(const struct vg_family_desc *f, struct nlmsghdr *nlh,
 
 	(void)arg;
 	if (f != &vg_family_vgate) {
-		push(ack(0, NULL), seq);
+		tq_push(ack(0, NULL), seq);
 		return;
 	}
 	/* A dump counts as 0xff: a GET of one object is its command. */
@@ -147,9 +120,9 @@ static void kernel(const struct vg_family_desc *f, struct nlmsghdr *nlh,
 			for (i = 0; i < k_nrules; i++) {
 				m = reply(VGATE_CMD_RULE_GET, true);
 				vg_rule_put(m, &k_rules[i]);
-				push(m, seq);
+				tq_push(m, seq);
 			}
-			push(done(), seq);
+			tq_push(done(), seq);
 			return;
 		}
 		vg_rule_get(req_nest(nlh, VGATE_A_RULE), &key);
@@ -158,19 +131,19 @@ static void kernel(const struct vg_family_desc *f, struct nlmsghdr *nlh,
 				continue;
 			m = reply(VGATE_CMD_RULE_GET, false);
 			vg_rule_put(m, &k_rules[i]);
-			push(m, seq);
-			push(ack(0, NULL), seq);
+			tq_push(m, seq);
+			tq_push(ack(0, NULL), seq);
 			return;
 		}
-		push(ack(-ENOENT, "no rule with this ID"), seq);
+		tq_push(ack(-ENOENT, "no rule with this ID"), seq);
 		return;
 	case VGATE_CMD_PEER_GET:
 		for (i = 0; i < k_npeers; i++) {
 			m = reply(VGATE_CMD_PEER_GET, true);
 			vg_peer_put(m, &k_peers[i]);
-			push(m, seq);
+			tq_push(m, seq);
 		}
-		push(done(), seq);
+		tq_push(done(), seq);
 		return;
 	case VGATE_CMD_RULE_SET:
 	case VGATE_CMD_PEER_SET:
@@ -179,17 +152,17 @@ static void kernel(const struct vg_family_desc *f, struct nlmsghdr *nlh,
 		else
 			vg_peer_get(req_nest(nlh, VGATE_A_PEER), &set_peer);
 		if (k_refuse_set) {
-			push(ack(-EINVAL, k_refuse_set), seq);
+			tq_push(ack(-EINVAL, k_refuse_set), seq);
 			k_refuse_set = NULL;
 			return;
 		}
-		push(ack(0, NULL), seq);
+		tq_push(ack(0, NULL), seq);
 		return;
 	case VGATE_CMD_SA_GET:
-		push(done(), seq);
+		tq_push(done(), seq);
 		return;
 	default:
-		push(ack(0, NULL), seq);
+		tq_push(ack(0, NULL), seq);
 	}
 }
 
@@ -210,14 +183,12 @@ static char err[4096];
 static void start(void)
 {
 	fuzz_reset(false);
-	while (taken < queued)
-		nlmsg_free(queue[taken++]);
-	queued = taken = 0;
+	tq_reset();
 	nsent = 0;
 	memset(&set_rule, 0, sizeof(set_rule));
 	memset(&set_peer, 0, sizeof(set_peer));
 	vg_nl_fake_tap(kernel, NULL);
-	vg_nl_fake_kernel(recv_hook, NULL);
+	vg_nl_fake_kernel(tq_recv, NULL);
 }
 
 /* stderr into err[] while fn runs. */
