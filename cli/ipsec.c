@@ -2181,15 +2181,17 @@ static int rule_check_set(struct vg_rule *m, const struct vg_rule *set,
 	return check_set_sas(m, set, given);
 }
 
-/* rule set: the fields given onto the rule as it is, checked. */
-static int rule_set_merge(struct vg_req *req)
+/*
+ * rule set: the fields given onto the rule as it is, checked.  *whole
+ * false: a dry run without the rule (only the given fields go out).
+ */
+static int rule_set_merge(struct vg_req *req, bool *whole)
 {
 	struct vg_rule base;
-	bool have;
 	int r;
 
-	r = rule_base(req->rule.id, &base, &have);
-	if (r || !have)
+	r = rule_base(req->rule.id, &base, whole);
+	if (r || !*whole)
 		return r;
 	vg_rule_overlay(&base, &req->rule, req->given);
 	r = rule_check_set(&base, &req->rule, req->given);
@@ -2201,16 +2203,17 @@ static int rule_set_merge(struct vg_req *req)
 
 static int run_rule(const struct cmd *c, struct vg_req *req)
 {
+	bool whole = true;
 	int r;
 
 	(void)c;
 	if (req->cmd == VGATE_CMD_RULE_SET) {
-		r = rule_set_merge(req);
+		r = rule_set_merge(req, &whole);
 		if (r)
 			return r;
 	}
 	r = vg_nl_do(req);
-	if (r)
+	if (r || !whole)	/* the warnings check whole rules only */
 		return r;
 	if (vg_dry_run || cmd_in_file)
 		sent_rule(req->cmd, &req->rule);
