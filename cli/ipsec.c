@@ -39,6 +39,28 @@ static const char *const action_choices[] = {
 	"pass", "drop", "protect", NULL
 };
 static const char *const any_choices[] = { "any", NULL };
+static const char *const none_choices[] = { "none", NULL };
+
+/* The values of a set that clear a field: SPIs and CPIs none, ports any. */
+static bool is_none(const char *s)
+{
+	return !strcmp(s, "none");
+}
+
+static int v_spi_none(const struct cmd_arg *a, const char *s)
+{
+	return is_none(s) ? 0 : v_spi(a, s);
+}
+
+static int v_cpi_none(const struct cmd_arg *a, const char *s)
+{
+	return is_none(s) ? 0 : v_cpi(a, s);
+}
+
+static int v_ports_any(const struct cmd_arg *a, const char *s)
+{
+	return strcmp(s, "any") ? v_ports(a, s) : 0;
+}
 /* Knob values: the command's second word names the knob. */
 static const struct knob *knob_of_arg(const struct cmd_arg *a);
 
@@ -164,58 +186,84 @@ enum {
 	RU_NARGS
 };
 
+/*
+ * rule add and rule set take the same words; set changes only those
+ * given (none required), and clears with none (SPIs, CPIs), any (ports)
+ * and descr "".
+ */
+#define RULE_ARGS(act_req, act_help, v_sp, v_cp, v_pt, sp_ch, pt_ch, clr) \
+	[RU_ID] = { NULL, "ID", NULL,					\
+		    "rule number 1..4294967295, unique across all stages", \
+		    ARG_POS | ARG_REQ, v_id },				\
+	[RU_PRE] = { "pre", "pre", NULL,				\
+		     "pre IPsec rule: pass or drop before any peer (default without peer)", \
+		     ARG_FLAG, NULL },					\
+	[RU_PEER] = { "peer", "NAME", NULL,				\
+		      "entry of this peer's traffic list (pass, drop or protect)", \
+		      ARG_PEER, v_peer_name },				\
+	[RU_POST] = { "post", "post", NULL,				\
+		      "post IPsec rule: pass or drop after every peer",	\
+		      ARG_FLAG, NULL },					\
+	[RU_DESCR] = { "descr", "TEXT", NULL,				\
+		       "description (quote it if it has spaces)" clr(", \"\": none"), \
+		       0, v_descr },					\
+	[RU_FAMILY] = { "family", "FAMILY", family_choices,		\
+			"ipv4 or ipv6 (default: from the addresses, else ipv4)", \
+			0, v_choice },					\
+	[RU_LOCAL] = { "local", "RANGE", any_choices,			\
+		       "local side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)", \
+		       0, v_range },					\
+	[RU_REMOTE] = { "remote", "RANGE", any_choices,			\
+			"remote side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)", \
+			0, v_range },					\
+	[RU_PROTO] = { "proto", "PROTO", rule_proto_choices,		\
+		       "IP protocol: name, 0..255, any or dont-verify (default any)", \
+		       0, v_proto },					\
+	[RU_LPORT] = { "lport", "PORT[-PORT]", pt_ch,			\
+		       "local port or range (tcp, udp, udplite, sctp only)" clr("; any: none"), \
+		       0, v_pt },					\
+	[RU_RPORT] = { "rport", "PORT[-PORT]", pt_ch,			\
+		       "remote port or range (tcp, udp, udplite, sctp only)" clr("; any: none"), \
+		       0, v_pt },					\
+	[RU_ACTION] = { "action", "ACTION", action_choices, act_help,	\
+			act_req, v_choice },				\
+	[RU_SPI_OUT] = { "spiOut", "SPI", sp_ch,			\
+			 "outbound SA (protect; without spiOut/spiIn the entry is dynamic: ACQUIRE)" clr("; none: dynamic"), \
+			 0, v_sp },					\
+	[RU_SPI_IN] = { "spiIn", "SPI", sp_ch,				\
+			"inbound SA (protect, with spiOut)" clr("; none: dynamic"), \
+			0, v_sp },					\
+	[RU_AH_SPI_OUT] = { "ahSpiOut", "SPI", sp_ch,			\
+			    "outbound AH SA (protect; alone: AH only, with spiOut: AH+ESP bundle)" clr("; none: no AH"), \
+			    0, v_sp },					\
+	[RU_AH_SPI_IN] = { "ahSpiIn", "SPI", sp_ch,			\
+			   "inbound AH SA (protect, with ahSpiOut)" clr("; none: no AH"), \
+			   0, v_sp },					\
+	[RU_SELF] = { "selfTraffic", "on|off", onoff_choices,		\
+		      "also capture the gateway's own traffic with attached hosts (default off)", \
+		      0, v_choice },					\
+	[RU_CPI_OUT] = { "cpiOut", "CPI", sp_ch,			\
+			 "outbound IPComp SA, 256..65535 (protect, with spiOut): compress, then ESP" clr("; none: no IPComp"), \
+			 0, v_cp },					\
+	[RU_CPI_IN] = { "cpiIn", "CPI", sp_ch,				\
+			"inbound IPComp SA (protect, with cpiOut)" clr("; none: no IPComp"), \
+			0, v_cp },					\
+	{ 0 }
+
+#define RULE_ADD_HELP(s)
+#define RULE_SET_HELP(s) s
+
 static const struct cmd_arg rule_add_args[RU_NARGS + 1] = {
-	[RU_ID] = { NULL, "ID", NULL,
-		    "rule number 1..4294967295, unique across all stages",
-		    ARG_POS | ARG_REQ, v_id },
-	[RU_PRE] = { "pre", "pre", NULL,
-		     "pre IPsec rule: pass or drop before any peer (default without peer)",
-		     ARG_FLAG, NULL },
-	[RU_PEER] = { "peer", "NAME", NULL,
-		      "entry of this peer's traffic list (pass, drop or protect)",
-		      ARG_PEER, v_peer_name },
-	[RU_POST] = { "post", "post", NULL,
-		      "post IPsec rule: pass or drop after every peer",
-		      ARG_FLAG, NULL },
-	[RU_DESCR] = { "descr", "TEXT", NULL,
-		       "description (quote it if it has spaces)", 0, v_descr },
-	[RU_FAMILY] = { "family", "FAMILY", family_choices,
-			"ipv4 or ipv6 (default: from the addresses, else ipv4)",
-			0, v_choice },
-	[RU_LOCAL] = { "local", "RANGE", any_choices,
-		       "local side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)",
-		       0, v_range },
-	[RU_REMOTE] = { "remote", "RANGE", any_choices,
-			"remote side: any, ADDR, ADDR/PLEN or ADDR-ADDR (default any)",
-			0, v_range },
-	[RU_PROTO] = { "proto", "PROTO", rule_proto_choices,
-		       "IP protocol: name, 0..255, any or dont-verify (default any)",
-		       0, v_proto },
-	[RU_LPORT] = { "lport", "PORT[-PORT]", NULL,
-		       "local port or range (tcp, udp, udplite, sctp only)", 0, v_ports },
-	[RU_RPORT] = { "rport", "PORT[-PORT]", NULL,
-		       "remote port or range (tcp, udp, udplite, sctp only)", 0, v_ports },
-	[RU_ACTION] = { "action", "ACTION", action_choices,
-			"pass (clear), drop, or protect (traffic list entries only)",
-			ARG_REQ, v_choice },
-	[RU_SPI_OUT] = { "spiOut", "SPI", NULL,
-			 "outbound SA (protect; without spiOut/spiIn the entry is dynamic: ACQUIRE)",
-			 0, v_spi },
-	[RU_SPI_IN] = { "spiIn", "SPI", NULL,
-			"inbound SA (protect, with spiOut)", 0, v_spi },
-	[RU_AH_SPI_OUT] = { "ahSpiOut", "SPI", NULL,
-			    "outbound AH SA (protect; alone: AH only, with spiOut: AH+ESP bundle)",
-			    0, v_spi },
-	[RU_AH_SPI_IN] = { "ahSpiIn", "SPI", NULL,
-			   "inbound AH SA (protect, with ahSpiOut)", 0, v_spi },
-	[RU_SELF] = { "selfTraffic", "on|off", onoff_choices,
-		      "also capture the gateway's own traffic with attached hosts (default off)",
-		      0, v_choice },
-	[RU_CPI_OUT] = { "cpiOut", "CPI", NULL,
-			 "outbound IPComp SA, 256..65535 (protect, with spiOut): compress, then ESP",
-			 0, v_cpi },
-	[RU_CPI_IN] = { "cpiIn", "CPI", NULL,
-			"inbound IPComp SA (protect, with cpiOut)", 0, v_cpi },
+	RULE_ARGS(ARG_REQ,
+		  "pass (clear), drop, or protect (traffic list entries only)",
+		  v_spi, v_cpi, v_ports, NULL, NULL, RULE_ADD_HELP)
+};
+
+static const struct cmd_arg rule_set_args[RU_NARGS + 1] = {
+	RULE_ARGS(0,
+		  "pass (clear), drop, or protect (traffic list entries only); SPIs and CPIs need protect",
+		  v_spi_none, v_cpi_none, v_ports_any, none_choices,
+		  any_choices, RULE_SET_HELP)
 };
 
 static const struct cmd_arg rule_del_args[] = {
@@ -228,36 +276,48 @@ enum {
 	PE_SPI_OUT, PE_SPI_IN, PE_PMTU, PE_IPCOMP, PE_NARGS
 };
 
+/* peer add and peer set: as the rule's (set: none required, none clears). */
+#define PEER_ARGS(addr_req, v_sp, sp_ch, clr)				\
+	[PE_NAME] = { NULL, "NAME", NULL,				\
+		      "peer name: 1..31 of A-Z a-z 0-9 _ . -", ARG_POS | ARG_REQ, \
+		      v_peer_name },					\
+	[PE_ID] = { "id", "N", NULL,					\
+		    "peer ID 1..4294967295, evaluation order (default: highest + 1)" clr("; cannot change"), \
+		    0, v_peer_id },					\
+	[PE_ADDR] = { "addr", "ADDR|HOSTNAME", NULL,			\
+		      "the peer gateway's IPv4 or IPv6 address or host name", \
+		      addr_req, v_host },				\
+	[PE_HOSTNAME] = { "hostname", "HOSTNAME", NULL,			\
+			  "with addr ADDR: the host name ADDR was resolved from, kept for show and config save, not resolved again", \
+			  0, v_host },					\
+	[PE_DESCR] = { "descr", "TEXT", NULL,				\
+		       "description (quote it if it has spaces)" clr(", \"\": none"), \
+		       0, v_descr },					\
+	[PE_ADMIN] = { "admin", "STATUS", admin_choices,		\
+		       "up (default), down (entries skipped) or dialup", 0, v_choice }, \
+	[PE_VIRTUAL] = { "virtual", "yes|no", yesno_choices,		\
+			 "route-based interface vgateN instead of a traffic list (default no)", \
+			 0, v_choice },					\
+	[PE_SPI_OUT] = { "spiOut", "SPI", sp_ch,			\
+			 "outbound SA of the virtual interface (virtual yes)" clr("; none: no SA"), \
+			 0, v_sp },					\
+	[PE_SPI_IN] = { "spiIn", "SPI", sp_ch,				\
+			"inbound SA of the virtual interface (virtual yes)" clr("; none: no SA"), \
+			0, v_sp },					\
+	[PE_PMTU] = { "propagatePmtu", "on|off", onoff_choices,		\
+		      "on: tunnelled packets must fit the learnt path MTU to the peer; off (default): the interface MTU", \
+		      0, v_choice },					\
+	[PE_IPCOMP] = { "ipcomp", "accept|no|force", ipcomp_choices,	\
+			"IPComp of the peer's SA bundles: accept (default: when an entry names CPIs), no, force", \
+			0, v_choice },					\
+	{ 0 }
+
 static const struct cmd_arg peer_add_args[PE_NARGS + 1] = {
-	[PE_NAME] = { NULL, "NAME", NULL,
-		      "peer name: 1..31 of A-Z a-z 0-9 _ . -", ARG_POS | ARG_REQ,
-		      v_peer_name },
-	[PE_ID] = { "id", "N", NULL,
-		    "peer ID 1..4294967295, evaluation order (default: highest + 1)",
-		    0, v_peer_id },
-	[PE_ADDR] = { "addr", "ADDR|HOSTNAME", NULL,
-		      "the peer gateway's IPv4 or IPv6 address or host name",
-		      ARG_REQ, v_host },
-	[PE_HOSTNAME] = { "hostname", "HOSTNAME", NULL,
-			  "with addr ADDR: the host name ADDR was resolved from, kept for show and config save, not resolved again",
-			  0, v_host },
-	[PE_DESCR] = { "descr", "TEXT", NULL,
-		       "description (quote it if it has spaces)", 0, v_descr },
-	[PE_ADMIN] = { "admin", "STATUS", admin_choices,
-		       "up (default), down (entries skipped) or dialup", 0, v_choice },
-	[PE_VIRTUAL] = { "virtual", "yes|no", yesno_choices,
-			 "route-based interface vgateN instead of a traffic list (default no)",
-			 0, v_choice },
-	[PE_SPI_OUT] = { "spiOut", "SPI", NULL,
-			 "outbound SA of the virtual interface (virtual yes)", 0, v_spi },
-	[PE_SPI_IN] = { "spiIn", "SPI", NULL,
-			"inbound SA of the virtual interface (virtual yes)", 0, v_spi },
-	[PE_PMTU] = { "propagatePmtu", "on|off", onoff_choices,
-		      "on: tunnelled packets must fit the learnt path MTU to the peer; off (default): the interface MTU",
-		      0, v_choice },
-	[PE_IPCOMP] = { "ipcomp", "accept|no|force", ipcomp_choices,
-			"IPComp of the peer's SA bundles: accept (default: when an entry names CPIs), no, force",
-			0, v_choice },
+	PEER_ARGS(ARG_REQ, v_spi, NULL, RULE_ADD_HELP)
+};
+
+static const struct cmd_arg peer_set_args[PE_NARGS + 1] = {
+	PEER_ARGS(0, v_spi_none, none_choices, RULE_SET_HELP)
 };
 
 static const struct cmd_arg peer_name_args[] = {
@@ -829,30 +889,175 @@ static int rule_family(const char *what, const char *tok, uint16_t *family,
 	return 0;
 }
 
-static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
-		      struct vg_req *req)
-{
-	const char *const *val = v->val;
-	struct vg_rule *ru = &req->rule;
-	const char *ftok = NULL, *stage_tok = NULL;
-	int r, nstage = 0;
+/*
+ * The SAs of a protect entry: ESP, AH and IPComp, each a pair.  "rule
+ * set" takes none for a cleared one.
+ */
+static const struct {
+	int out, in;			/* RU_x */
+	uint32_t out_bit, in_bit;	/* VG_RULE_x */
+	bool cpi;
+} rule_sas[] = {
+	{ RU_SPI_OUT, RU_SPI_IN, VG_RULE_SPI_OUT, VG_RULE_SPI_IN, false },
+	{ RU_AH_SPI_OUT, RU_AH_SPI_IN, VG_RULE_AH_SPI_OUT, VG_RULE_AH_SPI_IN,
+	  false },
+	{ RU_CPI_OUT, RU_CPI_IN, VG_RULE_CPI_OUT, VG_RULE_CPI_IN, true },
+};
 
-	req->obj = VG_OBJ_RULE;
-	req->cmd = c->nlcmd;
-	r = parse_rule_id(val[RU_ID], &ru->id);
+/* The member of a rule an SA word sets. */
+static uint32_t *rule_sa_u32(struct vg_rule *ru, int idx)
+{
+	switch (idx) {
+	case RU_SPI_OUT:
+		return &ru->spi_out;
+	case RU_SPI_IN:
+		return &ru->spi_in;
+	case RU_AH_SPI_OUT:
+		return &ru->ah_spi_out;
+	default:
+		return &ru->ah_spi_in;
+	}
+}
+
+static uint32_t rule_sa_get(const struct vg_rule *ru, int idx)
+{
+	if (idx == RU_CPI_OUT)
+		return ru->cpi_out;
+	if (idx == RU_CPI_IN)
+		return ru->cpi_in;
+	return *rule_sa_u32((struct vg_rule *)ru, idx);
+}
+
+/* One SA word's value into ru (a set's none: given, absent). */
+static int parse_rule_sa(const char *const *val, int idx, uint32_t bit,
+			 bool cpi, struct vg_rule *ru, uint32_t *given)
+{
+	const char *kw = rule_add_args[idx].kw;
+	uint32_t v;
+	int r;
+
+	*given |= bit;
+	if (is_none(val[idx]))
+		return 0;
+	r = cpi ? parse_cpi(kw, val[idx], &v) : parse_spi(kw, val[idx], &v);
 	if (r)
 		return r;
-	ru->has |= VG_RULE_ID;
+	if (idx == RU_CPI_OUT)
+		ru->cpi_out = v;
+	else if (idx == RU_CPI_IN)
+		ru->cpi_in = v;
+	else
+		*rule_sa_u32(ru, idx) = v;
+	ru->has |= bit;
+	return 0;
+}
 
-	/* Stage: pre, peer NAME or post. */
+/*
+ * rule set: SA words go in as given (none: cleared); whether they fit
+ * the action and each other is checked on the rule they make
+ * (rule_check_set()), except against an action given with them.
+ */
+static int parse_rule_set_sas(const char *const *val, struct vg_rule *ru,
+			      uint32_t *given)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(rule_sas); i++) {
+		const int idx[2] = { rule_sas[i].out, rule_sas[i].in };
+		const uint32_t bit[2] = { rule_sas[i].out_bit,
+					  rule_sas[i].in_bit };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			if (!val[idx[k]])
+				continue;
+			if ((ru->has & VG_RULE_ACTION) &&
+			    ru->action != VGATE_ACTION_PROTECT &&
+			    !is_none(val[idx[k]])) {
+				vg_err("bad %s \"%s\" (only with action protect)",
+				       rule_add_args[idx[k]].kw, val[idx[k]]);
+				return -EINVAL;
+			}
+			r = parse_rule_sa(val, idx[k], bit[k], rule_sas[i].cpi,
+					  ru, given);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* rule add: the SAs of a protect entry, each pair whole. */
+static int parse_rule_add_sas(const char *const *val, struct vg_rule *ru)
+{
+	uint32_t given = 0;
+	int r;
+
+	if (!!val[RU_SPI_OUT] != !!val[RU_SPI_IN]) {
+		vg_err("missing %s (spiOut and spiIn go together; without both the entry is dynamic)",
+		       val[RU_SPI_OUT] ? "spiIn" : "spiOut");
+		return -EINVAL;
+	}
+	if (val[RU_SPI_OUT]) {
+		r = parse_rule_sa(val, RU_SPI_OUT, VG_RULE_SPI_OUT, false, ru,
+				  &given);
+		if (!r)
+			r = parse_rule_sa(val, RU_SPI_IN, VG_RULE_SPI_IN, false,
+					  ru, &given);
+		if (r)
+			return r;
+	}
+	if (!!val[RU_AH_SPI_OUT] != !!val[RU_AH_SPI_IN]) {
+		vg_err("missing %s (ahSpiOut and ahSpiIn go together)",
+		       val[RU_AH_SPI_OUT] ? "ahSpiIn" : "ahSpiOut");
+		return -EINVAL;
+	}
+	if (val[RU_AH_SPI_OUT]) {
+		r = parse_rule_sa(val, RU_AH_SPI_OUT, VG_RULE_AH_SPI_OUT, false,
+				  ru, &given);
+		if (!r)
+			r = parse_rule_sa(val, RU_AH_SPI_IN, VG_RULE_AH_SPI_IN,
+					  false, ru, &given);
+		if (r)
+			return r;
+	}
+	if (!!val[RU_CPI_OUT] != !!val[RU_CPI_IN]) {
+		vg_err("missing %s (cpiOut and cpiIn go together)",
+		       val[RU_CPI_OUT] ? "cpiIn" : "cpiOut");
+		return -EINVAL;
+	}
+	if (val[RU_CPI_OUT] && !val[RU_SPI_OUT]) {
+		vg_err("bad cpiOut \"%s\" (IPComp SAs come with ESP SAs: give spiOut and spiIn too)",
+		       val[RU_CPI_OUT]);
+		return -EINVAL;
+	}
+	if (val[RU_CPI_OUT]) {
+		r = parse_rule_sa(val, RU_CPI_OUT, VG_RULE_CPI_OUT, true, ru,
+				  &given);
+		if (!r)
+			r = parse_rule_sa(val, RU_CPI_IN, VG_RULE_CPI_IN, true,
+					  ru, &given);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Stage: pre, peer NAME or post (add: pre by default). */
+static int parse_rule_stage(const char *const *val, struct vg_rule *ru,
+			    bool set, uint32_t *given, const char **stage_tok)
+{
+	int r, nstage = 0;
+
 	ru->stage = VGATE_STAGE_PRE;
 	if (val[RU_PRE]) {
 		nstage++;
-		stage_tok = "pre";
+		*stage_tok = "pre";
 	}
 	if (val[RU_PEER]) {
 		nstage++;
-		stage_tok = "peer";
+		*stage_tok = "peer";
 		ru->stage = VGATE_STAGE_PEER;
 		r = parse_peer_name("peer", val[RU_PEER]);
 		if (r)
@@ -863,25 +1068,29 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 	}
 	if (val[RU_POST]) {
 		nstage++;
-		stage_tok = "post";
+		*stage_tok = "post";
 		ru->stage = VGATE_STAGE_POST;
 	}
 	if (nstage > 1) {
 		vg_err("bad stage \"%s\" (give one of pre, peer NAME or post)",
-		       stage_tok);
+		       *stage_tok);
 		return -EINVAL;
 	}
 	if (val[RU_PRE])
 		ru->stage = VGATE_STAGE_PRE;
+	if (set && !nstage)
+		return 0;	/* kept */
 	ru->has |= VG_RULE_STAGE;
+	*given |= VG_RULE_STAGE | VG_RULE_PEER_NAME;
+	return 0;
+}
 
-	if (val[RU_DESCR]) {
-		r = parse_descr("descr", val[RU_DESCR]);
-		if (r)
-			return r;
-		snprintf(ru->descr, sizeof(ru->descr), "%s", val[RU_DESCR]);
-		ru->has |= VG_RULE_DESCR;
-	}
+/* local, remote, family (add: ipv4 without addresses). */
+static int parse_rule_family(const char *const *val, struct vg_rule *ru,
+			     bool set, uint32_t *given)
+{
+	const char *ftok = NULL;
+	int r;
 
 	if (val[RU_LOCAL]) {
 		r = parse_range("local", val[RU_LOCAL], &ru->local);
@@ -890,6 +1099,7 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 					&ftok, &ru->local);
 		if (r)
 			return r;
+		*given |= VG_RULE_LOCAL;
 	}
 	if (val[RU_REMOTE]) {
 		r = parse_range("remote", val[RU_REMOTE], &ru->remote);
@@ -898,6 +1108,7 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 					&ftok, &ru->remote);
 		if (r)
 			return r;
+		*given |= VG_RULE_REMOTE;
 	}
 	if (val[RU_FAMILY]) {
 		int f = strcmp(val[RU_FAMILY], "ipv6") ? AF_INET : AF_INET6;
@@ -909,9 +1120,91 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 		}
 		ru->family = f;
 	}
-	if (!ru->family)
+	if (!ru->family && !set)
 		ru->family = AF_INET;
-	ru->has |= VG_RULE_FAMILY;
+	if (ru->family) {
+		ru->has |= VG_RULE_FAMILY;
+		*given |= VG_RULE_FAMILY;
+	}
+	return 0;
+}
+
+/* lport, rport (a set's any: none). */
+static int parse_rule_ports(const char *const *val, struct vg_rule *ru,
+			    bool set, uint32_t *given)
+{
+	static const struct {
+		int idx;
+		uint32_t bit;
+	} pk[] = { { RU_LPORT, VG_RULE_LPORT }, { RU_RPORT, VG_RULE_RPORT } };
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(pk); i++) {
+		const char *s = val[pk[i].idx], *kw = rule_add_args[pk[i].idx].kw;
+
+		if (!s)
+			continue;
+		*given |= pk[i].bit;
+		if (set && !strcmp(s, "any"))
+			continue;
+		/* A set without proto: checked on the rule it makes. */
+		if ((!set || val[RU_PROTO]) && !proto_has_ports(ru->proto)) {
+			vg_err("bad %s \"%s\" (ports need proto tcp, udp, udplite or sctp)",
+			       kw, s);
+			return -EINVAL;
+		}
+		r = parse_ports(kw, s, pk[i].idx == RU_LPORT ? &ru->lport :
+				&ru->rport);
+		if (r)
+			return r;
+		ru->has |= pk[i].bit;
+	}
+	return 0;
+}
+
+/*
+ * rule add fills in the defaults (stage pre, family ipv4, any) and
+ * checks the whole rule; rule set takes only the words given into
+ * req->rule, their bits into req->given (a cleared one too), and checks
+ * what they say among themselves: run_rule() overlays them onto the
+ * rule as it is and checks the result (rule_check_set()).
+ */
+static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
+		      struct vg_req *req)
+{
+	const char *const *val = v->val;
+	struct vg_rule *ru = &req->rule;
+	const char *stage_tok = NULL;
+	bool set = c->nlcmd == VGATE_CMD_RULE_SET;
+	uint32_t *given = &req->given;
+	size_t i;
+	int r;
+
+	req->obj = VG_OBJ_RULE;
+	req->cmd = c->nlcmd;
+	r = parse_rule_id(val[RU_ID], &ru->id);
+	if (r)
+		return r;
+	ru->has |= VG_RULE_ID;
+
+	r = parse_rule_stage(val, ru, set, given, &stage_tok);
+	if (r)
+		return r;
+
+	if (val[RU_DESCR]) {
+		r = parse_descr("descr", val[RU_DESCR]);
+		if (r)
+			return r;
+		snprintf(ru->descr, sizeof(ru->descr), "%s", val[RU_DESCR]);
+		*given |= VG_RULE_DESCR;
+		if (!set || ru->descr[0])
+			ru->has |= VG_RULE_DESCR;
+	}
+
+	r = parse_rule_family(val, ru, set, given);
+	if (r)
+		return r;
 
 	if (val[RU_PROTO]) {
 		if (proto_lookup(val[RU_PROTO], &ru->proto)) {
@@ -920,110 +1213,52 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 		}
 		if (ru->proto)
 			ru->has |= VG_RULE_PROTO;
+		*given |= VG_RULE_PROTO;
 	}
-	if (val[RU_LPORT]) {
-		if (!proto_has_ports(ru->proto)) {
-			vg_err("bad lport \"%s\" (ports need proto tcp, udp, udplite or sctp)",
-			       val[RU_LPORT]);
+	r = parse_rule_ports(val, ru, set, given);
+	if (r)
+		return r;
+
+	if (val[RU_ACTION]) {
+		if (!strcmp(val[RU_ACTION], "pass")) {
+			ru->action = VGATE_ACTION_PASS;
+		} else if (!strcmp(val[RU_ACTION], "drop")) {
+			ru->action = VGATE_ACTION_DROP;
+		} else if (!strcmp(val[RU_ACTION], "protect")) {
+			ru->action = VGATE_ACTION_PROTECT;
+		} else {
+			vg_err("bad action \"%s\" (expected pass, drop or protect)",
+			       val[RU_ACTION]);
 			return -EINVAL;
 		}
-		r = parse_ports("lport", val[RU_LPORT], &ru->lport);
-		if (r)
-			return r;
-		ru->has |= VG_RULE_LPORT;
-	}
-	if (val[RU_RPORT]) {
-		if (!proto_has_ports(ru->proto)) {
-			vg_err("bad rport \"%s\" (ports need proto tcp, udp, udplite or sctp)",
-			       val[RU_RPORT]);
-			return -EINVAL;
-		}
-		r = parse_ports("rport", val[RU_RPORT], &ru->rport);
-		if (r)
-			return r;
-		ru->has |= VG_RULE_RPORT;
+		ru->has |= VG_RULE_ACTION;
+		*given |= VG_RULE_ACTION;
 	}
 
-	if (!strcmp(val[RU_ACTION], "pass")) {
-		ru->action = VGATE_ACTION_PASS;
-	} else if (!strcmp(val[RU_ACTION], "drop")) {
-		ru->action = VGATE_ACTION_DROP;
-	} else if (!strcmp(val[RU_ACTION], "protect")) {
-		ru->action = VGATE_ACTION_PROTECT;
-	} else {
-		vg_err("bad action \"%s\" (expected pass, drop or protect)",
-		       val[RU_ACTION]);
+	if (ru->action == VGATE_ACTION_PROTECT && (ru->has & VG_RULE_STAGE) &&
+	    ru->stage != VGATE_STAGE_PEER) {
+		vg_err("bad action \"protect\" (only a peer's traffic list protects: give peer NAME%s)",
+		       stage_tok ? ", not pre or post" : "");
 		return -EINVAL;
 	}
-	ru->has |= VG_RULE_ACTION;
-
-	if (ru->action == VGATE_ACTION_PROTECT) {
-		if (ru->stage != VGATE_STAGE_PEER) {
-			vg_err("bad action \"protect\" (only a peer's traffic list protects: give peer NAME%s)",
-			       stage_tok ? ", not pre or post" : "");
-			return -EINVAL;
-		}
-		if (!!val[RU_SPI_OUT] != !!val[RU_SPI_IN]) {
-			vg_err("missing %s (spiOut and spiIn go together; without both the entry is dynamic)",
-			       val[RU_SPI_OUT] ? "spiIn" : "spiOut");
-			return -EINVAL;
-		}
-		if (val[RU_SPI_OUT]) {
-			r = parse_spi("spiOut", val[RU_SPI_OUT], &ru->spi_out);
-			if (!r)
-				r = parse_spi("spiIn", val[RU_SPI_IN], &ru->spi_in);
-			if (r)
-				return r;
-			ru->has |= VG_RULE_SPI_OUT | VG_RULE_SPI_IN;
-		}
-		if (!!val[RU_AH_SPI_OUT] != !!val[RU_AH_SPI_IN]) {
-			vg_err("missing %s (ahSpiOut and ahSpiIn go together)",
-			       val[RU_AH_SPI_OUT] ? "ahSpiIn" : "ahSpiOut");
-			return -EINVAL;
-		}
-		if (val[RU_AH_SPI_OUT]) {
-			r = parse_spi("ahSpiOut", val[RU_AH_SPI_OUT],
-				      &ru->ah_spi_out);
-			if (!r)
-				r = parse_spi("ahSpiIn", val[RU_AH_SPI_IN],
-					      &ru->ah_spi_in);
-			if (r)
-				return r;
-			ru->has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
-		}
-		if (!!val[RU_CPI_OUT] != !!val[RU_CPI_IN]) {
-			vg_err("missing %s (cpiOut and cpiIn go together)",
-			       val[RU_CPI_OUT] ? "cpiIn" : "cpiOut");
-			return -EINVAL;
-		}
-		if (val[RU_CPI_OUT] && !val[RU_SPI_OUT]) {
-			vg_err("bad cpiOut \"%s\" (IPComp SAs come with ESP SAs: give spiOut and spiIn too)",
-			       val[RU_CPI_OUT]);
-			return -EINVAL;
-		}
-		if (val[RU_CPI_OUT]) {
-			uint32_t o, i;
-
-			r = parse_cpi("cpiOut", val[RU_CPI_OUT], &o);
-			if (!r)
-				r = parse_cpi("cpiIn", val[RU_CPI_IN], &i);
-			if (r)
-				return r;
-			ru->cpi_out = o;
-			ru->cpi_in = i;
-			ru->has |= VG_RULE_CPI_OUT | VG_RULE_CPI_IN;
-		}
+	if (set) {
+		r = parse_rule_set_sas(val, ru, given);
+		if (r)
+			return r;
+	} else if (ru->action == VGATE_ACTION_PROTECT) {
+		r = parse_rule_add_sas(val, ru);
+		if (r)
+			return r;
 	} else {
-		static const int bad[] = {
-			RU_SPI_OUT, RU_SPI_IN, RU_AH_SPI_OUT, RU_AH_SPI_IN,
-			RU_CPI_OUT, RU_CPI_IN
-		};
-		size_t i;
+		for (i = 0; i < ARRAY_SIZE(rule_sas); i++) {
+			const int idx[2] = { rule_sas[i].out, rule_sas[i].in };
+			int k;
 
-		for (i = 0; i < ARRAY_SIZE(bad); i++) {
-			if (val[bad[i]]) {
+			for (k = 0; k < 2; k++) {
+				if (!val[idx[k]])
+					continue;
 				vg_err("bad %s \"%s\" (only with action protect)",
-				       rule_add_args[bad[i]].kw, val[bad[i]]);
+				       rule_add_args[idx[k]].kw, val[idx[k]]);
 				return -EINVAL;
 			}
 		}
@@ -1032,6 +1267,7 @@ static int parse_rule(const struct cmd *c, const struct cmd_vals *v,
 		if (!strcmp(val[RU_SELF], "on"))
 			ru->flags = VGATE_RULE_F_SELF;
 		ru->has |= VG_RULE_FLAGS;
+		*given |= VG_RULE_FLAGS;
 	}
 	return 0;
 }
@@ -1113,11 +1349,18 @@ static int resolve_peer_addr(const char *s, struct vg_peer *p)
 	return -EINVAL;
 }
 
+/*
+ * peer add and peer set.  A set takes the words given into req->peer and
+ * their bits into req->given (descr "" and SPIs none clear); run_peer()
+ * overlays them onto the peer as it is.  Without addr the address and
+ * host name stay; a new addr drops a host name it did not come from.
+ */
 static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 		      struct vg_req *req)
 {
 	const char *const *val = v->val;
 	struct vg_peer *p = &req->peer;
+	bool set = c->nlcmd == VGATE_CMD_PEER_SET;
 	int r;
 
 	req->obj = VG_OBJ_PEER;
@@ -1132,9 +1375,15 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 		if (r)
 			return r;
 		p->has |= VG_PEER_ID;
-	} else {
-		req->flags |= req->cmd == VGATE_CMD_PEER_NEW ?
-			      VG_REQ_PEER_AUTO_ID : VG_REQ_PEER_BY_NAME;
+	}
+	if (set)
+		req->flags |= VG_REQ_PEER_BY_NAME;
+	else if (!val[PE_ID])
+		req->flags |= VG_REQ_PEER_AUTO_ID;
+	if (val[PE_HOSTNAME] && !val[PE_ADDR]) {
+		vg_err("bad hostname \"%s\" (only with addr ADDR)",
+		       val[PE_HOSTNAME]);
+		return -EINVAL;
 	}
 	if (val[PE_HOSTNAME]) {
 		/* config save's form: what the kernel holds, and the name */
@@ -1147,18 +1396,23 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 		snprintf(p->hostname, sizeof(p->hostname), "%s",
 			 val[PE_HOSTNAME]);
 		p->has |= VG_PEER_HOSTNAME;
-	} else {
+	} else if (val[PE_ADDR]) {
 		r = resolve_peer_addr(val[PE_ADDR], p);
 		if (r)
 			return r;
 	}
-	p->has |= VG_PEER_FAMILY | VG_PEER_ADDR;
+	if (val[PE_ADDR]) {
+		p->has |= VG_PEER_FAMILY | VG_PEER_ADDR;
+		req->given |= VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME;
+	}
 	if (val[PE_DESCR]) {
 		r = parse_descr("descr", val[PE_DESCR]);
 		if (r)
 			return r;
 		snprintf(p->descr, sizeof(p->descr), "%s", val[PE_DESCR]);
-		p->has |= VG_PEER_DESCR;
+		req->given |= VG_PEER_DESCR;
+		if (!set || p->descr[0])
+			p->has |= VG_PEER_DESCR;
 	}
 	if (val[PE_ADMIN]) {
 		if (!strcmp(val[PE_ADMIN], "up"))
@@ -1182,6 +1436,36 @@ static int parse_peer(const struct cmd *c, const struct cmd_vals *v,
 			    !strcmp(val[PE_IPCOMP], "force") ?
 			    VGATE_IPCOMP_FORCE : VGATE_IPCOMP_ACCEPT;
 		p->has |= VG_PEER_IPCOMP;
+	}
+	req->given |= p->has & (VG_PEER_ADMIN | VG_PEER_VIRTUAL | VG_PEER_PMTU |
+				VG_PEER_IPCOMP);
+	if (set) {
+		static const int sp[] = { PE_SPI_OUT, PE_SPI_IN };
+		size_t i;
+
+		/* Pairs and virtual: checked on the peer they make. */
+		for (i = 0; i < ARRAY_SIZE(sp); i++) {
+			uint32_t bit = sp[i] == PE_SPI_OUT ? VG_PEER_SPI_OUT :
+				       VG_PEER_SPI_IN;
+			const char *kw = peer_add_args[sp[i]].kw;
+
+			if (!val[sp[i]])
+				continue;
+			req->given |= bit;
+			if (is_none(val[sp[i]]))
+				continue;
+			if (val[PE_VIRTUAL] && !p->virt) {
+				vg_err("bad %s \"%s\" (only with virtual yes)",
+				       kw, val[sp[i]]);
+				return -EINVAL;
+			}
+			r = parse_spi(kw, val[sp[i]], sp[i] == PE_SPI_OUT ?
+				      &p->spi_out : &p->spi_in);
+			if (r)
+				return r;
+			p->has |= bit;
+		}
+		return 0;
 	}
 	if (val[PE_SPI_OUT] || val[PE_SPI_IN]) {
 		int i = val[PE_SPI_OUT] ? PE_SPI_OUT : PE_SPI_IN;
@@ -1239,7 +1523,8 @@ static int parse_peer_block(const struct cmd *c, const struct cmd_vals *v,
 		return r;
 	p->oper = VGATE_PEER_OPER_BLOCKED;
 	p->has |= VG_PEER_OPER | VG_PEER_BLOCK;
-	req->flags |= VG_REQ_PEER_BY_NAME | VG_REQ_PEER_BLOCK;
+	req->given = VG_PEER_OPER | VG_PEER_BLOCK;
+	req->flags |= VG_REQ_PEER_BY_NAME;
 	return 0;
 }
 
@@ -1421,6 +1706,8 @@ static struct {
 	uint32_t *h;
 	size_t hcap;		/* power of 2, or 0: rebuild before use */
 	bool complete;		/* a flush was sent: v is every rule */
+	uint32_t *gone;		/* IDs deleted since (a command file's) */
+	size_t ngone;
 } sent;
 
 static size_t sent_slot(uint32_t id)
@@ -1450,14 +1737,52 @@ static bool sent_rehash(size_t want)
 	return true;
 }
 
+/* A deleted rule's ID, or (gone false) one sent again: sent.gone. */
+static void sent_gone(uint32_t id, bool gone)
+{
+	uint32_t *q;
+	size_t i;
+
+	for (i = 0; i < sent.ngone; i++) {
+		if (sent.gone[i] != id)
+			continue;
+		if (!gone)
+			sent.gone[i] = sent.gone[--sent.ngone];
+		return;
+	}
+	if (!gone)
+		return;
+	q = realloc(sent.gone, (sent.ngone + 1) * sizeof(*q));
+	if (!q)
+		return;
+	sent.gone = q;
+	sent.gone[sent.ngone++] = id;
+}
+
+/* The rule with this ID as this invocation sent it, or NULL. */
+static const struct vg_rule *sent_find(uint32_t id)
+{
+	size_t slot;
+
+	if (!sent.n || ((!sent.hcap || 2 * sent.n > sent.hcap) &&
+			!sent_rehash(sent.n)))
+		return NULL;
+	slot = sent_slot(id);
+	return sent.h[slot] ? &sent.v[sent.h[slot] - 1] : NULL;
+}
+
 static void sent_rule(uint8_t cmd, const struct vg_rule *ru)
 {
 	size_t slot;
+
+	if (cmd != VGATE_CMD_RULE_FLUSH)
+		sent_gone(ru->id, cmd == VGATE_CMD_RULE_DEL);
 
 	if (cmd == VGATE_CMD_RULE_FLUSH) {
 		sent.n = 0;
 		sent.hcap = 0;
 		sent.complete = true;
+		sent.ngone = 0;
 		return;
 	}
 	if ((!sent.hcap || 2 * (sent.n + 1) > sent.hcap) &&
@@ -1496,6 +1821,7 @@ void cmd_forget(void)
 	memset(&pm, 0, sizeof(pm));
 	free(sent.v);
 	free(sent.h);
+	free(sent.gone);
 	memset(&sent, 0, sizeof(sent));
 }
 
@@ -1578,13 +1904,316 @@ void cmd_warn_rules(uint32_t only_id)
 	free(ifs);
 }
 
-static int run_rule(const struct cmd *c, struct vg_req *req)
+/*
+ * The rule as it is, for rule set: as this invocation sent it (in a
+ * command file the kernel's GET reads the running configuration, not the
+ * open transaction), else the kernel's.  *have false: a dry run with
+ * nothing to go by (the set is sent as given).
+ */
+static int rule_base(uint32_t id, struct vg_rule *base, bool *have)
+{
+	const struct vg_rule *s = sent_find(id);
+	size_t i;
+	int r;
+
+	*have = false;
+	if (s) {
+		*base = *s;
+		*have = true;
+		return 0;
+	}
+	for (i = 0; i < sent.ngone; i++)
+		if (sent.gone[i] == id)
+			break;
+	if ((vg_dry_run || cmd_in_file) && (sent.complete || i < sent.ngone)) {
+		vg_err("no rule with ID %u (deleted before)", id);
+		return -ENOENT;
+	}
+	if (vg_dry_run)
+		return 0;
+	r = vg_nl_get_rule(id, base);
+	if (r == -ENOENT)
+		vg_err("no rule with ID %u", id);
+	if (r)
+		return r;
+	*have = true;
+	return 0;
+}
+
+static const char *sa_kw(int idx)
+{
+	return rule_add_args[idx].kw;
+}
+
+/* "spiOut 0x00001000" or "cpiOut 300": a kept SA word of the rule. */
+static const char *fmt_rule_sa(const struct vg_rule *ru, int idx, char *buf,
+			       size_t len)
+{
+	if (idx == RU_CPI_OUT || idx == RU_CPI_IN)
+		snprintf(buf, len, "%s %u", sa_kw(idx), rule_sa_get(ru, idx));
+	else
+		snprintf(buf, len, "%s 0x%08x", sa_kw(idx),
+			 rule_sa_get(ru, idx));
+	return buf;
+}
+
+static const char *fmt_rule_ports(const struct vg_ports *p, char *buf,
+				  size_t len)
+{
+	if (p->min == p->max)
+		snprintf(buf, len, "%u", p->min);
+	else
+		snprintf(buf, len, "%u-%u", p->min, p->max);
+	return buf;
+}
+
+/* The value a set gave for an SA word, as the user wrote it. */
+static const char *given_sa(const struct vg_rule *set, int idx, uint32_t bit,
+			    char *buf, size_t len)
+{
+	if (!(set->has & bit))
+		return "none";
+	snprintf(buf, len, idx == RU_CPI_OUT || idx == RU_CPI_IN ? "%u" :
+		 "0x%08x", rule_sa_get(set, idx));
+	return buf;
+}
+
+/* rule set: local, remote and family of the rule it makes agree. */
+static int check_set_family(const struct vg_rule *m, const struct vg_rule *set,
+			    uint32_t given)
+{
+	static const struct {
+		const char *kw;
+		uint32_t bit;
+		size_t off;
+	} side[] = {
+		{ "local", VG_RULE_LOCAL, offsetof(struct vg_rule, local) },
+		{ "remote", VG_RULE_REMOTE, offsetof(struct vg_rule, remote) },
+	};
+	char a[128], b[128];
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(side); i++) {
+		const struct vg_range *r = (const void *)((const char *)m +
+							  side[i].off);
+		int f = range_family(r);
+
+		if (!f || f == m->family)
+			continue;
+		/* A kept side of the other family: name what was given. */
+		fmt_range(r, b, sizeof(b));
+		for (k = 0; k < ARRAY_SIZE(side); k++) {
+			const struct vg_range *g = (const void *)
+				((const char *)set + side[k].off);
+
+			if (k == i || !(given & side[k].bit) || !range_family(g))
+				continue;
+			vg_err("bad %s \"%s\" (%s, but the rule's %s %s is %s: give %s too)",
+			       side[k].kw, fmt_range(g, a, sizeof(a)),
+			       family_name(m->family), side[i].kw, b,
+			       family_name(f), side[i].kw);
+			return -EINVAL;
+		}
+		vg_err("bad family \"%s\" (the rule's %s %s is %s: give %s too)",
+		       m->family == AF_INET6 ? "ipv6" : "ipv4", side[i].kw, b,
+		       family_name(f), side[i].kw);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* rule set: ports need a protocol with ports. */
+static int check_set_ports(const struct vg_rule *m, const struct vg_rule *set,
+			   uint32_t given)
+{
+	static const struct {
+		const char *kw;
+		uint32_t bit;
+		size_t off;
+	} pk[] = {
+		{ "lport", VG_RULE_LPORT, offsetof(struct vg_rule, lport) },
+		{ "rport", VG_RULE_RPORT, offsetof(struct vg_rule, rport) },
+	};
+	char a[32], p[32];
+	size_t i;
+
+	if (proto_has_ports(m->proto))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(pk); i++) {
+		const struct vg_ports *x = (const void *)((const char *)m +
+							  pk[i].off);
+
+		if (!(m->has & pk[i].bit))
+			continue;
+		fmt_rule_ports(x, a, sizeof(a));
+		if (given & pk[i].bit) {
+			vg_err("bad %s \"%s\" (ports need proto tcp, udp, udplite or sctp: the rule has proto %s)",
+			       pk[i].kw, a,
+			       m->proto ? proto_name(m->proto, p, sizeof(p)) :
+			       "any");
+			return -EINVAL;
+		}
+		vg_err("bad proto \"%s\" (the rule has %s %s: ports need proto tcp, udp, udplite or sctp; give lport any rport any too)",
+		       set->proto ? proto_name(set->proto, p, sizeof(p)) : "any",
+		       pk[i].kw, a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* rule set: the SAs fit the action and each other. */
+static int check_set_sas(const struct vg_rule *m, const struct vg_rule *set,
+			 uint32_t given)
+{
+	char a[48], b[48], hint[160] = "";
+	size_t i;
+	int k;
+
+	if (m->action != VGATE_ACTION_PROTECT) {
+		const char *kept = NULL;
+
+		for (i = 0; i < ARRAY_SIZE(rule_sas); i++) {
+			const int idx[2] = { rule_sas[i].out, rule_sas[i].in };
+			const uint32_t bit[2] = { rule_sas[i].out_bit,
+						  rule_sas[i].in_bit };
+
+			for (k = 0; k < 2; k++) {
+				if (!(m->has & bit[k]))
+					continue;
+				if (given & bit[k]) {
+					vg_err("bad %s \"%s\" (only with action protect: the rule has action %s)",
+					       sa_kw(idx[k]),
+					       given_sa(set, idx[k], bit[k], a,
+							sizeof(a)),
+					       action_name(m->action));
+					return -EINVAL;
+				}
+				if (!kept)
+					kept = fmt_rule_sa(m, idx[k], b,
+							   sizeof(b));
+				snprintf(hint + strlen(hint),
+					 sizeof(hint) - strlen(hint), "%s%s none",
+					 hint[0] ? " " : "", sa_kw(idx[k]));
+			}
+		}
+		if (kept) {
+			vg_err("bad action \"%s\" (the rule has %s: SPIs and CPIs only with action protect; give %s too)",
+			       action_name(m->action), kept, hint);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(rule_sas); i++) {
+		const int idx[2] = { rule_sas[i].out, rule_sas[i].in };
+		const uint32_t bit[2] = { rule_sas[i].out_bit,
+					  rule_sas[i].in_bit };
+
+		for (k = 0; k < 2; k++) {
+			if (!(m->has & bit[k]) || (m->has & bit[!k]))
+				continue;
+			/* idx[k] without its pair idx[!k]. */
+			if (given & bit[!k])
+				vg_err("bad %s \"none\" (%s and %s go together: the rule has %s; give %s none too)",
+				       sa_kw(idx[!k]), sa_kw(idx[0]),
+				       sa_kw(idx[1]),
+				       fmt_rule_sa(m, idx[k], b, sizeof(b)),
+				       sa_kw(idx[k]));
+			else
+				vg_err("missing %s (%s and %s go together)",
+				       sa_kw(idx[!k]), sa_kw(idx[0]),
+				       sa_kw(idx[1]));
+			return -EINVAL;
+		}
+	}
+	if ((m->has & VG_RULE_CPI_OUT) && !(m->has & VG_RULE_SPI_OUT)) {
+		if (given & VG_RULE_CPI_OUT)
+			vg_err("bad cpiOut \"%s\" (IPComp SAs come with ESP SAs: give spiOut and spiIn too)",
+			       given_sa(set, RU_CPI_OUT, VG_RULE_CPI_OUT, a,
+					sizeof(a)));
+		else
+			vg_err("bad spiOut \"none\" (the rule has %s: IPComp SAs come with ESP SAs; give cpiOut none cpiIn none too)",
+			       fmt_rule_sa(m, RU_CPI_OUT, b, sizeof(b)));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * rule set: the rule m that the fields given (set, given) make of the
+ * rule as it is must be whole and valid, as for rule add.  The error
+ * names the value given and the kept field it conflicts with.
+ */
+static int rule_check_set(struct vg_rule *m, const struct vg_rule *set,
+			  uint32_t given)
 {
 	int r;
 
-	(void)c;
-	r = vg_nl_do(req);
+	/* "any" is no attribute. */
+	if (!m->proto)
+		m->has &= ~VG_RULE_PROTO;
+	if ((m->has & VG_RULE_LPORT) && !m->lport.min && m->lport.max == 65535)
+		m->has &= ~VG_RULE_LPORT;
+	if ((m->has & VG_RULE_RPORT) && !m->rport.min && m->rport.max == 65535)
+		m->has &= ~VG_RULE_RPORT;
+	if (!(m->has & VG_RULE_LPORT))
+		memset(&m->lport, 0, sizeof(m->lport));
+	if (!(m->has & VG_RULE_RPORT))
+		memset(&m->rport, 0, sizeof(m->rport));
+	if (m->stage != VGATE_STAGE_PEER) {
+		m->has &= ~VG_RULE_PEER_NAME;
+		m->peer_name[0] = '\0';
+	}
+	r = check_set_family(m, set, given);
+	if (!r)
+		r = check_set_ports(m, set, given);
 	if (r)
+		return r;
+	if (m->action == VGATE_ACTION_PROTECT && m->stage != VGATE_STAGE_PEER) {
+		/* parse_rule() caught protect with pre or post given. */
+		if (given & VG_RULE_ACTION)
+			vg_err("bad action \"protect\" (only a peer's traffic list protects: the rule is a %s rule; give peer NAME too)",
+			       stage_name(m->stage));
+		else
+			vg_err("bad stage \"%s\" (the rule has action protect: only a peer's traffic list protects; give action pass or drop too)",
+			       stage_name(m->stage));
+		return -EINVAL;
+	}
+	return check_set_sas(m, set, given);
+}
+
+/*
+ * rule set: the fields given onto the rule as it is, checked.  *whole
+ * false: a dry run without the rule (only the given fields go out).
+ */
+static int rule_set_merge(struct vg_req *req, bool *whole)
+{
+	struct vg_rule base;
+	int r;
+
+	r = rule_base(req->rule.id, &base, whole);
+	if (r || !*whole)
+		return r;
+	vg_rule_overlay(&base, &req->rule, req->given);
+	r = rule_check_set(&base, &req->rule, req->given);
+	if (r)
+		return r;
+	req->rule = base;
+	return 0;
+}
+
+static int run_rule(const struct cmd *c, struct vg_req *req)
+{
+	bool whole = true;
+	int r;
+
+	(void)c;
+	if (req->cmd == VGATE_CMD_RULE_SET) {
+		r = rule_set_merge(req, &whole);
+		if (r)
+			return r;
+	}
+	r = vg_nl_do(req);
+	if (r || !whole)	/* the warnings check whole rules only */
 		return r;
 	if (vg_dry_run || cmd_in_file)
 		sent_rule(req->cmd, &req->rule);
@@ -1608,6 +2237,48 @@ int cmd_rule_batch(const struct vg_rule *const *rules, size_t n,
 	return 0;
 }
 
+/*
+ * peer set: the peer m that the fields given make must be valid: SPIs
+ * only on a virtual interface peer, in pairs.  The error names the value
+ * given and the kept field it conflicts with.
+ */
+static int peer_check_set(const struct vg_peer *m, uint32_t given)
+{
+	static const struct {
+		const char *kw;
+		uint32_t bit;
+	} sp[] = {
+		{ "spiOut", VG_PEER_SPI_OUT }, { "spiIn", VG_PEER_SPI_IN },
+	};
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		uint32_t v = k ? m->spi_in : m->spi_out;
+
+		if (!(m->has & sp[k].bit))
+			continue;
+		if (!m->virt) {
+			if (given & sp[k].bit)
+				vg_err("bad %s \"0x%08x\" (only with virtual yes: the peer has virtual no)",
+				       sp[k].kw, v);
+			else
+				vg_err("bad virtual \"no\" (the peer has %s 0x%08x: give spiOut none spiIn none too)",
+				       sp[k].kw, v);
+			return -EINVAL;
+		}
+		if (m->has & sp[!k].bit)
+			continue;
+		if (given & sp[!k].bit)
+			vg_err("bad %s \"none\" (spiOut and spiIn go together: the peer has %s 0x%08x; give %s none too)",
+			       sp[!k].kw, sp[k].kw, v, sp[k].kw);
+		else
+			vg_err("missing %s (spiOut and spiIn go together)",
+			       sp[!k].kw);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int run_peer(const struct cmd *c, struct vg_req *req)
 {
 	struct vg_peer *p = &req->peer, *known;
@@ -1615,6 +2286,11 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 	int r;
 
 	(void)c;
+	if ((req->flags & VG_REQ_PEER_BY_NAME) && !cmd_in_file && !vg_dry_run) {
+		/* Alone (or in the shell): the peers as they are now. */
+		free(pm.v);
+		memset(&pm, 0, sizeof(pm));
+	}
 	if (req->flags & (VG_REQ_PEER_AUTO_ID | VG_REQ_PEER_BY_NAME)) {
 		r = pm_load();
 		if (r)
@@ -1634,37 +2310,39 @@ static int run_peer(const struct cmd *c, struct vg_req *req)
 	}
 	if (req->flags & VG_REQ_PEER_BY_NAME) {
 		known = pm_find(p->name);
+		if ((p->has & VG_PEER_ID) && known && p->id != known->id) {
+			vg_err("bad id \"%u\" (peer %s has ID %u: an ID cannot change; del and add the peer)",
+			       p->id, p->name, known->id);
+			return -EINVAL;
+		}
+		if ((p->has & VG_PEER_ID) && !known) {
+			/* set NEWNAME id N: the peer with ID N renamed. */
+			for (i = 0; i < pm.n && !known; i++)
+				if (pm.v[i].id == p->id)
+					known = &pm.v[i];
+			req->given |= VG_PEER_NAME;
+		}
 		if (!known && vg_dry_run) {
-			/* No kernel to ask: a stand-in ID. */
-			p->id = 1;
+			/* No kernel to ask: the fields given, a stand-in ID. */
+			if (!(p->has & VG_PEER_ID))
+				p->id = 1;
+		} else if (!known && (p->has & VG_PEER_ID)) {
+			vg_err("no peer with ID %u", p->id);
+			return -ENOENT;
 		} else if (!known) {
 			vg_err("no peer named \"%s\"", p->name);
 			return -ENOENT;
 		} else {
-			p->id = known->id;
+			struct vg_peer m = *known;
+
+			/* SET replaces: the fields given onto the peer. */
+			vg_peer_overlay(&m, p, req->given);
+			r = peer_check_set(&m, req->given);
+			if (r)
+				return r;
+			*p = m;
 		}
 		p->has |= VG_PEER_ID;
-		if (req->flags & VG_REQ_PEER_BLOCK && known) {
-			/* PEER_SET replaces: resend the configuration. */
-			static const uint32_t keep = VG_PEER_DESCR |
-				VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME |
-				VG_PEER_ADMIN | VG_PEER_VIRTUAL |
-				VG_PEER_SPI_OUT | VG_PEER_SPI_IN | VG_PEER_PMTU |
-				VG_PEER_IPCOMP;
-
-			snprintf(p->descr, sizeof(p->descr), "%s", known->descr);
-			snprintf(p->hostname, sizeof(p->hostname), "%s",
-				 known->hostname);
-			p->family = known->family;
-			p->addr = known->addr;
-			p->admin = known->admin;
-			p->virt = known->virt;
-			p->pmtu = known->pmtu;
-			p->ipcomp = known->ipcomp;
-			p->spi_out = known->spi_out;
-			p->spi_in = known->spi_in;
-			p->has |= known->has & keep;
-		}
 	}
 	r = vg_nl_do(req);
 	if (r)
@@ -1774,8 +2452,8 @@ static const struct cmd ipsec_cmds[] = {
 	  "add a peer (remote gateway with a traffic list, or virtual interface)",
 	  VGATE_CMD_PEER_NEW, CMD_TXN },
 
-	{ { "ipsec", "peer", "set" }, peer_add_args, parse_peer, run_peer,
-	  "replace a peer's settings (its traffic list stays)",
+	{ { "ipsec", "peer", "set" }, peer_set_args, parse_peer, run_peer,
+	  "change the settings given of a peer (the others and its traffic list stay)",
 	  VGATE_CMD_PEER_SET, CMD_TXN },
 
 	{ { "ipsec", "peer", "del" }, peer_name_args, parse_peer_name_only,
@@ -1793,8 +2471,9 @@ static const struct cmd ipsec_cmds[] = {
 	  "add a rule: pre, peer NAME (traffic list entry) or post",
 	  VGATE_CMD_RULE_NEW, CMD_TXN },
 
-	{ { "ipsec", "rule", "set" }, rule_add_args, parse_rule, run_rule,
-	  "replace the rule with that ID", VGATE_CMD_RULE_SET, CMD_TXN },
+	{ { "ipsec", "rule", "set" }, rule_set_args, parse_rule, run_rule,
+	  "change the fields given of the rule with that ID (the others stay)",
+	  VGATE_CMD_RULE_SET, CMD_TXN },
 
 	{ { "ipsec", "rule", "del" }, rule_del_args, parse_rule_del, run_rule,
 	  "delete a rule", VGATE_CMD_RULE_DEL, CMD_TXN },

@@ -24,6 +24,8 @@ static struct vg_handle *handle;
 /* vg_nl_fake_kernel(): the answers from here, no socket; NULL in vgate. */
 static vg_recv_fn fake_recv;
 static void *fake_arg;
+static vg_dry_run_fn fake_tap;
+static void *fake_tap_arg;
 
 /* ---- dry-run printing ---- */
 
@@ -116,6 +118,8 @@ static struct vg_handle *h(void)
 			vg_set_dry_run(handle, print_request, NULL);
 		if (fake_recv)
 			vg_set_recv_hook(handle, fake_recv, fake_arg);
+		if (fake_recv && fake_tap)
+			vg_set_recv_tap(handle, fake_tap, fake_tap_arg);
 	}
 	return handle;
 }
@@ -131,6 +135,13 @@ void vg_nl_fake_kernel(vg_recv_fn recv, void *arg)
 	vg_nl_close();
 	fake_recv = recv;
 	fake_arg = arg;
+}
+
+void vg_nl_fake_tap(vg_dry_run_fn tap, void *arg)
+{
+	vg_nl_close();
+	fake_tap = tap;
+	fake_tap_arg = arg;
 }
 
 const char *vg_cmd_name(int cmd)
@@ -305,6 +316,18 @@ int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out)
 
 	/* No reply at all: the caller words "no such peer". */
 	if (r == -ENOENT && vg_error(h())->kind == VG_ERR_NONE)
+		return r;
+	return report(r, NULL, NULL);
+}
+
+int vg_nl_get_rule(uint32_t id, struct vg_rule *out)
+{
+	int r = vg_rule_fetch(h(), id, out);
+	const struct vg_error *e = vg_error(h());
+
+	/* No such rule: the caller words it. */
+	if (r == -ENOENT && (e->kind == VG_ERR_NONE ||
+			     e->kind == VG_ERR_KERNEL))
 		return r;
 	return report(r, NULL, NULL);
 }

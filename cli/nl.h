@@ -23,7 +23,6 @@
 enum {
 	VG_REQ_PEER_AUTO_ID = 1U << 0,	/* peer add without id: compute it */
 	VG_REQ_PEER_BY_NAME = 1U << 1,	/* peer set/block: find the ID by name */
-	VG_REQ_PEER_BLOCK = 1U << 2,	/* peer block: keep the configuration */
 	VG_REQ_READ = 1U << 3,		/* only reads (a knob without a value):
 					 * not part of a vgate -f transaction */
 };
@@ -34,6 +33,12 @@ struct vg_req {
 	enum vg_obj obj;
 	unsigned int flags;
 	unsigned int opts;			/* struct cmd_vals.opts */
+	/*
+	 * rule set, peer set, peer block: the has-bits of the fields the
+	 * command gives (a cleared one too: given, not in .has); the
+	 * others keep the object's values (vg_rule_overlay()).
+	 */
+	uint32_t given;
 	struct vg_sa sa;
 	struct vg_rule rule;
 	struct vg_cfg cfg;
@@ -70,6 +75,8 @@ int vg_nl_get_config(struct vg_cfg *cfg);
 int vg_nl_dump_peers(struct vg_peer **peers, size_t *n);
 /* PEER_GET by name (or by ID when name is NULL). */
 int vg_nl_get_peer(const char *name, uint32_t id, struct vg_peer *out);
+/* RULE_GET; -ENOENT (no message) when the kernel has no such rule. */
+int vg_nl_get_rule(uint32_t id, struct vg_rule *out);
 int vg_nl_explain(const struct vg_req *req, struct vg_verdict *v);
 /* The NAT-T socket: *port 0 if there is none; *owner enum vgate_encap_sock_owner. */
 int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner);
@@ -81,6 +88,9 @@ void vg_nl_close(void);
  * Closes the handle.
  */
 void vg_nl_fake_kernel(vg_recv_fn recv, void *arg);
+
+/* Test seam: with vg_nl_fake_kernel(), each request is handed to tap. */
+void vg_nl_fake_tap(vg_dry_run_fn tap, void *arg);
 
 const char *vg_cmd_name(int cmd);
 

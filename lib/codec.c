@@ -280,6 +280,33 @@ int vg_peer_put(struct nl_msg *m, const struct vg_peer *p)
 	return vg_fields_put_nest(m, VGATE_A_PEER, peer_fields, N(peer_fields), p, p->has);
 }
 
+void vg_rule_overlay(struct vg_rule *base, const struct vg_rule *set,
+		     uint32_t given)
+{
+	given &= VG_RULE_CONFIG;
+	base->has &= VG_RULE_CONFIG;
+	vg_fields_overlay(rule_fields, N(rule_fields), base, &base->has, set,
+			  set->has, given);
+	if (given & VG_RULE_LOCAL)
+		base->local = set->local;
+	if (given & VG_RULE_REMOTE)
+		base->remote = set->remote;
+	if (given & VG_RULE_LPORT)
+		base->lport = set->lport;
+	if (given & VG_RULE_RPORT)
+		base->rport = set->rport;
+	memset(&base->peer, 0, sizeof(base->peer));
+	memset(base->st, 0, sizeof(base->st));
+}
+
+void vg_peer_overlay(struct vg_peer *base, const struct vg_peer *set,
+		     uint32_t given)
+{
+	base->has &= VG_PEER_CONFIG;
+	vg_fields_overlay(peer_fields, N(peer_fields), base, &base->has, set,
+			  set->has, given);
+}
+
 int vg_flow_put(struct nl_msg *m, const struct vg_flow *f)
 {
 	return vg_fields_put_nest(m, VGATE_A_FLOW, flow_fields, N(flow_fields), f, f->has);

@@ -39,6 +39,21 @@ int vg_stats_get(struct nlattr *nest, struct vg_stats *st);
 int vg_verdict_get(struct nlattr *nest, struct vg_verdict *v);
 int vg_encap_sock_get(struct nlattr *nest, struct vg_encap_sock *es);
 
+/*
+ * A "set" of some fields, to be sent whole with RULE_SET or PEER_SET
+ * (which replace the object): base (the object as it is) keeps its
+ * configuration (VG_RULE_CONFIG, VG_PEER_CONFIG: what a reply adds
+ * besides is dropped) except the fields whose has-bits are in given,
+ * which take set's value: present if set->has says so, else absent
+ * (cleared).  Driven by the codec's field tables; for rules local and
+ * remote (VG_RULE_LOCAL, VG_RULE_REMOTE) and the port ranges too.  No
+ * checks: the caller validates the result, as the kernel does.
+ */
+void vg_rule_overlay(struct vg_rule *base, const struct vg_rule *set,
+		     uint32_t given);
+void vg_peer_overlay(struct vg_peer *base, const struct vg_peer *set,
+		     uint32_t given);
+
 /* An ACQUIRE or SA_EXPIRE message of the "events" group. */
 int vg_event_decode(struct nlmsghdr *nlh, struct vg_event *ev);
 

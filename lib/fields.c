@@ -93,6 +93,25 @@ void vg_fields_get(struct nlattr **tb, const struct vg_field *f, size_t n,
 	}
 }
 
+void vg_fields_overlay(const struct vg_field *f, size_t n, void *dst,
+		       uint32_t *dst_has, const void *src, uint32_t src_has,
+		       uint32_t given)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *d = (char *)dst + f[i].off;
+
+		if (!f[i].has || !(given & f[i].has))
+			continue;
+		if (src_has & f[i].has)
+			memcpy(d, (const char *)src + f[i].off, f[i].size);
+		else
+			memset(d, 0, f[i].size);
+	}
+	*dst_has = (*dst_has & ~given) | (src_has & given);
+}
+
 struct nlattr *vg_fields_nest_start(struct nl_msg *m, int type,
 				    const struct vg_field *f, size_t n,
 				    const void *obj, uint32_t has)

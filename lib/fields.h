@@ -93,6 +93,16 @@ int vg_fields_get_nest(struct nlattr *nest, const struct vg_attr_desc *d,
 		       int max, const struct vg_field *f, size_t n, void *obj,
 		       size_t size, uint32_t *has);
 
+/*
+ * Overlay: the table's fields whose has-bit is in given take src's value
+ * (present when in src_has, else cleared to zero); the others keep dst's.
+ * *dst_has: given bits from src_has, the others kept.  The fields outside
+ * the table are the caller's to copy.
+ */
+void vg_fields_overlay(const struct vg_field *f, size_t n, void *dst,
+		       uint32_t *dst_has, const void *src, uint32_t src_has,
+		       uint32_t given);
+
 /* A nest of u64 values indexed by type 1..max: those whose bit is in has. */
 int vg_u64s_put(struct nl_msg *m, int type, const uint64_t *v, int max,
 		uint32_t has);

@@ -39,6 +39,8 @@ struct vg_handle {
 	vg_recv_fn recv;		/* vg_set_recv_hook(): no socket */
 	void *recv_arg;
 	uint32_t recv_seq;		/* the hook's requests: 1, 2, ... */
+	vg_dry_run_fn tap;		/* vg_set_recv_tap() */
+	void *tap_arg;
 	struct vg_error err;
 	/* the request being answered */
 	const struct vg_family_desc *f;
@@ -91,6 +93,12 @@ void vg_set_recv_hook(struct vg_handle *h, vg_recv_fn fn, void *arg)
 	h->recv = fn;
 	h->recv_arg = arg;
 	h->recv_seq = 0;
+}
+
+void vg_set_recv_tap(struct vg_handle *h, vg_dry_run_fn fn, void *arg)
+{
+	h->tap = fn;
+	h->tap_arg = arg;
 }
 
 bool vg_is_dry_run(const struct vg_handle *h)
@@ -388,6 +396,8 @@ static int send_req(struct vg_handle *h, const struct vg_family_desc *f,
 		/* As if sent: the answer comes from the hook. */
 		nlh->nlmsg_seq = h->seq = ++h->recv_seq;
 		nlh->nlmsg_pid = 0;
+		if (h->tap)
+			h->tap(f, nlh, h->tap_arg);
 		return 0;
 	}
 	nlh->nlmsg_seq = NL_AUTO_SEQ;	/* a new one when sent again */

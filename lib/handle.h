@@ -74,6 +74,11 @@ void vg_close(struct vg_handle *h);
 void vg_set_dry_run(struct vg_handle *h, vg_dry_run_fn fn, void *arg);
 /* The test seam above; NULL talks to the kernel again.  Closes the socket. */
 void vg_set_recv_hook(struct vg_handle *h, vg_recv_fn fn, void *arg);
+/*
+ * With the receive hook: each request, numbered, is handed to fn before
+ * its answer is read (a test sees what a command sends); NULL: none.
+ */
+void vg_set_recv_tap(struct vg_handle *h, vg_dry_run_fn fn, void *arg);
 bool vg_is_dry_run(const struct vg_handle *h);
 const struct vg_error *vg_error(const struct vg_handle *h);
 /* libnl's text for e->nlerr. */

@@ -73,6 +73,8 @@ struct vg_sa {
 enum {
 	VG_RULE_ID = 1U << 0,
 	VG_RULE_FAMILY = 1U << 1,
+	VG_RULE_LOCAL = 1U << 2,	/* overlay only: local given (ANY too) */
+	VG_RULE_REMOTE = 1U << 3,	/* overlay only: remote given */
 	VG_RULE_PROTO = 1U << 4,
 	VG_RULE_LPORT = 1U << 5,
 	VG_RULE_RPORT = 1U << 6,
@@ -90,6 +92,18 @@ enum {
 	VG_RULE_CPI_OUT = 1U << 18,
 	VG_RULE_CPI_IN = 1U << 19,
 };
+
+/*
+ * The configuration of a rule: what RULE_SET replaces (not the peer's
+ * address or the counters a reply adds).  The codec puts local and remote
+ * by their kind, whatever VG_RULE_LOCAL and VG_RULE_REMOTE say.
+ */
+#define VG_RULE_CONFIG (VG_RULE_ID | VG_RULE_FAMILY | VG_RULE_LOCAL | \
+			VG_RULE_REMOTE | VG_RULE_PROTO | VG_RULE_LPORT | \
+			VG_RULE_RPORT | VG_RULE_ACTION | VG_RULE_SPI_OUT | \
+			VG_RULE_SPI_IN | VG_RULE_STAGE | VG_RULE_PEER_NAME | \
+			VG_RULE_FLAGS | VG_RULE_DESCR | VG_RULE_AH_SPI_OUT | \
+			VG_RULE_AH_SPI_IN | VG_RULE_CPI_OUT | VG_RULE_CPI_IN)
 
 struct vg_rule {
 	uint32_t has;
@@ -130,6 +144,15 @@ enum {
 	VG_PEER_PMTU = 1U << 15,
 	VG_PEER_IPCOMP = 1U << 16,
 };
+
+/*
+ * The configuration of a peer: what PEER_SET replaces (not its state, its
+ * interface or its entry count; a block is sent by peer block only).
+ */
+#define VG_PEER_CONFIG (VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | \
+			VG_PEER_FAMILY | VG_PEER_ADDR | VG_PEER_HOSTNAME | \
+			VG_PEER_ADMIN | VG_PEER_VIRTUAL | VG_PEER_SPI_OUT | \
+			VG_PEER_SPI_IN | VG_PEER_PMTU | VG_PEER_IPCOMP)
 
 struct vg_peer {
 	uint32_t has;

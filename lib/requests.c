@@ -146,6 +146,19 @@ int vg_peer_fetch(struct vg_handle *h, const char *name, uint32_t id,
 	return r;
 }
 
+int vg_rule_fetch(struct vg_handle *h, uint32_t id, struct vg_rule *out)
+{
+	struct one o = ONE(VGATE_A_RULE, vg_rule_get, out);
+	struct vg_rule key = { .has = VG_RULE_ID, .id = id };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = vgate_call(h, VGATE_CMD_RULE_GET, VG_OBJ_RULE, &key, one_reply, &o);
+	if (!r && !o.seen && !vg_is_dry_run(h))
+		r = -ENOENT;
+	return r;
+}
+
 int vg_explain(struct vg_handle *h, const struct vg_flow *f,
 	       struct vg_verdict *v)
 {

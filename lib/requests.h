@@ -142,6 +142,8 @@ int vg_config_fetch(struct vg_handle *h, struct vg_cfg *cfg);
 /* PEER_GET by name (or by ID when name is NULL); -ENOENT: no reply. */
 int vg_peer_fetch(struct vg_handle *h, const char *name, uint32_t id,
 		  struct vg_peer *out);
+/* RULE_GET of rule id; -ENOENT: no reply (a kernel error is one too). */
+int vg_rule_fetch(struct vg_handle *h, uint32_t id, struct vg_rule *out);
 int vg_explain(struct vg_handle *h, const struct vg_flow *f,
 	       struct vg_verdict *v);
 int vg_encap_sock_fetch(struct vg_handle *h, struct vg_encap_sock *es);

@@ -375,6 +375,45 @@ awk '/^PEER_NEW/{p=1} p && /ID u32/{print; p=0}' "$TMP/out" | tr -d ' ' | tr '\n
 awk '/^PEER_SET/{p=1} p' "$TMP/out" | grep -qxF '    ID u32 1' && ok || bad "-f: peer set finds the ID of a peer added by the file"
 grep -qxF '    DESCR str "Head office # 1"' "$TMP/out" && grep -qxF '    DESCR str "say "hi" \ bye"' "$TMP/out" && ok || bad "-f: quoted words: $(grep DESCR "$TMP/out")"
 
+# --- set changes only the fields given (issue 14): the parse-time checks;
+# dry run alone: only the given fields; in a file: onto the file's object ---
+request ipsec rule set 10 action drop -- "RULE_SET" "    ID u32 10" "    ACTION u8 2"
+$V --dry-run ipsec rule set 10 action drop >"$TMP/out" 2>"$TMP/err"
+! grep -qE 'STAGE|FAMILY|LOCAL|PEER_NAME' "$TMP/out" && ok || bad "dry-run rule set sends only the given fields: $(cat "$TMP/out")"
+request ipsec rule set 10 lport any spiOut none spiIn none -- "RULE_SET" "    ID u32 10"
+expect 1 'bad spiOut "0x1000" (only with action protect)' ipsec rule set 10 action drop spiOut 0x1000
+expect 1 'bad lport "22" (ports need proto tcp, udp, udplite or sctp)' ipsec rule set 10 proto icmp lport 22
+expect 1 'bad action "protect" (only a peer' ipsec rule set 10 pre action protect
+expect 1 'bad lport "any"' ipsec rule add 10 lport any action pass
+expect 1 'bad spiOut "none"' ipsec rule add 10 peer hq action protect spiOut none spiIn none
+expect 1 'missing "action ACTION"' ipsec rule add 10 pre
+expect 1 'bad hostname "gw.example" (only with addr ADDR)' ipsec peer set hq hostname gw.example
+expect 1 'bad spiOut "0x2000" (only with virtual yes)' ipsec peer set hq virtual no spiOut 0x2000
+request ipsec peer set hq admin down -- "PEER_SET" "    NAME str \"hq\"" "    ADMIN u8 2"
+cat >"$TMP/set" <<'EOC'
+ipsec peer add hq addr 192.0.2.2 descr "head office"
+ipsec rule add 10 peer hq local 10.1.0.0/16 remote 10.9.0.0/16 proto tcp lport 22 action protect spiOut 0x1000 spiIn 0x1001 descr ssh
+ipsec rule set 10 descr "ssh to hq"
+ipsec peer set hq admin down
+EOC
+$V --dry-run -f "$TMP/set" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+awk '/^RULE_SET/{p=1} p' "$TMP/out" >"$TMP/rs"
+[ $rc = 0 ] && grep -qxF '    DESCR str "ssh to hq"' "$TMP/rs" &&
+	grep -qxF '    PEER_NAME str "hq"' "$TMP/rs" && grep -qxF '    SPI_OUT u32 4096' "$TMP/rs" &&
+	grep -qxF '    LOCAL_PLEN u8 16' "$TMP/rs" && grep -qxF '    LPORT_MIN u16 22' "$TMP/rs" &&
+	grep -qxF '    ACTION u8 3' "$TMP/rs" && ok || bad "-f: rule set overlays onto the file's rule: rc $rc $(cat "$TMP/rs") $(cat "$TMP/err")"
+awk '/^PEER_SET/{p=1} p' "$TMP/out" | grep -qxF '    DESCR str "head office"' && ok || bad "-f: peer set keeps the file's descr: $(cat "$TMP/out")"
+printf 'ipsec rule add 10 peer hq action protect spiOut 0x1000 spiIn 0x1001\nipsec rule set 10 action drop\n' >"$TMP/set"
+$V --dry-run -f "$TMP/set" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qF "$TMP/set:2: bad action \"drop\" (the rule has spiOut 0x00001000: SPIs and CPIs only with action protect; give spiOut none spiIn none too)" "$TMP/err" &&
+	! grep -q RULE_SET "$TMP/out" && ok || bad "-f: rule set checked on the file's rule: rc $rc $(cat "$TMP/err")"
+printf 'ipsec rule add 10 pre action pass\nipsec rule del 10\nipsec rule set 10 descr x\n' >"$TMP/set"
+$V --dry-run -f "$TMP/set" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qF "$TMP/set:3: no rule with ID 10 (deleted before)" "$TMP/err" && ok || bad "-f: rule set after rule del: rc $rc $(cat "$TMP/err")"
+
 # --- -f: consecutive rule adds go in batches of at most 64 per RULE_NEW ---
 # (other configuration lines end a batch; show commands run after the commit)
 {

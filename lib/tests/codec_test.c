@@ -139,6 +139,112 @@ static void test_rule(void)
 	nlmsg_free(m);
 }
 
+/* A protect entry with SPIs, as a RULE_GET reply gives it. */
+static void protect_entry(struct vg_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->has = VG_RULE_ID | VG_RULE_FAMILY | VG_RULE_PROTO | VG_RULE_LPORT |
+		 VG_RULE_RPORT | VG_RULE_ACTION | VG_RULE_SPI_OUT |
+		 VG_RULE_SPI_IN | VG_RULE_STAGE | VG_RULE_PEER_NAME |
+		 VG_RULE_FLAGS | VG_RULE_DESCR | VG_RULE_PEER | VG_RULE_STATS;
+	r->id = 10;
+	r->family = AF_INET;
+	r->local.kind = VG_RANGE_NET;
+	addr4(&r->local.addr, "10.1.0.0");
+	r->local.plen = 16;
+	r->remote.kind = VG_RANGE_HOST;
+	addr4(&r->remote.addr, "10.2.0.1");
+	r->proto = 6;
+	r->lport.min = r->lport.max = 22;
+	r->rport.max = 65535;
+	r->action = VGATE_ACTION_PROTECT;
+	r->stage = VGATE_STAGE_PEER;
+	strcpy(r->peer_name, "gwB");
+	addr4(&r->peer, "192.0.2.2");
+	strcpy(r->descr, "ssh to B");
+	r->spi_out = 0x1000;
+	r->spi_in = 0x1001;
+	r->st[VGATE_RULE_STATS_A_PACKETS_OUT] = 5;
+}
+
+/* vg_rule_overlay() and vg_peer_overlay(): only the given fields change. */
+static void test_overlay(void)
+{
+	struct vg_rule base, want, set = { 0 };
+	struct vg_peer pb = { 0 }, ps = { 0 }, pw;
+
+	protect_entry(&base);
+	set.has = VG_RULE_ID | VG_RULE_ACTION;
+	set.id = 10;
+	set.action = VGATE_ACTION_DROP;
+	vg_rule_overlay(&base, &set, VG_RULE_ACTION);
+	protect_entry(&want);
+	want.action = VGATE_ACTION_DROP;
+	want.has &= VG_RULE_CONFIG;
+	memset(&want.peer, 0, sizeof(want.peer));
+	memset(want.st, 0, sizeof(want.st));
+	CHECK(!memcmp(&base, &want, sizeof(base)),
+	      "overlay: action drop onto a protect entry changes only the action (stage, peer, selectors, SPIs, descr kept; reply-only fields dropped)");
+
+	/* Cleared: given, not in set->has. */
+	memset(&set, 0, sizeof(set));
+	set.has = VG_RULE_ID;
+	set.id = 10;
+	protect_entry(&base);
+	vg_rule_overlay(&base, &set, VG_RULE_SPI_OUT | VG_RULE_SPI_IN |
+			VG_RULE_DESCR | VG_RULE_LOCAL | VG_RULE_LPORT);
+	CHECK(!(base.has & (VG_RULE_SPI_OUT | VG_RULE_SPI_IN | VG_RULE_DESCR |
+			    VG_RULE_LPORT)) && !base.spi_out && !base.spi_in &&
+	      !base.descr[0] && base.local.kind == VG_RANGE_ANY &&
+	      !base.lport.min && !base.lport.max &&
+	      base.remote.kind == VG_RANGE_HOST && base.proto == 6 &&
+	      (base.has & VG_RULE_RPORT) && base.action == VGATE_ACTION_PROTECT &&
+	      !strcmp(base.peer_name, "gwB"),
+	      "overlay: given fields absent from the set are cleared, the others kept");
+
+	/* Stage: a new peer, or none. */
+	memset(&set, 0, sizeof(set));
+	set.has = VG_RULE_STAGE;
+	set.stage = VGATE_STAGE_POST;
+	protect_entry(&base);
+	vg_rule_overlay(&base, &set, VG_RULE_STAGE | VG_RULE_PEER_NAME);
+	CHECK(base.stage == VGATE_STAGE_POST && !base.peer_name[0] &&
+	      !(base.has & VG_RULE_PEER_NAME) && (base.has & VG_RULE_STAGE),
+	      "overlay: stage post drops the peer name");
+
+	pb.has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_FAMILY |
+		 VG_PEER_ADDR | VG_PEER_ADMIN | VG_PEER_OPER | VG_PEER_VIRTUAL |
+		 VG_PEER_PMTU | VG_PEER_IPCOMP | VG_PEER_ENTRIES;
+	pb.id = 3;
+	strcpy(pb.name, "gwB");
+	strcpy(pb.descr, "branch B");
+	pb.family = AF_INET;
+	addr4(&pb.addr, "192.0.2.2");
+	pb.admin = VGATE_PEER_ADMIN_UP;
+	pb.oper = VGATE_PEER_OPER_UP;
+	pb.pmtu = 1;
+	pb.entries = 4;
+	pw = pb;
+	ps.has = VG_PEER_NAME | VG_PEER_ADMIN;
+	strcpy(ps.name, "gwB");
+	ps.admin = VGATE_PEER_ADMIN_DOWN;
+	vg_peer_overlay(&pb, &ps, VG_PEER_ADMIN);
+	pw.admin = VGATE_PEER_ADMIN_DOWN;
+	pw.has &= VG_PEER_CONFIG;
+	CHECK(!memcmp(&pb, &pw, sizeof(pb)) && !(pb.has & VG_PEER_OPER),
+	      "overlay: peer admin down keeps descr, address and the rest (state not resent)");
+
+	memset(&ps, 0, sizeof(ps));
+	ps.has = VG_PEER_OPER | VG_PEER_BLOCK;
+	ps.oper = VGATE_PEER_OPER_BLOCKED;
+	ps.block_seconds = 300;
+	vg_peer_overlay(&pb, &ps, VG_PEER_OPER | VG_PEER_BLOCK);
+	CHECK((pb.has & (VG_PEER_OPER | VG_PEER_BLOCK)) &&
+	      pb.block_seconds == 300 && !strcmp(pb.descr, "branch B") &&
+	      pb.admin == VGATE_PEER_ADMIN_DOWN,
+	      "overlay: peer block onto the configuration");
+}
+
 static void test_peer(void)
 {
 	struct nl_msg *m = tmsg(&vg_family_vgate, VGATE_CMD_PEER_NEW);
@@ -448,6 +554,7 @@ int main(void)
 	test_sa();
 	test_rule();
 	test_peer();
+	test_overlay();
 	test_cfg_flow_encap();
 	test_stats_verdict();
 	test_bad_length();

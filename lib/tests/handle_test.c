@@ -57,34 +57,6 @@ static void hook(const struct vg_family_desc *f, struct nlmsghdr *nlh, void *a)
 	hook_cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 }
 
-/* The receive hook's datagrams: one message each, taken in order. */
-static struct nl_msg *queue[8];
-static int queued, taken;
-
-static void push(struct nl_msg *m, uint32_t seq)
-{
-	nlmsg_hdr(m)->nlmsg_seq = seq;
-	queue[queued++] = m;
-}
-
-static int recv_hook(void *arg, unsigned char **buf)
-{
-	struct nlmsghdr *nlh;
-	int len;
-
-	(void)arg;
-	if (taken >= queued)
-		return -NLE_BAD_SOCK;
-	nlh = nlmsg_hdr(queue[taken]);
-	len = nlh->nlmsg_len;
-	*buf = malloc(len);
-	if (!*buf)
-		return -NLE_NOMEM;
-	memcpy(*buf, nlh, len);
-	nlmsg_free(queue[taken++]);
-	return len;
-}
-
 /* A bare NLMSG_ERROR (no request echoed) or NLMSG_DONE carrying err. */
 static struct nl_msg *bare(int type, int err)
 {
@@ -166,25 +138,31 @@ static void recv_hook_checks(void)
 	int r;
 
 	sa.dst.len = 4;
-	vg_set_recv_hook(h, recv_hook, NULL);
+	vg_set_recv_hook(h, tq_recv, NULL);
 	CHECK(vg_family_present(h, &vg_family_garp) == 1,
 	      "recv hook: a family is present without a socket");
 
-	push(bare(NLMSG_ERROR, 0), 1);
-	CHECK(vg_sa_new(h, &sa) == 0 && taken == 1,
+	hook_calls = 0;
+	vg_set_recv_tap(h, hook, NULL);
+	tq_push(bare(NLMSG_ERROR, 0), 1);
+	CHECK(vg_sa_new(h, &sa) == 0 && tq_taken() == 1,
 	      "recv hook: request 1 acknowledged from the hook");
+	CHECK(hook_calls == 1 && hook_cmd == VGATE_CMD_SA_NEW &&
+	      hook_family == &vg_family_vgate,
+	      "recv tap: the request is handed to the tap");
+	vg_set_recv_tap(h, NULL, NULL);
 
-	push(bare(NLMSG_ERROR, 0), 1);		/* stale: request 1's */
-	push(bare(NLMSG_ERROR, INT_MIN), 2);
+	tq_push(bare(NLMSG_ERROR, 0), 1);		/* stale: request 1's */
+	tq_push(bare(NLMSG_ERROR, INT_MIN), 2);
 	r = vg_sa_new(h, &sa);
 	CHECK(r == -EPROTO && vg_error(h)->kind == VG_ERR_KERNEL &&
-	      vg_error(h)->err == -EPROTO && taken == 3,
+	      vg_error(h)->err == -EPROTO && tq_taken() == 3,
 	      "recv hook: an answer of another sequence number is skipped, error INT_MIN is -EPROTO (%d)",
 	      r);
 
-	push(sa_reply(0x1000), 3);
-	push(sa_reply(0x2000), 3);
-	push(bare(NLMSG_DONE, 0), 3);
+	tq_push(sa_reply(0x1000), 3);
+	tq_push(sa_reply(0x2000), 3);
+	tq_push(bare(NLMSG_DONE, 0), 3);
 	r = vg_objs_dump_all(h, VG_DUMP_SAS, NULL, (void **)&sas, &n);
 	CHECK(r == 0 && n == 2 && sas[0].spi == 0x1000 && sas[1].spi == 0x2000,
 	      "recv hook: a dump of two SAs through the codec");
