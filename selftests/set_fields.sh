@@ -31,9 +31,10 @@ v() { vgate "$NS" "$@" >"$O" 2>"$E"; rc=$?; }
 result() {
 	local name=$1 c; shift
 	for c in "$@"; do
-		if ! eval "$c" >/dev/null 2>&1; then
+		if ! eval "$c" >"$VGATE_TMP/cond.out" 2>&1; then
 			tap_fail "$name"
 			echo "# failed: $c"
+			sed 's/^/# /' "$VGATE_TMP/cond.out" | head -20
 			echo "# exit status: $rc"
 			sed 's/^/# stdout: /' "$O" | head -20
 			sed 's/^/# stderr: /' "$E" | head -20
