@@ -31,9 +31,10 @@ v() { vgate "$NS" "$@" >"$O" 2>"$E"; rc=$?; }
 result() {
 	local name=$1 c; shift
 	for c in "$@"; do
-		if ! eval "$c" >/dev/null 2>&1; then
+		if ! eval "$c" >"$VGATE_TMP/cond.out" 2>&1; then
 			tap_fail "$name"
 			echo "# failed: $c"
+			sed 's/^/# /' "$VGATE_TMP/cond.out" | head -20
 			echo "# exit status: $rc"
 			sed 's/^/# stdout: /' "$O" | head -20
 			sed 's/^/# stderr: /' "$E" | head -20
@@ -162,8 +163,9 @@ v -f "$F"
 result "-f: rule add 30 then rule set 30 descr: the file's rule with the new descr" \
 	'[ $rc = 0 ]' 'snap rule 30' \
 	"python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d[\"descr\"] == \"second\" and d[\"peer\"] == \"gwC\" and d[\"spi_out\"] == \"0x00003000\" and d[\"spi_in\"] == \"0x00003001\" and d[\"local\"] == \"10.5.0.0/24\" and d[\"remote\"] == \"10.6.0.0/24\" and d[\"proto\"] == \"udp\" and d[\"rport\"] == {\"min\": 500, \"max\": 500} and d[\"action\"] == \"protect\" else 1)' $VGATE_TMP/rule-30.json"
+# (its "entries" count is 1 now: rule 30 of the same file is its)
 result "-f: peer set gwC admin dialup kept gwC's description" \
-	"changed peer gwC '{\"admin\": \"dialup\"}'"
+	"changed peer gwC '{\"admin\": \"dialup\", \"entries\": 1}'"
 
 cat >"$F" <<'EOF'
 ipsec rule set 30 descr third
