@@ -92,6 +92,24 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 
 bad_dmesg() { dmesg | grep -aE "$BAD_RE"; }
 
+# Which checkers this kernel runs, from their own boot lines, so that the
+# log of a debug run proves what watched it (a missing one is said too).
+checkers() {
+	local c line
+	for c in "KASAN:KernelAddressSanitizer initialized" \
+		 "lockdep:Lock dependency validator" \
+		 "kmemleak:Kernel memory leak detector" \
+		 "failslab:/sys/kernel/debug/failslab"; do
+		line=${c#*:}
+		case $line in
+		/*) [ -e "$line" ] ;;
+		*) dmesg | grep -aqF "$line" ;;
+		esac && echo -n " ${c%%:*}=on" || echo -n " ${c%%:*}=off"
+	done
+	echo
+}
+echo "# kernel $(uname -r) checkers:$(checkers)"
+
 # kmemleak (debug kernel): scanned on demand, not by its thread. An object
 # is reported once it is 5 s old and unreferenced; leak_check scans twice,
 # as Documentation/dev-tools/kmemleak.rst advises against transient false
