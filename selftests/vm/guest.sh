@@ -86,6 +86,12 @@ echo vgate-vm >/proc/sys/kernel/hostname
 [ "$DEBUG" = 1 ] && echo 0 >/proc/sys/kernel/panic_on_warn ||
 	echo 1 >/proc/sys/kernel/panic_on_warn	# sysctl -w kernel.panic_on_warn=1
 echo 1 >/proc/sys/kernel/panic_on_oops
+# A CPU stuck in the kernel (soft lockup, RCU stall) fails the run at once,
+# with every CPU's backtrace, instead of hanging until the VM times out
+# with nothing but "stuck for 3000s" to show (CI, 2026-12-07).
+for k in softlockup_all_cpu_backtrace softlockup_panic panic_on_rcu_stall; do
+	[ -w /proc/sys/kernel/$k ] && echo 1 >/proc/sys/kernel/$k
+done
 read -r taint0 </proc/sys/kernel/tainted
 ip link set lo up 2>/dev/null || true
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -270,6 +276,9 @@ for t in "${scripts[@]}"; do
 	export VGATE_TMP
 	nbad=$(bad_dmesg | wc -l)
 	echo "# selftests: vgate: $name"
+	read -r up _ </proc/uptime
+	# On the console too: a crash report's timestamps tell which test.
+	echo "<3>VGATE-TEST: $name (uptime ${up%.*}s)" >/dev/kmsg
 	t0=$(date +%s)
 	# Not a pipe into sed: a daemon the test leaves running would keep the
 	# pipe open. Wait for the test, kill leftovers, then for the prefixer.
