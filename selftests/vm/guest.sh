@@ -277,8 +277,10 @@ for t in "${scripts[@]}"; do
 	nbad=$(bad_dmesg | wc -l)
 	echo "# selftests: vgate: $name"
 	read -r up _ </proc/uptime
-	# On the console too: a crash report's timestamps tell which test.
-	echo "<3>VGATE-TEST: $name (uptime ${up%.*}s)" >/dev/kmsg
+	read -r lastpid </proc/sys/kernel/ns_last_pid
+	# On the console too: a crash report's timestamps (and the PID of the
+	# process it names) tell which test ran.
+	echo "<3>VGATE-TEST: $name (uptime ${up%.*}s, last PID $lastpid)" >/dev/kmsg
 	t0=$(date +%s)
 	# Not a pipe into sed: a daemon the test leaves running would keep the
 	# pipe open. Wait for the test, kill leftovers, then for the prefixer.
