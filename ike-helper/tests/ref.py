@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""An independent IKEv2 key derivation for crypto_test.c: RFC 7296 2.13
+(prf+), 2.14 (SKEYSEED, the 7 keys), 2.17 (Child SA KEYMAT), 2.18 (IKE SA
+rekey) and the RFC 4868 truncated ICV, written from the RFC with Python's
+hmac and hashlib only (no OpenSSL EVP code of ours).  Arguments and results
+in hex, one line:
+
+  prfplus HASH KEY SEED LEN
+  ikekeys HASH GIR NI NR SPII SPIR PK AK EK       -> d ai ar ei er pi pr
+  rekey OLDHASH HASH SKD GIR NI NR SPII SPIR PK AK EK   -> the same
+  child HASH SKD GIR|- NI NR EK AK                -> ei ai er ar
+  icv HASH KEY MSG TRUNC
+  gcmopen KEY NONCE AAD CT TAG    -> plaintext, or "skip" without the
+                                    Python cryptography package
+HASH: sha1, sha256, sha384, sha512.
+"""
+import hashlib
+import hmac
+import sys
+
+
+def prf(h, key, data):
+    return hmac.new(key, data, getattr(hashlib, h)).digest()
+
+
+def prf_plus(h, key, seed, n):
+    out, t, i = b"", b"", 1
+    while len(out) < n:
+        t = prf(h, key, t + seed + bytes([i]))
+        out += t
+        i += 1
+    return out[:n]
+
+
+def split(stream, lens):
+    out, pos = [], 0
+    for n in lens:
+        out.append(stream[pos:pos + n].hex() or "-")
+        pos += n
+    return " ".join(out)
+
+
+def ike_lens(pk, ak, ek):
+    return [pk, ak, ak, ek, ek, pk, pk]
+
+
+def main(a):
+    x = bytes.fromhex
+    if a[0] == "prfplus":
+        print(prf_plus(a[1], x(a[2]), x(a[3]), int(a[4])).hex())
+    elif a[0] == "ikekeys":
+        h, gir, ni, nr, spii, spir = a[1], x(a[2]), x(a[3]), x(a[4]), x(a[5]), x(a[6])
+        lens = ike_lens(int(a[7]), int(a[8]), int(a[9]))
+        skeyseed = prf(h, ni + nr, gir)
+        print(split(prf_plus(h, skeyseed, ni + nr + spii + spir, sum(lens)), lens))
+    elif a[0] == "rekey":
+        oh, h, skd, gir, ni, nr = a[1], a[2], x(a[3]), x(a[4]), x(a[5]), x(a[6])
+        spii, spir = x(a[7]), x(a[8])
+        lens = ike_lens(int(a[9]), int(a[10]), int(a[11]))
+        skeyseed = prf(oh, skd, gir + ni + nr)
+        print(split(prf_plus(h, skeyseed, ni + nr + spii + spir, sum(lens)), lens))
+    elif a[0] == "child":
+        h, skd = a[1], x(a[2])
+        gir = b"" if a[3] == "-" else x(a[3])
+        ni, nr, ek, ak = x(a[4]), x(a[5]), int(a[6]), int(a[7])
+        lens = [ek, ak, ek, ak]
+        print(split(prf_plus(h, skd, gir + ni + nr, sum(lens)), lens))
+    elif a[0] == "icv":
+        print(prf(a[1], x(a[2]), x(a[3]))[:int(a[4])].hex())
+    elif a[0] == "gcmopen":
+        try:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        except ImportError:
+            print("skip")
+            return
+        try:
+            pt = AESGCM(x(a[1])).decrypt(x(a[2]), x(a[4]) + x(a[5]), x(a[3]))
+        except Exception:
+            print("bad-tag")
+            return
+        print(pt.hex() or "-")
+    else:
+        sys.exit("ref.py: unknown command " + a[0])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
