@@ -13,6 +13,11 @@ in hex, one line:
   icv HASH KEY MSG TRUNC
   gcmopen KEY NONCE AAD CT TAG    -> plaintext, or "skip" without the
                                     Python cryptography package
+  prime BITS                      -> the MODP prime of RFC 2409/3526,
+                                    computed from its formula (pi)
+  modp BITS PUBA PRIVB            -> g^b and (g^a)^b, padded to the prime
+  modpz BITS PUBA PRIVB           -> the same for the first b >= PRIVB
+                                    whose (g^a)^b has a leading zero octet
 HASH: sha1, sha256, sha384, sha512.
 """
 import hashlib
@@ -31,6 +36,26 @@ def prf_plus(h, key, seed, n):
         out += t
         i += 1
     return out[:n]
+
+
+def arctan_inv(x, one):
+    s = t = one // x
+    n, sign = 1, -1
+    while t:
+        t //= x * x
+        n += 2
+        s += sign * (t // n)
+        sign = -sign
+    return s
+
+
+def modp_prime(bits):
+    """RFC 2409 6.2 / RFC 3526: 2^n - 2^(n-64) - 1 + 2^64 * ([2^(n-130) pi] + k)."""
+    k = {1024: 129093, 1536: 741804, 2048: 124476, 3072: 1690314, 4096: 240904}
+    guard = 64
+    one = 1 << (bits - 130 + guard)
+    pi = (16 * arctan_inv(5, one) - 4 * arctan_inv(239, one)) >> guard
+    return 2 ** bits - 2 ** (bits - 64) - 1 + 2 ** 64 * (pi + k[bits])
 
 
 def split(stream, lens):
@@ -80,6 +105,18 @@ def main(a):
             print("bad-tag")
             return
         print(pt.hex() or "-")
+    elif a[0] == "prime":
+        bits = int(a[1])
+        print(modp_prime(bits).to_bytes(bits // 8, "big").hex())
+    elif a[0] in ("modp", "modpz"):
+        bits = int(a[1])
+        p = modp_prime(bits)
+        ya, b = int(a[2], 16), int(a[3], 16)
+        n = bits // 8
+        while a[0] == "modpz" and pow(ya, b, p) >> (bits - 8):
+            b += 1
+        print(pow(2, b, p).to_bytes(n, "big").hex(),
+              pow(ya, b, p).to_bytes(n, "big").hex())
     else:
         sys.exit("ref.py: unknown command " + a[0])
 
