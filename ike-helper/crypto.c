@@ -629,7 +629,8 @@ int ike_sk_encrypt(struct ike_sk_ctx *c, uint8_t *msg, size_t cap,
 	put_be(msg + 24, total, 4);
 	iv = msg + data_off;
 	ct = iv + ivl;
-	memmove(ct, plain, plain_len);
+	if (plain_len)
+		memmove(ct, plain, plain_len);
 	memset(ct + plain_len, 0, pad);
 	ct[ctl - 1] = pad;
 	if (is_aead(c->encr)) {

@@ -9,12 +9,18 @@
  *     the same decoded content (ike_msg_dump() prints the same), and
  *     building that gives the same bytes (the encoding is canonical);
  *   - an SK/SKF payload's data, taken as the decrypted inner chain, goes
- *     through ike_msg_parse_inner() with the same guarantees.
+ *     through ike_msg_parse_inner() with the same guarantees;
+ *   - the same data goes through ike_sk_decrypt() (crypto.c) under fixed
+ *     keys, AES-GCM and AES-CBC + HMAC: its length arithmetic on hostile
+ *     input.  A forgery is expected to fail; a "success" must at least
+ *     stay inside the buffer.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "pld.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -75,6 +81,28 @@ static void round_trip(const uint8_t *data, size_t size)
 	(void)data;
 }
 
+static const uint8_t key[36] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+
+static void decrypt(const uint8_t *data, size_t size, size_t data_off)
+{
+	static struct ike_sk_ctx ctx[2] = {
+		{ IKEV2_ENCR_AES_GCM_16, 128, IKEV2_INTEG_NONE, { key, 20 },
+		  { NULL, 0 }, 0 },
+		{ IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA2_256_128,
+		  { key, 16 }, { key, 32 }, 0 },
+	};
+	static uint8_t plain[sizeof(b1)];
+	size_t plen;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < 2; i++) {
+		r = ike_sk_decrypt(&ctx[i], data, size, data_off, plain, &plen);
+		if (r != -EBADMSG && (r || plen > size))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct ike_pld *sk;
@@ -95,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *ip = sk->u.sk.data.p;
 		size_t ilen = sk->u.sk.data.len;
 
+		decrypt(data, size, ip - data);
 		e = ike_msg_parse_inner(&m1, sk->u.sk.first, ip, ilen);
 		if ((unsigned int)e >= IKE_E__COUNT)
 			abort();
