@@ -28,7 +28,17 @@ OPTS="-timeout=10 -rss_limit_mb=2048"
 
 case "${1:-}" in
 have)
-	exec sh ../cli/fuzz/run.sh have "${2:-clang}"
+	cc=${2:-clang}
+	command -v "$cc" >/dev/null 2>&1 || exit 1
+	t=$(mktemp -d) || exit 1
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+		'{ (void)d; (void)n; return 0; }' >"$t/t.c"
+	"$cc" -fsanitize=fuzzer,address,undefined -o "$t/t" "$t/t.c" \
+		>/dev/null 2>&1
+	r=$?
+	rm -rf "$t"
+	exit $r
 	;;
 fuzz)
 	secs=$2
