@@ -918,6 +918,19 @@ size_t ike_build_sk_begin(struct ike_wbuf *w, uint8_t first)
 	return off;
 }
 
+size_t ike_build_skf_begin(struct ike_wbuf *w, uint8_t first, uint16_t num,
+			   uint16_t total)
+{
+	size_t off = ike_build_begin(w, IKEV2_PL_SKF, 0);
+
+	if (!w->err)
+		w->p[off] = first;
+	put16(w, num);
+	put16(w, total);
+	w->next_off = NO_NEXT;
+	return off;
+}
+
 void ike_build_sk(struct ike_wbuf *w, uint8_t type, const struct ike_sk *sk)
 {
 	size_t off = ike_build_begin(w, type, 0);

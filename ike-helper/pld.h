@@ -304,6 +304,9 @@ void ike_build_raw(struct ike_wbuf *w, uint8_t type, int critical,
  */
 void ike_build_sk(struct ike_wbuf *w, uint8_t type, const struct ike_sk *sk);
 size_t ike_build_sk_begin(struct ike_wbuf *w, uint8_t first);
+/* SKF: first is the inner payload type in fragment 1, else 0 (7383 2.5). */
+size_t ike_build_skf_begin(struct ike_wbuf *w, uint8_t first, uint16_t num,
+			   uint16_t total);
 
 /* Patch the header's length; the message's length, or -enum ike_err. */
 long ike_build_done(struct ike_wbuf *w);

@@ -13,7 +13,10 @@
  *   - the same data goes through ike_sk_decrypt() (crypto.c) under fixed
  *     keys, AES-GCM and AES-CBC + HMAC: its length arithmetic on hostile
  *     input.  A forgery is expected to fail; a "success" must at least
- *     stay inside the buffer.
+ *     stay inside the buffer;
+ *   - a KE payload's data goes to ike_dh_derive() (dh.c) for its group
+ *     when the group is one of the fast ones (19, 20, 21, 31, 14): the
+ *     peer value validation; a result is 0, -EBADMSG or -EDOM.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "dh.h"
 #include "pld.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -103,9 +107,37 @@ static void decrypt(const uint8_t *data, size_t size, size_t data_off)
 	}
 }
 
+/* One key pair per group, made once: a DH key generation per input
+ * would be most of the time. */
+static void ke(const struct ike_ke *k)
+{
+	static const uint16_t fast[] = { IKEV2_DH_ECP_256, IKEV2_DH_ECP_384,
+					 IKEV2_DH_ECP_521, IKEV2_DH_CURVE25519,
+					 IKEV2_DH_MODP_2048 };
+	static struct ike_dh *dh[5];
+	struct ike_chunk s;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < 5 && fast[i] != k->group; i++)
+		;
+	if (i == 5)
+		return;
+	if (!dh[i] && ike_dh_new(&dh[i], fast[i], 0))
+		abort();
+	r = ike_dh_derive(dh[i], k->data.p, k->data.len, &s);
+	if (!r) {
+		if (s.len != ike_dh_group(fast[i])->secretlen)
+			abort();
+		ike_chunk_free(&s);
+	} else if (r != -EBADMSG && r != -EDOM) {
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct ike_pld *sk;
+	const struct ike_pld *sk, *kp;
 	struct ike_hdr h;
 	enum ike_err e;
 
@@ -118,6 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	inside(&m1, data, size, NULL, 0);
 	round_trip(data, size);
+	kp = ike_msg_find(&m1, IKEV2_PL_KE, 0);
+	if (kp)
+		ke(&kp->u.ke);
 	sk = m1.n_pld ? &m1.pl[m1.n_pld - 1] : NULL;
 	if (sk && (sk->type == IKEV2_PL_SK || sk->type == IKEV2_PL_SKF)) {
 		const uint8_t *ip = sk->u.sk.data.p;

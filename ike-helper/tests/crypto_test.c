@@ -623,6 +623,40 @@ static void test_sk(void)
 	      "SK: HMAC-SHA2-256 with a 20-octet key -> EINVAL");
 }
 
+/* SKF (RFC 7383 2.5): the fragment numbers are covered too. */
+static void test_skf(void)
+{
+	struct ike_sk_ctx c = { IKEV2_ENCR_AES_GCM_16, 256, IKEV2_INTEG_NONE,
+				{ ekey, 36 }, { NULL, 0 }, 7 };
+	struct ike_hdr h = { .version = 0x20, .exchange = IKEV2_EXCH_IKE_AUTH,
+			     .msgid = 1 };
+	uint8_t buf[512], out[512], part[100];
+	size_t sk_off, data_off, len, outlen = 0;
+	struct ike_wbuf w;
+	int r;
+
+	memset(part, 0x3c, sizeof(part));
+	memcpy(h.ispi, spii, 8);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_build_hdr(&w, &h);
+	sk_off = ike_build_skf_begin(&w, IKEV2_PL_IDI, 1, 2);
+	data_off = w.len;
+	r = ike_build_done(&w) < 0 ? -1 :
+	    ike_sk_encrypt(&c, buf, sizeof(buf), sk_off, data_off, part,
+			   sizeof(part), &len);
+	CHECK(!r && ike_msg_parse(&msg, buf, len) == IKE_OK &&
+	      msg.pl[0].type == IKEV2_PL_SKF && msg.pl[0].u.sk.frag_num == 1 &&
+	      msg.pl[0].u.sk.frag_total == 2 &&
+	      (size_t)(msg.pl[0].u.sk.data.p - buf) == data_off,
+	      "SKF: fragment 1/2 encrypted, parses with its numbers");
+	CHECK(!r && !ike_sk_decrypt(&c, buf, len, data_off, out, &outlen) &&
+	      outlen == sizeof(part) && !memcmp(out, part, outlen),
+	      "SKF: decrypts to the fragment's part");
+	buf[sk_off + 7] = 3;	/* total fragments 2 -> 3 */
+	CHECK(!r && ike_sk_decrypt(&c, buf, len, data_off, out, &outlen) ==
+	      -EBADMSG, "SKF: a changed Total Fragments -> EBADMSG (in the AAD)");
+}
+
 /* CBC: a message whose ICV is right but whose pad length is impossible. */
 static void test_sk_bad_padding(void)
 {
@@ -695,5 +729,6 @@ int main(int argc, char **argv)
 	test_gcm_kat();
 	test_sk();
 	test_sk_bad_padding();
+	test_skf();
 	return tap_done();
 }
