@@ -464,6 +464,80 @@ void ike_child_keys_free(struct ike_child_keys *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* ---- AUTH (2.15) and NAT detection (2.23) ---- */
+
+int ike_auth_octets(uint16_t prf, const struct ike_blob *msg,
+		    const struct ike_blob *nonce, const struct ike_blob *sk_p,
+		    const struct ike_blob *id_body, struct ike_chunk *out)
+{
+	size_t plen = ike_prf_len(prf);
+	int r;
+
+	out->p = NULL;
+	out->len = 0;
+	if (!plen)
+		return -EINVAL;
+	r = ike_chunk_alloc(out, msg->len + nonce->len + plen);
+	if (r)
+		return r;
+	memcpy(out->p, msg->p, msg->len);
+	memcpy(out->p + msg->len, nonce->p, nonce->len);
+	/* MACedIDForI/R = prf(SK_px, RestOfInit/RespIDPayload). */
+	r = ike_prf(prf, sk_p->p, sk_p->len, id_body, 1,
+		    out->p + msg->len + nonce->len);
+	if (r)
+		ike_chunk_free(out);
+	return r;
+}
+
+int ike_auth_psk(uint16_t prf, const struct ike_blob *psk,
+		 const struct ike_blob *msg, const struct ike_blob *nonce,
+		 const struct ike_blob *sk_p, const struct ike_blob *id_body,
+		 uint8_t *out)
+{
+	/* 17 octets, no NUL (2.15). */
+	static const struct ike_blob pad = {
+		(const uint8_t *)"Key Pad for IKEv2", 17 };
+	uint8_t key[IKE_PRF_MAX];
+	struct ike_chunk octets;
+	struct ike_blob in;
+	int r;
+
+	r = ike_prf(prf, psk->p, psk->len, &pad, 1, key);
+	if (r)
+		return r;
+	r = ike_auth_octets(prf, msg, nonce, sk_p, id_body, &octets);
+	if (!r) {
+		in.p = octets.p;
+		in.len = octets.len;
+		r = ike_prf(prf, key, ike_prf_len(prf), &in, 1, out);
+		ike_chunk_free(&octets);
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	return r;
+}
+
+int ike_natd_hash(const uint8_t spii[IKEV2_SPI_LEN],
+		  const uint8_t spir[IKEV2_SPI_LEN], const uint8_t *addr,
+		  size_t alen, uint16_t port, uint8_t out[IKE_NATD_LEN])
+{
+	uint8_t p[2] = { port >> 8, port & 0xff };
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	if (alen != 4 && alen != 16)
+		return -EINVAL;
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) &&
+	     EVP_DigestUpdate(ctx, spii, IKEV2_SPI_LEN) &&
+	     EVP_DigestUpdate(ctx, spir, IKEV2_SPI_LEN) &&
+	     EVP_DigestUpdate(ctx, addr, alen) &&
+	     EVP_DigestUpdate(ctx, p, 2) &&
+	     EVP_DigestFinal_ex(ctx, out, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -EIO;
+}
+
 /* ---- AES-GCM ---- */
 
 static const EVP_CIPHER *gcm_cipher(size_t klen)

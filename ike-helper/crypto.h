@@ -138,6 +138,30 @@ int ike_sk_decrypt(const struct ike_sk_ctx *c, const uint8_t *msg,
 		   size_t *plain_len);
 
 /*
+ * 2.15: the octets a peer's AUTH covers, its "SignedOctets": its own
+ * IKE_SA_INIT message as sent (msg), the other peer's nonce data, and
+ * prf(SK_px, its ID payload body from the ID Type on); SK_pi for the
+ * initiator, SK_pr for the responder.  For signatures.
+ */
+int ike_auth_octets(uint16_t prf, const struct ike_blob *msg,
+		    const struct ike_blob *nonce, const struct ike_blob *sk_p,
+		    const struct ike_blob *id_body, struct ike_chunk *out);
+/*
+ * 2.15: a shared-key AUTH: prf(prf(PSK, "Key Pad for IKEv2"),
+ * SignedOctets); ike_prf_len(prf) octets to out.
+ */
+int ike_auth_psk(uint16_t prf, const struct ike_blob *psk,
+		 const struct ike_blob *msg, const struct ike_blob *nonce,
+		 const struct ike_blob *sk_p, const struct ike_blob *id_body,
+		 uint8_t *out);
+
+/* 2.23: NAT_DETECTION_*_IP data, SHA-1(SPIi | SPIr | address | port). */
+#define IKE_NATD_LEN	20
+int ike_natd_hash(const uint8_t spii[IKEV2_SPI_LEN],
+		  const uint8_t spir[IKEV2_SPI_LEN], const uint8_t *addr,
+		  size_t alen, uint16_t port, uint8_t out[IKE_NATD_LEN]);
+
+/*
  * AES-GCM with a 16-octet tag, as the Encrypted payload uses it: nonce =
  * salt (4) | iv (8) (RFC 5282 4).  Exposed for known-answer tests.
  */

@@ -623,6 +623,77 @@ static void test_sk(void)
 	      "SK: HMAC-SHA2-256 with a 20-octet key -> EINVAL");
 }
 
+/* AUTH with a shared key (2.15) and the NAT detection hash (2.23). */
+static void test_auth_natd(void)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 1 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct ike_id id = { IKEV2_ID_FQDN, { (const uint8_t *)"gwA.example", 11 } };
+	struct ike_algs a = { IKEV2_ENCR_AES_GCM_16, 256, IKEV2_PRF_HMAC_SHA2_256,
+			      IKEV2_INTEG_NONE };
+	struct ike_blob g = { gir, 256 }, bi = { ni, sizeof(ni) };
+	struct ike_blob br = { nr, sizeof(nr) }, psk = { (const uint8_t *)"s3cret", 6 };
+	struct ike_blob msg1 = { gir, 200 }, idb;
+	uint8_t idbuf[64], out[64], natd[IKE_NATD_LEN];
+	char line[256], *s[6], *o;
+	struct ike_chunk oct;
+	struct ike_sa_keys k;
+	struct ike_wbuf w;
+	unsigned int i;
+	int r;
+
+	/* The IDi payload's body as parsed: ID Type, RESERVED, data. */
+	ike_wbuf_init(&w, idbuf, sizeof(idbuf));
+	ike_build_id(&w, IKEV2_PL_IDI, &id);
+	idb.p = idbuf + 4;
+	idb.len = ike_build_done(&w) - 4;
+	r = ike_sa_keys_derive(&k, &a, &g, &bi, &br, spii, spir);
+	CHECK(!r && !ike_auth_octets(a.prf, &msg1, &br, &k.pi, &idb, &oct) &&
+	      oct.len == 200 + sizeof(nr) + 32 &&
+	      !memcmp(oct.p, gir, 200) && !memcmp(oct.p + 200, nr, sizeof(nr)),
+	      "AUTH octets: message 1 | peer's nonce | prf(SK_pi, IDi body)");
+	ike_chunk_free(&oct);
+	if (!have_python) {
+		CHECK(1, "AUTH and NAT-D against ref.py # SKIP python3 not found");
+		ike_sa_keys_free(&k);
+		return;
+	}
+	r = r || ike_auth_psk(a.prf, &psk, &msg1, &br, &k.pi, &idb, out);
+	s[0] = hb(&psk);
+	s[1] = hb(&msg1);
+	s[2] = hb(&br);
+	s[3] = hb(&k.pi);
+	s[4] = hb(&idb);
+	o = hx(out, 32);
+	CHECK(!r && !ref(line, sizeof(line), "authpsk sha256 %s %s %s %s %s",
+			 s[0], s[1], s[2], s[3], s[4]) && !strcmp(line, o),
+	      "AUTH (shared key, HMAC-SHA2-256): as ref.py (2.15)");
+	for (i = 0; i < 5; i++)
+		free(s[i]);
+	free(o);
+	ike_sa_keys_free(&k);
+	s[0] = hx(spii, 8);
+	s[1] = hx(spir, 8);
+	s[2] = hx(v4, 4);
+	s[3] = hx(v6, 16);
+	r = ike_natd_hash(spii, spir, v4, 4, 500, natd);
+	o = hx(natd, IKE_NATD_LEN);
+	CHECK(!r && !ref(line, sizeof(line), "natd %s %s %s 500", s[0], s[1],
+			 s[2]) && !strcmp(line, o),
+	      "NAT-D hash, IPv4 port 500: as ref.py (2.23)");
+	free(o);
+	r = ike_natd_hash(spii, spir, v6, 16, 4500, natd);
+	o = hx(natd, IKE_NATD_LEN);
+	CHECK(!r && !ref(line, sizeof(line), "natd %s %s %s 4500", s[0], s[1],
+			 s[3]) && !strcmp(line, o),
+	      "NAT-D hash, IPv6 port 4500: as ref.py (2.23)");
+	free(o);
+	for (i = 0; i < 4; i++)
+		free(s[i]);
+	CHECK(ike_natd_hash(spii, spir, v4, 5, 500, natd) == -EINVAL,
+	      "NAT-D hash: a 5-octet address refused");
+}
+
 /* SKF (RFC 7383 2.5): the fragment numbers are covered too. */
 static void test_skf(void)
 {
@@ -730,5 +801,6 @@ int main(int argc, char **argv)
 	test_sk();
 	test_sk_bad_padding();
 	test_skf();
+	test_auth_natd();
 	return tap_done();
 }

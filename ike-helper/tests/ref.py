@@ -13,6 +13,8 @@ in hex, one line:
   icv HASH KEY MSG TRUNC
   gcmopen KEY NONCE AAD CT TAG    -> plaintext, or "skip" without the
                                     Python cryptography package
+  authpsk HASH PSK MSG NONCE SKP IDBODY  -> the AUTH data (2.15)
+  natd SPII SPIR ADDR PORT        -> SHA-1(SPIi | SPIr | IP | port) (2.23)
   prime BITS                      -> the MODP prime of RFC 2409/3526,
                                     computed from its formula (pi)
   modp BITS PUBA PRIVB            -> g^b and (g^a)^b, padded to the prime
@@ -105,6 +107,14 @@ def main(a):
             print("bad-tag")
             return
         print(pt.hex() or "-")
+    elif a[0] == "authpsk":
+        h = a[1]
+        key = prf(h, x(a[2]), b"Key Pad for IKEv2")
+        octets = x(a[3]) + x(a[4]) + prf(h, x(a[5]), x(a[6]))
+        print(prf(h, key, octets).hex())
+    elif a[0] == "natd":
+        d = x(a[1]) + x(a[2]) + x(a[3]) + int(a[4]).to_bytes(2, "big")
+        print(hashlib.sha1(d).hexdigest())
     elif a[0] == "prime":
         bits = int(a[1])
         print(modp_prime(bits).to_bytes(bits // 8, "big").hex())
