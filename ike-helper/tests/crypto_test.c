@@ -22,6 +22,8 @@
 
 static char ref_py[512];
 static struct ike_msg msg;
+/* --vectors DIR: each encrypted message and its keys, for tshark_check.sh */
+static const char *vec_dir;
 static int have_python;
 
 /* Run ref.py with the arguments; its one line of output into out. */
@@ -460,6 +462,8 @@ static const struct skcase skcases[] = {
 static uint8_t ekey[36], akey[64];
 
 /* An IKE_AUTH message: the header, SK around IDi + N(INITIAL_CONTACT). */
+static uint8_t sk_spi_tag;	/* the last octet of SPIi: one per case */
+
 static long sk_message(struct ike_sk_ctx *c, uint8_t *buf, size_t cap,
 		       uint8_t *plain, long *plain_len, size_t *data_off)
 {
@@ -472,6 +476,7 @@ static long sk_message(struct ike_sk_ctx *c, uint8_t *buf, size_t cap,
 	int r;
 
 	memcpy(h.ispi, spii, 8);
+	h.ispi[7] = sk_spi_tag;
 	memcpy(h.rspi, spir, 8);
 	ike_wbuf_init(&iw, plain, 512);
 	ike_build_id(&iw, IKEV2_PL_IDI, &id);
@@ -488,6 +493,31 @@ static long sk_message(struct ike_sk_ctx *c, uint8_t *buf, size_t cap,
 	return r ? r : (long)len;
 }
 
+/* NN.bin: the message; keys: "NN ispi rspi sk_e sk_a encr bits integ". */
+static void write_vector(const struct ike_sk_ctx *c, const uint8_t *buf,
+			 size_t len)
+{
+	char path[512], *e, *a, *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%02u.bin", vec_dir, sk_spi_tag);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		exit(2);
+	snprintf(path, sizeof(path), "%s/keys", vec_dir);
+	f = fopen(path, "a");
+	e = hb(&c->ekey);
+	a = c->akey.len ? hb(&c->akey) : strdup("-");
+	s = hx(buf, 16);
+	if (!f || fprintf(f, "%02u %.16s %s %s %s %u %u %u\n", sk_spi_tag, s,
+			  s + 16, e, a, c->encr, c->encr_keybits, c->integ) < 0 ||
+	    fclose(f))
+		exit(2);
+	free(e);
+	free(a);
+	free(s);
+}
+
 static void sk_case(const struct skcase *sc)
 {
 	struct ike_sk_ctx c = { sc->encr, sc->bits, sc->integ,
@@ -500,7 +530,10 @@ static void sk_case(const struct skcase *sc)
 	long len, plen, flen;
 	int r;
 
+	sk_spi_tag++;
 	len = sk_message(&c, buf, sizeof(buf), plain, &plen, &data_off);
+	if (vec_dir && len > 0)
+		write_vector(&c, buf, len);
 	CHECK(len > 0 && ike_msg_parse(&msg, buf, len) == IKE_OK &&
 	      msg.n_pld == 1 && msg.pl[0].type == IKEV2_PL_SK &&
 	      msg.pl[0].u.sk.first == IKEV2_PL_IDI &&
@@ -777,7 +810,8 @@ int main(int argc, char **argv)
 	char *dir = strdup(argv[0]);
 	unsigned int i;
 
-	(void)argc;
+	if (argc == 3 && !strcmp(argv[1], "--vectors"))
+		vec_dir = argv[2];
 	snprintf(ref_py, sizeof(ref_py), "%s/ref.py", dirname(dir));
 	free(dir);
 	have_python = !system("python3 -c 'import hmac, hashlib' 2>/dev/null");

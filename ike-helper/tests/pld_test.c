@@ -264,7 +264,9 @@ static void auth_inner(void)
 {
 	static const uint8_t hashes[40] = { 1, [20] = 2 };
 	struct ike_id id = { IKEV2_ID_FQDN, { (const uint8_t *)"gwA.example", 11 } };
-	struct ike_cert cert = { IKEV2_CERT_X509_SIG, { (const uint8_t *)"DER", 3 } };
+	/* Hash and URL of an X.509 certificate (3.6): SHA-1, then the URL. */
+	static const uint8_t hash_url[] = "0123456789abcdefghijhttp://ca.example/gwA.der";
+	struct ike_cert cert = { IKEV2_CERT_HASH_URL_X509, { hash_url, sizeof(hash_url) - 1 } };
 	struct ike_cert creq = { IKEV2_CERT_X509_SIG, { hashes, 40 } };
 	struct ike_auth auth = { IKEV2_AUTH_SHARED_KEY_MIC, { ni, 32 } };
 	struct ike_ts_pld ts;
@@ -331,8 +333,9 @@ static void test_auth(void)
 	CHECK(pl && pl->u.id.type == IKEV2_ID_FQDN && pl->u.id.data.len == 11 &&
 	      !memcmp(pl->u.id.data.p, "gwA.example", 11), "auth: IDi");
 	pl = ike_msg_find(&msg, IKEV2_PL_CERT, 0);
-	CHECK(pl && pl->u.cert.enc == IKEV2_CERT_X509_SIG &&
-	      pl->u.cert.data.len == 3, "auth: CERT");
+	CHECK(pl && pl->u.cert.enc == IKEV2_CERT_HASH_URL_X509 &&
+	      pl->u.cert.data.len == 45 &&
+	      !memcmp(pl->u.cert.data.p + 20, "http://", 7), "auth: CERT");
 	pl = ike_msg_find(&msg, IKEV2_PL_CERTREQ, 0);
 	CHECK(pl && pl->u.cert.data.len == 40 && pl->u.cert.data.p[20] == 2,
 	      "auth: CERTREQ with two CA hashes");
