@@ -13,11 +13,16 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include <libgen.h>
+
+#include "crypto.h"
+#include "dh.h"
 #include "pld.h"
 #include "tap.h"
 #include "hex.h"
 
 static const char *seed_dir;
+static char data_dir[512];	/* tests/data, next to this program */
 static struct ike_msg msg, msg2;	/* large: not on the stack */
 
 static void seed(const char *name, const uint8_t *p, size_t len)
@@ -750,9 +755,77 @@ static void test_build_errors(void)
 	      "every error has a name");
 }
 
+/*
+ * A real peer's message: strongSwan 5.9.8's IKE_SA_INIT request
+ * (tests/data/, captured from charon initiating to 192.0.2.2 from
+ * 192.0.2.1, proposals aes128-sha256-modp2048 and aes256-sha384-modp3072).
+ */
+static void test_strongswan(void)
+{
+	static const uint8_t a1[4] = { 192, 0, 2, 1 }, a2[4] = { 192, 0, 2, 2 };
+	static const uint8_t zero[8];
+	const struct ike_notify *src, *dst;
+	const struct ike_prop *p1, *p2;
+	const struct ike_pld *ke, *nonce;
+	uint8_t buf[2048], h1[IKE_NATD_LEN], h2[IKE_NATD_LEN];
+	struct ike_chunk s = { 0 };
+	struct ike_dh *dh = NULL;
+	char path[600];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/strongswan-5.9.8-ike_sa_init.bin",
+		 data_dir);
+	f = fopen(path, "rb");
+	if (f) {
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	}
+	CHECK(len == 506 && ike_msg_parse(&msg, buf, len) == IKE_OK &&
+	      msg.hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+	      msg.hdr.flags == IKEV2_FLAG_INITIATOR && msg.n_pld == 8,
+	      "strongSwan IKE_SA_INIT: parses, 8 payloads (SA, KE, Ni, 5 N)");
+	p1 = &msg.sa.prop[0];
+	p2 = &msg.sa.prop[1];
+	CHECK(msg.sa.n_props == 2 && p1->n_xforms == 4 && p2->n_xforms == 4 &&
+	      p1->xf[0].id == IKEV2_ENCR_AES_CBC && p1->xf[0].keylen == 128 &&
+	      p1->xf[1].id == IKEV2_INTEG_HMAC_SHA2_256_128 &&
+	      p1->xf[2].id == IKEV2_PRF_HMAC_SHA2_256 &&
+	      p1->xf[3].id == IKEV2_DH_MODP_2048 && p2->num == 2 &&
+	      p2->xf[0].keylen == 256 && p2->xf[3].id == IKEV2_DH_MODP_3072,
+	      "strongSwan IKE_SA_INIT: the two proposals it was configured with");
+	ke = ike_msg_find(&msg, IKEV2_PL_KE, 0);
+	nonce = ike_msg_find(&msg, IKEV2_PL_NONCE, 0);
+	CHECK(ke && ke->u.ke.group == IKEV2_DH_MODP_2048 &&
+	      ke->u.ke.data.len == 256 && nonce && nonce->u.nonce.len == 32 &&
+	      ike_msg_notify(&msg, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) &&
+	      ike_msg_notify(&msg, IKEV2_N_SIGNATURE_HASH_ALGORITHMS),
+	      "strongSwan IKE_SA_INIT: KE (group 14), nonce, notifies");
+	CHECK(ke && !ike_dh_new(&dh, IKEV2_DH_MODP_2048, 0) &&
+	      !ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.len, &s) &&
+	      s.len == 256,
+	      "strongSwan IKE_SA_INIT: its KE value is accepted by dh.c");
+	ike_chunk_free(&s);
+	ike_dh_free(dh);
+	/* 2.23: SHA-1(SPIi | SPIr (zero) | address | port), computed here. */
+	src = ike_msg_notify(&msg, IKEV2_N_NAT_DETECTION_SOURCE_IP);
+	dst = ike_msg_notify(&msg, IKEV2_N_NAT_DETECTION_DESTINATION_IP);
+	CHECK(src && dst && src->data.len == 20 && dst->data.len == 20 &&
+	      !ike_natd_hash(msg.hdr.ispi, zero, a1, 4, 500, h1) &&
+	      !ike_natd_hash(msg.hdr.ispi, zero, a2, 4, 500, h2) &&
+	      !memcmp(src->data.p, h1, 20) && !memcmp(dst->data.p, h2, 20),
+	      "strongSwan IKE_SA_INIT: its NAT_DETECTION_* hashes are ike_natd_hash()'s");
+	CHECK(len == 506 && round_trip(buf, len),
+	      "strongSwan IKE_SA_INIT: parse then build gives its bytes back");
+}
+
 int main(int argc, char **argv)
 {
+	char *dir = strdup(argv[0]);
 	unsigned int i;
+
+	snprintf(data_dir, sizeof(data_dir), "%s/data", dirname(dir));
+	free(dir);
 
 	if (argc == 3 && !strcmp(argv[1], "--seeds")) {
 		seed_dir = argv[2];
@@ -775,5 +848,6 @@ int main(int argc, char **argv)
 	test_bad_payloads();
 	test_bad_chain();
 	test_build_errors();
+	test_strongswan();
 	return tap_done();
 }
