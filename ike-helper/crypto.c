@@ -237,8 +237,16 @@ static int aes_keybits_ok(uint16_t bits)
 	return bits == 128 || bits == 192 || bits == 256;
 }
 
+/* ChaCha20-Poly1305 (RFC 7634 2): a 256-bit key and the same 4-octet salt. */
+static size_t chacha_keylen(uint16_t keybits)
+{
+	return !keybits || keybits == 256 ? 32 + GCM_SALT : 0;
+}
+
 size_t ike_encr_keylen(uint16_t encr, uint16_t keybits)
 {
+	if (encr == IKEV2_ENCR_CHACHA20_POLY1305)
+		return chacha_keylen(keybits);
 	if (!aes_keybits_ok(keybits))
 		return 0;
 	switch (encr) {
@@ -249,6 +257,7 @@ size_t ike_encr_keylen(uint16_t encr, uint16_t keybits)
 	}
 	return 0;
 }
+
 
 static const char *integ_digest(uint16_t integ)
 {
@@ -298,7 +307,8 @@ size_t ike_integ_icvlen(uint16_t integ)
 
 static int is_aead(uint16_t encr)
 {
-	return encr == IKEV2_ENCR_AES_GCM_16;
+	return encr == IKEV2_ENCR_AES_GCM_16 ||
+	       encr == IKEV2_ENCR_CHACHA20_POLY1305;
 }
 
 /* ---- IKE SA keys ---- */
@@ -546,11 +556,11 @@ static const EVP_CIPHER *gcm_cipher(size_t klen)
 	       klen == 32 ? EVP_aes_256_gcm() : NULL;
 }
 
-static int gcm(int enc, const uint8_t *key, size_t klen,
-	       const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
-	       const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
+/* An AEAD of 12-octet nonce and 16-octet tag: AES-GCM, ChaCha20-Poly1305. */
+static int aead(const EVP_CIPHER *cipher, int enc, const uint8_t *key,
+		const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
+		const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
 {
-	const EVP_CIPHER *cipher = gcm_cipher(klen);
 	EVP_CIPHER_CTX *ctx;
 	int outl, ok;
 
@@ -560,16 +570,16 @@ static int gcm(int enc, const uint8_t *key, size_t klen,
 	if (!ctx)
 		return -ENOMEM;
 	ok = EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, enc) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) &&
 	     EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, enc) &&
 	     (!aadlen || EVP_CipherUpdate(ctx, NULL, &outl, aad, aadlen)) &&
 	     (!len || EVP_CipherUpdate(ctx, out, &outl, in, len));
 	if (ok && !enc)
-		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, GCM_TAG,
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, GCM_TAG,
 					 tag);
 	ok = ok && EVP_CipherFinal_ex(ctx, out + len, &outl);
 	if (ok && enc)
-		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, GCM_TAG,
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, GCM_TAG,
 					 tag);
 	EVP_CIPHER_CTX_free(ctx);
 	if (!ok && !enc) {
@@ -583,15 +593,29 @@ int ike_gcm_seal(const uint8_t *key, size_t klen, const uint8_t nonce[12],
 		 const uint8_t *aad, size_t aadlen, const uint8_t *in,
 		 size_t len, uint8_t *out, uint8_t tag[16])
 {
-	return gcm(1, key, klen, nonce, aad, aadlen, in, len, out, tag);
+	return aead(gcm_cipher(klen), 1, key, nonce, aad, aadlen, in, len, out,
+		    tag);
 }
 
 int ike_gcm_open(const uint8_t *key, size_t klen, const uint8_t nonce[12],
 		 const uint8_t *aad, size_t aadlen, const uint8_t *in,
 		 size_t len, uint8_t *out, const uint8_t tag[16])
 {
-	return gcm(0, key, klen, nonce, aad, aadlen, in, len, out,
-		   (uint8_t *)tag);
+	return aead(gcm_cipher(klen), 0, key, nonce, aad, aadlen, in, len, out,
+		    (uint8_t *)tag);
+}
+
+/* The SK payload's AEAD under c (nonce = salt | IV for both, RFC 7634 3). */
+static int sk_aead(const struct ike_sk_ctx *c, int enc, const uint8_t *nonce,
+		   const uint8_t *aad, size_t aadlen, const uint8_t *in,
+		   size_t len, uint8_t *out, uint8_t *tag)
+{
+	size_t klen = c->ekey.len - GCM_SALT;
+	const EVP_CIPHER *cipher = c->encr == IKEV2_ENCR_CHACHA20_POLY1305 ?
+				   EVP_chacha20_poly1305() : gcm_cipher(klen);
+
+	return aead(cipher, enc, c->ekey.p, nonce, aad, aadlen, in, len, out,
+		    tag);
 }
 
 /* ---- the Encrypted payload ---- */
@@ -682,7 +706,6 @@ int ike_sk_encrypt(struct ike_sk_ctx *c, uint8_t *msg, size_t cap,
 		   size_t plain_len, size_t *msg_len)
 {
 	size_t ivl = sk_iv_len(c), icvl = sk_icv_len(c), blk, pad, ctl, total;
-	size_t klen = c->ekey.len - (is_aead(c->encr) ? GCM_SALT : 0);
 	uint8_t *iv, *ct, nonce[12];
 	int r;
 
@@ -711,8 +734,7 @@ int ike_sk_encrypt(struct ike_sk_ctx *c, uint8_t *msg, size_t cap,
 		/* RFC 5282 3.1: an IV never repeats under one key. */
 		put_be(iv, c->iv_seq++, GCM_IV);
 		gcm_nonce(c, iv, nonce);
-		r = ike_gcm_seal(c->ekey.p, klen, nonce, msg, data_off, ct, ctl,
-				 ct, ct + ctl);
+		r = sk_aead(c, 1, nonce, msg, data_off, ct, ctl, ct, ct + ctl);
 	} else {
 		r = RAND_bytes(iv, ivl) == 1 ? 0 : -EIO;
 		if (!r)
@@ -731,7 +753,6 @@ int ike_sk_decrypt(const struct ike_sk_ctx *c, const uint8_t *msg,
 		   size_t *plain_len)
 {
 	size_t ivl = sk_iv_len(c), icvl = sk_icv_len(c), ctl, padl;
-	size_t klen = c->ekey.len - (is_aead(c->encr) ? GCM_SALT : 0);
 	const uint8_t *iv, *ct;
 	uint8_t nonce[12], icv[64];
 	int r;
@@ -747,8 +768,8 @@ int ike_sk_decrypt(const struct ike_sk_ctx *c, const uint8_t *msg,
 	ctl = msg_len - data_off - ivl - icvl;
 	if (is_aead(c->encr)) {
 		gcm_nonce(c, iv, nonce);
-		r = ike_gcm_open(c->ekey.p, klen, nonce, msg, data_off, ct, ctl,
-				 plain, ct + ctl);
+		r = sk_aead(c, 0, nonce, msg, data_off, ct, ctl, plain,
+			    (uint8_t *)ct + ctl);
 	} else {
 		if (ctl % AES_BLOCK)
 			return -EBADMSG;

@@ -2,8 +2,8 @@
 /*
  * IKEv2 crypto on OpenSSL 3 (EVP only): the PRFs, prf+ (RFC 7296 2.13),
  * the IKE SA keys (2.14, rekeyed 2.18), a Child SA's KEYMAT (2.17), and
- * the Encrypted payload (3.14) with AES-GCM-16 (RFC 5282) or AES-CBC and
- * HMAC-SHA1/SHA2 (RFC 4868).
+ * the Encrypted payload (3.14) with AES-GCM-16 (RFC 5282), ChaCha20-Poly1305
+ * (RFC 7634) or AES-CBC and HMAC-SHA1/SHA2 (RFC 4868).
  *
  * Key material lives in struct ike_chunk buffers, wiped when freed
  * (OPENSSL_clear_free); intermediate secrets (SKEYSEED) are wiped before a
@@ -47,7 +47,10 @@ int ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 		 const struct ike_blob *seed, unsigned int n_seed,
 		 uint8_t *out, size_t outlen);
 
-/* Key lengths in octets (0 if unsupported; ENCR includes the GCM salt). */
+/*
+ * Key lengths in octets (0 if unsupported; ENCR includes the 4-octet salt
+ * of AES-GCM and ChaCha20-Poly1305, whose keybits is 0 or 256).
+ */
 size_t ike_encr_keylen(uint16_t encr, uint16_t keybits);
 size_t ike_integ_keylen(uint16_t integ);
 size_t ike_integ_icvlen(uint16_t integ);
@@ -108,9 +111,9 @@ void ike_child_keys_free(struct ike_child_keys *k);
  */
 struct ike_sk_ctx {
 	uint16_t encr, encr_keybits, integ;
-	struct ike_blob ekey;	/* SK_e: key, then salt for GCM */
-	struct ike_blob akey;	/* SK_a: empty for GCM */
-	uint64_t iv_seq;	/* GCM: the next IV (never repeats a nonce) */
+	struct ike_blob ekey;	/* SK_e: key, then salt for an AEAD */
+	struct ike_blob akey;	/* SK_a: empty for an AEAD */
+	uint64_t iv_seq;	/* AEAD: the next IV (never repeats a nonce) */
 };
 
 /* Check the algorithms and key lengths: 0 or -EINVAL. */

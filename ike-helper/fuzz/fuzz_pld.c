@@ -11,7 +11,8 @@
  *   - an SK/SKF payload's data, taken as the decrypted inner chain, goes
  *     through ike_msg_parse_inner() with the same guarantees;
  *   - the same data goes through ike_sk_decrypt() (crypto.c) under fixed
- *     keys, AES-GCM and AES-CBC + HMAC: its length arithmetic on hostile
+ *     keys, AES-GCM, ChaCha20-Poly1305 and AES-CBC + HMAC: its length
+ *     arithmetic on hostile
  *     input.  A forgery is expected to fail; a "success" must at least
  *     stay inside the buffer;
  *   - a KE payload's data goes to ike_dh_derive() (dh.c) for its group
@@ -89,9 +90,11 @@ static const uint8_t key[36] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
 static void decrypt(const uint8_t *data, size_t size, size_t data_off)
 {
-	static struct ike_sk_ctx ctx[2] = {
+	static struct ike_sk_ctx ctx[3] = {
 		{ IKEV2_ENCR_AES_GCM_16, 128, IKEV2_INTEG_NONE, { key, 20 },
 		  { NULL, 0 }, 0 },
+		{ IKEV2_ENCR_CHACHA20_POLY1305, 0, IKEV2_INTEG_NONE,
+		  { key, 36 }, { NULL, 0 }, 0 },
 		{ IKEV2_ENCR_AES_CBC, 128, IKEV2_INTEG_HMAC_SHA2_256_128,
 		  { key, 16 }, { key, 32 }, 0 },
 	};
@@ -100,7 +103,7 @@ static void decrypt(const uint8_t *data, size_t size, size_t data_off)
 	unsigned int i;
 	int r;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		r = ike_sk_decrypt(&ctx[i], data, size, data_off, plain, &plen);
 		if (r != -EBADMSG && (r || plen > size))
 			abort();

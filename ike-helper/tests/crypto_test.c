@@ -4,7 +4,8 @@
  * 3566/4434 (AES-XCBC) vectors; prf+, the IKE SA keys, their rekey and a
  * Child SA's KEYMAT against tests/ref.py (the same from the RFC text with
  * Python's hmac); AES-GCM against the GCM specification's test cases; the
- * Encrypted payload both ways with every algorithm, checked by ref.py
+ * Encrypted payload both ways with every algorithm (AES-GCM, ChaCha20-
+ * Poly1305, AES-CBC + HMAC), checked by ref.py
  * (HMAC ICV, GCM with Python's cryptography when installed) and by
  * tampering.  Without python3 the ref.py checks are TAP "# SKIP".
  */
@@ -457,6 +458,8 @@ static const struct skcase skcases[] = {
 	  IKEV2_INTEG_HMAC_SHA2_512_256 },
 	{ "AES-CBC-128/HMAC-SHA1-96", IKEV2_ENCR_AES_CBC, 128,
 	  IKEV2_INTEG_HMAC_SHA1_96 },
+	{ "ChaCha20-Poly1305", IKEV2_ENCR_CHACHA20_POLY1305, 0,
+	  IKEV2_INTEG_NONE },
 };
 
 static uint8_t ekey[36], akey[64];
@@ -550,7 +553,7 @@ static void sk_case(const struct skcase *sc)
 		      "%s: padded to whole blocks (3.14)", sc->name);
 	else
 		CHECK((size_t)len == data_off + 8 + plen + 1 + 16,
-		      "%s: 8-octet IV, no padding, 16-octet ICV (RFC 5282)",
+		      "%s: 8-octet IV, no padding, 16-octet ICV (RFC 5282, 7634)",
 		      sc->name);
 	/* Independent checks of what covers what. */
 	if (!have_python) {
@@ -580,14 +583,15 @@ static void sk_case(const struct skcase *sc)
 		cth = hx(buf + data_off + 8, len - data_off - 8 - 16);
 		tagh = hx(buf + len - 16, 16);
 		x = hx(out, outlen);
-		r = ref(line, sizeof(line), "gcmopen %s %s %s %s %s", k, nh,
-			aadh, cth, tagh);
+		r = ref(line, sizeof(line), "%s %s %s %s %s %s",
+			sc->encr == IKEV2_ENCR_AES_GCM_16 ? "gcmopen" :
+			"chachaopen", k, nh, aadh, cth, tagh);
 		if (!r && !strcmp(line, "skip"))
-			CHECK(1, "%s: GCM by Python # SKIP no python3-cryptography",
+			CHECK(1, "%s: AEAD by Python # SKIP no python3-cryptography",
 			      sc->name);
 		else
 			CHECK(!r && !strncmp(line, x, strlen(x)),
-			      "%s: Python's AES-GCM opens it: salt from SK_e, AAD = header through SK header (RFC 5282 5.1)",
+			      "%s: Python's AEAD opens it: salt from SK_e, AAD = header through SK header (RFC 5282 5.1, RFC 7634 4)",
 			      sc->name);
 		free(k);
 		free(nh);

@@ -13,6 +13,7 @@ in hex, one line:
   icv HASH KEY MSG TRUNC
   gcmopen KEY NONCE AAD CT TAG    -> plaintext, or "skip" without the
                                     Python cryptography package
+  chachaopen KEY NONCE AAD CT TAG -> the same with ChaCha20-Poly1305
   authpsk HASH PSK MSG NONCE SKP IDBODY  -> the AUTH data (2.15)
   natd SPII SPIR ADDR PORT        -> SHA-1(SPIi | SPIr | IP | port) (2.23)
   prime BITS                      -> the MODP prime of RFC 2409/3526,
@@ -95,14 +96,15 @@ def main(a):
         print(split(prf_plus(h, skd, gir + ni + nr, sum(lens)), lens))
     elif a[0] == "icv":
         print(prf(a[1], x(a[2]), x(a[3]))[:int(a[4])].hex())
-    elif a[0] == "gcmopen":
+    elif a[0] in ("gcmopen", "chachaopen"):
         try:
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.hazmat.primitives.ciphers import aead
         except ImportError:
             print("skip")
             return
+        alg = aead.AESGCM if a[0] == "gcmopen" else aead.ChaCha20Poly1305
         try:
-            pt = AESGCM(x(a[1])).decrypt(x(a[2]), x(a[4]) + x(a[5]), x(a[3]))
+            pt = alg(x(a[1])).decrypt(x(a[2]), x(a[4]) + x(a[5]), x(a[3]))
         except Exception:
             print("bad-tag")
             return

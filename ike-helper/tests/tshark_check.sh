@@ -101,6 +101,10 @@ integ_name() {	# IANA INTEG
 set --
 files=""
 while read -r num ispi rspi ek ak encr bits integ; do
+	if [ "$encr" = 28 ]; then
+		ok 0 "tshark: SK with ChaCha20-Poly1305 # SKIP Wireshark 4.0 cannot decrypt it in IKEv2"
+		continue
+	fi
 	[ "$ak" = - ] && ak=""
 	set -- "$@" -o "uat:ikev2_decryption_table:$ispi,$rspi,$ek,$ek,\"$(encr_name "$encr" "$bits")\",$ak,$ak,\"$(integ_name "$integ")\""
 	files="$files $t/vec/$num.bin"
