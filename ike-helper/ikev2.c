@@ -1224,6 +1224,22 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 	}
 	if (!sa->have_keys || msg_open(d, sa, &m, buf, len, plain))
 		return;
+	if (s != sa->sock || net_port(src) != net_port(&sa->remote) ||
+	    !net_addr_eq(src, &sa->remote)) {
+		/*
+		 * An authenticated message from another address or port
+		 * (strongSwan moves to 4500 for IKE_AUTH when it does
+		 * MOBIKE; a NAT): answer there from now on (2.23).
+		 */
+		char a[64], b[64];
+
+		log_info("peer %s: now at %s (was %s), our port %u",
+			 sa->peer->name, net_str(src, a, sizeof(a)),
+			 net_str(&sa->remote, b, sizeof(b)), s->port);
+		sa->sock = s;
+		sa->remote = *src;
+		sa->local = *dst;
+	}
 	switch (m.hdr.exchange) {
 	case IKEV2_EXCH_IKE_AUTH:
 		if (response) {
