@@ -118,9 +118,8 @@ struct iked {
 	struct iked_stats st;
 	unsigned int retx_base_ms;	/* first retransmission after */
 	unsigned int retx_tries;	/* transmissions before giving up */
-	unsigned int drop_tx[8];	/* test hook: datagrams not sent */
-	unsigned int n_drop_tx;
-	unsigned int tx_count;
+	uint8_t drop_tx[8];		/* test hook: the first datagram of */
+	unsigned int n_drop_tx;		/* each of these exchanges not sent */
 	int shutting_down;
 	uint64_t shutdown_deadline;
 };

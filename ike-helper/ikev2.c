@@ -740,6 +740,8 @@ static int auth_request_send(struct iked *d, struct iked_sa *sa)
 			sa->peer->name, d->kops->name, strerror(-r));
 		return r;
 	}
+	log_info("peer %s: offering the CHILD SA with our inbound SPI %08x",
+		 sa->peer->name, sa->child.spi_in);
 	ike_wbuf_init(&w, plain, sizeof(plain));
 	build_id_auth(sa, &w);
 	if (sa->peer->remote_id.type) {

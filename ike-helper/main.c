@@ -50,20 +50,25 @@ static int num(const char *s, long lo, long hi, long *v)
 	return errno || !*s || *e || *v < lo || *v > hi ? -1 : 0;
 }
 
+/* --test-drop-tx IKE_SA_INIT,IKE_AUTH,...: names of exchanges */
 static int drop_list(struct iked *d, const char *s)
 {
 	char *copy = strdup(s), *tok, *save = NULL;
-	long v;
+	uint8_t e;
 
 	if (!copy)
 		return -1;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (d->n_drop_tx >= 8 || num(tok, 1, 1000000, &v)) {
+		for (e = IKEV2_EXCH_IKE_SA_INIT;
+		     e <= IKEV2_EXCH_INFORMATIONAL; e++)
+			if (!strcmp(tok, ikev2_exch_name(e)))
+				break;
+		if (d->n_drop_tx >= 8 || e > IKEV2_EXCH_INFORMATIONAL) {
 			free(copy);
 			return -1;
 		}
-		d->drop_tx[d->n_drop_tx++] = v;
+		d->drop_tx[d->n_drop_tx++] = e;
 	}
 	free(copy);
 	return 0;
@@ -81,7 +86,7 @@ int main(int argc, char **argv)
 		{ "tries", required_argument, NULL, 't' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
-		/* tests only: don't send the Nth datagrams (1-based) */
+		/* tests only: don't send the first datagram of EXCH,... */
 		{ "test-drop-tx", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

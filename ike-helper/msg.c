@@ -29,13 +29,14 @@ int msg_tx(struct iked *d, struct net_sock *s,
 	   const struct sockaddr_storage *remote, const uint8_t *buf,
 	   size_t len)
 {
-	unsigned int i, n = ++d->tx_count;
+	unsigned int i;
 	int r;
 
-	for (i = 0; i < d->n_drop_tx; i++)
-		if (d->drop_tx[i] == n) {
-			log_info("test hook: datagram %u (%zu octets) not sent",
-				 n, len);
+	for (i = 0; i < d->n_drop_tx && len > 18; i++)
+		if (d->drop_tx[i] == buf[18]) {
+			log_info("test hook: %s datagram (%zu octets) not sent",
+				 ikev2_exch_name(buf[18]), len);
+			d->drop_tx[i] = 0;	/* once */
 			return 0;
 		}
 	r = net_send(s, local, remote, buf, len);

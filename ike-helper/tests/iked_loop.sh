@@ -27,13 +27,13 @@ if [ -z "${IKED_IN_NETNS:-}" ]; then
 	fi
 	exec unshare -n env IKED_IN_NETNS=1 sh "$0" "$@"
 fi
-. tests/iked_lib.sh
+. tests/ikedlib.sh
 
 T=$(mktemp -d /tmp/iked_loop.XXXXXX)
 pids=""
 cleanup() {
 	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$T"
+	if [ -n "${IKED_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -78,10 +78,10 @@ pair() {
 
 # established CASE IKE_NAME ESP_ENC ESP_INTEG ESN: the checks of a success
 established() {
-	wait_for "$T/a.out" '^SA add .*dir=out' 100
-	wait_for "$T/b.out" '^SA add .*dir=out' 100
-	a_up='^IKE_SA up'
+	wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
+		wait_for "$T/b.out" '^SA add .*dir=out' 100
 	ok $? "$1: CHILD SA installed on both sides"
+	a_up='^IKE_SA up'
 	check "$1: A is initiator, B responder" \
 		sh -c "grep -q '^IKE_SA up .*role=initiator' $T/a.out &&
 		       grep -q '^IKE_SA up .*role=responder' $T/b.out"
@@ -170,11 +170,12 @@ check "INVALID_KE: A retried with ECP_384" \
 	grep -q 'INVALID_KE_PAYLOAD: it wants ECP_384 instead of CURVE_25519; retrying' "$T/a.err"
 stop_both
 
-# ---- a lost IKE_AUTH response: A retransmits, B answers from its cache ----
+# ---- a lost IKE_AUTH response (B's test hook does not send its first
+# IKE_AUTH datagram): A retransmits, B answers from its cache ----
 pair "lost response" 127.0.0.1 127.0.0.2 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
-	"--retransmit 200" "--test-drop-tx 2"
+	"--retransmit 300 --tries 8" "--test-drop-tx IKE_AUTH"
 established "lost response" AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 \
 	AES_GCM_16-128 NONE no
 check "lost response: A retransmitted IKE_AUTH (message 1)" \
@@ -183,8 +184,8 @@ check "lost response: B answered the retransmission from its cache, once" \
 	grep -q 'IKE_AUTH request 1 again: answered from the cache' "$T/b.err"
 kill -USR1 "$pid_b"
 wait_for "$T/b.out" '^STATS' 100
-check "lost response: B counts answered_from_cache=1" \
-	grep -q '^STATS .* answered_from_cache=1' "$T/b.out"
+check "lost response: B counts its answers from the cache (answered_from_cache)" \
+	grep -q '^STATS .* answered_from_cache=[1-9]' "$T/b.out"
 check "lost response: B installed one CHILD SA pair only" \
 	test "$(grep -c '^SA add' "$T/b.out")" = 2
 stop_both
