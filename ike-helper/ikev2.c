@@ -209,6 +209,9 @@ static int sa_keys(struct iked *d, struct iked_sa *sa, const uint8_t *peer_ke,
 	int r;
 
 	r = ike_dh_derive(sa->dh, peer_ke, ke_len, &gir);
+	/* the private value is needed no more: gone before anything else */
+	ike_dh_free(sa->dh);
+	sa->dh = NULL;
 	if (r) {
 		d->st.drop[DROP_KE]++;
 		log_err("peer %s (%s): its KE value for %s is invalid (%s)",
@@ -530,8 +533,8 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	memcpy(sa->ni, no->u.nonce.p, sa->ni_len);
 	sa->nr_len = IKED_NONCE_LEN;
 	if (RAND_bytes(sa->nr, sa->nr_len) != 1 || sa_set_dh(sa, c.dh) ||
-	    sa_keys(d, sa, ke->u.ke.data.p, ke->u.ke.data.len) ||
-	    ike_dh_public(sa->dh, kev, sizeof(kev))) {
+	    ike_dh_public(sa->dh, kev, sizeof(kev)) ||
+	    sa_keys(d, sa, ke->u.ke.data.p, ke->u.ke.data.len)) {
 		sa_destroy(d, sa, "IKE_SA_INIT failed");
 		return;
 	}

@@ -190,6 +190,73 @@ check "lost response: B installed one CHILD SA pair only" \
 	test "$(grep -c '^SA add' "$T/b.out")" = 2
 stop_both
 
+# ---- NAT detection: nftables in the namespace rewrites A's source ----
+# 127.0.0.1:500 -> 127.0.0.3:1500 on the way to B (postrouting on lo)
+if nft -f - 2>/dev/null <<'EON'
+table ip iked_nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip saddr 127.0.0.1 ip daddr 127.0.0.2 udp dport 500 snat to 127.0.0.3:1500
+	}
+}
+EON
+then
+	mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example \
+		"$T/a.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.1.0.0/24 10.2.0.0/24 initiate
+	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.3 gwb.example gwa.example \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.2.0.0/24 10.1.0.0/24 respond
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1
+	wait_for "$T/a.out" '^SA add .*dir=out' 100
+	ok $? "NAT: IKE and CHILD SA up through the NAT"
+	check "NAT: A finds itself behind a NAT (nat=local), B finds A behind one (nat=remote, from 127.0.0.3[1500])" \
+		sh -c "grep -q '^IKE_SA up .* nat=local\$' $T/a.out &&
+		       grep -q '^IKE_SA up .*remote=127.0.0.3\[1500\] .* nat=remote\$' $T/b.out"
+	check "NAT: both log it" \
+		sh -c "grep -q 'NAT detected (we are behind a NAT)' $T/a.err &&
+		       grep -q 'NAT detected (the peer is behind a NAT)' $T/b.err"
+	stop_both
+	nft delete table ip iked_nat
+	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.2.0.0/24 10.1.0.0/24 respond
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1
+	wait_for "$T/a.out" '^SA add .*dir=out' 100
+	check "NAT: without the NAT, nat=none on both sides" \
+		sh -c "grep -q '^IKE_SA up .* nat=none\$' $T/a.out &&
+		       grep -q '^IKE_SA up .* nat=none\$' $T/b.out"
+	stop_both
+else
+	ok 0 "NAT detection # SKIP nft cannot set up a NAT here"
+fi
+
+# ---- IDs: IPv4 addresses (the default) and user@FQDN ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 ipsec@gwa.example 127.0.0.2 \
+	"$T/a.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.1.0.0/24 10.2.0.0/24 initiate
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 ipsec@gwa.example \
+	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.2.0.0/24 10.1.0.0/24 respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+check "IDs: user@FQDN and IPv4 address IDs accepted both ways" \
+	sh -c "grep -q '^IKE_SA up .*local_id=email:ipsec@gwa.example remote_id=ipv4:127.0.0.2 ' $T/a.out &&
+	       grep -q '^IKE_SA up .*local_id=ipv4:127.0.0.2 remote_id=email:ipsec@gwa.example ' $T/b.out"
+stop_both
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 other@gwa.example \
+	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.2.0.0/24 10.1.0.0/24 respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/a.err" 'AUTHENTICATION_FAILED' 100
+check "IDs: a wrong remote ID is refused, naming both" \
+	grep -q 'AUTHENTICATION_FAILED: ID mismatch: received email:ipsec@gwa.example, configured remote_id email:other@gwa.example' "$T/b.err"
+stop_both
+
 # ---- failures ----
 pair "wrong PSK" 127.0.0.1 127.0.0.2 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
