@@ -99,6 +99,7 @@ until sw --stats >/dev/null 2>&1; do
 	sleep 0.1
 done
 mkpsk "$T/v.psk" "interop-test-secret"
+DIAG_FILES="$T/v.out $T/v.err $T/charon.log"
 echo "# $(sw --version 2>/dev/null | head -n 1 | tr -s ' '); openssl plugin: $have_openssl"
 echo "# limit: the host kernel has no ESP, so charon's CHILD SA install fails; the CHILD SA is checked by its SPIs and algorithms in charon's log, not by traffic"
 

@@ -37,6 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+DIAG_FILES="$T/a.out $T/a.err $T/b.out $T/b.err"
 ip link set lo up
 ip -6 addr add 2001:db8::1/128 dev lo nodad
 ip -6 addr add 2001:db8::2/128 dev lo nodad

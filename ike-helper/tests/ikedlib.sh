@@ -11,6 +11,10 @@ ok() {	# ok COND-STATUS NAME: COND-STATUS is 0 for pass
 	else
 		echo "not ok $n $2"
 		failed=$((failed + 1))
+		# what the daemons said, as TAP comments
+		for f in ${DIAG_FILES:-}; do
+			[ -f "$f" ] && tail -n 8 "$f" | sed "s|^|# $(basename "$f"): |"
+		done
 	fi
 }
 check() {	# check NAME COMMAND...: pass when COMMAND succeeds
