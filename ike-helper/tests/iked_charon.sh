@@ -13,7 +13,10 @@
 # as responder with a PSK, and compares what both sides say: the IKE SA
 # ESTABLISHED in `swanctl --list-sas` with vgate's SPIs and algorithms,
 # and the CHILD SA's SPIs against what charon logged (its SPI allocation
-# and its SAD entries).  The limit, stated in the output: the host kernel
+# and its SAD entries), and the CHILD SA's keys: charon logs them (chd = 4,
+# throwaway keys of this test only), vgate-iked's null backend prints a
+# SHA-256 check value of its own, the test compares.  The limit, stated
+# in the output: the host kernel
 # cannot take ESP SAs ("Function not implemented" from XFRM), so charon's
 # CHILD SA install fails: with vgate initiating, charon answers the CHILD
 # SA with NO_PROPOSAL_CHOSEN after selecting it and trying to install it;
@@ -75,6 +78,7 @@ charon {
 			default = 1
 			ike = 2
 			knl = 2
+			chd = 4
 		}
 	}
 	plugins {
@@ -237,6 +241,32 @@ s_init() {
 		test "$algs" = "$4 $5"
 	check "$1 (charon initiates): selectors narrowed to charon's 10.2.0.0/24 === 10.1.0.0/24" \
 		grep -q '^SA add .*dir=in .*local_ts=10.1.0.0/24 remote_ts=10.2.0.0/24' "$T/v.out"
+	# charon logs the CHILD SA's keys (chd = 4, throwaway test keys);
+	# vgate-iked prints only a check value of its own (kernel_null.c)
+	kc=$(python3 - "$T/case.log" <<'EOPY'
+import hashlib, re, sys
+keys, cur = {}, None
+for line in open(sys.argv[1]):
+    m = re.search(r"\[CHD\] (encryption|integrity) (initiator|responder) key => (\d+) bytes", line)
+    if m:
+        cur = (m.group(1), m.group(2))
+        keys[cur] = b""
+        continue
+    m = re.search(r"\[CHD\]\s+\d+: ((?:[0-9A-F]{2} )+)", line)
+    if m and cur:
+        keys[cur] += bytes.fromhex(m.group(1).replace(" ", ""))
+    else:
+        cur = None
+def check(side):
+    k = keys.get(("encryption", side), b"") + keys.get(("integrity", side), b"")
+    return hashlib.sha256(k).hexdigest()[:8] if k else "none"
+print(check("initiator"), check("responder"))
+EOPY
+)
+	vk_in=$(field "$T/v.out" '^SA add .*dir=in' keys)
+	vk_out=$(field "$T/v.out" '^SA add .*dir=out' keys)
+	check "$1 (charon initiates): vgate's ESP keys are charon's: check values in/out $vk_in $vk_out, from charon's logged keys $kc" \
+		test "$kc" = "$vk_in $vk_out"
 	wait_for "$T/v.out" '^SA del .*dir=out' 100
 	clog >"$T/case.log"
 	check "$1 (charon initiates): charon's install failed (the limit), it deleted the CHILD SA, vgate removed both SAs" \
