@@ -195,9 +195,10 @@ int msg_retransmit(struct iked *d, struct iked_sa *sa, uint64_t now)
 	sa->retx_at = now + ((uint64_t)d->retx_base_ms << sa->req_tries);
 	sa->req_tries++;
 	d->st.retransmits++;
-	log_info("peer %s: retransmitting %s (message %u), transmission %u",
+	log_info("peer %s: retransmitting %s (message %u), transmission %u, %llu ms after the first",
 		 sa->peer->name, ikev2_exch_name(sa->req_exch), sa->req_msgid,
-		 sa->req_tries);
+		 sa->req_tries,
+		 (unsigned long long)(now - sa->req_sent_ms));
 	msg_tx(d, sa->sock, &sa->local, &sa->remote, sa->req, sa->req_len);
 	return 0;
 }

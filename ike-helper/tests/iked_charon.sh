@@ -239,6 +239,8 @@ s_init() {
 	       sed 's/.* enc=\([^ ]*\) integ=\([^ ]*\) .*/\1 \2/' | sort -u)
 	check "$1 (charon initiates): vgate installed $4 integ $5 both ways (got $algs)" \
 		test "$algs" = "$4 $5"
+	check "$1 (charon initiates): charon moved to port 4500 for IKE_AUTH (MOBIKE), vgate-iked followed (non-ESP marker)" \
+		grep -q 'peer s: now at 192.0.2.2\[4500\] (was 192.0.2.2\[500\]), our port 4500' "$T/v.err"
 	check "$1 (charon initiates): selectors narrowed to charon's 10.2.0.0/24 === 10.1.0.0/24" \
 		grep -q '^SA add .*dir=in .*local_ts=10.1.0.0/24 remote_ts=10.2.0.0/24' "$T/v.out"
 	# charon logs the CHILD SA's keys (chd = 4, throwaway test keys);

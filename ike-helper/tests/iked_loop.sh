@@ -322,6 +322,12 @@ wait_for "$T/a.err" 'no answer' 100
 check "unreachable: 3 retransmissions, then one line naming the peer" \
 	sh -c "test \$(grep -c 'retransmitting IKE_SA_INIT' $T/a.err) = 3 &&
 	       grep -q 'peer b: no answer to IKE_SA_INIT (message 0) after 4 transmissions in [0-9.]* s: peer unreachable' $T/a.err"
+# timers never fire early: each retransmission at least 50, 150, 350 ms
+# after the first transmission (50 ms doubling); a constant interval
+# would be at 50, 100, 150
+offs=$(sed -n 's/.*retransmitting IKE_SA_INIT (message 0), transmission [0-9], \([0-9]*\) ms after the first/\1/p' "$T/a.err" | tr '\n' ' ')
+check "unreachable: exponential back-off, retransmissions >= 50, 150, 350 ms after the first (got $offs)" \
+	sh -c "set -- $offs; test \$# = 3 -a \$1 -ge 50 -a \$2 -ge 150 -a \$3 -ge 350"
 stop a
 
 # ---- malformed datagrams: dropped, counted by reason, nothing breaks ----
