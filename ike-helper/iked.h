@@ -138,6 +138,8 @@ void ikev2_shutdown(struct iked *d);
 /* Destroy every SA left (after the shutdown wait). */
 void ikev2_flush(struct iked *d);
 void ikev2_stats(struct iked *d);
+/* One IKE_SA line per IKE SA and a CHILD_SA line per CHILD SA (ctl.c). */
+void ikev2_show(struct iked *d, FILE *f);
 const char *ikev2_exch_name(uint8_t exch);
 
 /* msg.c */

@@ -1377,3 +1377,38 @@ void ikev2_stats(struct iked *d)
 	fprintf(d->report, "\n");
 	fflush(d->report);
 }
+
+void ikev2_show(struct iked *d, FILE *f)
+{
+	static const char *const state[] = { "INIT_SENT", "AUTH_SENT",
+		"HALF_OPEN", "ESTABLISHED", "DELETING" };
+	uint64_t now = iked_now_ms();
+	struct iked_sa *sa;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		char is[17], rs[17], alg[160], la[64], ra[64], lt[512], rt[512];
+		const struct child_sa *c = &sa->child;
+
+		hex(sa->ispi, 8, is);
+		hex(sa->rspi, 8, rs);
+		if (sa->state == SA_ESTABLISHED || sa->state == SA_DELETING)
+			pol_choice_name(&sa->alg, alg, sizeof(alg));
+		else
+			snprintf(alg, sizeof(alg), "-");
+		fprintf(f, "IKE_SA peer=%s state=%s role=%s ispi=%s rspi=%s local=%s remote=%s proposal=%s nat=%s age=%llu\n",
+			sa->peer->name, state[sa->state],
+			sa->initiator ? "initiator" : "responder", is, rs,
+			net_str(&sa->local, la, sizeof(la)),
+			net_str(&sa->remote, ra, sizeof(ra)), alg, nat_str(sa),
+			sa->established_ms ?
+			(unsigned long long)(now - sa->established_ms) / 1000 :
+			0ULL);
+		if (!c->in_installed || !c->out_installed)
+			continue;
+		pol_choice_name(&c->alg, alg, sizeof(alg));
+		pol_ts_str(&c->ts_local, lt, sizeof(lt));
+		pol_ts_str(&c->ts_remote, rt, sizeof(rt));
+		fprintf(f, "CHILD_SA peer=%s spi_in=%08x spi_out=%08x proposal=%s local_ts=%s remote_ts=%s\n",
+			sa->peer->name, c->spi_in, c->spi_out, alg, lt, rt);
+	}
+}

@@ -22,6 +22,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "iked.h"
 #include "log.h"
 
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 		"      --natt-port N     NAT-T port with the non-ESP marker (4500; 0: none)\n"
 		"      --retransmit MS   first retransmission after MS ms (1000), then doubling\n"
 		"      --tries N         transmissions of a request before giving up (5)\n"
+		"      --control PATH    control socket (mode 0600; show ike, show stats)\n"
 		"      --check-config    parse the configuration and the PSK files, then exit\n"
 		"  -v, --verbose         debug log\n");
 }
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
 		{ "retransmit", required_argument, NULL, 'r' },
 		{ "tries", required_argument, NULL, 't' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "control", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		/* tests only: don't send the first datagram of EXCH,... */
 		{ "test-drop-tx", required_argument, NULL, 'D' },
@@ -92,11 +95,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct iked d;
-	const char *config = NULL, *kernel = NULL;
+	const char *config = NULL, *kernel = NULL, *control = NULL;
 	char *listen[16], err[1024];
-	int n_listen = 0, check = 0, o, sfd, i, r = 1;
+	int n_listen = 0, check = 0, o, sfd, cfd = -1, i, r = 1, n_pfd;
 	long port = 500, natt = 4500, v;
-	struct pollfd pfd[NET_MAX_SOCKS + 1];
+	struct pollfd pfd[NET_MAX_SOCKS + 2];
 	sigset_t ss;
 	struct conf_peer *p;
 
@@ -144,6 +147,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			check = 1;
+			break;
+		case 'S':
+			control = optarg;
 			break;
 		case 'v':
 			log_verbosity = LOG_DEBUG;
@@ -213,6 +219,18 @@ int main(int argc, char **argv)
 	}
 	pfd[d.net.n].fd = sfd;
 	pfd[d.net.n].events = POLLIN;
+	n_pfd = d.net.n + 1;
+	if (control) {
+		cfd = ctl_open(control, err, sizeof(err));
+		if (cfd < 0) {
+			log_err("%s", err);
+			close(sfd);
+			goto out_net;
+		}
+		pfd[n_pfd].fd = cfd;
+		pfd[n_pfd].events = POLLIN;
+		n_pfd++;
+	}
 	fprintf(d.report, "READY pid=%d kernel=%s\n", (int)getpid(),
 		d.kops->name);
 	log_info("started: %d sockets, kernel backend %s", d.net.n,
@@ -237,7 +255,7 @@ int main(int argc, char **argv)
 			    (uint64_t)timeout > d.shutdown_deadline - now)
 				timeout = d.shutdown_deadline - now;
 		}
-		if (poll(pfd, d.net.n + 1, timeout) < 0) {
+		if (poll(pfd, n_pfd, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("poll: %s", strerror(errno));
@@ -274,6 +292,8 @@ int main(int argc, char **argv)
 					   &dst);
 			}
 		}
+		if (cfd >= 0 && (pfd[n_pfd - 1].revents & POLLIN))
+			ctl_serve(&d, cfd);
 		if (pfd[d.net.n].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -299,6 +319,10 @@ int main(int argc, char **argv)
 	fprintf(d.report, "EXIT\n");
 	r = 0;
 	close(sfd);
+	if (cfd >= 0) {
+		close(cfd);
+		unlink(control);
+	}
 out_net:
 	net_close(&d.net);
 out_kernel:

@@ -148,6 +148,7 @@ EOF
 vgate_start() {
 	mkconf "$T/v.conf" s 192.0.2.1 192.0.2.2 gwv.example gws.example \
 		"$T/v.psk" "$2" "$3" 10.1.0.0/24 10.2.0.0/24 "$1"
+	rm -f "$T/v.out" "$T/v.err"	# not to be read before the child opens them
 	ip netns exec "$V" "$IKED" -c "$T/v.conf" --kernel=null \
 		>"$T/v.out" 2>"$T/v.err" &
 	vpid=$!

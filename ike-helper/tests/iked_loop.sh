@@ -49,6 +49,9 @@ mkpsk "$T/wrong.psk" "another-secret"
 start() {
 	nm=$1 conf=$2 addr=$3
 	shift 3
+	# the redirection below happens in the child, later: the last
+	# case's files must not answer the waits of this one
+	rm -f "$T/$nm.out" "$T/$nm.err"
 	"$IKED" -c "$conf" --kernel=null --listen "$addr" --natt-port 0 "$@" \
 		>"$T/$nm.out" 2>"$T/$nm.err" &
 	eval "pid_$nm=$!"
@@ -139,9 +142,40 @@ stop_both() {
 pair "GCM x25519 IPv4" 127.0.0.1 127.0.0.2 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
 	"aes256-sha384-ecp384, aes128gcm16-prfsha256-x25519" \
-	"aes256-sha256, aes128gcm16"
+	"aes256-sha256, aes128gcm16" "" "--control $T/b.ctl"
 established "GCM x25519 IPv4" AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 \
 	AES_GCM_16-128 NONE no
+# the control socket: mode 0600; show ike gives the SAs the report gave
+ctl() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+out = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())' "$@"
+}
+check "control socket: a socket of mode 0600" \
+	sh -c "test -S $T/b.ctl && test \$(stat -c %a $T/b.ctl) = 600"
+ctl "$T/b.ctl" "show ike" >"$T/ctl.out" 2>&1
+bi=$(field "$T/b.out" '^IKE_SA up' ispi)
+b_in=$(field "$T/b.out" '^SA add .*dir=in' spi)
+b_out=$(field "$T/b.out" '^SA add .*dir=out' spi)
+check "control socket: show ike lists the IKE SA ESTABLISHED and its CHILD SA, then OK" \
+	sh -c "grep -q '^IKE_SA peer=a state=ESTABLISHED role=responder ispi=$bi .*proposal=AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 nat=none' $T/ctl.out &&
+	       grep -q '^CHILD_SA peer=a spi_in=$b_in spi_out=$b_out proposal=AES_GCM_16-128 local_ts=10.2.0.0/24, 2001:db8:2::/48' $T/ctl.out &&
+	       test \"\$(tail -n 1 $T/ctl.out)\" = OK"
+ctl "$T/b.ctl" "show stats" >"$T/ctl.out" 2>&1
+check "control socket: show stats, then OK" \
+	sh -c "grep -q '^STATS ike_sas=1 ' $T/ctl.out && test \"\$(tail -n 1 $T/ctl.out)\" = OK"
+ctl "$T/b.ctl" "delete everything" >"$T/ctl.out" 2>&1
+check "control socket: an unknown command gets one ERROR line" \
+	grep -qx "ERROR unknown command 'delete everything' (try: help)" "$T/ctl.out"
 torn_down "GCM x25519 IPv4" a b
 
 pair "CBC ecp256 IPv6" 2001:db8::1 2001:db8::2 \
