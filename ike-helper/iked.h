@@ -25,6 +25,8 @@
 #define IKED_NONCE_LEN		32
 #define IKED_HALF_OPEN_MS	30000	/* IKE_AUTH must come by then */
 #define IKED_SHUTDOWN_MS	3000	/* wait for Delete answers at most */
+#define IKED_HALF_OPEN_MAX	1024	/* responder SAs waiting for IKE_AUTH
+					 * (cookies, RFC 7296 2.6, not yet) */
 
 /* Why a datagram was dropped, besides the codec's enum ike_err. */
 enum iked_drop {
@@ -41,6 +43,7 @@ enum iked_drop {
 	DROP_FRAGMENT,		/* SKF: IKE fragmentation not done yet */
 	DROP_KE,		/* the peer's KE value is invalid */
 	DROP_PROPOSAL,		/* a response with a proposal we never made */
+	DROP_HALF_OPEN,		/* IKE_SA_INIT over IKED_HALF_OPEN_MAX */
 	DROP__COUNT
 };
 

@@ -439,6 +439,16 @@ static struct conf_peer *peer_by_addr(struct iked *d,
 	return NULL;
 }
 
+static unsigned int half_open_count(const struct iked *d)
+{
+	const struct iked_sa *sa;
+	unsigned int n = 0;
+
+	for (sa = d->sas; sa; sa = sa->next)
+		n += sa->state == SA_INIT_DONE;
+	return n;
+}
+
 /* A clear error answer to an IKE_SA_INIT request (no state kept). */
 static void init_error(struct iked *d, struct net_sock *s,
 		       const struct ike_msg *m,
@@ -485,6 +495,10 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	char a[64];
 	long olen;
 
+	if (half_open_count(d) >= IKED_HALF_OPEN_MAX) {
+		d->st.drop[DROP_HALF_OPEN]++;
+		return;
+	}
 	if (!p) {
 		d->st.drop[DROP_NO_PEER]++;
 		log_info("IKE_SA_INIT from %s: no peer configured with that address: dropped",
@@ -1354,7 +1368,7 @@ void ikev2_stats(struct iked *d)
 	static const char *const drop_name[DROP__COUNT] = {
 		"not_marked", "too_big", "no_peer", "no_sa", "msgid",
 		"response", "state", "missing", "decrypt", "inner",
-		"fragment", "ke", "proposal",
+		"fragment", "ke", "proposal", "half_open",
 	};
 	struct iked_sa *sa;
 	unsigned int i, n_sa = 0;

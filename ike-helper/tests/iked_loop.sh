@@ -394,12 +394,58 @@ check "malformed: each drop counted by its reason ($st)" \
 	sh -c "echo '$st' | grep -q 'rx=6 ' && echo '$st' | grep -q 'parse_short=1' &&
 	       echo '$st' | grep -q 'parse_version=2' && echo '$st' | grep -q 'parse_length=1' && echo '$st' | grep -q 'parse_pld_length=1' &&
 	       echo '$st' | grep -q 'drop_no_sa=1' && ! echo '$st' | grep -q 'ike_sas=[1-9]'"
+# a flood of well-formed IKE_SA_INIT requests from the peer's address
+# (spoofed, say): the half-open IKE SAs stop at 1024, the rest is counted
+python3 - <<'EOPY'
+import os, socket, struct
+def pld(nxt, body):
+    return struct.pack(">BBH", nxt, 0, 4 + len(body)) + body
+def xf(last, t, i, attr=b""):
+    return struct.pack(">BBHBBH", 0 if last else 3, 0, 8 + len(attr), t, 0, i) + attr
+xfs = (xf(0, 1, 20, struct.pack(">HH", 0x800e, 128)) + xf(0, 2, 5) +
+       xf(1, 4, 31))
+prop = struct.pack(">BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, 3) + xfs
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(10)
+def send():
+    body = (pld(34, prop) + pld(40, struct.pack(">HH", 31, 0) + os.urandom(32)) +
+            pld(0, os.urandom(32)))
+    hdr = os.urandom(8) + bytes(8) + bytes([33, 0x20, 34, 0x08]) + \
+          struct.pack(">II", 0, 28 + len(body))
+    s.sendto(hdr + body, ("127.0.0.2", 500))
+# 1024 answered ones, at most 32 unanswered at a time (no loss in the
+# socket buffers), then 76 beyond the limit
+sent = answered = 0
+while answered < 1024:
+    while sent < 1024 and sent - answered < 32:
+        send()
+        sent += 1
+    s.recv(2048)
+    answered += 1
+for i in range(76):
+    send()
+EOPY
+sleep 0.5
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS ike_sas=' 100
+st=$(grep '^STATS' "$T/b.out" | tail -n 1)
+check "flood: 1100 IKE_SA_INIT requests: 1024 half-open IKE SAs, the rest dropped as half_open ($st)" \
+	sh -c "echo '$st' | grep -q 'ike_sas=1024 ' &&
+	       echo '$st' | grep -Eq 'drop_half_open=76( |\$)'"
 mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
 	initiate
+start a "$T/a.conf" 127.0.0.1 --retransmit 100 --tries 3
+wait_for "$T/a.err" 'no answer|CHILD SA established' 100
+check "flood: while the half-open SAs are full, the real peer gets no answer (cookies are not done yet)" \
+	sh -c "grep -q 'no answer to IKE_SA_INIT' $T/a.err && ! grep -q '^IKE_SA up' $T/b.out"
+stop a
+stop b
+start b "$T/b.conf" 127.0.0.2
 start a "$T/a.conf" 127.0.0.1
 wait_for "$T/b.out" '^SA add .*dir=out' 100
-ok $? "malformed: B still alive and negotiates afterwards"
+ok $? "malformed: B (restarted) negotiates afterwards"
 stop_both
 
 # ---- configuration errors ----
