@@ -7,6 +7,7 @@
 #   +---- netns iked-v-PID ----+        +---- netns iked-s-PID ---------+
 #   | vgate-iked --kernel=null |  veth  | charon (own mount ns, tmpfs   |
 #   | 192.0.2.1/24      vv-PID +--------+ vs-PID  on /run) 192.0.2.2/24 |
+#   | 2001:db8:ff::1/64        |        |               2001:db8:ff::2/64 |
 #   +--------------------------+        +-------------------------------+
 #
 # Each case loads one swanctl connection, runs vgate-iked as initiator or
@@ -24,7 +25,7 @@
 # TAP; "1..0 # SKIP" without root, ip netns or charon.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-IKED=$(pwd)/vgate-iked
+IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
 CHARON=/usr/lib/ipsec/charon
 PLUGINS=/usr/lib/ipsec/plugins
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null ||
@@ -56,6 +57,8 @@ ip link set "vv-$$" netns "$V" && ip link set "vs-$$" netns "$S" &&
 ip -n "$V" addr add 192.0.2.1/24 dev "vv-$$" &&
 ip -n "$S" addr add 192.0.2.2/24 dev "vs-$$" &&
 ip -n "$V" link set lo up && ip -n "$S" link set lo up &&
+ip -n "$V" addr add 2001:db8:ff::1/64 dev "vv-$$" nodad &&
+ip -n "$S" addr add 2001:db8:ff::2/64 dev "vs-$$" nodad &&
 ip -n "$V" link set "vv-$$" up && ip -n "$S" link set "vs-$$" up || {
 	echo "1..0 # SKIP iked_charon: cannot set up the network namespaces"
 	exit 0
@@ -113,8 +116,8 @@ charon_conf() {
 connections {
 	$1 {
 		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
+		local_addrs = $SADDR
+		remote_addrs = $VADDR
 		proposals = $2
 		local {
 			auth = psk
@@ -146,7 +149,7 @@ EOF
 
 # vgate_start ROLE IKE ESP
 vgate_start() {
-	mkconf "$T/v.conf" s 192.0.2.1 192.0.2.2 gwv.example gws.example \
+	mkconf "$T/v.conf" s "$VADDR" "$SADDR" gwv.example gws.example \
 		"$T/v.psk" "$2" "$3" 10.1.0.0/24 10.2.0.0/24 "$1"
 	rm -f "$T/v.out" "$T/v.err"	# not to be read before the child opens them
 	ip netns exec "$V" "$IKED" -c "$T/v.conf" --kernel=null \
@@ -177,7 +180,7 @@ ike_compare() {
 	check "$1: same IKE algorithms (charon $salg, vgate $valg)" \
 		test -n "$salg" -a "$salg" = "$valg"
 	check "$1: charon sees vgate's ID and address" \
-		grep -q "remote 'gwv.example' @ 192.0.2.1\[" "$T/sas.out"
+		grep -q "remote 'gwv.example' @ $VADDR\[" "$T/sas.out"
 }
 
 # charon's log lines of the current case
@@ -241,7 +244,7 @@ s_init() {
 	check "$1 (charon initiates): vgate installed $4 integ $5 both ways (got $algs)" \
 		test "$algs" = "$4 $5"
 	check "$1 (charon initiates): charon moved to port 4500 for IKE_AUTH (MOBIKE), vgate-iked followed (non-ESP marker)" \
-		grep -q 'peer s: now at 192.0.2.2\[4500\] (was 192.0.2.2\[500\]), our port 4500' "$T/v.err"
+		grep -q "peer s: now at $SADDR\[4500\] (was $SADDR\[500\]), our port 4500" "$T/v.err"
 	check "$1 (charon initiates): selectors narrowed to charon's 10.2.0.0/24 === 10.1.0.0/24" \
 		grep -q '^SA add .*dir=in .*local_ts=10.1.0.0/24 remote_ts=10.2.0.0/24' "$T/v.out"
 	# charon logs the CHILD SA's keys (chd = 4, throwaway test keys);
@@ -281,6 +284,7 @@ EOPY
 	vgate_stop
 }
 
+VADDR=192.0.2.1 SADDR=192.0.2.2
 if [ "$have_openssl" = 1 ]; then
 	v_init "GCM x25519" aes128gcm16-prfsha256-x25519 aes256gcm16 \
 		AES_GCM_16_256/NO_EXT_SEQ
@@ -293,6 +297,12 @@ v_init "CBC modp2048" aes256-sha256-modp2048 aes128-sha256 \
 	AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ
 s_init "CBC modp3072" aes128-sha512-modp3072 aes256-sha384 AES_CBC-256 \
 	HMAC_SHA2_384_192
+
+# IPv6 outer addresses
+VADDR=2001:db8:ff::1 SADDR=2001:db8:ff::2
+s_init "IPv6 CBC modp2048" aes256-sha256-modp2048 aes128-sha256 AES_CBC-128 \
+	HMAC_SHA2_256_128
+VADDR=192.0.2.1 SADDR=192.0.2.2
 
 # ---- wrong PSK, each way ----
 case_begin

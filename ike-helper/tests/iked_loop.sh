@@ -18,7 +18,7 @@
 # installed.  TAP; "1..0 # SKIP" without root or unshare.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-IKED=$(pwd)/vgate-iked
+IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
 if [ -z "${IKED_IN_NETNS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
 	   ! unshare -n true 2>/dev/null; then
