@@ -116,6 +116,7 @@ charon_conf() {
 connections {
 	$1 {
 		version = 2
+		${CH_EXTRA:-}
 		local_addrs = $SADDR
 		remote_addrs = $VADDR
 		proposals = $2
@@ -213,6 +214,7 @@ v_init() {
 		sh -c "grep -q 'unable to install inbound and outbound IPsec SA' $T/case.log &&
 		       grep -q 'NO_PROPOSAL_CHOSEN for the CHILD SA: the peer accepted none' $T/v.err &&
 		       ! grep -q '^SA add' $T/v.out"
+	vgate_stop_hook "$1"
 	vgate_stop
 	wait_for "$T/charon.log" "received DELETE for IKE_SA $cn" 50
 	clog >"$T/case.log"
@@ -285,6 +287,7 @@ EOPY
 }
 
 VADDR=192.0.2.1 SADDR=192.0.2.2
+vgate_stop_hook() { :; }
 if [ "$have_openssl" = 1 ]; then
 	v_init "GCM x25519" aes128gcm16-prfsha256-x25519 aes256gcm16 \
 		AES_GCM_16_256/NO_EXT_SEQ
@@ -293,8 +296,20 @@ if [ "$have_openssl" = 1 ]; then
 else
 	ok 0 "GCM, X25519, ECP, ChaCha20 against charon # SKIP charon's openssl plugin is not installed (libstrongswan-standard-plugins)"
 fi
+# this one with charon's DPD every second: vgate-iked answers its
+# liveness checks (empty INFORMATIONAL requests)
+vgate_stop_hook() {
+	sleep 2.5
+	clog >"$T/case.log"
+	check "$1 (vgate initiates): charon's DPD (empty INFORMATIONAL) answered by vgate-iked" \
+		sh -c "grep -q 'sending DPD request' $T/case.log &&
+		       grep -q 'parsed INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
+}
+CH_EXTRA="dpd_delay = 1s"
 v_init "CBC modp2048" aes256-sha256-modp2048 aes128-sha256 \
 	AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ
+CH_EXTRA=""
+vgate_stop_hook() { :; }
 s_init "CBC modp3072" aes128-sha512-modp3072 aes256-sha384 AES_CBC-256 \
 	HMAC_SHA2_384_192
 
