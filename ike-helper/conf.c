@@ -318,6 +318,7 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			strcpy(p->name, val);
 			p->line = line;
 			p->reqid = ++reqid;
+			p->retry_s = 30;
 			port = 500;
 			seen_remote = seen_psk = seen_lts = seen_rts = 0;
 			continue;
@@ -373,6 +374,13 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 		} else if (!strcmp(key, "remote_ts")) {
 			pol_ts_parse(val, &p->remote_ts, e, sizeof(e));
 			seen_rts = 1;
+		} else if (!strcmp(key, "retry")) {
+			char *ep;
+			long v = strtol(val, &ep, 10);
+
+			if (*ep || v < 0 || v > 86400)
+				snprintf(e, sizeof(e), "not a number of seconds 0..86400");
+			p->retry_s = v;
 		} else if (!strcmp(key, "role")) {
 			if (!strcmp(val, "initiate"))
 				p->initiate = 1;

@@ -137,6 +137,14 @@ static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 		;
 	if (*pp)
 		*pp = sa->next;
+	if (sa->peer->initiate && sa->peer->retry_s && !d->shutting_down &&
+	    !sa->peer->retry_at) {
+		/* role initiate: keep it up */
+		sa->peer->retry_at = iked_now_ms() +
+				     sa->peer->retry_s * 1000ULL;
+		log_info("peer %s: initiating again in %u s",
+			 sa->peer->name, sa->peer->retry_s);
+	}
 	child_release(d, sa);
 	if (sa->state == SA_ESTABLISHED || sa->state == SA_DELETING) {
 		hex(sa->ispi, 8, is);
@@ -1313,7 +1321,23 @@ int ikev2_timers(struct iked *d)
 {
 	uint64_t now = iked_now_ms(), next = UINT64_MAX;
 	struct iked_sa *sa, *nx;
+	struct conf_peer *p;
 
+	/* first the peers to initiate again: their SAs' timers follow */
+	for (p = d->conf.peers; p && !d->shutting_down; p = p->next) {
+		if (!p->retry_at)
+			continue;
+		if (now >= p->retry_at) {
+			p->retry_at = 0;
+			for (sa = d->sas; sa && sa->peer != p; sa = sa->next)
+				;
+			if (!sa)	/* none up or under way */
+				ikev2_initiate(d, p);
+			continue;
+		}
+		if (p->retry_at < next)
+			next = p->retry_at;
+	}
 	for (sa = d->sas; sa; sa = nx) {
 		nx = sa->next;
 		if (sa->expire_at && now >= sa->expire_at) {
@@ -1332,6 +1356,10 @@ int ikev2_timers(struct iked *d)
 		if (sa->expire_at && sa->expire_at < next)
 			next = sa->expire_at;
 	}
+	/* a destroyed SA may have planned a retry */
+	for (p = d->conf.peers; p; p = p->next)
+		if (p->retry_at && p->retry_at < next)
+			next = p->retry_at;
 	if (next == UINT64_MAX)
 		return -1;
 	return next > now ? (int)(next - now) : 0;

@@ -292,6 +292,36 @@ check "IDs: a wrong remote ID is refused, naming both" \
 	grep -q 'AUTHENTICATION_FAILED: ID mismatch: received email:ipsec@gwa.example, configured remote_id email:other@gwa.example' "$T/b.err"
 stop_both
 
+# ---- role initiate keeps the IKE SA up: B restarts, A initiates again ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+printf '\tretry 1\n' >>"$T/a.conf"
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
+	respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1 --retransmit 200
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+first=$(field "$T/a.out" '^IKE_SA up' ispi)
+stop b
+start b "$T/b.conf" 127.0.0.2
+i=0
+while [ "$(grep -c '^IKE_SA up' "$T/a.out")" -lt 2 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+second=$(grep '^IKE_SA up' "$T/a.out" | sed -n '2s/.* ispi=\([0-9a-f]*\) .*/\1/p')
+check "keep up: B's Delete took A's IKE SA down; A initiated again after its retry time and got a new IKE SA ($first, then $second)" \
+	sh -c "grep -q 'peer b: initiating again in 1 s' $T/a.err &&
+	       grep -q '^IKE_SA down .*reason=deleted by the peer' $T/a.out &&
+	       test -n '$second' -a '$second' != '$first' &&
+	       grep -q '^IKE_SA up .*ispi=$second' $T/b.out"
+stop_both
+check "keep up: no new attempt once A is stopped (SIGTERM)" \
+	sh -c "! grep -q 'initiating again' $T/b.err &&
+	       test \$(grep -c 'initiating again' $T/a.err) = 1"
+
 # ---- failures ----
 pair "wrong PSK" 127.0.0.1 127.0.0.2 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
