@@ -92,6 +92,26 @@ echo 1 >/proc/sys/kernel/panic_on_oops
 for k in softlockup_all_cpu_backtrace softlockup_panic panic_on_rcu_stall; do
 	[ -w /proc/sys/kernel/$k ] && echo 1 >/proc/sys/kernel/$k
 done
+
+# Netfilter's static keys stay on for the whole run: an empty table in the
+# guest's own namespace hooks every IPv4 and IPv6 hook point, so loading,
+# unloading and namespace teardown never make vgate's hooks the first or
+# the last and never patch the NF_HOOK branch in the kernel text.  Under
+# QEMU's TCG that live patching, with packets on the other vCPU, left CPUs
+# spinning at the patched site: a soft lockup at ip_local_deliver+0x5c
+# during rmmod in the CI run of 2026-12-07 (module_unload), in 1 of 8
+# module_unload runs and at the 9th of a loop of rmmods under traffic; with
+# the keys held on, 25 rmmods under traffic in a row passed.  Real hardware
+# patches kernel text safely; the emulator here does not.
+nft -f - <<'NFT' || echo "# nft: could not pin netfilter's static keys"
+table inet vgate_vm_pin {
+	chain pin_pre { type filter hook prerouting priority 0; }
+	chain pin_in { type filter hook input priority 0; }
+	chain pin_fwd { type filter hook forward priority 0; }
+	chain pin_out { type filter hook output priority 0; }
+	chain pin_post { type filter hook postrouting priority 0; }
+}
+NFT
 read -r taint0 </proc/sys/kernel/tainted
 ip link set lo up 2>/dev/null || true
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
