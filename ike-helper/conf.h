@@ -41,7 +41,8 @@ struct conf_peer {
 	int initiate;			/* role initiate: at start */
 	unsigned int retry_s;		/* initiate again after a loss */
 	uint64_t retry_at;		/* (daemon) when; 0: not planned */
-	uint32_t reqid;
+	uint32_t reqid;			/* `protect` ID, else 1, 2, ... */
+	int has_protect;		/* reqid from a `protect` line */
 };
 
 struct conf {
