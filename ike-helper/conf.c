@@ -402,12 +402,10 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 				p->has_protect = 1;
 			}
 		} else if (!strcmp(key, "role")) {
-			if (!strcmp(val, "initiate"))
-				p->initiate = 1;
-			else if (!strcmp(val, "respond"))
-				p->initiate = 0;
-			else
-				snprintf(e, sizeof(e), "want 'initiate' or 'respond'");
+			p->initiate = !strcmp(val, "initiate");
+			p->dialup = !strcmp(val, "dialup");
+			if (!p->initiate && !p->dialup && strcmp(val, "respond"))
+				snprintf(e, sizeof(e), "want 'initiate', 'dialup' or 'respond'");
 		} else {
 			snprintf(err, errlen, "%s:%u: unknown keyword '%.64s'",
 				 name, line, key);

@@ -37,6 +37,21 @@ struct kernel_sa {
 	const struct ike_ts_pld *ts_local, *ts_remote;
 };
 
+/* What the kernel tells the daemon (vgate's "events" group). */
+enum kernel_event_type {
+	KERNEL_EV_ACQUIRE,	/* traffic for entry reqid, no SA: negotiate */
+	KERNEL_EV_EXPIRE,	/* SA spi to dst reached a lifetime limit */
+};
+
+struct kernel_event {
+	enum kernel_event_type type;
+	uint32_t reqid;			/* ACQUIRE: the entry's ID */
+	uint32_t spi;			/* EXPIRE */
+	struct sockaddr_storage dst;	/* EXPIRE */
+	int hard;			/* EXPIRE: removed (else soft) */
+	char what[48];			/* EXPIRE: which limit, for logs */
+};
+
 struct kernel_ops {
 	const char *name;
 	int (*init)(void **ctx, FILE *report);
@@ -60,6 +75,10 @@ struct kernel_ops {
 	 */
 	int (*check_reqid)(void *ctx, const char *peer, uint32_t reqid,
 			   int configured);
+	/* A descriptor to poll for events, -1 none; NULL: no events. */
+	int (*event_fd)(void *ctx);
+	/* The next event: 1 (*ev filled), 0 none left. */
+	int (*event_next)(void *ctx, struct kernel_event *ev);
 	void (*fini)(void *ctx);
 };
 

@@ -47,6 +47,7 @@ struct vgk_sa {
 struct vgk_ctx {
 	FILE *report;
 	struct vg_handle *h;
+	struct vg_events *ev;		/* ACQUIRE and SA_EXPIRE; NULL: none */
 	struct vgk_sa *sas;
 };
 
@@ -124,8 +125,79 @@ static int vgk_init(void **ctx, FILE *report)
 		free(c);
 		return r ? r : -ENOENT;
 	}
+	c->ev = vg_events_open(&r);
+	if (!c->ev)
+		log_err("kernel backend vgate: cannot join vgate's \"events\" group (%s): no negotiation on traffic (ACQUIRE), SA expiry unseen",
+			strerror(-r));
 	*ctx = c;
 	return 0;
+}
+
+static int vgk_event_fd(void *ctx)
+{
+	struct vgk_ctx *c = ctx;
+
+	return c->ev ? vg_events_fd(c->ev) : -1;
+}
+
+static const char *limit_name(uint8_t l)
+{
+	switch (l) {
+	case VGATE_EXPIRE_BYTES: return "bytes";
+	case VGATE_EXPIRE_PACKETS: return "packets";
+	case VGATE_EXPIRE_SECONDS: return "seconds";
+	case VGATE_EXPIRE_SEQ: return "sequence number";
+	}
+	return "?";
+}
+
+static int vgk_event_next(void *ctx, struct kernel_event *ev)
+{
+	struct vgk_ctx *c = ctx;
+	struct vg_event e;
+	int r;
+
+	if (!c->ev)
+		return 0;
+	for (;;) {
+		r = vg_events_next(c->ev, &e);
+		if (r == -EPROTO)
+			continue;		/* malformed: skipped */
+		if (r == -ENOBUFS) {
+			/* an entry still without SA asks again after
+			 * acquire_timeout; an expired SA shows at its use */
+			log_err("kernel backend vgate: events lost (socket buffer full)");
+			continue;
+		}
+		if (r <= 0)
+			return 0;
+		memset(ev, 0, sizeof(*ev));
+		if (e.cmd == VGATE_CMD_ACQUIRE) {
+			ev->type = KERNEL_EV_ACQUIRE;
+			ev->reqid = e.acquire.rule.id;
+			return 1;
+		}
+		if (e.cmd == VGATE_CMD_SA_EXPIRE &&
+		    e.expire.proto == IPPROTO_ESP) {
+			ev->type = KERNEL_EV_EXPIRE;
+			ev->spi = e.expire.spi;
+			ev->hard = e.expire.expire_hard;
+			snprintf(ev->what, sizeof(ev->what), "%s",
+				 limit_name(e.expire.expire_limit));
+			if (e.expire.dst.family == AF_INET6) {
+				struct sockaddr_in6 *a = (void *)&ev->dst;
+
+				a->sin6_family = AF_INET6;
+				memcpy(&a->sin6_addr, e.expire.dst.a, 16);
+			} else {
+				struct sockaddr_in *a = (void *)&ev->dst;
+
+				a->sin_family = AF_INET;
+				memcpy(&a->sin_addr, e.expire.dst.a, 4);
+			}
+			return 1;
+		}
+	}
 }
 
 /*
@@ -489,6 +561,8 @@ static void vgk_fini(void *ctx)
 	/* what the daemon left installed goes: never an SA nobody keys */
 	while (c->sas)
 		vgk_del_sa(c, &c->sas->r.dst, IKEV2_PROTO_ESP, c->sas->r.spi);
+	if (c->ev)
+		vg_events_close(c->ev);
 	vg_close(c->h);
 	free(c);
 }
@@ -501,5 +575,7 @@ const struct kernel_ops kernel_vgate_ops = {
 	.del_sa = vgk_del_sa,
 	.dump = vgk_dump,
 	.check_reqid = vgk_check_reqid,
+	.event_fd = vgk_event_fd,
+	.event_next = vgk_event_next,
 	.fini = vgk_fini,
 };

@@ -98,9 +98,10 @@ int main(int argc, char **argv)
 	static struct iked d;
 	const char *config = NULL, *kernel = "vgate", *control = NULL;
 	char *listen[16], err[1024];
-	int n_listen = 0, check = 0, o, sfd, cfd = -1, i, r = 1, n_pfd;
+	int n_listen = 0, check = 0, o, sfd, cfd = -1, efd = -1, i, r = 1;
+	int n_pfd, e_idx = -1;
 	long port = 500, natt = 4500, v;
-	struct pollfd pfd[NET_MAX_SOCKS + 2];
+	struct pollfd pfd[NET_MAX_SOCKS + 3];
 	sigset_t ss;
 	struct conf_peer *p;
 
@@ -234,6 +235,14 @@ int main(int argc, char **argv)
 		pfd[n_pfd].events = POLLIN;
 		n_pfd++;
 	}
+	if (d.kops->event_fd)
+		efd = d.kops->event_fd(d.kctx);
+	if (efd >= 0) {
+		e_idx = n_pfd;
+		pfd[n_pfd].fd = efd;
+		pfd[n_pfd].events = POLLIN;
+		n_pfd++;
+	}
 	fprintf(d.report, "READY pid=%d kernel=%s\n", (int)getpid(),
 		d.kops->name);
 	log_info("started: %d sockets, kernel backend %s", d.net.n,
@@ -295,8 +304,14 @@ int main(int argc, char **argv)
 					   &dst);
 			}
 		}
-		if (cfd >= 0 && (pfd[n_pfd - 1].revents & POLLIN))
+		if (cfd >= 0 && (pfd[d.net.n + 1].revents & POLLIN))
 			ctl_serve(&d, cfd);
+		if (e_idx >= 0 && (pfd[e_idx].revents & POLLIN)) {
+			struct kernel_event ev;
+
+			while (d.kops->event_next(d.kctx, &ev) == 1)
+				kevent_handle(&d, &ev);
+		}
 		if (pfd[d.net.n].revents & POLLIN) {
 			struct signalfd_siginfo si;
 

@@ -21,7 +21,9 @@
 # counters and XFRM's state counters on gwB rise; after charon deletes the
 # IKE SA (swanctl --terminate) vgate's SAs are gone and the PROTECT entry
 # holds LAN traffic (ACQUIRE) instead of passing it: a ping fails and
-# nothing crosses the wire in the clear.
+# nothing crosses the wire in the clear.  Last, vgate-iked with role
+# dialup: nothing until a LAN packet hits rule 10; its ACQUIRE starts the
+# negotiation and the held ping is answered.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -32,7 +34,7 @@ require_cmd ip nft ping swanctl jq
 [ -x "$IKED" ] || skip_all "$IKED not built (make -C ike-helper)"
 
 T=$VGATE_TMP
-tap_plan 27
+tap_plan 31
 
 topo_gw_pair gwA gwB
 topo_gw_pair_ipv6 gwA gwB
@@ -260,7 +262,34 @@ run_case() {
 		sh -c "grep -q '^EXIT' '$T/v.out' && test \"\$(ip netns exec gwA '$VGATE' -j ipsec show sad | jq length)\" = 0"
 }
 
+# dialup_case: vgate-iked with role dialup starts nothing by itself; the
+# first packet for rule 10 raises an ACQUIRE, vgate-iked negotiates, vgate
+# sends the held packets through the new SA
+dialup_case() {
+	local t="vgate-iked role dialup (IPv4)" conn=c$RANDOM n0 ok_est=1
+	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 aes128gcm16
+	iked_start dialup 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 aes128gcm16 10
+	sleep 1
+	n0=$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")
+	check_eq "$t: no IKE SA before traffic" "$n0/$(sad_count 10)" 0/0
+	ns lanA ping -c 3 -i 0.5 -W 20 10.2.0.2 >"$T/ping-dialup" 2>&1
+	local rc=$?
+	sw --list-sas >"$T/sas.out" 2>&1
+	grep -Eq "^  $conn: #[0-9]+, reqid [0-9]+, INSTALLED, TUNNEL, ESP:AES_GCM_16-128\$" "$T/sas.out" &&
+		grep -q "traffic for PROTECT entry 10 (ACQUIRE): initiating" "$T/v.err" &&
+		grep -q "CHILD SA established" "$T/v.err" || ok_est=0
+	check_eq "$t: the first packets raised ACQUIRE, vgate-iked negotiated the CHILD SA with charon" \
+		"$ok_est $(sad_count 10)" "1 2"
+	[ "$ok_est" = 1 ] || diag
+	check_eq "$t: the held ping went through once the SAs came (3 of 3 answered)" \
+		"$rc $(grep -c 'bytes from 10.2.0.2' "$T/ping-dialup")" "0 3"
+	iked_stop
+	check_eq "$t: SIGTERM: vgate-iked deleted the IKE SA at charon and its SAs in vgate" \
+		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
+}
+
 run_case "vgate-iked initiates (IPv4)" initiate 4 aes128gcm16 AES_GCM_16-128
 run_case "charon initiates (IPv4)" respond 4 aes256-sha256 AES_CBC-256/HMAC_SHA2_256_128
 run_case "vgate-iked initiates (IPv6 outer, 6in6)" initiate 6 aes128-sha1 AES_CBC-128/HMAC_SHA1_96
+dialup_case
 tap_done
