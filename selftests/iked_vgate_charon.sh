@@ -154,6 +154,7 @@ diag() {
 	sed 's/^/# v.err: /' "$T/v.err" | tail -n 15
 	sed 's/^/# v.out: /' "$T/v.out" | tail -n 8
 	tail -n 15 "$T/charon.log" | sed 's/^/# charon: /'
+	sed 's/^/# swanctl: /' "$T/sas.out" 2>/dev/null
 	vgate gwA ipsec show sad | sed 's/^/# /'
 	xfrm_states_diag gwB
 }
