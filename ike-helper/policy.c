@@ -27,6 +27,8 @@ static const struct alg algs[] = {
 	{ "aes256gcm16", IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 256, 1, 1 },
 	{ "chacha20poly1305", IKEV2_XFORM_ENCR, IKEV2_ENCR_CHACHA20_POLY1305,
 	  0, 1, 1 },
+	/* HMAC-SHA1-96: ESP only (RFC 8221: MUST- for IKEv2's own integrity) */
+	{ "sha1", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA1_96, 0, 0, 1 },
 	{ "sha256", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0, 1, 1 },
 	{ "sha384", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_384_192, 0, 1, 1 },
 	{ "sha512", IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_512_256, 0, 1, 1 },
@@ -432,6 +434,8 @@ const char *pol_integ_name(uint16_t integ)
 	switch (integ) {
 	case IKEV2_INTEG_NONE:
 		return "NONE";
+	case IKEV2_INTEG_HMAC_SHA1_96:
+		return "HMAC_SHA1_96";
 	case IKEV2_INTEG_HMAC_SHA2_256_128:
 		return "HMAC_SHA2_256_128";
 	case IKEV2_INTEG_HMAC_SHA2_384_192:

@@ -70,6 +70,14 @@ static void test_parse(void)
 	      (pol_prop_str(&a, txt, sizeof(txt)),
 	       !strcmp(txt, "aes128-sha256-noesn")),
 	      "esp: noesn when no ESN is given (%s)", txt);
+	CHECK(!pol_prop_parse("aes128-sha1", IKEV2_PROTO_ESP, &a, err,
+			      sizeof(err)) &&
+	      a.prop[0].xf[1].id == IKEV2_INTEG_HMAC_SHA1_96 &&
+	      !strcmp(pol_integ_name(a.prop[0].xf[1].id), "HMAC_SHA1_96"),
+	      "esp: aes128-sha1 is AES-CBC with HMAC_SHA1_96");
+	CHECK(parse_err("aes128-sha1-prfsha256-x25519", IKEV2_PROTO_IKE,
+			"'sha1' (not allowed there)"),
+	      "ike: sha1 refused in IKE (%s)", err);
 	CHECK(parse_err(" , ", IKEV2_PROTO_ESP, "no proposal"),
 	      "an empty list refused (%s)", err);
 }
