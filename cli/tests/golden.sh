@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The show views on canned data (tests/show-test, tests/fake_nl.c), text
+# and JSON, byte for byte against tests/golden/*.out.  Run from cli/:
+#   sh tests/golden.sh          compare; prints "golden: N views, F differ"
+#   sh tests/golden.sh update   rewrite the golden files (review the diff)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ST=tests/show-test
+G=tests/golden
+VIEWS="sa sad rule peer peer:branch2 global natt explain garp garp:wan garp:dmz
+nattKeepalive replayWindow maxSas dropLog swSkipOverlapIp postDefault
+acquireTimeout acquireQueue garp-get:active garp-get:forceUpdate
+garp-get:rateLimit garp-get:verifyTimeout garp-get:active:lan
+garp-get:active:wan garp-get:rateLimit:lan garp-get:rateLimit:dmz
+garp-get:forceUpdate:dmz"
+TMP=$(mktemp)
+trap 'rm -f "$TMP"' EXIT
+n=0
+fail=0
+for v in $VIEWS; do
+	# shellcheck disable=SC2086
+	args=$(echo "$v" | tr : ' ')
+	for j in "" -j; do
+		f=$G/$(echo "$v" | tr : _)${j:+.json}.out
+		n=$((n + 1))
+		# shellcheck disable=SC2086
+		$ST $j $args >"$TMP" 2>&1
+		echo "rc $?" >>"$TMP"
+		if [ "${1:-}" = update ]; then
+			cp "$TMP" "$f"
+		elif ! cmp -s "$f" "$TMP"; then
+			fail=$((fail + 1))
+			echo "FAIL: golden $f: show-test $j $args differs:"
+			diff -u "$f" "$TMP" | head -20
+		fi
+	done
+done
+echo "golden: $n views, $fail differ"
+[ $fail = 0 ]
