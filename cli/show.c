@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "names.h"
+#include "print.h"
 #include "show.h"
 
 bool show_json;
@@ -459,6 +460,42 @@ static void json_ports(struct json *j, const char *key,
 	json_close(j);
 }
 
+static void pr_flags(struct pr *p, unsigned int f)
+{
+	char buf[64];
+	size_t i;
+
+	pr_str(p, PR_TEXT, "flags", flags_str(f, buf, sizeof(buf)));
+	pr_arr_open(p, "flags");
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if (f & flag_names[i].bit)
+			pr_str(p, PR_JSON, NULL, flag_names[i].name);
+	pr_close(p);
+}
+
+/* An SPI or CPI as "0x%08x"; without one null ("-"). */
+static void pr_spi(struct pr *p, const char *key, uint32_t spi, bool has)
+{
+	if (has)
+		pr_strf(p, PR_ANY, key, "0x%08x", spi);
+	else
+		pr_null(p, PR_ANY, key);
+}
+
+/* An address; without one null, and none (NULL: "-") in text. */
+static void pr_addr(struct pr *p, enum pr_out o, const char *key,
+		    const struct vg_addr *a, bool has, const char *none)
+{
+	char buf[64];
+
+	if (has) {
+		pr_str(p, o, key, fmt_addr(a, buf, sizeof(buf)));
+	} else {
+		pr_null(p, o & PR_JSON, key);
+		pr_str(p, o & PR_TEXT, key, none);
+	}
+}
+
 static const struct {
 	int attr;
 	const char *cli, *json;
@@ -492,83 +529,6 @@ static int cmp_sa(const void *a, const void *b)
 	const struct vg_sa *x = a, *y = b;
 
 	return x->spi < y->spi ? -1 : x->spi > y->spi;
-}
-
-static void sad_json(const struct vg_sa *sas, size_t n)
-{
-	struct json j;
-	size_t i, k;
-
-	json_init(&j, stdout, true);
-	json_arr_open(&j, NULL);
-	for (i = 0; i < n; i++) {
-		const struct vg_sa *sa = &sas[i];
-
-		json_obj_open(&j, NULL);
-		json_spi(&j, "spi", sa->spi, true);
-		json_addr(&j, "src", &sa->src, sa->src.family);
-		json_addr(&j, "dst", &sa->dst, sa->dst.family);
-		json_str(&j, "mode", mode_name(sa->mode));
-		json_str(&j, "proto", sa_proto_name(sa));
-		json_str(&j, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
-		json_str(&j, "auth", auth_name(sa->auth));
-		json_u64(&j, "replay_window", sa->replay_window);
-		json_flags(&j, sa_flag_bits(sa));
-		json_bool(&j, "esn", sa->flags & VGATE_SA_F_ESN);
-		json_u64(&j, "seq", sa->seq);
-		json_u64(&j, "seq_out", sa->oseq);
-		json_u64(&j, "seq_in", sa->iseq);
-		json_u64(&j, "age", sa->age);
-		if (sa->reqid)
-			json_u64(&j, "reqid", sa->reqid);
-		else
-			json_null(&j, "reqid");
-		if (sa->has & VG_SA_ENCAP) {
-			json_obj_open(&j, "encap");
-			json_str(&j, "type", "udp");
-			json_u64(&j, "sport", sa->encap_sport);
-			json_u64(&j, "dport", sa->encap_dport);
-			json_addr(&j, "nat_oa", &sa->oa, sa->has & VG_SA_NATOA);
-			json_close(&j);
-		} else {
-			json_null(&j, "encap");
-		}
-		json_obj_open(&j, "stats");
-		json_u64(&j, "packets", sa->st[VGATE_SA_STATS_A_PACKETS]);
-		json_u64(&j, "bytes", sa->st[VGATE_SA_STATS_A_BYTES]);
-		json_u64(&j, "packets_in", sa->st[VGATE_SA_STATS_A_PACKETS_IN]);
-		json_u64(&j, "bytes_in", sa->st[VGATE_SA_STATS_A_BYTES_IN]);
-		json_u64(&j, "packets_out",
-			 sa->st[VGATE_SA_STATS_A_PACKETS_OUT]);
-		json_u64(&j, "bytes_out", sa->st[VGATE_SA_STATS_A_BYTES_OUT]);
-		json_u64(&j, "errors", sa->st[VGATE_SA_STATS_A_ERRORS]);
-		json_u64(&j, "replay", sa->st[VGATE_SA_STATS_A_REPLAY]);
-		json_u64(&j, "auth_fail", sa->st[VGATE_SA_STATS_A_AUTH]);
-		if (sa->proto == IPPROTO_COMP) {
-			json_u64(&j, "compressed_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_OUT]);
-			json_u64(&j, "small_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_SMALL_OUT]);
-			json_u64(&j, "incompressible_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT]);
-			json_u64(&j, "comp_bytes_before",
-				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE]);
-			json_u64(&j, "comp_bytes_after",
-				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_AFTER]);
-			json_u64(&j, "decompressed_in",
-				 sa->st[VGATE_SA_STATS_A_DECOMP_IN]);
-			json_u64(&j, "decomp_bytes_in",
-				 sa->st[VGATE_SA_STATS_A_DECOMP_BYTES_IN]);
-		}
-		json_close(&j);
-		json_obj_open(&j, "lifetime");
-		for (k = 0; k < N_LT; k++)
-			json_u64(&j, lt_names[k].json, sa->lt[lt_names[k].attr]);
-		json_close(&j);
-		json_close(&j);
-	}
-	json_close(&j);
-	json_end(&j);
 }
 
 static void lifetime_str(const struct vg_sa *sa, char *buf, size_t len)
@@ -622,60 +582,107 @@ static const char *comp_str(const struct vg_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
+static const struct pr_col sad_cols[] = {
+	{ "SPI", "spi" }, { "SRC", "src" }, { "DST", "dst" },
+	{ "MODE", "mode" }, { "PROTO", "proto" }, { "ENC", "enc" },
+	{ "AUTH", "auth" }, { "REPLAY-WIN", "replay_window" },
+	{ "FLAGS", "flags" }, { "SEQ", "seq" }, { "AGE", "age" },
+	{ "PACKETS", "stats.packets" }, { "BYTES", "stats.bytes" },
+	{ "ERRORS", "stats.errors" }, { "REPLAY", "stats.replay" },
+	{ "AUTH-FAIL", "stats.auth_fail" }, { "REQID", "reqid" },
+	{ "ENCAP", "encap" }, { "LIFETIME", "lifetime" },
+	{ "COMPRESSION", "compression" }, { NULL, NULL }
+};
+
+#define PR_ST(p, key, sa, x) \
+	pr_u64(p, PR_ANY, key, (sa)->st[VGATE_SA_STATS_A_##x])
+
+static void sad_print(struct pr *p, const struct vg_sa *sa)
+{
+	char buf[256];
+	size_t k;
+
+	pr_obj_open(p, NULL);
+	pr_strf(p, PR_ANY, "spi", "0x%08x", sa->spi);
+	pr_addr(p, PR_ANY, "src", &sa->src, sa->src.family, "?");
+	pr_addr(p, PR_ANY, "dst", &sa->dst, sa->dst.family, "?");
+	pr_str(p, PR_ANY, "mode", mode_name(sa->mode));
+	pr_str(p, PR_ANY, "proto", sa_proto_name(sa));
+	pr_str(p, PR_ANY, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
+	pr_str(p, PR_JSON, "auth", auth_name(sa->auth));
+	pr_str(p, PR_TEXT, "auth", sa->proto == IPPROTO_COMP ? NULL :
+	       auth_name(sa->auth));
+	pr_u64(p, PR_ANY, "replay_window", sa->replay_window);
+	pr_flags(p, sa_flag_bits(sa));
+	pr_bool(p, PR_ANY, "esn", sa->flags & VGATE_SA_F_ESN, "yes", "no");
+	pr_u64(p, PR_ANY, "seq", sa->seq);
+	pr_u64(p, PR_ANY, "seq_out", sa->oseq);
+	pr_u64(p, PR_ANY, "seq_in", sa->iseq);
+	pr_u64(p, PR_ANY, "age", sa->age);
+	if (sa->reqid)
+		pr_u64(p, PR_ANY, "reqid", sa->reqid);
+	else
+		pr_null(p, PR_ANY, "reqid");
+	if (sa->has & VG_SA_ENCAP) {
+		pr_str(p, PR_TEXT, "encap", encap_str(sa, buf, sizeof(buf)));
+		pr_obj_open(p, "encap");
+		pr_str(p, PR_ANY, "type", "udp");
+		pr_u64(p, PR_ANY, "sport", sa->encap_sport);
+		pr_u64(p, PR_ANY, "dport", sa->encap_dport);
+		pr_addr(p, PR_ANY, "nat_oa", &sa->oa, sa->has & VG_SA_NATOA, NULL);
+		pr_close(p);
+	} else {
+		pr_null(p, PR_ANY, "encap");
+	}
+	pr_obj_open(p, "stats");
+	PR_ST(p, "packets", sa, PACKETS);
+	PR_ST(p, "bytes", sa, BYTES);
+	PR_ST(p, "packets_in", sa, PACKETS_IN);
+	PR_ST(p, "bytes_in", sa, BYTES_IN);
+	PR_ST(p, "packets_out", sa, PACKETS_OUT);
+	PR_ST(p, "bytes_out", sa, BYTES_OUT);
+	PR_ST(p, "errors", sa, ERRORS);
+	PR_ST(p, "replay", sa, REPLAY);
+	PR_ST(p, "auth_fail", sa, AUTH);
+	if (sa->proto == IPPROTO_COMP) {
+		PR_ST(p, "compressed_out", sa, COMP_OUT);
+		PR_ST(p, "small_out", sa, COMP_SMALL_OUT);
+		PR_ST(p, "incompressible_out", sa, COMP_INCOMPRESSIBLE_OUT);
+		PR_ST(p, "comp_bytes_before", sa, COMP_BYTES_BEFORE);
+		PR_ST(p, "comp_bytes_after", sa, COMP_BYTES_AFTER);
+		PR_ST(p, "decompressed_in", sa, DECOMP_IN);
+		PR_ST(p, "decomp_bytes_in", sa, DECOMP_BYTES_IN);
+	}
+	pr_close(p);
+	lifetime_str(sa, buf, sizeof(buf));
+	pr_str(p, PR_TEXT, "lifetime", buf);
+	pr_obj_open(p, "lifetime");
+	for (k = 0; k < N_LT; k++)
+		pr_u64(p, PR_ANY, lt_names[k].json, sa->lt[lt_names[k].attr]);
+	pr_close(p);
+	pr_str(p, PR_TEXT, "compression", comp_str(sa, buf, sizeof(buf)));
+	pr_close(p);
+}
+
 int show_sad(void)
 {
-	static const char *const hdr[] = {
-		"SPI", "SRC", "DST", "MODE", "PROTO", "ENC", "AUTH", "REPLAY-WIN",
-		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
-		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", "COMPRESSION", NULL
-	};
 	struct vg_sa *sas = NULL;
-	struct table t;
+	struct pr p;
 	size_t n = 0, i;
-	char a[64], b[64], f[64], lt[256], e[96], c[160];
 	int r;
 
 	r = vg_nl_dump_sas(&sas, &n);
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(sas, n, sizeof(*sas), cmp_sa);
-	if (show_json) {
-		sad_json(sas, n);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < n; i++) {
-		const struct vg_sa *sa = &sas[i];
-
-		lifetime_str(sa, lt, sizeof(lt));
-		tbl_row(&t);
-		tbl_cell(&t, "0x%08x", sa->spi);
-		tbl_cell(&t, "%s", fmt_addr(&sa->src, a, sizeof(a)));
-		tbl_cell(&t, "%s", fmt_addr(&sa->dst, b, sizeof(b)));
-		tbl_cell(&t, "%s", mode_name(sa->mode));
-		tbl_cell(&t, "%s", sa_proto_name(sa));
-		tbl_cell(&t, "%s", sa_is_ah(sa) ? "-" : sa_enc_name(sa));
-		tbl_cell(&t, "%s", sa->proto == IPPROTO_COMP ? "-" :
-			 auth_name(sa->auth));
-		tbl_cell(&t, "%u", sa->replay_window);
-		tbl_cell(&t, "%s", flags_str(sa_flag_bits(sa), f, sizeof(f)));
-		tbl_cell(&t, "%" PRIu64, sa->seq);
-		tbl_cell(&t, "%" PRIu64, sa->age);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_PACKETS]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_BYTES]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_ERRORS]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_REPLAY]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_AUTH]);
-		if (sa->reqid)
-			tbl_cell(&t, "%u", sa->reqid);
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", encap_str(sa, e, sizeof(e)));
-		tbl_cell(&t, "%s", lt);
-		tbl_cell(&t, "%s", comp_str(sa, c, sizeof(c)));
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, sad_cols);
+	pr_arr_open(&p, NULL);
+	for (i = 0; i < n; i++)
+		sad_print(&p, &sas[i]);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(sas);
 	return r;
@@ -965,40 +972,50 @@ static const char *ipcomp_name(uint8_t v)
 	       v == VGATE_IPCOMP_FORCE ? "force" : "accept";
 }
 
-static void peer_json(struct json *j, const struct vg_peer *p)
+static const struct pr_col peer_cols[] = {
+	{ "ID", "id" }, { "NAME", "name" }, { "DESCRIPTION", "descr" },
+	{ "ADDRESS", "address" }, { "ADMIN", "admin" }, { "OPER", "oper" },
+	{ "INTERFACE", "interface" }, { "PMTU", "propagate_pmtu" },
+	{ "IPCOMP", "ipcomp" }, { "ENTRIES", "entries" }, { NULL, NULL }
+};
+
+static void peer_print(struct pr *p, const struct vg_peer *pe)
 {
-	json_obj_open(j, NULL);
-	json_u64(j, "id", p->id);
-	json_str(j, "name", p->name);
-	json_str(j, "descr", p->has & VG_PEER_DESCR ? p->descr : NULL);
-	json_addr(j, "addr", &p->addr, p->has & VG_PEER_ADDR);
-	json_str(j, "hostname", p->has & VG_PEER_HOSTNAME ? p->hostname : NULL);
-	json_str(j, "admin", admin_name(p->admin));
-	json_str(j, "oper", oper_name(p->oper));
-	json_bool(j, "virtual", p->virt);
-	json_bool(j, "propagate_pmtu", p->pmtu);
-	json_str(j, "ipcomp", ipcomp_name(p->ipcomp));
-	json_str(j, "ifname", p->has & VG_PEER_IFNAME ? p->ifname : NULL);
-	if (p->has & VG_PEER_IFINDEX)
-		json_u64(j, "ifindex", p->ifindex);
+	char buf[320];
+
+	pr_obj_open(p, NULL);
+	pr_u64(p, PR_ANY, "id", pe->id);
+	pr_str(p, PR_ANY, "name", pe->name);
+	pr_str(p, PR_JSON, "descr", pe->has & VG_PEER_DESCR ? pe->descr : NULL);
+	pr_str(p, PR_TEXT, "descr", pe->descr[0] ? pe->descr : NULL);
+	pr_addr(p, PR_JSON, "addr", &pe->addr, pe->has & VG_PEER_ADDR, NULL);
+	pr_str(p, PR_TEXT, "address", peer_addr_str(pe, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "hostname",
+	       pe->has & VG_PEER_HOSTNAME ? pe->hostname : NULL);
+	pr_str(p, PR_ANY, "admin", admin_name(pe->admin));
+	pr_str(p, PR_ANY, "oper", oper_name(pe->oper));
+	pr_bool(p, PR_ANY, "virtual", pe->virt, "yes", "no");
+	pr_str(p, PR_TEXT, "interface", !pe->virt ? NULL :
+	       pe->ifname[0] ? pe->ifname : "?");
+	pr_bool(p, PR_ANY, "propagate_pmtu", pe->pmtu, "propagate",
+		"interface");
+	pr_str(p, PR_ANY, "ipcomp", ipcomp_name(pe->ipcomp));
+	pr_str(p, PR_ANY, "ifname", pe->has & VG_PEER_IFNAME ? pe->ifname : NULL);
+	if (pe->has & VG_PEER_IFINDEX)
+		pr_u64(p, PR_ANY, "ifindex", pe->ifindex);
 	else
-		json_null(j, "ifindex");
-	json_spi(j, "spi_out", p->spi_out, p->has & VG_PEER_SPI_OUT);
-	json_spi(j, "spi_in", p->spi_in, p->has & VG_PEER_SPI_IN);
-	json_u64(j, "entries", p->entries);
-	json_close(j);
+		pr_null(p, PR_ANY, "ifindex");
+	pr_spi(p, "spi_out", pe->spi_out, pe->has & VG_PEER_SPI_OUT);
+	pr_spi(p, "spi_in", pe->spi_in, pe->has & VG_PEER_SPI_IN);
+	pr_u64(p, PR_ANY, "entries", pe->entries);
+	pr_close(p);
 }
 
 int show_peer(const char *name)
 {
-	static const char *const hdr[] = {
-		"ID", "NAME", "DESCRIPTION", "ADDRESS", "ADMIN", "OPER",
-		"INTERFACE", "PMTU", "IPCOMP", "ENTRIES", NULL
-	};
 	struct vg_peer *peers = NULL, one;
-	struct table t;
 	size_t n = 0, i;
-	char buf[320];
+	struct pr p;
 	int r;
 
 	if (name) {
@@ -1018,38 +1035,14 @@ int show_peer(const char *name)
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(peers, n, sizeof(*peers), cmp_peer);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < n; i++)
-			peer_json(&j, &peers[i]);
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < n; i++) {
-		const struct vg_peer *p = &peers[i];
-
-		tbl_row(&t);
-		tbl_cell(&t, "%u", p->id);
-		tbl_cell(&t, "%s", p->name);
-		tbl_cell(&t, "%s", p->descr[0] ? p->descr : "-");
-		tbl_cell(&t, "%s", peer_addr_str(p, buf, sizeof(buf)));
-		tbl_cell(&t, "%s", admin_name(p->admin));
-		tbl_cell(&t, "%s", oper_name(p->oper));
-		if (p->virt)
-			tbl_cell(&t, "%s", p->ifname[0] ? p->ifname : "?");
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", p->pmtu ? "propagate" : "interface");
-		tbl_cell(&t, "%s", ipcomp_name(p->ipcomp));
-		tbl_cell(&t, "%u", p->entries);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, peer_cols);
+	pr_arr_open(&p, NULL);
+	for (i = 0; i < n; i++)
+		peer_print(&p, &peers[i]);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(peers);
 	return r;
