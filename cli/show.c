@@ -412,54 +412,6 @@ static const char *flags_str(unsigned int f, char *buf, size_t len)
 	return buf[0] ? buf : "-";
 }
 
-static void json_flags(struct json *j, unsigned int f)
-{
-	size_t i;
-
-	json_arr_open(j, "flags");
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
-		if (f & flag_names[i].bit)
-			json_str(j, NULL, flag_names[i].name);
-	json_close(j);
-}
-
-static void json_spi(struct json *j, const char *key, uint32_t spi, bool has)
-{
-	char buf[16];
-
-	if (!has) {
-		json_null(j, key);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "0x%08x", spi);
-	json_str(j, key, buf);
-}
-
-static void json_addr(struct json *j, const char *key, const struct vg_addr *a,
-		      bool has)
-{
-	char buf[64];
-
-	if (!has) {
-		json_null(j, key);
-		return;
-	}
-	json_str(j, key, fmt_addr(a, buf, sizeof(buf)));
-}
-
-static void json_ports(struct json *j, const char *key,
-		       const struct vg_ports *p, bool has)
-{
-	if (!has) {
-		json_null(j, key);
-		return;
-	}
-	json_obj_open(j, key);
-	json_u64(j, "min", p->min);
-	json_u64(j, "max", p->max);
-	json_close(j);
-}
-
 static void pr_flags(struct pr *p, unsigned int f)
 {
 	char buf[64];
@@ -470,6 +422,23 @@ static void pr_flags(struct pr *p, unsigned int f)
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (f & flag_names[i].bit)
 			pr_str(p, PR_JSON, NULL, flag_names[i].name);
+	pr_close(p);
+}
+
+/* Ports: text "any", "N" or "N-M"; JSON {"min", "max"} or null. */
+static void pr_ports(struct pr *p, const char *key, const struct vg_ports *pt,
+		     bool has)
+{
+	char buf[32];
+
+	pr_str(p, PR_TEXT, key, ports_str(pt, has, buf, sizeof(buf)));
+	if (!has) {
+		pr_null(p, PR_JSON, key);
+		return;
+	}
+	pr_obj_open(p, key);
+	pr_u64(p, PR_JSON, "min", pt->min);
+	pr_u64(p, PR_JSON, "max", pt->max);
 	pr_close(p);
 }
 
@@ -721,43 +690,17 @@ static bool rule_dynamic(const struct vg_rule *ru)
 	       !(ru->has & (VG_RULE_SPI_OUT | VG_RULE_AH_SPI_OUT));
 }
 
-static void rule_json_common(struct json *j, const struct vg_rule *ru)
+/* The selector, as show rule and show sa have it in JSON. */
+static void rule_print_sel(struct pr *p, const struct vg_rule *ru)
 {
 	char buf[96];
 
-	json_u64(j, "id", ru->id);
-	json_str(j, "local", fmt_range(&ru->local, buf, sizeof(buf)));
-	json_ports(j, "lport", &ru->lport, ru->has & VG_RULE_LPORT);
-	json_str(j, "proto", proto_name(ru->proto, buf, sizeof(buf)));
-	json_str(j, "remote", fmt_range(&ru->remote, buf, sizeof(buf)));
-	json_ports(j, "rport", &ru->rport, ru->has & VG_RULE_RPORT);
-}
-
-static void rule_json(struct json *j, const struct vg_rule *ru)
-{
-	json_obj_open(j, NULL);
-	rule_json_common(j, ru);
-	json_str(j, "stage", stage_name(ru->stage));
-	json_str(j, "peer", ru->has & VG_RULE_PEER_NAME ? ru->peer_name : NULL);
-	json_addr(j, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER);
-	json_str(j, "descr", ru->has & VG_RULE_DESCR ? ru->descr : NULL);
-	json_str(j, "family", ru->family == AF_INET6 ? "ipv6" : "ipv4");
-	json_str(j, "action", action_name(ru->action));
-	json_spi(j, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
-	json_spi(j, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
-	json_spi(j, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
-	json_spi(j, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
-	json_spi(j, "cpi_out", ru->cpi_out, ru->has & VG_RULE_CPI_OUT);
-	json_spi(j, "cpi_in", ru->cpi_in, ru->has & VG_RULE_CPI_IN);
-	json_bool(j, "dynamic", rule_dynamic(ru));
-	json_bool(j, "self_traffic", ru->flags & VGATE_RULE_F_SELF);
-	json_obj_open(j, "stats");
-	json_u64(j, "packets_out", ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-	json_u64(j, "bytes_out", ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-	json_u64(j, "packets_in", ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-	json_u64(j, "bytes_in", ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
-	json_close(j);
-	json_close(j);
+	pr_u64(p, PR_ANY, "id", ru->id);
+	pr_str(p, PR_ANY, "local", fmt_range(&ru->local, buf, sizeof(buf)));
+	pr_ports(p, "lport", &ru->lport, ru->has & VG_RULE_LPORT);
+	pr_str(p, PR_ANY, "proto", proto_name(ru->proto, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "remote", fmt_range(&ru->remote, buf, sizeof(buf)));
+	pr_ports(p, "rport", &ru->rport, ru->has & VG_RULE_RPORT);
 }
 
 static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
@@ -798,61 +741,70 @@ static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 	return buf;
 }
 
-static void rule_row(struct table *t, const struct vg_rule *ru)
-{
-	char b1[96], b2[96], b3[32], b4[64], b5[96];
-
-	tbl_row(t);
-	tbl_cell(t, "%u", ru->id);
-	tbl_cell(t, "%s", ru->descr[0] ? ru->descr : "-");
-	tbl_cell(t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-	tbl_cell(t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
-	tbl_cell(t, "%s", fmt_range(&ru->remote, b2, sizeof(b2)));
-	tbl_cell(t, "%s", rule_ports_str(ru, b4, sizeof(b4)));
-	tbl_cell(t, "%s", action_name(ru->action));
-	if (ru->action != VGATE_ACTION_PROTECT)
-		tbl_cell(t, "-");
-	else if (rule_dynamic(ru))
-		tbl_cell(t, "dynamic");
-	else
-		tbl_cell(t, "%s", rule_spis_str(ru, b5, sizeof(b5)));
-	tbl_cell(t, "%s", ru->flags & VGATE_RULE_F_SELF ? "self" : "-");
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
-}
-
-static const char *const rule_hdr[] = {
-	"ID", "DESCRIPTION", "PROTO", "LOCAL", "REMOTE", "PORTS", "ACTION",
-	"SPI-OUT/SPI-IN", "FLAGS", "PKTS-OUT", "BYTES-OUT", "PKTS-IN",
-	"BYTES-IN", NULL
+static const struct pr_col rule_cols[] = {
+	{ "ID", "id" }, { "DESCRIPTION", "descr" }, { "PROTO", "proto" },
+	{ "LOCAL", "local" }, { "REMOTE", "remote" }, { "PORTS", "ports" },
+	{ "ACTION", "action" }, { "SPI-OUT/SPI-IN", "spis" },
+	{ "FLAGS", "self_traffic" }, { "PKTS-OUT", "stats.packets_out" },
+	{ "BYTES-OUT", "stats.bytes_out" }, { "PKTS-IN", "stats.packets_in" },
+	{ "BYTES-IN", "stats.bytes_in" }, { NULL, NULL }
 };
 
-/* One section: the rules for which pick() is true, in ID order. */
-static int rule_section(const struct vg_rule *rules, size_t n,
+#define PR_RULE_ST(p, key, ru, x) \
+	pr_u64(p, PR_ANY, key, (ru)->st[VGATE_RULE_STATS_A_##x])
+
+static void rule_print(struct pr *p, const struct vg_rule *ru)
+{
+	char buf[96];
+
+	pr_obj_open(p, NULL);
+	rule_print_sel(p, ru);
+	pr_str(p, PR_TEXT, "ports", rule_ports_str(ru, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "stage", stage_name(ru->stage));
+	pr_str(p, PR_ANY, "peer", ru->has & VG_RULE_PEER_NAME ?
+	       ru->peer_name : NULL);
+	pr_addr(p, PR_ANY, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER,
+		NULL);
+	pr_str(p, PR_JSON, "descr", ru->has & VG_RULE_DESCR ? ru->descr : NULL);
+	pr_str(p, PR_TEXT, "descr", ru->descr[0] ? ru->descr : NULL);
+	pr_str(p, PR_ANY, "family", ru->family == AF_INET6 ? "ipv6" : "ipv4");
+	pr_str(p, PR_ANY, "action", action_name(ru->action));
+	pr_str(p, PR_TEXT, "spis", ru->action != VGATE_ACTION_PROTECT ? NULL :
+	       rule_dynamic(ru) ? "dynamic" :
+	       rule_spis_str(ru, buf, sizeof(buf)));
+	pr_spi(p, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
+	pr_spi(p, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	pr_spi(p, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
+	pr_spi(p, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
+	pr_spi(p, "cpi_out", ru->cpi_out, ru->has & VG_RULE_CPI_OUT);
+	pr_spi(p, "cpi_in", ru->cpi_in, ru->has & VG_RULE_CPI_IN);
+	pr_bool(p, PR_ANY, "dynamic", rule_dynamic(ru), "yes", "no");
+	pr_bool(p, PR_ANY, "self_traffic", ru->flags & VGATE_RULE_F_SELF,
+		"self", NULL);
+	pr_obj_open(p, "stats");
+	PR_RULE_ST(p, "packets_out", ru, PACKETS_OUT);
+	PR_RULE_ST(p, "bytes_out", ru, BYTES_OUT);
+	PR_RULE_ST(p, "packets_in", ru, PACKETS_IN);
+	PR_RULE_ST(p, "bytes_in", ru, BYTES_IN);
+	pr_close(p);
+	pr_close(p);
+}
+
+/*
+ * One section: the rules for which pick() is true, in ID order; in text
+ * a table ("(none)" if empty), in JSON elements of the open array.
+ */
+static int rule_section(struct pr *p, const struct vg_rule *rules, size_t n,
 			bool (*pick)(const struct vg_rule *, const void *),
 			const void *arg)
 {
-	struct table t;
-	size_t i, k = 0;
-	int r;
+	size_t i;
 
-	tbl_init(&t, rule_hdr);
-	for (i = 0; i < n; i++) {
-		if (!pick(&rules[i], arg))
-			continue;
-		rule_row(&t, &rules[i]);
-		k++;
-	}
-	if (!k) {
-		printf("  (none)\n");
-		tbl_free(&t);
-		return 0;
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
-	return r;
+	pr_table(p, PR_ROWS, rule_cols);
+	for (i = 0; i < n; i++)
+		if (pick(&rules[i], arg))
+			rule_print(p, &rules[i]);
+	return pr_table_end(p, "  (none)\n");
 }
 
 static bool pick_stage(const struct vg_rule *ru, const void *arg)
@@ -864,6 +816,20 @@ static bool pick_peer(const struct vg_rule *ru, const void *arg)
 {
 	return ru->stage == VGATE_STAGE_PEER &&
 	       !strcmp(ru->peer_name, (const char *)arg);
+}
+
+struct unknown_peer {
+	const struct vg_peer *peers;
+	size_t np;
+};
+
+/* Entries of a peer the dump did not show (deleted meanwhile). */
+static bool pick_unknown(const struct vg_rule *ru, const void *arg)
+{
+	const struct unknown_peer *u = arg;
+
+	return ru->stage == VGATE_STAGE_PEER &&
+	       !peer_by_name(u->peers, u->np, ru->peer_name);
 }
 
 static const char *peer_addr_str(const struct vg_peer *p, char *buf,
@@ -884,9 +850,11 @@ int show_rule(void)
 	static const uint8_t pre = VGATE_STAGE_PRE, post = VGATE_STAGE_POST;
 	struct vg_rule *rules = NULL;
 	struct vg_peer *peers = NULL;
+	struct unknown_peer u;
 	struct vg_cfg cfg;
 	size_t n = 0, np = 0, i, k;
 	char buf[320];
+	struct pr p;
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &n);
@@ -898,47 +866,32 @@ int show_rule(void)
 		goto out;
 	sort_rows(rules, n, sizeof(*rules), cmp_rule);
 	sort_rows(peers, np, sizeof(*peers), cmp_peer);
-	if (show_json) {
-		struct json j;
-
-		/* One array in evaluation order. */
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_PRE)
-				rule_json(&j, &rules[i]);
-		for (k = 0; k < np; k++)
-			for (i = 0; i < n; i++)
-				if (pick_peer(&rules[i], peers[k].name))
-					rule_json(&j, &rules[i]);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_PEER &&
-			    !peer_by_name(peers, np, rules[i].peer_name))
-				rule_json(&j, &rules[i]);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_POST)
-				rule_json(&j, &rules[i]);
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	printf("Pre IPsec rules\n");
-	r = rule_section(rules, n, pick_stage, &pre);
+	/* JSON: one array in evaluation order; text: a table per section. */
+	pr_init(&p, show_json, true);
+	pr_arr_open(&p, NULL);
+	pr_text(&p, "Pre IPsec rules\n");
+	r = rule_section(&p, rules, n, pick_stage, &pre);
 	for (k = 0; !r && k < np; k++) {
-		const struct vg_peer *p = &peers[k];
+		const struct vg_peer *pe = &peers[k];
 
-		printf("\nPeer %s (ID %u, %s, admin %s, oper %s%s%s)%s%s\n",
-		       p->name, p->id, peer_addr_str(p, buf, sizeof(buf)),
-		       admin_name(p->admin), oper_name(p->oper),
-		       p->virt ? ", interface " : "",
-		       p->virt ? (p->ifname[0] ? p->ifname : "?") : "",
-		       p->descr[0] ? ": " : "", p->descr);
-		r = rule_section(rules, n, pick_peer, p->name);
+		pr_text(&p, "\nPeer %s (ID %u, %s, admin %s, oper %s%s%s)%s%s\n",
+			pe->name, pe->id, peer_addr_str(pe, buf, sizeof(buf)),
+			admin_name(pe->admin), oper_name(pe->oper),
+			pe->virt ? ", interface " : "",
+			pe->virt ? (pe->ifname[0] ? pe->ifname : "?") : "",
+			pe->descr[0] ? ": " : "", pe->descr);
+		r = rule_section(&p, rules, n, pick_peer, pe->name);
 	}
-	for (i = 0; !r && i < n; i++) {
-		/* Entries of a peer the dump did not show (deleted meanwhile). */
-		if (rules[i].stage != VGATE_STAGE_PEER ||
-		    peer_by_name(peers, np, rules[i].peer_name))
+	/*
+	 * Entries of peers the dump did not show: JSON has them in ID order,
+	 * the text a section per peer.
+	 */
+	u.peers = peers;
+	u.np = np;
+	if (!r && p.json)
+		r = rule_section(&p, rules, n, pick_unknown, &u);
+	for (i = 0; !r && !p.json && i < n; i++) {
+		if (!pick_unknown(&rules[i], &u))
 			continue;
 		for (k = 0; k < i; k++)
 			if (rules[k].stage == VGATE_STAGE_PEER &&
@@ -946,17 +899,18 @@ int show_rule(void)
 				break;
 		if (k < i)
 			continue;
-		printf("\nPeer %s (unknown)\n", rules[i].peer_name);
-		r = rule_section(rules, n, pick_peer, rules[i].peer_name);
+		pr_text(&p, "\nPeer %s (unknown)\n", rules[i].peer_name);
+		r = rule_section(&p, rules, n, pick_peer, rules[i].peer_name);
 	}
 	if (!r) {
-		printf("\nPost IPsec rules\n");
-		r = rule_section(rules, n, pick_stage, &post);
+		pr_text(&p, "\nPost IPsec rules\n");
+		r = rule_section(&p, rules, n, pick_stage, &post);
 	}
+	pr_close(&p);
 	if (!r)
-		printf("\nPost default: %s\n", cfg.has & VG_CFG_POST_DEFAULT ?
-		       action_name(cfg.post_default) : "unknown");
-	fflush(stdout);
+		pr_text(&p, "\nPost default: %s\n", cfg.has & VG_CFG_POST_DEFAULT ?
+			action_name(cfg.post_default) : "unknown");
+	pr_end(&p);
 out:
 	free(rules);
 	free(peers);
@@ -1155,20 +1109,63 @@ static const char *bundle_cea(const struct bundle *b, char buf[4])
 
 #define SA_ST(sa, x) ((sa) ? (sa)->st[VGATE_SA_STATS_A_##x] : 0)
 
+static const struct pr_col sa_cols[] = {
+	{ "ID", "id" }, { "PEER", "peer" }, { "LOCAL", "local" },
+	{ "LPORT", "lport" }, { "PROTO", "proto" }, { "REMOTE", "remote" },
+	{ "RPORT", "rport" }, { "PEER-ADDR", "peer_addr" }, { "CEA", "cea" },
+	{ "SPI-OUT", "spi_out" }, { "SPI-IN", "spi_in" },
+	{ "AH-SPI-OUT", "ah_spi_out" }, { "AH-SPI-IN", "ah_spi_in" },
+	{ "FLAGS", "flags" }, { "BYTES-IN", "bytes_in" },
+	{ "BYTES-OUT", "bytes_out" }, { "PKTS-IN", "packets_in" },
+	{ "PKTS-OUT", "packets_out" }, { NULL, NULL }
+};
+
+/* The SA's SPI, else the rule's (has: the rule has one). */
+static void pr_bundle_spi(struct pr *p, const char *key,
+			  const struct vg_sa *sa, uint32_t spi, bool has)
+{
+	pr_spi(p, key, sa ? sa->spi : spi, sa || has);
+}
+
+static void bundle_print(struct pr *p, const struct bundle *b)
+{
+	const struct vg_rule *ru = b->ru;
+	char cea[4];
+
+	pr_obj_open(p, NULL);
+	rule_print_sel(p, ru);
+	pr_str(p, PR_JSON, "peer", ru->has & VG_RULE_PEER_NAME ?
+	       ru->peer_name : NULL);
+	pr_str(p, PR_TEXT, "peer", ru->peer_name[0] ? ru->peer_name : NULL);
+	pr_addr(p, PR_ANY, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER,
+		NULL);
+	pr_bool(p, PR_ANY, "dynamic", rule_dynamic(ru), "yes", "no");
+	pr_bundle_spi(p, "spi_out", b->out, ru->spi_out,
+		      ru->has & VG_RULE_SPI_OUT);
+	pr_bundle_spi(p, "spi_in", b->in, ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	pr_bundle_spi(p, "ah_spi_out", b->ah_out, ru->ah_spi_out,
+		      ru->has & VG_RULE_AH_SPI_OUT);
+	pr_bundle_spi(p, "ah_spi_in", b->ah_in, ru->ah_spi_in,
+		      ru->has & VG_RULE_AH_SPI_IN);
+	pr_bundle_spi(p, "cpi_out", b->cout, ru->cpi_out,
+		      ru->has & VG_RULE_CPI_OUT);
+	pr_bundle_spi(p, "cpi_in", b->cin, ru->cpi_in, ru->has & VG_RULE_CPI_IN);
+	pr_str(p, PR_ANY, "cea", bundle_cea(b, cea));
+	pr_flags(p, b->flags);
+	pr_u64(p, PR_ANY, "bytes_in", SA_ST(b->st_in, BYTES));
+	pr_u64(p, PR_ANY, "bytes_out", SA_ST(b->st_out, BYTES));
+	pr_u64(p, PR_ANY, "packets_in", SA_ST(b->st_in, PACKETS));
+	pr_u64(p, PR_ANY, "packets_out", SA_ST(b->st_out, PACKETS));
+	pr_close(p);
+}
+
 int show_sa(void)
 {
-	static const char *const hdr[] = {
-		"ID", "PEER", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT",
-		"PEER-ADDR", "CEA", "SPI-OUT", "SPI-IN", "AH-SPI-OUT",
-		"AH-SPI-IN", "FLAGS", "BYTES-IN", "BYTES-OUT", "PKTS-IN",
-		"PKTS-OUT", NULL
-	};
 	struct vg_rule *rules = NULL;
 	struct vg_sa *sas = NULL;
 	size_t nr = 0, ns = 0, i;
 	struct bundle b;
-	struct table t;
-	char b1[96], b2[64], b3[64], b4[96], b5[64], cea[4];
+	struct pr p;
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &nr);
@@ -1177,96 +1174,18 @@ int show_sa(void)
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(rules, nr, sizeof(*rules), cmp_rule);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < nr; i++) {
-			if (rules[i].action != VGATE_ACTION_PROTECT)
-				continue;
-			find_bundle(&b, &rules[i], sas, ns);
-			json_obj_open(&j, NULL);
-			rule_json_common(&j, &rules[i]);
-			json_str(&j, "peer", rules[i].has & VG_RULE_PEER_NAME ?
-				 rules[i].peer_name : NULL);
-			json_addr(&j, "peer_addr", &rules[i].peer,
-				  rules[i].has & VG_RULE_PEER);
-			json_bool(&j, "dynamic", rule_dynamic(&rules[i]));
-			json_spi(&j, "spi_out", b.out ? b.out->spi : rules[i].spi_out,
-				 b.out || (rules[i].has & VG_RULE_SPI_OUT));
-			json_spi(&j, "spi_in", b.in ? b.in->spi : rules[i].spi_in,
-				 b.in || (rules[i].has & VG_RULE_SPI_IN));
-			json_spi(&j, "ah_spi_out",
-				 b.ah_out ? b.ah_out->spi : rules[i].ah_spi_out,
-				 b.ah_out || (rules[i].has & VG_RULE_AH_SPI_OUT));
-			json_spi(&j, "ah_spi_in",
-				 b.ah_in ? b.ah_in->spi : rules[i].ah_spi_in,
-				 b.ah_in || (rules[i].has & VG_RULE_AH_SPI_IN));
-			json_spi(&j, "cpi_out", b.cout ? b.cout->spi :
-				 rules[i].cpi_out,
-				 b.cout || (rules[i].has & VG_RULE_CPI_OUT));
-			json_spi(&j, "cpi_in", b.cin ? b.cin->spi :
-				 rules[i].cpi_in,
-				 b.cin || (rules[i].has & VG_RULE_CPI_IN));
-			json_str(&j, "cea", bundle_cea(&b, cea));
-			json_flags(&j, b.flags);
-			json_u64(&j, "bytes_in", SA_ST(b.st_in, BYTES));
-			json_u64(&j, "bytes_out", SA_ST(b.st_out, BYTES));
-			json_u64(&j, "packets_in", SA_ST(b.st_in, PACKETS));
-			json_u64(&j, "packets_out", SA_ST(b.st_out, PACKETS));
-			json_close(&j);
-		}
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	tbl_init(&t, hdr);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, sa_cols);
+	pr_arr_open(&p, NULL);
 	for (i = 0; i < nr; i++) {
-		const struct vg_rule *ru = &rules[i];
-
-		if (ru->action != VGATE_ACTION_PROTECT)
+		if (rules[i].action != VGATE_ACTION_PROTECT)
 			continue;
-		find_bundle(&b, ru, sas, ns);
-		tbl_row(&t);
-		tbl_cell(&t, "%u", ru->id);
-		tbl_cell(&t, "%s", ru->peer_name[0] ? ru->peer_name : "-");
-		tbl_cell(&t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
-		tbl_cell(&t, "%s", ports_str(&ru->lport, ru->has & VG_RULE_LPORT,
-					     b2, sizeof(b2)));
-		tbl_cell(&t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-		tbl_cell(&t, "%s", fmt_range(&ru->remote, b4, sizeof(b4)));
-		tbl_cell(&t, "%s", ports_str(&ru->rport, ru->has & VG_RULE_RPORT,
-					     b5, sizeof(b5)));
-		tbl_cell(&t, "%s", ru->has & VG_RULE_PEER ?
-			 fmt_addr(&ru->peer, b1, sizeof(b1)) : "-");
-		tbl_cell(&t, "%s", bundle_cea(&b, cea));
-		if (b.out || (ru->has & VG_RULE_SPI_OUT))
-			tbl_cell(&t, "0x%08x", b.out ? b.out->spi : ru->spi_out);
-		else
-			tbl_cell(&t, "-");
-		if (b.in || (ru->has & VG_RULE_SPI_IN))
-			tbl_cell(&t, "0x%08x", b.in ? b.in->spi : ru->spi_in);
-		else
-			tbl_cell(&t, "-");
-		if (b.ah_out || (ru->has & VG_RULE_AH_SPI_OUT))
-			tbl_cell(&t, "0x%08x", b.ah_out ? b.ah_out->spi :
-				 ru->ah_spi_out);
-		else
-			tbl_cell(&t, "-");
-		if (b.ah_in || (ru->has & VG_RULE_AH_SPI_IN))
-			tbl_cell(&t, "0x%08x", b.ah_in ? b.ah_in->spi :
-				 ru->ah_spi_in);
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", flags_str(b.flags, b2, sizeof(b2)));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, PACKETS));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, PACKETS));
+		find_bundle(&b, &rules[i], sas, ns);
+		bundle_print(&p, &b);
 	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(rules);
 	free(sas);
