@@ -151,10 +151,14 @@ int pr_table_end(struct pr *p, const char *empty)
 			r = -ENOMEM;
 		}
 		free(pairs);
-	} else {
+	} else if (p->style == PR_LINES) {
 		for (c = 0; c < p->ncol; c++)
 			printf("%s: %s\n", p->hdr[c],
 			       p->cells[c] ? p->cells[c] : "-");
+	} else {
+		for (c = 0; c < p->ncol; c++)
+			if (p->cells[c])
+				printf("%s\n", p->cells[c]);
 	}
 	fflush(stdout);
 	for (i = 0; i < p->nrow * PR_MAX_COLS; i++)

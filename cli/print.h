@@ -21,6 +21,8 @@
  *   PR_PAIRS  one record, one line per column: "LABEL  VALUE", aligned,
  *             under a header line of two words: "ipsec show global"
  *   PR_LINES  one record, one line per column: "LABEL: VALUE", no header
+ *   PR_VALUES one record, a line per column with a value: "VALUE" (a
+ *             column's header is only its name here)
  *
  * Which output a call writes: PR_ANY both, PR_JSON only the member (the
  * text shows the field another way), PR_TEXT only the cell (a value the
@@ -36,7 +38,7 @@
 
 enum pr_out { PR_TEXT = 1, PR_JSON = 2, PR_ANY = PR_TEXT | PR_JSON };
 
-enum pr_style { PR_ROWS, PR_PAIRS, PR_LINES };
+enum pr_style { PR_ROWS, PR_PAIRS, PR_LINES, PR_VALUES };
 
 #define PR_MAX_COLS 64
 #define PR_MAX_DEPTH JSON_MAX_DEPTH

@@ -1224,46 +1224,69 @@ static const struct {
 	  "natt_keepalives_out" },
 };
 
+#define N_GLOBAL (sizeof(global_names) / sizeof(global_names[0]))
+
+/* Text: a line per counter, "drop REASON" for the drops. */
+static void global_cols(struct pr *p, const int *attrs, size_t na,
+			const int *drops, size_t nd)
+{
+	char label[64], key[64];
+	size_t i, k;
+
+	for (i = 0; i < na; i++)
+		for (k = 0; k < N_GLOBAL; k++)
+			if (global_names[k].attr == attrs[i])
+				pr_col(p, global_names[k].label,
+				       global_names[k].json);
+	for (i = 0; i < nd; i++) {
+		snprintf(label, sizeof(label), "drop %s", drop_name(drops[i]));
+		snprintf(key, sizeof(key), "drops.%s", drop_json(drops[i]));
+		pr_col(p, label, key);
+	}
+}
+
+/* The counters attrs (those of global_names) and the drops. */
+static void global_print(struct pr *p, const struct vg_stats *st,
+			 const int *attrs, size_t na, const int *drops,
+			 size_t nd)
+{
+	size_t i, k;
+
+	for (i = 0; i < na; i++)
+		for (k = 0; k < N_GLOBAL; k++)
+			if (global_names[k].attr == attrs[i])
+				pr_u64(p, PR_ANY, global_names[k].json,
+				       st->v[attrs[i]]);
+	pr_obj_open(p, "drops");
+	for (i = 0; i < nd; i++)
+		pr_u64(p, PR_ANY, drop_json(drops[i]), st->drops[drops[i]]);
+	pr_close(p);
+}
+
 int show_global(void)
 {
-	static const char *const hdr[] = { "COUNTER", "VALUE", NULL };
+	int attrs[N_GLOBAL], drops[VGATE_DROP_MAX];
 	struct vg_stats st;
-	struct table t;
+	struct pr p;
 	size_t i;
-	int r, d;
+	int r;
 
 	r = vg_nl_get_stats(&st);
 	if (r || vg_dry_run)
 		return r;
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		for (i = 0; i < sizeof(global_names) / sizeof(global_names[0]); i++)
-			json_u64(&j, global_names[i].json,
-				 st.v[global_names[i].attr]);
-		json_obj_open(&j, "drops");
-		for (d = 1; d <= VGATE_DROP_MAX; d++)
-			json_u64(&j, drop_json(d), st.drops[d]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < sizeof(global_names) / sizeof(global_names[0]); i++) {
-		tbl_row(&t);
-		tbl_cell(&t, "%s", global_names[i].label);
-		tbl_cell(&t, "%" PRIu64, st.v[global_names[i].attr]);
-	}
-	for (d = 1; d <= VGATE_DROP_MAX; d++) {
-		tbl_row(&t);
-		tbl_cell(&t, "drop %s", drop_name(d));
-		tbl_cell(&t, "%" PRIu64, st.drops[d]);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	for (i = 0; i < N_GLOBAL; i++)
+		attrs[i] = global_names[i].attr;
+	for (i = 0; i < VGATE_DROP_MAX; i++)
+		drops[i] = i + 1;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_PAIRS, NULL);
+	pr_table_pairs_hdr(&p, "COUNTER", "VALUE");
+	global_cols(&p, attrs, N_GLOBAL, drops, VGATE_DROP_MAX);
+	pr_obj_open(&p, NULL);
+	global_print(&p, &st, attrs, N_GLOBAL, drops, VGATE_DROP_MAX);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 	return r;
 }
 
@@ -1279,12 +1302,16 @@ int show_natt(void)
 	static const int drops[] = {
 		VGATE_DROP_NATT_MALFORMED, VGATE_DROP_NATT_NO_DAEMON,
 	};
+	static const struct pr_col cols[] = {
+		{ "socket", "socket" }, { "keepalive", "keepalive" },
+		{ NULL, NULL }
+	};
 	const char *owner;
 	struct vg_stats st;
 	struct vg_cfg cfg;
+	struct pr p;
 	uint16_t port;
 	uint8_t own;
-	size_t i, k;
 	int r;
 
 	r = vg_nl_get_encap_sock(&port, &own);
@@ -1296,45 +1323,29 @@ int show_natt(void)
 		return r;
 	owner = !port ? "none" : own == VGATE_ENCAP_OWNER_KERNEL ? "kernel" :
 		"process";
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		if (port)
-			json_u64(&j, "port", port);
-		else
-			json_null(&j, "port");
-		json_str(&j, "owner", owner);
-		json_u64(&j, "keepalive", cfg.natt_keepalive);
-		for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
-			for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
-				if (global_names[k].attr == cnt[i])
-					json_u64(&j, global_names[k].json,
-						 st.v[cnt[i]]);
-		json_obj_open(&j, "drops");
-		for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-			json_u64(&j, drop_json(drops[i]), st.drops[drops[i]]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_LINES, cols);
+	global_cols(&p, cnt, sizeof(cnt) / sizeof(cnt[0]), drops,
+		    sizeof(drops) / sizeof(drops[0]));
+	pr_obj_open(&p, NULL);
+	if (port) {
+		pr_u64(&p, PR_JSON, "port", port);
+		pr_strf(&p, PR_TEXT, "socket", "udp port %u, owner %s", port,
+			owner);
+	} else {
+		pr_null(&p, PR_JSON, "port");
+		pr_str(&p, PR_TEXT, "socket", "none");
 	}
-	if (port)
-		printf("socket: udp port %u, owner %s\n", port, owner);
-	else
-		printf("socket: none\n");
-	printf("keepalive: %u s%s\n", cfg.natt_keepalive,
-	       cfg.natt_keepalive ? "" : " (off)");
-	for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
-		for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
-			if (global_names[k].attr == cnt[i])
-				printf("%s: %" PRIu64 "\n", global_names[k].label,
-				       st.v[cnt[i]]);
-	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		printf("drop %s: %" PRIu64 "\n", drop_name(drops[i]),
-		       st.drops[drops[i]]);
-	return 0;
+	pr_str(&p, PR_JSON, "owner", owner);
+	pr_u64(&p, PR_JSON, "keepalive", cfg.natt_keepalive);
+	pr_strf(&p, PR_TEXT, "keepalive", "%u s%s", cfg.natt_keepalive,
+		cfg.natt_keepalive ? "" : " (off)");
+	global_print(&p, &st, cnt, sizeof(cnt) / sizeof(cnt[0]), drops,
+		     sizeof(drops) / sizeof(drops[0]));
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }
 
 /* ---- knobs ---- */
@@ -1343,7 +1354,7 @@ int show_knob(const char *name)
 {
 	const struct knob *k = knob_find(name);
 	struct vg_cfg cfg;
-	char buf[16];
+	struct pr p;
 	uint32_t v;
 	int r;
 
@@ -1355,23 +1366,20 @@ int show_knob(const char *name)
 		return -EPROTO;
 	}
 	v = knob_get(&cfg, k);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		if (k->type == KNOB_ONOFF)
-			json_bool(&j, k->json, v);
-		else if (k->type == KNOB_ACTION)
-			json_str(&j, k->json, action_name(v));
-		else
-			json_u64(&j, k->json, v);
-		json_close(&j);
-		json_end(&j);
-	} else {
-		printf("%s\n", knob_fmt(k, v, buf, sizeof(buf)));
-	}
-	return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, NULL);
+	pr_col(&p, k->name, k->json);
+	pr_obj_open(&p, NULL);
+	if (k->type == KNOB_ONOFF)
+		pr_bool(&p, PR_ANY, k->json, v, "on", "off");
+	else if (k->type == KNOB_ACTION)
+		pr_str(&p, PR_ANY, k->json, action_name(v));
+	else
+		pr_u64(&p, PR_ANY, k->json, v);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }
 
 /* ---- ipsec explain ---- */
@@ -1450,45 +1458,43 @@ const char *explain_text(const struct vg_flow *f, const struct vg_verdict *v,
 
 int show_explain(const struct vg_flow *f, const struct vg_verdict *v)
 {
+	static const struct pr_col cols[] = {
+		{ "text", "text" }, { "lookups", "lookups" }, { NULL, NULL }
+	};
 	char text[320], per[32] = "";
+	struct pr p;
 
 	explain_text(f, v, text, sizeof(text));
 	if ((v->has & VG_VERDICT_ITERATIONS) && v->iterations)
 		snprintf(per, sizeof(per), "%.1f",
 			 (double)v->ns / v->iterations);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		json_str(&j, "action", action_name(v->action));
-		json_str(&j, "reason", v->reason <= VGATE_WHY_MAX &&
-			 reason_names[v->reason] ? reason_names[v->reason] :
-			 "unknown");
-		if (v->has & VG_VERDICT_RULE_ID)
-			json_u64(&j, "rule_id", v->rule_id);
-		else
-			json_null(&j, "rule_id");
-		json_str(&j, "stage", v->has & VG_VERDICT_STAGE ?
-			 stage_name(v->stage) : NULL);
-		json_str(&j, "peer", v->has & VG_VERDICT_PEER_NAME ?
-			 v->peer_name : NULL);
-		json_bool(&j, "self", v->self);
-		json_str(&j, "text", text);
-		if (per[0]) {
-			json_u64(&j, "iterations", v->iterations);
-			json_u64(&j, "nanoseconds", v->ns);
-			json_num(&j, "ns_per_lookup", per);
-		}
-		json_close(&j);
-		json_end(&j);
-		return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, cols);
+	pr_obj_open(&p, NULL);
+	pr_str(&p, PR_JSON, "action", action_name(v->action));
+	pr_str(&p, PR_JSON, "reason", v->reason <= VGATE_WHY_MAX &&
+	       reason_names[v->reason] ? reason_names[v->reason] : "unknown");
+	if (v->has & VG_VERDICT_RULE_ID)
+		pr_u64(&p, PR_JSON, "rule_id", v->rule_id);
+	else
+		pr_null(&p, PR_JSON, "rule_id");
+	pr_str(&p, PR_JSON, "stage", v->has & VG_VERDICT_STAGE ?
+	       stage_name(v->stage) : NULL);
+	pr_str(&p, PR_JSON, "peer", v->has & VG_VERDICT_PEER_NAME ?
+	       v->peer_name : NULL);
+	pr_bool(&p, PR_JSON, "self", v->self, NULL, NULL);
+	pr_str(&p, PR_ANY, "text", text);
+	if (per[0]) {
+		pr_u64(&p, PR_JSON, "iterations", v->iterations);
+		pr_u64(&p, PR_JSON, "nanoseconds", v->ns);
+		pr_num(&p, PR_JSON, "ns_per_lookup", per);
+		pr_strf(&p, PR_TEXT, "lookups",
+			"%u lookups in %" PRIu64 " ns: %s ns/lookup",
+			v->iterations, v->ns, per);
 	}
-	printf("%s\n", text);
-	if (per[0])
-		printf("%u lookups in %" PRIu64 " ns: %s ns/lookup\n",
-		       v->iterations, v->ns, per);
-	fflush(stdout);
+	pr_close(&p);
+	pr_table_end(&p, NULL);
+	pr_end(&p);
 	return 0;
 }
 
