@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "names.h"
 #include "print.h"
 #include "show.h"
@@ -241,115 +240,6 @@ static const char *drop_json(unsigned int d)
 						vg_n_drop_reasons, d);
 
 	return !r ? "unknown" : r->json ? r->json : r->name;
-}
-
-/* ---- a table of strings with aligned columns ---- */
-
-#define TBL_MAX_COLS 20
-
-struct table {
-	int ncol;
-	const char *hdr[TBL_MAX_COLS];
-	char **cells;		/* nrow * ncol */
-	size_t nrow, cap;
-	int col;		/* next cell of the current row */
-	bool oom;
-};
-
-static void tbl_init(struct table *t, const char *const *hdr)
-{
-	memset(t, 0, sizeof(*t));
-	while (hdr[t->ncol] && t->ncol < TBL_MAX_COLS) {
-		t->hdr[t->ncol] = hdr[t->ncol];
-		t->ncol++;
-	}
-}
-
-static void tbl_row(struct table *t)
-{
-	char **p;
-
-	if (t->nrow == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-
-		p = realloc(t->cells, cap * t->ncol * sizeof(*p));
-		if (!p) {
-			t->oom = true;
-			return;
-		}
-		t->cells = p;
-		t->cap = cap;
-	}
-	memset(&t->cells[t->nrow * t->ncol], 0, t->ncol * sizeof(char *));
-	t->nrow++;
-	t->col = 0;
-}
-
-static void tbl_cell(struct table *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tbl_cell(struct table *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (t->oom || !t->nrow || t->col >= t->ncol)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		s = NULL;
-		t->oom = true;
-	}
-	va_end(ap);
-	t->cells[(t->nrow - 1) * t->ncol + t->col++] = s;
-}
-
-static void tbl_put(const char *s, size_t w, bool last)
-{
-	if (last)
-		printf("%s\n", s);
-	else
-		printf("%-*s  ", (int)w, s);
-}
-
-static int tbl_print(struct table *t)
-{
-	size_t w[TBL_MAX_COLS], r;
-	int c;
-
-	if (t->oom) {
-		vg_err("out of memory");
-		return -ENOMEM;
-	}
-	for (c = 0; c < t->ncol; c++) {
-		w[c] = strlen(t->hdr[c]);
-		for (r = 0; r < t->nrow; r++) {
-			const char *s = t->cells[r * t->ncol + c];
-
-			if (s && strlen(s) > w[c])
-				w[c] = strlen(s);
-		}
-	}
-	for (c = 0; c < t->ncol; c++)
-		tbl_put(t->hdr[c], w[c], c + 1 == t->ncol);
-	for (r = 0; r < t->nrow; r++) {
-		for (c = 0; c < t->ncol; c++) {
-			const char *s = t->cells[r * t->ncol + c];
-
-			tbl_put(s ? s : "-", w[c], c + 1 == t->ncol);
-		}
-	}
-	fflush(stdout);
-	return 0;
-}
-
-static void tbl_free(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cells[i]);
-	free(t->cells);
 }
 
 /* ---- helpers ---- */
@@ -1604,19 +1494,22 @@ const char *garp_value_str(uint32_t bit, uint32_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* A setting's value in JSON: strings for switches, numbers otherwise. */
-static void garp_json_value(struct json *j, const char *key, uint32_t bit,
-			    uint32_t v, bool has)
+/*
+ * A setting's value: in JSON a string for switches and inherit, else a
+ * number; in text as the CLI takes it.  Without one null ("-").
+ */
+static void pr_garp_value(struct pr *p, enum pr_out o, const char *key,
+			  uint32_t bit, uint32_t v, bool has)
 {
 	char buf[16];
 
 	if (!has)
-		json_null(j, key);
+		pr_null(p, o, key);
 	else if (bit == VG_GARP_ACTIVE || bit == VG_GARP_FORCE_UPDATE ||
 		 garp_inherit(bit, v))
-		json_str(j, key, garp_value_str(bit, v, buf, sizeof(buf)));
+		pr_str(p, o, key, garp_value_str(bit, v, buf, sizeof(buf)));
 	else
-		json_u64(j, key, v);
+		pr_u64(p, o, key, v);
 }
 
 /* Table and JSON names of the counters, by enum vgate_garp_counter. */
@@ -1636,98 +1529,110 @@ static const char *const garp_cnt_names[VGATE_GARP_CNT_MAX + 1][2] = {
 	[VGATE_GARP_CNT_REQUESTS] = { "REQUESTS", "requests" },
 };
 
-/* The interface settings: override (or inherit) and effective value. */
-static void garp_if_json(struct json *j, const struct vg_garp_if *ifc)
+static const struct pr_col garp_if_cols[] = {
+	{ "INTERFACE", "name" }, { "ACTIVE", "active" },
+	{ "FORCEUPDATE", "force_update" }, { "RATELIMIT", "rate_limit" },
+	{ NULL, NULL }
+};
+
+/*
+ * An interface: the settings' overrides (or inherit) and effective
+ * values; the text cell is the effective value, "yes*" when the interface
+ * overrides the global one.
+ */
+static void garp_if_print(struct pr *p, const struct vg_garp_if *ifc)
 {
+	char buf[16];
 	size_t i;
 	int c;
 
-	json_obj_open(j, NULL);
-	json_str(j, "name", ifc->ifname);
+	pr_obj_open(p, NULL);
+	pr_str(p, PR_ANY, "name", ifc->ifname);
 	if (ifc->has & VG_GARP_IFINDEX)
-		json_u64(j, "ifindex", ifc->ifindex);
+		pr_u64(p, PR_ANY, "ifindex", ifc->ifindex);
 	else
-		json_null(j, "ifindex");
+		pr_null(p, PR_ANY, "ifindex");
+	for (i = 0; i < n_garp_settings; i++) {
+		const struct garp_setting *s = &garp_settings[i];
+
+		if (!s->iface)
+			continue;
+		pr_garp_value(p, PR_JSON, s->json, s->bit,
+			      garp_if_get(ifc, s->bit), ifc->has & s->bit);
+		if (!(ifc->has & garp_eff_bit(s->bit)))
+			pr_str(p, PR_TEXT, s->json, "?");
+		else
+			pr_strf(p, PR_TEXT, s->json, "%s%s",
+				garp_value_str(s->bit, garp_if_eff(ifc, s->bit),
+					       buf, sizeof(buf)),
+				garp_if_overrides(ifc, s->bit) ? "*" : "");
+	}
+	pr_obj_open(p, "effective");
 	for (i = 0; i < n_garp_settings; i++) {
 		const struct garp_setting *s = &garp_settings[i];
 
 		if (s->iface)
-			garp_json_value(j, s->json, s->bit,
-					garp_if_get(ifc, s->bit),
-					ifc->has & s->bit);
+			pr_garp_value(p, PR_JSON, s->json, s->bit,
+				      garp_if_eff(ifc, s->bit),
+				      ifc->has & garp_eff_bit(s->bit));
 	}
-	json_obj_open(j, "effective");
-	for (i = 0; i < n_garp_settings; i++) {
-		const struct garp_setting *s = &garp_settings[i];
-
-		if (s->iface)
-			garp_json_value(j, s->json, s->bit,
-					garp_if_eff(ifc, s->bit),
-					ifc->has & garp_eff_bit(s->bit));
-	}
-	json_close(j);
-	json_obj_open(j, "counters");
+	pr_close(p);
+	pr_obj_open(p, "counters");
 	for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
-		json_u64(j, garp_cnt_names[c][1], ifc->cnt[c]);
-	json_close(j);
-	json_close(j);
+		pr_u64(p, PR_ANY, garp_cnt_names[c][1], ifc->cnt[c]);
+	pr_close(p);
+	pr_close(p);
 }
 
-/* "yes", or "yes*" when the interface overrides the global value. */
-static void garp_if_cell(struct table *t, const struct vg_garp_if *ifc,
-			 uint32_t bit)
-{
-	char buf[16];
-
-	if (!(ifc->has & garp_eff_bit(bit))) {
-		tbl_cell(t, "?");
-		return;
-	}
-	tbl_cell(t, "%s%s",
-		 garp_value_str(bit, garp_if_eff(ifc, bit), buf, sizeof(buf)),
-		 garp_if_overrides(ifc, bit) ? "*" : "");
-}
-
-static void garp_global_text(const struct vg_garp_cfg *cfg)
+/* The global settings: JSON members; text a line each, explained. */
+static int garp_global_print(struct pr *p, const struct vg_garp_cfg *cfg)
 {
 	char buf[16];
 	size_t i;
 
-	printf("Global (every interface inherits these unless it overrides them):\n");
+	pr_text(p, "Global (every interface inherits these unless it overrides them):\n");
+	pr_table(p, PR_VALUES, NULL);
+	for (i = 0; i < n_garp_settings; i++)
+		pr_col(p, garp_settings[i].name, garp_settings[i].json);
+	pr_col(p, "pending", "pending");
 	for (i = 0; i < n_garp_settings; i++) {
 		const struct garp_setting *s = &garp_settings[i];
 		uint32_t v = garp_cfg_get(cfg, s->bit);
+		const char *note = "";
 
+		pr_garp_value(p, PR_JSON, s->json, s->bit, v,
+			      cfg->has & s->bit);
 		if (!(cfg->has & s->bit)) {
-			printf("  %s ?\n", s->name);
+			pr_strf(p, PR_TEXT, s->json, "  %s ?", s->name);
 			continue;
 		}
-		printf("  %s %s", s->name,
-		       garp_value_str(s->bit, v, buf, sizeof(buf)));
-		if (v == s->def)
-			printf(" (default)");
 		if (s->bit == VG_GARP_ACTIVE)
-			printf(v ? ": an announcement is verified with an own ARP request and applied only if a reply confirms it" :
-			       ": a gratuitous ARP never changes the ARP table");
+			note = v ? ": an announcement is verified with an own ARP request and applied only if a reply confirms it" :
+			       ": a gratuitous ARP never changes the ARP table";
 		else if (s->bit == VG_GARP_RATE_LIMIT && !v)
-			printf(" (unlimited)");
-		putchar('\n');
+			note = " (unlimited)";
+		pr_strf(p, PR_TEXT, s->json, "  %s %s%s%s", s->name,
+			garp_value_str(s->bit, v, buf, sizeof(buf)),
+			v == s->def ? " (default)" : "", note);
 	}
-	if (cfg->has & VG_GARP_PENDING)
-		printf("  pending %u (verifications running)\n", cfg->pending);
-	else
-		printf("  pending ?\n");
+	if (cfg->has & VG_GARP_PENDING) {
+		pr_u64(p, PR_JSON, "pending", cfg->pending);
+		pr_strf(p, PR_TEXT, "pending",
+			"  pending %u (verifications running)", cfg->pending);
+	} else {
+		pr_null(p, PR_JSON, "pending");
+		pr_str(p, PR_TEXT, "pending", "  pending ?");
+	}
+	return pr_table_end(p, NULL);
 }
 
 int show_garp(const char *ifname)
 {
-	static const char *const hdr[] = {
-		"INTERFACE", "ACTIVE", "FORCEUPDATE", "RATELIMIT", NULL
-	};
 	struct vg_garp_if *ifs = NULL, one;
 	struct vg_garp_cfg cfg;
-	struct table t;
+	char key[64];
 	size_t n = 0, i;
+	struct pr p;
 	int r, c;
 
 	r = cli_garp_get_global(&cfg);
@@ -1745,53 +1650,27 @@ int show_garp(const char *ifname)
 	}
 	if (r || vg_dry_run)
 		goto out;
-	if (show_json) {
-		struct json j;
-		size_t k;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		for (k = 0; k < n_garp_settings; k++)
-			garp_json_value(&j, garp_settings[k].json,
-					garp_settings[k].bit,
-					garp_cfg_get(&cfg, garp_settings[k].bit),
-					cfg.has & garp_settings[k].bit);
-		if (cfg.has & VG_GARP_PENDING)
-			json_u64(&j, "pending", cfg.pending);
-		else
-			json_null(&j, "pending");
-		json_arr_open(&j, "interfaces");
-		for (i = 0; i < n; i++)
-			garp_if_json(&j, &ifs[i]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		goto out;
+	pr_init(&p, show_json, true);
+	pr_obj_open(&p, NULL);
+	r = garp_global_print(&p, &cfg);
+	pr_text(&p, "\n");
+	pr_table(&p, PR_ROWS, garp_if_cols);
+	for (c = 1; c <= VGATE_GARP_CNT_MAX; c++) {
+		snprintf(key, sizeof(key), "counters.%s", garp_cnt_names[c][1]);
+		pr_col(&p, garp_cnt_names[c][0], key);
 	}
-	garp_global_text(&cfg);
-	putchar('\n');
-	if (!n) {
-		printf("(no Ethernet interfaces)\n");
-		fflush(stdout);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (c = 1; c <= VGATE_GARP_CNT_MAX && t.ncol < TBL_MAX_COLS; c++)
-		t.hdr[t.ncol++] = garp_cnt_names[c][0];
-	for (i = 0; i < n; i++) {
-		tbl_row(&t);
-		tbl_cell(&t, "%s", ifs[i].ifname);
-		garp_if_cell(&t, &ifs[i], VG_GARP_ACTIVE);
-		garp_if_cell(&t, &ifs[i], VG_GARP_FORCE_UPDATE);
-		garp_if_cell(&t, &ifs[i], VG_GARP_RATE_LIMIT);
-		for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
-			tbl_cell(&t, "%" PRIu64, ifs[i].cnt[c]);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_arr_open(&p, "interfaces");
+	for (i = 0; i < n; i++)
+		garp_if_print(&p, &ifs[i]);
+	pr_close(&p);
 	if (!r)
-		printf("(* interface override; the other values are the global ones)\n");
-	fflush(stdout);
+		r = pr_table_end(&p, "(no Ethernet interfaces)\n");
+	else
+		pr_table_end(&p, NULL);
+	if (!r && n)
+		pr_text(&p, "(* interface override; the other values are the global ones)\n");
+	pr_close(&p);
+	pr_end(&p);
 out:
 	free(ifs);
 	return r;
@@ -1804,6 +1683,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 	struct vg_garp_if ifc;
 	char b1[16], b2[16];
 	uint32_t eff_bit = garp_eff_bit(g->setting);
+	struct pr p;
 	int r;
 
 	if (!g->iface) {
@@ -1814,55 +1694,47 @@ int show_garp_setting(const struct vg_garp_req *g)
 			vg_err("the kernel did not report %s", s->name);
 			return -EPROTO;
 		}
-		if (show_json) {
-			struct json j;
-
-			json_init(&j, stdout, true);
-			json_obj_open(&j, NULL);
-			garp_json_value(&j, s->json, s->bit,
-					garp_cfg_get(&cfg, s->bit), true);
-			json_close(&j);
-			json_end(&j);
-		} else {
-			printf("%s\n", garp_value_str(s->bit,
-						      garp_cfg_get(&cfg, s->bit),
-						      b1, sizeof(b1)));
+	} else {
+		r = cli_garp_get_if(g->ifc.ifname, &ifc);
+		if (r || vg_dry_run)
+			return r;
+		if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
+			vg_err("the kernel did not report %s of interface \"%s\"",
+			       s->name, g->ifc.ifname);
+			return -EPROTO;
 		}
-		return 0;
+		if (!(ifc.has & VG_GARP_IFNAME))
+			snprintf(ifc.ifname, sizeof(ifc.ifname), "%s",
+				 g->ifc.ifname);
 	}
-	r = cli_garp_get_if(g->ifc.ifname, &ifc);
-	if (r || vg_dry_run)
-		return r;
-	if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
-		vg_err("the kernel did not report %s of interface \"%s\"",
-		       s->name, g->ifc.ifname);
-		return -EPROTO;
-	}
-	if (!(ifc.has & VG_GARP_IFNAME))
-		snprintf(ifc.ifname, sizeof(ifc.ifname), "%s", g->ifc.ifname);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		json_str(&j, "name", ifc.ifname);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, NULL);
+	pr_col(&p, s->name, s->json);
+	pr_obj_open(&p, NULL);
+	if (!g->iface) {
+		pr_garp_value(&p, PR_ANY, s->json, s->bit,
+			      garp_cfg_get(&cfg, s->bit), true);
+	} else {
+		/* Text: "SETTING VALUE (EFFECTIVE)". */
+		pr_str(&p, PR_JSON, "name", ifc.ifname);
 		if (ifc.has & VG_GARP_IFINDEX)
-			json_u64(&j, "ifindex", ifc.ifindex);
+			pr_u64(&p, PR_JSON, "ifindex", ifc.ifindex);
 		else
-			json_null(&j, "ifindex");
-		garp_json_value(&j, s->json, s->bit, garp_if_get(&ifc, s->bit),
-				true);
-		json_obj_open(&j, "effective");
-		garp_json_value(&j, s->json, s->bit, garp_if_eff(&ifc, s->bit),
-				true);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
+			pr_null(&p, PR_JSON, "ifindex");
+		pr_garp_value(&p, PR_JSON, s->json, s->bit,
+			      garp_if_get(&ifc, s->bit), true);
+		pr_strf(&p, PR_TEXT, s->json, "%s %s (%s)", s->name,
+			garp_value_str(s->bit, garp_if_get(&ifc, s->bit), b1,
+				       sizeof(b1)),
+			garp_value_str(s->bit, garp_if_eff(&ifc, s->bit), b2,
+				       sizeof(b2)));
+		pr_obj_open(&p, "effective");
+		pr_garp_value(&p, PR_JSON, s->json, s->bit,
+			      garp_if_eff(&ifc, s->bit), true);
+		pr_close(&p);
 	}
-	printf("%s %s (%s)\n", s->name,
-	       garp_value_str(s->bit, garp_if_get(&ifc, s->bit), b1, sizeof(b1)),
-	       garp_value_str(s->bit, garp_if_eff(&ifc, s->bit), b2, sizeof(b2)));
-	fflush(stdout);
-	return 0;
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }
