@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The show views on canned data (tests/show-test, tests/fake_nl.c), text
-# and JSON, byte for byte against tests/golden/*.out.  Run from cli/:
+# The show views on canned data (tests/show-test, tests/fake_nl.c; bm show:
+# tests/bwm-show-test), text and JSON, byte for byte against
+# tests/golden/*.out.  Run from cli/:
 #   sh tests/golden.sh          compare; prints "golden: N views, F differ"
 #   sh tests/golden.sh update   rewrite the golden files (review the diff)
 set -u
@@ -18,20 +19,24 @@ TMP=$(mktemp)
 trap 'rm -f "$TMP"' EXIT
 n=0
 fail=0
-for v in $VIEWS; do
+BM_VIEWS="bm:show:interface bm:show:interface:wan0 bm:show:interface:lan0
+bm:show:class:wan0 bm:show:filter:wan0"
+for v in $VIEWS $BM_VIEWS; do
 	# shellcheck disable=SC2086
 	args=$(echo "$v" | tr : ' ')
+	prog=$ST
+	case $v in bm:*) prog=tests/bwm-show-test ;; esac
 	for j in "" -j; do
 		f=$G/$(echo "$v" | tr : _)${j:+.json}.out
 		n=$((n + 1))
 		# shellcheck disable=SC2086
-		$ST $j $args >"$TMP" 2>&1
+		$prog $j $args >"$TMP" 2>&1
 		echo "rc $?" >>"$TMP"
 		if [ "${1:-}" = update ]; then
 			cp "$TMP" "$f"
 		elif ! cmp -s "$f" "$TMP"; then
 			fail=$((fail + 1))
-			echo "FAIL: golden $f: show-test $j $args differs:"
+			echo "FAIL: golden $f: $prog $j $args differs:"
 			diff -u "$f" "$TMP" | head -20
 		fi
 	done
