@@ -73,11 +73,20 @@ void pr_table(struct pr *p, enum pr_style style, const struct pr_col *cols)
 	p->ncol = 0;
 	p->nrow = 0;
 	p->oom = false;
+	memset(p->width, 0, sizeof(p->width));
 	p->base = strlen(p->path);
 	for (; cols && cols->hdr; cols++)
 		pr_col(p, cols->hdr, cols->key);
-	if (style != PR_ROWS)
+	if (style != PR_ROWS && style != PR_FIXED)
 		row_new(p);
+}
+
+void pr_table_widths(struct pr *p, const int *w)
+{
+	int c;
+
+	for (c = 0; c < p->ncol; c++)
+		p->width[c] = w[c];
 }
 
 void pr_table_pairs_hdr(struct pr *p, const char *label, const char *value)
@@ -120,6 +129,20 @@ static void print_aligned(char *const *hdr, char *const *cells, size_t nrow,
 		}
 }
 
+/* PR_FIXED: a row up to its last filled cell, with the columns' widths. */
+static void print_fixed(const struct pr *p, char *const *cells)
+{
+	int c, last = -1;
+
+	for (c = 0; c < p->ncol; c++)
+		if (cells[c])
+			last = c;
+	for (c = 0; c <= last; c++)
+		printf("%s%*s", c ? " " : "", p->width[c],
+		       cells[c] ? cells[c] : "-");
+	putchar('\n');
+}
+
 int pr_table_end(struct pr *p, const char *empty)
 {
 	char **pairs;
@@ -131,10 +154,15 @@ int pr_table_end(struct pr *p, const char *empty)
 	if (p->oom) {
 		vg_err("out of memory");
 		r = -ENOMEM;
-	} else if (p->style == PR_ROWS && !p->nrow && empty) {
+	} else if ((p->style == PR_ROWS || p->style == PR_FIXED) && !p->nrow &&
+		   empty) {
 		printf("%s", empty);
 	} else if (p->style == PR_ROWS) {
 		print_aligned(p->hdr, p->cells, p->nrow, p->ncol, PR_MAX_COLS);
+	} else if (p->style == PR_FIXED) {
+		print_fixed(p, p->hdr);
+		for (i = 0; i < p->nrow; i++)
+			print_fixed(p, &p->cells[i * PR_MAX_COLS]);
 	} else if (p->style == PR_PAIRS) {
 		char *hdr[2] = { (char *)p->pair_hdr[0],
 				 (char *)p->pair_hdr[1] };
@@ -236,7 +264,7 @@ void pr_obj_open(struct pr *p, const char *key)
 		return;
 	}
 	path_push(p, key);
-	if (!key && p->table && p->style == PR_ROWS) {
+	if (!key && p->table && (p->style == PR_ROWS || p->style == PR_FIXED)) {
 		row_new(p);
 		p->base = strlen(p->path);
 	}

@@ -23,6 +23,9 @@
  *   PR_LINES  one record, one line per column: "LABEL: VALUE", no header
  *   PR_VALUES one record, a line per column with a value: "VALUE" (a
  *             column's header is only its name here)
+ *   PR_FIXED  as PR_ROWS, but each column printed with the printf width
+ *             pr_table_widths() gives it (negative: left-aligned, 0: as
+ *             is), one space apart; a row ends at its last filled cell
  *
  * Which output a call writes: PR_ANY both, PR_JSON only the member (the
  * text shows the field another way), PR_TEXT only the cell (a value the
@@ -38,7 +41,7 @@
 
 enum pr_out { PR_TEXT = 1, PR_JSON = 2, PR_ANY = PR_TEXT | PR_JSON };
 
-enum pr_style { PR_ROWS, PR_PAIRS, PR_LINES, PR_VALUES };
+enum pr_style { PR_ROWS, PR_PAIRS, PR_LINES, PR_VALUES, PR_FIXED };
 
 #define PR_MAX_COLS 64
 #define PR_MAX_DEPTH JSON_MAX_DEPTH
@@ -56,6 +59,7 @@ struct pr {
 	enum pr_style style;
 	const char *pair_hdr[2];
 	int ncol;
+	int width[PR_MAX_COLS];	/* PR_FIXED */
 	char *hdr[PR_MAX_COLS];
 	char *key[PR_MAX_COLS];
 	char **cells;		/* nrow * PR_MAX_COLS */
@@ -81,6 +85,8 @@ void pr_close(struct pr *p);
 void pr_table(struct pr *p, enum pr_style style, const struct pr_col *cols);
 /* PR_PAIRS: the header's two words. */
 void pr_table_pairs_hdr(struct pr *p, const char *label, const char *value);
+/* PR_FIXED: the columns' printf widths, one per column. */
+void pr_table_widths(struct pr *p, const int *w);
 /* One more column (copied). */
 void pr_col(struct pr *p, const char *hdr, const char *key);
 /*
