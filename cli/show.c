@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Show commands: fetch through nl.c, print aligned tables (header row,
- * like "ip -s" or a Bintec monitor view) or one JSON document (-j).
+ * like "ip -s" or a Bintec monitor view) or one JSON document (-j),
+ * both from the same print.c calls, one per field.
  * Keys are never printed: the kernel never returns them.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
