@@ -1,9 +1,10 @@
 # vgate: top-level build.
 #
-#   make              the modules (vgate.ko, vgate_garp.ko, vgate_bwm.ko) and the CLI
+#   make              the modules (vgate.ko, vgate_garp.ko, vgate_bwm.ko), the
+#                     CLI and vgate-iked (ike-helper/)
 #   make check        install missing packages, build, run the host tests
-#                     (lib/, cli/, the CLI's fuzz corpora) and the selftests
-#                     in a VM; CI adds a 60 s libFuzzer run (FUZZ_SECS)
+#                     (lib/, cli/, the CLI's fuzz corpora, ike-helper/) and
+#                     the selftests in a VM; CI adds 60 s libFuzzer runs
 #   make check TESTS="esp_replay cli_basics"   only the named selftests
 #   make demo         two gateways, a tunnel, traffic through it, in a VM
 #   make bench        benchmarks against the kernel's XFRM, in a VM
@@ -28,10 +29,10 @@ DESTDIR ?=
 # the sub-make run after it must find the kernel again.
 KVER_ARG = $(if $(KVER),--kver $(KVER))
 
-.PHONY: all modules cli deps check check-debug demo bench fuzz lint sparse checkpatch install \
+.PHONY: all modules cli ike deps check check-debug demo bench fuzz lint sparse checkpatch install \
 	install-user clean
 
-all: modules cli
+all: modules cli ike
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -39,12 +40,16 @@ modules:
 cli:
 	$(MAKE) -C cli
 
+ike:
+	$(MAKE) -C ike-helper
+
 deps:
 	@sh selftests/vm/install-deps.sh
 
 check: deps
 	$(MAKE) all
 	$(MAKE) -C cli check
+	$(MAKE) -C ike-helper check
 	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
 
 # Builds its own copy of the tree against the debug kernel (.vm/debug/).
@@ -101,3 +106,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C cli clean
 	$(MAKE) -C lib clean
+	$(MAKE) -C ike-helper clean

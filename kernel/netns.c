@@ -87,12 +87,13 @@ static void __net_exit vgate_net_exit(struct net *net)
 	mutex_lock(&vn->lock);
 	vgate_hooks_unregister(vn);
 	vgate_policy_net_exit(vn);
-	vgate_sad_net_uninit(vn);
+	vgate_sad_net_empty(vn);
 	mutex_unlock(&vn->lock);
 	/* The hooks are gone: nothing is held any more. */
 	vgate_acquire_net_exit(vn);
 	/* Packets still in the crypto layer use vn: wait for their SAs. */
 	wait_var_event(&vn->sa_live, !atomic_read(&vn->sa_live));
+	vgate_sad_net_destroy(vn);
 	vgate_stats_uninit(vn);
 }
 

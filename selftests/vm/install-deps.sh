@@ -4,6 +4,9 @@
 # Quiet when everything is present. Run as root (CI: fresh Debian 12).
 # POSIX sh: the Makefile runs this with `sh`.
 # clang and libclang-rt-14-dev: the CLI's libFuzzer targets (make -C cli fuzz).
+# libssl-dev: OpenSSL 3 for the IKE helper (ike-helper/, libcrypto);
+# libstrongswan-standard-plugins: charon's openssl plugin (ECP, X25519,
+# AES-GCM, ChaCha20 in IKE) for ike-helper/tests/iked_charon.sh.
 # --debug: also what building the debug kernel needs (make check-debug).
 # iputils-arping (arping -U/-A for the gratuitous-ARP tests) conflicts with
 # the package "arping", whose options differ: the tests need iputils'.
@@ -12,9 +15,10 @@ set -eu
 PKGS="build-essential linux-image-amd64 linux-headers-amd64 qemu-system-x86
 busybox-static xz-utils kmod libnl-3-dev libnl-genl-3-dev libreadline-dev
 pkg-config iproute2 iperf3 iputils-ping iputils-arping tshark sparse linux-source-6.1
-linux-perf jq python3 strongswan-charon strongswan-swanctl nftables iw
-clang libclang-rt-14-dev"
-[ "${1:-}" = --debug ] && PKGS="$PKGS flex bison bc libelf-dev libssl-dev"
+linux-perf jq python3 strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
+nftables iw
+clang libclang-rt-14-dev libssl-dev"
+[ "${1:-}" = --debug ] && PKGS="$PKGS flex bison bc libelf-dev"
 
 missing=""
 for p in $PKGS; do

@@ -329,7 +329,19 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 else
 	why="VM ended without a result (qemu exit $qrc: kernel panic or crash?)"
 fi
-echo "run.sh: FAIL: $why; last 50 console lines:" >&2
-tr -d '\r' <"$LOG" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' | tail -n 50 >&2
-echo "run.sh: full console log: $LOG" >&2
+clean() { tr -d '\r' <"$LOG" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'; }
+echo "run.sh: FAIL: $why; last 40 console lines:" >&2
+clean | tail -n 40 >&2
+# Last, where a CI log that keeps only the end shows it: the first kernel
+# report with its backtrace (not the repeats that follow), and the test.
+first=$(clean | grep -anE 'BUG:|kernel BUG|Oops|general protection|Kernel panic|rcu: INFO' |
+	head -n 1 | cut -d: -f1)
+if [ -n "$first" ]; then
+	echo "run.sh: the first kernel report (console line $first), backtrace lines kept:" >&2
+	clean | tail -n +"$first" |
+		grep -aE 'BUG|Oops|panic|RIP:|Call Trace|Modules linked|CPU: |^\[ *[0-9.]+\]  [a-z_]|NMI backtrace|rcu: INFO|stuck' |
+		grep -avE ' \? ' | head -n 60 >&2
+fi
+test=$(clean | sed -n 's/^# selftests: vgate: //p' | tail -n 1)
+echo "run.sh: FAIL: $why, during test ${test:-(none started)}; full console log: $LOG" >&2
 exit 1

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vgate-iked's configuration file (format: README.md, "Configuration").
+ * Parsed into plain structs; nothing here sends or installs anything.
+ * A bad line gives one error naming the file, the line, the keyword and
+ * the bad value.  PSKs are read from their own files (mode 0600, refused
+ * when group or others may read them) into wiped memory.
+ */
+#ifndef VGATE_IKED_CONF_H
+#define VGATE_IKED_CONF_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "crypto.h"
+#include "pld.h"
+
+#define CONF_NAME_MAX	64
+#define CONF_ID_MAX	255
+
+struct conf_id {
+	uint8_t type;			/* enum ikev2_id_type */
+	uint8_t len;
+	uint8_t data[CONF_ID_MAX];	/* as in the ID payload */
+};
+
+struct conf_peer {
+	struct conf_peer *next;
+	char name[CONF_NAME_MAX];
+	unsigned int line;		/* where "peer NAME" stands */
+	int has_local;
+	struct sockaddr_storage local;	/* port 0: the daemon's */
+	struct sockaddr_storage remote;	/* with the port (default 500) */
+	struct conf_id local_id, remote_id;
+	char psk_file[256];
+	struct ike_chunk psk;		/* wiped on free */
+	struct ike_sa ike, esp;		/* our proposals, as sent */
+	struct ike_ts_pld local_ts, remote_ts;
+	int initiate;			/* role initiate: at start */
+	unsigned int retry_s;		/* initiate again after a loss */
+	uint64_t retry_at;		/* (daemon) when; 0: not planned */
+	uint32_t reqid;
+};
+
+struct conf {
+	struct conf_peer *peers;
+};
+
+/* Don't read PSK files (the fuzz target; a syntax check). */
+#define CONF_NO_PSK_FILES	0x1
+
+/* Parse text (len octets; NUL not needed); name: the file's, for errors. */
+int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
+	       unsigned int flags, char *err, size_t errlen);
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+void conf_free(struct conf *c);
+
+/* "fqdn:gw.example", "ipv4:192.0.2.1", "email:u@x", ... for logs. */
+void conf_id_str(uint8_t type, const uint8_t *data, size_t len, char *buf,
+		 size_t buflen);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vgate-iked: the daemon's shared state.  ikev2.c is the state machine
+ * (IKE_SA_INIT, IKE_AUTH with PSK, the first CHILD SA, INFORMATIONAL
+ * Delete), msg.c the messages of one IKE SA (encryption, message IDs,
+ * retransmission, the response cache), policy.c the choices, conf.c the
+ * configuration, net.c the sockets, kernel_*.c the backends, main.c the
+ * event loop.
+ */
+#ifndef VGATE_IKED_H
+#define VGATE_IKED_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "dh.h"
+#include "kernel.h"
+#include "net.h"
+#include "pld.h"
+#include "policy.h"
+
+#define IKED_MSG_MAX		8192	/* no IKE fragmentation yet */
+#define IKED_NONCE_LEN		32
+#define IKED_HALF_OPEN_MS	30000	/* IKE_AUTH must come by then */
+#define IKED_SHUTDOWN_MS	3000	/* wait for Delete answers at most */
+#define IKED_HALF_OPEN_MAX	1024	/* responder SAs waiting for IKE_AUTH
+					 * (cookies, RFC 7296 2.6, not yet) */
+
+/* Why a datagram was dropped, besides the codec's enum ike_err. */
+enum iked_drop {
+	DROP_NOT_MARKED,	/* port 4500 without the non-ESP marker */
+	DROP_TOO_BIG,		/* larger than IKED_MSG_MAX */
+	DROP_NO_PEER,		/* IKE_SA_INIT from no configured peer */
+	DROP_NO_SA,		/* SPIs of no IKE SA of ours */
+	DROP_MSGID,		/* message ID outside the window */
+	DROP_RESPONSE,		/* a response to nothing we sent */
+	DROP_STATE,		/* an exchange the SA's state does not take */
+	DROP_MISSING,		/* a payload the exchange needs is missing */
+	DROP_DECRYPT,		/* SK integrity or padding check failed */
+	DROP_INNER,		/* the decrypted payloads do not parse */
+	DROP_FRAGMENT,		/* SKF: IKE fragmentation not done yet */
+	DROP_KE,		/* the peer's KE value is invalid */
+	DROP_PROPOSAL,		/* a response with a proposal we never made */
+	DROP_HALF_OPEN,		/* IKE_SA_INIT over IKED_HALF_OPEN_MAX */
+	DROP__COUNT
+};
+
+struct iked_stats {
+	uint64_t rx, tx, retransmits, answered_from_cache;
+	uint64_t parse[IKE_E__COUNT];
+	uint64_t drop[DROP__COUNT];
+};
+
+enum iked_state {
+	SA_INIT_SENT,		/* initiator: IKE_SA_INIT request out */
+	SA_AUTH_SENT,		/* initiator: IKE_AUTH request out */
+	SA_INIT_DONE,		/* responder: waiting for IKE_AUTH */
+	SA_ESTABLISHED,
+	SA_DELETING,		/* our Delete of the IKE SA is out */
+};
+
+struct child_sa {
+	int present;
+	struct pol_choice alg;
+	uint32_t spi_in, spi_out;	/* spi_in: reserved by get_spi */
+	int in_installed, out_installed;
+	struct ike_ts_pld ts_local, ts_remote;
+};
+
+struct iked_sa {
+	struct iked_sa *next;
+	struct conf_peer *peer;
+	int initiator;			/* the original initiator */
+	enum iked_state state;
+	uint8_t ispi[IKEV2_SPI_LEN], rspi[IKEV2_SPI_LEN];
+	struct sockaddr_storage local, remote;	/* with ports */
+	struct net_sock *sock;
+	struct conf_id lid;		/* our ID */
+	struct pol_choice alg;
+	struct ike_dh *dh;
+	uint16_t dh_group;
+	int ke_retries;
+	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t *cookie;
+	size_t cookie_len;
+	struct ike_sa_keys keys;
+	int have_keys;
+	struct ike_sk_ctx sk_out, sk_in;
+	uint8_t *init_i, *init_r;	/* the IKE_SA_INIT messages (AUTH) */
+	size_t init_i_len, init_r_len;
+	int nat_local, nat_remote;	/* we / the peer behind a NAT */
+	/* our requests: one outstanding (window of 1) */
+	uint32_t my_next;		/* the next request's message ID */
+	uint8_t *req;
+	size_t req_len;
+	uint32_t req_msgid;
+	uint8_t req_exch;
+	unsigned int req_tries;
+	uint64_t req_sent_ms, retx_at;	/* 0: nothing outstanding */
+	int delete_pending;		/* send our Delete when idle */
+	/* the peer's requests */
+	uint32_t peer_next;		/* the next message ID expected */
+	uint8_t *resp;			/* the last response, for resends */
+	size_t resp_len;
+	uint32_t resp_msgid;
+	uint64_t expire_at;		/* half-open deadline; 0: none */
+	uint64_t established_ms;
+	struct child_sa child;
+};
+
+struct iked {
+	struct conf conf;
+	struct net net;
+	const struct kernel_ops *kops;
+	void *kctx;
+	FILE *report;			/* SA and IKE_SA lines (stdout) */
+	struct iked_sa *sas;
+	struct iked_stats st;
+	unsigned int retx_base_ms;	/* first retransmission after */
+	unsigned int retx_tries;	/* transmissions before giving up */
+	uint8_t drop_tx[8];		/* test hook: the first datagram of */
+	unsigned int n_drop_tx;		/* each of these exchanges not sent */
+	int shutting_down;
+	uint64_t shutdown_deadline;
+};
+
+uint64_t iked_now_ms(void);
+
+/* ikev2.c */
+void ikev2_initiate(struct iked *d, struct conf_peer *p);
+void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
+		const struct sockaddr_storage *src,
+		const struct sockaddr_storage *dst);
+/* Run due timers; the next deadline in ms from now (-1: none). */
+int ikev2_timers(struct iked *d);
+/* SIGTERM: Delete every IKE SA, telling the peers. */
+void ikev2_shutdown(struct iked *d);
+/* Destroy every SA left (after the shutdown wait). */
+void ikev2_flush(struct iked *d);
+void ikev2_stats(struct iked *d);
+/* One IKE_SA line per IKE SA and a CHILD_SA line per CHILD SA (ctl.c). */
+void ikev2_show(struct iked *d, FILE *f);
+const char *ikev2_exch_name(uint8_t exch);
+
+/* msg.c */
+int msg_send_request(struct iked *d, struct iked_sa *sa, uint8_t exch,
+		     struct ike_wbuf *inner);
+int msg_send_response(struct iked *d, struct iked_sa *sa, uint8_t exch,
+		      uint32_t msgid, struct ike_wbuf *inner);
+/* A clear message (IKE_SA_INIT): sent, and kept as request or response. */
+int msg_send_clear(struct iked *d, struct iked_sa *sa, const uint8_t *buf,
+		   size_t len, int response, uint32_t msgid);
+/* Send a datagram (counting; the test hook may drop it). */
+int msg_tx(struct iked *d, struct net_sock *s,
+	   const struct sockaddr_storage *local,
+	   const struct sockaddr_storage *remote, const uint8_t *buf,
+	   size_t len);
+/* Decrypt the SK payload of m and add the inner payloads; 0 or -1. */
+int msg_open(struct iked *d, struct iked_sa *sa, struct ike_msg *m,
+	     const uint8_t *buf, size_t len, uint8_t *plain);
+/* The outstanding request is answered. */
+void msg_request_done(struct iked_sa *sa);
+/* Retransmit when due; -1 when the tries are used up. */
+int msg_retransmit(struct iked *d, struct iked_sa *sa, uint64_t now);
+
+#endif

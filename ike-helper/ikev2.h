@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IKEv2 numbers (IANA "Internet Key Exchange Version 2 (IKEv2) Parameters",
+ * RFC 7296 section 3, and the RFCs named beside the later ones).  Each
+ * value is defined here once; the codec (pld.c), the crypto (crypto.c,
+ * dh.c) and later the daemon use these names, never bare numbers.
+ */
+#ifndef VGATE_IKEV2_H
+#define VGATE_IKEV2_H
+
+/* RFC 7296 3.1: the fixed header. */
+#define IKEV2_HDR_LEN		28
+#define IKEV2_GEN_HDR_LEN	4	/* generic payload header (3.2) */
+#define IKEV2_SPI_LEN		8	/* an IKE SA SPI */
+#define IKEV2_VERSION_MAJOR	2
+#define IKEV2_VERSION_MINOR	0
+
+enum ikev2_exchange {
+	IKEV2_EXCH_IKE_SA_INIT = 34,
+	IKEV2_EXCH_IKE_AUTH = 35,
+	IKEV2_EXCH_CREATE_CHILD_SA = 36,
+	IKEV2_EXCH_INFORMATIONAL = 37,
+};
+
+/* Header flags (3.1); the other bits are reserved, ignored on receipt. */
+enum ikev2_flag {
+	IKEV2_FLAG_INITIATOR = 0x08,
+	IKEV2_FLAG_VERSION = 0x10,
+	IKEV2_FLAG_RESPONSE = 0x20,
+};
+
+/* Generic payload header (3.2): the critical bit in its second octet. */
+#define IKEV2_CRITICAL		0x80
+
+enum ikev2_payload {
+	IKEV2_PL_NONE = 0,
+	IKEV2_PL_SA = 33,
+	IKEV2_PL_KE = 34,
+	IKEV2_PL_IDI = 35,
+	IKEV2_PL_IDR = 36,
+	IKEV2_PL_CERT = 37,
+	IKEV2_PL_CERTREQ = 38,
+	IKEV2_PL_AUTH = 39,
+	IKEV2_PL_NONCE = 40,
+	IKEV2_PL_NOTIFY = 41,
+	IKEV2_PL_DELETE = 42,
+	IKEV2_PL_VENDOR = 43,
+	IKEV2_PL_TSI = 44,
+	IKEV2_PL_TSR = 45,
+	IKEV2_PL_SK = 46,
+	IKEV2_PL_CP = 47,
+	IKEV2_PL_EAP = 48,
+	IKEV2_PL_SKF = 53,	/* RFC 7383 */
+};
+
+/* SA payload (3.3): Proposal and Transform substructures. */
+#define IKEV2_PROP_LAST		0
+#define IKEV2_PROP_MORE		2
+#define IKEV2_XFORM_LAST	0
+#define IKEV2_XFORM_MORE	3
+#define IKEV2_PROP_HDR_LEN	8
+#define IKEV2_XFORM_HDR_LEN	8
+
+/* Security Protocol ID (3.3.1). */
+enum ikev2_proto {
+	IKEV2_PROTO_NONE = 0,
+	IKEV2_PROTO_IKE = 1,
+	IKEV2_PROTO_AH = 2,
+	IKEV2_PROTO_ESP = 3,
+};
+
+/* Transform types (3.3.2). */
+enum ikev2_xform_type {
+	IKEV2_XFORM_ENCR = 1,
+	IKEV2_XFORM_PRF = 2,
+	IKEV2_XFORM_INTEG = 3,
+	IKEV2_XFORM_DH = 4,
+	IKEV2_XFORM_ESN = 5,
+};
+
+/* Transform type 1: encryption algorithms (RFC 7296, 5282, 7634). */
+enum ikev2_encr {
+	IKEV2_ENCR_DES_IV64 = 1,
+	IKEV2_ENCR_DES = 2,
+	IKEV2_ENCR_3DES = 3,
+	IKEV2_ENCR_NULL = 11,
+	IKEV2_ENCR_AES_CBC = 12,
+	IKEV2_ENCR_AES_CTR = 13,
+	IKEV2_ENCR_AES_CCM_8 = 14,
+	IKEV2_ENCR_AES_CCM_12 = 15,
+	IKEV2_ENCR_AES_CCM_16 = 16,
+	IKEV2_ENCR_AES_GCM_8 = 18,
+	IKEV2_ENCR_AES_GCM_12 = 19,
+	IKEV2_ENCR_AES_GCM_16 = 20,
+	IKEV2_ENCR_NULL_AUTH_AES_GMAC = 21,
+	IKEV2_ENCR_CHACHA20_POLY1305 = 28,
+};
+
+/* Transform type 2: pseudorandom functions (RFC 7296, 4434, 4868). */
+enum ikev2_prf {
+	IKEV2_PRF_HMAC_MD5 = 1,
+	IKEV2_PRF_HMAC_SHA1 = 2,
+	IKEV2_PRF_AES128_XCBC = 4,
+	IKEV2_PRF_HMAC_SHA2_256 = 5,
+	IKEV2_PRF_HMAC_SHA2_384 = 6,
+	IKEV2_PRF_HMAC_SHA2_512 = 7,
+	IKEV2_PRF_AES128_CMAC = 8,
+};
+
+/* Transform type 3: integrity algorithms (RFC 7296, 4868). */
+enum ikev2_integ {
+	IKEV2_INTEG_NONE = 0,
+	IKEV2_INTEG_HMAC_MD5_96 = 1,
+	IKEV2_INTEG_HMAC_SHA1_96 = 2,
+	IKEV2_INTEG_AES_XCBC_96 = 5,
+	IKEV2_INTEG_HMAC_SHA2_256_128 = 12,
+	IKEV2_INTEG_HMAC_SHA2_384_192 = 13,
+	IKEV2_INTEG_HMAC_SHA2_512_256 = 14,
+};
+
+/* Transform type 4: Diffie-Hellman groups (RFC 7296, 3526, 5903, 8031). */
+enum ikev2_dh {
+	IKEV2_DH_NONE = 0,
+	IKEV2_DH_MODP_768 = 1,
+	IKEV2_DH_MODP_1024 = 2,
+	IKEV2_DH_MODP_1536 = 5,
+	IKEV2_DH_MODP_2048 = 14,
+	IKEV2_DH_MODP_3072 = 15,
+	IKEV2_DH_MODP_4096 = 16,
+	IKEV2_DH_MODP_6144 = 17,
+	IKEV2_DH_MODP_8192 = 18,
+	IKEV2_DH_ECP_256 = 19,
+	IKEV2_DH_ECP_384 = 20,
+	IKEV2_DH_ECP_521 = 21,
+	IKEV2_DH_CURVE25519 = 31,
+	IKEV2_DH_CURVE448 = 32,
+};
+
+/* Transform type 5: extended sequence numbers. */
+enum ikev2_esn {
+	IKEV2_ESN_NO = 0,
+	IKEV2_ESN_YES = 1,
+};
+
+/* Transform attributes (3.3.5): AF bit set = TV format (value in the header). */
+#define IKEV2_ATTR_AF		0x8000
+#define IKEV2_ATTR_KEY_LENGTH	14
+
+/* Identification payload ID types (3.5). */
+enum ikev2_id_type {
+	IKEV2_ID_IPV4_ADDR = 1,
+	IKEV2_ID_FQDN = 2,
+	IKEV2_ID_RFC822_ADDR = 3,
+	IKEV2_ID_IPV6_ADDR = 5,
+	IKEV2_ID_DER_ASN1_DN = 9,
+	IKEV2_ID_DER_ASN1_GN = 10,
+	IKEV2_ID_KEY_ID = 11,
+};
+
+/* Certificate encodings (3.6). */
+enum ikev2_cert {
+	IKEV2_CERT_PKCS7_X509 = 1,
+	IKEV2_CERT_PGP = 2,
+	IKEV2_CERT_DNS_KEY = 3,
+	IKEV2_CERT_X509_SIG = 4,
+	IKEV2_CERT_KERBEROS = 6,
+	IKEV2_CERT_CRL = 7,
+	IKEV2_CERT_ARL = 8,
+	IKEV2_CERT_SPKI = 9,
+	IKEV2_CERT_X509_ATTR = 10,
+	IKEV2_CERT_RAW_RSA = 11,
+	IKEV2_CERT_HASH_URL_X509 = 12,
+	IKEV2_CERT_HASH_URL_BUNDLE = 13,
+};
+
+/* A CERTREQ of X.509 kind holds SHA-1 hashes of CA public keys (3.7). */
+#define IKEV2_CERTREQ_HASH_LEN	20
+
+/* Authentication methods (3.8, RFC 4754, 7427). */
+enum ikev2_auth {
+	IKEV2_AUTH_RSA_SIG = 1,
+	IKEV2_AUTH_SHARED_KEY_MIC = 2,
+	IKEV2_AUTH_DSS_SIG = 3,
+	IKEV2_AUTH_ECDSA_256 = 9,
+	IKEV2_AUTH_ECDSA_384 = 10,
+	IKEV2_AUTH_ECDSA_521 = 11,
+	IKEV2_AUTH_DIGITAL_SIGNATURE = 14,
+};
+
+/* Nonce length bounds (3.9). */
+#define IKEV2_NONCE_MIN		16
+#define IKEV2_NONCE_MAX		256
+
+/* Notify message types (3.10.1): errors below 16384, status above. */
+enum ikev2_notify {
+	IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
+	IKEV2_N_INVALID_IKE_SPI = 4,
+	IKEV2_N_INVALID_MAJOR_VERSION = 5,
+	IKEV2_N_INVALID_SYNTAX = 7,
+	IKEV2_N_INVALID_MESSAGE_ID = 9,
+	IKEV2_N_INVALID_SPI = 11,
+	IKEV2_N_NO_PROPOSAL_CHOSEN = 14,
+	IKEV2_N_INVALID_KE_PAYLOAD = 17,
+	IKEV2_N_AUTHENTICATION_FAILED = 24,
+	IKEV2_N_SINGLE_PAIR_REQUIRED = 34,
+	IKEV2_N_NO_ADDITIONAL_SAS = 35,
+	IKEV2_N_INTERNAL_ADDRESS_FAILURE = 36,
+	IKEV2_N_FAILED_CP_REQUIRED = 37,
+	IKEV2_N_TS_UNACCEPTABLE = 38,
+	IKEV2_N_INVALID_SELECTORS = 39,
+	IKEV2_N_TEMPORARY_FAILURE = 43,
+	IKEV2_N_CHILD_SA_NOT_FOUND = 44,
+	IKEV2_N_ERROR_MAX = 16383,
+	IKEV2_N_INITIAL_CONTACT = 16384,
+	IKEV2_N_SET_WINDOW_SIZE = 16385,
+	IKEV2_N_ADDITIONAL_TS_POSSIBLE = 16386,
+	IKEV2_N_IPCOMP_SUPPORTED = 16387,
+	IKEV2_N_NAT_DETECTION_SOURCE_IP = 16388,
+	IKEV2_N_NAT_DETECTION_DESTINATION_IP = 16389,
+	IKEV2_N_COOKIE = 16390,
+	IKEV2_N_USE_TRANSPORT_MODE = 16391,
+	IKEV2_N_HTTP_CERT_LOOKUP_SUPPORTED = 16392,
+	IKEV2_N_REKEY_SA = 16393,
+	IKEV2_N_ESP_TFC_PADDING_NOT_SUPPORTED = 16394,
+	IKEV2_N_NON_FIRST_FRAGMENTS_ALSO = 16395,
+	IKEV2_N_MOBIKE_SUPPORTED = 16396,
+	IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED = 16430,	/* RFC 7383 */
+	IKEV2_N_SIGNATURE_HASH_ALGORITHMS = 16431,	/* RFC 7427 */
+};
+
+/* Traffic selector types (3.13.1) and their lengths. */
+enum ikev2_ts_type {
+	IKEV2_TS_IPV4_ADDR_RANGE = 7,
+	IKEV2_TS_IPV6_ADDR_RANGE = 8,
+};
+#define IKEV2_TS_IPV4_LEN	16
+#define IKEV2_TS_IPV6_LEN	40
+
+#endif

@@ -1,0 +1,504 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vgate-iked to vgate-iked over loopback, in a network namespace of its own
+# (unshare -n: it dies with the test), both daemons with --kernel=null.
+#
+#   +------------------- netns (unshare -n) -------------------+
+#   |  vgate-iked A  127.0.0.1 / 2001:db8::1   role initiate   |
+#   |        |  UDP 500 over lo                                 |
+#   |  vgate-iked B  127.0.0.2 / 2001:db8::2   role respond    |
+#   +-----------------------------------------------------------+
+#
+# Each case writes both configurations, starts B then A, waits for the
+# CHILD SA (or the failure), stops one side with SIGTERM and checks what
+# both report: IKE SPIs and proposal equal, each side's inbound SPI the
+# other's outbound one with the same algorithms and the same key check
+# value (kernel_null.c), the Delete seen by the other side; the failure
+# cases check the one log line that says why, and that nothing was
+# installed.  TAP; "1..0 # SKIP" without root or unshare.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
+if [ -z "${IKED_IN_NETNS:-}" ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+	   ! unshare -n true 2>/dev/null; then
+		echo "1..0 # SKIP iked_loop: needs root and unshare -n"
+		exit 0
+	fi
+	exec unshare -n env IKED_IN_NETNS=1 sh "$0" "$@"
+fi
+. tests/ikedlib.sh
+
+T=$(mktemp -d /tmp/iked_loop.XXXXXX)
+pids=""
+cleanup() {
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	if [ -n "${IKED_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT INT TERM
+
+DIAG_FILES="$T/a.out $T/a.err $T/b.out $T/b.err"
+ip link set lo up
+ip -6 addr add 2001:db8::1/128 dev lo nodad
+ip -6 addr add 2001:db8::2/128 dev lo nodad
+mkpsk "$T/a.psk" "loop-test-secret"
+mkpsk "$T/b.psk" "loop-test-secret"
+mkpsk "$T/wrong.psk" "another-secret"
+
+# start NAME CONF LISTEN [OPTIONS...]: the daemon in the background
+start() {
+	nm=$1 conf=$2 addr=$3
+	shift 3
+	# the redirection below happens in the child, later: the last
+	# case's files must not answer the waits of this one
+	rm -f "$T/$nm.out" "$T/$nm.err"
+	"$IKED" -c "$conf" --kernel=null --listen "$addr" --natt-port 0 "$@" \
+		>"$T/$nm.out" 2>"$T/$nm.err" &
+	eval "pid_$nm=$!"
+	pids="$pids $!"
+	wait_for "$T/$nm.out" '^READY' 100
+}
+# stop NAME: SIGTERM, wait for its exit
+stop() {
+	eval "p=\$pid_$1"
+	kill -TERM "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+}
+
+# pair CASE A_ADDR B_ADDR IKE_A ESP_A IKE_B ESP_B [A_OPTS [B_OPTS [PSK_B]]]
+pair() {
+	c=$1
+	mkconf "$T/a.conf" b "$2" "$3" gwa.example gwb.example "$T/a.psk" \
+		"$4" "$5" "10.1.0.0/24, 2001:db8:1::/48" \
+		"10.2.0.0/24, 2001:db8:2::/48" initiate
+	mkconf "$T/b.conf" a "$3" "$2" gwb.example gwa.example \
+		"${10:-$T/b.psk}" "$6" "$7" "10.2.0.0/16, 2001:db8:2::/48" \
+		"10.1.0.0/16, 2001:db8:1::/48" respond
+	# shellcheck disable=SC2086
+	start b "$T/b.conf" "$3" ${9:-}
+	# shellcheck disable=SC2086
+	start a "$T/a.conf" "$2" ${8:-}
+}
+
+# established CASE IKE_NAME ESP_ENC ESP_INTEG ESN: the checks of a success
+established() {
+	wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
+		wait_for "$T/b.out" '^SA add .*dir=out' 100
+	ok $? "$1: CHILD SA installed on both sides"
+	a_up='^IKE_SA up'
+	check "$1: A is initiator, B responder" \
+		sh -c "grep -q '^IKE_SA up .*role=initiator' $T/a.out &&
+		       grep -q '^IKE_SA up .*role=responder' $T/b.out"
+	ai=$(field "$T/a.out" "$a_up" ispi) ar=$(field "$T/a.out" "$a_up" rspi)
+	bi=$(field "$T/b.out" "$a_up" ispi) br=$(field "$T/b.out" "$a_up" rspi)
+	check "$1: same IKE SPIs on both sides ($ai/$ar)" \
+		test -n "$ai" -a "$ai" = "$bi" -a "$ar" = "$br"
+	pa=$(field "$T/a.out" "$a_up" proposal)
+	pb=$(field "$T/b.out" "$a_up" proposal)
+	check "$1: IKE proposal $2 on both sides (A $pa, B $pb)" \
+		test "$pa" = "$2" -a "$pb" = "$2"
+	a_in=$(field "$T/a.out" '^SA add .*dir=in' spi)
+	a_out=$(field "$T/a.out" '^SA add .*dir=out' spi)
+	b_in=$(field "$T/b.out" '^SA add .*dir=in' spi)
+	b_out=$(field "$T/b.out" '^SA add .*dir=out' spi)
+	check "$1: ESP SPIs crossed (A in $a_in = B out $b_out, A out $a_out = B in $b_in)" \
+		test -n "$a_in" -a "$a_in" = "$b_out" -a -n "$a_out" \
+		-a "$a_out" = "$b_in"
+	k1=$(field "$T/a.out" '^SA add .*dir=in' keys)
+	k2=$(field "$T/b.out" '^SA add .*dir=out' keys)
+	k3=$(field "$T/a.out" '^SA add .*dir=out' keys)
+	k4=$(field "$T/b.out" '^SA add .*dir=in' keys)
+	check "$1: same ESP keys per direction (check values), different directions differ" \
+		test -n "$k1" -a "$k1" = "$k2" -a "$k3" = "$k4" -a "$k1" != "$k3"
+	algs=$(grep -h '^SA add' "$T/a.out" "$T/b.out" |
+	       sed 's/.* enc=\([^ ]*\) integ=\([^ ]*\) esn=\([^ ]*\) .*/\1 \2 \3/' |
+	       sort -u)
+	check "$1: the 4 ESP SAs are $3 integ $4 esn $5 (got: $algs)" \
+		test "$algs" = "$3 $4 $5"
+	check "$1: B narrowed its /16 selectors to A's /24" \
+		sh -c "grep '^SA add .*dir=in' $T/b.out |
+		       grep -q 'local_ts=10.2.0.0/24, 2001:db8:2::/48 remote_ts=10.1.0.0/24, 2001:db8:1::/48'"
+}
+
+# torn_down CASE WHO OTHER: WHO got SIGTERM and told OTHER
+torn_down() {
+	stop "$2"
+	wait_for "$T/$3.out" '^IKE_SA down .*reason=deleted by the peer' 100
+	ok $? "$1: SIGTERM of $2 deleted the IKE SA at $3 (INFORMATIONAL Delete)"
+	check "$1: $2 got the answer to its Delete, removed its SAs" \
+		sh -c "grep -q '^IKE_SA down .*reason=deleted\$' $T/$2.out &&
+		       test \$(grep -c '^SA del' $T/$2.out) = 2"
+	check "$1: $3 removed its 2 ESP SAs" \
+		test "$(grep -c '^SA del' "$T/$3.out")" = 2
+	stop "$3"
+}
+
+stop_both() {
+	stop a
+	stop b
+}
+
+# ---- successes: each IKE cipher family, DH 19/31/14, IPv4 and IPv6 ----
+pair "GCM x25519 IPv4" 127.0.0.1 127.0.0.2 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	"aes256-sha384-ecp384, aes128gcm16-prfsha256-x25519" \
+	"aes256-sha256, aes128gcm16" "" "--control $T/b.ctl"
+established "GCM x25519 IPv4" AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 \
+	AES_GCM_16-128 NONE no
+# the control socket: mode 0600; show ike gives the SAs the report gave
+ctl() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+out = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())' "$@"
+}
+check "control socket: a socket of mode 0600" \
+	sh -c "test -S $T/b.ctl && test \$(stat -c %a $T/b.ctl) = 600"
+ctl "$T/b.ctl" "show ike" >"$T/ctl.out" 2>&1
+bi=$(field "$T/b.out" '^IKE_SA up' ispi)
+b_in=$(field "$T/b.out" '^SA add .*dir=in' spi)
+b_out=$(field "$T/b.out" '^SA add .*dir=out' spi)
+check "control socket: show ike lists the IKE SA ESTABLISHED and its CHILD SA, then OK" \
+	sh -c "grep -q '^IKE_SA peer=a state=ESTABLISHED role=responder ispi=$bi .*proposal=AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 nat=none' $T/ctl.out &&
+	       grep -q '^CHILD_SA peer=a spi_in=$b_in spi_out=$b_out proposal=AES_GCM_16-128 local_ts=10.2.0.0/24, 2001:db8:2::/48' $T/ctl.out &&
+	       test \"\$(tail -n 1 $T/ctl.out)\" = OK"
+ctl "$T/b.ctl" "show stats" >"$T/ctl.out" 2>&1
+check "control socket: show stats, then OK" \
+	sh -c "grep -q '^STATS ike_sas=1 ' $T/ctl.out && test \"\$(tail -n 1 $T/ctl.out)\" = OK"
+ctl "$T/b.ctl" "delete everything" >"$T/ctl.out" 2>&1
+check "control socket: an unknown command gets one ERROR line" \
+	grep -qx "ERROR unknown command 'delete everything' (try: help)" "$T/ctl.out"
+torn_down "GCM x25519 IPv4" a b
+
+pair "CBC ecp256 IPv6" 2001:db8::1 2001:db8::2 \
+	aes256-sha384-ecp256 aes256-sha256-esn \
+	aes256-sha384-ecp256 "aes128-sha512-noesn, aes256-sha256-esn"
+established "CBC ecp256 IPv6" \
+	AES_CBC-256/HMAC_SHA2_384_192/PRF_HMAC_SHA2_384/ECP_256 \
+	AES_CBC-256 HMAC_SHA2_256_128 yes
+torn_down "CBC ecp256 IPv6" b a
+
+pair "ChaCha20 modp2048 IPv4" 127.0.0.1 127.0.0.2 \
+	chacha20poly1305-prfsha512-modp2048 chacha20poly1305 \
+	chacha20poly1305-prfsha512-modp2048 chacha20poly1305
+established "ChaCha20 modp2048 IPv4" \
+	CHACHA20_POLY1305/PRF_HMAC_SHA2_512/MODP_2048 CHACHA20_POLY1305 NONE no
+torn_down "ChaCha20 modp2048 IPv4" a b
+
+# ---- INVALID_KE_PAYLOAD: A's first KE is X25519, B takes ECP-384 only ----
+pair "INVALID_KE" 127.0.0.1 127.0.0.2 \
+	aes128gcm16-prfsha256-x25519-ecp384 aes128gcm16 \
+	aes128gcm16-prfsha256-ecp384 aes128gcm16
+established "INVALID_KE" AES_GCM_16-128/PRF_HMAC_SHA2_256/ECP_384 \
+	AES_GCM_16-128 NONE no
+check "INVALID_KE: B asked for ECP_384 instead of CURVE_25519" \
+	grep -q 'INVALID_KE_PAYLOAD: its KE is for CURVE_25519, we chose ECP_384' "$T/b.err"
+check "INVALID_KE: A retried with ECP_384" \
+	grep -q 'INVALID_KE_PAYLOAD: it wants ECP_384 instead of CURVE_25519; retrying' "$T/a.err"
+stop_both
+
+# ---- a lost IKE_AUTH response (B's test hook does not send its first
+# IKE_AUTH datagram): A retransmits, B answers from its cache ----
+pair "lost response" 127.0.0.1 127.0.0.2 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	"--retransmit 300 --tries 8" "--test-drop-tx IKE_AUTH"
+established "lost response" AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 \
+	AES_GCM_16-128 NONE no
+check "lost response: A retransmitted IKE_AUTH (message 1)" \
+	grep -q 'retransmitting IKE_AUTH (message 1), transmission 2' "$T/a.err"
+check "lost response: B answered the retransmission from its cache, once" \
+	grep -q 'IKE_AUTH request 1 again: answered from the cache' "$T/b.err"
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS' 100
+check "lost response: B counts its answers from the cache (answered_from_cache)" \
+	grep -q '^STATS .* answered_from_cache=[1-9]' "$T/b.out"
+check "lost response: B installed one CHILD SA pair only" \
+	test "$(grep -c '^SA add' "$T/b.out")" = 2
+stop_both
+
+# ---- NAT detection: nftables in the namespace rewrites A's source ----
+# 127.0.0.1:500 -> 127.0.0.3:1500 on the way to B (postrouting on lo)
+if nft -f - 2>/dev/null <<'EON'
+table ip iked_nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip saddr 127.0.0.1 ip daddr 127.0.0.2 udp dport 500 snat to 127.0.0.3:1500
+	}
+}
+EON
+then
+	mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example \
+		"$T/a.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.1.0.0/24 10.2.0.0/24 initiate
+	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.3 gwb.example gwa.example \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.2.0.0/24 10.1.0.0/24 respond
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1
+	wait_for "$T/a.out" '^SA add .*dir=out' 100
+	ok $? "NAT: IKE and CHILD SA up through the NAT"
+	check "NAT: A finds itself behind a NAT (nat=local), B finds A behind one (nat=remote, from 127.0.0.3[1500])" \
+		sh -c "grep -q '^IKE_SA up .* nat=local\$' $T/a.out &&
+		       grep -q '^IKE_SA up .*remote=127.0.0.3\[1500\] .* nat=remote\$' $T/b.out"
+	check "NAT: both log it" \
+		sh -c "grep -q 'NAT detected (we are behind a NAT)' $T/a.err &&
+		       grep -q 'NAT detected (the peer is behind a NAT)' $T/b.err"
+	stop_both
+	nft delete table ip iked_nat
+	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.2.0.0/24 10.1.0.0/24 respond
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1
+	wait_for "$T/a.out" '^SA add .*dir=out' 100
+	check "NAT: without the NAT, nat=none on both sides" \
+		sh -c "grep -q '^IKE_SA up .* nat=none\$' $T/a.out &&
+		       grep -q '^IKE_SA up .* nat=none\$' $T/b.out"
+	stop_both
+else
+	ok 0 "NAT detection # SKIP nft cannot set up a NAT here"
+fi
+
+# ---- IDs: IPv4 addresses (the default) and user@FQDN ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 ipsec@gwa.example 127.0.0.2 \
+	"$T/a.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.1.0.0/24 10.2.0.0/24 initiate
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 ipsec@gwa.example \
+	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.2.0.0/24 10.1.0.0/24 respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+check "IDs: user@FQDN and IPv4 address IDs accepted both ways" \
+	sh -c "grep -q '^IKE_SA up .*local_id=email:ipsec@gwa.example remote_id=ipv4:127.0.0.2 ' $T/a.out &&
+	       grep -q '^IKE_SA up .*local_id=ipv4:127.0.0.2 remote_id=email:ipsec@gwa.example ' $T/b.out"
+stop_both
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 other@gwa.example \
+	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	10.2.0.0/24 10.1.0.0/24 respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/a.err" 'AUTHENTICATION_FAILED' 100
+check "IDs: a wrong remote ID is refused, naming both" \
+	grep -q 'AUTHENTICATION_FAILED: ID mismatch: received email:ipsec@gwa.example, configured remote_id email:other@gwa.example' "$T/b.err"
+stop_both
+
+# ---- role initiate keeps the IKE SA up: B restarts, A initiates again ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+printf '\tretry 1\n' >>"$T/a.conf"
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
+	respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1 --retransmit 200
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+first=$(field "$T/a.out" '^IKE_SA up' ispi)
+stop b
+start b "$T/b.conf" 127.0.0.2
+i=0
+while [ "$(grep -c '^IKE_SA up' "$T/a.out")" -lt 2 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+second=$(grep '^IKE_SA up' "$T/a.out" | sed -n '2s/.* ispi=\([0-9a-f]*\) .*/\1/p')
+check "keep up: B's Delete took A's IKE SA down; A initiated again after its retry time and got a new IKE SA ($first, then $second)" \
+	sh -c "grep -q 'peer b: initiating again in 1 s' $T/a.err &&
+	       grep -q '^IKE_SA down .*reason=deleted by the peer' $T/a.out &&
+	       test -n '$second' -a '$second' != '$first' &&
+	       grep -q '^IKE_SA up .*ispi=$second' $T/b.out"
+stop_both
+check "keep up: no new attempt once A is stopped (SIGTERM)" \
+	sh -c "! grep -q 'initiating again' $T/b.err &&
+	       test \$(grep -c 'initiating again' $T/a.err) = 1"
+
+# ---- failures ----
+pair "wrong PSK" 127.0.0.1 127.0.0.2 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 "" "" "$T/wrong.psk"
+wait_for "$T/a.err" 'AUTHENTICATION_FAILED' 100
+check "wrong PSK: B says the AUTH of fqdn:gwa.example does not match its PSK file" \
+	grep -q "peer a (127.0.0.1\[500\]): AUTHENTICATION_FAILED: the AUTH of fqdn:gwa.example does not match the PSK of psk_file $T/wrong.psk" "$T/b.err"
+check "wrong PSK: A says the peer refused its AUTH" \
+	grep -q 'peer b (127.0.0.2\[500\]): AUTHENTICATION_FAILED: the peer refused our AUTH (we are fqdn:gwa.example' "$T/a.err"
+check "wrong PSK: no IKE SA up, no SA installed on either side" \
+	sh -c "! grep -q '^IKE_SA up\|^SA add' $T/a.out $T/b.out"
+check "wrong PSK: the PSK itself is in no log or report" \
+	sh -c "! grep -q 'secret' $T/a.out $T/a.err $T/b.out $T/b.err"
+stop_both
+
+pair "no common proposal" 127.0.0.1 127.0.0.2 \
+	aes256-sha512-prfsha512-modp4096 aes128gcm16 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16
+wait_for "$T/a.err" 'NO_PROPOSAL_CHOSEN' 100
+check "no common proposal: B names what it received and what it has" \
+	grep -q 'peer a (127.0.0.1\[500\]): NO_PROPOSAL_CHOSEN for the IKE SA: received aes256-sha512-prfsha512-modp4096; configured aes128gcm16-prfsha256-curve25519' "$T/b.err"
+check "no common proposal: A names what it offered" \
+	grep -q 'peer b (127.0.0.2\[500\]): NO_PROPOSAL_CHOSEN: the peer accepted none of our IKE proposals: aes256-sha512-prfsha512-modp4096' "$T/a.err"
+check "no common proposal: no IKE SA on either side" \
+	sh -c "! grep -q '^IKE_SA up\|^SA add' $T/a.out $T/b.out"
+stop_both
+
+pair "no common ESP proposal" 127.0.0.1 127.0.0.2 \
+	aes128gcm16-prfsha256-x25519 aes256-sha512 \
+	aes128gcm16-prfsha256-x25519 aes128gcm16
+wait_for "$T/a.err" 'NO_PROPOSAL_CHOSEN' 100
+check "no common ESP proposal: B names both sides' ESP proposals" \
+	grep -q 'NO_PROPOSAL_CHOSEN for the CHILD SA: received aes256-sha512-noesn; configured aes128gcm16-noesn' "$T/b.err"
+check "no common ESP proposal: the IKE SA is up on both, no ESP SA anywhere" \
+	sh -c "grep -q '^IKE_SA up' $T/a.out && grep -q '^IKE_SA up' $T/b.out &&
+	       ! grep -q '^SA add' $T/a.out $T/b.out"
+stop_both
+
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.9.0.0/24 10.2.0.0/24 \
+	initiate
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/16 10.1.0.0/16 \
+	respond
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/a.err" 'TS_UNACCEPTABLE' 100
+check "TS mismatch: B names the selectors received and configured" \
+	grep -q 'peer a (127.0.0.1\[500\]): TS_UNACCEPTABLE: received TSi 10.9.0.0/24, TSr 10.2.0.0/24; configured remote_ts 10.1.0.0/16, local_ts 10.2.0.0/16' "$T/b.err"
+check "TS mismatch: A says the peer refused its selectors" \
+	grep -q 'TS_UNACCEPTABLE: the peer refused our selectors TSi 10.9.0.0/24, TSr 10.2.0.0/24' "$T/a.err"
+check "TS mismatch: no ESP SA anywhere" \
+	sh -c "! grep -q '^SA add' $T/a.out $T/b.out"
+stop_both
+
+# ---- unreachable peer: retransmissions with back-off, then give up ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.9 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+start a "$T/a.conf" 127.0.0.1 --retransmit 50 --tries 4
+wait_for "$T/a.err" 'no answer' 100
+check "unreachable: 3 retransmissions, then one line naming the peer" \
+	sh -c "test \$(grep -c 'retransmitting IKE_SA_INIT' $T/a.err) = 3 &&
+	       grep -q 'peer b: no answer to IKE_SA_INIT (message 0) after 4 transmissions in [0-9.]* s: peer unreachable' $T/a.err"
+# timers never fire early: each retransmission at least 50, 150, 350 ms
+# after the first transmission (50 ms doubling); a constant interval
+# would be at 50, 100, 150
+offs=$(sed -n 's/.*retransmitting IKE_SA_INIT (message 0), transmission [0-9], \([0-9]*\) ms after the first/\1/p' "$T/a.err" | tr '\n' ' ')
+check "unreachable: exponential back-off, retransmissions >= 50, 150, 350 ms after the first (got $offs)" \
+	sh -c "set -- $offs; test \$# = 3 -a \$1 -ge 50 -a \$2 -ge 150 -a \$3 -ge 350"
+stop a
+
+# ---- malformed datagrams: dropped, counted by reason, nothing breaks ----
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/16 10.1.0.0/16 \
+	respond
+start b "$T/b.conf" 127.0.0.2
+python3 - <<'EOPY'
+import os, socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+dst = ("127.0.0.2", 500)
+spi = os.urandom(8)
+def hdr(ver=0x20, exch=34, flags=0x08, length=None, body=b"", ispi=spi,
+        rspi=bytes(8), nxt=0):
+    ln = 28 + len(body) if length is None else length
+    return ispi + rspi + bytes([nxt, ver, exch, flags]) + struct.pack(">II", 0, ln) + body
+s.sendto(b"\x00" * 10, dst)                      # short
+s.sendto(hdr(ver=0x10), dst)                     # version 1
+s.sendto(hdr(length=99), dst)                    # length lies
+s.sendto(hdr(nxt=33, body=b"\x00\x00\x00\x02"), dst)   # SA payload too short
+s.sendto(hdr(exch=35, rspi=os.urandom(8)), dst)  # IKE_AUTH for no SA
+s.sendto(b"\xff" * 300, dst)                    # noise: version 15
+EOPY
+sleep 0.3
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS' 100
+st=$(grep '^STATS' "$T/b.out" | head -n 1)
+check "malformed: each drop counted by its reason ($st)" \
+	sh -c "echo '$st' | grep -q 'rx=6 ' && echo '$st' | grep -q 'parse_short=1' &&
+	       echo '$st' | grep -q 'parse_version=2' && echo '$st' | grep -q 'parse_length=1' && echo '$st' | grep -q 'parse_pld_length=1' &&
+	       echo '$st' | grep -q 'drop_no_sa=1' && ! echo '$st' | grep -q 'ike_sas=[1-9]'"
+# a flood of well-formed IKE_SA_INIT requests from the peer's address
+# (spoofed, say): the half-open IKE SAs stop at 1024, the rest is counted
+python3 - <<'EOPY'
+import os, socket, struct
+def pld(nxt, body):
+    return struct.pack(">BBH", nxt, 0, 4 + len(body)) + body
+def xf(last, t, i, attr=b""):
+    return struct.pack(">BBHBBH", 0 if last else 3, 0, 8 + len(attr), t, 0, i) + attr
+xfs = (xf(0, 1, 20, struct.pack(">HH", 0x800e, 128)) + xf(0, 2, 5) +
+       xf(1, 4, 31))
+prop = struct.pack(">BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, 3) + xfs
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(10)
+def send():
+    body = (pld(34, prop) + pld(40, struct.pack(">HH", 31, 0) + os.urandom(32)) +
+            pld(0, os.urandom(32)))
+    hdr = os.urandom(8) + bytes(8) + bytes([33, 0x20, 34, 0x08]) + \
+          struct.pack(">II", 0, 28 + len(body))
+    s.sendto(hdr + body, ("127.0.0.2", 500))
+# 1024 answered ones, at most 32 unanswered at a time (no loss in the
+# socket buffers), then 76 beyond the limit
+sent = answered = 0
+while answered < 1024:
+    while sent < 1024 and sent - answered < 32:
+        send()
+        sent += 1
+    s.recv(2048)
+    answered += 1
+for i in range(76):
+    send()
+EOPY
+sleep 0.5
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS ike_sas=' 100
+st=$(grep '^STATS' "$T/b.out" | tail -n 1)
+check "flood: 1100 IKE_SA_INIT requests: 1024 half-open IKE SAs, the rest dropped as half_open ($st)" \
+	sh -c "echo '$st' | grep -q 'ike_sas=1024 ' &&
+	       echo '$st' | grep -Eq 'drop_half_open=76( |\$)'"
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+start a "$T/a.conf" 127.0.0.1 --retransmit 100 --tries 3
+wait_for "$T/a.err" 'no answer|CHILD SA established' 100
+check "flood: while the half-open SAs are full, the real peer gets no answer (cookies are not done yet)" \
+	sh -c "grep -q 'no answer to IKE_SA_INIT' $T/a.err && ! grep -q '^IKE_SA up' $T/b.out"
+stop a
+stop b
+start b "$T/b.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1
+wait_for "$T/b.out" '^SA add .*dir=out' 100
+ok $? "malformed: B (restarted) negotiates afterwards"
+stop_both
+
+# ---- configuration errors ----
+mkpsk "$T/open.psk" "loop-test-secret" 644
+mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/open.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+"$IKED" -c "$T/c.conf" --kernel=null --listen 127.0.0.1 >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "PSK file of mode 0644: refused at start, exit 1, no READY" \
+	sh -c "test $r = 1 && ! grep -q READY $T/c.out &&
+	       grep -q \"c.conf:2: peer 'b': psk_file '$T/open.psk' has mode 0644: group or others may read it; refused\" $T/c.err"
+mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes129-sha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 initiate
+"$IKED" -c "$T/c.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "bad algorithm: the error names line 8, the value and the token" \
+	sh -c "test $r = 1 && grep -q \"c.conf:8: bad value 'aes129-sha256-x25519' for 'ike': unknown ike algorithm 'aes129'\" $T/c.err"
+mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.1/24 10.2.0.0/24 initiate
+"$IKED" -c "$T/c.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "bad selector: the error names line 10 and the value" \
+	sh -c "test $r = 1 && grep -q \"c.conf:10: bad value '10.1.0.1/24' for 'local_ts': bad selector '10.1.0.1/24'\" $T/c.err"
+
+done_tap

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the vgate-iked host tests (sourced): TAP counting, waiting for
+# a report or log line, configuration files.  POSIX sh.
+
+n=0
+failed=0
+ok() {	# ok COND-STATUS NAME: COND-STATUS is 0 for pass
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+		# what the daemons said, as TAP comments
+		for f in ${DIAG_FILES:-}; do
+			[ -f "$f" ] && tail -n 8 "$f" | sed "s|^|# $(basename "$f"): |"
+		done
+	fi
+}
+check() {	# check NAME COMMAND...: pass when COMMAND succeeds
+	name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok 0 "$name"; else ok 1 "$name"; fi
+}
+done_tap() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ] || echo "# $failed of $n failed"
+	[ "$failed" -eq 0 ]
+}
+
+# wait_for FILE REGEX [TENTHS]: until a line of FILE matches (default
+# 10 s: this 2-core machine may be running two TCG VMs besides)
+wait_for() {
+	i=0
+	while [ "$i" -lt "${3:-100}" ]; do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# field FILE REGEX KEY: KEY=value of the first line matching REGEX
+field() {
+	grep -E -- "$2" "$1" | head -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
+# mkpsk FILE SECRET [MODE]
+mkpsk() {
+	printf '%s\n' "$2" >"$1"
+	chmod "${3:-600}" "$1"
+}
+
+# mkconf FILE PEER LOCAL REMOTE LOCAL_ID REMOTE_ID PSKFILE IKE ESP LTS RTS ROLE
+mkconf() {
+	cat >"$1" <<EOC
+# written by $(basename "$0")
+peer $2
+	local $3
+	remote $4
+	local_id $5
+	remote_id $6
+	psk_file $7
+	ike $8
+	esp $9
+	local_ts ${10}
+	remote_ts ${11}
+	role ${12}
+EOC
+}
