@@ -55,7 +55,9 @@ run_case() {
 	for i in 1 2; do
 		rid=r$i
 		ns gw iperf3 -c 10.9.0.2 -p $((5200 + i)) -u -l 1000 \
-			-b $((2 * ${!rid})) -w 2M -t 30 >/dev/null 2>&1 &
+			-b $((2 * ${!rid})) -w 2M -t 30 -J \
+			--logfile "$VGATE_TMP/cli-$name-$((5200 + i)).json" \
+			>/dev/null 2>&1 &
 		pid+=($!)
 	done
 	if ! wait_for backlogged gw wan 1 || ! wait_for backlogged gw wan 2; then
@@ -74,6 +76,11 @@ run_case() {
 		tap_ok "$name: both classes backlogged through the window"
 	else
 		tap_fail "$name: both classes backlogged through the window"
+		# which reading had an empty queue, and the classes' drops and
+		# stalls (stall_ns: time the root could not send)
+		echo "# $name: id:bytes:time_ns:backlog at start: $s1"
+		echo "# $name: id:bytes:time_ns:backlog at end:   $s2"
+		vgate gw -j bm show class wan | sed 's/^/#   /'
 	fi
 	for i in 1 2; do
 		rid=r$i
@@ -87,6 +94,14 @@ run_case() {
 	done
 	wait "${pid[@]}"
 	wait "${srv[@]}"
+	# A queue only stays full if its sender outruns the class: the
+	# sender's slowest second says whether it did (a starved sender in a
+	# slow guest, not the shaper, empties a queue).
+	for i in 1 2; do
+		echo "# $name sender $i: slowest 1 s $(jq -r '[.intervals[].sum |
+			.bytes * 8 / .seconds | floor] | min' \
+			"$VGATE_TMP/cli-$name-$((5200 + i)).json" 2>/dev/null) bit/s"
+	done
 	for i in 1 2; do
 		rid=r$i
 		want=$(( ${!rid} * 1000 / 1042 ))
