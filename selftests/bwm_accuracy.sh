@@ -61,11 +61,14 @@ run_case() {
 		pid+=($!)
 	done
 	if ! wait_for backlogged gw wan 1 || ! wait_for backlogged gw wan 2; then
-		tap_fail "$name: both classes backlogged"
-		kill "${pid[@]}" "${srv[@]}" 2>/dev/null
-		wait
-		bm gw interface wan disable
-		return
+		if ! debug_kernel; then
+			tap_fail "$name: both classes backlogged"
+			kill "${pid[@]}" "${srv[@]}" 2>/dev/null
+			wait
+			bm gw interface wan disable
+			return
+		fi
+		echo "# $name: the classes are not both backlogged (debug kernel: measured anyway)"
 	fi
 	s1=$(bwm_snap gw wan)
 	sleep 10
@@ -75,7 +78,7 @@ run_case() {
 	   [ "$(bwm_backlog "$s2" 1)" -gt 0 ] && [ "$(bwm_backlog "$s2" 2)" -gt 0 ]; then
 		tap_ok "$name: both classes backlogged through the window"
 	else
-		tap_fail "$name: both classes backlogged through the window"
+		tap_rate_fail "$name: both classes backlogged through the window"
 		# which reading had an empty queue, and the classes' drops and
 		# stalls (stall_ns: time the root could not send)
 		echo "# $name: id:bytes:time_ns:backlog at start: $s1"
@@ -89,7 +92,7 @@ run_case() {
 		if within "$g" "${!rid}" 2; then
 			tap_ok "$name: class $i at its rate within 2% (counters)"
 		else
-			tap_fail "$name: class $i at its rate within 2% (counters)"
+			tap_rate_fail "$name: class $i at its rate within 2% (counters)"
 		fi
 	done
 	wait "${pid[@]}"
@@ -111,7 +114,7 @@ run_case() {
 		if within "$g" "$want" 2; then
 			tap_ok "$name: class $i at its rate within 2% (iperf3)"
 		else
-			tap_fail "$name: class $i at its rate within 2% (iperf3)"
+			tap_rate_fail "$name: class $i at its rate within 2% (iperf3)"
 		fi
 	done
 	bm gw interface wan disable
