@@ -5,7 +5,8 @@
 # within 2%, in fairness and in priority mode, at the seed's rates (a WAN
 # shaped to 1 Mbit/s, FTP-like classes of 100 Kbit/s and 500 Kbit/s) and
 # scaled up (10 Mbit/s, classes of 1 and 5 Mbit/s).  Borrowing is off:
-# each class is held at exactly its guaranteed rate.
+# each class is held at exactly its guaranteed rate, in priority mode with
+# the classes on priorities 7 and 1.
 #
 #   gw (vgate_bwm on wan) wan 10.9.0.1/24 ------ peer eth0 10.9.0.2/24
 #   iperf3 -u clients, -l 1000                     iperf3 servers 5201, 5202
@@ -39,8 +40,12 @@ run_case() {
 	local name=$1 mode=$2 total=$3 r1=$4 r2=$5 s1 s2 g i rid want p
 	local pid=() srv=()
 	bm gw interface wan enable bandwidth "$total" "$mode"
-	bm gw class wan add 1 bandwidth "$r1" borrow off name ftp1
-	bm gw class wan add 2 bandwidth "$r2" borrow off name ftp2
+	# priority mode: the classes on different priorities (7 and 1),
+	# which must not move a guaranteed rate when nothing is borrowed
+	local prio1=() prio2=()
+	[ "$mode" = priority ] && prio1=(priority 7) prio2=(priority 1)
+	bm gw class wan add 1 bandwidth "$r1" "${prio1[@]}" borrow off name ftp1
+	bm gw class wan add 2 bandwidth "$r2" "${prio2[@]}" borrow off name ftp2
 	bm gw filter wan add 1 class 1 protocol udp dport 5201
 	bm gw filter wan add 2 class 2 protocol udp dport 5202
 	for p in 5201 5202; do
