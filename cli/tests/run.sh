@@ -566,6 +566,14 @@ rc=$?
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" &&
 	grep -qxF '    HOSTNAME str "gw2.example.net"' "$TMP/out" &&
 	grep -qxF '    ADDR addr 203.0.113.7' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
+# a rule a newer kernel has (action or stage unknown here): refused, nothing written
+for v in ACTION=9 STAGE=7; do
+	env "FAKE_RULE100_$v" $ST config >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc != 0 ] && [ ! -s "$TMP/out" ] &&
+		grep -qxF "vgate: rule 100: $(echo "${v%=*}" | tr A-Z a-z) ${v#*=} is not one this vgate knows (a newer kernel?): nothing saved" "$TMP/err" &&
+		ok || bad "config save with an unknown ${v%=*}: rc $rc, $(cat "$TMP/err")"
+done
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST sad | grep -q '^0x00003000 .* udp:4500-4501,natOa=10.9.9.9 ' && ok || bad "encap in show sad: $($ST sad)"
 $ST -j sad | python3 -c 'import json,sys; d={s["spi"]: s for s in json.load(sys.stdin)}; e=d["0x00003000"]["encap"]; assert e == {"type": "udp", "sport": 4500, "dport": 4501, "nat_oa": "10.9.9.9"}, e; assert d["0x00001000"]["encap"] is None' && ok || bad "encap in show sad JSON: $($ST -j sad)"
