@@ -566,6 +566,14 @@ rc=$?
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" &&
 	grep -qxF '    HOSTNAME str "gw2.example.net"' "$TMP/out" &&
 	grep -qxF '    ADDR addr 203.0.113.7' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
+# a rule a newer kernel has (action or stage unknown here): refused, nothing written
+for v in ACTION=9 STAGE=7; do
+	env "FAKE_RULE100_$v" $ST config >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc != 0 ] && [ ! -s "$TMP/out" ] &&
+		grep -qxF "vgate: rule 100: $(echo "${v%=*}" | tr A-Z a-z) ${v#*=} is not one this vgate knows (a newer kernel?): nothing saved" "$TMP/err" &&
+		ok || bad "config save with an unknown ${v%=*}: rc $rc, $(cat "$TMP/err")"
+done
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST sad | grep -q '^0x00003000 .* udp:4500-4501,natOa=10.9.9.9 ' && ok || bad "encap in show sad: $($ST sad)"
 $ST -j sad | python3 -c 'import json,sys; d={s["spi"]: s for s in json.load(sys.stdin)}; e=d["0x00003000"]["encap"]; assert e == {"type": "udp", "sport": 4500, "dport": 4501, "nat_oa": "10.9.9.9"}, e; assert d["0x00001000"]["encap"] is None' && ok || bad "encap in show sad JSON: $($ST -j sad)"
@@ -1019,6 +1027,11 @@ if command -v bash >/dev/null; then
 	# IPv6: bash splits fd00::1 at the colons; the words are joined again
 	[ "$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)" = "proto" ] && ok || bad "bash: after IPv6 addresses: '$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)'"
 	[ "$(comp 6 $V ipsec sa add 0x1000 mode '')" = "tunnel transport" ] && ok || bad "bash: mode: '$(comp 6 $V ipsec sa add 0x1000 mode '')'"
+	# words typed with quotes or backslashes reach "vgate complete" unquoted
+	[ "$(comp 2 $V "'ipsec'" sh)" = "show" ] && ok || bad "bash: 'ipsec' sh<TAB>: '$(comp 2 $V "'ipsec'" sh)'"
+	[ "$(comp 3 $V ipsec '"sh"ow' '')" = "sa sad rule peer global natt" ] && ok || bad "bash: \"sh\"ow <TAB>: '$(comp 3 $V ipsec '"sh"ow' '')'"
+	[ "$(comp 3 $V ipsec 's\how' '')" = "sa sad rule peer global natt" ] && ok || bad "bash: s\\how <TAB>: '$(comp 3 $V ipsec 's\how' '')'"
+	[ "$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)" = "action" ] && ok || bad "bash: after a quoted descr: '$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)'"
 	bash -c '. ../completion/vgate; complete -p vgate' 2>&1 | grep -q -- '-F _vgate vgate$' && ok || bad "bash: complete -F _vgate vgate not registered"
 fi
 
