@@ -10,8 +10,6 @@
  * tampering.  Without python3 the ref.py checks are TAP "# SKIP".
  */
 #include <errno.h>
-#include <libgen.h>
-#include <stdarg.h>
 #include <stdint.h>
 
 #include <openssl/evp.h>
@@ -20,38 +18,11 @@
 #include "pld.h"
 #include "tap.h"
 #include "hex.h"
+#include "refpy.h"
 
-static char ref_py[512];
 static struct ike_msg msg;
 /* --vectors DIR: each encrypted message and its keys, for tshark_check.sh */
 static const char *vec_dir;
-static int have_python;
-
-/* Run ref.py with the arguments; its one line of output into out. */
-static int ref(char *out, size_t cap, const char *fmt, ...)
-{
-	char *args, *cmd;
-	va_list ap;
-	FILE *p;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&args, fmt, ap);
-	va_end(ap);
-	if (r < 0 || asprintf(&cmd, "python3 '%s' %s", ref_py, args) < 0)
-		exit(2);
-	free(args);
-	p = popen(cmd, "r");
-	free(cmd);
-	out[0] = '\0';
-	if (!p || !fgets(out, cap, p)) {
-		if (p)
-			pclose(p);
-		return -1;
-	}
-	out[strcspn(out, "\n")] = '\0';
-	return pclose(p) ? -1 : 0;
-}
 
 /* A malloc()ed hex string of p (for ref.py's arguments). */
 static char *hx(const uint8_t *p, size_t len)
@@ -811,14 +782,11 @@ static void test_sk_bad_padding(void)
 
 int main(int argc, char **argv)
 {
-	char *dir = strdup(argv[0]);
 	unsigned int i;
 
 	if (argc == 3 && !strcmp(argv[1], "--vectors"))
 		vec_dir = argv[2];
-	snprintf(ref_py, sizeof(ref_py), "%s/ref.py", dirname(dir));
-	free(dir);
-	have_python = !system("python3 -c 'import hmac, hashlib' 2>/dev/null");
+	refpy_init(argv[0]);
 	for (i = 0; i < sizeof(ni); i++)
 		ni[i] = 0x10 + i;
 	for (i = 0; i < sizeof(nr); i++)
