@@ -675,51 +675,89 @@ static const int if_widths[] = {
 	-15, -8, -10, -9, -8, -6, 7, 7, 12, 10, 8, 8, 10
 };
 
-static int show_ifs(const struct vg_bwm_req *b)
+/*
+ * One table of "bm show": the items' GET command, whether it is one
+ * interface's (classes, filters: the JSON member "interface" before it)
+ * or the interfaces' (all of them, or the one named), its columns, the
+ * JSON array that holds its rows and how one item prints (the members of
+ * its row object).
+ */
+struct bwm_table {
+	uint8_t cmd;
+	bool per_if;
+	const struct pr_col *cols;
+	const int *widths;
+	const char *array;
+	void (*row)(struct pr *p, const struct vg_bwm_item *x);
+};
+
+/* iv as the table t; with ifname, the JSON member "interface" before it. */
+static int bwm_table_print(const struct bwm_table *t, const struct items *iv,
+			   const char *ifname)
 {
-	struct items iv = { 0 };
 	struct pr p;
 	size_t i;
 	int r;
 
-	r = fetch(VGATE_BWM_CMD_IF_GET, b->o.ifname, !b->o.ifname[0], &iv,
-		  b->o.ifname[0] ? b->o.ifname : NULL);
-	if (r || vg_dry_run)
-		goto out;
 	pr_init(&p, show_json, false);
 	pr_obj_open(&p, NULL);
-	pr_table(&p, PR_FIXED, if_cols);
-	pr_table_widths(&p, if_widths);
-	pr_arr_open(&p, "interfaces");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
-
+	if (ifname)
+		pr_str(&p, PR_JSON, "interface", ifname);
+	pr_table(&p, PR_FIXED, t->cols);
+	pr_table_widths(&p, t->widths);
+	pr_arr_open(&p, t->array);
+	for (i = 0; i < iv->n; i++) {
 		pr_obj_open(&p, NULL);
-		pr_str(&p, PR_ANY, "name", x->ifname);
-		pr_bool(&p, PR_ANY, "enabled", x->enabled, "enabled",
-			"disabled");
-		pr_u64(&p, PR_ANY, "link_speed", x->link_speed);
-		if (x->enabled) {
-			pr_rate(&p, "bandwidth", x->rate);
-			pr_str(&p, PR_ANY, "mode", bwm_mode_name(x->mode));
-			pr_u64(&p, PR_ANY, "overhead", x->overhead);
-			pr_str(&p, PR_ANY, "esp", bwm_esp_name(x->esp));
-			pr_u64(&p, PR_ANY, "limit", x->limit);
-			pr_u64(&p, PR_ANY, "default_class", x->defcls);
-			pr_u64(&p, PR_ANY, "classes", x->nclasses);
-			pr_u64(&p, PR_ANY, "filters", x->nfilters);
-			bwm_stats_print(&p, x->st, true);
-		}
+		t->row(&p, &iv->v[i]);
 		pr_close(&p);
 	}
 	pr_close(&p);
 	r = pr_table_end(&p, NULL);
 	pr_close(&p);
 	pr_end(&p);
-out:
+	return r;
+}
+
+/* Fetch the items of t for the interface ifname ("": every one), print them. */
+static int bwm_show(const struct bwm_table *t, const char *ifname)
+{
+	struct items iv = { 0 };
+	int r;
+
+	if (t->per_if)
+		r = fetch(t->cmd, ifname, true, &iv, ifname);
+	else
+		r = fetch(t->cmd, ifname, !ifname[0], &iv,
+			  ifname[0] ? ifname : NULL);
+	if (!r && !vg_dry_run)
+		r = bwm_table_print(t, &iv, t->per_if ? ifname : NULL);
 	free(iv.v);
 	return r;
 }
+
+static void if_row(struct pr *p, const struct vg_bwm_item *x)
+{
+	pr_str(p, PR_ANY, "name", x->ifname);
+	pr_bool(p, PR_ANY, "enabled", x->enabled, "enabled", "disabled");
+	pr_u64(p, PR_ANY, "link_speed", x->link_speed);
+	if (x->enabled) {
+		pr_rate(p, "bandwidth", x->rate);
+		pr_str(p, PR_ANY, "mode", bwm_mode_name(x->mode));
+		pr_u64(p, PR_ANY, "overhead", x->overhead);
+		pr_str(p, PR_ANY, "esp", bwm_esp_name(x->esp));
+		pr_u64(p, PR_ANY, "limit", x->limit);
+		pr_u64(p, PR_ANY, "default_class", x->defcls);
+		pr_u64(p, PR_ANY, "classes", x->nclasses);
+		pr_u64(p, PR_ANY, "filters", x->nfilters);
+		bwm_stats_print(p, x->st, true);
+	}
+}
+
+static const struct bwm_table if_table = {
+	.cmd = VGATE_BWM_CMD_IF_GET, .per_if = false,
+	.cols = if_cols, .widths = if_widths,
+	.array = "interfaces", .row = if_row
+};
 
 static const struct pr_col class_cols[] = {
 	{ "ID", "id" }, { "Parent", "parent" }, { "Name", "name" },
@@ -733,47 +771,25 @@ static const int class_widths[] = {
 	-5, -6, -12, -10, -10, -4, -6, 12, 10, 8, 8, 10
 };
 
-static int show_classes(const struct vg_bwm_req *b)
+/* The root (ID 0) has no parent and does not borrow: "-". */
+static void class_row(struct pr *p, const struct vg_bwm_item *x)
 {
-	struct items iv = { 0 };
-	struct pr p;
-	size_t i;
-	int r;
-
-	r = fetch(VGATE_BWM_CMD_CLASS_GET, b->o.ifname, true, &iv, b->o.ifname);
-	if (r || vg_dry_run)
-		goto out;
-	pr_init(&p, show_json, false);
-	pr_obj_open(&p, NULL);
-	pr_str(&p, PR_JSON, "interface", b->o.ifname);
-	pr_table(&p, PR_FIXED, class_cols);
-	pr_table_widths(&p, class_widths);
-	pr_arr_open(&p, "classes");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
-
-		/* The root (ID 0) has no parent and does not borrow: "-". */
-		pr_obj_open(&p, NULL);
-		pr_u64(&p, PR_ANY, "id", x->id);
-		pr_str(&p, PR_ANY, "name", x->name);
-		pr_u64(&p, x->id ? PR_ANY : PR_JSON, "parent", x->parent);
-		pr_rate(&p, "bandwidth", x->crate);
-		pr_rate(&p, "ceiling", x->ceil);
-		pr_u64(&p, PR_ANY, "priority", x->prio);
-		pr_bool(&p, x->id ? PR_ANY : PR_JSON, "borrow", x->borrow, "on",
-			"off");
-		pr_bool(&p, PR_ANY, "leaf", x->leaf, "yes", "no");
-		bwm_stats_print(&p, x->st, false);
-		pr_close(&p);
-	}
-	pr_close(&p);
-	r = pr_table_end(&p, NULL);
-	pr_close(&p);
-	pr_end(&p);
-out:
-	free(iv.v);
-	return r;
+	pr_u64(p, PR_ANY, "id", x->id);
+	pr_str(p, PR_ANY, "name", x->name);
+	pr_u64(p, x->id ? PR_ANY : PR_JSON, "parent", x->parent);
+	pr_rate(p, "bandwidth", x->crate);
+	pr_rate(p, "ceiling", x->ceil);
+	pr_u64(p, PR_ANY, "priority", x->prio);
+	pr_bool(p, x->id ? PR_ANY : PR_JSON, "borrow", x->borrow, "on", "off");
+	pr_bool(p, PR_ANY, "leaf", x->leaf, "yes", "no");
+	bwm_stats_print(p, x->st, false);
 }
+
+static const struct bwm_table class_table = {
+	.cmd = VGATE_BWM_CMD_CLASS_GET, .per_if = true,
+	.cols = class_cols, .widths = class_widths,
+	.array = "classes", .row = class_row
+};
 
 static void bwm_fmt_range(const struct in6_addr *a, uint8_t family, char *out,
 		      size_t n)
@@ -853,42 +869,22 @@ static const struct pr_col filter_cols[] = {
 };
 static const int filter_widths[] = { -5, -6, 12, 0 };
 
-static int show_filters(const struct vg_bwm_req *b)
+static void filter_row(struct pr *p, const struct vg_bwm_item *x)
 {
-	struct items iv = { 0 };
 	char words[400];
-	struct pr p;
-	size_t i;
-	int r;
 
-	r = fetch(VGATE_BWM_CMD_FILTER_GET, b->o.ifname, true, &iv, b->o.ifname);
-	if (r || vg_dry_run)
-		goto out;
-	pr_init(&p, show_json, false);
-	pr_obj_open(&p, NULL);
-	pr_str(&p, PR_JSON, "interface", b->o.ifname);
-	pr_table(&p, PR_FIXED, filter_cols);
-	pr_table_widths(&p, filter_widths);
-	pr_arr_open(&p, "filters");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
-
-		pr_obj_open(&p, NULL);
-		pr_u64(&p, PR_ANY, "id", x->id);
-		pr_u64(&p, PR_ANY, "class", x->classid);
-		filter_words(x, words, sizeof(words), &p);
-		pr_str(&p, PR_TEXT, "criteria", words[0] ? words : " any");
-		pr_u64(&p, PR_ANY, "matches", x->matches);
-		pr_close(&p);
-	}
-	pr_close(&p);
-	r = pr_table_end(&p, NULL);
-	pr_close(&p);
-	pr_end(&p);
-out:
-	free(iv.v);
-	return r;
+	pr_u64(p, PR_ANY, "id", x->id);
+	pr_u64(p, PR_ANY, "class", x->classid);
+	filter_words(x, words, sizeof(words), p);
+	pr_str(p, PR_TEXT, "criteria", words[0] ? words : " any");
+	pr_u64(p, PR_ANY, "matches", x->matches);
 }
+
+static const struct bwm_table filter_table = {
+	.cmd = VGATE_BWM_CMD_FILTER_GET, .per_if = true,
+	.cols = filter_cols, .widths = filter_widths,
+	.array = "filters", .row = filter_row
+};
 
 /* ---- run ---- */
 
@@ -901,11 +897,11 @@ static int bwm_run(const struct cmd *c, struct vg_req *req)
 	(void)c;
 	switch (b->op) {
 	case VG_BWM_OP_SHOW_IF:
-		return show_ifs(b);
+		return bwm_show(&if_table, b->o.ifname);
 	case VG_BWM_OP_SHOW_CLASS:
-		return show_classes(b);
+		return bwm_show(&class_table, b->o.ifname);
 	case VG_BWM_OP_SHOW_FILTER:
-		return show_filters(b);
+		return bwm_show(&filter_table, b->o.ifname);
 	case VG_BWM_OP_FLUSH:
 		return cli_bwm_flush();
 	case VG_BWM_OP_IF_ENABLE:

@@ -41,9 +41,22 @@ static void range(struct in6_addr *r, int family, const char *a,
 	inet_pton(family, b, &r[1]);
 }
 
+/* The classes of wan0: all children of the root (parent 0). */
+static const struct canned_class {
+	uint16_t id;
+	const char *name;
+	uint64_t crate, ceil;
+	uint8_t prio, borrow, leaf;
+	uint64_t stats;		/* stats()'s base */
+} classes[] = {
+	{ 0, "root", 100000000, 100000000, 0, 0, 0, 10 },
+	{ 10, "voice", 2000000, 100000000, 1, 1, 1, 7 },
+	{ 20, "bulk-traffic", 1500, 64000, 7, 0, 1, 0 },
+};
+
 static size_t canned(uint8_t cmd, struct vg_bwm_item *v)
 {
-	size_t n = 0;
+	size_t n = 0, i;
 
 	if (cmd == VGATE_BWM_CMD_IF_GET) {
 		strcpy(v[n].ifname, "wan0");
@@ -61,27 +74,18 @@ static size_t canned(uint8_t cmd, struct vg_bwm_item *v)
 		strcpy(v[n].ifname, "lan0");
 		v[n++].link_speed = 10000000000ULL;
 	} else if (cmd == VGATE_BWM_CMD_CLASS_GET) {
-		v[n].id = 0;
-		strcpy(v[n].name, "root");
-		v[n].crate = v[n].ceil = 100000000;
-		stats(&v[n++], 10);
-		v[n].id = 10;
-		v[n].parent = 0;
-		strcpy(v[n].name, "voice");
-		v[n].crate = 2000000;
-		v[n].ceil = 100000000;
-		v[n].prio = 1;
-		v[n].borrow = 1;
-		v[n].leaf = 1;
-		stats(&v[n++], 7);
-		v[n].id = 20;
-		v[n].parent = 0;
-		strcpy(v[n].name, "bulk-traffic");
-		v[n].crate = 1500;
-		v[n].ceil = 64000;
-		v[n].prio = 7;
-		v[n].leaf = 1;
-		stats(&v[n++], 0);
+		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+			const struct canned_class *c = &classes[i];
+
+			v[n].id = c->id;
+			strcpy(v[n].name, c->name);
+			v[n].crate = c->crate;
+			v[n].ceil = c->ceil;
+			v[n].prio = c->prio;
+			v[n].borrow = c->borrow;
+			v[n].leaf = c->leaf;
+			stats(&v[n++], c->stats);
+		}
 	} else {
 		v[n].id = 1;
 		v[n].classid = 10;
