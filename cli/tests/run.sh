@@ -988,7 +988,7 @@ fi
 # --- vgate complete: TAB's candidates for other shells (hidden) ---
 cands() { $V complete "$@" 2>"$TMP/err" | tr '\n' ' '; }
 [ "$(cands ipsec sh)" = "show " ] && ok || bad "complete ipsec sh: '$(cands ipsec sh)', want show"
-[ "$(cands ipsec show '')" = "sa sad rule peer global natt " ] && ok || bad "complete ipsec show '': '$(cands ipsec show '')'"
+[ "$(cands ipsec show '')" = "sa sad rule peer global natt ike " ] && ok || bad "complete ipsec show '': '$(cands ipsec show '')'"
 [ "$(cands '')" = "ipsec ip bm config help " ] && ok || bad "complete '': '$(cands '')' (quit and exit are the shell's)"
 [ "$(cands ipsec sa add 0x1000 mode t)" = "tunnel transport " ] && ok || bad "complete mode t: '$(cands ipsec sa add 0x1000 mode t)'"
 # placeholders are not candidates: after "sa add" only <SPI> may come
@@ -1019,7 +1019,7 @@ if command -v bash >/dev/null; then
 			_vgate; echo "${COMPREPLY[*]}"' comp "$@" 2>&1
 	}
 	[ "$(comp 2 $V ipsec sh)" = "show" ] && ok || bad "bash: vgate ipsec sh<TAB>: '$(comp 2 $V ipsec sh)'"
-	[ "$(comp 3 $V ipsec show '')" = "sa sad rule peer global natt" ] && ok || bad "bash: vgate ipsec show <TAB>: '$(comp 3 $V ipsec show '')'"
+	[ "$(comp 3 $V ipsec show '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: vgate ipsec show <TAB>: '$(comp 3 $V ipsec show '')'"
 	[ "$(comp 3 $V -j ipsec s)" = "sa show swSkipOverlapIp" ] && ok || bad "bash: options skipped: '$(comp 3 $V -j ipsec s)'"
 	[ "$(comp 1 $V --js)" = "--json" ] && ok || bad "bash: options: '$(comp 1 $V --js)'"
 	[ "$(comp 3 $V -f conf x)" = "" ] && ok || bad "bash: nothing after -f FILE: '$(comp 3 $V -f conf x)'"
@@ -1176,6 +1176,46 @@ for e in $($V complete ipsec sa add 0x1000 enc ''); do
 	$V --help | grep -q -- " $e\( \|$\)" || bad "usage lacks ENC $e"
 done
 ok
+
+# --- ipsec show ike: vgate-iked's control socket (tests/fake_iked.py plays it) ---
+if command -v python3 >/dev/null; then
+	CTL=$TMP/iked.ctl
+	# fake ANSWER N: serve N connections, wait until it listens
+	fake() {
+		rm -f "$CTL.req"
+		python3 tests/fake_iked.py "$CTL" "$1" "$2" >"$TMP/fake.out" 2>&1 &
+		for _ in $(seq 100); do grep -q ready "$TMP/fake.out" && return; sleep 0.1; done
+	}
+	fake tests/ike/show_ike.answer 2
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	cmp -s "$TMP/out" tests/ike/show_ike.out && ok || bad "show ike text: $(diff tests/ike/show_ike.out "$TMP/out")"
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike -j >"$TMP/out" 2>&1
+	cmp -s "$TMP/out" tests/ike/show_ike.json.out && ok || bad "show ike JSON: $(diff tests/ike/show_ike.json.out "$TMP/out")"
+	wait
+	[ "$(cat "$CTL.req")" = "$(printf 'show ike\nshow ike')" ] && ok || bad "show ike: requests $(cat "$CTL.req")"
+	# an answer without its OK line (a daemon that died half way), an ERROR line
+	head -n 2 tests/ike/show_ike.answer >"$TMP/cut"
+	printf 'ERROR control socket busy\n' >"$TMP/error"
+	fake "$TMP/cut" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	wait
+	[ $rc != 0 ] && [ "$(cat "$TMP/out")" = "vgate: IKE daemon at $CTL: answer cut short (no OK line)" ] && ok || bad "show ike, answer cut: rc $rc $(cat "$TMP/out")"
+	fake "$TMP/error" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	wait
+	[ $rc != 0 ] && [ "$(cat "$TMP/out")" = "vgate: IKE daemon at $CTL: control socket busy" ] && ok || bad "show ike, ERROR: rc $rc $(cat "$TMP/out")"
+	printf 'OK\n' >"$TMP/empty"
+	fake "$TMP/empty" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	wait
+	[ "$(cat "$TMP/out")" = "$(printf 'IKE SAs\nno IKE SAs\n\nCHILD SAs\nno CHILD SAs')" ] && ok || bad "show ike, none: $(cat "$TMP/out")"
+	VGATE_IKED_CONTROL=$TMP/none.ctl $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	[ $rc != 0 ] && grep -qxF "vgate: IKE daemon not reachable at $TMP/none.ctl: No such file or directory (is vgate-iked running with --control $TMP/none.ctl?)" "$TMP/out" && ok || bad "show ike, no daemon: rc $rc $(cat "$TMP/out")"
+	$V --dry-run ipsec show ike | grep -qx "IKED /run/vgate-iked.ctl: show ike" && ok || bad "show ike dry-run"
+fi
 
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then
