@@ -1029,8 +1029,8 @@ if command -v bash >/dev/null; then
 	[ "$(comp 6 $V ipsec sa add 0x1000 mode '')" = "tunnel transport" ] && ok || bad "bash: mode: '$(comp 6 $V ipsec sa add 0x1000 mode '')'"
 	# words typed with quotes or backslashes reach "vgate complete" unquoted
 	[ "$(comp 2 $V "'ipsec'" sh)" = "show" ] && ok || bad "bash: 'ipsec' sh<TAB>: '$(comp 2 $V "'ipsec'" sh)'"
-	[ "$(comp 3 $V ipsec '"sh"ow' '')" = "sa sad rule peer global natt" ] && ok || bad "bash: \"sh\"ow <TAB>: '$(comp 3 $V ipsec '"sh"ow' '')'"
-	[ "$(comp 3 $V ipsec 's\how' '')" = "sa sad rule peer global natt" ] && ok || bad "bash: s\\how <TAB>: '$(comp 3 $V ipsec 's\how' '')'"
+	[ "$(comp 3 $V ipsec '"sh"ow' '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: \"sh\"ow <TAB>: '$(comp 3 $V ipsec '"sh"ow' '')'"
+	[ "$(comp 3 $V ipsec 's\how' '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: s\\how <TAB>: '$(comp 3 $V ipsec 's\how' '')'"
 	[ "$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)" = "action" ] && ok || bad "bash: after a quoted descr: '$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)'"
 	bash -c '. ../completion/vgate; complete -p vgate' 2>&1 | grep -q -- '-F _vgate vgate$' && ok || bad "bash: complete -F _vgate vgate not registered"
 fi
