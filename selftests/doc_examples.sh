@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# doc_examples: the documentation's examples whose errors come from the
-# kernel, run for real.  "make -C cli check" parses every example command
-# of the docs (doc_test.py examples, --dry-run, no module); a code block
-# that shows an error only the kernel gives (a class bandwidth sum, a
-# parent loop, an interface that does not exist) is run here, its commands
-# in order, in a namespace with the modules loaded and a dummy "wan":
-# each command works, or prints exactly the error the doc shows.
+# doc_examples: the documentation's examples whose errors only a running
+# system gives, run for real.  "make -C cli check" parses every example
+# command of the docs (doc_test.py examples, --dry-run, no module); a code
+# block that shows an error only the kernel gives (a class bandwidth sum,
+# a parent loop, an interface that does not exist) or the absent IKE
+# daemon's socket is run here, its commands in order, in a namespace with
+# the modules loaded and a dummy "wan": each command works, or prints
+# exactly the error the doc shows.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_bwm.sh"

@@ -424,7 +424,7 @@ def check_examples(vgate):
     result(count >= 100, "found %d examples (at least 100)" % count)
     check_files(vgate)
     if kernel_side:
-        print("# documented errors from the kernel (run for real by selftests/doc_examples.sh): " + " ".join(kernel_side))
+        print("# documented errors only a live system gives (run for real by selftests/doc_examples.sh): " + " ".join(kernel_side))
     if dns:
         print("# host names given as addr hostname (no DNS here): " + " ".join(dns))
 
@@ -451,7 +451,7 @@ def check_live(vgate):
                 first = p.stderr.splitlines()[0] if p.stderr else ""
                 if err:
                     good = p.returncode != 0 and first == err
-                    result(good, "%s: %s fails as documented (kernel)%s" %
+                    result(good, "%s: %s fails as documented (run for real)%s" %
                            (where, " ".join(argv), "" if good else
                             "\n# doc: %s\n# got: exit %d, %s" % (err, p.returncode, first)))
                 else:
