@@ -381,13 +381,31 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			if (*ep || v < 0 || v > 86400)
 				snprintf(e, sizeof(e), "not a number of seconds 0..86400");
 			p->retry_s = v;
+		} else if (!strcmp(key, "protect")) {
+			struct conf_peer *q;
+			char *ep;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(val, &ep, 10);
+			if (errno || *ep || !isdigit((unsigned char)*val) ||
+			    v < 1 || v > UINT32_MAX) {
+				snprintf(e, sizeof(e), "not a vgate rule ID 1..4294967295");
+			} else {
+				for (q = c->peers; q != p; q = q->next)
+					if (q->has_protect && q->reqid == v)
+						break;
+				if (q != p)
+					snprintf(e, sizeof(e), "peer '%.64s' (line %u) serves that PROTECT entry already",
+						 q->name, q->line);
+				p->reqid = v;
+				p->has_protect = 1;
+			}
 		} else if (!strcmp(key, "role")) {
-			if (!strcmp(val, "initiate"))
-				p->initiate = 1;
-			else if (!strcmp(val, "respond"))
-				p->initiate = 0;
-			else
-				snprintf(e, sizeof(e), "want 'initiate' or 'respond'");
+			p->initiate = !strcmp(val, "initiate");
+			p->dialup = !strcmp(val, "dialup");
+			if (!p->initiate && !p->dialup && strcmp(val, "respond"))
+				snprintf(e, sizeof(e), "want 'initiate', 'dialup' or 'respond'");
 		} else {
 			snprintf(err, errlen, "%s:%u: unknown keyword '%.64s'",
 				 name, line, key);

@@ -39,9 +39,11 @@ struct conf_peer {
 	struct ike_sa ike, esp;		/* our proposals, as sent */
 	struct ike_ts_pld local_ts, remote_ts;
 	int initiate;			/* role initiate: at start */
+	int dialup;			/* role dialup: on ACQUIRE */
 	unsigned int retry_s;		/* initiate again after a loss */
 	uint64_t retry_at;		/* (daemon) when; 0: not planned */
-	uint32_t reqid;
+	uint32_t reqid;			/* `protect` ID, else 1, 2, ... */
+	int has_protect;		/* reqid from a `protect` line */
 };
 
 struct conf {

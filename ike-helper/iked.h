@@ -4,8 +4,8 @@
  * (IKE_SA_INIT, IKE_AUTH with PSK, the first CHILD SA, INFORMATIONAL
  * Delete), msg.c the messages of one IKE SA (encryption, message IDs,
  * retransmission, the response cache), policy.c the choices, conf.c the
- * configuration, net.c the sockets, kernel_*.c the backends, main.c the
- * event loop.
+ * configuration, net.c the sockets, kernel_*.c the backends, kevent.c
+ * their events, main.c the event loop.
  */
 #ifndef VGATE_IKED_H
 #define VGATE_IKED_H
@@ -136,6 +136,8 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 		const struct sockaddr_storage *dst);
 /* Run due timers; the next deadline in ms from now (-1: none). */
 int ikev2_timers(struct iked *d);
+/* Delete one IKE SA, telling the peer when it is established. */
+void ikev2_delete(struct iked *d, struct iked_sa *sa, const char *why);
 /* SIGTERM: Delete every IKE SA, telling the peers. */
 void ikev2_shutdown(struct iked *d);
 /* Destroy every SA left (after the shutdown wait). */
@@ -144,6 +146,9 @@ void ikev2_stats(struct iked *d);
 /* One IKE_SA line per IKE SA and a CHILD_SA line per CHILD SA (ctl.c). */
 void ikev2_show(struct iked *d, FILE *f);
 const char *ikev2_exch_name(uint8_t exch);
+
+/* kevent.c: the kernel backend's events (ACQUIRE, SA expiry) */
+void kevent_handle(struct iked *d, const struct kernel_event *ev);
 
 /* msg.c */
 int msg_send_request(struct iked *d, struct iked_sa *sa, uint8_t exch,

@@ -1095,6 +1095,19 @@ static int delete_ike_send(struct iked *d, struct iked_sa *sa)
 	return msg_send_request(d, sa, IKEV2_EXCH_INFORMATIONAL, &w);
 }
 
+void ikev2_delete(struct iked *d, struct iked_sa *sa, const char *why)
+{
+	if (sa->state != SA_ESTABLISHED) {
+		if (sa->state != SA_DELETING)
+			sa_destroy(d, sa, why);
+		return;
+	}
+	if (sa->retx_at)
+		sa->delete_pending = 1;
+	else if (delete_ike_send(d, sa))
+		sa_destroy(d, sa, why);
+}
+
 static void info_request_recv(struct iked *d, struct iked_sa *sa,
 			      struct ike_msg *m)
 {

@@ -3,12 +3,12 @@
  * vgate-iked: options, the event loop (poll over the UDP sockets and a
  * signalfd; the state machine's timers give the timeout), start and stop.
  *
- *   vgate-iked -c FILE --kernel=null [--listen ADDR]... [--port N]
+ *   vgate-iked -c FILE [--kernel=vgate|null] [--listen ADDR]... [--port N]
  *              [--natt-port N] [--retransmit MS] [--tries N] [-v]
  *   vgate-iked -c FILE --check-config
  *
- * stdout is the report stream: "READY", "IKE_SA up/down ...", the null
- * backend's "SA add/del ..." lines, "STATS ..." (on SIGUSR1 and at exit).
+ * stdout is the report stream: "READY", "IKE_SA up/down ...", the
+ * backend's "SA add/del ..." lines (kernel.c), "STATS ..." (on SIGUSR1 and at exit).
  * stderr is the log.  SIGTERM/SIGINT: Delete every IKE SA (the peers are
  * told), wait for their answers up to 3 s, remove the CHILD SAs, exit 0.
  */
@@ -29,10 +29,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vgate-iked -c FILE --kernel=null [options]\n"
+		"usage: vgate-iked -c FILE [--kernel=vgate|null] [options]\n"
 		"       vgate-iked -c FILE --check-config\n"
 		"  -c, --config FILE     peers, IDs, PSK files, proposals, selectors\n"
-		"      --kernel=NAME     SA backend: null (in memory, reported on stdout)\n"
+		"      --kernel=NAME     SA backend: vgate (vgate.ko, the default) or null\n"
+		"                        (nothing installed: SAs reported on stdout; tests)\n"
 		"      --listen ADDR     bind IKE to this address (repeatable; default: all)\n"
 		"      --port N          IKE port (500)\n"
 		"      --natt-port N     NAT-T port with the non-ESP marker (4500; 0: none)\n"
@@ -95,11 +96,12 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct iked d;
-	const char *config = NULL, *kernel = NULL, *control = NULL;
+	const char *config = NULL, *kernel = "vgate", *control = NULL;
 	char *listen[16], err[1024];
-	int n_listen = 0, check = 0, o, sfd, cfd = -1, i, r = 1, n_pfd;
+	int n_listen = 0, check = 0, o, sfd, cfd = -1, efd = -1, i, r = 1;
+	int n_pfd, e_idx = -1;
 	long port = 500, natt = 4500, v;
-	struct pollfd pfd[NET_MAX_SOCKS + 2];
+	struct pollfd pfd[NET_MAX_SOCKS + 3];
 	sigset_t ss;
 	struct conf_peer *p;
 
@@ -183,13 +185,10 @@ int main(int argc, char **argv)
 		conf_free(&d.conf);
 		return 0;
 	}
-	if (!kernel) {
-		log_err("no --kernel: the vgate kernel backend (libvgate) is not written yet; use --kernel=null");
-		goto out_conf;
-	}
 	d.kops = kernel_ops_find(kernel);
 	if (!d.kops) {
-		log_err("--kernel=%s: unknown backend (there is: null)", kernel);
+		log_err("--kernel=%s: unknown backend (there are: %s)", kernel,
+			kernel_ops_names());
 		goto out_conf;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -198,6 +197,11 @@ int main(int argc, char **argv)
 		log_err("kernel backend %s: cannot start", d.kops->name);
 		goto out_conf;
 	}
+	for (p = d.conf.peers; p; p = p->next)
+		if (d.kops->check_reqid &&
+		    d.kops->check_reqid(d.kctx, p->name, p->reqid,
+					p->has_protect))
+			goto out_kernel;
 	if (net_open(&d.net, listen, n_listen, port, natt, err, sizeof(err))) {
 		log_err("%s", err);
 		goto out_kernel;
@@ -228,6 +232,14 @@ int main(int argc, char **argv)
 			goto out_net;
 		}
 		pfd[n_pfd].fd = cfd;
+		pfd[n_pfd].events = POLLIN;
+		n_pfd++;
+	}
+	if (d.kops->event_fd)
+		efd = d.kops->event_fd(d.kctx);
+	if (efd >= 0) {
+		e_idx = n_pfd;
+		pfd[n_pfd].fd = efd;
 		pfd[n_pfd].events = POLLIN;
 		n_pfd++;
 	}
@@ -292,8 +304,14 @@ int main(int argc, char **argv)
 					   &dst);
 			}
 		}
-		if (cfd >= 0 && (pfd[n_pfd - 1].revents & POLLIN))
+		if (cfd >= 0 && (pfd[d.net.n + 1].revents & POLLIN))
 			ctl_serve(&d, cfd);
+		if (e_idx >= 0 && (pfd[e_idx].revents & POLLIN)) {
+			struct kernel_event ev;
+
+			while (d.kops->event_next(d.kctx, &ev) == 1)
+				kevent_handle(&d, &ev);
+		}
 		if (pfd[d.net.n].revents & POLLIN) {
 			struct signalfd_siginfo si;
 

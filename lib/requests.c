@@ -4,6 +4,7 @@
  * handle, decode the replies.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,23 @@ int vg_peer_fetch(struct vg_handle *h, const char *name, uint32_t id,
 	}
 	memset(out, 0, sizeof(*out));
 	r = vgate_call(h, VGATE_CMD_PEER_GET, VG_OBJ_PEER, &key, one_reply, &o);
+	if (!r && !o.seen && !vg_is_dry_run(h))
+		r = -ENOENT;
+	return r;
+}
+
+int vg_sa_fetch(struct vg_handle *h, uint32_t spi, const struct vg_addr *dst,
+		uint8_t proto, struct vg_sa *out)
+{
+	struct one o = ONE(VGATE_A_SA, vg_sa_get, out);
+	struct vg_sa key = { .has = VG_SA_SPI | VG_SA_FAMILY | VG_SA_DST |
+				    VG_SA_PROTO,
+			     .spi = spi, .family = dst->family, .dst = *dst,
+			     .proto = proto ? proto : IPPROTO_ESP };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = vgate_call(h, VGATE_CMD_SA_GET, VG_OBJ_SA, &key, one_reply, &o);
 	if (!r && !o.seen && !vg_is_dry_run(h))
 		r = -ENOENT;
 	return r;

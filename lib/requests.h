@@ -142,6 +142,13 @@ int vg_config_fetch(struct vg_handle *h, struct vg_cfg *cfg);
 /* PEER_GET by name (or by ID when name is NULL); -ENOENT: no reply. */
 int vg_peer_fetch(struct vg_handle *h, const char *name, uint32_t id,
 		  struct vg_peer *out);
+/*
+ * SA_GET of the SA (spi, dst's family and address, proto; proto 0 is
+ * IPPROTO_ESP): its configuration and counters (never keys) into *out;
+ * -ENOENT when there is none (the kernel's error or no reply).
+ */
+int vg_sa_fetch(struct vg_handle *h, uint32_t spi, const struct vg_addr *dst,
+		uint8_t proto, struct vg_sa *out);
 /* RULE_GET of rule id; -ENOENT: no reply (a kernel error is one too). */
 int vg_rule_fetch(struct vg_handle *h, uint32_t id, struct vg_rule *out);
 int vg_explain(struct vg_handle *h, const struct vg_flow *f,

@@ -500,4 +500,44 @@ r=$?
 check "bad selector: the error names line 10 and the value" \
 	sh -c "test $r = 1 && grep -q \"c.conf:10: bad value '10.1.0.1/24' for 'local_ts': bad selector '10.1.0.1/24'\" $T/c.err"
 
+# ---- the vgate backend's start-up checks (no vgate.ko on this host) ----
+mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 initiate
+echo "	protect 0" >>"$T/c.conf"
+"$IKED" -c "$T/c.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "protect 0: refused, the error names line 13 and the range" \
+	sh -c "test $r = 1 && grep -q \"c.conf:13: bad value '0' for 'protect': not a vgate rule ID 1..4294967295\" $T/c.err"
+sed -i 's/protect 0/protect 10/' "$T/c.conf"
+cat >>"$T/c.conf" <<EOC
+peer c
+	remote 127.0.0.3
+	psk_file $T/a.psk
+	local_ts 10.1.0.0/24
+	remote_ts 10.3.0.0/24
+	protect 10
+EOC
+"$IKED" -c "$T/c.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "two peers with protect 10: refused, the error names the first one" \
+	sh -c "test $r = 1 && grep -q \"c.conf:19: bad value '10' for 'protect': peer 'b' (line 2) serves that PROTECT entry already\" $T/c.err"
+sed -i '$d' "$T/c.conf"
+echo "	protect 11" >>"$T/c.conf"
+"$IKED" -c "$T/c.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+ok $? "protect 10 and protect 11: accepted"
+"$IKED" -c "$T/c.conf" --kernel=xfrm --listen 127.0.0.1 >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "--kernel=xfrm: refused, the error lists the backends" \
+	sh -c "test $r = 1 && grep -q -- '--kernel=xfrm: unknown backend (there are: vgate, null)' $T/c.err"
+if [ -d /sys/module/vgate ]; then
+	echo "ok $((n + 1)) # SKIP default backend without vgate.ko: vgate.ko is loaded here"
+	n=$((n + 1))
+else
+	"$IKED" -c "$T/c.conf" --listen 127.0.0.1 >"$T/c.out" 2>"$T/c.err"
+	r=$?
+	check "default backend vgate without vgate.ko: exit 1, no READY, the log says to load it" \
+		sh -c "test $r = 1 && ! grep -q READY $T/c.out &&
+		       grep -q 'vgate.ko is not loaded (no generic netlink family \"vgate\"); load it (modprobe vgate) or choose --kernel=null' $T/c.err"
+fi
+
 done_tap

@@ -5,6 +5,7 @@
  * socket, empty dumps) and the receive hook (answers from memory).
  */
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,57 @@ static void recv_hook_checks(void)
 	vg_close(h);
 }
 
+/* The request vg_sa_fetch() sends, decoded by the tap. */
+static struct vg_sa fetch_req;
+static int fetch_cmd;
+
+static void fetch_tap(const struct vg_family_desc *f, struct nlmsghdr *nlh,
+		      void *a)
+{
+	struct nlattr *tb[VGATE_A_MAX + 1];
+
+	(void)f;
+	(void)a;
+	fetch_cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+	memset(&fetch_req, 0, sizeof(fetch_req));
+	if (!genlmsg_parse(nlh, 0, tb, VGATE_A_MAX, NULL) && tb[VGATE_A_SA])
+		vg_sa_get(tb[VGATE_A_SA], &fetch_req);
+}
+
+static void sa_fetch_checks(void)
+{
+	struct vg_addr dst = { .family = AF_INET, .len = 4,
+			       .a = { 192, 0, 2, 1 } };
+	struct vg_handle *h = vg_open();
+	struct vg_sa out;
+	int r;
+
+	vg_set_recv_hook(h, tq_recv, NULL);
+	vg_set_recv_tap(h, fetch_tap, NULL);
+	tq_push(sa_reply(0x1234), 1);
+	tq_push(bare(NLMSG_ERROR, 0), 1);
+	r = vg_sa_fetch(h, 0x1234, &dst, 0, &out);
+	CHECK(r == 0 && out.spi == 0x1234 && (out.has & VG_SA_SPI),
+	      "vg_sa_fetch: the reply decoded (%d)", r);
+	CHECK(fetch_cmd == VGATE_CMD_SA_GET &&
+	      fetch_req.has == (VG_SA_SPI | VG_SA_FAMILY | VG_SA_DST |
+				VG_SA_PROTO) &&
+	      fetch_req.spi == 0x1234 && fetch_req.family == AF_INET &&
+	      fetch_req.proto == IPPROTO_ESP && fetch_req.dst.len == 4 &&
+	      !memcmp(fetch_req.dst.a, dst.a, 4),
+	      "vg_sa_fetch: SA_GET carries SPI, FAMILY, DST and PROTO ESP (proto 0)");
+	tq_push(bare(NLMSG_ERROR, -ENOENT), 2);
+	r = vg_sa_fetch(h, 0x1235, &dst, IPPROTO_ESP, &out);
+	CHECK(r == -ENOENT && !out.has, "vg_sa_fetch: no such SA is -ENOENT (%d)",
+	      r);
+	tq_push(bare(NLMSG_ERROR, 0), 3);
+	r = vg_sa_fetch(h, 0x1236, &dst, IPPROTO_ESP, &out);
+	CHECK(r == -ENOENT, "vg_sa_fetch: an ack without a reply is -ENOENT (%d)",
+	      r);
+	tq_reset();
+	vg_close(h);
+}
+
 int main(void)
 {
 	struct nl_msg *req = tmsg(&vg_family_vgate, VGATE_CMD_SA_NEW), *m;
@@ -255,5 +307,6 @@ int main(void)
 	echo_check(NLMSG_HDRLEN + 12, "", "an echo reaching into the TLVs: none read");
 	echo_check(3, "", "an echo shorter than a header: no TLVs read");
 	recv_hook_checks();
+	sa_fetch_checks();
 	return tap_done();
 }
