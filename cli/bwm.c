@@ -33,10 +33,10 @@
 
 #include "bwm.h"
 #include "cmd.h"
-#include "json.h"
 #include "names.h"
 #include "nl.h"
 #include "parse.h"
+#include "print.h"
 #include "show.h"
 #include "values.h"
 
@@ -631,147 +631,165 @@ static const char *bwm_esp_name(uint8_t e)
 								       "none";
 }
 
-static void json_stats(struct json *j, const uint64_t *st, bool direct)
+/* The counters; rate in text as a rate ("33936k"). */
+static void bwm_stats_print(struct pr *p, const uint64_t *st, bool direct)
 {
-	json_obj_open(j, "stats");
-	json_u64(j, "bytes", st[VGATE_BWM_STAT_BYTES]);
-	json_u64(j, "packets", st[VGATE_BWM_STAT_PACKETS]);
-	json_u64(j, "drops", st[VGATE_BWM_STAT_DROPS]);
-	json_u64(j, "backlog", st[VGATE_BWM_STAT_BACKLOG]);
-	json_u64(j, "backlog_bytes", st[VGATE_BWM_STAT_BACKLOG_BYTES]);
-	json_u64(j, "rate", st[VGATE_BWM_STAT_RATE]);
-	json_u64(j, "borrowed", st[VGATE_BWM_STAT_BORROWED]);
-	json_u64(j, "stall_ns", st[VGATE_BWM_STAT_STALL_NS]);
+	char buf[32];
+
+	pr_obj_open(p, "stats");
+	pr_u64(p, PR_ANY, "bytes", st[VGATE_BWM_STAT_BYTES]);
+	pr_u64(p, PR_ANY, "packets", st[VGATE_BWM_STAT_PACKETS]);
+	pr_u64(p, PR_ANY, "drops", st[VGATE_BWM_STAT_DROPS]);
+	pr_u64(p, PR_ANY, "backlog", st[VGATE_BWM_STAT_BACKLOG]);
+	pr_u64(p, PR_ANY, "backlog_bytes", st[VGATE_BWM_STAT_BACKLOG_BYTES]);
+	pr_u64(p, PR_JSON, "rate", st[VGATE_BWM_STAT_RATE]);
+	pr_str(p, PR_TEXT, "rate",
+	       bwm_fmt_rate(st[VGATE_BWM_STAT_RATE], buf, sizeof(buf)));
+	pr_u64(p, PR_ANY, "borrowed", st[VGATE_BWM_STAT_BORROWED]);
+	pr_u64(p, PR_ANY, "stall_ns", st[VGATE_BWM_STAT_STALL_NS]);
 	if (direct)
-		json_u64(j, "direct", st[VGATE_BWM_STAT_DIRECT]);
-	json_u64(j, "time_ns", st[VGATE_BWM_STAT_TIME]);
-	json_close(j);
+		pr_u64(p, PR_ANY, "direct", st[VGATE_BWM_STAT_DIRECT]);
+	pr_u64(p, PR_ANY, "time_ns", st[VGATE_BWM_STAT_TIME]);
+	pr_close(p);
 }
 
-static int show_ifs(const struct vg_bwm_req *b)
+/* A rate: JSON bits per second, text as bm takes it ("100m"). */
+static void pr_rate(struct pr *p, const char *key, uint64_t v)
 {
-	struct items iv = { 0 };
-	char r1[32], r2[32];
-	struct json j;
+	char buf[32];
+
+	pr_u64(p, PR_JSON, key, v);
+	pr_str(p, PR_TEXT, key, bwm_fmt_rate(v, buf, sizeof(buf)));
+}
+
+static const struct pr_col if_cols[] = {
+	{ "Interface", "name" }, { "State", "enabled" },
+	{ "Bandwidth", "bandwidth" }, { "Mode", "mode" },
+	{ "Overhead", "overhead" }, { "ESP", "esp" }, { "Classes", "classes" },
+	{ "Filters", "filters" }, { "Bytes", "stats.bytes" },
+	{ "Packets", "stats.packets" }, { "Drops", "stats.drops" },
+	{ "Backlog", "stats.backlog" }, { "Rate", "stats.rate" },
+	{ NULL, NULL }
+};
+static const int if_widths[] = {
+	-15, -8, -10, -9, -8, -6, 7, 7, 12, 10, 8, 8, 10
+};
+
+/*
+ * One table of "bm show": the items' GET command, whether it is one
+ * interface's (classes, filters: the JSON member "interface" before it)
+ * or the interfaces' (all of them, or the one named), its columns, the
+ * JSON array that holds its rows and how one item prints (the members of
+ * its row object).
+ */
+struct bwm_table {
+	uint8_t cmd;
+	bool per_if;
+	const struct pr_col *cols;
+	const int *widths;
+	const char *array;
+	void (*row)(struct pr *p, const struct vg_bwm_item *x);
+};
+
+/* iv as the table t; with ifname, the JSON member "interface" before it. */
+static int bwm_table_print(const struct bwm_table *t, const struct items *iv,
+			   const char *ifname)
+{
+	struct pr p;
 	size_t i;
 	int r;
 
-	r = fetch(VGATE_BWM_CMD_IF_GET, b->o.ifname, !b->o.ifname[0], &iv,
-		  b->o.ifname[0] ? b->o.ifname : NULL);
-	if (r || vg_dry_run)
-		goto out;
-	if (show_json) {
-		json_init(&j, stdout, false);
-		json_obj_open(&j, NULL);
-		json_arr_open(&j, "interfaces");
-		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_item *x = &iv.v[i];
-
-			json_obj_open(&j, NULL);
-			json_str(&j, "name", x->ifname);
-			json_bool(&j, "enabled", x->enabled);
-			json_u64(&j, "link_speed", x->link_speed);
-			if (x->enabled) {
-				json_u64(&j, "bandwidth", x->rate);
-				json_str(&j, "mode", bwm_mode_name(x->mode));
-				json_u64(&j, "overhead", x->overhead);
-				json_str(&j, "esp", bwm_esp_name(x->esp));
-				json_u64(&j, "limit", x->limit);
-				json_u64(&j, "default_class", x->defcls);
-				json_u64(&j, "classes", x->nclasses);
-				json_u64(&j, "filters", x->nfilters);
-				json_stats(&j, x->st, true);
-			}
-			json_close(&j);
-		}
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		goto out;
+	pr_init(&p, show_json, false);
+	pr_obj_open(&p, NULL);
+	if (ifname)
+		pr_str(&p, PR_JSON, "interface", ifname);
+	pr_table(&p, PR_FIXED, t->cols);
+	pr_table_widths(&p, t->widths);
+	pr_arr_open(&p, t->array);
+	for (i = 0; i < iv->n; i++) {
+		pr_obj_open(&p, NULL);
+		t->row(&p, &iv->v[i]);
+		pr_close(&p);
 	}
-	printf("%-15s %-8s %-10s %-9s %-8s %-6s %7s %7s %12s %10s %8s %8s %10s\n",
-	       "Interface", "State", "Bandwidth", "Mode", "Overhead", "ESP",
-	       "Classes", "Filters", "Bytes", "Packets", "Drops", "Backlog",
-	       "Rate");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_close(&p);
+	pr_end(&p);
+	return r;
+}
 
-		if (!x->enabled) {
-			printf("%-15s %-8s\n", x->ifname, "disabled");
-			continue;
-		}
-		printf("%-15s %-8s %-10s %-9s %-8u %-6s %7u %7u %12" PRIu64
-		       " %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10s\n",
-		       x->ifname, "enabled", bwm_fmt_rate(x->rate, r1, sizeof(r1)),
-		       bwm_mode_name(x->mode), x->overhead, bwm_esp_name(x->esp),
-		       x->nclasses, x->nfilters, x->st[VGATE_BWM_STAT_BYTES],
-		       x->st[VGATE_BWM_STAT_PACKETS], x->st[VGATE_BWM_STAT_DROPS],
-		       x->st[VGATE_BWM_STAT_BACKLOG],
-		       bwm_fmt_rate(x->st[VGATE_BWM_STAT_RATE], r2, sizeof(r2)));
-	}
-out:
+/* Fetch the items of t for the interface ifname ("": every one), print them. */
+static int bwm_show(const struct bwm_table *t, const char *ifname)
+{
+	struct items iv = { 0 };
+	int r;
+
+	if (t->per_if)
+		r = fetch(t->cmd, ifname, true, &iv, ifname);
+	else
+		r = fetch(t->cmd, ifname, !ifname[0], &iv,
+			  ifname[0] ? ifname : NULL);
+	if (!r && !vg_dry_run)
+		r = bwm_table_print(t, &iv, t->per_if ? ifname : NULL);
 	free(iv.v);
 	return r;
 }
 
-static int show_classes(const struct vg_bwm_req *b)
+static void if_row(struct pr *p, const struct vg_bwm_item *x)
 {
-	struct items iv = { 0 };
-	char r1[32], r2[32], r3[32];
-	struct json j;
-	size_t i;
-	int r;
-
-	r = fetch(VGATE_BWM_CMD_CLASS_GET, b->o.ifname, true, &iv, b->o.ifname);
-	if (r || vg_dry_run)
-		goto out;
-	if (show_json) {
-		json_init(&j, stdout, false);
-		json_obj_open(&j, NULL);
-		json_str(&j, "interface", b->o.ifname);
-		json_arr_open(&j, "classes");
-		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_item *x = &iv.v[i];
-
-			json_obj_open(&j, NULL);
-			json_u64(&j, "id", x->id);
-			json_str(&j, "name", x->name);
-			json_u64(&j, "parent", x->parent);
-			json_u64(&j, "bandwidth", x->crate);
-			json_u64(&j, "ceiling", x->ceil);
-			json_u64(&j, "priority", x->prio);
-			json_bool(&j, "borrow", x->borrow);
-			json_bool(&j, "leaf", x->leaf);
-			json_stats(&j, x->st, false);
-			json_close(&j);
-		}
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		goto out;
+	pr_str(p, PR_ANY, "name", x->ifname);
+	pr_bool(p, PR_ANY, "enabled", x->enabled, "enabled", "disabled");
+	pr_u64(p, PR_ANY, "link_speed", x->link_speed);
+	if (x->enabled) {
+		pr_rate(p, "bandwidth", x->rate);
+		pr_str(p, PR_ANY, "mode", bwm_mode_name(x->mode));
+		pr_u64(p, PR_ANY, "overhead", x->overhead);
+		pr_str(p, PR_ANY, "esp", bwm_esp_name(x->esp));
+		pr_u64(p, PR_ANY, "limit", x->limit);
+		pr_u64(p, PR_ANY, "default_class", x->defcls);
+		pr_u64(p, PR_ANY, "classes", x->nclasses);
+		pr_u64(p, PR_ANY, "filters", x->nfilters);
+		bwm_stats_print(p, x->st, true);
 	}
-	printf("%-5s %-6s %-12s %-10s %-10s %-4s %-6s %12s %10s %8s %8s %10s\n",
-	       "ID", "Parent", "Name", "Bandwidth", "Ceiling", "Prio", "Borrow",
-	       "Bytes", "Packets", "Drops", "Backlog", "Rate");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
-		char pbuf[8];
-
-		snprintf(pbuf, sizeof(pbuf), "%u", x->parent);
-		printf("%-5u %-6s %-12s %-10s %-10s %-4u %-6s %12" PRIu64
-		       " %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10s\n",
-		       x->id, x->id ? pbuf : "-", x->name,
-		       bwm_fmt_rate(x->crate, r1, sizeof(r1)),
-		       bwm_fmt_rate(x->ceil, r2, sizeof(r2)), x->prio,
-		       x->id ? (x->borrow ? "on" : "off") : "-",
-		       x->st[VGATE_BWM_STAT_BYTES], x->st[VGATE_BWM_STAT_PACKETS],
-		       x->st[VGATE_BWM_STAT_DROPS], x->st[VGATE_BWM_STAT_BACKLOG],
-		       bwm_fmt_rate(x->st[VGATE_BWM_STAT_RATE], r3, sizeof(r3)));
-	}
-out:
-	free(iv.v);
-	return r;
 }
+
+static const struct bwm_table if_table = {
+	.cmd = VGATE_BWM_CMD_IF_GET, .per_if = false,
+	.cols = if_cols, .widths = if_widths,
+	.array = "interfaces", .row = if_row
+};
+
+static const struct pr_col class_cols[] = {
+	{ "ID", "id" }, { "Parent", "parent" }, { "Name", "name" },
+	{ "Bandwidth", "bandwidth" }, { "Ceiling", "ceiling" },
+	{ "Prio", "priority" }, { "Borrow", "borrow" },
+	{ "Bytes", "stats.bytes" }, { "Packets", "stats.packets" },
+	{ "Drops", "stats.drops" }, { "Backlog", "stats.backlog" },
+	{ "Rate", "stats.rate" }, { NULL, NULL }
+};
+static const int class_widths[] = {
+	-5, -6, -12, -10, -10, -4, -6, 12, 10, 8, 8, 10
+};
+
+/* The root (ID 0) has no parent and does not borrow: "-". */
+static void class_row(struct pr *p, const struct vg_bwm_item *x)
+{
+	pr_u64(p, PR_ANY, "id", x->id);
+	pr_str(p, PR_ANY, "name", x->name);
+	pr_u64(p, x->id ? PR_ANY : PR_JSON, "parent", x->parent);
+	pr_rate(p, "bandwidth", x->crate);
+	pr_rate(p, "ceiling", x->ceil);
+	pr_u64(p, PR_ANY, "priority", x->prio);
+	pr_bool(p, x->id ? PR_ANY : PR_JSON, "borrow", x->borrow, "on", "off");
+	pr_bool(p, PR_ANY, "leaf", x->leaf, "yes", "no");
+	bwm_stats_print(p, x->st, false);
+}
+
+static const struct bwm_table class_table = {
+	.cmd = VGATE_BWM_CMD_CLASS_GET, .per_if = true,
+	.cols = class_cols, .widths = class_widths,
+	.array = "classes", .row = class_row
+};
 
 static void bwm_fmt_range(const struct in6_addr *a, uint8_t family, char *out,
 		      size_t n)
@@ -805,102 +823,68 @@ static const char *bwm_proto_str(uint8_t p, char *buf, size_t n)
 	return buf;
 }
 
-/* One filter as the words of "bm filter IF add" after the class. */
-static void filter_words(const struct vg_bwm_item *x, char *out, size_t n)
+/*
+ * One filter as the words of "bm filter IF add" after the class, each
+ * " KEYWORD VALUE"; with p, each also a JSON member of that name.
+ */
+static void filter_words(const struct vg_bwm_item *x, char *out, size_t n,
+			 struct pr *p)
 {
-	char a[100], p[16];
+	char a[100];
 	size_t l = 0;
 
 	out[0] = '\0';
-#define ADD(...) (l += snprintf(out + l, l < n ? n - l : 0, __VA_ARGS__))
+#define ADD(key, val) do {						\
+		l += snprintf(out + l, l < n ? n - l : 0, " %s %s", key, val); \
+		if (p)							\
+			pr_str(p, PR_JSON, key, val);			\
+	} while (0)
 	if (x->has & VG_BWM_SERVICE && x->service <= VGATE_BWM_SVC_MAX)
-		ADD(" service %s", svc_name(x->service));
+		ADD("service", svc_name(x->service));
 	if (x->has & VG_BWM_PROTO)
-		ADD(" protocol %s", bwm_proto_str(x->proto, p, sizeof(p)));
+		ADD("protocol", bwm_proto_str(x->proto, a, sizeof(a)));
 	if (x->has & VG_BWM_SRC) {
 		bwm_fmt_range(x->src, x->family, a, sizeof(a));
-		ADD(" src %s", a);
+		ADD("src", a);
 	}
 	if (x->has & VG_BWM_DST) {
 		bwm_fmt_range(x->dst, x->family, a, sizeof(a));
-		ADD(" dst %s", a);
+		ADD("dst", a);
 	}
 	if (x->has & VG_BWM_SPORT) {
 		fmt_ports(x->sport, a, sizeof(a));
-		ADD(" sport %s", a);
+		ADD("sport", a);
 	}
 	if (x->has & VG_BWM_DPORT) {
 		fmt_ports(x->dport, a, sizeof(a));
-		ADD(" dport %s", a);
+		ADD("dport", a);
 	}
 #undef ADD
 }
 
-static int show_filters(const struct vg_bwm_req *b)
+/* " Criteria": the words' leading space puts two before the column. */
+static const struct pr_col filter_cols[] = {
+	{ "ID", "id" }, { "Class", "class" }, { "Matches", "matches" },
+	{ " Criteria", "criteria" }, { NULL, NULL }
+};
+static const int filter_widths[] = { -5, -6, 12, 0 };
+
+static void filter_row(struct pr *p, const struct vg_bwm_item *x)
 {
-	struct items iv = { 0 };
-	char a[100], p[16];
-	struct json j;
-	size_t i;
-	int r;
+	char words[400];
 
-	r = fetch(VGATE_BWM_CMD_FILTER_GET, b->o.ifname, true, &iv, b->o.ifname);
-	if (r || vg_dry_run)
-		goto out;
-	if (show_json) {
-		json_init(&j, stdout, false);
-		json_obj_open(&j, NULL);
-		json_str(&j, "interface", b->o.ifname);
-		json_arr_open(&j, "filters");
-		for (i = 0; i < iv.n; i++) {
-			struct vg_bwm_item *x = &iv.v[i];
-
-			json_obj_open(&j, NULL);
-			json_u64(&j, "id", x->id);
-			json_u64(&j, "class", x->classid);
-			if (x->has & VG_BWM_SERVICE &&
-			    x->service <= VGATE_BWM_SVC_MAX)
-				json_str(&j, "service", svc_name(x->service));
-			if (x->has & VG_BWM_PROTO)
-				json_str(&j, "protocol",
-					 bwm_proto_str(x->proto, p, sizeof(p)));
-			if (x->has & VG_BWM_SRC) {
-				bwm_fmt_range(x->src, x->family, a, sizeof(a));
-				json_str(&j, "src", a);
-			}
-			if (x->has & VG_BWM_DST) {
-				bwm_fmt_range(x->dst, x->family, a, sizeof(a));
-				json_str(&j, "dst", a);
-			}
-			if (x->has & VG_BWM_SPORT) {
-				fmt_ports(x->sport, a, sizeof(a));
-				json_str(&j, "sport", a);
-			}
-			if (x->has & VG_BWM_DPORT) {
-				fmt_ports(x->dport, a, sizeof(a));
-				json_str(&j, "dport", a);
-			}
-			json_u64(&j, "matches", x->matches);
-			json_close(&j);
-		}
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	printf("%-5s %-6s %12s  %s\n", "ID", "Class", "Matches", "Criteria");
-	for (i = 0; i < iv.n; i++) {
-		struct vg_bwm_item *x = &iv.v[i];
-		char words[400];
-
-		filter_words(x, words, sizeof(words));
-		printf("%-5u %-6u %12" PRIu64 " %s\n", x->id, x->classid,
-		       x->matches, words[0] ? words : " any");
-	}
-out:
-	free(iv.v);
-	return r;
+	pr_u64(p, PR_ANY, "id", x->id);
+	pr_u64(p, PR_ANY, "class", x->classid);
+	filter_words(x, words, sizeof(words), p);
+	pr_str(p, PR_TEXT, "criteria", words[0] ? words : " any");
+	pr_u64(p, PR_ANY, "matches", x->matches);
 }
+
+static const struct bwm_table filter_table = {
+	.cmd = VGATE_BWM_CMD_FILTER_GET, .per_if = true,
+	.cols = filter_cols, .widths = filter_widths,
+	.array = "filters", .row = filter_row
+};
 
 /* ---- run ---- */
 
@@ -913,11 +897,11 @@ static int bwm_run(const struct cmd *c, struct vg_req *req)
 	(void)c;
 	switch (b->op) {
 	case VG_BWM_OP_SHOW_IF:
-		return show_ifs(b);
+		return bwm_show(&if_table, b->o.ifname);
 	case VG_BWM_OP_SHOW_CLASS:
-		return show_classes(b);
+		return bwm_show(&class_table, b->o.ifname);
 	case VG_BWM_OP_SHOW_FILTER:
-		return show_filters(b);
+		return bwm_show(&filter_table, b->o.ifname);
 	case VG_BWM_OP_FLUSH:
 		return cli_bwm_flush();
 	case VG_BWM_OP_IF_ENABLE:
@@ -1040,7 +1024,7 @@ int bwm_config_print(FILE *f)
 			for (k = 0; k < fl.n; k++) {
 				char words[400], cls[16];
 
-				filter_words(&fl.v[k], words, sizeof(words));
+				filter_words(&fl.v[k], words, sizeof(words), NULL);
 				if (fl.v[k].classid == VGATE_BWM_CLASS_DEFAULT)
 					snprintf(cls, sizeof(cls), "default");
 				else

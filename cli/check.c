@@ -311,11 +311,7 @@ struct sseg {
 
 int check_shadow_budget(const struct vg_rule *rules, size_t n,
 			const struct vg_peer *peers, size_t np,
-			unsigned long budget,
-			void (*fn)(const struct vg_rule *shadowed,
-				   const struct vg_rule *by, const char *msg,
-				   void *arg),
-			void *arg)
+			unsigned long budget, check_shadow_fn *fn, void *arg)
 {
 	size_t *order = malloc((n + 1) * sizeof(*order));
 	struct sbounds *bd = malloc((n + 1) * sizeof(*bd));
@@ -422,10 +418,7 @@ out:
 }
 
 int check_shadow(const struct vg_rule *rules, size_t n,
-		 const struct vg_peer *peers, size_t np,
-		 void (*fn)(const struct vg_rule *shadowed,
-			    const struct vg_rule *by, const char *msg,
-			    void *arg),
+		 const struct vg_peer *peers, size_t np, check_shadow_fn *fn,
 		 void *arg)
 {
 	return check_shadow_budget(rules, n, peers, np, CHECK_SHADOW_BUDGET,

@@ -30,6 +30,11 @@ struct vg_ifaddr {
 size_t check_order(const struct vg_rule *rules, size_t n,
 		   const struct vg_peer *peers, size_t np, size_t *order);
 
+/* What check_shadow() calls for each shadowed rule. */
+typedef void check_shadow_fn(const struct vg_rule *shadowed,
+			     const struct vg_rule *by, const char *msg,
+			     void *arg);
+
 /*
  * Shadowed rules: a rule fully covered by an earlier one in evaluation
  * order (same family; the earlier rule's local and remote hold the later
@@ -49,21 +54,14 @@ size_t check_order(const struct vg_rule *rules, size_t n,
  */
 int check_shadow_budget(const struct vg_rule *rules, size_t n,
 			const struct vg_peer *peers, size_t np,
-			unsigned long budget,
-			void (*fn)(const struct vg_rule *shadowed,
-				   const struct vg_rule *by, const char *msg,
-				   void *arg),
-			void *arg);
+			unsigned long budget, check_shadow_fn *fn, void *arg);
 
 /* Work budget of check_shadow(): well under a second natively. */
 #define CHECK_SHADOW_BUDGET 20000000UL
 
 /* check_shadow_budget() with CHECK_SHADOW_BUDGET. */
 int check_shadow(const struct vg_rule *rules, size_t n,
-		 const struct vg_peer *peers, size_t np,
-		 void (*fn)(const struct vg_rule *shadowed,
-			    const struct vg_rule *by, const char *msg,
-			    void *arg),
+		 const struct vg_peer *peers, size_t np, check_shadow_fn *fn,
 		 void *arg);
 
 /*

@@ -114,6 +114,30 @@ static void write_rule(FILE *f, const struct vg_rule *ru)
 	fputc('\n', f);
 }
 
+/*
+ * A rule this CLI cannot write back as a command (an action or stage of a
+ * newer kernel): refused before anything is written, instead of a line
+ * that "vgate -f" would not take.
+ */
+static int rule_writable(const struct vg_rule *ru)
+{
+	const char *what;
+	unsigned int v;
+
+	if (!strcmp(action_name(ru->action), "unknown")) {
+		what = "action";
+		v = ru->action;
+	} else if (!strcmp(stage_name(ru->stage), "unknown")) {
+		what = "stage";
+		v = ru->stage;
+	} else {
+		return 0;
+	}
+	vg_err("rule %u: %s %u is not one this vgate knows (a newer kernel?): nothing saved",
+	       ru->id, what, v);
+	return -EPROTO;
+}
+
 int config_write(FILE *f, const struct vg_cfg *cfg,
 		 const struct vg_peer *peers, size_t np,
 		 const struct vg_rule *rules, size_t nr)
@@ -123,6 +147,12 @@ int config_write(FILE *f, const struct vg_cfg *cfg,
 	char buf[16];
 	size_t i;
 
+	for (i = 0; i < nr; i++)
+		if (rule_writable(&rules[i])) {
+			free(ps);
+			free(rs);
+			return -EPROTO;
+		}
 	if (!ps || !rs) {
 		free(ps);
 		free(rs);

@@ -17,6 +17,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "config.h"
+#include "ike.h"
 #include "names.h"
 #include "parse.h"
 #include "show.h"
@@ -2398,6 +2399,8 @@ static int run_show(const struct cmd *c, struct vg_req *req)
 				 req->peer.name : NULL);
 	if (!strcmp(what, "natt"))
 		return show_natt();
+	if (!strcmp(what, "ike"))
+		return ike_show();
 	return show_global();
 }
 
@@ -2501,6 +2504,9 @@ static const struct cmd ipsec_cmds[] = {
 
 	{ { "ipsec", "show", "natt" }, cmd_no_args, cmd_parse_none, run_show,
 	  "the NAT-T socket, the keepalive interval and the NAT-T counters", 0, 0 },
+
+	{ { "ipsec", "show", "ike" }, cmd_no_args, cmd_parse_none, run_show,
+	  "IKE and CHILD SAs of the IKE daemon vgate-iked (its control socket)", 0, 0 },
 
 	{ { "ipsec", "natt", "socket" }, natt_socket_args, parse_natt_socket,
 	  run_do, "let vgate open its own NAT-T socket (no IKE daemon)",

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Show commands: fetch through nl.c, print aligned tables (header row,
- * like "ip -s" or a Bintec monitor view) or one JSON document (-j).
+ * like "ip -s" or a Bintec monitor view) or one JSON document (-j),
+ * both from the same print.c calls, one per field.
  * Keys are never printed: the kernel never returns them.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "names.h"
+#include "print.h"
 #include "show.h"
 
 bool show_json;
@@ -242,115 +242,6 @@ static const char *drop_json(unsigned int d)
 	return !r ? "unknown" : r->json ? r->json : r->name;
 }
 
-/* ---- a table of strings with aligned columns ---- */
-
-#define TBL_MAX_COLS 20
-
-struct table {
-	int ncol;
-	const char *hdr[TBL_MAX_COLS];
-	char **cells;		/* nrow * ncol */
-	size_t nrow, cap;
-	int col;		/* next cell of the current row */
-	bool oom;
-};
-
-static void tbl_init(struct table *t, const char *const *hdr)
-{
-	memset(t, 0, sizeof(*t));
-	while (hdr[t->ncol] && t->ncol < TBL_MAX_COLS) {
-		t->hdr[t->ncol] = hdr[t->ncol];
-		t->ncol++;
-	}
-}
-
-static void tbl_row(struct table *t)
-{
-	char **p;
-
-	if (t->nrow == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-
-		p = realloc(t->cells, cap * t->ncol * sizeof(*p));
-		if (!p) {
-			t->oom = true;
-			return;
-		}
-		t->cells = p;
-		t->cap = cap;
-	}
-	memset(&t->cells[t->nrow * t->ncol], 0, t->ncol * sizeof(char *));
-	t->nrow++;
-	t->col = 0;
-}
-
-static void tbl_cell(struct table *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tbl_cell(struct table *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (t->oom || !t->nrow || t->col >= t->ncol)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		s = NULL;
-		t->oom = true;
-	}
-	va_end(ap);
-	t->cells[(t->nrow - 1) * t->ncol + t->col++] = s;
-}
-
-static void tbl_put(const char *s, size_t w, bool last)
-{
-	if (last)
-		printf("%s\n", s);
-	else
-		printf("%-*s  ", (int)w, s);
-}
-
-static int tbl_print(struct table *t)
-{
-	size_t w[TBL_MAX_COLS], r;
-	int c;
-
-	if (t->oom) {
-		vg_err("out of memory");
-		return -ENOMEM;
-	}
-	for (c = 0; c < t->ncol; c++) {
-		w[c] = strlen(t->hdr[c]);
-		for (r = 0; r < t->nrow; r++) {
-			const char *s = t->cells[r * t->ncol + c];
-
-			if (s && strlen(s) > w[c])
-				w[c] = strlen(s);
-		}
-	}
-	for (c = 0; c < t->ncol; c++)
-		tbl_put(t->hdr[c], w[c], c + 1 == t->ncol);
-	for (r = 0; r < t->nrow; r++) {
-		for (c = 0; c < t->ncol; c++) {
-			const char *s = t->cells[r * t->ncol + c];
-
-			tbl_put(s ? s : "-", w[c], c + 1 == t->ncol);
-		}
-	}
-	fflush(stdout);
-	return 0;
-}
-
-static void tbl_free(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cells[i]);
-	free(t->cells);
-}
-
 /* ---- helpers ---- */
 
 static bool addr_eq(const struct vg_addr *a, const struct vg_addr *b)
@@ -411,52 +302,57 @@ static const char *flags_str(unsigned int f, char *buf, size_t len)
 	return buf[0] ? buf : "-";
 }
 
-static void json_flags(struct json *j, unsigned int f)
+static void pr_flags(struct pr *p, unsigned int f)
 {
+	char buf[64];
 	size_t i;
 
-	json_arr_open(j, "flags");
+	pr_str(p, PR_TEXT, "flags", flags_str(f, buf, sizeof(buf)));
+	pr_arr_open(p, "flags");
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (f & flag_names[i].bit)
-			json_str(j, NULL, flag_names[i].name);
-	json_close(j);
+			pr_str(p, PR_JSON, NULL, flag_names[i].name);
+	pr_close(p);
 }
 
-static void json_spi(struct json *j, const char *key, uint32_t spi, bool has)
+/* Ports: text "any", "N" or "N-M"; JSON {"min", "max"} or null. */
+static void pr_ports(struct pr *p, const char *key, const struct vg_ports *pt,
+		     bool has)
 {
-	char buf[16];
+	char buf[32];
 
+	pr_str(p, PR_TEXT, key, ports_str(pt, has, buf, sizeof(buf)));
 	if (!has) {
-		json_null(j, key);
+		pr_null(p, PR_JSON, key);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "0x%08x", spi);
-	json_str(j, key, buf);
+	pr_obj_open(p, key);
+	pr_u64(p, PR_JSON, "min", pt->min);
+	pr_u64(p, PR_JSON, "max", pt->max);
+	pr_close(p);
 }
 
-static void json_addr(struct json *j, const char *key, const struct vg_addr *a,
-		      bool has)
+/* An SPI or CPI as "0x%08x"; without one null ("-"). */
+static void pr_spi(struct pr *p, const char *key, uint32_t spi, bool has)
+{
+	if (has)
+		pr_strf(p, PR_ANY, key, "0x%08x", spi);
+	else
+		pr_null(p, PR_ANY, key);
+}
+
+/* An address; without one null, and none (NULL: "-") in text. */
+static void pr_addr(struct pr *p, enum pr_out o, const char *key,
+		    const struct vg_addr *a, bool has, const char *none)
 {
 	char buf[64];
 
-	if (!has) {
-		json_null(j, key);
-		return;
+	if (has) {
+		pr_str(p, o, key, fmt_addr(a, buf, sizeof(buf)));
+	} else {
+		pr_null(p, o & PR_JSON, key);
+		pr_str(p, o & PR_TEXT, key, none);
 	}
-	json_str(j, key, fmt_addr(a, buf, sizeof(buf)));
-}
-
-static void json_ports(struct json *j, const char *key,
-		       const struct vg_ports *p, bool has)
-{
-	if (!has) {
-		json_null(j, key);
-		return;
-	}
-	json_obj_open(j, key);
-	json_u64(j, "min", p->min);
-	json_u64(j, "max", p->max);
-	json_close(j);
 }
 
 static const struct {
@@ -492,83 +388,6 @@ static int cmp_sa(const void *a, const void *b)
 	const struct vg_sa *x = a, *y = b;
 
 	return x->spi < y->spi ? -1 : x->spi > y->spi;
-}
-
-static void sad_json(const struct vg_sa *sas, size_t n)
-{
-	struct json j;
-	size_t i, k;
-
-	json_init(&j, stdout, true);
-	json_arr_open(&j, NULL);
-	for (i = 0; i < n; i++) {
-		const struct vg_sa *sa = &sas[i];
-
-		json_obj_open(&j, NULL);
-		json_spi(&j, "spi", sa->spi, true);
-		json_addr(&j, "src", &sa->src, sa->src.family);
-		json_addr(&j, "dst", &sa->dst, sa->dst.family);
-		json_str(&j, "mode", mode_name(sa->mode));
-		json_str(&j, "proto", sa_proto_name(sa));
-		json_str(&j, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
-		json_str(&j, "auth", auth_name(sa->auth));
-		json_u64(&j, "replay_window", sa->replay_window);
-		json_flags(&j, sa_flag_bits(sa));
-		json_bool(&j, "esn", sa->flags & VGATE_SA_F_ESN);
-		json_u64(&j, "seq", sa->seq);
-		json_u64(&j, "seq_out", sa->oseq);
-		json_u64(&j, "seq_in", sa->iseq);
-		json_u64(&j, "age", sa->age);
-		if (sa->reqid)
-			json_u64(&j, "reqid", sa->reqid);
-		else
-			json_null(&j, "reqid");
-		if (sa->has & VG_SA_ENCAP) {
-			json_obj_open(&j, "encap");
-			json_str(&j, "type", "udp");
-			json_u64(&j, "sport", sa->encap_sport);
-			json_u64(&j, "dport", sa->encap_dport);
-			json_addr(&j, "nat_oa", &sa->oa, sa->has & VG_SA_NATOA);
-			json_close(&j);
-		} else {
-			json_null(&j, "encap");
-		}
-		json_obj_open(&j, "stats");
-		json_u64(&j, "packets", sa->st[VGATE_SA_STATS_A_PACKETS]);
-		json_u64(&j, "bytes", sa->st[VGATE_SA_STATS_A_BYTES]);
-		json_u64(&j, "packets_in", sa->st[VGATE_SA_STATS_A_PACKETS_IN]);
-		json_u64(&j, "bytes_in", sa->st[VGATE_SA_STATS_A_BYTES_IN]);
-		json_u64(&j, "packets_out",
-			 sa->st[VGATE_SA_STATS_A_PACKETS_OUT]);
-		json_u64(&j, "bytes_out", sa->st[VGATE_SA_STATS_A_BYTES_OUT]);
-		json_u64(&j, "errors", sa->st[VGATE_SA_STATS_A_ERRORS]);
-		json_u64(&j, "replay", sa->st[VGATE_SA_STATS_A_REPLAY]);
-		json_u64(&j, "auth_fail", sa->st[VGATE_SA_STATS_A_AUTH]);
-		if (sa->proto == IPPROTO_COMP) {
-			json_u64(&j, "compressed_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_OUT]);
-			json_u64(&j, "small_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_SMALL_OUT]);
-			json_u64(&j, "incompressible_out",
-				 sa->st[VGATE_SA_STATS_A_COMP_INCOMPRESSIBLE_OUT]);
-			json_u64(&j, "comp_bytes_before",
-				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_BEFORE]);
-			json_u64(&j, "comp_bytes_after",
-				 sa->st[VGATE_SA_STATS_A_COMP_BYTES_AFTER]);
-			json_u64(&j, "decompressed_in",
-				 sa->st[VGATE_SA_STATS_A_DECOMP_IN]);
-			json_u64(&j, "decomp_bytes_in",
-				 sa->st[VGATE_SA_STATS_A_DECOMP_BYTES_IN]);
-		}
-		json_close(&j);
-		json_obj_open(&j, "lifetime");
-		for (k = 0; k < N_LT; k++)
-			json_u64(&j, lt_names[k].json, sa->lt[lt_names[k].attr]);
-		json_close(&j);
-		json_close(&j);
-	}
-	json_close(&j);
-	json_end(&j);
 }
 
 static void lifetime_str(const struct vg_sa *sa, char *buf, size_t len)
@@ -622,60 +441,107 @@ static const char *comp_str(const struct vg_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
+static const struct pr_col sad_cols[] = {
+	{ "SPI", "spi" }, { "SRC", "src" }, { "DST", "dst" },
+	{ "MODE", "mode" }, { "PROTO", "proto" }, { "ENC", "enc" },
+	{ "AUTH", "auth" }, { "REPLAY-WIN", "replay_window" },
+	{ "FLAGS", "flags" }, { "SEQ", "seq" }, { "AGE", "age" },
+	{ "PACKETS", "stats.packets" }, { "BYTES", "stats.bytes" },
+	{ "ERRORS", "stats.errors" }, { "REPLAY", "stats.replay" },
+	{ "AUTH-FAIL", "stats.auth_fail" }, { "REQID", "reqid" },
+	{ "ENCAP", "encap" }, { "LIFETIME", "lifetime" },
+	{ "COMPRESSION", "compression" }, { NULL, NULL }
+};
+
+#define PR_ST(p, key, sa, x) \
+	pr_u64(p, PR_ANY, key, (sa)->st[VGATE_SA_STATS_A_##x])
+
+static void sad_print(struct pr *p, const struct vg_sa *sa)
+{
+	char buf[256];
+	size_t k;
+
+	pr_obj_open(p, NULL);
+	pr_strf(p, PR_ANY, "spi", "0x%08x", sa->spi);
+	pr_addr(p, PR_ANY, "src", &sa->src, sa->src.family, "?");
+	pr_addr(p, PR_ANY, "dst", &sa->dst, sa->dst.family, "?");
+	pr_str(p, PR_ANY, "mode", mode_name(sa->mode));
+	pr_str(p, PR_ANY, "proto", sa_proto_name(sa));
+	pr_str(p, PR_ANY, "enc", sa_is_ah(sa) ? NULL : sa_enc_name(sa));
+	pr_str(p, PR_JSON, "auth", auth_name(sa->auth));
+	pr_str(p, PR_TEXT, "auth", sa->proto == IPPROTO_COMP ? NULL :
+	       auth_name(sa->auth));
+	pr_u64(p, PR_ANY, "replay_window", sa->replay_window);
+	pr_flags(p, sa_flag_bits(sa));
+	pr_bool(p, PR_ANY, "esn", sa->flags & VGATE_SA_F_ESN, "yes", "no");
+	pr_u64(p, PR_ANY, "seq", sa->seq);
+	pr_u64(p, PR_ANY, "seq_out", sa->oseq);
+	pr_u64(p, PR_ANY, "seq_in", sa->iseq);
+	pr_u64(p, PR_ANY, "age", sa->age);
+	if (sa->reqid)
+		pr_u64(p, PR_ANY, "reqid", sa->reqid);
+	else
+		pr_null(p, PR_ANY, "reqid");
+	if (sa->has & VG_SA_ENCAP) {
+		pr_str(p, PR_TEXT, "encap", encap_str(sa, buf, sizeof(buf)));
+		pr_obj_open(p, "encap");
+		pr_str(p, PR_ANY, "type", "udp");
+		pr_u64(p, PR_ANY, "sport", sa->encap_sport);
+		pr_u64(p, PR_ANY, "dport", sa->encap_dport);
+		pr_addr(p, PR_ANY, "nat_oa", &sa->oa, sa->has & VG_SA_NATOA, NULL);
+		pr_close(p);
+	} else {
+		pr_null(p, PR_ANY, "encap");
+	}
+	pr_obj_open(p, "stats");
+	PR_ST(p, "packets", sa, PACKETS);
+	PR_ST(p, "bytes", sa, BYTES);
+	PR_ST(p, "packets_in", sa, PACKETS_IN);
+	PR_ST(p, "bytes_in", sa, BYTES_IN);
+	PR_ST(p, "packets_out", sa, PACKETS_OUT);
+	PR_ST(p, "bytes_out", sa, BYTES_OUT);
+	PR_ST(p, "errors", sa, ERRORS);
+	PR_ST(p, "replay", sa, REPLAY);
+	PR_ST(p, "auth_fail", sa, AUTH);
+	if (sa->proto == IPPROTO_COMP) {
+		PR_ST(p, "compressed_out", sa, COMP_OUT);
+		PR_ST(p, "small_out", sa, COMP_SMALL_OUT);
+		PR_ST(p, "incompressible_out", sa, COMP_INCOMPRESSIBLE_OUT);
+		PR_ST(p, "comp_bytes_before", sa, COMP_BYTES_BEFORE);
+		PR_ST(p, "comp_bytes_after", sa, COMP_BYTES_AFTER);
+		PR_ST(p, "decompressed_in", sa, DECOMP_IN);
+		PR_ST(p, "decomp_bytes_in", sa, DECOMP_BYTES_IN);
+	}
+	pr_close(p);
+	lifetime_str(sa, buf, sizeof(buf));
+	pr_str(p, PR_TEXT, "lifetime", buf);
+	pr_obj_open(p, "lifetime");
+	for (k = 0; k < N_LT; k++)
+		pr_u64(p, PR_ANY, lt_names[k].json, sa->lt[lt_names[k].attr]);
+	pr_close(p);
+	pr_str(p, PR_TEXT, "compression", comp_str(sa, buf, sizeof(buf)));
+	pr_close(p);
+}
+
 int show_sad(void)
 {
-	static const char *const hdr[] = {
-		"SPI", "SRC", "DST", "MODE", "PROTO", "ENC", "AUTH", "REPLAY-WIN",
-		"FLAGS", "SEQ", "AGE", "PACKETS", "BYTES", "ERRORS", "REPLAY",
-		"AUTH-FAIL", "REQID", "ENCAP", "LIFETIME", "COMPRESSION", NULL
-	};
 	struct vg_sa *sas = NULL;
-	struct table t;
+	struct pr p;
 	size_t n = 0, i;
-	char a[64], b[64], f[64], lt[256], e[96], c[160];
 	int r;
 
 	r = vg_nl_dump_sas(&sas, &n);
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(sas, n, sizeof(*sas), cmp_sa);
-	if (show_json) {
-		sad_json(sas, n);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < n; i++) {
-		const struct vg_sa *sa = &sas[i];
-
-		lifetime_str(sa, lt, sizeof(lt));
-		tbl_row(&t);
-		tbl_cell(&t, "0x%08x", sa->spi);
-		tbl_cell(&t, "%s", fmt_addr(&sa->src, a, sizeof(a)));
-		tbl_cell(&t, "%s", fmt_addr(&sa->dst, b, sizeof(b)));
-		tbl_cell(&t, "%s", mode_name(sa->mode));
-		tbl_cell(&t, "%s", sa_proto_name(sa));
-		tbl_cell(&t, "%s", sa_is_ah(sa) ? "-" : sa_enc_name(sa));
-		tbl_cell(&t, "%s", sa->proto == IPPROTO_COMP ? "-" :
-			 auth_name(sa->auth));
-		tbl_cell(&t, "%u", sa->replay_window);
-		tbl_cell(&t, "%s", flags_str(sa_flag_bits(sa), f, sizeof(f)));
-		tbl_cell(&t, "%" PRIu64, sa->seq);
-		tbl_cell(&t, "%" PRIu64, sa->age);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_PACKETS]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_BYTES]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_ERRORS]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_REPLAY]);
-		tbl_cell(&t, "%" PRIu64, sa->st[VGATE_SA_STATS_A_AUTH]);
-		if (sa->reqid)
-			tbl_cell(&t, "%u", sa->reqid);
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", encap_str(sa, e, sizeof(e)));
-		tbl_cell(&t, "%s", lt);
-		tbl_cell(&t, "%s", comp_str(sa, c, sizeof(c)));
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, sad_cols);
+	pr_arr_open(&p, NULL);
+	for (i = 0; i < n; i++)
+		sad_print(&p, &sas[i]);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(sas);
 	return r;
@@ -714,43 +580,17 @@ static bool rule_dynamic(const struct vg_rule *ru)
 	       !(ru->has & (VG_RULE_SPI_OUT | VG_RULE_AH_SPI_OUT));
 }
 
-static void rule_json_common(struct json *j, const struct vg_rule *ru)
+/* The selector, as show rule and show sa have it in JSON. */
+static void rule_print_sel(struct pr *p, const struct vg_rule *ru)
 {
 	char buf[96];
 
-	json_u64(j, "id", ru->id);
-	json_str(j, "local", fmt_range(&ru->local, buf, sizeof(buf)));
-	json_ports(j, "lport", &ru->lport, ru->has & VG_RULE_LPORT);
-	json_str(j, "proto", proto_name(ru->proto, buf, sizeof(buf)));
-	json_str(j, "remote", fmt_range(&ru->remote, buf, sizeof(buf)));
-	json_ports(j, "rport", &ru->rport, ru->has & VG_RULE_RPORT);
-}
-
-static void rule_json(struct json *j, const struct vg_rule *ru)
-{
-	json_obj_open(j, NULL);
-	rule_json_common(j, ru);
-	json_str(j, "stage", stage_name(ru->stage));
-	json_str(j, "peer", ru->has & VG_RULE_PEER_NAME ? ru->peer_name : NULL);
-	json_addr(j, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER);
-	json_str(j, "descr", ru->has & VG_RULE_DESCR ? ru->descr : NULL);
-	json_str(j, "family", ru->family == AF_INET6 ? "ipv6" : "ipv4");
-	json_str(j, "action", action_name(ru->action));
-	json_spi(j, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
-	json_spi(j, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
-	json_spi(j, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
-	json_spi(j, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
-	json_spi(j, "cpi_out", ru->cpi_out, ru->has & VG_RULE_CPI_OUT);
-	json_spi(j, "cpi_in", ru->cpi_in, ru->has & VG_RULE_CPI_IN);
-	json_bool(j, "dynamic", rule_dynamic(ru));
-	json_bool(j, "self_traffic", ru->flags & VGATE_RULE_F_SELF);
-	json_obj_open(j, "stats");
-	json_u64(j, "packets_out", ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-	json_u64(j, "bytes_out", ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-	json_u64(j, "packets_in", ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-	json_u64(j, "bytes_in", ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
-	json_close(j);
-	json_close(j);
+	pr_u64(p, PR_ANY, "id", ru->id);
+	pr_str(p, PR_ANY, "local", fmt_range(&ru->local, buf, sizeof(buf)));
+	pr_ports(p, "lport", &ru->lport, ru->has & VG_RULE_LPORT);
+	pr_str(p, PR_ANY, "proto", proto_name(ru->proto, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "remote", fmt_range(&ru->remote, buf, sizeof(buf)));
+	pr_ports(p, "rport", &ru->rport, ru->has & VG_RULE_RPORT);
 }
 
 static const char *rule_ports_str(const struct vg_rule *ru, char *buf,
@@ -791,61 +631,70 @@ static const char *rule_spis_str(const struct vg_rule *ru, char *buf,
 	return buf;
 }
 
-static void rule_row(struct table *t, const struct vg_rule *ru)
-{
-	char b1[96], b2[96], b3[32], b4[64], b5[96];
-
-	tbl_row(t);
-	tbl_cell(t, "%u", ru->id);
-	tbl_cell(t, "%s", ru->descr[0] ? ru->descr : "-");
-	tbl_cell(t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-	tbl_cell(t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
-	tbl_cell(t, "%s", fmt_range(&ru->remote, b2, sizeof(b2)));
-	tbl_cell(t, "%s", rule_ports_str(ru, b4, sizeof(b4)));
-	tbl_cell(t, "%s", action_name(ru->action));
-	if (ru->action != VGATE_ACTION_PROTECT)
-		tbl_cell(t, "-");
-	else if (rule_dynamic(ru))
-		tbl_cell(t, "dynamic");
-	else
-		tbl_cell(t, "%s", rule_spis_str(ru, b5, sizeof(b5)));
-	tbl_cell(t, "%s", ru->flags & VGATE_RULE_F_SELF ? "self" : "-");
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_OUT]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_OUT]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_PACKETS_IN]);
-	tbl_cell(t, "%" PRIu64, ru->st[VGATE_RULE_STATS_A_BYTES_IN]);
-}
-
-static const char *const rule_hdr[] = {
-	"ID", "DESCRIPTION", "PROTO", "LOCAL", "REMOTE", "PORTS", "ACTION",
-	"SPI-OUT/SPI-IN", "FLAGS", "PKTS-OUT", "BYTES-OUT", "PKTS-IN",
-	"BYTES-IN", NULL
+static const struct pr_col rule_cols[] = {
+	{ "ID", "id" }, { "DESCRIPTION", "descr" }, { "PROTO", "proto" },
+	{ "LOCAL", "local" }, { "REMOTE", "remote" }, { "PORTS", "ports" },
+	{ "ACTION", "action" }, { "SPI-OUT/SPI-IN", "spis" },
+	{ "FLAGS", "self_traffic" }, { "PKTS-OUT", "stats.packets_out" },
+	{ "BYTES-OUT", "stats.bytes_out" }, { "PKTS-IN", "stats.packets_in" },
+	{ "BYTES-IN", "stats.bytes_in" }, { NULL, NULL }
 };
 
-/* One section: the rules for which pick() is true, in ID order. */
-static int rule_section(const struct vg_rule *rules, size_t n,
+#define PR_RULE_ST(p, key, ru, x) \
+	pr_u64(p, PR_ANY, key, (ru)->st[VGATE_RULE_STATS_A_##x])
+
+static void rule_print(struct pr *p, const struct vg_rule *ru)
+{
+	char buf[96];
+
+	pr_obj_open(p, NULL);
+	rule_print_sel(p, ru);
+	pr_str(p, PR_TEXT, "ports", rule_ports_str(ru, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "stage", stage_name(ru->stage));
+	pr_str(p, PR_ANY, "peer", ru->has & VG_RULE_PEER_NAME ?
+	       ru->peer_name : NULL);
+	pr_addr(p, PR_ANY, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER,
+		NULL);
+	pr_str(p, PR_JSON, "descr", ru->has & VG_RULE_DESCR ? ru->descr : NULL);
+	pr_str(p, PR_TEXT, "descr", ru->descr[0] ? ru->descr : NULL);
+	pr_str(p, PR_ANY, "family", ru->family == AF_INET6 ? "ipv6" : "ipv4");
+	pr_str(p, PR_ANY, "action", action_name(ru->action));
+	pr_str(p, PR_TEXT, "spis", ru->action != VGATE_ACTION_PROTECT ? NULL :
+	       rule_dynamic(ru) ? "dynamic" :
+	       rule_spis_str(ru, buf, sizeof(buf)));
+	pr_spi(p, "spi_out", ru->spi_out, ru->has & VG_RULE_SPI_OUT);
+	pr_spi(p, "spi_in", ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	pr_spi(p, "ah_spi_out", ru->ah_spi_out, ru->has & VG_RULE_AH_SPI_OUT);
+	pr_spi(p, "ah_spi_in", ru->ah_spi_in, ru->has & VG_RULE_AH_SPI_IN);
+	pr_spi(p, "cpi_out", ru->cpi_out, ru->has & VG_RULE_CPI_OUT);
+	pr_spi(p, "cpi_in", ru->cpi_in, ru->has & VG_RULE_CPI_IN);
+	pr_bool(p, PR_ANY, "dynamic", rule_dynamic(ru), "yes", "no");
+	pr_bool(p, PR_ANY, "self_traffic", ru->flags & VGATE_RULE_F_SELF,
+		"self", NULL);
+	pr_obj_open(p, "stats");
+	PR_RULE_ST(p, "packets_out", ru, PACKETS_OUT);
+	PR_RULE_ST(p, "bytes_out", ru, BYTES_OUT);
+	PR_RULE_ST(p, "packets_in", ru, PACKETS_IN);
+	PR_RULE_ST(p, "bytes_in", ru, BYTES_IN);
+	pr_close(p);
+	pr_close(p);
+}
+
+/*
+ * One section: the rules for which pick() is true, in ID order; in text
+ * a table ("(none)" if empty), in JSON elements of the open array.
+ */
+static int rule_section(struct pr *p, const struct vg_rule *rules, size_t n,
 			bool (*pick)(const struct vg_rule *, const void *),
 			const void *arg)
 {
-	struct table t;
-	size_t i, k = 0;
-	int r;
+	size_t i;
 
-	tbl_init(&t, rule_hdr);
-	for (i = 0; i < n; i++) {
-		if (!pick(&rules[i], arg))
-			continue;
-		rule_row(&t, &rules[i]);
-		k++;
-	}
-	if (!k) {
-		printf("  (none)\n");
-		tbl_free(&t);
-		return 0;
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
-	return r;
+	pr_table(p, PR_ROWS, rule_cols);
+	for (i = 0; i < n; i++)
+		if (pick(&rules[i], arg))
+			rule_print(p, &rules[i]);
+	return pr_table_end(p, "  (none)\n");
 }
 
 static bool pick_stage(const struct vg_rule *ru, const void *arg)
@@ -857,6 +706,20 @@ static bool pick_peer(const struct vg_rule *ru, const void *arg)
 {
 	return ru->stage == VGATE_STAGE_PEER &&
 	       !strcmp(ru->peer_name, (const char *)arg);
+}
+
+struct unknown_peer {
+	const struct vg_peer *peers;
+	size_t np;
+};
+
+/* Entries of a peer the dump did not show (deleted meanwhile). */
+static bool pick_unknown(const struct vg_rule *ru, const void *arg)
+{
+	const struct unknown_peer *u = arg;
+
+	return ru->stage == VGATE_STAGE_PEER &&
+	       !peer_by_name(u->peers, u->np, ru->peer_name);
 }
 
 static const char *peer_addr_str(const struct vg_peer *p, char *buf,
@@ -877,9 +740,11 @@ int show_rule(void)
 	static const uint8_t pre = VGATE_STAGE_PRE, post = VGATE_STAGE_POST;
 	struct vg_rule *rules = NULL;
 	struct vg_peer *peers = NULL;
+	struct unknown_peer u;
 	struct vg_cfg cfg;
 	size_t n = 0, np = 0, i, k;
 	char buf[320];
+	struct pr p;
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &n);
@@ -891,47 +756,32 @@ int show_rule(void)
 		goto out;
 	sort_rows(rules, n, sizeof(*rules), cmp_rule);
 	sort_rows(peers, np, sizeof(*peers), cmp_peer);
-	if (show_json) {
-		struct json j;
-
-		/* One array in evaluation order. */
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_PRE)
-				rule_json(&j, &rules[i]);
-		for (k = 0; k < np; k++)
-			for (i = 0; i < n; i++)
-				if (pick_peer(&rules[i], peers[k].name))
-					rule_json(&j, &rules[i]);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_PEER &&
-			    !peer_by_name(peers, np, rules[i].peer_name))
-				rule_json(&j, &rules[i]);
-		for (i = 0; i < n; i++)
-			if (rules[i].stage == VGATE_STAGE_POST)
-				rule_json(&j, &rules[i]);
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	printf("Pre IPsec rules\n");
-	r = rule_section(rules, n, pick_stage, &pre);
+	/* JSON: one array in evaluation order; text: a table per section. */
+	pr_init(&p, show_json, true);
+	pr_arr_open(&p, NULL);
+	pr_text(&p, "Pre IPsec rules\n");
+	r = rule_section(&p, rules, n, pick_stage, &pre);
 	for (k = 0; !r && k < np; k++) {
-		const struct vg_peer *p = &peers[k];
+		const struct vg_peer *pe = &peers[k];
 
-		printf("\nPeer %s (ID %u, %s, admin %s, oper %s%s%s)%s%s\n",
-		       p->name, p->id, peer_addr_str(p, buf, sizeof(buf)),
-		       admin_name(p->admin), oper_name(p->oper),
-		       p->virt ? ", interface " : "",
-		       p->virt ? (p->ifname[0] ? p->ifname : "?") : "",
-		       p->descr[0] ? ": " : "", p->descr);
-		r = rule_section(rules, n, pick_peer, p->name);
+		pr_text(&p, "\nPeer %s (ID %u, %s, admin %s, oper %s%s%s)%s%s\n",
+			pe->name, pe->id, peer_addr_str(pe, buf, sizeof(buf)),
+			admin_name(pe->admin), oper_name(pe->oper),
+			pe->virt ? ", interface " : "",
+			pe->virt ? (pe->ifname[0] ? pe->ifname : "?") : "",
+			pe->descr[0] ? ": " : "", pe->descr);
+		r = rule_section(&p, rules, n, pick_peer, pe->name);
 	}
-	for (i = 0; !r && i < n; i++) {
-		/* Entries of a peer the dump did not show (deleted meanwhile). */
-		if (rules[i].stage != VGATE_STAGE_PEER ||
-		    peer_by_name(peers, np, rules[i].peer_name))
+	/*
+	 * Entries of peers the dump did not show: JSON has them in ID order,
+	 * the text a section per peer.
+	 */
+	u.peers = peers;
+	u.np = np;
+	if (!r && p.json)
+		r = rule_section(&p, rules, n, pick_unknown, &u);
+	for (i = 0; !r && !p.json && i < n; i++) {
+		if (!pick_unknown(&rules[i], &u))
 			continue;
 		for (k = 0; k < i; k++)
 			if (rules[k].stage == VGATE_STAGE_PEER &&
@@ -939,17 +789,18 @@ int show_rule(void)
 				break;
 		if (k < i)
 			continue;
-		printf("\nPeer %s (unknown)\n", rules[i].peer_name);
-		r = rule_section(rules, n, pick_peer, rules[i].peer_name);
+		pr_text(&p, "\nPeer %s (unknown)\n", rules[i].peer_name);
+		r = rule_section(&p, rules, n, pick_peer, rules[i].peer_name);
 	}
 	if (!r) {
-		printf("\nPost IPsec rules\n");
-		r = rule_section(rules, n, pick_stage, &post);
+		pr_text(&p, "\nPost IPsec rules\n");
+		r = rule_section(&p, rules, n, pick_stage, &post);
 	}
+	pr_close(&p);
 	if (!r)
-		printf("\nPost default: %s\n", cfg.has & VG_CFG_POST_DEFAULT ?
-		       action_name(cfg.post_default) : "unknown");
-	fflush(stdout);
+		pr_text(&p, "\nPost default: %s\n", cfg.has & VG_CFG_POST_DEFAULT ?
+			action_name(cfg.post_default) : "unknown");
+	pr_end(&p);
 out:
 	free(rules);
 	free(peers);
@@ -965,40 +816,50 @@ static const char *ipcomp_name(uint8_t v)
 	       v == VGATE_IPCOMP_FORCE ? "force" : "accept";
 }
 
-static void peer_json(struct json *j, const struct vg_peer *p)
+static const struct pr_col peer_cols[] = {
+	{ "ID", "id" }, { "NAME", "name" }, { "DESCRIPTION", "descr" },
+	{ "ADDRESS", "address" }, { "ADMIN", "admin" }, { "OPER", "oper" },
+	{ "INTERFACE", "interface" }, { "PMTU", "propagate_pmtu" },
+	{ "IPCOMP", "ipcomp" }, { "ENTRIES", "entries" }, { NULL, NULL }
+};
+
+static void peer_print(struct pr *p, const struct vg_peer *pe)
 {
-	json_obj_open(j, NULL);
-	json_u64(j, "id", p->id);
-	json_str(j, "name", p->name);
-	json_str(j, "descr", p->has & VG_PEER_DESCR ? p->descr : NULL);
-	json_addr(j, "addr", &p->addr, p->has & VG_PEER_ADDR);
-	json_str(j, "hostname", p->has & VG_PEER_HOSTNAME ? p->hostname : NULL);
-	json_str(j, "admin", admin_name(p->admin));
-	json_str(j, "oper", oper_name(p->oper));
-	json_bool(j, "virtual", p->virt);
-	json_bool(j, "propagate_pmtu", p->pmtu);
-	json_str(j, "ipcomp", ipcomp_name(p->ipcomp));
-	json_str(j, "ifname", p->has & VG_PEER_IFNAME ? p->ifname : NULL);
-	if (p->has & VG_PEER_IFINDEX)
-		json_u64(j, "ifindex", p->ifindex);
+	char buf[320];
+
+	pr_obj_open(p, NULL);
+	pr_u64(p, PR_ANY, "id", pe->id);
+	pr_str(p, PR_ANY, "name", pe->name);
+	pr_str(p, PR_JSON, "descr", pe->has & VG_PEER_DESCR ? pe->descr : NULL);
+	pr_str(p, PR_TEXT, "descr", pe->descr[0] ? pe->descr : NULL);
+	pr_addr(p, PR_JSON, "addr", &pe->addr, pe->has & VG_PEER_ADDR, NULL);
+	pr_str(p, PR_TEXT, "address", peer_addr_str(pe, buf, sizeof(buf)));
+	pr_str(p, PR_ANY, "hostname",
+	       pe->has & VG_PEER_HOSTNAME ? pe->hostname : NULL);
+	pr_str(p, PR_ANY, "admin", admin_name(pe->admin));
+	pr_str(p, PR_ANY, "oper", oper_name(pe->oper));
+	pr_bool(p, PR_ANY, "virtual", pe->virt, "yes", "no");
+	pr_str(p, PR_TEXT, "interface", !pe->virt ? NULL :
+	       pe->ifname[0] ? pe->ifname : "?");
+	pr_bool(p, PR_ANY, "propagate_pmtu", pe->pmtu, "propagate",
+		"interface");
+	pr_str(p, PR_ANY, "ipcomp", ipcomp_name(pe->ipcomp));
+	pr_str(p, PR_ANY, "ifname", pe->has & VG_PEER_IFNAME ? pe->ifname : NULL);
+	if (pe->has & VG_PEER_IFINDEX)
+		pr_u64(p, PR_ANY, "ifindex", pe->ifindex);
 	else
-		json_null(j, "ifindex");
-	json_spi(j, "spi_out", p->spi_out, p->has & VG_PEER_SPI_OUT);
-	json_spi(j, "spi_in", p->spi_in, p->has & VG_PEER_SPI_IN);
-	json_u64(j, "entries", p->entries);
-	json_close(j);
+		pr_null(p, PR_ANY, "ifindex");
+	pr_spi(p, "spi_out", pe->spi_out, pe->has & VG_PEER_SPI_OUT);
+	pr_spi(p, "spi_in", pe->spi_in, pe->has & VG_PEER_SPI_IN);
+	pr_u64(p, PR_ANY, "entries", pe->entries);
+	pr_close(p);
 }
 
 int show_peer(const char *name)
 {
-	static const char *const hdr[] = {
-		"ID", "NAME", "DESCRIPTION", "ADDRESS", "ADMIN", "OPER",
-		"INTERFACE", "PMTU", "IPCOMP", "ENTRIES", NULL
-	};
 	struct vg_peer *peers = NULL, one;
-	struct table t;
 	size_t n = 0, i;
-	char buf[320];
+	struct pr p;
 	int r;
 
 	if (name) {
@@ -1018,38 +879,14 @@ int show_peer(const char *name)
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(peers, n, sizeof(*peers), cmp_peer);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < n; i++)
-			peer_json(&j, &peers[i]);
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < n; i++) {
-		const struct vg_peer *p = &peers[i];
-
-		tbl_row(&t);
-		tbl_cell(&t, "%u", p->id);
-		tbl_cell(&t, "%s", p->name);
-		tbl_cell(&t, "%s", p->descr[0] ? p->descr : "-");
-		tbl_cell(&t, "%s", peer_addr_str(p, buf, sizeof(buf)));
-		tbl_cell(&t, "%s", admin_name(p->admin));
-		tbl_cell(&t, "%s", oper_name(p->oper));
-		if (p->virt)
-			tbl_cell(&t, "%s", p->ifname[0] ? p->ifname : "?");
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", p->pmtu ? "propagate" : "interface");
-		tbl_cell(&t, "%s", ipcomp_name(p->ipcomp));
-		tbl_cell(&t, "%u", p->entries);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, peer_cols);
+	pr_arr_open(&p, NULL);
+	for (i = 0; i < n; i++)
+		peer_print(&p, &peers[i]);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(peers);
 	return r;
@@ -1162,20 +999,63 @@ static const char *bundle_cea(const struct bundle *b, char buf[4])
 
 #define SA_ST(sa, x) ((sa) ? (sa)->st[VGATE_SA_STATS_A_##x] : 0)
 
+static const struct pr_col sa_cols[] = {
+	{ "ID", "id" }, { "PEER", "peer" }, { "LOCAL", "local" },
+	{ "LPORT", "lport" }, { "PROTO", "proto" }, { "REMOTE", "remote" },
+	{ "RPORT", "rport" }, { "PEER-ADDR", "peer_addr" }, { "CEA", "cea" },
+	{ "SPI-OUT", "spi_out" }, { "SPI-IN", "spi_in" },
+	{ "AH-SPI-OUT", "ah_spi_out" }, { "AH-SPI-IN", "ah_spi_in" },
+	{ "FLAGS", "flags" }, { "BYTES-IN", "bytes_in" },
+	{ "BYTES-OUT", "bytes_out" }, { "PKTS-IN", "packets_in" },
+	{ "PKTS-OUT", "packets_out" }, { NULL, NULL }
+};
+
+/* The SA's SPI, else the rule's (has: the rule has one). */
+static void pr_bundle_spi(struct pr *p, const char *key,
+			  const struct vg_sa *sa, uint32_t spi, bool has)
+{
+	pr_spi(p, key, sa ? sa->spi : spi, sa || has);
+}
+
+static void bundle_print(struct pr *p, const struct bundle *b)
+{
+	const struct vg_rule *ru = b->ru;
+	char cea[4];
+
+	pr_obj_open(p, NULL);
+	rule_print_sel(p, ru);
+	pr_str(p, PR_JSON, "peer", ru->has & VG_RULE_PEER_NAME ?
+	       ru->peer_name : NULL);
+	pr_str(p, PR_TEXT, "peer", ru->peer_name[0] ? ru->peer_name : NULL);
+	pr_addr(p, PR_ANY, "peer_addr", &ru->peer, ru->has & VG_RULE_PEER,
+		NULL);
+	pr_bool(p, PR_ANY, "dynamic", rule_dynamic(ru), "yes", "no");
+	pr_bundle_spi(p, "spi_out", b->out, ru->spi_out,
+		      ru->has & VG_RULE_SPI_OUT);
+	pr_bundle_spi(p, "spi_in", b->in, ru->spi_in, ru->has & VG_RULE_SPI_IN);
+	pr_bundle_spi(p, "ah_spi_out", b->ah_out, ru->ah_spi_out,
+		      ru->has & VG_RULE_AH_SPI_OUT);
+	pr_bundle_spi(p, "ah_spi_in", b->ah_in, ru->ah_spi_in,
+		      ru->has & VG_RULE_AH_SPI_IN);
+	pr_bundle_spi(p, "cpi_out", b->cout, ru->cpi_out,
+		      ru->has & VG_RULE_CPI_OUT);
+	pr_bundle_spi(p, "cpi_in", b->cin, ru->cpi_in, ru->has & VG_RULE_CPI_IN);
+	pr_str(p, PR_ANY, "cea", bundle_cea(b, cea));
+	pr_flags(p, b->flags);
+	pr_u64(p, PR_ANY, "bytes_in", SA_ST(b->st_in, BYTES));
+	pr_u64(p, PR_ANY, "bytes_out", SA_ST(b->st_out, BYTES));
+	pr_u64(p, PR_ANY, "packets_in", SA_ST(b->st_in, PACKETS));
+	pr_u64(p, PR_ANY, "packets_out", SA_ST(b->st_out, PACKETS));
+	pr_close(p);
+}
+
 int show_sa(void)
 {
-	static const char *const hdr[] = {
-		"ID", "PEER", "LOCAL", "LPORT", "PROTO", "REMOTE", "RPORT",
-		"PEER-ADDR", "CEA", "SPI-OUT", "SPI-IN", "AH-SPI-OUT",
-		"AH-SPI-IN", "FLAGS", "BYTES-IN", "BYTES-OUT", "PKTS-IN",
-		"PKTS-OUT", NULL
-	};
 	struct vg_rule *rules = NULL;
 	struct vg_sa *sas = NULL;
 	size_t nr = 0, ns = 0, i;
 	struct bundle b;
-	struct table t;
-	char b1[96], b2[64], b3[64], b4[96], b5[64], cea[4];
+	struct pr p;
 	int r;
 
 	r = vg_nl_dump_rules(&rules, &nr);
@@ -1184,96 +1064,18 @@ int show_sa(void)
 	if (r || vg_dry_run)
 		goto out;
 	sort_rows(rules, nr, sizeof(*rules), cmp_rule);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_arr_open(&j, NULL);
-		for (i = 0; i < nr; i++) {
-			if (rules[i].action != VGATE_ACTION_PROTECT)
-				continue;
-			find_bundle(&b, &rules[i], sas, ns);
-			json_obj_open(&j, NULL);
-			rule_json_common(&j, &rules[i]);
-			json_str(&j, "peer", rules[i].has & VG_RULE_PEER_NAME ?
-				 rules[i].peer_name : NULL);
-			json_addr(&j, "peer_addr", &rules[i].peer,
-				  rules[i].has & VG_RULE_PEER);
-			json_bool(&j, "dynamic", rule_dynamic(&rules[i]));
-			json_spi(&j, "spi_out", b.out ? b.out->spi : rules[i].spi_out,
-				 b.out || (rules[i].has & VG_RULE_SPI_OUT));
-			json_spi(&j, "spi_in", b.in ? b.in->spi : rules[i].spi_in,
-				 b.in || (rules[i].has & VG_RULE_SPI_IN));
-			json_spi(&j, "ah_spi_out",
-				 b.ah_out ? b.ah_out->spi : rules[i].ah_spi_out,
-				 b.ah_out || (rules[i].has & VG_RULE_AH_SPI_OUT));
-			json_spi(&j, "ah_spi_in",
-				 b.ah_in ? b.ah_in->spi : rules[i].ah_spi_in,
-				 b.ah_in || (rules[i].has & VG_RULE_AH_SPI_IN));
-			json_spi(&j, "cpi_out", b.cout ? b.cout->spi :
-				 rules[i].cpi_out,
-				 b.cout || (rules[i].has & VG_RULE_CPI_OUT));
-			json_spi(&j, "cpi_in", b.cin ? b.cin->spi :
-				 rules[i].cpi_in,
-				 b.cin || (rules[i].has & VG_RULE_CPI_IN));
-			json_str(&j, "cea", bundle_cea(&b, cea));
-			json_flags(&j, b.flags);
-			json_u64(&j, "bytes_in", SA_ST(b.st_in, BYTES));
-			json_u64(&j, "bytes_out", SA_ST(b.st_out, BYTES));
-			json_u64(&j, "packets_in", SA_ST(b.st_in, PACKETS));
-			json_u64(&j, "packets_out", SA_ST(b.st_out, PACKETS));
-			json_close(&j);
-		}
-		json_close(&j);
-		json_end(&j);
-		goto out;
-	}
-	tbl_init(&t, hdr);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_ROWS, sa_cols);
+	pr_arr_open(&p, NULL);
 	for (i = 0; i < nr; i++) {
-		const struct vg_rule *ru = &rules[i];
-
-		if (ru->action != VGATE_ACTION_PROTECT)
+		if (rules[i].action != VGATE_ACTION_PROTECT)
 			continue;
-		find_bundle(&b, ru, sas, ns);
-		tbl_row(&t);
-		tbl_cell(&t, "%u", ru->id);
-		tbl_cell(&t, "%s", ru->peer_name[0] ? ru->peer_name : "-");
-		tbl_cell(&t, "%s", fmt_range(&ru->local, b1, sizeof(b1)));
-		tbl_cell(&t, "%s", ports_str(&ru->lport, ru->has & VG_RULE_LPORT,
-					     b2, sizeof(b2)));
-		tbl_cell(&t, "%s", proto_name(ru->proto, b3, sizeof(b3)));
-		tbl_cell(&t, "%s", fmt_range(&ru->remote, b4, sizeof(b4)));
-		tbl_cell(&t, "%s", ports_str(&ru->rport, ru->has & VG_RULE_RPORT,
-					     b5, sizeof(b5)));
-		tbl_cell(&t, "%s", ru->has & VG_RULE_PEER ?
-			 fmt_addr(&ru->peer, b1, sizeof(b1)) : "-");
-		tbl_cell(&t, "%s", bundle_cea(&b, cea));
-		if (b.out || (ru->has & VG_RULE_SPI_OUT))
-			tbl_cell(&t, "0x%08x", b.out ? b.out->spi : ru->spi_out);
-		else
-			tbl_cell(&t, "-");
-		if (b.in || (ru->has & VG_RULE_SPI_IN))
-			tbl_cell(&t, "0x%08x", b.in ? b.in->spi : ru->spi_in);
-		else
-			tbl_cell(&t, "-");
-		if (b.ah_out || (ru->has & VG_RULE_AH_SPI_OUT))
-			tbl_cell(&t, "0x%08x", b.ah_out ? b.ah_out->spi :
-				 ru->ah_spi_out);
-		else
-			tbl_cell(&t, "-");
-		if (b.ah_in || (ru->has & VG_RULE_AH_SPI_IN))
-			tbl_cell(&t, "0x%08x", b.ah_in ? b.ah_in->spi :
-				 ru->ah_spi_in);
-		else
-			tbl_cell(&t, "-");
-		tbl_cell(&t, "%s", flags_str(b.flags, b2, sizeof(b2)));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, BYTES));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_in, PACKETS));
-		tbl_cell(&t, "%" PRIu64, SA_ST(b.st_out, PACKETS));
+		find_bundle(&b, &rules[i], sas, ns);
+		bundle_print(&p, &b);
 	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 out:
 	free(rules);
 	free(sas);
@@ -1312,46 +1114,69 @@ static const struct {
 	  "natt_keepalives_out" },
 };
 
+#define N_GLOBAL (sizeof(global_names) / sizeof(global_names[0]))
+
+/* Text: a line per counter, "drop REASON" for the drops. */
+static void global_cols(struct pr *p, const int *attrs, size_t na,
+			const int *drops, size_t nd)
+{
+	char label[64], key[64];
+	size_t i, k;
+
+	for (i = 0; i < na; i++)
+		for (k = 0; k < N_GLOBAL; k++)
+			if (global_names[k].attr == attrs[i])
+				pr_col(p, global_names[k].label,
+				       global_names[k].json);
+	for (i = 0; i < nd; i++) {
+		snprintf(label, sizeof(label), "drop %s", drop_name(drops[i]));
+		snprintf(key, sizeof(key), "drops.%s", drop_json(drops[i]));
+		pr_col(p, label, key);
+	}
+}
+
+/* The counters attrs (those of global_names) and the drops. */
+static void global_print(struct pr *p, const struct vg_stats *st,
+			 const int *attrs, size_t na, const int *drops,
+			 size_t nd)
+{
+	size_t i, k;
+
+	for (i = 0; i < na; i++)
+		for (k = 0; k < N_GLOBAL; k++)
+			if (global_names[k].attr == attrs[i])
+				pr_u64(p, PR_ANY, global_names[k].json,
+				       st->v[attrs[i]]);
+	pr_obj_open(p, "drops");
+	for (i = 0; i < nd; i++)
+		pr_u64(p, PR_ANY, drop_json(drops[i]), st->drops[drops[i]]);
+	pr_close(p);
+}
+
 int show_global(void)
 {
-	static const char *const hdr[] = { "COUNTER", "VALUE", NULL };
+	int attrs[N_GLOBAL], drops[VGATE_DROP_MAX];
 	struct vg_stats st;
-	struct table t;
+	struct pr p;
 	size_t i;
-	int r, d;
+	int r;
 
 	r = vg_nl_get_stats(&st);
 	if (r || vg_dry_run)
 		return r;
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		for (i = 0; i < sizeof(global_names) / sizeof(global_names[0]); i++)
-			json_u64(&j, global_names[i].json,
-				 st.v[global_names[i].attr]);
-		json_obj_open(&j, "drops");
-		for (d = 1; d <= VGATE_DROP_MAX; d++)
-			json_u64(&j, drop_json(d), st.drops[d]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
-	}
-	tbl_init(&t, hdr);
-	for (i = 0; i < sizeof(global_names) / sizeof(global_names[0]); i++) {
-		tbl_row(&t);
-		tbl_cell(&t, "%s", global_names[i].label);
-		tbl_cell(&t, "%" PRIu64, st.v[global_names[i].attr]);
-	}
-	for (d = 1; d <= VGATE_DROP_MAX; d++) {
-		tbl_row(&t);
-		tbl_cell(&t, "drop %s", drop_name(d));
-		tbl_cell(&t, "%" PRIu64, st.drops[d]);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	for (i = 0; i < N_GLOBAL; i++)
+		attrs[i] = global_names[i].attr;
+	for (i = 0; i < VGATE_DROP_MAX; i++)
+		drops[i] = i + 1;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_PAIRS, NULL);
+	pr_table_pairs_hdr(&p, "COUNTER", "VALUE");
+	global_cols(&p, attrs, N_GLOBAL, drops, VGATE_DROP_MAX);
+	pr_obj_open(&p, NULL);
+	global_print(&p, &st, attrs, N_GLOBAL, drops, VGATE_DROP_MAX);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
 	return r;
 }
 
@@ -1367,12 +1192,16 @@ int show_natt(void)
 	static const int drops[] = {
 		VGATE_DROP_NATT_MALFORMED, VGATE_DROP_NATT_NO_DAEMON,
 	};
+	static const struct pr_col cols[] = {
+		{ "socket", "socket" }, { "keepalive", "keepalive" },
+		{ NULL, NULL }
+	};
 	const char *owner;
 	struct vg_stats st;
 	struct vg_cfg cfg;
+	struct pr p;
 	uint16_t port;
 	uint8_t own;
-	size_t i, k;
 	int r;
 
 	r = vg_nl_get_encap_sock(&port, &own);
@@ -1384,45 +1213,29 @@ int show_natt(void)
 		return r;
 	owner = !port ? "none" : own == VGATE_ENCAP_OWNER_KERNEL ? "kernel" :
 		"process";
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		if (port)
-			json_u64(&j, "port", port);
-		else
-			json_null(&j, "port");
-		json_str(&j, "owner", owner);
-		json_u64(&j, "keepalive", cfg.natt_keepalive);
-		for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
-			for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
-				if (global_names[k].attr == cnt[i])
-					json_u64(&j, global_names[k].json,
-						 st.v[cnt[i]]);
-		json_obj_open(&j, "drops");
-		for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-			json_u64(&j, drop_json(drops[i]), st.drops[drops[i]]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_LINES, cols);
+	global_cols(&p, cnt, sizeof(cnt) / sizeof(cnt[0]), drops,
+		    sizeof(drops) / sizeof(drops[0]));
+	pr_obj_open(&p, NULL);
+	if (port) {
+		pr_u64(&p, PR_JSON, "port", port);
+		pr_strf(&p, PR_TEXT, "socket", "udp port %u, owner %s", port,
+			owner);
+	} else {
+		pr_null(&p, PR_JSON, "port");
+		pr_str(&p, PR_TEXT, "socket", "none");
 	}
-	if (port)
-		printf("socket: udp port %u, owner %s\n", port, owner);
-	else
-		printf("socket: none\n");
-	printf("keepalive: %u s%s\n", cfg.natt_keepalive,
-	       cfg.natt_keepalive ? "" : " (off)");
-	for (i = 0; i < sizeof(cnt) / sizeof(cnt[0]); i++)
-		for (k = 0; k < sizeof(global_names) / sizeof(global_names[0]); k++)
-			if (global_names[k].attr == cnt[i])
-				printf("%s: %" PRIu64 "\n", global_names[k].label,
-				       st.v[cnt[i]]);
-	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		printf("drop %s: %" PRIu64 "\n", drop_name(drops[i]),
-		       st.drops[drops[i]]);
-	return 0;
+	pr_str(&p, PR_JSON, "owner", owner);
+	pr_u64(&p, PR_JSON, "keepalive", cfg.natt_keepalive);
+	pr_strf(&p, PR_TEXT, "keepalive", "%u s%s", cfg.natt_keepalive,
+		cfg.natt_keepalive ? "" : " (off)");
+	global_print(&p, &st, cnt, sizeof(cnt) / sizeof(cnt[0]), drops,
+		     sizeof(drops) / sizeof(drops[0]));
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }
 
 /* ---- knobs ---- */
@@ -1431,7 +1244,7 @@ int show_knob(const char *name)
 {
 	const struct knob *k = knob_find(name);
 	struct vg_cfg cfg;
-	char buf[16];
+	struct pr p;
 	uint32_t v;
 	int r;
 
@@ -1443,23 +1256,20 @@ int show_knob(const char *name)
 		return -EPROTO;
 	}
 	v = knob_get(&cfg, k);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		if (k->type == KNOB_ONOFF)
-			json_bool(&j, k->json, v);
-		else if (k->type == KNOB_ACTION)
-			json_str(&j, k->json, action_name(v));
-		else
-			json_u64(&j, k->json, v);
-		json_close(&j);
-		json_end(&j);
-	} else {
-		printf("%s\n", knob_fmt(k, v, buf, sizeof(buf)));
-	}
-	return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, NULL);
+	pr_col(&p, k->name, k->json);
+	pr_obj_open(&p, NULL);
+	if (k->type == KNOB_ONOFF)
+		pr_bool(&p, PR_ANY, k->json, v, "on", "off");
+	else if (k->type == KNOB_ACTION)
+		pr_str(&p, PR_ANY, k->json, action_name(v));
+	else
+		pr_u64(&p, PR_ANY, k->json, v);
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }
 
 /* ---- ipsec explain ---- */
@@ -1538,45 +1348,43 @@ const char *explain_text(const struct vg_flow *f, const struct vg_verdict *v,
 
 int show_explain(const struct vg_flow *f, const struct vg_verdict *v)
 {
+	static const struct pr_col cols[] = {
+		{ "text", "text" }, { "lookups", "lookups" }, { NULL, NULL }
+	};
 	char text[320], per[32] = "";
+	struct pr p;
 
 	explain_text(f, v, text, sizeof(text));
 	if ((v->has & VG_VERDICT_ITERATIONS) && v->iterations)
 		snprintf(per, sizeof(per), "%.1f",
 			 (double)v->ns / v->iterations);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		json_str(&j, "action", action_name(v->action));
-		json_str(&j, "reason", v->reason <= VGATE_WHY_MAX &&
-			 reason_names[v->reason] ? reason_names[v->reason] :
-			 "unknown");
-		if (v->has & VG_VERDICT_RULE_ID)
-			json_u64(&j, "rule_id", v->rule_id);
-		else
-			json_null(&j, "rule_id");
-		json_str(&j, "stage", v->has & VG_VERDICT_STAGE ?
-			 stage_name(v->stage) : NULL);
-		json_str(&j, "peer", v->has & VG_VERDICT_PEER_NAME ?
-			 v->peer_name : NULL);
-		json_bool(&j, "self", v->self);
-		json_str(&j, "text", text);
-		if (per[0]) {
-			json_u64(&j, "iterations", v->iterations);
-			json_u64(&j, "nanoseconds", v->ns);
-			json_num(&j, "ns_per_lookup", per);
-		}
-		json_close(&j);
-		json_end(&j);
-		return 0;
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, cols);
+	pr_obj_open(&p, NULL);
+	pr_str(&p, PR_JSON, "action", action_name(v->action));
+	pr_str(&p, PR_JSON, "reason", v->reason <= VGATE_WHY_MAX &&
+	       reason_names[v->reason] ? reason_names[v->reason] : "unknown");
+	if (v->has & VG_VERDICT_RULE_ID)
+		pr_u64(&p, PR_JSON, "rule_id", v->rule_id);
+	else
+		pr_null(&p, PR_JSON, "rule_id");
+	pr_str(&p, PR_JSON, "stage", v->has & VG_VERDICT_STAGE ?
+	       stage_name(v->stage) : NULL);
+	pr_str(&p, PR_JSON, "peer", v->has & VG_VERDICT_PEER_NAME ?
+	       v->peer_name : NULL);
+	pr_bool(&p, PR_JSON, "self", v->self, NULL, NULL);
+	pr_str(&p, PR_ANY, "text", text);
+	if (per[0]) {
+		pr_u64(&p, PR_JSON, "iterations", v->iterations);
+		pr_u64(&p, PR_JSON, "nanoseconds", v->ns);
+		pr_num(&p, PR_JSON, "ns_per_lookup", per);
+		pr_strf(&p, PR_TEXT, "lookups",
+			"%u lookups in %" PRIu64 " ns: %s ns/lookup",
+			v->iterations, v->ns, per);
 	}
-	printf("%s\n", text);
-	if (per[0])
-		printf("%u lookups in %" PRIu64 " ns: %s ns/lookup\n",
-		       v->iterations, v->ns, per);
-	fflush(stdout);
+	pr_close(&p);
+	pr_table_end(&p, NULL);
+	pr_end(&p);
 	return 0;
 }
 
@@ -1686,19 +1494,22 @@ const char *garp_value_str(uint32_t bit, uint32_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* A setting's value in JSON: strings for switches, numbers otherwise. */
-static void garp_json_value(struct json *j, const char *key, uint32_t bit,
-			    uint32_t v, bool has)
+/*
+ * A setting's value: in JSON a string for switches and inherit, else a
+ * number; in text as the CLI takes it.  Without one null ("-").
+ */
+static void pr_garp_value(struct pr *p, enum pr_out o, const char *key,
+			  uint32_t bit, uint32_t v, bool has)
 {
 	char buf[16];
 
 	if (!has)
-		json_null(j, key);
+		pr_null(p, o, key);
 	else if (bit == VG_GARP_ACTIVE || bit == VG_GARP_FORCE_UPDATE ||
 		 garp_inherit(bit, v))
-		json_str(j, key, garp_value_str(bit, v, buf, sizeof(buf)));
+		pr_str(p, o, key, garp_value_str(bit, v, buf, sizeof(buf)));
 	else
-		json_u64(j, key, v);
+		pr_u64(p, o, key, v);
 }
 
 /* Table and JSON names of the counters, by enum vgate_garp_counter. */
@@ -1718,98 +1529,110 @@ static const char *const garp_cnt_names[VGATE_GARP_CNT_MAX + 1][2] = {
 	[VGATE_GARP_CNT_REQUESTS] = { "REQUESTS", "requests" },
 };
 
-/* The interface settings: override (or inherit) and effective value. */
-static void garp_if_json(struct json *j, const struct vg_garp_if *ifc)
+static const struct pr_col garp_if_cols[] = {
+	{ "INTERFACE", "name" }, { "ACTIVE", "active" },
+	{ "FORCEUPDATE", "force_update" }, { "RATELIMIT", "rate_limit" },
+	{ NULL, NULL }
+};
+
+/*
+ * An interface: the settings' overrides (or inherit) and effective
+ * values; the text cell is the effective value, "yes*" when the interface
+ * overrides the global one.
+ */
+static void garp_if_print(struct pr *p, const struct vg_garp_if *ifc)
 {
+	char buf[16];
 	size_t i;
 	int c;
 
-	json_obj_open(j, NULL);
-	json_str(j, "name", ifc->ifname);
+	pr_obj_open(p, NULL);
+	pr_str(p, PR_ANY, "name", ifc->ifname);
 	if (ifc->has & VG_GARP_IFINDEX)
-		json_u64(j, "ifindex", ifc->ifindex);
+		pr_u64(p, PR_ANY, "ifindex", ifc->ifindex);
 	else
-		json_null(j, "ifindex");
+		pr_null(p, PR_ANY, "ifindex");
+	for (i = 0; i < n_garp_settings; i++) {
+		const struct garp_setting *s = &garp_settings[i];
+
+		if (!s->iface)
+			continue;
+		pr_garp_value(p, PR_JSON, s->json, s->bit,
+			      garp_if_get(ifc, s->bit), ifc->has & s->bit);
+		if (!(ifc->has & garp_eff_bit(s->bit)))
+			pr_str(p, PR_TEXT, s->json, "?");
+		else
+			pr_strf(p, PR_TEXT, s->json, "%s%s",
+				garp_value_str(s->bit, garp_if_eff(ifc, s->bit),
+					       buf, sizeof(buf)),
+				garp_if_overrides(ifc, s->bit) ? "*" : "");
+	}
+	pr_obj_open(p, "effective");
 	for (i = 0; i < n_garp_settings; i++) {
 		const struct garp_setting *s = &garp_settings[i];
 
 		if (s->iface)
-			garp_json_value(j, s->json, s->bit,
-					garp_if_get(ifc, s->bit),
-					ifc->has & s->bit);
+			pr_garp_value(p, PR_JSON, s->json, s->bit,
+				      garp_if_eff(ifc, s->bit),
+				      ifc->has & garp_eff_bit(s->bit));
 	}
-	json_obj_open(j, "effective");
-	for (i = 0; i < n_garp_settings; i++) {
-		const struct garp_setting *s = &garp_settings[i];
-
-		if (s->iface)
-			garp_json_value(j, s->json, s->bit,
-					garp_if_eff(ifc, s->bit),
-					ifc->has & garp_eff_bit(s->bit));
-	}
-	json_close(j);
-	json_obj_open(j, "counters");
+	pr_close(p);
+	pr_obj_open(p, "counters");
 	for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
-		json_u64(j, garp_cnt_names[c][1], ifc->cnt[c]);
-	json_close(j);
-	json_close(j);
+		pr_u64(p, PR_ANY, garp_cnt_names[c][1], ifc->cnt[c]);
+	pr_close(p);
+	pr_close(p);
 }
 
-/* "yes", or "yes*" when the interface overrides the global value. */
-static void garp_if_cell(struct table *t, const struct vg_garp_if *ifc,
-			 uint32_t bit)
-{
-	char buf[16];
-
-	if (!(ifc->has & garp_eff_bit(bit))) {
-		tbl_cell(t, "?");
-		return;
-	}
-	tbl_cell(t, "%s%s",
-		 garp_value_str(bit, garp_if_eff(ifc, bit), buf, sizeof(buf)),
-		 garp_if_overrides(ifc, bit) ? "*" : "");
-}
-
-static void garp_global_text(const struct vg_garp_cfg *cfg)
+/* The global settings: JSON members; text a line each, explained. */
+static int garp_global_print(struct pr *p, const struct vg_garp_cfg *cfg)
 {
 	char buf[16];
 	size_t i;
 
-	printf("Global (every interface inherits these unless it overrides them):\n");
+	pr_text(p, "Global (every interface inherits these unless it overrides them):\n");
+	pr_table(p, PR_VALUES, NULL);
+	for (i = 0; i < n_garp_settings; i++)
+		pr_col(p, garp_settings[i].name, garp_settings[i].json);
+	pr_col(p, "pending", "pending");
 	for (i = 0; i < n_garp_settings; i++) {
 		const struct garp_setting *s = &garp_settings[i];
 		uint32_t v = garp_cfg_get(cfg, s->bit);
+		const char *note = "";
 
+		pr_garp_value(p, PR_JSON, s->json, s->bit, v,
+			      cfg->has & s->bit);
 		if (!(cfg->has & s->bit)) {
-			printf("  %s ?\n", s->name);
+			pr_strf(p, PR_TEXT, s->json, "  %s ?", s->name);
 			continue;
 		}
-		printf("  %s %s", s->name,
-		       garp_value_str(s->bit, v, buf, sizeof(buf)));
-		if (v == s->def)
-			printf(" (default)");
 		if (s->bit == VG_GARP_ACTIVE)
-			printf(v ? ": an announcement is verified with an own ARP request and applied only if a reply confirms it" :
-			       ": a gratuitous ARP never changes the ARP table");
+			note = v ? ": an announcement is verified with an own ARP request and applied only if a reply confirms it" :
+			       ": a gratuitous ARP never changes the ARP table";
 		else if (s->bit == VG_GARP_RATE_LIMIT && !v)
-			printf(" (unlimited)");
-		putchar('\n');
+			note = " (unlimited)";
+		pr_strf(p, PR_TEXT, s->json, "  %s %s%s%s", s->name,
+			garp_value_str(s->bit, v, buf, sizeof(buf)),
+			v == s->def ? " (default)" : "", note);
 	}
-	if (cfg->has & VG_GARP_PENDING)
-		printf("  pending %u (verifications running)\n", cfg->pending);
-	else
-		printf("  pending ?\n");
+	if (cfg->has & VG_GARP_PENDING) {
+		pr_u64(p, PR_JSON, "pending", cfg->pending);
+		pr_strf(p, PR_TEXT, "pending",
+			"  pending %u (verifications running)", cfg->pending);
+	} else {
+		pr_null(p, PR_JSON, "pending");
+		pr_str(p, PR_TEXT, "pending", "  pending ?");
+	}
+	return pr_table_end(p, NULL);
 }
 
 int show_garp(const char *ifname)
 {
-	static const char *const hdr[] = {
-		"INTERFACE", "ACTIVE", "FORCEUPDATE", "RATELIMIT", NULL
-	};
 	struct vg_garp_if *ifs = NULL, one;
 	struct vg_garp_cfg cfg;
-	struct table t;
+	char key[64];
 	size_t n = 0, i;
+	struct pr p;
 	int r, c;
 
 	r = cli_garp_get_global(&cfg);
@@ -1827,53 +1650,27 @@ int show_garp(const char *ifname)
 	}
 	if (r || vg_dry_run)
 		goto out;
-	if (show_json) {
-		struct json j;
-		size_t k;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		for (k = 0; k < n_garp_settings; k++)
-			garp_json_value(&j, garp_settings[k].json,
-					garp_settings[k].bit,
-					garp_cfg_get(&cfg, garp_settings[k].bit),
-					cfg.has & garp_settings[k].bit);
-		if (cfg.has & VG_GARP_PENDING)
-			json_u64(&j, "pending", cfg.pending);
-		else
-			json_null(&j, "pending");
-		json_arr_open(&j, "interfaces");
-		for (i = 0; i < n; i++)
-			garp_if_json(&j, &ifs[i]);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		goto out;
+	pr_init(&p, show_json, true);
+	pr_obj_open(&p, NULL);
+	r = garp_global_print(&p, &cfg);
+	pr_text(&p, "\n");
+	pr_table(&p, PR_ROWS, garp_if_cols);
+	for (c = 1; c <= VGATE_GARP_CNT_MAX; c++) {
+		snprintf(key, sizeof(key), "counters.%s", garp_cnt_names[c][1]);
+		pr_col(&p, garp_cnt_names[c][0], key);
 	}
-	garp_global_text(&cfg);
-	putchar('\n');
-	if (!n) {
-		printf("(no Ethernet interfaces)\n");
-		fflush(stdout);
-		goto out;
-	}
-	tbl_init(&t, hdr);
-	for (c = 1; c <= VGATE_GARP_CNT_MAX && t.ncol < TBL_MAX_COLS; c++)
-		t.hdr[t.ncol++] = garp_cnt_names[c][0];
-	for (i = 0; i < n; i++) {
-		tbl_row(&t);
-		tbl_cell(&t, "%s", ifs[i].ifname);
-		garp_if_cell(&t, &ifs[i], VG_GARP_ACTIVE);
-		garp_if_cell(&t, &ifs[i], VG_GARP_FORCE_UPDATE);
-		garp_if_cell(&t, &ifs[i], VG_GARP_RATE_LIMIT);
-		for (c = 1; c <= VGATE_GARP_CNT_MAX; c++)
-			tbl_cell(&t, "%" PRIu64, ifs[i].cnt[c]);
-	}
-	r = tbl_print(&t);
-	tbl_free(&t);
+	pr_arr_open(&p, "interfaces");
+	for (i = 0; i < n; i++)
+		garp_if_print(&p, &ifs[i]);
+	pr_close(&p);
 	if (!r)
-		printf("(* interface override; the other values are the global ones)\n");
-	fflush(stdout);
+		r = pr_table_end(&p, "(no Ethernet interfaces)\n");
+	else
+		pr_table_end(&p, NULL);
+	if (!r && n)
+		pr_text(&p, "(* interface override; the other values are the global ones)\n");
+	pr_close(&p);
+	pr_end(&p);
 out:
 	free(ifs);
 	return r;
@@ -1886,6 +1683,7 @@ int show_garp_setting(const struct vg_garp_req *g)
 	struct vg_garp_if ifc;
 	char b1[16], b2[16];
 	uint32_t eff_bit = garp_eff_bit(g->setting);
+	struct pr p;
 	int r;
 
 	if (!g->iface) {
@@ -1896,55 +1694,47 @@ int show_garp_setting(const struct vg_garp_req *g)
 			vg_err("the kernel did not report %s", s->name);
 			return -EPROTO;
 		}
-		if (show_json) {
-			struct json j;
-
-			json_init(&j, stdout, true);
-			json_obj_open(&j, NULL);
-			garp_json_value(&j, s->json, s->bit,
-					garp_cfg_get(&cfg, s->bit), true);
-			json_close(&j);
-			json_end(&j);
-		} else {
-			printf("%s\n", garp_value_str(s->bit,
-						      garp_cfg_get(&cfg, s->bit),
-						      b1, sizeof(b1)));
+	} else {
+		r = cli_garp_get_if(g->ifc.ifname, &ifc);
+		if (r || vg_dry_run)
+			return r;
+		if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
+			vg_err("the kernel did not report %s of interface \"%s\"",
+			       s->name, g->ifc.ifname);
+			return -EPROTO;
 		}
-		return 0;
+		if (!(ifc.has & VG_GARP_IFNAME))
+			snprintf(ifc.ifname, sizeof(ifc.ifname), "%s",
+				 g->ifc.ifname);
 	}
-	r = cli_garp_get_if(g->ifc.ifname, &ifc);
-	if (r || vg_dry_run)
-		return r;
-	if (!(ifc.has & s->bit) || !(ifc.has & eff_bit)) {
-		vg_err("the kernel did not report %s of interface \"%s\"",
-		       s->name, g->ifc.ifname);
-		return -EPROTO;
-	}
-	if (!(ifc.has & VG_GARP_IFNAME))
-		snprintf(ifc.ifname, sizeof(ifc.ifname), "%s", g->ifc.ifname);
-	if (show_json) {
-		struct json j;
-
-		json_init(&j, stdout, true);
-		json_obj_open(&j, NULL);
-		json_str(&j, "name", ifc.ifname);
+	pr_init(&p, show_json, true);
+	pr_table(&p, PR_VALUES, NULL);
+	pr_col(&p, s->name, s->json);
+	pr_obj_open(&p, NULL);
+	if (!g->iface) {
+		pr_garp_value(&p, PR_ANY, s->json, s->bit,
+			      garp_cfg_get(&cfg, s->bit), true);
+	} else {
+		/* Text: "SETTING VALUE (EFFECTIVE)". */
+		pr_str(&p, PR_JSON, "name", ifc.ifname);
 		if (ifc.has & VG_GARP_IFINDEX)
-			json_u64(&j, "ifindex", ifc.ifindex);
+			pr_u64(&p, PR_JSON, "ifindex", ifc.ifindex);
 		else
-			json_null(&j, "ifindex");
-		garp_json_value(&j, s->json, s->bit, garp_if_get(&ifc, s->bit),
-				true);
-		json_obj_open(&j, "effective");
-		garp_json_value(&j, s->json, s->bit, garp_if_eff(&ifc, s->bit),
-				true);
-		json_close(&j);
-		json_close(&j);
-		json_end(&j);
-		return 0;
+			pr_null(&p, PR_JSON, "ifindex");
+		pr_garp_value(&p, PR_JSON, s->json, s->bit,
+			      garp_if_get(&ifc, s->bit), true);
+		pr_strf(&p, PR_TEXT, s->json, "%s %s (%s)", s->name,
+			garp_value_str(s->bit, garp_if_get(&ifc, s->bit), b1,
+				       sizeof(b1)),
+			garp_value_str(s->bit, garp_if_eff(&ifc, s->bit), b2,
+				       sizeof(b2)));
+		pr_obj_open(&p, "effective");
+		pr_garp_value(&p, PR_JSON, s->json, s->bit,
+			      garp_if_eff(&ifc, s->bit), true);
+		pr_close(&p);
 	}
-	printf("%s %s (%s)\n", s->name,
-	       garp_value_str(s->bit, garp_if_get(&ifc, s->bit), b1, sizeof(b1)),
-	       garp_value_str(s->bit, garp_if_eff(&ifc, s->bit), b2, sizeof(b2)));
-	fflush(stdout);
-	return 0;
+	pr_close(&p);
+	r = pr_table_end(&p, NULL);
+	pr_end(&p);
+	return r;
 }

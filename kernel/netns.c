@@ -87,7 +87,7 @@ static void __net_exit vgate_net_exit(struct net *net)
 	mutex_lock(&vn->lock);
 	vgate_hooks_unregister(vn);
 	vgate_policy_net_exit(vn);
-	vgate_sad_net_empty(vn);
+	vgate_sa_flush(vn);
 	mutex_unlock(&vn->lock);
 	/* The hooks are gone: nothing is held any more. */
 	vgate_acquire_net_exit(vn);

@@ -70,18 +70,13 @@ int vgate_sad_net_init(struct vgate_net *vn)
 }
 
 /*
- * The namespace's exit empties the SAD under vn->lock, then waits for the
- * packets still in the crypto layer (vgate_sa_put() of the last one), and
- * only then frees the table: a completion may still look an SA up (the ESP
- * inside an AH bundle, an IPComp SA), and rhashtable_destroy() frees the
- * bucket table at once, not after a grace period.
+ * The namespace's exit empties the SAD under vn->lock (vgate_sa_flush()),
+ * waits for the packets still in the crypto layer (vgate_sa_put() of the
+ * last one), and only then frees the table: a completion may still look an
+ * SA up (the ESP inside an AH bundle, an IPComp SA), and
+ * rhashtable_destroy() frees the bucket table at once, not after a grace
+ * period.
  */
-void vgate_sad_net_empty(struct vgate_net *vn)
-{
-	lockdep_assert_held(&vn->lock);
-	vgate_sa_flush(vn);
-}
-
 void vgate_sad_net_destroy(struct vgate_net *vn)
 {
 	rhashtable_destroy(&vn->sad);
@@ -90,7 +85,7 @@ void vgate_sad_net_destroy(struct vgate_net *vn)
 void vgate_sad_net_uninit(struct vgate_net *vn)
 {
 	vgate_sa_flush(vn);
-	rhashtable_destroy(&vn->sad);
+	vgate_sad_net_destroy(vn);
 }
 
 struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,

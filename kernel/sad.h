@@ -135,7 +135,6 @@ int vgate_sad_init(void);
 void vgate_sad_uninit(void);
 int vgate_sad_net_init(struct vgate_net *vn);
 void vgate_sad_net_uninit(struct vgate_net *vn);
-void vgate_sad_net_empty(struct vgate_net *vn);
 void vgate_sad_net_destroy(struct vgate_net *vn);
 
 struct vgate_sa *vgate_sa_lookup(struct vgate_net *vn,

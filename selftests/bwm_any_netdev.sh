@@ -60,7 +60,7 @@ ns gwA ip route add 10.77.0.0/24 dev dummy0
 measure() {
 	local s1 s2 g
 	if ! wait_for backlogged "$1" "$2" 1; then
-		tap_fail "$3: class 1 backlogged and within 2% of $4"
+		tap_rate_fail "$3: class 1 backlogged and within 2% of $4"
 		return
 	fi
 	s1=$(bwm_snap "$1" "$2")
@@ -71,7 +71,7 @@ measure() {
 	if [ "$(bwm_backlog "$s2" 1)" -gt 0 ] && within "$g" "$4" 2; then
 		tap_ok "$3: class 1 backlogged and within 2% of $4"
 	else
-		tap_fail "$3: class 1 backlogged and within 2% of $4"
+		tap_rate_fail "$3: class 1 backlogged and within 2% of $4"
 	fi
 }
 
@@ -131,7 +131,7 @@ wait $srv
 g=$(iperf_rate "$VGATE_TMP/srv.json" 3)
 want=$((1000000 * 1000 / 1084))
 echo "# vgate0: iperf3 server received $g bit/s of UDP payload for $want ($(err_pct "${g:-0}" "$want")%)"
-check "vgate0: the ESP wire rate is the class rate (iperf3 within 2%)" \
+check_rate "vgate0: the ESP wire rate is the class rate (iperf3 within 2%)" \
 	within "${g:-0}" "$want" 2
 # vgate0's queue drains after the client ends (up to 1000 packets at
 # 1 Mbit/s): read its count once nothing is left, then wan's once every

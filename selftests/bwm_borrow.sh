@@ -49,6 +49,10 @@ flows_start() {
 			>"$VGATE_TMP/client-$p.txt" 2>&1 &
 	done
 	wait_for both_backlogged && return
+	if debug_kernel; then
+		echo "# $1: the classes are not both backlogged (debug kernel: measured anyway)"
+		return 0
+	fi
 	tap_fail "$1: both classes backlogged"
 	flows_dump
 	return 1
@@ -84,7 +88,7 @@ measure() {
 		   within "$g" "${!want}" 3; then
 			tap_ok "$name: class $i gets ${!want} bit/s within 3%"
 		else
-			tap_fail "$name: class $i gets ${!want} bit/s within 3%"
+			tap_rate_fail "$name: class $i gets ${!want} bit/s within 3%"
 			bad=1
 		fi
 	done

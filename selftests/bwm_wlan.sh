@@ -95,10 +95,10 @@ if wait_for backlogged gw wlan 1; then
 	if [ "$(bwm_backlog "$s2" 1)" -gt 0 ] && within "$g" 1000000 2; then
 		tap_ok "wlan: class 1 backlogged and within 2% of 1000000"
 	else
-		tap_fail "wlan: class 1 backlogged and within 2% of 1000000"
+		tap_rate_fail "wlan: class 1 backlogged and within 2% of 1000000"
 	fi
 else
-	tap_fail "wlan: class 1 backlogged and within 2% of 1000000"
+	tap_rate_fail "wlan: class 1 backlogged and within 2% of 1000000"
 	vgate gw bm show class wlan | sed 's/^/# /'
 fi
 wait $cli
@@ -106,7 +106,7 @@ wait $srv
 g=$(iperf_rate "$VGATE_TMP/srv.json" 3)
 want=$((1000000 * 1000 / 1042))
 echo "# wlan: iperf3 server received $g bit/s of UDP payload for $want ($(err_pct "${g:-0}" "$want")%)"
-check "wlan: the peer receives the class rate (iperf3 within 2%)" \
+check_rate "wlan: the peer receives the class rate (iperf3 within 2%)" \
 	within "${g:-0}" "$want" 2
 
 bm gw interface wlan disable

@@ -20,14 +20,16 @@
 # dropped.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 
 require_cmd ip nft iperf3 ping
-topo_gw_pair gwA gwB
+tunnel_topo
 
 topo_gw_pair_ipv6
 
-KAB=$(hexkey 20)
-KBA=$(hexkey 20)
+# AES-GCM-128, one pair of keys for every case; XFRM states take any inner
+# family.
+tunnel_set alg=aes128-gcm xfrm_state_args="replay-window 64 flag af-unspec"
 
 # name | mode | outer A | outer B | ether type | inner A net | inner B net | host A | host B
 CASES="
@@ -38,42 +40,15 @@ transport6|transport|fd00:ff::1|fd00:ff::2|ip6|||fd00:ff::1|fd00:ff::2
 "
 
 configure() { # mode outerA outerB innerA innerB spi_ab spi_ba
-	local mode=$1 oa=$2 ob=$3 ia=$4 ib=$5 spi_ab=$6 spi_ba=$7 d
-	vgate gwA ipsec sa add "$spi_ab" src "$oa" dst "$ob" mode "$mode" \
-		enc aes128-gcm encKey "$KAB" || return 1
-	vgate gwA ipsec sa add "$spi_ba" src "$ob" dst "$oa" mode "$mode" \
-		enc aes128-gcm encKey "$KBA" || return 1
-	vgate gwA ipsec peer add gwB addr "$ob" || return 1
-	ns gwB ip xfrm state add src "$oa" dst "$ob" proto esp spi "$spi_ab" \
-		mode "$mode" replay-window 64 flag af-unspec aead 'rfc4106(gcm(aes))' "$KAB" 128 || return 1
-	ns gwB ip xfrm state add src "$ob" dst "$oa" proto esp spi "$spi_ba" \
-		mode "$mode" replay-window 64 flag af-unspec aead 'rfc4106(gcm(aes))' "$KBA" 128 || return 1
-	if [ "$mode" = tunnel ]; then
-		vgate gwA ipsec rule add 10 peer gwB local "$ia" remote "$ib" \
-			action protect spiOut "$spi_ab" spiIn "$spi_ba" || return 1
-		ns gwB ip xfrm policy add src "$ib" dst "$ia" dir out \
-			tmpl src "$ob" dst "$oa" proto esp mode tunnel || return 1
-		for d in in fwd; do
-			ns gwB ip xfrm policy add src "$ia" dst "$ib" dir $d \
-				tmpl src "$oa" dst "$ob" proto esp mode tunnel || return 1
-		done
-	else
-		vgate gwA ipsec rule add 10 peer gwB local "$oa" remote "$ob" \
-			action protect selfTraffic on \
-			spiOut "$spi_ab" spiIn "$spi_ba" || return 1
-		ns gwB ip xfrm policy add src "$ob" dst "$oa" dir out \
-			tmpl proto esp mode transport || return 1
-		ns gwB ip xfrm policy add src "$oa" dst "$ob" dir in \
-			tmpl proto esp mode transport || return 1
-	fi
+	tunnel_set mode="$1" a_addr="$2" b_addr="$3" a_net="$4" b_net="$5" \
+		spi_ab="$6" spi_ba="$7" &&
+	tunnel_vgate && tunnel_peer
 }
 
 unconfigure() {
-	vgate gwA ipsec rule flush
+	tunnel_vgate_down
 	vgate gwA ipsec peer flush
-	vgate gwA ipsec sa flush
-	ns gwB ip xfrm policy flush
-	ns gwB ip xfrm state flush
+	tunnel_peer_down
 }
 
 sa_packets() { # SPI DST: packets through the SA in vgate's SAD

@@ -11,32 +11,15 @@
 # AES-GCM keeps packets in the asynchronous crypto path at unload time.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 require_cmd ip iperf3 ping
 [ -f "$VGATE_KO" ] || skip_all "VGATE_KO not set"
 
-K1=$(hexkey 20)
-K2=$(hexkey 20)
-
-setup() {
-	vgate gwA ipsec sa add 0x1000 src 192.0.2.1 dst 192.0.2.2 mode tunnel \
-		enc aes128-gcm encKey "$K1" &&
-	vgate gwA ipsec sa add 0x2000 src 192.0.2.2 dst 192.0.2.1 mode tunnel \
-		enc aes128-gcm encKey "$K2" &&
-	vgate gwA ipsec peer add gwB addr 192.0.2.2 &&
-	vgate gwA ipsec rule add 10 peer gwB local 10.1.0.0/24 \
-		remote 10.2.0.0/24 action protect spiOut 0x1000 spiIn 0x2000
-}
-
-xfrm_setup() {
-	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2000 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K2" 128 &&
-	ns gwB ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
-		tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel &&
-	ns gwB ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir fwd \
-		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel
-}
+# AES-GCM-128, SPIs 0x1000 out and 0x2000 in (lib_tunnel.sh); gwB's XFRM
+# needs out and fwd policies only.
+tunnel_set alg=aes128-gcm spi_ab=0x1000 spi_ba=0x2000 xfrm_in_dirs=fwd
+setup() { tunnel_vgate; }
+xfrm_setup() { tunnel_peer; }
 
 # background traffic in both directions until killed
 traffic() {
@@ -65,7 +48,7 @@ VGATE_GLOBAL="ip netns exec gwA $VGATE -j ipsec show global | python3 -c 'import
 
 tap_plan 8
 
-topo_gw_pair gwA gwB
+tunnel_topo
 xfrm_setup || exit 1
 setup || exit 1
 check "module_unload tunnel works before" ns lanA ping -c 2 -W 2 10.2.0.2

@@ -22,6 +22,7 @@
 # takes on/off/0/1 and refuses 2.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 
 require_cmd ip nft jq python3
 topo_gw_pair gwA gwB
@@ -39,18 +40,15 @@ ns gwB ip route add 10.1.1.0/24 via 192.0.2.1
 
 tap_plan 27
 
-K1=$(hexkey 20); K2=$(hexkey 20)
+# AES-GCM-128, SPIs 0x1001 out and 0x2001 in (lib_tunnel.sh).
+tunnel_set alg=aes128-gcm spi_ab=0x1001 spi_ba=0x2001
 RULE="local 10.1.1.1-10.1.2.254 remote 10.1.2.240-10.1.2.254 action protect spiOut 0x1001 spiIn 0x2001"
 setup() {
-	vgate gwA ipsec sa add 0x1001 src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm encKey "$K1" &&
-	vgate gwA ipsec sa add 0x2001 src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm encKey "$K2" &&
-	vgate gwA ipsec peer add gwB addr 192.0.2.2 &&
+	tunnel_vgate_sas &&
+	tunnel_vgate_peer &&
 	# shellcheck disable=SC2086
 	vgate gwA ipsec rule add 10 peer gwB descr "Appendix 4" $RULE &&
-	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1001 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2001 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K2" 128 &&
+	tunnel_xfrm_states &&
 	ns gwB ip xfrm policy add src 10.1.1.0/24 dst 10.1.2.240/28 dir fwd \
 		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel
 }

@@ -23,6 +23,7 @@
 # comes from a second LAN.)
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_tunnel.sh"
 
 require_cmd ip nft jq python3 busybox curl
 topo_gw_pair gwA gwB
@@ -39,15 +40,12 @@ ns gwB ip route add 192.168.50.0/24 via 192.0.2.1
 
 tap_plan 20
 
-K1=$(hexkey 20); K2=$(hexkey 20)
+# AES-GCM-128, SPIs 0x1001 out and 0x2001 in (lib_tunnel.sh).
+tunnel_set alg=aes128-gcm spi_ab=0x1001 spi_ba=0x2001
 setup() {
-	vgate gwA ipsec sa add 0x1001 src 192.0.2.1 dst 192.0.2.2 mode tunnel enc aes128-gcm encKey "$K1" &&
-	vgate gwA ipsec sa add 0x2001 src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes128-gcm encKey "$K2" &&
-	vgate gwA ipsec peer add gwB addr 192.0.2.2 &&
-	ns gwB ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1001 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K1" 128 &&
-	ns gwB ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2001 \
-		mode tunnel aead 'rfc4106(gcm(aes))' "$K2" 128 &&
+	tunnel_vgate_sas &&
+	tunnel_vgate_peer &&
+	tunnel_xfrm_states &&
 	ns gwB ip xfrm policy add src 0.0.0.0/0 dst 10.1.0.0/16 dir fwd \
 		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel
 }

@@ -15,15 +15,28 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "../cmd.h"
+#include "../file.h"
 #include "../nl.h"
 #include "../parse.h"
 #include "../show.h"
 #include "fuzz.h"
+
+int fuzz_run_file(const void *data, size_t size)
+{
+	FILE *f = fmemopen((void *)data, size, "r");
+
+	if (!f)
+		return -1;
+	run_stream(f, "fuzz.conf");
+	fclose(f);
+	return 0;
+}
 
 void fuzz_reset(bool dry_run)
 {

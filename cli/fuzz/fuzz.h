@@ -22,6 +22,12 @@ void fuzz_reset(bool dry_run);
 char *fuzz_str(const uint8_t *data, size_t size);
 
 /*
+ * size bytes at data as the file "fuzz.conf" of "vgate -f" (run_stream()):
+ * 0, or -1 when it cannot be opened as a stream.
+ */
+int fuzz_run_file(const void *data, size_t size);
+
+/*
  * An input may pack several, each followed by FUZZ_SEP (the committed
  * corpora are packed so, to stay a few files): fuzz_each() runs one()
  * on each as an input of its own.  An input without it is one input.

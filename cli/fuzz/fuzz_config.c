@@ -5,23 +5,15 @@
  * dry-run (requests printed, no socket), the rule batches and the
  * shadow and self-capture warnings included.
  */
-#include <stdio.h>
-
-#include "../file.h"
 #include "fuzz.h"
 
 static void one(const uint8_t *data, size_t size)
 {
-	FILE *f;
-
 	if (!size)
 		return;
 	fuzz_reset(true);
-	f = fmemopen((void *)data, size, "r");
-	if (!f)
+	if (fuzz_run_file(data, size))
 		return;
-	run_stream(f, "fuzz.conf");
-	fclose(f);
 	fuzz_reset(true);
 }
 

@@ -117,13 +117,8 @@ static void one(const uint8_t *data, size_t size)
 		argc = cmd_split(line, argv, FILE_MAX_WORDS);
 		cmd_run(argc, argv);
 		free(line);
-	} else {
-		FILE *f = fmemopen((void *)file, sizeof(file) - 1, "r");
-
-		if (!f)
-			abort();
-		run_stream(f, "fuzz.conf");
-		fclose(f);
+	} else if (fuzz_run_file(file, sizeof(file) - 1)) {
+		abort();
 	}
 	fuzz_reset(false);
 }

@@ -14,6 +14,12 @@
                                "vgate --dry-run ARGS" exits 0, or, where the
                                doc shows the error it prints ("vgate: ..."
                                on the next line), prints exactly that
+  doc_test.py live VGATE       (in the VM, the modules loaded, a dummy
+                               interface "wan": selftests/doc_examples.sh)
+                               each code block whose documented error
+                               comes from the kernel is run for real, its
+                               commands in order: each exits 0, or prints
+                               the error the doc shows
 
 Run from cli/.  Prints "ok N what" / "not ok N what" (TAP) and exits 1 on
 any failure.  Paths may be overridden for the tests of this test:
@@ -418,17 +424,51 @@ def check_examples(vgate):
     result(count >= 100, "found %d examples (at least 100)" % count)
     check_files(vgate)
     if kernel_side:
-        print("# documented errors that need the module: " + " ".join(kernel_side))
+        print("# documented errors only a live system gives (run for real by selftests/doc_examples.sh): " + " ".join(kernel_side))
     if dns:
         print("# host names given as addr hostname (no DNS here): " + " ".join(dns))
 
 
+def check_live(vgate):
+    """The blocks whose documented errors come from the kernel (they parse
+    in dry-run), run for real in this namespace, one after the other."""
+    live = 0
+    for path, lines in ((REF, md_blocks(REF)), (GUIDE, md_blocks(GUIDE)),
+                        (README, md_blocks(README))):
+        for block in blocks(lines):
+            ex = list(examples(path, block))
+            if not any(err and not problem and run(vgate, argv[1:]).returncode == 0
+                       for _, argv, err, problem in ex):
+                continue
+            live += 1
+            for where, argv, err, problem in ex:
+                if problem:
+                    result(False, "%s: %s: %s" % (where, problem, argv))
+                    continue
+                p = subprocess.run([vgate] + argv[1:], stdin=subprocess.DEVNULL,
+                                   capture_output=True, text=True,
+                                   env=dict(os.environ, LC_ALL="C"))
+                first = p.stderr.splitlines()[0] if p.stderr else ""
+                if err:
+                    good = p.returncode != 0 and first == err
+                    result(good, "%s: %s fails as documented (run for real)%s" %
+                           (where, " ".join(argv), "" if good else
+                            "\n# doc: %s\n# got: exit %d, %s" % (err, p.returncode, first)))
+                else:
+                    result(p.returncode == 0, "%s: %s works%s" %
+                           (where, " ".join(argv), "" if p.returncode == 0 else
+                            "\n# " + p.stderr.strip().replace("\n", "\n# ")))
+    result(live >= 1, "found %d blocks with errors from the kernel" % live)
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("table", "examples"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("table", "examples", "live"):
         sys.exit(__doc__)
     if sys.argv[1] == "table":
         check_table(sys.argv[2])
         check_options()
+    elif sys.argv[1] == "live":
+        check_live(sys.argv[2])
     else:
         check_examples(sys.argv[2])
     print("1..%d" % n)

@@ -18,6 +18,8 @@
 #include "../nl.h"
 
 bool vg_dry_run;
+/* show-test -e: no SAs, rules, peers, interfaces, no NAT-T socket; -P: no peers. */
+bool fake_empty, fake_no_peers;
 
 static void addr(struct vg_addr *a, const char *s)
 {
@@ -26,7 +28,14 @@ static void addr(struct vg_addr *a, const char *s)
 
 int vg_nl_dump_sas(struct vg_sa **sas, size_t *n)
 {
-	struct vg_sa *s = calloc(8, sizeof(*s));
+	struct vg_sa *s;
+
+	if (fake_empty) {
+		*sas = NULL;
+		*n = 0;
+		return 0;
+	}
+	s = calloc(8, sizeof(*s));
 
 	s[0].spi = 0x1000;
 	addr(&s[0].src, "192.0.2.1");
@@ -131,6 +140,18 @@ static void range(struct vg_range *r, int kind, const char *a,
 	r->plen = kind == VG_RANGE_NET ? plen : r->addr.len * 8;
 }
 
+/* A PROTECT entry of the peer named peer, at the address ip. */
+static void fake_entry(struct vg_rule *r, uint32_t id, const char *peer,
+		       const char *ip)
+{
+	r->id = id;
+	r->stage = VGATE_STAGE_PEER;
+	r->action = VGATE_ACTION_PROTECT;
+	strcpy(r->peer_name, peer);
+	addr(&r->peer, ip);
+	r->has |= VG_RULE_PEER | VG_RULE_PEER_NAME;
+}
+
 /*
  * The policy: pre rule 5 (pass udp 500), peer branch1 (ID 1) with
  * entries 10 (static SAs, 10.1.0.0/16 <-> 10.2.0.0/16) and 20 (tcp
@@ -140,39 +161,37 @@ static void range(struct vg_range *r, int kind, const char *a,
  */
 int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 {
-	struct vg_rule *r = calloc(7, sizeof(*r));
+	struct vg_rule *r;
 	int i;
+
+	if (fake_empty) {
+		*rules = NULL;
+		*n = 0;
+		return 0;
+	}
+	r = calloc(7, sizeof(*r));
 
 	for (i = 0; i < 7; i++) {
 		r[i].family = AF_INET;
 		r[i].has = VG_RULE_ID | VG_RULE_FAMILY | VG_RULE_ACTION |
 			   VG_RULE_STAGE;
 	}
-	r[0].id = 20;
-	r[0].stage = VGATE_STAGE_PEER;
-	strcpy(r[0].peer_name, "branch1");
-	r[0].action = VGATE_ACTION_PROTECT;
-	r[0].has |= VG_RULE_PROTO | VG_RULE_RPORT | VG_RULE_PEER |
-		    VG_RULE_SPI_OUT | VG_RULE_SPI_IN | VG_RULE_PEER_NAME;
+	fake_entry(&r[0], 20, "branch1", "198.51.100.3");
+	r[0].has |= VG_RULE_PROTO | VG_RULE_RPORT | VG_RULE_SPI_OUT |
+		    VG_RULE_SPI_IN;
 	range(&r[0].local, VG_RANGE_NET, "10.1.0.0", NULL, 16);
 	range(&r[0].remote, VG_RANGE_NET, "10.2.0.0", NULL, 16);
 	r[0].proto = 6;
 	r[0].rport.min = 8000;
 	r[0].rport.max = 8080;
-	addr(&r[0].peer, "198.51.100.3");
 	r[0].spi_out = 0x2000;
 	r[0].spi_in = 0x2001;
 
-	r[1].id = 10;
-	r[1].stage = VGATE_STAGE_PEER;
-	strcpy(r[1].peer_name, "branch1");
+	fake_entry(&r[1], 10, "branch1", "198.51.100.2");
 	strcpy(r[1].descr, "LAN to \"HQ\"");
-	r[1].action = VGATE_ACTION_PROTECT;
-	r[1].has |= VG_RULE_PEER | VG_RULE_SPI_OUT | VG_RULE_SPI_IN |
-		    VG_RULE_PEER_NAME | VG_RULE_DESCR;
+	r[1].has |= VG_RULE_SPI_OUT | VG_RULE_SPI_IN | VG_RULE_DESCR;
 	range(&r[1].local, VG_RANGE_NET, "10.1.0.0", NULL, 16);
 	range(&r[1].remote, VG_RANGE_NET, "10.2.0.0", NULL, 16);
-	addr(&r[1].peer, "198.51.100.2");
 	r[1].spi_out = 0x1000;
 	r[1].spi_in = 0x1001;
 	r[1].has |= VG_RULE_AH_SPI_OUT | VG_RULE_AH_SPI_IN;
@@ -187,6 +206,11 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	r[2].id = 100;
 	r[2].stage = VGATE_STAGE_POST;
 	r[2].action = VGATE_ACTION_DROP;
+	/* a newer kernel's action or stage this CLI does not know */
+	if (getenv("FAKE_RULE100_ACTION"))
+		r[2].action = atoi(getenv("FAKE_RULE100_ACTION"));
+	if (getenv("FAKE_RULE100_STAGE"))
+		r[2].stage = atoi(getenv("FAKE_RULE100_STAGE"));
 	r[2].proto = 47;
 	r[2].has |= VG_RULE_PROTO;
 
@@ -198,15 +222,11 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	r[3].has |= VG_RULE_PROTO | VG_RULE_LPORT;
 	range(&r[3].local, VG_RANGE_HOST, "192.0.2.1", NULL, 0);
 
-	r[4].id = 30;
-	r[4].stage = VGATE_STAGE_PEER;
-	strcpy(r[4].peer_name, "branch2");
-	r[4].action = VGATE_ACTION_PROTECT;
+	fake_entry(&r[4], 30, "branch2", "203.0.113.7");
 	r[4].flags = VGATE_RULE_F_SELF;
-	r[4].has |= VG_RULE_PEER | VG_RULE_PEER_NAME | VG_RULE_FLAGS;
+	r[4].has |= VG_RULE_FLAGS;
 	range(&r[4].local, VG_RANGE_RANGE, "10.1.0.1", "10.1.0.99", 0);
 	range(&r[4].remote, VG_RANGE_NET, "10.3.0.0", NULL, 16);
-	addr(&r[4].peer, "203.0.113.7");
 
 	r[5].id = 110;
 	r[5].stage = VGATE_STAGE_POST;
@@ -222,35 +242,43 @@ int vg_nl_dump_rules(struct vg_rule **rules, size_t *n)
 	return 0;
 }
 
+/* An IPv4 peer with the fields every fake one has. */
+static void fake_peer(struct vg_peer *p, uint32_t id, const char *name,
+		      const char *ip, uint8_t admin, uint8_t oper,
+		      uint32_t entries)
+{
+	p->id = id;
+	strcpy(p->name, name);
+	addr(&p->addr, ip);
+	p->family = AF_INET;
+	p->admin = admin;
+	p->oper = oper;
+	p->entries = entries;
+	p->has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_ADDR | VG_PEER_FAMILY |
+		 VG_PEER_ADMIN | VG_PEER_OPER | VG_PEER_ENTRIES;
+}
+
 int vg_nl_dump_peers(struct vg_peer **peers, size_t *n)
 {
-	struct vg_peer *p = calloc(2, sizeof(*p));
+	struct vg_peer *p;
 
-	p[0].id = 2;
-	strcpy(p[0].name, "branch2");
+	if (fake_empty || fake_no_peers) {
+		*peers = NULL;
+		*n = 0;
+		return 0;
+	}
+	p = calloc(2, sizeof(*p));
+	fake_peer(&p[0], 2, "branch2", "203.0.113.7", VGATE_PEER_ADMIN_DIALUP,
+		  VGATE_PEER_OPER_BLOCKED, 1);
 	strcpy(p[0].hostname, "gw2.example.net");
-	addr(&p[0].addr, "203.0.113.7");
-	p[0].family = AF_INET;
-	p[0].admin = VGATE_PEER_ADMIN_DIALUP;
-	p[0].oper = VGATE_PEER_OPER_BLOCKED;
-	p[0].entries = 1;
-	p[0].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_HOSTNAME | VG_PEER_ADDR |
-		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
-		   VG_PEER_ENTRIES;
+	p[0].has |= VG_PEER_HOSTNAME;
 
-	p[1].id = 1;
-	strcpy(p[1].name, "branch1");
+	fake_peer(&p[1], 1, "branch1", "198.51.100.2", VGATE_PEER_ADMIN_UP,
+		  VGATE_PEER_OPER_UP, 2);
 	strcpy(p[1].descr, "Branch office 1");
-	addr(&p[1].addr, "198.51.100.2");
-	p[1].family = AF_INET;
-	p[1].admin = VGATE_PEER_ADMIN_UP;
-	p[1].oper = VGATE_PEER_OPER_UP;
-	p[1].entries = 2;
 	p[1].pmtu = 1;
 	p[1].ipcomp = VGATE_IPCOMP_FORCE;
-	p[1].has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_ADDR |
-		   VG_PEER_FAMILY | VG_PEER_ADMIN | VG_PEER_OPER |
-		   VG_PEER_ENTRIES | VG_PEER_PMTU | VG_PEER_IPCOMP;
+	p[1].has |= VG_PEER_DESCR | VG_PEER_PMTU | VG_PEER_IPCOMP;
 	*peers = p;
 	*n = 2;
 	return 0;
@@ -311,6 +339,11 @@ int vg_nl_get_config(struct vg_cfg *cfg)
 
 int vg_nl_get_encap_sock(uint16_t *port, uint8_t *owner)
 {
+	if (fake_empty) {
+		*port = 0;
+		*owner = 0;
+		return 0;
+	}
 	*port = 4500;
 	*owner = VGATE_ENCAP_OWNER_KERNEL;
 	return 0;
@@ -374,8 +407,15 @@ int cli_garp_dump_ifs(struct vg_garp_if **ifs, size_t *n)
 		VG_GARP_ACTIVE | VG_GARP_FORCE_UPDATE | VG_GARP_RATE_LIMIT |
 		VG_GARP_EFF_ACTIVE | VG_GARP_EFF_FORCE_UPDATE |
 		VG_GARP_EFF_RATE_LIMIT | VG_GARP_COUNTERS;
-	struct vg_garp_if *f = calloc(3, sizeof(*f));
+	struct vg_garp_if *f;
 	int i, c;
+
+	if (fake_empty) {
+		*ifs = NULL;
+		*n = 0;
+		return 0;
+	}
+	f = calloc(3, sizeof(*f));
 
 	for (i = 0; i < 3; i++) {
 		f[i].has = all;

@@ -49,7 +49,10 @@ def session(keys, wait=0.3):
         rd(wait)
     try:
         os.write(fd, b'\x15quit\n')
-        rd(wait)
+        # Until the shell has gone (EOF): what the last key printed may
+        # still be on its way on a loaded machine (a fixed pause lost a
+        # completion's output under two VMs).
+        rd(20)
     except OSError:
         pass
     for _ in range(40):

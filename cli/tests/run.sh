@@ -566,6 +566,14 @@ rc=$?
 	grep -qxF '    DESCR str "LAN to "HQ""' "$TMP/out" &&
 	grep -qxF '    HOSTNAME str "gw2.example.net"' "$TMP/out" &&
 	grep -qxF '    ADDR addr 203.0.113.7' "$TMP/out" && ok || bad "config save output does not apply: rc $rc $(cat "$TMP/err")"
+# a rule a newer kernel has (action or stage unknown here): refused, nothing written
+for v in ACTION=9 STAGE=7; do
+	env "FAKE_RULE100_$v" $ST config >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc != 0 ] && [ ! -s "$TMP/out" ] &&
+		grep -qxF "vgate: rule 100: $(echo "${v%=*}" | tr A-Z a-z) ${v#*=} is not one this vgate knows (a newer kernel?): nothing saved" "$TMP/err" &&
+		ok || bad "config save with an unknown ${v%=*}: rc $rc, $(cat "$TMP/err")"
+done
 $ST sad | grep -q '^0x00002000 .*3des-cbc .* weak,expired' && ok || bad "3des flagged weak"
 $ST sad | grep -q '^0x00003000 .* udp:4500-4501,natOa=10.9.9.9 ' && ok || bad "encap in show sad: $($ST sad)"
 $ST -j sad | python3 -c 'import json,sys; d={s["spi"]: s for s in json.load(sys.stdin)}; e=d["0x00003000"]["encap"]; assert e == {"type": "udp", "sport": 4500, "dport": 4501, "nat_oa": "10.9.9.9"}, e; assert d["0x00001000"]["encap"] is None' && ok || bad "encap in show sad JSON: $($ST -j sad)"
@@ -980,7 +988,7 @@ fi
 # --- vgate complete: TAB's candidates for other shells (hidden) ---
 cands() { $V complete "$@" 2>"$TMP/err" | tr '\n' ' '; }
 [ "$(cands ipsec sh)" = "show " ] && ok || bad "complete ipsec sh: '$(cands ipsec sh)', want show"
-[ "$(cands ipsec show '')" = "sa sad rule peer global natt " ] && ok || bad "complete ipsec show '': '$(cands ipsec show '')'"
+[ "$(cands ipsec show '')" = "sa sad rule peer global natt ike " ] && ok || bad "complete ipsec show '': '$(cands ipsec show '')'"
 [ "$(cands '')" = "ipsec ip bm config help " ] && ok || bad "complete '': '$(cands '')' (quit and exit are the shell's)"
 [ "$(cands ipsec sa add 0x1000 mode t)" = "tunnel transport " ] && ok || bad "complete mode t: '$(cands ipsec sa add 0x1000 mode t)'"
 # placeholders are not candidates: after "sa add" only <SPI> may come
@@ -1011,7 +1019,7 @@ if command -v bash >/dev/null; then
 			_vgate; echo "${COMPREPLY[*]}"' comp "$@" 2>&1
 	}
 	[ "$(comp 2 $V ipsec sh)" = "show" ] && ok || bad "bash: vgate ipsec sh<TAB>: '$(comp 2 $V ipsec sh)'"
-	[ "$(comp 3 $V ipsec show '')" = "sa sad rule peer global natt" ] && ok || bad "bash: vgate ipsec show <TAB>: '$(comp 3 $V ipsec show '')'"
+	[ "$(comp 3 $V ipsec show '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: vgate ipsec show <TAB>: '$(comp 3 $V ipsec show '')'"
 	[ "$(comp 3 $V -j ipsec s)" = "sa show swSkipOverlapIp" ] && ok || bad "bash: options skipped: '$(comp 3 $V -j ipsec s)'"
 	[ "$(comp 1 $V --js)" = "--json" ] && ok || bad "bash: options: '$(comp 1 $V --js)'"
 	[ "$(comp 3 $V -f conf x)" = "" ] && ok || bad "bash: nothing after -f FILE: '$(comp 3 $V -f conf x)'"
@@ -1019,6 +1027,11 @@ if command -v bash >/dev/null; then
 	# IPv6: bash splits fd00::1 at the colons; the words are joined again
 	[ "$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)" = "proto" ] && ok || bad "bash: after IPv6 addresses: '$(comp 9 $V ipsec explain fd00 :: 1 fd00 :: 2 pr)'"
 	[ "$(comp 6 $V ipsec sa add 0x1000 mode '')" = "tunnel transport" ] && ok || bad "bash: mode: '$(comp 6 $V ipsec sa add 0x1000 mode '')'"
+	# words typed with quotes or backslashes reach "vgate complete" unquoted
+	[ "$(comp 2 $V "'ipsec'" sh)" = "show" ] && ok || bad "bash: 'ipsec' sh<TAB>: '$(comp 2 $V "'ipsec'" sh)'"
+	[ "$(comp 3 $V ipsec '"sh"ow' '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: \"sh\"ow <TAB>: '$(comp 3 $V ipsec '"sh"ow' '')'"
+	[ "$(comp 3 $V ipsec 's\how' '')" = "sa sad rule peer global natt ike" ] && ok || bad "bash: s\\how <TAB>: '$(comp 3 $V ipsec 's\how' '')'"
+	[ "$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)" = "action" ] && ok || bad "bash: after a quoted descr: '$(comp 7 $V ipsec rule add 10 descr '"LAN to HQ"' ac)'"
 	bash -c '. ../completion/vgate; complete -p vgate' 2>&1 | grep -q -- '-F _vgate vgate$' && ok || bad "bash: complete -F _vgate vgate not registered"
 fi
 
@@ -1163,6 +1176,46 @@ for e in $($V complete ipsec sa add 0x1000 enc ''); do
 	$V --help | grep -q -- " $e\( \|$\)" || bad "usage lacks ENC $e"
 done
 ok
+
+# --- ipsec show ike: vgate-iked's control socket (tests/fake_iked.py plays it) ---
+if command -v python3 >/dev/null; then
+	CTL=$TMP/iked.ctl
+	# fake ANSWER N: serve N connections, wait until it listens
+	fake() {
+		rm -f "$CTL.req"
+		python3 tests/fake_iked.py "$CTL" "$1" "$2" >"$TMP/fake.out" 2>&1 &
+		for _ in $(seq 100); do grep -q ready "$TMP/fake.out" && return; sleep 0.1; done
+	}
+	fake tests/ike/show_ike.answer 2
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	cmp -s "$TMP/out" tests/ike/show_ike.out && ok || bad "show ike text: $(diff tests/ike/show_ike.out "$TMP/out")"
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike -j >"$TMP/out" 2>&1
+	cmp -s "$TMP/out" tests/ike/show_ike.json.out && ok || bad "show ike JSON: $(diff tests/ike/show_ike.json.out "$TMP/out")"
+	wait
+	[ "$(cat "$CTL.req")" = "$(printf 'show ike\nshow ike')" ] && ok || bad "show ike: requests $(cat "$CTL.req")"
+	# an answer without its OK line (a daemon that died half way), an ERROR line
+	head -n 2 tests/ike/show_ike.answer >"$TMP/cut"
+	printf 'ERROR control socket busy\n' >"$TMP/error"
+	fake "$TMP/cut" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	wait
+	[ $rc != 0 ] && [ "$(cat "$TMP/out")" = "vgate: IKE daemon at $CTL: answer cut short (no OK line)" ] && ok || bad "show ike, answer cut: rc $rc $(cat "$TMP/out")"
+	fake "$TMP/error" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	wait
+	[ $rc != 0 ] && [ "$(cat "$TMP/out")" = "vgate: IKE daemon at $CTL: control socket busy" ] && ok || bad "show ike, ERROR: rc $rc $(cat "$TMP/out")"
+	printf 'OK\n' >"$TMP/empty"
+	fake "$TMP/empty" 1
+	VGATE_IKED_CONTROL=$CTL $V ipsec show ike >"$TMP/out" 2>&1
+	wait
+	[ "$(cat "$TMP/out")" = "$(printf 'IKE SAs\nno IKE SAs\n\nCHILD SAs\nno CHILD SAs')" ] && ok || bad "show ike, none: $(cat "$TMP/out")"
+	VGATE_IKED_CONTROL=$TMP/none.ctl $V ipsec show ike >"$TMP/out" 2>&1
+	rc=$?
+	[ $rc != 0 ] && grep -qxF "vgate: IKE daemon not reachable at $TMP/none.ctl: No such file or directory (is vgate-iked running with --control $TMP/none.ctl?)" "$TMP/out" && ok || bad "show ike, no daemon: rc $rc $(cat "$TMP/out")"
+	$V --dry-run ipsec show ike | grep -qx "IKED /run/vgate-iked.ctl: show ike" && ok || bad "show ike dry-run"
+fi
 
 # --- interactive shell: TAB completion and '?' through a pty ---
 if command -v python3 >/dev/null; then

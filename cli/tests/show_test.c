@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show-test [-j] WHAT: show.c, config.c and check.c on canned data
- * (tests/fake_nl.c).  WHAT:
+ * show-test [-j] [-e|-P] WHAT: show.c, config.c and check.c on canned data
+ * (tests/fake_nl.c); -e: the kernel has no SAs, rules, peers, interfaces
+ * or NAT-T socket; -P: no peers (their entries remain).  WHAT:
  *   sa|sad|rule|global|natt|peer [NAME]|KNOB   a show command
  *   config                                config save's formatter
  *   explain                               every verdict reason, one line each
@@ -339,12 +340,21 @@ static int garp_get(const char *setting, const char *ifname)
 	return -show_garp_setting(&g);
 }
 
+extern bool fake_empty, fake_no_peers;
+
 int main(int argc, char **argv)
 {
 	int i = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "-j")) {
 		show_json = true;
+		i++;
+	}
+	if (i < argc && !strcmp(argv[i], "-e")) {
+		fake_empty = true;
+		i++;
+	} else if (i < argc && !strcmp(argv[i], "-P")) {
+		fake_no_peers = true;
 		i++;
 	}
 	if (i >= argc)

@@ -7,41 +7,12 @@
  * parties of each group agreeing, and every kind of bad peer value.
  */
 #include <errno.h>
-#include <libgen.h>
-#include <stdarg.h>
 #include <stdint.h>
 
 #include "dh.h"
 #include "tap.h"
 #include "hex.h"
-
-static char ref_py[512];
-static int have_python;
-
-static int ref(char *out, size_t cap, const char *fmt, ...)
-{
-	char *args, *cmd;
-	va_list ap;
-	FILE *p;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&args, fmt, ap);
-	va_end(ap);
-	if (r < 0 || asprintf(&cmd, "python3 '%s' %s", ref_py, args) < 0)
-		exit(2);
-	free(args);
-	p = popen(cmd, "r");
-	free(cmd);
-	out[0] = '\0';
-	if (!p || !fgets(out, cap, p)) {
-		if (p)
-			pclose(p);
-		return -1;
-	}
-	out[strcspn(out, "\n")] = '\0';
-	return pclose(p) ? -1 : 0;
-}
+#include "refpy.h"
 
 /* RFC 5903 section 8: i, g^i (x, y), r, g^r (x, y), g^ir x. */
 struct ecp_vec {
@@ -341,12 +312,8 @@ static void test_groups(void)
 
 int main(int argc, char **argv)
 {
-	char *dir = strdup(argv[0]);
-
 	(void)argc;
-	snprintf(ref_py, sizeof(ref_py), "%s/ref.py", dirname(dir));
-	free(dir);
-	have_python = !system("python3 -c 'import hmac, hashlib' 2>/dev/null");
+	refpy_init(argv[0]);
 	test_groups();
 	test_ecp_vectors();
 	test_x25519();

@@ -26,6 +26,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
+CLI=${VGATE_CLI:-$(pwd)/../cli/vgate}	# for ipsec show ike
 CHARON=/usr/lib/ipsec/charon
 PLUGINS=/usr/lib/ipsec/plugins
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null ||
@@ -154,7 +155,7 @@ vgate_start() {
 		"$T/v.psk" "$2" "$3" 10.1.0.0/24 10.2.0.0/24 "$1"
 	rm -f "$T/v.out" "$T/v.err"	# not to be read before the child opens them
 	ip netns exec "$V" "$IKED" -c "$T/v.conf" --kernel=null \
-		>"$T/v.out" 2>"$T/v.err" &
+		--control "$T/v.ctl" >"$T/v.out" 2>"$T/v.err" &
 	vpid=$!
 	wait_for "$T/v.out" '^READY' 100
 }
@@ -182,6 +183,19 @@ ike_compare() {
 		test -n "$salg" -a "$salg" = "$valg"
 	check "$1: charon sees vgate's ID and address" \
 		grep -q "remote 'gwv.example' @ $VADDR\[" "$T/sas.out"
+	# the CLI's view of vgate-iked (its control socket) says the same
+	if [ -x "$CLI" ]; then
+		VGATE_IKED_CONTROL=$T/v.ctl "$CLI" -j ipsec show ike >"$T/show.json" 2>&1
+		check "$1: vgate ipsec show ike: ESTABLISHED with charon's SPIs and algorithms" \
+			python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(s["state"], s["ispi"], s["rspi"], s["proposal"]) for s in d["ike_sas"]] == \
+	[("ESTABLISHED", sys.argv[2], sys.argv[3], sys.argv[4])], d' \
+			"$T/show.json" "$si" "$sr" "$salg"
+	else
+		n=$((n + 1))
+		echo "ok $n $1: vgate ipsec show ike # SKIP $CLI is not built"
+	fi
 }
 
 # charon's log lines of the current case

@@ -137,6 +137,12 @@ stop_both() {
 	stop a
 	stop b
 }
+# start_both [OPTION...]: B on b.conf (127.0.0.2), then A on a.conf
+# (127.0.0.1) with the options
+start_both() {
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1 "$@"
+}
 
 # ---- successes: each IKE cipher family, DH 19/31/14, IPv4 and IPv6 ----
 pair "GCM x25519 IPv4" 127.0.0.1 127.0.0.2 \
@@ -242,8 +248,7 @@ then
 	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.3 gwb.example gwa.example \
 		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
 		10.2.0.0/24 10.1.0.0/24 respond
-	start b "$T/b.conf" 127.0.0.2
-	start a "$T/a.conf" 127.0.0.1
+	start_both
 	wait_for "$T/a.out" '^SA add .*dir=out' 100
 	ok $? "NAT: IKE and CHILD SA up through the NAT"
 	check "NAT: A finds itself behind a NAT (nat=local), B finds A behind one (nat=remote, from 127.0.0.3[1500])" \
@@ -257,8 +262,7 @@ then
 	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
 		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
 		10.2.0.0/24 10.1.0.0/24 respond
-	start b "$T/b.conf" 127.0.0.2
-	start a "$T/a.conf" 127.0.0.1
+	start_both
 	wait_for "$T/a.out" '^SA add .*dir=out' 100
 	check "NAT: without the NAT, nat=none on both sides" \
 		sh -c "grep -q '^IKE_SA up .* nat=none\$' $T/a.out &&
@@ -275,8 +279,7 @@ mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 ipsec@gwa.example 127.0.0.2 \
 mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 ipsec@gwa.example \
 	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
 	10.2.0.0/24 10.1.0.0/24 respond
-start b "$T/b.conf" 127.0.0.2
-start a "$T/a.conf" 127.0.0.1
+start_both
 wait_for "$T/a.out" '^SA add .*dir=out' 100
 check "IDs: user@FQDN and IPv4 address IDs accepted both ways" \
 	sh -c "grep -q '^IKE_SA up .*local_id=email:ipsec@gwa.example remote_id=ipv4:127.0.0.2 ' $T/a.out &&
@@ -285,8 +288,7 @@ stop_both
 mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 127.0.0.2 other@gwa.example \
 	"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
 	10.2.0.0/24 10.1.0.0/24 respond
-start b "$T/b.conf" 127.0.0.2
-start a "$T/a.conf" 127.0.0.1
+start_both
 wait_for "$T/a.err" 'AUTHENTICATION_FAILED' 100
 check "IDs: a wrong remote ID is refused, naming both" \
 	grep -q 'AUTHENTICATION_FAILED: ID mismatch: received email:ipsec@gwa.example, configured remote_id email:other@gwa.example' "$T/b.err"
@@ -300,8 +302,7 @@ printf '\tretry 1\n' >>"$T/a.conf"
 mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
 	respond
-start b "$T/b.conf" 127.0.0.2
-start a "$T/a.conf" 127.0.0.1 --retransmit 200
+start_both --retransmit 200
 wait_for "$T/a.out" '^SA add .*dir=out' 100
 first=$(field "$T/a.out" '^IKE_SA up' ispi)
 stop b
@@ -366,8 +367,7 @@ mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/16 10.1.0.0/16 \
 	respond
-start b "$T/b.conf" 127.0.0.2
-start a "$T/a.conf" 127.0.0.1
+start_both
 wait_for "$T/a.err" 'TS_UNACCEPTABLE' 100
 check "TS mismatch: B names the selectors received and configured" \
 	grep -q 'peer a (127.0.0.1\[500\]): TS_UNACCEPTABLE: received TSi 10.9.0.0/24, TSr 10.2.0.0/24; configured remote_ts 10.1.0.0/16, local_ts 10.2.0.0/16' "$T/b.err"
@@ -472,8 +472,7 @@ check "flood: while the half-open SAs are full, the real peer gets no answer (co
 	sh -c "grep -q 'no answer to IKE_SA_INIT' $T/a.err && ! grep -q '^IKE_SA up' $T/b.out"
 stop a
 stop b
-start b "$T/b.conf" 127.0.0.2
-start a "$T/a.conf" 127.0.0.1
+start_both
 wait_for "$T/b.out" '^SA add .*dir=out' 100
 ok $? "malformed: B (restarted) negotiates afterwards"
 stop_both

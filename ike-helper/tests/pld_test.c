@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "dh.h"
 #include "pld.h"
+#include "props.h"
 #include "tap.h"
 #include "hex.h"
 
@@ -70,17 +71,6 @@ static int round_trip(const uint8_t *p, size_t len)
 	return n == (long)len && !memcmp(out, p, len);
 }
 
-static void xf(struct ike_prop *pr, uint8_t type, uint16_t id, uint16_t kl)
-{
-	struct ike_xform *x = &pr->xf[pr->n_xforms++];
-
-	x->type = type;
-	x->id = id;
-	x->keylen = kl;
-	x->attrs.p = NULL;
-	x->attrs.len = 0;
-}
-
 static uint8_t gi[64], ni[32], natd_s[20], natd_d[20];
 
 static void ike_proposals(struct ike_sa *sa)
@@ -88,17 +78,12 @@ static void ike_proposals(struct ike_sa *sa)
 	struct ike_prop *pr;
 
 	memset(sa, 0, sizeof(*sa));
-	sa->n_props = 2;
-	pr = &sa->prop[0];
-	pr->num = 1;
-	pr->proto = IKEV2_PROTO_IKE;
+	pr = prop_add(sa, IKEV2_PROTO_IKE, NULL, 0);
 	xf(pr, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 256);
 	xf(pr, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
 	xf(pr, IKEV2_XFORM_DH, IKEV2_DH_ECP_256, 0);
 	xf(pr, IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0);
-	pr = &sa->prop[1];
-	pr->num = 2;
-	pr->proto = IKEV2_PROTO_IKE;
+	pr = prop_add(sa, IKEV2_PROTO_IKE, NULL, 0);
 	xf(pr, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_CBC, 128);
 	xf(pr, IKEV2_XFORM_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0);
 	xf(pr, IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
@@ -274,18 +259,15 @@ static void auth_inner(void)
 	struct ike_cert cert = { IKEV2_CERT_HASH_URL_X509, { hash_url, sizeof(hash_url) - 1 } };
 	struct ike_cert creq = { IKEV2_CERT_X509_SIG, { hashes, 40 } };
 	struct ike_auth auth = { IKEV2_AUTH_SHARED_KEY_MIC, { ni, 32 } };
+	struct ike_prop *pr;
 	struct ike_ts_pld ts;
 	struct ike_sa sa;
 	struct ike_wbuf w;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.n_props = 1;
-	sa.prop[0].num = 1;
-	sa.prop[0].proto = IKEV2_PROTO_ESP;
-	sa.prop[0].spi_size = 4;
-	memcpy(sa.prop[0].spi, "\xc0\x01\x02\x03", 4);
-	xf(&sa.prop[0], IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 128);
-	xf(&sa.prop[0], IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0);
+	pr = prop_add(&sa, IKEV2_PROTO_ESP, "\xc0\x01\x02\x03", 4);
+	xf(pr, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 128);
+	xf(pr, IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0);
 	ts_fill(&ts);
 	ike_wbuf_init(&w, inner, sizeof(inner));
 	ike_build_id(&w, IKEV2_PL_IDI, &id);

@@ -11,6 +11,7 @@
 
 #include "ikev2.h"
 #include "policy.h"
+#include "props.h"
 #include "tap.h"
 
 static struct ike_sa a, b;
@@ -85,6 +86,7 @@ static void test_parse(void)
 static void test_select(void)
 {
 	struct pol_choice c;
+	struct ike_prop *pr;
 
 	pol_prop_parse("aes128gcm16-prfsha256-x25519, aes256-sha256-modp2048",
 		       IKEV2_PROTO_IKE, &a, err, sizeof(err));
@@ -117,17 +119,9 @@ static void test_select(void)
 
 	pol_prop_parse("aes128gcm16-noesn", IKEV2_PROTO_ESP, &a, err, sizeof(err));
 	memset(&b, 0, sizeof(b));
-	b.n_props = 1;
-	b.prop[0].num = 1;
-	b.prop[0].proto = IKEV2_PROTO_ESP;
-	b.prop[0].spi_size = 4;
-	memcpy(b.prop[0].spi, "\x12\x34\x56\x78", 4);
-	b.prop[0].n_xforms = 2;
-	b.prop[0].xf[0].type = IKEV2_XFORM_ENCR;
-	b.prop[0].xf[0].id = IKEV2_ENCR_AES_GCM_16;
-	b.prop[0].xf[0].keylen = 128;
-	b.prop[0].xf[1].type = IKEV2_XFORM_DH;
-	b.prop[0].xf[1].id = IKEV2_DH_ECP_256;
+	pr = prop_add(&b, IKEV2_PROTO_ESP, "\x12\x34\x56\x78", 4);
+	xf(pr, IKEV2_XFORM_ENCR, IKEV2_ENCR_AES_GCM_16, 128);
+	xf(pr, IKEV2_XFORM_DH, IKEV2_DH_ECP_256, 0);
 	CHECK(!pol_select(&a, &b, IKEV2_PROTO_ESP, 1, &c) && c.esn == 0 &&
 	      c.dh == 0 && c.spi_size == 4 && !memcmp(c.spi, "\x12\x34\x56\x78", 4),
 	      "select esp: no ESN transform = no ESN; DH ignored in IKE_AUTH; the SPI kept");

@@ -167,11 +167,24 @@ static void protect_entry(struct vg_rule *r)
 	r->st[VGATE_RULE_STATS_A_PACKETS_OUT] = 5;
 }
 
+/* The peer gwB (ID 3, "branch B", 192.0.2.2): the rest is the test's. */
+static void peer_gwb(struct vg_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_FAMILY |
+		 VG_PEER_ADDR;
+	p->id = 3;
+	strcpy(p->name, "gwB");
+	strcpy(p->descr, "branch B");
+	p->family = AF_INET;
+	addr4(&p->addr, "192.0.2.2");
+}
+
 /* vg_rule_overlay() and vg_peer_overlay(): only the given fields change. */
 static void test_overlay(void)
 {
 	struct vg_rule base, want, set = { 0 };
-	struct vg_peer pb = { 0 }, ps = { 0 }, pw;
+	struct vg_peer pb, ps = { 0 }, pw;
 
 	protect_entry(&base);
 	set.has = VG_RULE_ID | VG_RULE_ACTION;
@@ -212,14 +225,9 @@ static void test_overlay(void)
 	      !(base.has & VG_RULE_PEER_NAME) && (base.has & VG_RULE_STAGE),
 	      "overlay: stage post drops the peer name");
 
-	pb.has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_FAMILY |
-		 VG_PEER_ADDR | VG_PEER_ADMIN | VG_PEER_OPER | VG_PEER_VIRTUAL |
-		 VG_PEER_PMTU | VG_PEER_IPCOMP | VG_PEER_ENTRIES;
-	pb.id = 3;
-	strcpy(pb.name, "gwB");
-	strcpy(pb.descr, "branch B");
-	pb.family = AF_INET;
-	addr4(&pb.addr, "192.0.2.2");
+	peer_gwb(&pb);
+	pb.has |= VG_PEER_ADMIN | VG_PEER_OPER | VG_PEER_VIRTUAL |
+		  VG_PEER_PMTU | VG_PEER_IPCOMP | VG_PEER_ENTRIES;
 	pb.admin = VGATE_PEER_ADMIN_UP;
 	pb.oper = VGATE_PEER_OPER_UP;
 	pb.pmtu = 1;
@@ -248,17 +256,12 @@ static void test_overlay(void)
 static void test_peer(void)
 {
 	struct nl_msg *m = tmsg(&vg_family_vgate, VGATE_CMD_PEER_NEW);
-	struct vg_peer in = { 0 }, out;
+	struct vg_peer in, out;
 
-	in.has = VG_PEER_ID | VG_PEER_NAME | VG_PEER_DESCR | VG_PEER_FAMILY |
-		 VG_PEER_ADDR | VG_PEER_HOSTNAME | VG_PEER_ADMIN |
-		 VG_PEER_OPER | VG_PEER_BLOCK | VG_PEER_VIRTUAL | VG_PEER_PMTU |
-		 VG_PEER_IPCOMP | VG_PEER_SPI_OUT | VG_PEER_SPI_IN;
-	in.id = 3;
-	strcpy(in.name, "gwB");
-	strcpy(in.descr, "branch B");
-	in.family = AF_INET;
-	addr4(&in.addr, "192.0.2.2");
+	peer_gwb(&in);
+	in.has |= VG_PEER_HOSTNAME | VG_PEER_ADMIN | VG_PEER_OPER |
+		  VG_PEER_BLOCK | VG_PEER_VIRTUAL | VG_PEER_PMTU |
+		  VG_PEER_IPCOMP | VG_PEER_SPI_OUT | VG_PEER_SPI_IN;
 	strcpy(in.hostname, "gwb.example");
 	in.admin = VGATE_PEER_ADMIN_DIALUP;
 	in.oper = VGATE_PEER_OPER_BLOCKED;

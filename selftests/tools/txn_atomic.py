@@ -32,6 +32,24 @@ def tap(ok, name, diag=""):
         print("# " + diag)
 
 
+# On the debug kernel (VGATE_DEBUG_KERNEL=1, guest.sh) KASAN keeps freed
+# objects in its quarantine, still counted in their slab: a slab count
+# cannot show a free there, and kmemleak (scanned by the harness after
+# every test) is what catches a leak.  A missed slab count is TODO there.
+KASAN = os.environ.get("VGATE_DEBUG_KERNEL") == "1"
+
+
+def tap_slab(ok, name, diag=""):
+    global n
+    if ok or not KASAN:
+        tap(ok, name, diag)
+        return
+    n += 1
+    print("not ok %d txn_atomic %s # TODO KASAN quarantine: kmemleak checks "
+          "this kernel" % (n, name))
+    print("# " + diag)
+
+
 KEY = bytes(range(20))
 
 
@@ -171,8 +189,8 @@ def test_vgate():
         rules(g) == [],
         "staged SAs and a rule, aborted: nothing changed", "SAs %s" % sas(g))
     cur = wait_slab(base_slab)
-    tap(cur is not None and cur <= base_slab, "aborted staged SAs are freed",
-        "vgate_sa objects %s, %s before" % (cur, base_slab))
+    tap_slab(cur is not None and cur <= base_slab, "aborted staged SAs are freed",
+             "vgate_sa objects %s, %s before" % (cur, base_slab))
     tap(err_of(other.do, "VGATE_CMD_SA_NEW", sa(0x300)) is None,
         "after the abort another socket adds SAs again")
     other.do("VGATE_CMD_SA_DEL", sa_key(0x300))
@@ -263,9 +281,9 @@ def test_vgate():
         "%s %s" % (e, spis(g)))
     other.do("VGATE_CMD_SA_DEL", sa_key(0x700))
     cur = wait_slab(pre)
-    tap(mid is not None and mid >= pre + 64 - slab_per_slab() and cur <= pre,
-        "owner socket closed: its 64 staged SAs are freed",
-        "vgate_sa objects %s before, %s staged, %s after" % (pre, mid, cur))
+    tap_slab(mid is not None and mid >= pre + 64 - slab_per_slab() and cur <= pre,
+             "owner socket closed: its 64 staged SAs are freed",
+             "vgate_sa objects %s before, %s staged, %s after" % (pre, mid, cur))
 
     # lifetimes: an SA's clock starts at the commit; an SA that hard
     # expires before the commit that deletes it is no error

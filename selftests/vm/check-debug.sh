@@ -13,10 +13,13 @@
 # 3. selftests/vm/run.sh --debug runs the tests from that copy.
 # --fault PCT makes vgate's modules fail PCT% of their allocations
 # (kernel/fault.h); see selftests/vm/guest.sh for that run's verdict.
+# VGATE_DEBUG_DIR: where the debug kernel is built and the tree copied
+# (default .vm/debug of this checkout; one built kernel serves every
+# worktree of the machine; one check-debug at a time per folder).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-D=$REPO/.vm/debug
+D=${VGATE_DEBUG_DIR:-$REPO/.vm/debug}
 ARGS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -26,7 +29,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-"$REPO/selftests/vm/debug-kernel.sh"
+VGATE_DEBUG_DIR=$D "$REPO/selftests/vm/debug-kernel.sh"
 DKVER=$(cat "$D/kver")
 
 T=$D/tree

@@ -24,7 +24,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-D=$REPO/.vm/debug
+D=${VGATE_DEBUG_DIR:-$REPO/.vm/debug}
 SRC=${VGATE_KSRC:-/usr/src/linux-source-6.1}
 BASEVER=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build 2>/dev/null |
 	sed 's,/lib/modules/,,;s,/build,,' | sort -V | tail -n 1)
@@ -35,7 +35,9 @@ die() { echo "debug-kernel: $*" >&2; exit 1; }
 [ -f "$SRC/Makefile" ] || die "$SRC missing (install linux-source-6.1 and extract it: selftests/vm/install-deps.sh)"
 [ -f "$BASECONFIG" ] || die "$BASECONFIG missing (install linux-image-amd64)"
 
-ID=$( { md5sum <"${BASH_SOURCE[0]}"; ls -ld --time-style=+%s "$SRC/Makefile"; md5sum <"$BASECONFIG"; } | md5sum | cut -d' ' -f1)
+# The build's identity: this script without its comments (a comment or the
+# folder it builds in does not make a new kernel), the source, the config.
+ID=$( { grep -v -e '^[[:space:]]*#' -e '^D=' "${BASH_SOURCE[0]}" | md5sum; ls -ld --time-style=+%s "$SRC/Makefile"; md5sum <"$BASECONFIG"; } | md5sum | cut -d' ' -f1)
 if [ -f "$D/kver" ] && [ "$(cat "$D/id" 2>/dev/null)" = "$ID" ] &&
    [ -f "$D/build/arch/x86/boot/bzImage" ]; then
 	[ "${1:-}" = --print-kver ] && cat "$D/kver"

@@ -14,6 +14,8 @@
 #              unload it again; the final unload removes it if still loaded)
 #   VGATE_BWM_KO   $REPO/vgate_bwm.ko (likewise)
 #   VGATE_TMP  writable scratch dir (tmpfs), fresh for each test
+#   VGATE_DEBUG_KERNEL  1 on the debug kernel (run.sh --debug), else 0:
+#              lib.sh's tap_rate_fail/check_rate make a missed rate TODO
 # Exit status 0 = ok, 4 = skip, anything else = fail; killed after
 # vgate_timeout seconds (run.sh: VGATE_TEST_TIMEOUT, default 600).
 #
@@ -73,6 +75,8 @@ done
 export REPO VGATE=$REPO/cli/vgate VGATE_KO=$REPO/vgate.ko
 export VGATE_GARP_KO=$REPO/vgate_garp.ko
 export VGATE_BWM_KO=$REPO/vgate_bwm.ko
+# lib.sh: on the debug kernel a missed rate check is TODO (debug_kernel)
+export VGATE_DEBUG_KERNEL=$DEBUG
 
 BAD_RE='BUG:|BUG [^ ]+ \(|kernel BUG|WARNING:|Oops|general protection|Objects remaining|kmem_cache_destroy|UBSAN:|list_(add|del) corruption|Poison overwritten|Redzone overwritten|unreferenced object'
 # Taint bits a clean run may have: O (out-of-tree, 4096), E (unsigned, 8192).

@@ -334,8 +334,10 @@ echo "run.sh: FAIL: $why; last 40 console lines:" >&2
 clean | tail -n 40 >&2
 # Last, where a CI log that keeps only the end shows it: the first kernel
 # report with its backtrace (not the repeats that follow), and the test.
+# Kernel lines only: a test's TAP line ("# ok 12 kernel log: no BUG,
+# WARNING, Oops ...") is not a report.
 first=$(clean | grep -anE 'BUG:|kernel BUG|Oops|general protection|Kernel panic|rcu: INFO' |
-	head -n 1 | cut -d: -f1)
+	grep -avE '^[0-9]+:(# |(not )?ok )' | head -n 1 | cut -d: -f1)
 if [ -n "$first" ]; then
 	echo "run.sh: the first kernel report (console line $first), backtrace lines kept:" >&2
 	clean | tail -n +"$first" |
