@@ -52,25 +52,19 @@ tap_rate_fail() {
 	fi
 }
 # check_rate NAME CMD...: as check, with a miss through tap_rate_fail
-check_rate() {
-	local name=$1; shift
-	local out
-	if out=$("$@" 2>&1); then
-		tap_ok "$name"
-	else
-		tap_rate_fail "$name"
-		printf '%s\n' "$out" | sed 's/^/# /' | tail -20
-	fi
-}
+check_rate() { _check tap_rate_fail "$@"; }
 
 # check NAME CMD...: run CMD, record ok/not ok, keep going.
-check() {
-	local name=$1; shift
+check() { _check tap_fail "$@"; }
+
+# _check FAIL NAME CMD...: check, a miss reported through FAIL
+_check() {
+	local fail=$1 name=$2; shift 2
 	local out
 	if out=$("$@" 2>&1); then
 		tap_ok "$name"
 	else
-		tap_fail "$name"
+		"$fail" "$name"
 		printf '%s\n' "$out" | sed 's/^/# /' | tail -20
 	fi
 }
