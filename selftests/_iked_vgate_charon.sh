@@ -26,8 +26,8 @@
 # negotiation and the held ping is answered.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ike-helper/tests/charon.sh"
 
-CHARON=/usr/lib/ipsec/charon
 IKED=$REPO/ike-helper/vgate-iked
 require_cmd ip nft ping swanctl jq
 [ -x "$CHARON" ] || skip_all "strongSwan's charon not installed (strongswan-charon)"
@@ -46,32 +46,7 @@ vgate gwA ipsec rule add 20 peer gwB6 local fd00:1::/64 remote fd00:2::/64 \
 	action protect || skip_all "cannot configure vgate on gwA"
 
 # ---- charon on gwB ----
-load="random nonce aes sha1 sha2 hmac gmp pem pkcs1 x509 kdf xcbc kernel-netlink socket-default vici"
-[ -e /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] && load="$load openssl"
-cat >"$T/strongswan.conf" <<EOF
-charon {
-	load = $load
-	install_routes = no
-	retransmit_timeout = 1
-	retransmit_tries = 3
-	filelog {
-		log {
-			path = $T/charon.log
-			flush_line = yes
-			default = 1
-			ike = 2
-			knl = 2
-		}
-	}
-	plugins {
-		vici {
-			socket = unix://$T/charon.vici
-		}
-	}
-}
-EOF
-ns gwB unshare -m sh -c "mount -t tmpfs none /run &&
-	STRONGSWAN_CONF=$T/strongswan.conf exec $CHARON" >"$T/charon.out" 2>&1 &
+charon_start gwB "$T"
 sw() { ns gwB swanctl "$@" --uri "unix://$T/charon.vici"; }
 wait_for sw --stats || {
 	sleep 10	# slow starts under emulation

@@ -27,8 +27,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
 CLI=${VGATE_CLI:-$(pwd)/../cli/vgate}	# for ipsec show ike
-CHARON=/usr/lib/ipsec/charon
-PLUGINS=/usr/lib/ipsec/plugins
+. tests/charon.sh
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null ||
    ! command -v swanctl >/dev/null || [ ! -x "$CHARON" ]; then
 	echo "1..0 # SKIP iked_charon: needs root, ip, swanctl and $CHARON (strongswan-charon, strongswan-swanctl)"
@@ -66,34 +65,8 @@ ip -n "$V" link set "vv-$$" up && ip -n "$S" link set "vs-$$" up || {
 }
 
 have_openssl=0
-[ -e "$PLUGINS/libstrongswan-openssl.so" ] && have_openssl=1
-load="random nonce aes sha1 sha2 hmac gmp pem pkcs1 x509 kdf xcbc kernel-netlink socket-default vici"
-[ "$have_openssl" = 1 ] && load="$load openssl"
-cat >"$T/strongswan.conf" <<EOF
-charon {
-	load = $load
-	install_routes = no
-	retransmit_timeout = 1
-	retransmit_tries = 3
-	filelog {
-		log {
-			path = $T/charon.log
-			flush_line = yes
-			default = 1
-			ike = 2
-			knl = 2
-			chd = 4
-		}
-	}
-	plugins {
-		vici {
-			socket = unix://$T/charon.vici
-		}
-	}
-}
-EOF
-ip netns exec "$S" unshare -m sh -c "mount -t tmpfs none /run &&
-	STRONGSWAN_CONF=$T/strongswan.conf exec $CHARON" >"$T/charon.out" 2>&1 &
+charon_has_openssl && have_openssl=1
+charon_start "$S" "$T" "chd = 4"
 sw() {
 	ip netns exec "$S" swanctl "$@" --uri "unix://$T/charon.vici"
 }
