@@ -19,6 +19,10 @@
 
 #define CONF_NAME_MAX	64
 #define CONF_ID_MAX	255
+/* esp_lifetime: a CHILD SA is rekeyed at 80..90 % of it, deleted at it */
+#define CONF_ESP_LIFE_DEFAULT	3600
+#define CONF_ESP_LIFE_MIN	5
+#define CONF_ESP_LIFE_MAX	172800
 
 struct conf_id {
 	uint8_t type;			/* enum ikev2_id_type */
@@ -41,6 +45,7 @@ struct conf_peer {
 	int initiate;			/* role initiate: at start */
 	int dialup;			/* role dialup: on ACQUIRE */
 	unsigned int retry_s;		/* initiate again after a loss */
+	unsigned int esp_life_s;	/* CHILD SA lifetime; 0: unlimited */
 	uint64_t retry_at;		/* (daemon) when; 0: not planned */
 	uint32_t reqid;			/* `protect` ID, else 1, 2, ... */
 	int has_protect;		/* reqid from a `protect` line */

@@ -23,6 +23,7 @@
 
 #define IKED_MSG_MAX		8192	/* no IKE fragmentation yet */
 #define IKED_NONCE_LEN		32
+#define IKED_NONCE_CMP		64	/* octets compared in 2.8.1 */
 #define IKED_HALF_OPEN_MS	30000	/* IKE_AUTH must come by then */
 #define IKED_SHUTDOWN_MS	3000	/* wait for Delete answers at most */
 #define IKED_HALF_OPEN_MAX	1024	/* responder SAs waiting for IKE_AUTH
@@ -61,12 +62,45 @@ enum iked_state {
 	SA_DELETING,		/* our Delete of the IKE SA is out */
 };
 
+#define IKED_CHILD_MAX	4	/* a CHILD SA, its replacement, a collision's */
+
+/*
+ * A CHILD SA's life (child.c).  Rekeying (RFC 7296 1.3.3) is make-before-
+ * break: the rekey's initiator installs the new SA both ways when the
+ * answer comes, then deletes the old one; its responder installs the new
+ * inbound SA at once and the new outbound one when the old SA is deleted
+ * (before that the initiator may not have the new inbound SA yet).
+ */
+enum child_state {
+	CHILD_FREE,
+	CHILD_OFFERED,		/* our request carries its inbound SPI */
+	CHILD_INSTALLED,	/* both directions in the backend */
+	CHILD_HALF,		/* a rekey we answered: inbound only so far */
+	CHILD_OLD,		/* replaced or expired: our Delete is due */
+	CHILD_DELETING,		/* our Delete of it is out */
+};
+
 struct child_sa {
-	int present;
+	enum child_state state;
 	struct pol_choice alg;
 	uint32_t spi_in, spi_out;	/* spi_in: reserved by get_spi */
 	int in_installed, out_installed;
 	struct ike_ts_pld ts_local, ts_remote;
+	uint64_t installed_ms;
+	uint64_t rekey_at, expire_at;	/* 0: not planned */
+	uint32_t replaces;		/* OFFERED, HALF: spi_in of the SA it
+					 * rekeys (0: none) */
+	int rekeying;			/* INSTALLED: our rekey of it is out */
+	int redundant;			/* HALF: lost a collision (2.8.1) */
+	struct ike_child_keys out_keys;	/* HALF: until the outbound SA goes in */
+	uint8_t nonce[IKED_NONCE_LEN];	/* OFFERED by a rekey: our Ni */
+	size_t nonce_len;
+	/* the peer rekeyed it while we did (2.8.1): the lowest nonce of its
+	 * exchange (its first IKED_NONCE_CMP octets: nonces are random, a tie
+	 * there does not happen), and the inbound SPI of the SA it made */
+	uint8_t peer_min[IKED_NONCE_CMP];
+	size_t peer_min_len;
+	uint32_t peer_new;
 };
 
 struct iked_sa {
@@ -108,7 +142,8 @@ struct iked_sa {
 	uint32_t resp_msgid;
 	uint64_t expire_at;		/* half-open deadline; 0: none */
 	uint64_t established_ms;
-	struct child_sa child;
+	struct child_sa child[IKED_CHILD_MAX];
+	uint32_t n_rekeys;		/* CHILD SA rekeys completed */
 };
 
 struct iked {
@@ -146,6 +181,44 @@ void ikev2_stats(struct iked *d);
 /* One IKE_SA line per IKE SA and a CHILD_SA line per CHILD SA (ctl.c). */
 void ikev2_show(struct iked *d, FILE *f);
 const char *ikev2_exch_name(uint8_t exch);
+
+/* child.c: the CHILD SAs of an IKE SA */
+struct child_sa *child_alloc(struct iked_sa *sa);
+struct child_sa *child_by_state(struct iked_sa *sa, enum child_state st);
+/* Derive the keys (2.17; gir NULL without PFS) and install (out_now 0:
+ * the outbound SA waits, CHILD_HALF).  we_init: we began the exchange. */
+int child_install(struct iked *d, struct iked_sa *sa, struct child_sa *c,
+		  int we_init, const struct ike_blob *ni,
+		  const struct ike_blob *nr, int out_now);
+void child_release(struct iked *d, struct iked_sa *sa, struct child_sa *c);
+void child_release_all(struct iked *d, struct iked_sa *sa);
+/* Plan the rekey and the end of a CHILD SA just installed. */
+void child_schedule(struct iked_sa *sa, struct child_sa *c, uint64_t now);
+/* The peer's CREATE_CHILD_SA request, and the answer to ours. */
+void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m);
+void child_create_response(struct iked *d, struct iked_sa *sa,
+			   struct ike_msg *m);
+/* The peer's Delete of its SPIs (our spi_out): our SPIs to answer with. */
+unsigned int child_delete_recv(struct iked *d, struct iked_sa *sa,
+			       const struct ike_delete *del, uint8_t *spis,
+			       unsigned int max);
+/* The answer to our Delete of CHILD SAs. */
+void child_delete_response(struct iked *d, struct iked_sa *sa);
+/* Timers of an established IKE SA with no request outstanding: start a
+ * due rekey or Delete (1: a request went out); *next: the next deadline. */
+int child_timers(struct iked *d, struct iked_sa *sa, uint64_t now,
+		 uint64_t *next);
+/* SA_EXPIRE from the kernel for one of ours: 1 if it was ours. */
+int child_expired(struct iked *d, struct iked_sa *sa, uint32_t spi,
+		  int outbound, int hard, const char *what);
+
+/* ikev2.c, for child.c */
+const char *ikev2_peer_addr(const struct iked_sa *sa);
+const char *ikev2_notify_name(uint16_t t);
+uint32_t ikev2_spi32(const uint8_t *p);
+/* Our ESP proposals from peer->esp with an inbound SPI. */
+void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi,
+		     struct ike_sa *out);
 
 /* kevent.c: the kernel backend's events (ACQUIRE, SA expiry) */
 void kevent_handle(struct iked *d, const struct kernel_event *ev);

@@ -35,7 +35,7 @@ const char *ikev2_exch_name(uint8_t exch)
 	return "exchange?";
 }
 
-static const char *notify_name(uint16_t t)
+const char *ikev2_notify_name(uint16_t t)
 {
 	switch (t) {
 	case IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD:
@@ -84,7 +84,7 @@ uint64_t iked_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *peer_addr(const struct iked_sa *sa)
+const char *ikev2_peer_addr(const struct iked_sa *sa)
 {
 	static char b[64];
 
@@ -115,19 +115,6 @@ static void id_text(const struct conf_id *id, char *buf, size_t len)
 
 /* ---- SA lifetime ---- */
 
-static void child_release(struct iked *d, struct iked_sa *sa)
-{
-	struct child_sa *c = &sa->child;
-
-	if (c->spi_in && d->kops->del_sa)
-		d->kops->del_sa(d->kctx, &sa->local, IKEV2_PROTO_ESP,
-				c->spi_in);
-	if (c->out_installed && d->kops->del_sa)
-		d->kops->del_sa(d->kctx, &sa->remote, IKEV2_PROTO_ESP,
-				c->spi_out);
-	memset(c, 0, sizeof(*c));
-}
-
 static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 {
 	struct iked_sa **pp;
@@ -145,7 +132,7 @@ static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 		log_info("peer %s: initiating again in %u s",
 			 sa->peer->name, sa->peer->retry_s);
 	}
-	child_release(d, sa);
+	child_release_all(d, sa);
 	if (sa->state == SA_ESTABLISHED || sa->state == SA_DELETING) {
 		hex(sa->ispi, 8, is);
 		hex(sa->rspi, 8, rs);
@@ -223,7 +210,7 @@ static int sa_keys(struct iked *d, struct iked_sa *sa, const uint8_t *peer_ke,
 	if (r) {
 		d->st.drop[DROP_KE]++;
 		log_err("peer %s (%s): its KE value for %s is invalid (%s)",
-			sa->peer->name, peer_addr(sa),
+			sa->peer->name, ikev2_peer_addr(sa),
 			pol_dh_name(sa->dh_group), strerror(-r));
 		return r;
 	}
@@ -306,7 +293,7 @@ static void nat_check(struct iked_sa *sa, const struct ike_msg *m,
 			 sa->peer->name);
 	if (sa->nat_local || sa->nat_remote)
 		log_info("peer %s (%s): NAT detected (%s%s%s); floating to port 4500 is not done yet",
-			 sa->peer->name, peer_addr(sa),
+			 sa->peer->name, ikev2_peer_addr(sa),
 			 sa->nat_local ? "we are behind a NAT" : "",
 			 sa->nat_local && sa->nat_remote ? ", " : "",
 			 sa->nat_remote ? "the peer is behind a NAT" : "");
@@ -336,7 +323,7 @@ static void report_up(struct iked *d, struct iked_sa *sa)
 		nat_str(sa));
 	fflush(d->report);
 	log_info("peer %s (%s): IKE SA established as %s, %s", sa->peer->name,
-		 peer_addr(sa), sa->initiator ? "initiator" : "responder", alg);
+		 ikev2_peer_addr(sa), sa->initiator ? "initiator" : "responder", alg);
 }
 
 /* ---- IKE_SA_INIT ---- */
@@ -407,7 +394,7 @@ void ikev2_initiate(struct iked *d, struct conf_peer *p)
 		sa->local = p->local;
 	else if (net_route_src(&p->remote, &sa->local)) {
 		log_err("peer %s (%s): no route to it", p->name,
-			peer_addr(sa));
+			ikev2_peer_addr(sa));
 		sa_destroy(d, sa, "no route");
 		return;
 	}
@@ -429,7 +416,7 @@ void ikev2_initiate(struct iked *d, struct conf_peer *p)
 	sa->state = SA_INIT_SENT;
 	pol_prop_str(&p->ike, prop, sizeof(prop));
 	log_info("peer %s (%s): initiating, KE %s, proposals %s", p->name,
-		 peer_addr(sa), pol_dh_name(sa->dh_group), prop);
+		 ikev2_peer_addr(sa), pol_dh_name(sa->dh_group), prop);
 	if (init_request_send(d, sa))
 		sa_destroy(d, sa, "cannot send IKE_SA_INIT");
 }
@@ -588,7 +575,7 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	sa->init_r_len = olen;
 	sa->peer_next = 1;
 	log_debug("peer %s (%s): IKE_SA_INIT answered", p->name,
-		  peer_addr(sa));
+		  ikev2_peer_addr(sa));
 	msg_send_clear(d, sa, out, olen, 1, 0);
 }
 
@@ -617,7 +604,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 		memcpy(sa->cookie, n->data.p, n->data.len);
 		sa->cookie_len = n->data.len;
 		log_info("peer %s (%s): asked for a COOKIE; sending IKE_SA_INIT again with it",
-			 sa->peer->name, peer_addr(sa));
+			 sa->peer->name, ikev2_peer_addr(sa));
 		init_request_send(d, sa);
 		return;
 	}
@@ -629,7 +616,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 		if (!pol_has_dh(&sa->peer->ike, g) || g == sa->dh_group ||
 		    sa->ke_retries++ >= 2) {
 			log_err("peer %s (%s): INVALID_KE_PAYLOAD: it wants %s (group %u); we sent %s and have configured only the groups of: %s",
-				sa->peer->name, peer_addr(sa), pol_dh_name(g),
+				sa->peer->name, ikev2_peer_addr(sa), pol_dh_name(g),
 				g, pol_dh_name(sa->dh_group),
 				(pol_prop_str(&sa->peer->ike, prop,
 					      sizeof(prop)), prop));
@@ -637,7 +624,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 			return;
 		}
 		log_info("peer %s (%s): INVALID_KE_PAYLOAD: it wants %s instead of %s; retrying with it",
-			 sa->peer->name, peer_addr(sa), pol_dh_name(g),
+			 sa->peer->name, ikev2_peer_addr(sa), pol_dh_name(g),
 			 pol_dh_name(sa->dh_group));
 		if (sa_set_dh(sa, g) || init_request_send(d, sa))
 			sa_destroy(d, sa, "cannot retry IKE_SA_INIT");
@@ -652,12 +639,12 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 		pol_prop_str(&sa->peer->ike, prop, sizeof(prop));
 		if (p->u.n.type == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			log_err("peer %s (%s): NO_PROPOSAL_CHOSEN: the peer accepted none of our IKE proposals: %s",
-				sa->peer->name, peer_addr(sa), prop);
+				sa->peer->name, ikev2_peer_addr(sa), prop);
 		else
 			log_err("peer %s (%s): IKE_SA_INIT refused with %s (%u)",
-				sa->peer->name, peer_addr(sa),
-				notify_name(p->u.n.type), p->u.n.type);
-		sa_destroy(d, sa, notify_name(p->u.n.type));
+				sa->peer->name, ikev2_peer_addr(sa),
+				ikev2_notify_name(p->u.n.type), p->u.n.type);
+		sa_destroy(d, sa, ikev2_notify_name(p->u.n.type));
 		return;
 	}
 	if (!(m->seen & (1ull << (IKEV2_PL_SA - IKEV2_PL_SA))) || !ke || !no ||
@@ -673,7 +660,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 		d->st.drop[DROP_PROPOSAL]++;
 		pol_prop_str(&m->sa, prop, sizeof(prop));
 		log_err("peer %s (%s): IKE_SA_INIT response chose %s with KE %s, which we did not offer (we sent KE %s): dropped",
-			sa->peer->name, peer_addr(sa), prop,
+			sa->peer->name, ikev2_peer_addr(sa), prop,
 			pol_dh_name(ke->u.ke.group), pol_dh_name(sa->dh_group));
 		return;
 	}
@@ -734,11 +721,10 @@ static void build_id_auth(struct iked_sa *sa, struct ike_wbuf *w)
 	OPENSSL_cleanse(mac, sizeof(mac));
 }
 
-/* Our ESP proposals with our inbound SPI. */
-static void esp_offer(struct iked_sa *sa, struct ike_sa *out)
+void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi,
+		     struct ike_sa *out)
 {
 	unsigned int i;
-	uint32_t spi = sa->child.spi_in;
 
 	*out = sa->peer->esp;
 	for (i = 0; i < out->n_props; i++) {
@@ -755,18 +741,23 @@ static int auth_request_send(struct iked *d, struct iked_sa *sa)
 	static struct ike_sa offer;	/* large: not on the stack */
 	struct ike_notify ic = { .type = IKEV2_N_INITIAL_CONTACT };
 	uint8_t plain[IKED_MSG_MAX];
+	struct child_sa *c = child_alloc(sa);
 	struct ike_wbuf w;
 	int r;
 
+	if (!c)
+		return -ENOMEM;
 	r = d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
-			     IKEV2_PROTO_ESP, &sa->child.spi_in);
+			     IKEV2_PROTO_ESP, &c->spi_in);
 	if (r) {
 		log_err("peer %s: kernel backend %s: no SPI (%s)",
 			sa->peer->name, d->kops->name, strerror(-r));
+		c->spi_in = 0;
 		return r;
 	}
+	c->state = CHILD_OFFERED;
 	log_info("peer %s: offering the CHILD SA with our inbound SPI %08x",
-		 sa->peer->name, sa->child.spi_in);
+		 sa->peer->name, c->spi_in);
 	ike_wbuf_init(&w, plain, sizeof(plain));
 	build_id_auth(sa, &w);
 	if (sa->peer->remote_id.type) {
@@ -777,7 +768,7 @@ static int auth_request_send(struct iked *d, struct iked_sa *sa)
 		ike_build_id(&w, IKEV2_PL_IDR, &idr);
 	}
 	ike_build_notify(&w, &ic);
-	esp_offer(sa, &offer);
+	ikev2_esp_offer(sa, c->spi_in, &offer);
 	ike_build_sa(&w, &offer);
 	ike_build_ts(&w, IKEV2_PL_TSI, &sa->peer->local_ts);
 	ike_build_ts(&w, IKEV2_PL_TSR, &sa->peer->remote_ts);
@@ -808,19 +799,19 @@ static int peer_auth_check(struct iked_sa *sa, const struct ike_msg *m)
 	id_text(&sa->peer->remote_id, want, sizeof(want));
 	if (!id || !au) {
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: its IKE_AUTH has no %s",
-			sa->peer->name, peer_addr(sa), !id ? "ID" : "AUTH");
+			sa->peer->name, ikev2_peer_addr(sa), !id ? "ID" : "AUTH");
 		return -1;
 	}
 	conf_id_str(id->u.id.type, id->u.id.data.p, id->u.id.data.len, got,
 		    sizeof(got));
 	if (!id_matches(&sa->peer->remote_id, id)) {
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: ID mismatch: received %s, configured remote_id %s",
-			sa->peer->name, peer_addr(sa), got, want);
+			sa->peer->name, ikev2_peer_addr(sa), got, want);
 		return -1;
 	}
 	if (au->u.auth.method != IKEV2_AUTH_SHARED_KEY_MIC) {
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: %s authenticates with method %u; configured: PSK (shared key, method 2)",
-			sa->peer->name, peer_addr(sa), got,
+			sa->peer->name, ikev2_peer_addr(sa), got,
 			au->u.auth.method);
 		return -1;
 	}
@@ -830,77 +821,14 @@ static int peer_auth_check(struct iked_sa *sa, const struct ike_msg *m)
 	OPENSSL_cleanse(mac, sizeof(mac));
 	if (!ok) {
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: the AUTH of %s does not match the PSK of psk_file %s (the two sides' PSKs differ)",
-			sa->peer->name, peer_addr(sa), got,
+			sa->peer->name, ikev2_peer_addr(sa), got,
 			sa->peer->psk_file);
 		return -1;
 	}
 	return 0;
 }
 
-/* Derive the CHILD SA's keys and install both directions. */
-static int child_install(struct iked *d, struct iked_sa *sa)
-{
-	struct child_sa *c = &sa->child;
-	struct ike_child_keys k = { 0 };
-	struct ike_blob ni = { sa->ni, sa->ni_len }, nr = { sa->nr, sa->nr_len };
-	size_t el = ike_encr_keylen(c->alg.encr, c->alg.encr_bits);
-	size_t il = c->alg.integ ? ike_integ_keylen(c->alg.integ) : 0;
-	struct kernel_sa in = { .peer = sa->peer->name, .dir = KERNEL_IN,
-				.proto = IKEV2_PROTO_ESP,
-				.reqid = sa->peer->reqid };
-	struct kernel_sa out;
-	int r;
-
-	r = ike_child_keys_derive(&k, sa->alg.prf, &sa->keys.d, NULL, &ni, &nr,
-				  el, il);
-	if (r) {
-		log_err("peer %s: CHILD SA keys: %s", sa->peer->name,
-			strerror(-r));
-		return r;
-	}
-	in.encr = c->alg.encr;
-	in.encr_bits = c->alg.encr_bits;
-	in.integ = c->alg.integ;
-	in.esn = c->alg.esn == IKEV2_ESN_YES;
-	in.ts_local = &c->ts_local;
-	in.ts_remote = &c->ts_remote;
-	out = in;
-	in.spi = c->spi_in;
-	in.src = sa->remote;
-	in.dst = sa->local;
-	in.ekey = sa->initiator ? k.er : k.ei;
-	in.akey = sa->initiator ? k.ar : k.ai;
-	out.dir = KERNEL_OUT;
-	out.spi = c->spi_out;
-	out.src = sa->local;
-	out.dst = sa->remote;
-	out.ekey = sa->initiator ? k.ei : k.er;
-	out.akey = sa->initiator ? k.ai : k.ar;
-	r = d->kops->add_sa(d->kctx, &in);
-	if (!r) {
-		c->in_installed = 1;
-		r = d->kops->add_sa(d->kctx, &out);
-		c->out_installed = !r;
-	}
-	ike_child_keys_free(&k);
-	if (r) {
-		log_err("peer %s: kernel backend %s refused the CHILD SA (%s)",
-			sa->peer->name, d->kops->name, strerror(-r));
-		return r;
-	}
-	{
-		char alg[100], lt[512], rt[512];
-
-		pol_choice_name(&c->alg, alg, sizeof(alg));
-		pol_ts_str(&c->ts_local, lt, sizeof(lt));
-		pol_ts_str(&c->ts_remote, rt, sizeof(rt));
-		log_info("peer %s: CHILD SA established, SPIs %08x in %08x out, %s, %s === %s",
-			 sa->peer->name, c->spi_in, c->spi_out, alg, lt, rt);
-	}
-	return 0;
-}
-
-static uint32_t spi32(const uint8_t *p)
+uint32_t ikev2_spi32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
@@ -909,7 +837,8 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 			      struct ike_msg *m)
 {
 	static struct ike_sa chosen;
-	struct child_sa *c = &sa->child;
+	struct child_sa *c = child_alloc(sa);
+	struct ike_blob ni = { sa->ni, sa->ni_len }, nr = { sa->nr, sa->nr_len };
 	struct ike_notify nt = { 0 };
 	uint8_t plain[IKED_MSG_MAX];
 	struct ike_ts_pld tsi, tsr;
@@ -935,14 +864,14 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 	have_child = (m->seen & (1ull << (IKEV2_PL_SA - IKEV2_PL_SA))) &&
 		     (m->seen & (1ull << (IKEV2_PL_TSI - IKEV2_PL_SA))) &&
 		     (m->seen & (1ull << (IKEV2_PL_TSR - IKEV2_PL_SA)));
-	if (!have_child) {
+	if (!have_child || !c) {
 		log_info("peer %s: IKE_AUTH without a CHILD SA", sa->peer->name);
 	} else if (pol_select(&sa->peer->esp, &m->sa, IKEV2_PROTO_ESP, 1,
 			      &c->alg)) {
 		pol_prop_str(&m->sa, a, sizeof(a));
 		pol_prop_str(&sa->peer->esp, b, sizeof(b));
 		log_err("peer %s (%s): NO_PROPOSAL_CHOSEN for the CHILD SA: received %s; configured %s",
-			sa->peer->name, peer_addr(sa), a, b);
+			sa->peer->name, ikev2_peer_addr(sa), a, b);
 		nt.type = IKEV2_N_NO_PROPOSAL_CHOSEN;
 		fail = 1;
 	} else if (!pol_ts_narrow(&sa->peer->remote_ts, &m->tsi, &tsi) ||
@@ -952,21 +881,21 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 		pol_ts_str(&sa->peer->local_ts, lts, sizeof(lts));
 		pol_ts_str(&sa->peer->remote_ts, rts, sizeof(rts));
 		log_err("peer %s (%s): TS_UNACCEPTABLE: received TSi %s, TSr %s; configured remote_ts %s, local_ts %s",
-			sa->peer->name, peer_addr(sa), a, b, rts, lts);
+			sa->peer->name, ikev2_peer_addr(sa), a, b, rts, lts);
 		nt.type = IKEV2_N_TS_UNACCEPTABLE;
 		fail = 1;
 	} else {
-		c->present = 1;
-		c->spi_out = spi32(c->alg.spi);
+		c->spi_out = ikev2_spi32(c->alg.spi);
 		c->ts_local = tsr;
 		c->ts_remote = tsi;
 		if (d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
 				     IKEV2_PROTO_ESP, &c->spi_in) ||
-		    child_install(d, sa)) {
+		    child_install(d, sa, c, 0, &ni, &nr, 1)) {
 			nt.type = IKEV2_N_NO_ADDITIONAL_SAS;
 			fail = 1;
-			child_release(d, sa);
+			child_release(d, sa, c);
 		} else {
+			child_schedule(sa, c, iked_now_ms());
 			c->alg.spi_size = 4;
 			c->alg.spi[0] = c->spi_in >> 24;
 			c->alg.spi[1] = c->spi_in >> 16;
@@ -998,7 +927,8 @@ static void info_auth_failed_send(struct iked *d, struct iked_sa *sa)
 static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 			       struct ike_msg *m)
 {
-	struct child_sa *c = &sa->child;
+	struct child_sa *c = child_by_state(sa, CHILD_OFFERED);
+	struct ike_blob ni = { sa->ni, sa->ni_len }, nr = { sa->nr, sa->nr_len };
 	char a[1024], b[1024], e[1024];
 	unsigned int i;
 
@@ -1010,7 +940,7 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 	if (ike_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED)) {
 		id_text(&sa->lid, a, sizeof(a));
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: the peer refused our AUTH (we are %s, PSK from %s): the PSKs or IDs differ",
-			sa->peer->name, peer_addr(sa), a, sa->peer->psk_file);
+			sa->peer->name, ikev2_peer_addr(sa), a, sa->peer->psk_file);
 		sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
 	}
@@ -1023,6 +953,8 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 	sa->state = SA_ESTABLISHED;
 	sa->established_ms = iked_now_ms();
 	report_up(d, sa);
+	if (!c)
+		return;
 	for (i = 0; i < m->n_pld; i++) {
 		const struct ike_pld *p = &m->pl[i];
 		uint16_t t = p->u.n.type;
@@ -1034,31 +966,31 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 		pol_ts_str(&sa->peer->remote_ts, e, sizeof(e));
 		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			log_err("peer %s (%s): NO_PROPOSAL_CHOSEN for the CHILD SA: the peer accepted none of our ESP proposals: %s",
-				sa->peer->name, peer_addr(sa), a);
+				sa->peer->name, ikev2_peer_addr(sa), a);
 		else if (t == IKEV2_N_TS_UNACCEPTABLE)
 			log_err("peer %s (%s): TS_UNACCEPTABLE: the peer refused our selectors TSi %s, TSr %s",
-				sa->peer->name, peer_addr(sa), b, e);
+				sa->peer->name, ikev2_peer_addr(sa), b, e);
 		else
 			log_err("peer %s (%s): the CHILD SA was refused with %s (%u)",
-				sa->peer->name, peer_addr(sa), notify_name(t),
+				sa->peer->name, ikev2_peer_addr(sa), ikev2_notify_name(t),
 				t);
-		child_release(d, sa);
+		child_release(d, sa, c);
 		return;
 	}
 	if (!(m->seen & (1ull << (IKEV2_PL_SA - IKEV2_PL_SA))) ||
 	    !(m->seen & (1ull << (IKEV2_PL_TSI - IKEV2_PL_SA))) ||
 	    !(m->seen & (1ull << (IKEV2_PL_TSR - IKEV2_PL_SA)))) {
 		log_err("peer %s (%s): IKE_AUTH response without a CHILD SA and without saying why",
-			sa->peer->name, peer_addr(sa));
-		child_release(d, sa);
+			sa->peer->name, ikev2_peer_addr(sa));
+		child_release(d, sa, c);
 		return;
 	}
 	if (m->sa.n_props != 1 ||
 	    pol_select(&sa->peer->esp, &m->sa, IKEV2_PROTO_ESP, 1, &c->alg)) {
 		pol_prop_str(&m->sa, a, sizeof(a));
 		log_err("peer %s (%s): the peer chose ESP %s, which we did not offer",
-			sa->peer->name, peer_addr(sa), a);
-		child_release(d, sa);
+			sa->peer->name, ikev2_peer_addr(sa), a);
+		child_release(d, sa, c);
 		return;
 	}
 	if (!pol_ts_subset(&m->tsi, &sa->peer->local_ts) ||
@@ -1066,16 +998,17 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 		pol_ts_str(&m->tsi, a, sizeof(a));
 		pol_ts_str(&m->tsr, b, sizeof(b));
 		log_err("peer %s (%s): TS_UNACCEPTABLE: the peer answered TSi %s, TSr %s, wider than our local_ts/remote_ts",
-			sa->peer->name, peer_addr(sa), a, b);
-		child_release(d, sa);
+			sa->peer->name, ikev2_peer_addr(sa), a, b);
+		child_release(d, sa, c);
 		return;
 	}
-	c->present = 1;
-	c->spi_out = spi32(c->alg.spi);
+	c->spi_out = ikev2_spi32(c->alg.spi);
 	c->ts_local = m->tsi;
 	c->ts_remote = m->tsr;
-	if (child_install(d, sa))
-		child_release(d, sa);
+	if (child_install(d, sa, c, 1, &ni, &nr, 1))
+		child_release(d, sa, c);
+	else
+		child_schedule(sa, c, iked_now_ms());
 }
 
 /* ---- INFORMATIONAL ---- */
@@ -1091,7 +1024,7 @@ static int delete_ike_send(struct iked *d, struct iked_sa *sa)
 	sa->state = SA_DELETING;
 	sa->delete_pending = 0;
 	log_info("peer %s (%s): deleting the IKE SA", sa->peer->name,
-		 peer_addr(sa));
+		 ikev2_peer_addr(sa));
 	return msg_send_request(d, sa, IKEV2_EXCH_INFORMATIONAL, &w);
 }
 
@@ -1111,10 +1044,10 @@ void ikev2_delete(struct iked *d, struct iked_sa *sa, const char *why)
 static void info_request_recv(struct iked *d, struct iked_sa *sa,
 			      struct ike_msg *m)
 {
-	uint8_t plain[IKED_MSG_MAX], spis[4 * 8];
+	uint8_t plain[IKED_MSG_MAX], spis[4 * IKED_CHILD_MAX];
 	struct ike_delete out = { .proto = IKEV2_PROTO_ESP, .spi_size = 4 };
 	struct ike_wbuf w;
-	unsigned int i, j, n = 0;
+	unsigned int i, n = 0;
 	int ike_del = 0;
 
 	ike_wbuf_init(&w, plain, sizeof(plain));
@@ -1124,7 +1057,7 @@ static void info_request_recv(struct iked *d, struct iked_sa *sa,
 		if (p->type == IKEV2_PL_NOTIFY &&
 		    p->u.n.type == IKEV2_N_AUTHENTICATION_FAILED) {
 			log_err("peer %s (%s): AUTHENTICATION_FAILED: the peer did not accept our AUTH after all",
-				sa->peer->name, peer_addr(sa));
+				sa->peer->name, ikev2_peer_addr(sa));
 			ike_del = 1;
 		}
 		if (p->type != IKEV2_PL_DELETE)
@@ -1133,23 +1066,8 @@ static void info_request_recv(struct iked *d, struct iked_sa *sa,
 			ike_del = 1;
 			continue;
 		}
-		for (j = 0; j < p->u.d.n_spi && p->u.d.spi_size == 4; j++) {
-			uint32_t s = spi32(p->u.d.spis.p + 4 * j);
-
-			if (!sa->child.present || s != sa->child.spi_out)
-				continue;
-			log_info("peer %s: the peer deleted the CHILD SA %08x/%08x",
-				 sa->peer->name, sa->child.spi_in, s);
-			if (n < 8) {
-				memcpy(spis + 4 * n,
-				       (uint8_t[]){ sa->child.spi_in >> 24,
-						    sa->child.spi_in >> 16,
-						    sa->child.spi_in >> 8,
-						    sa->child.spi_in }, 4);
-				n++;
-			}
-			child_release(d, sa);
-		}
+		n += child_delete_recv(d, sa, &p->u.d, spis + 4 * n,
+				       IKED_CHILD_MAX - n);
 	}
 	if (n && !ike_del) {
 		out.n_spi = n;
@@ -1161,7 +1079,7 @@ static void info_request_recv(struct iked *d, struct iked_sa *sa,
 	sa->peer_next = m->hdr.msgid + 1;
 	if (ike_del) {
 		log_info("peer %s (%s): the peer deleted the IKE SA",
-			 sa->peer->name, peer_addr(sa));
+			 sa->peer->name, ikev2_peer_addr(sa));
 		sa_destroy(d, sa, "deleted by the peer");
 	}
 }
@@ -1297,6 +1215,7 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 				sa_destroy(d, sa, "deleted");
 				break;
 			}
+			child_delete_response(d, sa);
 			if (sa->delete_pending)
 				delete_ike_send(d, sa);
 		} else if (sa->state == SA_ESTABLISHED ||
@@ -1307,19 +1226,12 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 		}
 		break;
 	case IKEV2_EXCH_CREATE_CHILD_SA:
-		if (!response && sa->state == SA_ESTABLISHED) {
-			/* 1.3: not done yet; say so, keep the IKE SA */
-			struct ike_notify nt = {
-				.type = IKEV2_N_NO_ADDITIONAL_SAS };
-			struct ike_wbuf w;
-
-			ike_wbuf_init(&w, plain, sizeof(plain));
-			ike_build_notify(&w, &nt);
-			log_info("peer %s: CREATE_CHILD_SA (rekeying, more CHILD SAs) is not done yet: answered NO_ADDITIONAL_SAS",
-				 sa->peer->name);
-			msg_send_response(d, sa, m.hdr.exchange, m.hdr.msgid,
-					  &w);
+		if (response) {
+			msg_request_done(sa);
+			child_create_response(d, sa, &m);
+		} else if (sa->state == SA_ESTABLISHED) {
 			sa->peer_next = m.hdr.msgid + 1;
+			child_create_recv(d, sa, &m);
 		} else {
 			d->st.drop[DROP_STATE]++;
 		}
@@ -1355,7 +1267,7 @@ int ikev2_timers(struct iked *d)
 		nx = sa->next;
 		if (sa->expire_at && now >= sa->expire_at) {
 			log_info("peer %s (%s): no IKE_AUTH within %u s after IKE_SA_INIT: half-open IKE SA removed",
-				 sa->peer->name, peer_addr(sa),
+				 sa->peer->name, ikev2_peer_addr(sa),
 				 IKED_HALF_OPEN_MS / 1000);
 			sa_destroy(d, sa, "half-open timeout");
 			continue;
@@ -1363,6 +1275,18 @@ int ikev2_timers(struct iked *d)
 		if (msg_retransmit(d, sa, now)) {
 			sa_destroy(d, sa, "peer unreachable");
 			continue;
+		}
+		/* the next request of an idle IKE SA (a window of one) */
+		if (sa->state == SA_ESTABLISHED && !sa->retx_at &&
+		    !d->shutting_down) {
+			if (sa->delete_pending) {
+				if (delete_ike_send(d, sa)) {
+					sa_destroy(d, sa, "cannot send Delete");
+					continue;
+				}
+			} else {
+				child_timers(d, sa, now, &next);
+			}
 		}
 		if (sa->retx_at && sa->retx_at < next)
 			next = sa->retx_at;
@@ -1442,7 +1366,7 @@ void ikev2_show(struct iked *d, FILE *f)
 
 	for (sa = d->sas; sa; sa = sa->next) {
 		char is[17], rs[17], alg[160], la[64], ra[64], lt[512], rt[512];
-		const struct child_sa *c = &sa->child;
+		unsigned int i;
 
 		hex(sa->ispi, 8, is);
 		hex(sa->rspi, 8, rs);
@@ -1458,12 +1382,17 @@ void ikev2_show(struct iked *d, FILE *f)
 			sa->established_ms ?
 			(unsigned long long)(now - sa->established_ms) / 1000 :
 			0ULL);
-		if (!c->in_installed || !c->out_installed)
-			continue;
-		pol_choice_name(&c->alg, alg, sizeof(alg));
-		pol_ts_str(&c->ts_local, lt, sizeof(lt));
-		pol_ts_str(&c->ts_remote, rt, sizeof(rt));
-		fprintf(f, "CHILD_SA peer=%s spi_in=%08x spi_out=%08x proposal=%s local_ts=%s remote_ts=%s\n",
-			sa->peer->name, c->spi_in, c->spi_out, alg, lt, rt);
+		for (i = 0; i < IKED_CHILD_MAX; i++) {
+			const struct child_sa *c = &sa->child[i];
+
+			if (c->state != CHILD_INSTALLED)
+				continue;
+			pol_choice_name(&c->alg, alg, sizeof(alg));
+			pol_ts_str(&c->ts_local, lt, sizeof(lt));
+			pol_ts_str(&c->ts_remote, rt, sizeof(rt));
+			fprintf(f, "CHILD_SA peer=%s spi_in=%08x spi_out=%08x proposal=%s local_ts=%s remote_ts=%s\n",
+				sa->peer->name, c->spi_in, c->spi_out, alg, lt,
+				rt);
+		}
 	}
 }

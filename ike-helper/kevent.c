@@ -5,9 +5,9 @@
  * of the peer whose `protect` is that entry when its role is `dialup` and
  * none is up or under way (`initiate` peers come back by their retry
  * timer, `respond` peers wait for the peer); SA_EXPIRE of one of our CHILD
- * SAs: soft is logged (rekeying is not written yet), hard (vgate has
- * removed the SA) deletes the IKE SA, so that both sides start again
- * (`initiate` after `retry`, `dialup` on the next packet).
+ * SAs: soft rekeys it now (child.c), hard (vgate has removed the SA)
+ * deletes the IKE SA when it was the SA in use, so that both sides start
+ * again (`initiate` after `retry`, `dialup` on the next packet).
  */
 #include <string.h>
 
@@ -61,24 +61,13 @@ static void expire(struct iked *d, const struct kernel_event *ev)
 	struct iked_sa *sa;
 
 	for (sa = d->sas; sa; sa = sa->next) {
-		const struct child_sa *c = &sa->child;
-
-		if ((c->in_installed && c->spi_in == ev->spi &&
-		     same_ip(&sa->local, &ev->dst)) ||
-		    (c->out_installed && c->spi_out == ev->spi &&
-		     same_ip(&sa->remote, &ev->dst)))
-			break;
+		if (same_ip(&sa->local, &ev->dst) &&
+		    child_expired(d, sa, ev->spi, 0, ev->hard, ev->what))
+			return;
+		if (same_ip(&sa->remote, &ev->dst) &&
+		    child_expired(d, sa, ev->spi, 1, ev->hard, ev->what))
+			return;
 	}
-	if (!sa)
-		return;			/* not one of ours */
-	if (!ev->hard) {
-		log_info("peer %s: CHILD SA %08x reached its soft %s limit; rekeying is not written yet, it runs to the hard limit",
-			 sa->peer->name, ev->spi, ev->what);
-		return;
-	}
-	log_info("peer %s: CHILD SA %08x expired in vgate (hard %s limit): deleting the IKE SA to negotiate again",
-		 sa->peer->name, ev->spi, ev->what);
-	ikev2_delete(d, sa, "CHILD SA expired");
 }
 
 void kevent_handle(struct iked *d, const struct kernel_event *ev)

@@ -320,6 +320,9 @@ int main(int argc, char **argv)
 					ikev2_stats(&d);
 					if (d.kops->dump)
 						d.kops->dump(d.kctx);
+					/* the dump is whole: tests wait */
+					fprintf(d.report, "DUMP end\n");
+					fflush(d.report);
 					continue;
 				}
 				if (d.shutting_down)

@@ -45,26 +45,6 @@ mkpsk "$T/a.psk" "loop-test-secret"
 mkpsk "$T/b.psk" "loop-test-secret"
 mkpsk "$T/wrong.psk" "another-secret"
 
-# start NAME CONF LISTEN [OPTIONS...]: the daemon in the background
-start() {
-	nm=$1 conf=$2 addr=$3
-	shift 3
-	# the redirection below happens in the child, later: the last
-	# case's files must not answer the waits of this one
-	rm -f "$T/$nm.out" "$T/$nm.err"
-	"$IKED" -c "$conf" --kernel=null --listen "$addr" --natt-port 0 "$@" \
-		>"$T/$nm.out" 2>"$T/$nm.err" &
-	eval "pid_$nm=$!"
-	pids="$pids $!"
-	wait_for "$T/$nm.out" '^READY' 100
-}
-# stop NAME: SIGTERM, wait for its exit
-stop() {
-	eval "p=\$pid_$1"
-	kill -TERM "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-}
-
 # pair CASE A_ADDR B_ADDR IKE_A ESP_A IKE_B ESP_B [A_OPTS [B_OPTS [PSK_B]]]
 pair() {
 	c=$1
@@ -131,17 +111,6 @@ torn_down() {
 	check "$1: $3 removed its 2 ESP SAs" \
 		test "$(grep -c '^SA del' "$T/$3.out")" = 2
 	stop "$3"
-}
-
-stop_both() {
-	stop a
-	stop b
-}
-# start_both [OPTION...]: B on b.conf (127.0.0.2), then A on a.conf
-# (127.0.0.1) with the options
-start_both() {
-	start b "$T/b.conf" 127.0.0.2
-	start a "$T/a.conf" 127.0.0.1 "$@"
 }
 
 # ---- successes: each IKE cipher family, DH 19/31/14, IPv4 and IPv6 ----

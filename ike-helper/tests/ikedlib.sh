@@ -68,3 +68,37 @@ peer $2
 	role ${12}
 EOC
 }
+
+# The daemons of a two-daemon test (iked_loop.sh, iked_rekey.sh): $T the
+# test's directory, $IKED the binary; pid_NAME and $pids are set.
+# start NAME CONF LISTEN [OPTIONS...]: the daemon in the background
+start() {
+	nm=$1 conf=$2 addr=$3
+	shift 3
+	# the redirection below happens in the child, later: the last
+	# case's files must not answer the waits of this one
+	rm -f "$T/$nm.out" "$T/$nm.err"
+	"$IKED" -c "$conf" --kernel=null --listen "$addr" --natt-port 0 "$@" \
+		>"$T/$nm.out" 2>"$T/$nm.err" &
+	eval "pid_$nm=$!"
+	pids="$pids $!"
+	wait_for "$T/$nm.out" '^READY' 100
+}
+# stop NAME: SIGTERM, wait for its exit
+stop() {
+	eval "p=\$pid_$1"
+	kill -TERM "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+}
+
+stop_both() {
+	stop a
+	stop b
+}
+# start_both [OPTION...]: B on b.conf (127.0.0.2), then A on a.conf
+# (127.0.0.1) with the options
+start_both() {
+	start b "$T/b.conf" 127.0.0.2
+	start a "$T/a.conf" 127.0.0.1 "$@"
+}
+
