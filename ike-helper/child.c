@@ -461,27 +461,42 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	struct ike_wbuf w;
 	char a[1024], b[1024];
 
-	if (!rk) {
-		/* one traffic selector set per entry: no second CHILD SA */
-		log_info("peer %s: CREATE_CHILD_SA for another CHILD SA (or an IKE SA rekey, not done yet): answered NO_ADDITIONAL_SAS",
+	if (!rk && m->sa.n_props && m->sa.prop[0].proto == IKEV2_PROTO_IKE) {
+		log_info("peer %s: CREATE_CHILD_SA rekeying the IKE SA is not done yet: answered NO_ADDITIONAL_SAS",
 			 sa->peer->name);
 		create_error(d, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, NULL);
 		return;
 	}
-	if (rk->proto != IKEV2_PROTO_ESP || rk->spi_size != 4) {
+	if (!rk) {
+		/*
+		 * One traffic selector set per entry: a new CHILD SA only
+		 * when the IKE SA has none (the peer deleted it, e.g. at its
+		 * hard lifetime, and negotiates it again).
+		 */
+		if (child_by_state(sa, CHILD_INSTALLED) ||
+		    child_by_state(sa, CHILD_HALF) ||
+		    child_by_state(sa, CHILD_OFFERED)) {
+			log_info("peer %s: CREATE_CHILD_SA for a second CHILD SA: one per peer; answered NO_ADDITIONAL_SAS",
+				 sa->peer->name);
+			create_error(d, sa, m, IKEV2_N_NO_ADDITIONAL_SAS, NULL);
+			return;
+		}
+		x = NULL;
+	} else if (rk->proto != IKEV2_PROTO_ESP || rk->spi_size != 4) {
 		log_info("peer %s: REKEY_SA for protocol %u: answered CHILD_SA_NOT_FOUND",
 			 sa->peer->name, rk->proto);
 		create_error(d, sa, m, IKEV2_N_CHILD_SA_NOT_FOUND, NULL);
 		return;
+	} else {
+		x = child_by_spi_out(sa, ikev2_spi32(rk->spi));
 	}
-	x = child_by_spi_out(sa, ikev2_spi32(rk->spi));
-	if (!x || x->state == CHILD_HALF) {
+	if (rk && (!x || x->state == CHILD_HALF)) {
 		log_info("peer %s: REKEY_SA for %08x, which is not a CHILD SA of ours: answered CHILD_SA_NOT_FOUND",
 			 sa->peer->name, ikev2_spi32(rk->spi));
 		create_error(d, sa, m, IKEV2_N_CHILD_SA_NOT_FOUND, rk->spi);
 		return;
 	}
-	if (x->state != CHILD_INSTALLED) {
+	if (x && x->state != CHILD_INSTALLED) {
 		log_info("peer %s: REKEY_SA for %08x, which we are deleting: answered TEMPORARY_FAILURE",
 			 sa->peer->name, x->spi_out);
 		create_error(d, sa, m, IKEV2_N_TEMPORARY_FAILURE, NULL);
@@ -491,7 +506,7 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	    !(m->seen & (1ull << (IKEV2_PL_TSI - IKEV2_PL_SA))) ||
 	    !(m->seen & (1ull << (IKEV2_PL_TSR - IKEV2_PL_SA)))) {
 		d->st.drop[DROP_MISSING]++;
-		log_err("peer %s (%s): CREATE_CHILD_SA rekey without SA, Nonce or selectors: answered INVALID_SYNTAX",
+		log_err("peer %s (%s): CREATE_CHILD_SA without SA, Nonce or selectors: answered INVALID_SYNTAX",
 			sa->peer->name, ikev2_peer_addr(sa));
 		create_error(d, sa, m, IKEV2_N_INVALID_SYNTAX, NULL);
 		return;
@@ -506,8 +521,9 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	if (pol_select(&sa->peer->esp, &m->sa, IKEV2_PROTO_ESP, 0, &n->alg)) {
 		pol_prop_str(&m->sa, a, sizeof(a));
 		pol_prop_str(&sa->peer->esp, b, sizeof(b));
-		log_err("peer %s (%s): NO_PROPOSAL_CHOSEN for the rekey of CHILD SA %08x: received %s; configured %s",
-			sa->peer->name, ikev2_peer_addr(sa), x->spi_in, a, b);
+		log_err("peer %s (%s): NO_PROPOSAL_CHOSEN for the %s CHILD SA: received %s; configured %s",
+			sa->peer->name, ikev2_peer_addr(sa),
+			x ? "rekeyed" : "new", a, b);
 		create_error(d, sa, m, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL);
 		return;
 	}
@@ -515,28 +531,33 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	    !pol_ts_narrow(&sa->peer->local_ts, &m->tsr, &tsr)) {
 		pol_ts_str(&m->tsi, a, sizeof(a));
 		pol_ts_str(&m->tsr, b, sizeof(b));
-		log_err("peer %s (%s): TS_UNACCEPTABLE for the rekey of CHILD SA %08x: received TSi %s, TSr %s",
-			sa->peer->name, ikev2_peer_addr(sa), x->spi_in, a, b);
+		log_err("peer %s (%s): TS_UNACCEPTABLE for the %s CHILD SA: received TSi %s, TSr %s",
+			sa->peer->name, ikev2_peer_addr(sa),
+			x ? "rekeyed" : "new", a, b);
 		create_error(d, sa, m, IKEV2_N_TS_UNACCEPTABLE, NULL);
 		return;
 	}
 	n->spi_out = ikev2_spi32(n->alg.spi);
 	n->ts_local = tsr;
 	n->ts_remote = tsi;
-	n->replaces = x->spi_in;
+	n->replaces = x ? x->spi_in : 0;
 	ni = no->u.nonce;
 	nr = (struct ike_blob){ nrv, sizeof(nrv) };
 	if (RAND_bytes(nrv, sizeof(nrv)) != 1 ||
 	    d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
 			     IKEV2_PROTO_ESP, &n->spi_in) ||
-	    child_install(d, sa, n, 0, &ni, &nr, 0)) {
+	    child_install(d, sa, n, 0, &ni, &nr, !x)) {
 		child_release(d, sa, n);
 		create_error(d, sa, m, IKEV2_N_TEMPORARY_FAILURE, NULL);
 		return;
 	}
-	sa->n_rekeys++;
-	x->rekey_at = 0;		/* the peer has rekeyed it */
-	if (x->rekeying) {
+	if (!x) {
+		child_schedule(sa, n, iked_now_ms());
+	} else {
+		sa->n_rekeys++;
+		x->rekey_at = 0;	/* the peer has rekeyed it */
+	}
+	if (x && x->rekeying) {
 		/* 2.8.1: ours is out too; decided when its answer comes */
 		nonce_min(&ni, &nr, x->peer_min, &x->peer_min_len);
 		x->peer_new = n->spi_in;

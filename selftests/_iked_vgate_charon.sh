@@ -23,7 +23,9 @@
 # holds LAN traffic (ACQUIRE) instead of passing it: a ping fails and
 # nothing crosses the wire in the clear.  Last, vgate-iked with role
 # dialup: nothing until a LAN packet hits rule 10; its ACQUIRE starts the
-# negotiation and the held ping is answered.
+# negotiation and the held ping is answered.  Then the CHILD SA rekeyed
+# every ~5 s, once by charon, once by vgate-iked, under a ping every 10 ms
+# that must not lose a packet.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../ike-helper/tests/charon.sh"
@@ -34,7 +36,7 @@ require_cmd ip nft ping swanctl jq
 [ -x "$IKED" ] || skip_all "$IKED not built (make -C ike-helper)"
 
 T=$VGATE_TMP
-tap_plan 31
+tap_plan 43
 
 topo_gw_pair gwA gwB
 topo_gw_pair_ipv6 gwA gwB
@@ -57,7 +59,8 @@ echo "# $(sw --version 2>/dev/null | head -n 1 | tr -s ' ')"
 printf 'vgate-charon-test-secret\n' >"$T/v.psk"
 chmod 600 "$T/v.psk"
 
-# charon_conf NAME LOCAL REMOTE LTS RTS ESP: one connection, PSK
+# charon_conf NAME LOCAL REMOTE LTS RTS ESP [CHILD_OPTION]: one
+# connection, PSK
 charon_conf() {
 	cat >"$T/swanctl.conf" <<EOF
 connections {
@@ -79,6 +82,7 @@ connections {
 				local_ts = $4
 				remote_ts = $5
 				esp_proposals = $6
+				${7:-}
 			}
 		}
 	}
@@ -94,8 +98,8 @@ EOF
 	sw --load-all --file "$T/swanctl.conf" >"$T/load.out" 2>&1
 }
 
-# iked_start ROLE LOCAL REMOTE LTS RTS ESP PROTECT: vgate-iked on gwA
-# with the vgate backend (the default: no --kernel)
+# iked_start ROLE LOCAL REMOTE LTS RTS ESP PROTECT [ESP_LIFETIME]:
+# vgate-iked on gwA with the vgate backend (the default: no --kernel)
 iked_pid=
 iked_start() {
 	cat >"$T/v.conf" <<EOF
@@ -112,6 +116,7 @@ peer gwB
 	role $1
 	retry 0
 	protect $7
+	esp_lifetime ${8:-3600}
 EOF
 	rm -f "$T/v.out" "$T/v.err"
 	# not through ns(): $! is vgate-iked itself
@@ -126,7 +131,7 @@ iked_stop() {
 	iked_pid=
 }
 diag() {
-	sed 's/^/# v.err: /' "$T/v.err" | tail -n 15
+	sed 's/^/# v.err: /' "$T/v.err" | tail -n 25
 	sed 's/^/# v.out: /' "$T/v.out" | tail -n 8
 	tail -n 15 "$T/charon.log" | sed 's/^/# charon: /'
 	sed 's/^/# swanctl: /' "$T/sas.out" 2>/dev/null
@@ -264,8 +269,82 @@ dialup_case() {
 		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
 }
 
+# rekey_case WHO: the CHILD SA rekeyed every ~5 s by WHO (charon:
+# rekey_time 6s, vgate-iked never; vgate: esp_lifetime 6, charon never)
+# under a ping every 10 ms; not one ping may be lost (make-before-break
+# on both sides), and in the end vgate's SAD and charon agree on the SPIs
+rekey_case() {
+	local who=$1 t="rekey by $1 under ping -i 0.01 (IPv4)" conn=c$RANDOM
+	local s_opt v_life=0 ok_est=1 n_ping=1500 rk sent recv
+	if [ "$who" = charon ]; then
+		# its XFRM soft expiry (rekey_time - up to rand_time) starts
+		# the rekey; the hard one stays far (else it may come first
+		# under emulation and charon deletes instead of rekeying)
+		s_opt="rekey_time = 6s
+				life_time = 120s
+				rand_time = 1s"
+	else
+		s_opt="rekey_time = 0"
+		v_life=6
+	fi
+	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16 "$s_opt" ||
+		echo "# swanctl --load-all failed: $(cat "$T/load.out")"
+	iked_start initiate 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16 10 "$v_life"
+	wait_for grep -q 'CHILD SA established' "$T/v.err" || ok_est=0
+	check_eq "$t: CHILD SA established" "$ok_est" 1
+	[ "$ok_est" = 1 ] || diag
+	ns lanA ping -q -c "$n_ping" -i 0.01 -W 3 10.2.0.2 >"$T/ping-rekey" 2>&1
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T/ping-rekey")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping-rekey")
+	rk=$(grep -c 'CHILD SA rekeyed' "$T/v.err")
+	echo "# $t: $rk rekeys; ping: ${sent:-?} sent, ${recv:-?} answered; $(grep -c '^SA add' "$T/v.out") SAs added in vgate"
+	[ "$rk" -ge 2 ] && [ "${recv:-0}" = "$n_ping" ] || diag
+	check "$t: $who rekeyed the CHILD SA at least twice during the ping ($rk)" \
+		test "$rk" -ge 2
+	check_eq "$t: not one of $n_ping pings lost across the rekeys" \
+		"${sent:-?}/${recv:-?}" "$n_ping/$n_ping"
+	if [ "$who" = charon ]; then
+		check "$t: vgate-iked held its new outbound SA until charon deleted the old one" \
+			grep -q 'now sends (the old SA .* is gone)' "$T/v.err"
+	else
+		check "$t: vgate-iked sent the rekeys (REKEY_SA) and deleted the old SAs" \
+			sh -c "grep -q 'rekeying CHILD SA' '$T/v.err' && grep -q 'deleting CHILD SA' '$T/v.err'"
+	fi
+	# the SPIs agree between two rekeys (every ~5 s; one try takes a
+	# second or two under emulation): at most 15 tries
+	# shellcheck disable=SC2317
+	agree() {
+		local si so v
+		sw --list-sas >"$T/sas.out" 2>&1
+		si=0x$(sed -n 's/^    in  \([0-9a-f]*\),.*/\1/p' "$T/sas.out")
+		so=0x$(sed -n 's/^    out \([0-9a-f]*\),.*/\1/p' "$T/sas.out")
+		v=$(vgate gwA -j ipsec show sad | jq -r '[.[] | select(.reqid == 10)] |
+			"\(length) \([.[] | select(.dst == "192.0.2.2") | .spi] | join(","))/\([.[] | select(.dst == "192.0.2.1") | .spi] | join(","))"')
+		echo "# $t: charon in $si out $so; vgate: $v"
+		[ "$v" = "2 $si/$so" ]
+	}
+	local i ok_agree=1
+	for i in $(seq 15); do
+		agree >"$T/agree.out" && break
+		[ "$i" = 15 ] && ok_agree=0
+		sleep 0.5
+	done
+	cat "$T/agree.out"
+	check_eq "$t: vgate's SAD holds one SA pair of REQID 10, charon's current SPIs" "$ok_agree" 1
+	iked_stop
+	check_eq "$t: SIGTERM: no IKE SA at charon, no SA in vgate" \
+		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
+}
+
+# dialup first: the other cases end with a ping that leaves rule 10's
+# ACQUIRE pending (acquire_timeout, 30 s), and while it is pending the
+# kernel raises no new one
+dialup_case
 run_case "vgate-iked initiates (IPv4)" initiate 4 aes128gcm16 AES_GCM_16-128
 run_case "charon initiates (IPv4)" respond 4 aes256-sha256 AES_CBC-256/HMAC_SHA2_256_128
 run_case "vgate-iked initiates (IPv6 outer, 6in6)" initiate 6 aes128-sha1 AES_CBC-128/HMAC_SHA1_96
-dialup_case
+rekey_case charon
+rekey_case vgate
 tap_done
