@@ -320,6 +320,7 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			p->reqid = ++reqid;
 			p->retry_s = 30;
 			p->esp_life_s = CONF_ESP_LIFE_DEFAULT;
+			p->ike_life_s = CONF_IKE_LIFE_DEFAULT;
 			port = 500;
 			seen_remote = seen_psk = seen_lts = seen_rts = 0;
 			continue;
@@ -382,6 +383,16 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			if (*ep || v < 0 || v > 86400)
 				snprintf(e, sizeof(e), "not a number of seconds 0..86400");
 			p->retry_s = v;
+		} else if (!strcmp(key, "ike_lifetime")) {
+			char *ep;
+			long v = strtol(val, &ep, 10);
+
+			if (*ep || !isdigit((unsigned char)*val) ||
+			    (v != 0 && (v < CONF_ESP_LIFE_MIN ||
+					v > CONF_ESP_LIFE_MAX)))
+				snprintf(e, sizeof(e), "not 0 (never rekeyed) or a number of seconds %d..%d",
+					 CONF_ESP_LIFE_MIN, CONF_ESP_LIFE_MAX);
+			p->ike_life_s = v;
 		} else if (!strcmp(key, "esp_lifetime")) {
 			char *ep;
 			long v = strtol(val, &ep, 10);

@@ -143,6 +143,13 @@ struct iked_sa {
 	uint64_t expire_at;		/* half-open deadline; 0: none */
 	uint64_t established_ms;
 	struct child_sa child[IKED_CHILD_MAX];
+	/* IKE SA rekeying (2.18, rekey.c) */
+	uint64_t rekey_at;		/* ike_lifetime; 0: not planned */
+	uint16_t rekey_dh;		/* the group the peer asked for */
+	struct iked_sa *rekey_new;	/* ours under way: the new SA, not
+					 * listed until the answer comes */
+	int replaced;			/* rekeyed: the CHILD SAs moved to the
+					 * new one; only its Delete is left */
 	uint32_t n_rekeys;		/* CHILD SA rekeys completed */
 };
 
@@ -212,7 +219,26 @@ int child_timers(struct iked *d, struct iked_sa *sa, uint64_t now,
 int child_expired(struct iked *d, struct iked_sa *sa, uint32_t spi,
 		  int outbound, int hard, const char *what);
 
-/* ikev2.c, for child.c */
+/* rekey.c: IKE SA rekeying (RFC 7296 2.18) */
+void ike_rekey_schedule(struct iked_sa *sa, uint64_t now);
+/* A due rekey of an idle IKE SA: 1 if a request went out. */
+int ike_rekey_timer(struct iked *d, struct iked_sa *sa, uint64_t now,
+		    uint64_t *next);
+void ike_rekey_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m);
+void ike_rekey_response(struct iked *d, struct iked_sa *sa,
+			struct ike_msg *m);
+
+/* ikev2.c, for child.c and rekey.c */
+struct iked_sa *ikev2_sa_alloc(struct conf_peer *p, int initiator);
+void ikev2_sa_link(struct iked *d, struct iked_sa *sa);
+void ikev2_sa_destroy(struct iked *d, struct iked_sa *sa, const char *why);
+/* Free an IKE SA that is not listed (its keys wiped). */
+void ikev2_sa_free(struct iked_sa *sa);
+int ikev2_sa_set_dh(struct iked_sa *sa, uint16_t group);
+/* The SK contexts from sa->keys and sa->alg. */
+void ikev2_sk_setup(struct iked_sa *sa);
+int ikev2_delete_send(struct iked *d, struct iked_sa *sa);
+void ikev2_hex(const uint8_t *p, size_t n, char *out);
 const char *ikev2_peer_addr(const struct iked_sa *sa);
 const char *ikev2_notify_name(uint16_t t);
 uint32_t ikev2_spi32(const uint8_t *p);

@@ -91,7 +91,7 @@ const char *ikev2_peer_addr(const struct iked_sa *sa)
 	return net_str(&sa->remote, b, sizeof(b));
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
+void ikev2_hex(const uint8_t *p, size_t n, char *out)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ static void id_text(const struct conf_id *id, char *buf, size_t len)
 
 /* ---- SA lifetime ---- */
 
-static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
+void ikev2_sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 {
 	struct iked_sa **pp;
 	char is[17], rs[17];
@@ -125,7 +125,7 @@ static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 	if (*pp)
 		*pp = sa->next;
 	if (sa->peer->initiate && sa->peer->retry_s && !d->shutting_down &&
-	    !sa->peer->retry_at) {
+	    !sa->peer->retry_at && !sa->replaced) {
 		/* role initiate: keep it up */
 		sa->peer->retry_at = iked_now_ms() +
 				     sa->peer->retry_s * 1000ULL;
@@ -133,14 +133,22 @@ static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 			 sa->peer->name, sa->peer->retry_s);
 	}
 	child_release_all(d, sa);
-	if (sa->state == SA_ESTABLISHED || sa->state == SA_DELETING) {
-		hex(sa->ispi, 8, is);
-		hex(sa->rspi, 8, rs);
+	if (sa->rekey_new)
+		ikev2_sa_free(sa->rekey_new);
+	if ((sa->state == SA_ESTABLISHED || sa->state == SA_DELETING) &&
+	    !sa->replaced) {
+		ikev2_hex(sa->ispi, 8, is);
+		ikev2_hex(sa->rspi, 8, rs);
 		fprintf(d->report, "IKE_SA down peer=%s ispi=%s rspi=%s reason=%s\n",
 			sa->peer->name, is, rs, why);
 		fflush(d->report);
 	}
 	log_info("peer %s: IKE SA removed (%s)", sa->peer->name, why);
+	ikev2_sa_free(sa);
+}
+
+void ikev2_sa_free(struct iked_sa *sa)
+{
 	ike_dh_free(sa->dh);
 	ike_sa_keys_free(&sa->keys);
 	OPENSSL_clear_free(sa->init_i, sa->init_i_len);
@@ -152,8 +160,7 @@ static void sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 	free(sa);
 }
 
-static struct iked_sa *sa_new(struct iked *d, struct conf_peer *p,
-			      int initiator)
+struct iked_sa *ikev2_sa_alloc(struct conf_peer *p, int initiator)
 {
 	struct iked_sa *sa = calloc(1, sizeof(*sa));
 	uint8_t *spi;
@@ -169,8 +176,22 @@ static struct iked_sa *sa_new(struct iked *d, struct conf_peer *p,
 			return NULL;
 		}
 	} while (!memcmp(spi, "\0\0\0\0\0\0\0\0", 8));
+	return sa;
+}
+
+void ikev2_sa_link(struct iked *d, struct iked_sa *sa)
+{
 	sa->next = d->sas;
 	d->sas = sa;
+}
+
+static struct iked_sa *sa_new(struct iked *d, struct conf_peer *p,
+			      int initiator)
+{
+	struct iked_sa *sa = ikev2_sa_alloc(p, initiator);
+
+	if (sa)
+		ikev2_sa_link(d, sa);
 	return sa;
 }
 
@@ -224,15 +245,20 @@ static int sa_keys(struct iked *d, struct iked_sa *sa, const uint8_t *peer_ke,
 			strerror(-r));
 		return r;
 	}
+	ikev2_sk_setup(sa);
+	return 0;
+}
+
+void ikev2_sk_setup(struct iked_sa *sa)
+{
 	sa->have_keys = 1;
-	sa->sk_out.encr = sa->sk_in.encr = a.encr;
-	sa->sk_out.encr_keybits = sa->sk_in.encr_keybits = a.encr_keybits;
-	sa->sk_out.integ = sa->sk_in.integ = a.integ;
+	sa->sk_out.encr = sa->sk_in.encr = sa->alg.encr;
+	sa->sk_out.encr_keybits = sa->sk_in.encr_keybits = sa->alg.encr_bits;
+	sa->sk_out.integ = sa->sk_in.integ = sa->alg.integ;
 	sa->sk_out.ekey = sa->initiator ? sa->keys.ei : sa->keys.er;
 	sa->sk_out.akey = sa->initiator ? sa->keys.ai : sa->keys.ar;
 	sa->sk_in.ekey = sa->initiator ? sa->keys.er : sa->keys.ei;
 	sa->sk_in.akey = sa->initiator ? sa->keys.ar : sa->keys.ai;
-	return 0;
 }
 
 /* ---- NAT detection (2.23) ---- */
@@ -311,8 +337,8 @@ static void report_up(struct iked *d, struct iked_sa *sa)
 {
 	char is[17], rs[17], alg[160], lid[300], rid[300], la[64], ra[64];
 
-	hex(sa->ispi, 8, is);
-	hex(sa->rspi, 8, rs);
+	ikev2_hex(sa->ispi, 8, is);
+	ikev2_hex(sa->rspi, 8, rs);
 	pol_choice_name(&sa->alg, alg, sizeof(alg));
 	id_text(&sa->lid, lid, sizeof(lid));
 	id_text(&sa->peer->remote_id, rid, sizeof(rid));
@@ -371,7 +397,7 @@ static int init_request_send(struct iked *d, struct iked_sa *sa)
 	return msg_send_clear(d, sa, buf, len, 0, 0);
 }
 
-static int sa_set_dh(struct iked_sa *sa, uint16_t group)
+int ikev2_sa_set_dh(struct iked_sa *sa, uint16_t group)
 {
 	ike_dh_free(sa->dh);
 	sa->dh = NULL;
@@ -395,22 +421,22 @@ void ikev2_initiate(struct iked *d, struct conf_peer *p)
 	else if (net_route_src(&p->remote, &sa->local)) {
 		log_err("peer %s (%s): no route to it", p->name,
 			ikev2_peer_addr(sa));
-		sa_destroy(d, sa, "no route");
+		ikev2_sa_destroy(d, sa, "no route");
 		return;
 	}
 	sa->sock = net_find(&d->net, &sa->local, 0);
 	if (!sa->sock) {
 		log_err("peer %s: no socket for its local address",
 			p->name);
-		sa_destroy(d, sa, "no socket");
+		ikev2_sa_destroy(d, sa, "no socket");
 		return;
 	}
 	net_set_port(&sa->local, sa->sock->port);
 	sa_local_id(sa);
 	sa->ni_len = IKED_NONCE_LEN;
 	if (RAND_bytes(sa->ni, sa->ni_len) != 1 ||
-	    sa_set_dh(sa, pol_first_dh(&p->ike))) {
-		sa_destroy(d, sa, "no DH key");
+	    ikev2_sa_set_dh(sa, pol_first_dh(&p->ike))) {
+		ikev2_sa_destroy(d, sa, "no DH key");
 		return;
 	}
 	sa->state = SA_INIT_SENT;
@@ -418,7 +444,7 @@ void ikev2_initiate(struct iked *d, struct conf_peer *p)
 	log_info("peer %s (%s): initiating, KE %s, proposals %s", p->name,
 		 ikev2_peer_addr(sa), pol_dh_name(sa->dh_group), prop);
 	if (init_request_send(d, sa))
-		sa_destroy(d, sa, "cannot send IKE_SA_INIT");
+		ikev2_sa_destroy(d, sa, "cannot send IKE_SA_INIT");
 }
 
 static struct conf_peer *peer_by_addr(struct iked *d,
@@ -541,10 +567,10 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	sa->ni_len = no->u.nonce.len;
 	memcpy(sa->ni, no->u.nonce.p, sa->ni_len);
 	sa->nr_len = IKED_NONCE_LEN;
-	if (RAND_bytes(sa->nr, sa->nr_len) != 1 || sa_set_dh(sa, c.dh) ||
+	if (RAND_bytes(sa->nr, sa->nr_len) != 1 || ikev2_sa_set_dh(sa, c.dh) ||
 	    ike_dh_public(sa->dh, kev, sizeof(kev)) ||
 	    sa_keys(d, sa, ke->u.ke.data.p, ke->u.ke.data.len)) {
-		sa_destroy(d, sa, "IKE_SA_INIT failed");
+		ikev2_sa_destroy(d, sa, "IKE_SA_INIT failed");
 		return;
 	}
 	nat_check(sa, m, (const uint8_t *)"\0\0\0\0\0\0\0\0");
@@ -566,7 +592,7 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	sa->init_i = malloc(len);
 	sa->init_r = olen > 0 ? malloc(olen) : NULL;
 	if (!sa->init_i || !sa->init_r) {
-		sa_destroy(d, sa, "IKE_SA_INIT failed");
+		ikev2_sa_destroy(d, sa, "IKE_SA_INIT failed");
 		return;
 	}
 	memcpy(sa->init_i, buf, len);
@@ -620,14 +646,14 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 				g, pol_dh_name(sa->dh_group),
 				(pol_prop_str(&sa->peer->ike, prop,
 					      sizeof(prop)), prop));
-			sa_destroy(d, sa, "INVALID_KE_PAYLOAD");
+			ikev2_sa_destroy(d, sa, "INVALID_KE_PAYLOAD");
 			return;
 		}
 		log_info("peer %s (%s): INVALID_KE_PAYLOAD: it wants %s instead of %s; retrying with it",
 			 sa->peer->name, ikev2_peer_addr(sa), pol_dh_name(g),
 			 pol_dh_name(sa->dh_group));
-		if (sa_set_dh(sa, g) || init_request_send(d, sa))
-			sa_destroy(d, sa, "cannot retry IKE_SA_INIT");
+		if (ikev2_sa_set_dh(sa, g) || init_request_send(d, sa))
+			ikev2_sa_destroy(d, sa, "cannot retry IKE_SA_INIT");
 		return;
 	}
 	for (i = 0; i < m->n_pld; i++) {
@@ -644,7 +670,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 			log_err("peer %s (%s): IKE_SA_INIT refused with %s (%u)",
 				sa->peer->name, ikev2_peer_addr(sa),
 				ikev2_notify_name(p->u.n.type), p->u.n.type);
-		sa_destroy(d, sa, ikev2_notify_name(p->u.n.type));
+		ikev2_sa_destroy(d, sa, ikev2_notify_name(p->u.n.type));
 		return;
 	}
 	if (!(m->seen & (1ull << (IKEV2_PL_SA - IKEV2_PL_SA))) || !ke || !no ||
@@ -670,19 +696,19 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 	sa->nr_len = no->u.nonce.len;
 	memcpy(sa->nr, no->u.nonce.p, sa->nr_len);
 	if (sa_keys(d, sa, ke->u.ke.data.p, ke->u.ke.data.len)) {
-		sa_destroy(d, sa, "bad KE");
+		ikev2_sa_destroy(d, sa, "bad KE");
 		return;
 	}
 	sa->init_r = malloc(len);
 	if (!sa->init_r) {
-		sa_destroy(d, sa, "out of memory");
+		ikev2_sa_destroy(d, sa, "out of memory");
 		return;
 	}
 	memcpy(sa->init_r, buf, len);
 	sa->init_r_len = len;
 	nat_check(sa, m, sa->rspi);
 	if (auth_request_send(d, sa))
-		sa_destroy(d, sa, "cannot send IKE_AUTH");
+		ikev2_sa_destroy(d, sa, "cannot send IKE_AUTH");
 }
 
 /* ---- IKE_AUTH ---- */
@@ -851,12 +877,13 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 		nt.type = IKEV2_N_AUTHENTICATION_FAILED;
 		ike_build_notify(&w, &nt);
 		msg_send_response(d, sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msgid, &w);
-		sa_destroy(d, sa, "AUTHENTICATION_FAILED");
+		ikev2_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
 	}
 	sa->state = SA_ESTABLISHED;
 	sa->expire_at = 0;
 	sa->established_ms = iked_now_ms();
+	ike_rekey_schedule(sa, sa->established_ms);
 	sa->peer_next = m->hdr.msgid + 1;
 	build_id_auth(sa, &w);
 	report_up(d, sa);
@@ -941,17 +968,18 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 		id_text(&sa->lid, a, sizeof(a));
 		log_err("peer %s (%s): AUTHENTICATION_FAILED: the peer refused our AUTH (we are %s, PSK from %s): the PSKs or IDs differ",
 			sa->peer->name, ikev2_peer_addr(sa), a, sa->peer->psk_file);
-		sa_destroy(d, sa, "AUTHENTICATION_FAILED");
+		ikev2_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
 	}
 	if (peer_auth_check(sa, m)) {
 		/* 2.21.2: tell the peer, then forget the SA */
 		info_auth_failed_send(d, sa);
-		sa_destroy(d, sa, "AUTHENTICATION_FAILED");
+		ikev2_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
 	}
 	sa->state = SA_ESTABLISHED;
 	sa->established_ms = iked_now_ms();
+	ike_rekey_schedule(sa, sa->established_ms);
 	report_up(d, sa);
 	if (!c)
 		return;
@@ -1013,7 +1041,7 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 
 /* ---- INFORMATIONAL ---- */
 
-static int delete_ike_send(struct iked *d, struct iked_sa *sa)
+int ikev2_delete_send(struct iked *d, struct iked_sa *sa)
 {
 	struct ike_delete del = { .proto = IKEV2_PROTO_IKE };
 	uint8_t plain[64];
@@ -1032,13 +1060,13 @@ void ikev2_delete(struct iked *d, struct iked_sa *sa, const char *why)
 {
 	if (sa->state != SA_ESTABLISHED) {
 		if (sa->state != SA_DELETING)
-			sa_destroy(d, sa, why);
+			ikev2_sa_destroy(d, sa, why);
 		return;
 	}
 	if (sa->retx_at)
 		sa->delete_pending = 1;
-	else if (delete_ike_send(d, sa))
-		sa_destroy(d, sa, why);
+	else if (ikev2_delete_send(d, sa))
+		ikev2_sa_destroy(d, sa, why);
 }
 
 static void info_request_recv(struct iked *d, struct iked_sa *sa,
@@ -1080,7 +1108,7 @@ static void info_request_recv(struct iked *d, struct iked_sa *sa,
 	if (ike_del) {
 		log_info("peer %s (%s): the peer deleted the IKE SA",
 			 sa->peer->name, ikev2_peer_addr(sa));
-		sa_destroy(d, sa, "deleted by the peer");
+		ikev2_sa_destroy(d, sa, "deleted by the peer");
 	}
 }
 
@@ -1212,12 +1240,12 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 		if (response) {
 			msg_request_done(sa);
 			if (sa->state == SA_DELETING) {
-				sa_destroy(d, sa, "deleted");
+				ikev2_sa_destroy(d, sa, "deleted");
 				break;
 			}
 			child_delete_response(d, sa);
 			if (sa->delete_pending)
-				delete_ike_send(d, sa);
+				ikev2_delete_send(d, sa);
 		} else if (sa->state == SA_ESTABLISHED ||
 			   sa->state == SA_DELETING) {
 			info_request_recv(d, sa, &m);
@@ -1228,10 +1256,17 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 	case IKEV2_EXCH_CREATE_CHILD_SA:
 		if (response) {
 			msg_request_done(sa);
-			child_create_response(d, sa, &m);
+			if (sa->rekey_new)
+				ike_rekey_response(d, sa, &m);
+			else
+				child_create_response(d, sa, &m);
 		} else if (sa->state == SA_ESTABLISHED) {
 			sa->peer_next = m.hdr.msgid + 1;
-			child_create_recv(d, sa, &m);
+			if (m.sa.n_props &&
+			    m.sa.prop[0].proto == IKEV2_PROTO_IKE)
+				ike_rekey_recv(d, sa, &m);
+			else
+				child_create_recv(d, sa, &m);
 		} else {
 			d->st.drop[DROP_STATE]++;
 		}
@@ -1266,25 +1301,31 @@ int ikev2_timers(struct iked *d)
 	for (sa = d->sas; sa; sa = nx) {
 		nx = sa->next;
 		if (sa->expire_at && now >= sa->expire_at) {
+			if (sa->replaced) {
+				log_info("peer %s (%s): the peer did not delete the IKE SA it rekeyed: removed",
+					 sa->peer->name, ikev2_peer_addr(sa));
+				ikev2_sa_destroy(d, sa, "rekeyed");
+				continue;
+			}
 			log_info("peer %s (%s): no IKE_AUTH within %u s after IKE_SA_INIT: half-open IKE SA removed",
 				 sa->peer->name, ikev2_peer_addr(sa),
 				 IKED_HALF_OPEN_MS / 1000);
-			sa_destroy(d, sa, "half-open timeout");
+			ikev2_sa_destroy(d, sa, "half-open timeout");
 			continue;
 		}
 		if (msg_retransmit(d, sa, now)) {
-			sa_destroy(d, sa, "peer unreachable");
+			ikev2_sa_destroy(d, sa, "peer unreachable");
 			continue;
 		}
 		/* the next request of an idle IKE SA (a window of one) */
 		if (sa->state == SA_ESTABLISHED && !sa->retx_at &&
-		    !d->shutting_down) {
+		    !d->shutting_down && !sa->replaced) {
 			if (sa->delete_pending) {
-				if (delete_ike_send(d, sa)) {
-					sa_destroy(d, sa, "cannot send Delete");
+				if (ikev2_delete_send(d, sa)) {
+					ikev2_sa_destroy(d, sa, "cannot send Delete");
 					continue;
 				}
-			} else {
+			} else if (!ike_rekey_timer(d, sa, now, &next)) {
 				child_timers(d, sa, now, &next);
 			}
 		}
@@ -1311,20 +1352,20 @@ void ikev2_shutdown(struct iked *d)
 		nx = sa->next;
 		if (sa->state != SA_ESTABLISHED) {
 			if (sa->state != SA_DELETING)
-				sa_destroy(d, sa, "shutdown");
+				ikev2_sa_destroy(d, sa, "shutdown");
 			continue;
 		}
 		if (sa->retx_at)
 			sa->delete_pending = 1;
-		else if (delete_ike_send(d, sa))
-			sa_destroy(d, sa, "shutdown");
+		else if (ikev2_delete_send(d, sa))
+			ikev2_sa_destroy(d, sa, "shutdown");
 	}
 }
 
 void ikev2_flush(struct iked *d)
 {
 	while (d->sas)
-		sa_destroy(d, d->sas, d->shutting_down ?
+		ikev2_sa_destroy(d, d->sas, d->shutting_down ?
 			   "shutdown, no answer to our Delete" : "flush");
 }
 
@@ -1368,8 +1409,10 @@ void ikev2_show(struct iked *d, FILE *f)
 		char is[17], rs[17], alg[160], la[64], ra[64], lt[512], rt[512];
 		unsigned int i;
 
-		hex(sa->ispi, 8, is);
-		hex(sa->rspi, 8, rs);
+		if (sa->replaced)	/* rekeyed: its successor is listed */
+			continue;
+		ikev2_hex(sa->ispi, 8, is);
+		ikev2_hex(sa->rspi, 8, rs);
 		if (sa->state == SA_ESTABLISHED || sa->state == SA_DELETING)
 			pol_choice_name(&sa->alg, alg, sizeof(alg));
 		else

@@ -318,8 +318,12 @@ rekey_case() {
 	agree() {
 		local si so v
 		sw --list-sas >"$T/sas.out" 2>&1
-		si=0x$(sed -n 's/^    in  \([0-9a-f]*\),.*/\1/p' "$T/sas.out")
-		so=0x$(sed -n 's/^    out \([0-9a-f]*\),.*/\1/p' "$T/sas.out")
+		# the INSTALLED CHILD SA (a REKEYED one stays listed for
+		# charon's delete_rekeyed_delay, 5 s)
+		si=0x$(awk '/^  [^ ].*: #[0-9]+, reqid/ { inst = / INSTALLED, / }
+			inst && /^    in  / { sub(/,.*/, "", $2); print $2 }' "$T/sas.out")
+		so=0x$(awk '/^  [^ ].*: #[0-9]+, reqid/ { inst = / INSTALLED, / }
+			inst && /^    out / { sub(/,.*/, "", $2); print $2 }' "$T/sas.out")
 		v=$(vgate gwA -j ipsec show sad | jq -r '[.[] | select(.reqid == 10)] |
 			"\(length) \([.[] | select(.dst == "192.0.2.2") | .spi] | join(","))/\([.[] | select(.dst == "192.0.2.1") | .spi] | join(","))"')
 		echo "# $t: charon in $si out $so; vgate: $v"

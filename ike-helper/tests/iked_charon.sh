@@ -126,6 +126,7 @@ EOF
 vgate_start() {
 	mkconf "$T/v.conf" s "$VADDR" "$SADDR" gwv.example gws.example \
 		"$T/v.psk" "$2" "$3" 10.1.0.0/24 10.2.0.0/24 "$1"
+	[ -n "${V_EXTRA:-}" ] && printf '\t%s\n' "$V_EXTRA" >>"$T/v.conf"
 	rm -f "$T/v.out" "$T/v.err"	# not to be read before the child opens them
 	ip netns exec "$V" "$IKED" -c "$T/v.conf" --kernel=null \
 		--control "$T/v.ctl" >"$T/v.out" 2>"$T/v.err" &
@@ -305,6 +306,56 @@ VADDR=2001:db8:ff::1 SADDR=2001:db8:ff::2
 s_init "IPv6 CBC modp2048" aes256-sha256-modp2048 aes128-sha256 AES_CBC-128 \
 	HMAC_SHA2_256_128
 VADDR=192.0.2.1 SADDR=192.0.2.2
+
+# ---- IKE SA rekeying (2.18), each side initiating ----
+# rekey_compare CASE ROLE: vgate's "IKE_SA rekeyed" against swanctl's
+rekey_compare() {
+	wait_for "$T/v.out" '^IKE_SA rekeyed' 150
+	ok $? "$1: vgate reports the IKE SA rekeyed"
+	sw --list-sas >"$T/sas.out" 2>&1
+	line=$(grep -E "^$cn: #[0-9]+, ESTABLISHED, IKEv2" "$T/sas.out")
+	si=$(echo "$line" | sed -n 's/.*IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1/p')
+	sr=$(echo "$line" | sed -n 's/.*IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\2/p')
+	vi=$(field "$T/v.out" '^IKE_SA rekeyed' ispi)
+	vr=$(field "$T/v.out" '^IKE_SA rekeyed' rspi)
+	ovi=$(field "$T/v.out" '^IKE_SA rekeyed' old_ispi)
+	check "$1: charon lists one IKE SA, the new one: SPIs $si/$sr = vgate's $vi/$vr (the old was $ovi), vgate $2" \
+		sh -c "test -n '$si' -a '$si' = '$vi' -a '$sr' = '$vr' -a '$vi' != '$ovi' &&
+		       test \$(grep -cE '^$cn: #[0-9]+, ' $T/sas.out) = 1 &&
+		       grep -q '^IKE_SA rekeyed .*role=$2' $T/v.out"
+	clog >"$T/case.log"
+	check "$1: charon logged the rekey and the old IKE SA's deletion" \
+		sh -c "grep -q 'rekeyed' $T/case.log &&
+		       grep -q 'IKE_SA deleted' $T/case.log"
+}
+case_begin
+# its hard lifetime (rekey_time + over_time) far: else charon queues a
+# Delete at 5 s, migrates it to the new IKE SA and deletes that
+CH_EXTRA="rekey_time = 5s
+		over_time = 60s"
+charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
+CH_EXTRA=""
+vgate_start respond aes256-sha256-modp2048 aes128-sha256
+sw --initiate --ike "$cn" --timeout 15 >"$T/init.out" 2>&1
+rekey_compare "IKE rekey by charon (rekey_time 5s)" responder
+wait_for "$T/v.err" 'the peer deleted the IKE SA' 50
+ok $? "IKE rekey by charon: charon deleted the old IKE SA at vgate"
+sw --terminate --ike "$cn" --timeout 10 >/dev/null 2>&1
+wait_for "$T/v.out" '^IKE_SA down .*reason=deleted by the peer' 50
+check "IKE rekey by charon: swanctl --terminate reaches vgate on the new IKE SA ($vi)" \
+	grep -q "^IKE_SA down .*ispi=$vi .*reason=deleted by the peer" "$T/v.out"
+vgate_stop
+
+case_begin
+charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
+V_EXTRA="ike_lifetime 5"
+vgate_start initiate aes256-sha256-modp2048 aes128-sha256
+V_EXTRA=""
+rekey_compare "IKE rekey by vgate (ike_lifetime 5)" initiator
+vgate_stop
+wait_for "$T/charon.log" "received DELETE for IKE_SA $cn" 50
+check "IKE rekey by vgate: SIGTERM: vgate's Delete on the new IKE SA reached charon, answered" \
+	sh -c "grep -q '^IKE_SA down .*ispi=$vi .*reason=deleted\$' $T/v.out"
 
 # ---- wrong PSK, each way ----
 case_begin

@@ -17,6 +17,10 @@
 #     both are out, so that they cross; both sides must decide alike which
 #     new SA goes (the lowest of the four nonces) and end with one pair,
 #     crossed, with equal keys;
+#   - the IKE SA rekeyed (2.18) by its initiator and by its responder:
+#     the same new SPIs on both sides, the old SA deleted, no CHILD SA
+#     touched, and a CHILD SA rekey over the new IKE SA (its keys from
+#     the new SK_d) crossed with equal keys;
 #   - esp_lifetime bad values are refused naming the line.
 # TAP; "1..0 # SKIP" without root or unshare.
 set -u
@@ -222,6 +226,51 @@ else
 	ok 0 "collision # SKIP no tbf qdisc or bash here"
 fi
 stop_both
+
+# ---- the IKE SA rekeyed (2.18) by A, then by B; CHILD SAs carry on ----
+# ike_rekeyed CASE WHO OTHER: WHO rekeyed the IKE SA once
+ike_rekeyed() {
+	c=$1 w=$2 o=$3
+	wait_for "$T/$w.out" '^IKE_SA rekeyed' 150 &&
+		wait_for "$T/$o.out" '^IKE_SA rekeyed' 50
+	ok $? "$c: both report the IKE SA rekeyed"
+	wi=$(field "$T/$w.out" '^IKE_SA rekeyed' ispi)
+	wr=$(field "$T/$w.out" '^IKE_SA rekeyed' rspi)
+	oi=$(field "$T/$o.out" '^IKE_SA rekeyed' ispi)
+	or=$(field "$T/$o.out" '^IKE_SA rekeyed' rspi)
+	old=$(field "$T/$w.out" '^IKE_SA up' ispi)
+	check "$c: the same new SPIs on both sides ($wi/$wr), not the old ones ($old), $w the new initiator" \
+		sh -c "test -n '$wi' -a '$wi' = '$oi' -a '$wr' = '$or' -a '$wi' != '$old' &&
+		       grep -q '^IKE_SA rekeyed .*role=initiator' $T/$w.out &&
+		       grep -q '^IKE_SA rekeyed .*role=responder' $T/$o.out"
+	wait_for "$T/$o.err" 'the peer deleted the IKE SA' 50
+	ok $? "$c: $w deleted the old IKE SA at $o"
+	check "$c: no CHILD SA removed by the IKE SA rekey, no IKE_SA down" \
+		test "$(count a '^SA del')" = 0 -a "$(count b '^SA del')" = 0 \
+		-a "$(count a '^IKE_SA down')" = 0 -a "$(count b '^IKE_SA down')" = 0
+}
+confs 7 0
+printf '\tike_lifetime 5\n' >>"$T/a.conf"
+printf '\tike_lifetime 0\n' >>"$T/b.conf"
+start_both
+ike_rekeyed "IKE rekey by A" a b
+# A's CHILD SAs (esp_lifetime 7) are rekeyed after, over the new IKE SA:
+# their keys come from the new SA's SK_d on both sides
+wait_count a '^SA add .*dir=out' 2 100
+ok $? "IKE rekey by A: then a CHILD SA rekey over the new IKE SA"
+rekeyed "IKE rekey by A, CHILD rekey after" a b
+stop_both
+
+confs 0 0
+printf '\tike_lifetime 0\n' >>"$T/a.conf"
+printf '\tike_lifetime 5\n' >>"$T/b.conf"
+start_both
+ike_rekeyed "IKE rekey by B" b a
+# and the new IKE SA works: A's SIGTERM deletes it, B removes the SAs
+stop a
+wait_for "$T/b.out" '^IKE_SA down .*reason=deleted by the peer' 50
+ok $? "IKE rekey by B: the new IKE SA carries A's Delete; B removes its 2 CHILD SAs ($(count b '^SA del'))"
+stop b
 
 # ---- esp_lifetime values ----
 confs 4 0
