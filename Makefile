@@ -6,7 +6,10 @@
 #                     (lib/, cli/, the CLI's fuzz corpora, ike-helper/) and
 #                     the selftests in a VM; CI adds 60 s libFuzzer runs
 #   make check TESTS="esp_replay cli_basics"   only the named selftests
-#   make demo         two gateways, a tunnel, traffic through it, in a VM
+#   make check-ike    vgate-iked in the VM against strongSwan with XFRM
+#                     (selftests/_iked_*.sh: longer than make check's budget)
+#   make demo         two gateways, a tunnel negotiated by vgate-iked,
+#                     traffic through it and a rekey, in a VM
 #   make bench        benchmarks against the kernel's XFRM, in a VM
 #   make fuzz         the netlink fuzzer's extended run (4 seeds x 25000
 #                     messages; NLFUZZ_SEEDS, NLFUZZ_COUNT), in a VM
@@ -29,7 +32,7 @@ DESTDIR ?=
 # the sub-make run after it must find the kernel again.
 KVER_ARG = $(if $(KVER),--kver $(KVER))
 
-.PHONY: all modules cli ike deps check check-debug demo bench fuzz lint sparse checkpatch install \
+.PHONY: all modules cli ike deps check check-ike check-debug demo bench fuzz lint sparse checkpatch install \
 	install-user clean
 
 all: modules cli ike
@@ -51,6 +54,13 @@ check: deps
 	$(MAKE) -C cli check
 	$(MAKE) -C ike-helper check
 	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
+
+# The IKE interop tests in the VM: vgate-iked with vgate.ko against charon
+# with the kernel's XFRM (both roles, IPv6, dialup, CHILD SA rekeys under
+# traffic); about 8 minutes, so not part of make check.
+check-ike: deps
+	$(MAKE) all
+	selftests/vm/run.sh $(KVER_ARG) -- $(patsubst selftests/%.sh,%,$(wildcard selftests/_iked_*.sh))
 
 # Builds its own copy of the tree against the debug kernel (.vm/debug/).
 check-debug:
