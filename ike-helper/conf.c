@@ -321,6 +321,7 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			p->retry_s = 30;
 			p->esp_life_s = CONF_ESP_LIFE_DEFAULT;
 			p->ike_life_s = CONF_IKE_LIFE_DEFAULT;
+			p->dpd_s = CONF_DPD_DEFAULT;
 			port = 500;
 			seen_remote = seen_psk = seen_lts = seen_rts = 0;
 			continue;
@@ -383,6 +384,15 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			if (*ep || v < 0 || v > 86400)
 				snprintf(e, sizeof(e), "not a number of seconds 0..86400");
 			p->retry_s = v;
+		} else if (!strcmp(key, "dpd_delay")) {
+			char *ep;
+			long v = strtol(val, &ep, 10);
+
+			if (*ep || !isdigit((unsigned char)*val) || v < 0 ||
+			    v > CONF_DPD_MAX)
+				snprintf(e, sizeof(e), "not 0 (no liveness checks) or a number of seconds 1..%d",
+					 CONF_DPD_MAX);
+			p->dpd_s = v;
 		} else if (!strcmp(key, "ike_lifetime")) {
 			char *ep;
 			long v = strtol(val, &ep, 10);

@@ -25,6 +25,8 @@
 #define CONF_ESP_LIFE_MAX	172800
 /* ike_lifetime: the IKE SA is rekeyed at 80..90 % of it (same range) */
 #define CONF_IKE_LIFE_DEFAULT	14400
+#define CONF_DPD_DEFAULT	30
+#define CONF_DPD_MAX		3600
 
 struct conf_id {
 	uint8_t type;			/* enum ikev2_id_type */
@@ -49,6 +51,8 @@ struct conf_peer {
 	unsigned int retry_s;		/* initiate again after a loss */
 	unsigned int esp_life_s;	/* CHILD SA lifetime; 0: unlimited */
 	unsigned int ike_life_s;	/* IKE SA rekeyed before; 0: never */
+	unsigned int dpd_s;		/* liveness check after this much
+					 * silence from the peer; 0: none */
 	uint64_t retry_at;		/* (daemon) when; 0: not planned */
 	uint32_t reqid;			/* `protect` ID, else 1, 2, ... */
 	int has_protect;		/* reqid from a `protect` line */

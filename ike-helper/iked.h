@@ -49,7 +49,7 @@ enum iked_drop {
 };
 
 struct iked_stats {
-	uint64_t rx, tx, retransmits, answered_from_cache;
+	uint64_t rx, tx, retransmits, answered_from_cache, dpd_sent, dpd_dead;
 	uint64_t parse[IKE_E__COUNT];
 	uint64_t drop[DROP__COUNT];
 };
@@ -142,6 +142,8 @@ struct iked_sa {
 	uint32_t resp_msgid;
 	uint64_t expire_at;		/* half-open deadline; 0: none */
 	uint64_t established_ms;
+	uint64_t last_rx_ms;		/* the peer's last authenticated message */
+	int dpd_out;			/* the request out is a liveness check */
 	struct child_sa child[IKED_CHILD_MAX];
 	/* IKE SA rekeying (2.18, rekey.c) */
 	uint64_t rekey_at;		/* ike_lifetime; 0: not planned */

@@ -1210,6 +1210,7 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 	}
 	if (!sa->have_keys || msg_open(d, sa, &m, buf, len, plain))
 		return;
+	sa->last_rx_ms = iked_now_ms();
 	if (s != sa->sock || net_port(src) != net_port(&sa->remote) ||
 	    !net_addr_eq(src, &sa->remote)) {
 		/*
@@ -1239,6 +1240,7 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 	case IKEV2_EXCH_INFORMATIONAL:
 		if (response) {
 			msg_request_done(sa);
+			sa->dpd_out = 0;
 			if (sa->state == SA_DELETING) {
 				ikev2_sa_destroy(d, sa, "deleted");
 				break;
@@ -1275,6 +1277,36 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 		d->st.drop[DROP_STATE]++;
 	}
 	OPENSSL_cleanse(plain, sizeof(plain));
+}
+
+/*
+ * DPD (RFC 7296 2.4): after dpd_delay seconds without an authenticated
+ * message from the peer, an empty INFORMATIONAL request; no answer after
+ * the retransmissions: the peer is dead (ikev2_timers()).  ESP traffic
+ * does not count yet (vgate.ko has no per-SA last-used time to ask).
+ */
+static void dpd_timer(struct iked *d, struct iked_sa *sa, uint64_t now,
+		      uint64_t *next)
+{
+	uint64_t due;
+	struct ike_wbuf w;
+	uint8_t plain[16];
+
+	if (!sa->peer->dpd_s)
+		return;
+	due = sa->last_rx_ms + sa->peer->dpd_s * 1000ULL;
+	if (now < due) {
+		if (due < *next)
+			*next = due;
+		return;
+	}
+	ike_wbuf_init(&w, plain, sizeof(plain));
+	if (msg_send_request(d, sa, IKEV2_EXCH_INFORMATIONAL, &w))
+		return;
+	sa->dpd_out = 1;
+	d->st.dpd_sent++;
+	log_debug("peer %s: %u s without a message from it: liveness check",
+		  sa->peer->name, sa->peer->dpd_s);
 }
 
 int ikev2_timers(struct iked *d)
@@ -1314,7 +1346,15 @@ int ikev2_timers(struct iked *d)
 			continue;
 		}
 		if (msg_retransmit(d, sa, now)) {
-			ikev2_sa_destroy(d, sa, "peer unreachable");
+			if (sa->dpd_out) {
+				d->st.dpd_dead++;
+				log_err("peer %s (%s): DPD timeout: no answer to the liveness check after %u s without a message from it: peer dead, its SAs removed",
+					sa->peer->name, ikev2_peer_addr(sa),
+					(unsigned int)((now - sa->last_rx_ms) /
+						       1000));
+			}
+			ikev2_sa_destroy(d, sa, sa->dpd_out ? "DPD timeout" :
+					 "peer unreachable");
 			continue;
 		}
 		/* the next request of an idle IKE SA (a window of one) */
@@ -1325,8 +1365,9 @@ int ikev2_timers(struct iked *d)
 					ikev2_sa_destroy(d, sa, "cannot send Delete");
 					continue;
 				}
-			} else if (!ike_rekey_timer(d, sa, now, &next)) {
-				child_timers(d, sa, now, &next);
+			} else if (!ike_rekey_timer(d, sa, now, &next) &&
+				   !child_timers(d, sa, now, &next)) {
+				dpd_timer(d, sa, now, &next);
 			}
 		}
 		if (sa->retx_at && sa->retx_at < next)
@@ -1381,11 +1422,13 @@ void ikev2_stats(struct iked *d)
 
 	for (sa = d->sas; sa; sa = sa->next)
 		n_sa++;
-	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu",
+	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu dpd_sent=%llu dpd_dead=%llu",
 		n_sa, (unsigned long long)d->st.rx,
 		(unsigned long long)d->st.tx,
 		(unsigned long long)d->st.retransmits,
-		(unsigned long long)d->st.answered_from_cache);
+		(unsigned long long)d->st.answered_from_cache,
+		(unsigned long long)d->st.dpd_sent,
+		(unsigned long long)d->st.dpd_dead);
 	for (i = 1; i < IKE_E__COUNT; i++)
 		if (d->st.parse[i])
 			fprintf(d->report, " parse_%s=%llu", ike_err_str(i),

@@ -63,6 +63,7 @@ static void take_over(struct iked *d, struct iked_sa *old, struct iked_sa *ns)
 
 	ns->state = SA_ESTABLISHED;
 	ns->established_ms = iked_now_ms();
+	ns->last_rx_ms = ns->established_ms;
 	memcpy(ns->child, old->child, sizeof(ns->child));
 	memset(old->child, 0, sizeof(old->child));	/* CHILD_FREE */
 	ns->n_rekeys = old->n_rekeys;

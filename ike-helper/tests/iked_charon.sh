@@ -286,17 +286,27 @@ else
 fi
 # this one with charon's DPD every second: vgate-iked answers its
 # liveness checks (empty INFORMATIONAL requests)
+# and vgate-iked's own (dpd_delay 1) answered by charon
 vgate_stop_hook() {
 	sleep 2.5
 	clog >"$T/case.log"
 	check "$1 (vgate initiates): charon's DPD (empty INFORMATIONAL) answered by vgate-iked" \
 		sh -c "grep -q 'sending DPD request' $T/case.log &&
 		       grep -q 'parsed INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
+	kill -USR1 "$vpid"
+	wait_for "$T/v.out" '^STATS' 50
+	dsent=$(field "$T/v.out" '^STATS' dpd_sent)
+	check "$1 (vgate initiates): vgate-iked's DPD ($dsent sent) answered by charon, no peer declared dead" \
+		sh -c "test '${dsent:-0}' -ge 1 && grep -q '^STATS .* dpd_dead=0' $T/v.out &&
+		       grep -q 'parsed INFORMATIONAL request [0-9]* \[ \]' $T/case.log &&
+		       grep -q 'generating INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
 }
 CH_EXTRA="dpd_delay = 1s"
+V_EXTRA="dpd_delay 1"
 v_init "CBC modp2048" aes256-sha256-modp2048 aes128-sha256 \
 	AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ
 CH_EXTRA=""
+V_EXTRA=""
 vgate_stop_hook() { :; }
 s_init "CBC modp3072" aes128-sha512-modp3072 aes256-sha384 AES_CBC-256 \
 	HMAC_SHA2_384_192

@@ -292,6 +292,33 @@ check "keep up: no new attempt once A is stopped (SIGTERM)" \
 	sh -c "! grep -q 'initiating again' $T/b.err &&
 	       test \$(grep -c 'initiating again' $T/a.err) = 1"
 
+# ---- DPD (2.4): A checks B's liveness after 1 s of silence ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+printf '\tdpd_delay 1\n\tretry 0\n' >>"$T/a.conf"
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
+	respond
+printf '\tdpd_delay 0\n' >>"$T/b.conf"
+start_both --retransmit 200 --tries 3
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+sleep 3.5
+kill -USR1 "$pid_a"
+wait_for "$T/a.out" '^STATS' 50
+sent=$(field "$T/a.out" '^STATS' dpd_sent)
+check "DPD: B answers A's liveness checks (A sent $sent in 3.5 s), the IKE SA stays" \
+	sh -c "test '${sent:-0}' -ge 2 && grep -q '^STATS .* dpd_dead=0' $T/a.out &&
+	       ! grep -q '^IKE_SA down' $T/a.out"
+kill -STOP "$pid_b"
+wait_for "$T/a.out" '^IKE_SA down .*reason=DPD timeout' 60
+ok $? "DPD: B frozen (SIGSTOP): A declares it dead within 3 s (IKE_SA down reason=DPD timeout)"
+check "DPD: A says why in one line and removed its 2 SAs" \
+	sh -c "grep -q 'peer b (127.0.0.2\[500\]): DPD timeout: no answer to the liveness check after [0-9]* s without a message from it: peer dead' $T/a.err &&
+	       test \$(grep -c '^SA del' $T/a.out) = 2"
+kill -CONT "$pid_b"
+stop_both
+
 # ---- failures ----
 pair "wrong PSK" 127.0.0.1 127.0.0.2 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 \
