@@ -144,7 +144,8 @@ static int install_out(struct iked *d, struct iked_sa *sa, struct child_sa *c,
 
 int child_install(struct iked *d, struct iked_sa *sa, struct child_sa *c,
 		  int we_init, const struct ike_blob *ni,
-		  const struct ike_blob *nr, int out_now)
+		  const struct ike_blob *nr, const struct ike_blob *gir,
+		  int out_now)
 {
 	struct ike_child_keys k = { 0 };
 	size_t el = ike_encr_keylen(c->alg.encr, c->alg.encr_bits);
@@ -153,7 +154,7 @@ int child_install(struct iked *d, struct iked_sa *sa, struct child_sa *c,
 	char alg[100], lt[512], rt[512];
 	int r;
 
-	r = ike_child_keys_derive(&k, sa->alg.prf, &sa->keys.d, NULL, ni, nr,
+	r = ike_child_keys_derive(&k, sa->alg.prf, &sa->keys.d, gir, ni, nr,
 				  el, il);
 	if (r) {
 		log_err("peer %s: CHILD SA keys: %s", sa->peer->name,
@@ -234,6 +235,7 @@ void child_release(struct iked *d, struct iked_sa *sa, struct child_sa *c)
 		d->kops->del_sa(d->kctx, &sa->remote, IKEV2_PROTO_ESP,
 				c->spi_out);
 	ike_child_keys_free(&c->out_keys);
+	ike_dh_free(c->dh);
 	OPENSSL_cleanse(c, sizeof(*c));
 	c->state = CHILD_FREE;
 	if (was_up && old && !d->shutting_down)
@@ -277,8 +279,10 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 	static struct ike_sa offer;	/* large: not on the stack */
 	struct ike_notify rk = { .type = IKEV2_N_REKEY_SA,
 				 .proto = IKEV2_PROTO_ESP, .spi_size = 4 };
-	uint8_t plain[IKED_MSG_MAX];
+	uint8_t plain[IKED_MSG_MAX], kev[1024];
 	struct child_sa *n = child_alloc(sa);
+	uint16_t group = x->pfs_retry ? x->pfs_retry :
+			 pol_first_dh(&sa->peer->esp);
 	struct ike_wbuf w;
 	int r;
 
@@ -299,7 +303,17 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
 		return 0;
 	}
+	x->pfs_retry = 0;
 	n->state = CHILD_OFFERED;
+	if (group && (ike_dh_new(&n->dh, group, IKE_DH_ALLOW_WEAK) ||
+		      ike_dh_public(n->dh, kev, sizeof(kev)))) {
+		log_err("peer %s: no DH key (%s) to rekey %08x",
+			sa->peer->name, pol_dh_name(group), x->spi_in);
+		child_release(d, sa, n);
+		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		return 0;
+	}
+	n->dh_group = group;
 	n->replaces = x->spi_in;
 	n->ts_local = x->ts_local;
 	n->ts_remote = x->ts_remote;
@@ -307,13 +321,21 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 	spi_put(rk.spi, x->spi_in);
 	ike_wbuf_init(&w, plain, sizeof(plain));
 	ike_build_notify(&w, &rk);
-	ikev2_esp_offer(sa, n->spi_in, &offer);
+	ikev2_esp_offer(sa, n->spi_in, 1, &offer);
 	ike_build_sa(&w, &offer);
 	ike_build_nonce(&w, n->nonce, n->nonce_len);
+	if (group) {
+		struct ike_ke k = { .group = group };
+
+		k.data.p = kev;
+		k.data.len = ike_dh_group(group)->publen;
+		ike_build_ke(&w, &k);
+	}
 	ike_build_ts(&w, IKEV2_PL_TSI, &x->ts_local);
 	ike_build_ts(&w, IKEV2_PL_TSR, &x->ts_remote);
-	log_info("peer %s: rekeying CHILD SA %08x/%08x (new inbound SPI %08x)",
-		 sa->peer->name, x->spi_in, x->spi_out, n->spi_in);
+	log_info("peer %s: rekeying CHILD SA %08x/%08x (new inbound SPI %08x%s%s)",
+		 sa->peer->name, x->spi_in, x->spi_out, n->spi_in,
+		 group ? ", PFS " : "", group ? pol_dh_name(group) : "");
 	r = msg_send_request(d, sa, IKEV2_EXCH_CREATE_CHILD_SA, &w);
 	OPENSSL_cleanse(plain, sizeof(plain));
 	if (r) {
@@ -342,11 +364,13 @@ void child_create_response(struct iked *d, struct iked_sa *sa,
 	struct child_sa *n = child_by_state(sa, CHILD_OFFERED);
 	struct child_sa *x = n ? child_by_spi_in(sa, n->replaces) : NULL;
 	const struct ike_pld *no = ike_msg_find(m, IKEV2_PL_NONCE, 0);
-	struct ike_blob ni, nr;
+	struct ike_chunk gir = { 0 };
+	struct ike_blob ni, nr, g = { 0 };
 	uint8_t my_min[IKED_NONCE_CMP];
 	size_t my_min_len;
 	char a[1024];
 	unsigned int i;
+	int r;
 
 	if (!n)
 		return;
@@ -356,6 +380,23 @@ void child_create_response(struct iked *d, struct iked_sa *sa,
 
 		if (p->type != IKEV2_PL_NOTIFY || t > IKEV2_N_ERROR_MAX)
 			continue;
+		if (t == IKEV2_N_INVALID_KE_PAYLOAD && x &&
+		    p->u.n.data.len == 2) {
+			uint16_t g = p->u.n.data.p[0] << 8 | p->u.n.data.p[1];
+
+			if (pol_has_dh(&sa->peer->esp, g) &&
+			    g != n->dh_group) {
+				log_info("peer %s: the rekey of CHILD SA %08x: INVALID_KE_PAYLOAD: it wants %s instead of %s; retrying with it",
+					 sa->peer->name, x->spi_in,
+					 pol_dh_name(g),
+					 pol_dh_name(n->dh_group));
+				child_release(d, sa, n);
+				x->rekeying = 0;
+				x->pfs_retry = g;
+				x->rekey_at = iked_now_ms();
+				return;
+			}
+		}
 		if (t == IKEV2_N_CHILD_SA_NOT_FOUND && x) {
 			log_err("peer %s (%s): CHILD_SA_NOT_FOUND: the peer has no CHILD SA %08x/%08x any more: removing ours",
 				sa->peer->name, ikev2_peer_addr(sa),
@@ -393,12 +434,40 @@ void child_create_response(struct iked *d, struct iked_sa *sa,
 		rekey_abandon(d, sa, n, x);
 		return;
 	}
+	if (n->alg.dh != n->dh_group) {
+		log_err("peer %s (%s): the peer chose %s for the rekey's PFS, we sent KE %s",
+			sa->peer->name, ikev2_peer_addr(sa),
+			n->alg.dh ? pol_dh_name(n->alg.dh) : "none",
+			n->dh_group ? pol_dh_name(n->dh_group) : "none");
+		rekey_abandon(d, sa, n, x);
+		return;
+	}
+	if (n->dh_group) {
+		const struct ike_pld *ke = ike_msg_find(m, IKEV2_PL_KE, 0);
+
+		if (!ke || ke->u.ke.group != n->dh_group ||
+		    ike_dh_derive(n->dh, ke->u.ke.data.p, ke->u.ke.data.len,
+				  &gir)) {
+			d->st.drop[DROP_KE]++;
+			log_err("peer %s (%s): the rekey's answer has no valid KE for %s",
+				sa->peer->name, ikev2_peer_addr(sa),
+				pol_dh_name(n->dh_group));
+			ike_chunk_free(&gir);
+			rekey_abandon(d, sa, n, x);
+			return;
+		}
+		g = (struct ike_blob){ gir.p, gir.len };
+	}
+	ike_dh_free(n->dh);
+	n->dh = NULL;
 	n->spi_out = ikev2_spi32(n->alg.spi);
 	n->ts_local = m->tsi;
 	n->ts_remote = m->tsr;
 	ni = (struct ike_blob){ n->nonce, n->nonce_len };
 	nr = no->u.nonce;
-	if (child_install(d, sa, n, 1, &ni, &nr, 1)) {
+	r = child_install(d, sa, n, 1, &ni, &nr, n->dh_group ? &g : NULL, 1);
+	ike_chunk_free(&gir);
+	if (r) {
 		rekey_abandon(d, sa, n, x);
 		return;
 	}
@@ -454,12 +523,15 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	static struct ike_sa chosen;
 	const struct ike_notify *rk = ike_msg_notify(m, IKEV2_N_REKEY_SA);
 	const struct ike_pld *no = ike_msg_find(m, IKEV2_PL_NONCE, 0);
-	uint8_t plain[IKED_MSG_MAX], nrv[IKED_NONCE_LEN];
+	uint8_t plain[IKED_MSG_MAX], nrv[IKED_NONCE_LEN], kev[1024];
+	const struct ike_pld *ke = ike_msg_find(m, IKEV2_PL_KE, 0);
+	struct ike_chunk gir = { 0 };
 	struct ike_ts_pld tsi, tsr;
 	struct child_sa *x, *n;
-	struct ike_blob ni, nr;
+	struct ike_blob ni, nr, g = { 0 };
 	struct ike_wbuf w;
 	char a[1024], b[1024];
+	int r;
 
 	if (!rk && m->sa.n_props && m->sa.prop[0].proto == IKEV2_PROTO_IKE) {
 		log_info("peer %s: CREATE_CHILD_SA rekeying the IKE SA is not done yet: answered NO_ADDITIONAL_SAS",
@@ -537,16 +609,56 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 		create_error(d, sa, m, IKEV2_N_TS_UNACCEPTABLE, NULL);
 		return;
 	}
+	if (n->alg.dh && (!ke || ke->u.ke.group != n->alg.dh)) {
+		uint8_t gr[2] = { n->alg.dh >> 8, n->alg.dh & 0xff };
+		struct ike_notify nt = { .type = IKEV2_N_INVALID_KE_PAYLOAD };
+
+		log_info("peer %s (%s): PFS: its KE is for %s, we chose %s: answered INVALID_KE_PAYLOAD",
+			 sa->peer->name, ikev2_peer_addr(sa),
+			 ke ? pol_dh_name(ke->u.ke.group) : "none",
+			 pol_dh_name(n->alg.dh));
+		n->state = CHILD_FREE;
+		nt.data.p = gr;
+		nt.data.len = 2;
+		ike_wbuf_init(&w, plain, sizeof(plain));
+		ike_build_notify(&w, &nt);
+		msg_send_response(d, sa, IKEV2_EXCH_CREATE_CHILD_SA,
+				  m->hdr.msgid, &w);
+		return;
+	}
+	if (n->alg.dh) {
+		r = ike_dh_new(&n->dh, n->alg.dh, IKE_DH_ALLOW_WEAK);
+		if (!r)
+			r = ike_dh_public(n->dh, kev, sizeof(kev));
+		if (!r)
+			r = ike_dh_derive(n->dh, ke->u.ke.data.p,
+					  ke->u.ke.data.len, &gir);
+		ike_dh_free(n->dh);
+		n->dh = NULL;
+		if (r) {
+			d->st.drop[DROP_KE]++;
+			log_err("peer %s (%s): PFS: its KE value for %s is invalid (%s): answered INVALID_SYNTAX",
+				sa->peer->name, ikev2_peer_addr(sa),
+				pol_dh_name(n->alg.dh), strerror(-r));
+			ike_chunk_free(&gir);
+			n->state = CHILD_FREE;
+			create_error(d, sa, m, IKEV2_N_INVALID_SYNTAX, NULL);
+			return;
+		}
+		g = (struct ike_blob){ gir.p, gir.len };
+	}
 	n->spi_out = ikev2_spi32(n->alg.spi);
 	n->ts_local = tsr;
 	n->ts_remote = tsi;
 	n->replaces = x ? x->spi_in : 0;
 	ni = no->u.nonce;
 	nr = (struct ike_blob){ nrv, sizeof(nrv) };
-	if (RAND_bytes(nrv, sizeof(nrv)) != 1 ||
+	r = RAND_bytes(nrv, sizeof(nrv)) != 1 ||
 	    d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
 			     IKEV2_PROTO_ESP, &n->spi_in) ||
-	    child_install(d, sa, n, 0, &ni, &nr, !x)) {
+	    child_install(d, sa, n, 0, &ni, &nr, n->alg.dh ? &g : NULL, !x);
+	ike_chunk_free(&gir);
+	if (r) {
 		child_release(d, sa, n);
 		create_error(d, sa, m, IKEV2_N_TEMPORARY_FAILURE, NULL);
 		return;
@@ -568,6 +680,13 @@ void child_create_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	ike_wbuf_init(&w, plain, sizeof(plain));
 	ike_build_sa(&w, &chosen);
 	ike_build_nonce(&w, nrv, sizeof(nrv));
+	if (n->alg.dh) {
+		struct ike_ke k = { .group = n->alg.dh };
+
+		k.data.p = kev;
+		k.data.len = ike_dh_group(n->alg.dh)->publen;
+		ike_build_ke(&w, &k);
+	}
 	ike_build_ts(&w, IKEV2_PL_TSI, &tsi);
 	ike_build_ts(&w, IKEV2_PL_TSR, &tsr);
 	msg_send_response(d, sa, IKEV2_EXCH_CREATE_CHILD_SA, m->hdr.msgid, &w);

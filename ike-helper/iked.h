@@ -101,6 +101,11 @@ struct child_sa {
 	uint8_t peer_min[IKED_NONCE_CMP];
 	size_t peer_min_len;
 	uint32_t peer_new;
+	/* PFS (a DH group in `esp`): OFFERED by a rekey: our private value */
+	struct ike_dh *dh;
+	uint16_t dh_group;
+	uint16_t pfs_retry;		/* INSTALLED: the group the peer asked
+					 * for in INVALID_KE_PAYLOAD */
 };
 
 struct iked_sa {
@@ -198,7 +203,8 @@ struct child_sa *child_by_state(struct iked_sa *sa, enum child_state st);
  * the outbound SA waits, CHILD_HALF).  we_init: we began the exchange. */
 int child_install(struct iked *d, struct iked_sa *sa, struct child_sa *c,
 		  int we_init, const struct ike_blob *ni,
-		  const struct ike_blob *nr, int out_now);
+		  const struct ike_blob *nr, const struct ike_blob *gir,
+		  int out_now);
 void child_release(struct iked *d, struct iked_sa *sa, struct child_sa *c);
 void child_release_all(struct iked *d, struct iked_sa *sa);
 /* Plan the rekey and the end of a CHILD SA just installed. */
@@ -245,7 +251,7 @@ const char *ikev2_peer_addr(const struct iked_sa *sa);
 const char *ikev2_notify_name(uint16_t t);
 uint32_t ikev2_spi32(const uint8_t *p);
 /* Our ESP proposals from peer->esp with an inbound SPI. */
-void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi,
+void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi, int with_dh,
 		     struct ike_sa *out);
 
 /* kevent.c: the kernel backend's events (ACQUIRE, SA expiry) */

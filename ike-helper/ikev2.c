@@ -747,13 +747,21 @@ static void build_id_auth(struct iked_sa *sa, struct ike_wbuf *w)
 	OPENSSL_cleanse(mac, sizeof(mac));
 }
 
-void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi,
+void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi, int with_dh,
 		     struct ike_sa *out)
 {
-	unsigned int i;
+	unsigned int i, j, k;
 
 	*out = sa->peer->esp;
 	for (i = 0; i < out->n_props; i++) {
+		struct ike_prop *p = &out->prop[i];
+
+		/* IKE_AUTH: no DH (RFC 7296 1.2; the first CHILD SA uses
+		 * the IKE SA's keys); a rekey keeps it: PFS */
+		for (j = k = 0; j < p->n_xforms; j++)
+			if (with_dh || p->xf[j].type != IKEV2_XFORM_DH)
+				p->xf[k++] = p->xf[j];
+		p->n_xforms = k;
 		out->prop[i].spi_size = 4;
 		out->prop[i].spi[0] = spi >> 24;
 		out->prop[i].spi[1] = spi >> 16;
@@ -794,7 +802,7 @@ static int auth_request_send(struct iked *d, struct iked_sa *sa)
 		ike_build_id(&w, IKEV2_PL_IDR, &idr);
 	}
 	ike_build_notify(&w, &ic);
-	ikev2_esp_offer(sa, c->spi_in, &offer);
+	ikev2_esp_offer(sa, c->spi_in, 0, &offer);
 	ike_build_sa(&w, &offer);
 	ike_build_ts(&w, IKEV2_PL_TSI, &sa->peer->local_ts);
 	ike_build_ts(&w, IKEV2_PL_TSR, &sa->peer->remote_ts);
@@ -917,7 +925,7 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 		c->ts_remote = tsi;
 		if (d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
 				     IKEV2_PROTO_ESP, &c->spi_in) ||
-		    child_install(d, sa, c, 0, &ni, &nr, 1)) {
+		    child_install(d, sa, c, 0, &ni, &nr, NULL, 1)) {
 			nt.type = IKEV2_N_NO_ADDITIONAL_SAS;
 			fail = 1;
 			child_release(d, sa, c);
@@ -1033,7 +1041,7 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 	c->spi_out = ikev2_spi32(c->alg.spi);
 	c->ts_local = m->tsi;
 	c->ts_remote = m->tsr;
-	if (child_install(d, sa, c, 1, &ni, &nr, 1))
+	if (child_install(d, sa, c, 1, &ni, &nr, NULL, 1))
 		child_release(d, sa, c);
 	else
 		child_schedule(sa, c, iked_now_ms());

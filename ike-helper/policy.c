@@ -35,17 +35,17 @@ static const struct alg algs[] = {
 	{ "prfsha256", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_256, 0, 1, 0 },
 	{ "prfsha384", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_384, 0, 1, 0 },
 	{ "prfsha512", IKEV2_XFORM_PRF, IKEV2_PRF_HMAC_SHA2_512, 0, 1, 0 },
-	{ "modp2048", IKEV2_XFORM_DH, IKEV2_DH_MODP_2048, 0, 1, 0 },
-	{ "modp3072", IKEV2_XFORM_DH, IKEV2_DH_MODP_3072, 0, 1, 0 },
-	{ "modp4096", IKEV2_XFORM_DH, IKEV2_DH_MODP_4096, 0, 1, 0 },
-	{ "ecp256", IKEV2_XFORM_DH, IKEV2_DH_ECP_256, 0, 1, 0 },
-	{ "ecp384", IKEV2_XFORM_DH, IKEV2_DH_ECP_384, 0, 1, 0 },
-	{ "ecp521", IKEV2_XFORM_DH, IKEV2_DH_ECP_521, 0, 1, 0 },
-	{ "curve25519", IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0, 1, 0 },
-	{ "x25519", IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0, 1, 0 },
+	{ "modp2048", IKEV2_XFORM_DH, IKEV2_DH_MODP_2048, 0, 1, 1 },
+	{ "modp3072", IKEV2_XFORM_DH, IKEV2_DH_MODP_3072, 0, 1, 1 },
+	{ "modp4096", IKEV2_XFORM_DH, IKEV2_DH_MODP_4096, 0, 1, 1 },
+	{ "ecp256", IKEV2_XFORM_DH, IKEV2_DH_ECP_256, 0, 1, 1 },
+	{ "ecp384", IKEV2_XFORM_DH, IKEV2_DH_ECP_384, 0, 1, 1 },
+	{ "ecp521", IKEV2_XFORM_DH, IKEV2_DH_ECP_521, 0, 1, 1 },
+	{ "curve25519", IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0, 1, 1 },
+	{ "x25519", IKEV2_XFORM_DH, IKEV2_DH_CURVE25519, 0, 1, 1 },
 	/* weak, only when configured (dh.c needs IKE_DH_ALLOW_WEAK) */
-	{ "modp1024", IKEV2_XFORM_DH, IKEV2_DH_MODP_1024, 0, 1, 0 },
-	{ "modp1536", IKEV2_XFORM_DH, IKEV2_DH_MODP_1536, 0, 1, 0 },
+	{ "modp1024", IKEV2_XFORM_DH, IKEV2_DH_MODP_1024, 0, 1, 1 },
+	{ "modp1536", IKEV2_XFORM_DH, IKEV2_DH_MODP_1536, 0, 1, 1 },
 	{ "noesn", IKEV2_XFORM_ESN, IKEV2_ESN_NO, 0, 0, 1 },
 	{ "esn", IKEV2_XFORM_ESN, IKEV2_ESN_YES, 0, 0, 1 },
 };
@@ -366,11 +366,18 @@ int pol_select(const struct ike_sa *ours, const struct ike_sa *peer,
 					 NULL) != 1)
 					continue;
 			} else {
-				if (!ignore_dh &&
-				    pick(o, p, IKEV2_XFORM_DH, &c->dh,
-					 NULL) < 0)
+				/*
+				 * PFS: a DH group in our proposal is
+				 * required of the peer's, and one in the
+				 * peer's needs one of ours
+				 */
+				r = ignore_dh ? 0 :
+				    pick(o, p, IKEV2_XFORM_DH, &c->dh, NULL);
+				if (r < 0 || (r == 0 && !ignore_dh &&
+					      prop_count(o, IKEV2_XFORM_DH)))
 					continue;
-				c->dh = 0;
+				if (ignore_dh)
+					c->dh = 0;
 				r = pick(o, p, IKEV2_XFORM_ESN, &c->esn, NULL);
 				if (r < 0 ||
 				    (r == 0 && !prop_has(o, IKEV2_XFORM_ESN,
@@ -400,6 +407,8 @@ void pol_choice_sa(const struct pol_choice *c, struct ike_sa *out)
 		prop_add(p, IKEV2_XFORM_PRF, c->prf, 0);
 		prop_add(p, IKEV2_XFORM_DH, c->dh, 0);
 	} else {
+		if (c->dh)	/* PFS in a CREATE_CHILD_SA */
+			prop_add(p, IKEV2_XFORM_DH, c->dh, 0);
 		prop_add(p, IKEV2_XFORM_ESN, c->esn, 0);
 	}
 }
@@ -495,8 +504,11 @@ void pol_choice_name(const struct pol_choice *c, char *buf, size_t len)
 	if (c->proto == IKEV2_PROTO_IKE) {
 		cat(buf, len, "/%s", prf_name(c->prf));
 		cat(buf, len, "/%s", pol_dh_name(c->dh));
-	} else if (c->esn) {
-		cat(buf, len, "/%s", "ESN");
+	} else {
+		if (c->dh)	/* PFS: swanctl shows the group there too */
+			cat(buf, len, "/%s", pol_dh_name(c->dh));
+		if (c->esn)
+			cat(buf, len, "/%s", "ESN");
 	}
 }
 

@@ -49,14 +49,14 @@ ip link set lo up
 mkpsk "$T/a.psk" "rekey-test-secret"
 mkpsk "$T/b.psk" "rekey-test-secret"
 
-# confs A_LIFETIME B_LIFETIME: the two configurations
+# confs A_LIFETIME B_LIFETIME [A_ESP [B_ESP]]: the two configurations
 confs() {
 	mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example \
-		"$T/a.psk" aes128gcm16-prfsha256-x25519 aes256gcm16 \
+		"$T/a.psk" aes128gcm16-prfsha256-x25519 "${3:-aes256gcm16}" \
 		10.1.0.0/24 10.2.0.0/24 initiate
 	printf '\tesp_lifetime %s\n' "$1" >>"$T/a.conf"
 	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
-		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes256gcm16 \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 "${4:-${3:-aes256gcm16}}" \
 		10.2.0.0/24 10.1.0.0/24 respond
 	printf '\tesp_lifetime %s\n' "$2" >>"$T/b.conf"
 }
@@ -271,6 +271,38 @@ stop a
 wait_for "$T/b.out" '^IKE_SA down .*reason=deleted by the peer' 50
 ok $? "IKE rekey by B: the new IKE SA carries A's Delete; B removes its 2 CHILD SAs ($(count b '^SA del'))"
 stop b
+
+# ---- PFS: a DH group in esp: a KE in each rekey (2.17 with g^ir) ----
+confs 5 0 aes256gcm16-x25519
+start_both
+wait_count a '^SA add .*dir=out' 2 150
+ok $? "PFS: A rekeyed (esp aes256gcm16-x25519)"
+rekeyed "PFS x25519" a b
+check "PFS: the first CHILD SA came without a KE (IKE_AUTH), the rekey with one; both logged the group" \
+	sh -c "grep -q 'CHILD SA established, .*AES_GCM_16-256, ' $T/a.err &&
+	       grep -q 'rekeying CHILD SA .*PFS CURVE_25519' $T/a.err &&
+	       grep -q 'CHILD SA rekeyed, .*AES_GCM_16-256/CURVE_25519' $T/b.err"
+stop_both
+# A's first group is ECP-384, B takes X25519 only: INVALID_KE_PAYLOAD, A
+# follows it
+confs 5 0 aes256gcm16-ecp384-x25519 aes256gcm16-x25519
+start_both
+wait_count a '^SA add .*dir=out' 2 150
+ok $? "PFS INVALID_KE: A rekeyed after all"
+check "PFS INVALID_KE: B asked for CURVE_25519, A retried with it" \
+	sh -c "grep -q 'PFS: its KE is for ECP_384, we chose CURVE_25519: answered INVALID_KE_PAYLOAD' $T/b.err &&
+	       grep -q 'INVALID_KE_PAYLOAD: it wants CURVE_25519 instead of ECP_384; retrying' $T/a.err"
+rekeyed "PFS INVALID_KE" a b
+stop_both
+# PFS on one side only: B requires it, A offers none: the rekey fails
+# (NO_PROPOSAL_CHOSEN), the CHILD SA stays
+confs 5 0 aes256gcm16 aes256gcm16-x25519
+start_both
+wait_for "$T/a.err" 'rekey of CHILD SA .* was refused with NO_PROPOSAL_CHOSEN' 150
+ok $? "PFS required by B only: A's rekey refused NO_PROPOSAL_CHOSEN, with B's line naming both"
+check "PFS required by B only: B names what it received and what it has" \
+	grep -q 'NO_PROPOSAL_CHOSEN for the rekeyed CHILD SA: received aes256gcm16-noesn; configured aes256gcm16-curve25519-noesn' "$T/b.err"
+stop_both
 
 # ---- esp_lifetime values ----
 confs 4 0
