@@ -286,27 +286,17 @@ else
 fi
 # this one with charon's DPD every second: vgate-iked answers its
 # liveness checks (empty INFORMATIONAL requests)
-# and vgate-iked's own (dpd_delay 1) answered by charon
 vgate_stop_hook() {
 	sleep 2.5
 	clog >"$T/case.log"
 	check "$1 (vgate initiates): charon's DPD (empty INFORMATIONAL) answered by vgate-iked" \
 		sh -c "grep -q 'sending DPD request' $T/case.log &&
 		       grep -q 'parsed INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
-	kill -USR1 "$vpid"
-	wait_for "$T/v.out" '^STATS' 50
-	dsent=$(field "$T/v.out" '^STATS' dpd_sent)
-	check "$1 (vgate initiates): vgate-iked's DPD ($dsent sent) answered by charon, no peer declared dead" \
-		sh -c "test '${dsent:-0}' -ge 1 && grep -q '^STATS .* dpd_dead=0' $T/v.out &&
-		       grep -q 'parsed INFORMATIONAL request [0-9]* \[ \]' $T/case.log &&
-		       grep -q 'generating INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
 }
 CH_EXTRA="dpd_delay = 1s"
-V_EXTRA="dpd_delay 1"
 v_init "CBC modp2048" aes256-sha256-modp2048 aes128-sha256 \
 	AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ
 CH_EXTRA=""
-V_EXTRA=""
 vgate_stop_hook() { :; }
 s_init "CBC modp3072" aes128-sha512-modp3072 aes256-sha384 AES_CBC-256 \
 	HMAC_SHA2_384_192
@@ -356,12 +346,23 @@ check "IKE rekey by charon: swanctl --terminate reaches vgate on the new IKE SA 
 	grep -q "^IKE_SA down .*ispi=$vi .*reason=deleted by the peer" "$T/v.out"
 vgate_stop
 
+# with vgate-iked's DPD (dpd_delay 1; charon sends none here, so each
+# second of silence brings one) answered by charon
 case_begin
 charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
-V_EXTRA="ike_lifetime 5"
+V_EXTRA="ike_lifetime 5
+	dpd_delay 1"
 vgate_start initiate aes256-sha256-modp2048 aes128-sha256
 V_EXTRA=""
 rekey_compare "IKE rekey by vgate (ike_lifetime 5)" initiator
+kill -USR1 "$vpid"
+wait_for "$T/v.out" '^STATS' 50
+dsent=$(field "$T/v.out" '^STATS' dpd_sent)
+clog >"$T/case.log"
+check "vgate's DPD: its liveness checks ($dsent sent, >= 2) answered by charon, no peer declared dead" \
+	sh -c "test '${dsent:-0}' -ge 2 && grep -q '^STATS .* dpd_dead=0' $T/v.out &&
+	       grep -q 'parsed INFORMATIONAL request [0-9]* \[ \]' $T/case.log &&
+	       grep -q 'generating INFORMATIONAL response [0-9]* \[ \]' $T/case.log"
 vgate_stop
 wait_for "$T/charon.log" "received DELETE for IKE_SA $cn" 50
 check "IKE rekey by vgate: SIGTERM: vgate's Delete on the new IKE SA reached charon, answered" \
