@@ -63,9 +63,35 @@ static void test_parse(void)
 	CHECK(parse_err("aes128gcm16-esn-prfsha256-x25519", IKEV2_PROTO_IKE,
 			"'esn' (not allowed there)"),
 	      "ike: esn refused in IKE (%s)", err);
-	CHECK(parse_err("aes128gcm16-x25519", IKEV2_PROTO_ESP,
-			"'x25519' (not allowed there)"),
-	      "esp: a DH group refused in ESP for now (%s)", err);
+	CHECK(!pol_prop_parse("aes128gcm16-x25519", IKEV2_PROTO_ESP, &a, err,
+			      sizeof(err)) &&
+	      (pol_prop_str(&a, txt, sizeof(txt)),
+	       !strcmp(txt, "aes128gcm16-curve25519-noesn")),
+	      "esp: a DH group (PFS) taken in ESP (%s)", txt);
+	{
+		/* PFS: ours with a group takes no peer proposal without
+		 * one, except where DH is not negotiated (IKE_AUTH) */
+		static struct ike_sa ours, peer;
+		struct pol_choice c;
+
+		pol_prop_parse("aes128gcm16-x25519", IKEV2_PROTO_ESP, &ours,
+			       err, sizeof(err));
+		pol_prop_parse("aes128gcm16", IKEV2_PROTO_ESP, &peer, err,
+			       sizeof(err));
+		peer.prop[0].spi_size = 4;
+		CHECK(pol_select(&ours, &peer, IKEV2_PROTO_ESP, 0, &c) &&
+		      !pol_select(&ours, &peer, IKEV2_PROTO_ESP, 1, &c) &&
+		      c.dh == 0,
+		      "esp: PFS required: a proposal without a group refused in a rekey, taken in IKE_AUTH");
+		pol_prop_parse("aes128gcm16-ecp256-x25519", IKEV2_PROTO_ESP,
+			       &peer, err, sizeof(err));
+		peer.prop[0].spi_size = 4;
+		CHECK(!pol_select(&ours, &peer, IKEV2_PROTO_ESP, 0, &c) &&
+		      c.dh == IKEV2_DH_CURVE25519 &&
+		      (pol_choice_name(&c, txt, sizeof(txt)),
+		       !strcmp(txt, "AES_GCM_16-128/CURVE_25519")),
+		      "esp: PFS: our group chosen from the peer's (%s)", txt);
+	}
 	CHECK(!pol_prop_parse("aes128-sha256", IKEV2_PROTO_ESP, &a, err,
 			      sizeof(err)) &&
 	      (pol_prop_str(&a, txt, sizeof(txt)),
