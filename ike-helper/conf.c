@@ -236,6 +236,37 @@ static int peer_finish(struct conf_peer *p, const char *name, unsigned int flags
 	return 0;
 }
 
+/* A global setting: 1 if key is one (e[0] set when val is bad). */
+static int global_key(struct conf *c, const char *key, const char *val,
+		      char *e, size_t elen)
+{
+	if (!strcmp(key, "cookie_threshold")) {
+		char *ep;
+		long v = strtol(val, &ep, 10);
+
+		if (!strcmp(val, "off")) {
+			c->cookie_threshold = -1;
+		} else if (*ep || !isdigit((unsigned char)*val) || v < 0 ||
+			   v > CONF_COOKIE_MAX) {
+			snprintf(e, elen, "not 'off' or a number of half-open IKE SAs 0..%d (0: always)",
+				 CONF_COOKIE_MAX);
+		} else {
+			c->cookie_threshold = v;
+		}
+		return 1;
+	}
+	if (!strcmp(key, "initial_contact")) {
+		if (!strcmp(val, "gateway"))
+			c->initial_contact = CONF_IC_GATEWAY;
+		else if (!strcmp(val, "tunnel"))
+			c->initial_contact = CONF_IC_TUNNEL;
+		else
+			snprintf(e, elen, "want 'gateway' or 'tunnel'");
+		return 1;
+	}
+	return 0;
+}
+
 int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 	       unsigned int flags, char *err, size_t errlen)
 {
@@ -247,6 +278,8 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 	char buf[1024];
 
 	memset(c, 0, sizeof(*c));
+	c->cookie_threshold = CONF_COOKIE_DEFAULT;
+	c->initial_contact = CONF_IC_GATEWAY;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', end - s);
 		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
@@ -326,18 +359,23 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 			seen_remote = seen_psk = seen_lts = seen_rts = 0;
 			continue;
 		}
-		if (!p) {
-			snprintf(err, errlen, "%s:%u: '%.64s' outside a peer (start one with 'peer NAME')",
-				 name, line, key);
-			goto fail;
-		}
 		if (!*val) {
 			snprintf(err, errlen, "%s:%u: '%.64s' without a value",
 				 name, line, key);
 			goto fail;
 		}
 		e[0] = 0;
-		if (!strcmp(key, "local")) {
+		if (global_key(c, key, val, e, sizeof(e))) {
+			if (p && !e[0]) {
+				snprintf(err, errlen, "%s:%u: '%.64s' is a global setting: put it before the first 'peer'",
+					 name, line, key);
+				goto fail;
+			}
+		} else if (!p) {
+			snprintf(err, errlen, "%s:%u: '%.64s' outside a peer (start one with 'peer NAME')",
+				 name, line, key);
+			goto fail;
+		} else if (!strcmp(key, "local")) {
 			if (addr_parse(val, &p->local, 0))
 				snprintf(e, sizeof(e), "not an IPv4 or IPv6 address");
 			p->has_local = 1;

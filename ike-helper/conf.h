@@ -27,6 +27,17 @@
 #define CONF_IKE_LIFE_DEFAULT	14400
 #define CONF_DPD_DEFAULT	30
 #define CONF_DPD_MAX		3600
+/* cookie_threshold: half-open responder IKE SAs from which an IKE_SA_INIT
+ * request must carry a cookie (RFC 7296 2.6); -1: never */
+#define CONF_COOKIE_DEFAULT	10
+#define CONF_COOKIE_MAX		1024	/* IKED_HALF_OPEN_MAX: dropped there */
+
+/* initial_contact: what N(INITIAL_CONTACT) in an IKE_AUTH removes (the
+ * seeds' `ipsec initContactMode`, LAN-Cell Appendix 8) */
+enum conf_ic_mode {
+	CONF_IC_GATEWAY,	/* every other IKE SA with that gateway */
+	CONF_IC_TUNNEL,		/* only those of the same peer and selectors */
+};
 
 struct conf_id {
 	uint8_t type;			/* enum ikev2_id_type */
@@ -60,6 +71,9 @@ struct conf_peer {
 
 struct conf {
 	struct conf_peer *peers;
+	/* global settings (before the first peer) */
+	int cookie_threshold;		/* -1: no cookies */
+	enum conf_ic_mode initial_contact;
 };
 
 /* Don't read PSK files (the fuzz target; a syntax check). */

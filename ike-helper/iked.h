@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "cookie.h"
 #include "crypto.h"
 #include "dh.h"
 #include "kernel.h"
@@ -27,7 +28,7 @@
 #define IKED_HALF_OPEN_MS	30000	/* IKE_AUTH must come by then */
 #define IKED_SHUTDOWN_MS	3000	/* wait for Delete answers at most */
 #define IKED_HALF_OPEN_MAX	1024	/* responder SAs waiting for IKE_AUTH
-					 * (cookies, RFC 7296 2.6, not yet) */
+					 * (cookies before: cookie.c) */
 
 /* Why a datagram was dropped, besides the codec's enum ike_err. */
 enum iked_drop {
@@ -50,6 +51,8 @@ enum iked_drop {
 
 struct iked_stats {
 	uint64_t rx, tx, retransmits, answered_from_cache, dpd_sent, dpd_dead;
+	uint64_t cookies_sent, cookies_ok, cookies_bad;	/* cookie.c */
+	uint64_t initial_contact;	/* older IKE SAs it removed */
 	uint64_t parse[IKE_E__COUNT];
 	uint64_t drop[DROP__COUNT];
 };
@@ -123,8 +126,9 @@ struct iked_sa {
 	int ke_retries;
 	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
 	size_t ni_len, nr_len;
-	uint8_t *cookie;
+	uint8_t *cookie;		/* the responder's, sent back */
 	size_t cookie_len;
+	int cookie_tries;
 	struct ike_sa_keys keys;
 	int have_keys;
 	struct ike_sk_ctx sk_out, sk_in;
@@ -168,6 +172,7 @@ struct iked {
 	FILE *report;			/* SA and IKE_SA lines (stdout) */
 	struct iked_sa *sas;
 	struct iked_stats st;
+	struct iked_cookies cookies;
 	unsigned int retx_base_ms;	/* first retransmission after */
 	unsigned int retx_tries;	/* transmissions before giving up */
 	uint8_t drop_tx[8];		/* test hook: the first datagram of */

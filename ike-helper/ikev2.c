@@ -4,7 +4,7 @@
  * with a pre-shared key as initiator and responder, the first CHILD SA
  * (ESP, tunnel mode, selectors narrowed to the configured set),
  * INFORMATIONAL with Delete both ways, NAT detection (2.23),
- * INVALID_KE_PAYLOAD (1.2), COOKIE (2.6, initiator side).
+ * INVALID_KE_PAYLOAD (1.2), COOKIE (2.6; as responder: cookie.c).
  *
  * Every failure a peer can cause is one log line naming the peer and what
  * was received against what is configured; every dropped datagram is
@@ -513,13 +513,10 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	struct ike_ke k;
 	struct iked_sa *sa;
 	struct ike_wbuf w;
+	unsigned int half_open;
 	char a[64];
 	long olen;
 
-	if (half_open_count(d) >= IKED_HALF_OPEN_MAX) {
-		d->st.drop[DROP_HALF_OPEN]++;
-		return;
-	}
 	if (!p) {
 		d->st.drop[DROP_NO_PEER]++;
 		log_info("IKE_SA_INIT from %s: no peer configured with that address: dropped",
@@ -530,6 +527,28 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 		d->st.drop[DROP_MISSING]++;
 		log_info("peer %s (%s): IKE_SA_INIT request without SA, KE or Nonce: dropped",
 			 p->name, net_str(src, a, sizeof(a)));
+		return;
+	}
+	half_open = half_open_count(d);
+	if (cookie_required(d, half_open)) {
+		uint8_t ck[IKED_COOKIE_LEN];
+		size_t ck_len;
+		int r = cookie_check(d, m, &no->u.nonce, src, ck, &ck_len);
+
+		if (r < 0)
+			return;
+		if (!r) {
+			/* stateless: nothing is kept until it comes back */
+			log_debug("peer %s (%s): %u half-open IKE SAs: IKE_SA_INIT answered with a COOKIE",
+				  p->name, net_str(src, a, sizeof(a)),
+				  half_open);
+			init_error(d, s, m, src, dst, IKEV2_N_COOKIE, ck,
+				   ck_len);
+			return;
+		}
+	}
+	if (half_open >= IKED_HALF_OPEN_MAX) {
+		d->st.drop[DROP_HALF_OPEN]++;
 		return;
 	}
 	if (pol_select(&p->ike, &m->sa, IKEV2_PROTO_IKE, 0, &c)) {
@@ -623,10 +642,25 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 		return;
 	}
 	n = ike_msg_notify(m, IKEV2_N_COOKIE);
-	if (n && !sa->cookie) {
-		sa->cookie = malloc(n->data.len ? n->data.len : 1);
-		if (!sa->cookie)
+	if (n) {
+		/* a second one: its secret changed, or our retry after
+		 * INVALID_KE_PAYLOAD; a few, not forever (2.6) */
+		if (sa->cookie_tries++ >= 3 || !n->data.len ||
+		    n->data.len > 64) {
+			log_err("peer %s (%s): COOKIE %s: giving up",
+				sa->peer->name, ikev2_peer_addr(sa),
+				n->data.len && n->data.len <= 64 ?
+				"asked for again and again" :
+				"of a bad length (RFC 7296: 1..64 octets)");
+			ikev2_sa_destroy(d, sa, "COOKIE");
 			return;
+		}
+		free(sa->cookie);
+		sa->cookie = malloc(n->data.len);
+		if (!sa->cookie) {
+			sa->cookie_len = 0;
+			return;
+		}
 		memcpy(sa->cookie, n->data.p, n->data.len);
 		sa->cookie_len = n->data.len;
 		log_info("peer %s (%s): asked for a COOKIE; sending IKE_SA_INIT again with it",
@@ -770,6 +804,21 @@ void ikev2_esp_offer(const struct iked_sa *sa, uint32_t spi, int with_dh,
 	}
 }
 
+/*
+ * Send N(INITIAL_CONTACT) (2.4)?  Only when we have no other IKE SA with
+ * that address: the peer may remove its other SAs with us on it (all of
+ * them, with a gateway-wide policy such as `initial_contact gateway`).
+ */
+static int first_contact(const struct iked *d, const struct iked_sa *sa)
+{
+	const struct iked_sa *o;
+
+	for (o = d->sas; o; o = o->next)
+		if (o != sa && net_addr_eq(&o->remote, &sa->remote))
+			return 0;
+	return 1;
+}
+
 static int auth_request_send(struct iked *d, struct iked_sa *sa)
 {
 	static struct ike_sa offer;	/* large: not on the stack */
@@ -801,7 +850,8 @@ static int auth_request_send(struct iked *d, struct iked_sa *sa)
 
 		ike_build_id(&w, IKEV2_PL_IDR, &idr);
 	}
-	ike_build_notify(&w, &ic);
+	if (first_contact(d, sa))
+		ike_build_notify(&w, &ic);
 	ikev2_esp_offer(sa, c->spi_in, 0, &offer);
 	ike_build_sa(&w, &offer);
 	ike_build_ts(&w, IKEV2_PL_TSI, &sa->peer->local_ts);
@@ -865,6 +915,44 @@ static int peer_auth_check(struct iked_sa *sa, const struct ike_msg *m)
 uint32_t ikev2_spi32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/*
+ * N(INITIAL_CONTACT) in the peer's IKE_AUTH (RFC 7296 2.4): it has no
+ * other IKE SA with us, typically after a restart, so ours with it are
+ * dead; remove them now rather than after DPD or their lifetime.  Which
+ * ones is `initial_contact` (the seeds' initContactMode, LAN-Cell
+ * Appendix 8): gateway, every IKE SA with that address; tunnel, only
+ * those of the same peer, i.e. the same phase 2 selectors.  Only
+ * established ones: of two IKE SAs the peers begin at the same time, each
+ * with INITIAL_CONTACT, at most one is removed (the other was not yet
+ * established at one side when that side's Delete would have to come).
+ * No Delete is sent: the peer no longer knows these SAs.
+ */
+static void initial_contact(struct iked *d, struct iked_sa *sa,
+			    const struct ike_msg *m)
+{
+	int tunnel = d->conf.initial_contact == CONF_IC_TUNNEL;
+	struct iked_sa *o, *nx;
+	unsigned int n = 0;
+
+	if (!ike_msg_notify(m, IKEV2_N_INITIAL_CONTACT))
+		return;
+	for (o = d->sas; o; o = nx) {
+		nx = o->next;
+		if (o == sa || (o->state != SA_ESTABLISHED &&
+				o->state != SA_DELETING) ||
+		    !net_addr_eq(&o->remote, &sa->remote) ||
+		    (tunnel && o->peer != sa->peer))
+			continue;
+		log_info("peer %s (%s): INITIAL_CONTACT from %s: removing our older IKE SA with it (initial_contact %s)",
+			 o->peer->name, ikev2_peer_addr(o), sa->peer->name,
+			 tunnel ? "tunnel" : "gateway");
+		ikev2_sa_destroy(d, o, "INITIAL_CONTACT");
+		n++;
+	}
+	if (n)
+		d->st.initial_contact += n;
 }
 
 static void auth_request_recv(struct iked *d, struct iked_sa *sa,
@@ -946,6 +1034,7 @@ static void auth_request_recv(struct iked *d, struct iked_sa *sa,
 		ike_build_notify(&w, &nt);
 	msg_send_response(d, sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msgid, &w);
 	OPENSSL_cleanse(plain, sizeof(plain));
+	initial_contact(d, sa, m);
 }
 
 static void info_auth_failed_send(struct iked *d, struct iked_sa *sa)
@@ -989,6 +1078,7 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 	sa->established_ms = iked_now_ms();
 	ike_rekey_schedule(sa, sa->established_ms);
 	report_up(d, sa);
+	initial_contact(d, sa, m);
 	if (!c)
 		return;
 	for (i = 0; i < m->n_pld; i++) {
@@ -1430,13 +1520,17 @@ void ikev2_stats(struct iked *d)
 
 	for (sa = d->sas; sa; sa = sa->next)
 		n_sa++;
-	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu dpd_sent=%llu dpd_dead=%llu",
+	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu dpd_sent=%llu dpd_dead=%llu cookies_sent=%llu cookies_ok=%llu cookies_bad=%llu initial_contact=%llu",
 		n_sa, (unsigned long long)d->st.rx,
 		(unsigned long long)d->st.tx,
 		(unsigned long long)d->st.retransmits,
 		(unsigned long long)d->st.answered_from_cache,
 		(unsigned long long)d->st.dpd_sent,
-		(unsigned long long)d->st.dpd_dead);
+		(unsigned long long)d->st.dpd_dead,
+		(unsigned long long)d->st.cookies_sent,
+		(unsigned long long)d->st.cookies_ok,
+		(unsigned long long)d->st.cookies_bad,
+		(unsigned long long)d->st.initial_contact);
 	for (i = 1; i < IKE_E__COUNT; i++)
 		if (d->st.parse[i])
 			fprintf(d->report, " parse_%s=%llu", ike_err_str(i),

@@ -349,6 +349,7 @@ out_net:
 out_kernel:
 	d.kops->fini(d.kctx);
 out_conf:
+	cookie_wipe(&d);
 	conf_free(&d.conf);
 	return r;
 }

@@ -22,7 +22,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* cookies from 32 half-open SAs: both paths within each 64 inputs */
 static const char conf_text[] =
+	"cookie_threshold 32\n"
 	"peer fuzz\n"
 	"local 192.0.2.2\n"
 	"remote 192.0.2.1\n"

@@ -127,6 +127,10 @@ vgate_start() {
 	mkconf "$T/v.conf" s "$VADDR" "$SADDR" gwv.example gws.example \
 		"$T/v.psk" "$2" "$3" 10.1.0.0/24 10.2.0.0/24 "$1"
 	[ -n "${V_EXTRA:-}" ] && printf '\t%s\n' "$V_EXTRA" >>"$T/v.conf"
+	if [ -n "${V_GLOBAL:-}" ]; then	# global settings come first
+		{ echo "$V_GLOBAL"; cat "$T/v.conf"; } >"$T/v.conf.new"
+		mv "$T/v.conf.new" "$T/v.conf"
+	fi
 	rm -f "$T/v.out" "$T/v.err"	# not to be read before the child opens them
 	ip netns exec "$V" "$IKED" -c "$T/v.conf" --kernel=null \
 		--control "$T/v.ctl" >"$T/v.out" 2>"$T/v.err" &
@@ -367,6 +371,47 @@ vgate_stop
 wait_for "$T/charon.log" "received DELETE for IKE_SA $cn" 50
 check "IKE rekey by vgate: SIGTERM: vgate's Delete on the new IKE SA reached charon, answered" \
 	sh -c "grep -q '^IKE_SA down .*ispi=$vi .*reason=deleted\$' $T/v.out"
+
+# ---- cookies (2.6): vgate-iked asks every IKE_SA_INIT for one ----
+case_begin
+charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
+V_GLOBAL="cookie_threshold 0"
+vgate_start respond aes256-sha256-modp2048 aes128-sha256
+V_GLOBAL=""
+sw --initiate --ike "$cn" --timeout 15 >"$T/init.out" 2>&1
+wait_for "$T/v.out" '^IKE_SA up' 100
+ike_compare "cookies (cookie_threshold 0)" "$cn"
+kill -USR1 "$vpid"
+wait_for "$T/v.out" '^STATS' 50
+clog >"$T/case.log"
+check "cookies: vgate-iked answered charon's IKE_SA_INIT with a COOKIE, charon sent it back first in the next one, vgate-iked took it" \
+	sh -c "grep -q '^STATS .* cookies_sent=1 cookies_ok=1 cookies_bad=0' $T/v.out &&
+	       grep -q 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $T/case.log &&
+	       grep -q 'generating IKE_SA_INIT request 0 \[ N(COOKIE) SA KE No' $T/case.log"
+
+# ---- INITIAL_CONTACT (2.4): charon restarts without its state, so its
+# next IKE_AUTH carries INITIAL_CONTACT; vgate-iked removes the dead SA ----
+first=$(field "$T/v.out" '^IKE_SA up' ispi)
+for p in $(ip netns pids "$S"); do kill -KILL "$p"; done
+sleep 0.2
+charon_start "$S" "$T" "chd = 4"
+i=0
+until sw --stats >/dev/null 2>&1 || [ $i -gt 150 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
+sw --initiate --ike "$cn" --timeout 15 >"$T/init.out" 2>&1
+wait_for "$T/v.out" '^IKE_SA down .*reason=INITIAL_CONTACT' 100
+kill -USR1 "$vpid"
+wait_for "$T/v.out" '^STATS .* initial_contact=1' 50
+clog >"$T/case.log"
+check "INITIAL_CONTACT: charon, restarted, sent it in IKE_AUTH; vgate-iked removed the dead IKE SA $first at once, kept the new one" \
+	sh -c "grep -q 'generating IKE_AUTH request 1 \[ .*N(INIT_CONTACT)' $T/case.log &&
+	       grep -q '^IKE_SA down .*ispi=$first .*reason=INITIAL_CONTACT' $T/v.out &&
+	       test \$(grep -c '^IKE_SA up' $T/v.out) = 2 &&
+	       grep -q '^STATS ike_sas=1 .* initial_contact=1' $T/v.out"
+vgate_stop
 
 # ---- wrong PSK, each way ----
 case_begin

@@ -292,6 +292,42 @@ check "keep up: no new attempt once A is stopped (SIGTERM)" \
 	sh -c "! grep -q 'initiating again' $T/b.err &&
 	       test \$(grep -c 'initiating again' $T/a.err) = 1"
 
+# ---- cookies (2.6): B asks every IKE_SA_INIT for one (threshold 0) ----
+mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
+	initiate
+printf '\tretry 0\n' >>"$T/a.conf"
+mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
+	respond
+{ echo "cookie_threshold 0"; cat "$T/b.conf"; } >"$T/b-cookie.conf"
+start b "$T/b-cookie.conf" 127.0.0.2
+start a "$T/a.conf" 127.0.0.1 --retransmit 200
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS' 50
+check "cookies: B answered A's first IKE_SA_INIT with a COOKIE, took the second with it, the SAs came up" \
+	sh -c "grep -q '^STATS .* cookies_sent=1 cookies_ok=1 cookies_bad=0' $T/b.out &&
+	       grep -q 'peer b (127.0.0.2\[500\]): asked for a COOKIE; sending IKE_SA_INIT again with it' $T/a.err &&
+	       grep -q '^SA add .*dir=out' $T/b.out"
+# ---- INITIAL_CONTACT (2.4): A loses its state (SIGKILL) and starts
+# again; B removes its IKE SA with the old A when the new one comes ----
+first=$(field "$T/b.out" '^IKE_SA up' ispi)
+kill -KILL "$pid_a"
+wait "$pid_a" 2>/dev/null
+start a "$T/a.conf" 127.0.0.1 --retransmit 200
+wait_for "$T/b.out" '^IKE_SA down .*reason=INITIAL_CONTACT' 100
+second=$(field "$T/a.out" '^IKE_SA up' ispi)
+kill -USR1 "$pid_b"
+wait_for "$T/b.out" '^STATS .* initial_contact=1' 50
+check "INITIAL_CONTACT: B removed the dead IKE SA $first and its 2 SAs at once, kept A's new one $second, one IKE SA left" \
+	sh -c "grep -q '^IKE_SA down .*ispi=$first .*reason=INITIAL_CONTACT' $T/b.out &&
+	       test \$(grep -c '^SA del' $T/b.out) = 2 &&
+	       grep -q '^IKE_SA up .*ispi=$second' $T/b.out &&
+	       grep -q '^STATS ike_sas=1 .* initial_contact=1' $T/b.out &&
+	       grep -q 'peer a (127.0.0.1\[500\]): INITIAL_CONTACT from a: removing our older IKE SA with it (initial_contact gateway)' $T/b.err"
+stop_both
+
 # ---- DPD (2.4): A checks B's liveness after 1 s of silence ----
 mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
@@ -420,10 +456,14 @@ check "malformed: each drop counted by its reason ($st)" \
 	sh -c "echo '$st' | grep -q 'rx=6 ' && echo '$st' | grep -q 'parse_short=1' &&
 	       echo '$st' | grep -q 'parse_version=2' && echo '$st' | grep -q 'parse_length=1' && echo '$st' | grep -q 'parse_pld_length=1' &&
 	       echo '$st' | grep -q 'drop_no_sa=1' && ! echo '$st' | grep -q 'ike_sas=[1-9]'"
-# a flood of well-formed IKE_SA_INIT requests from the peer's address
-# (spoofed, say): the half-open IKE SAs stop at 1024, the rest is counted
-python3 - <<'EOPY'
-import os, socket, struct
+# flood N: N well-formed IKE_SA_INIT requests to B from the peer's
+# address (spoofed, say), each with its own SPI and nonce, at most 32
+# unanswered at a time (no loss in the socket buffers); ANSWERED of them
+# must be answered, the rest are sent without waiting
+flood() {
+	python3 - "$1" "$2" <<'EOPY'
+import os, socket, struct, sys
+n, answered_want = int(sys.argv[1]), int(sys.argv[2])
 def pld(nxt, body):
     return struct.pack(">BBH", nxt, 0, 4 + len(body)) + body
 def xf(last, t, i, attr=b""):
@@ -434,37 +474,65 @@ prop = struct.pack(">BBHBBBB", 0, 0, 8 + len(xfs), 1, 1, 0, 3) + xfs
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 s.settimeout(10)
+bad_cookie = os.environ.get("BAD_COOKIE")
 def send():
     body = (pld(34, prop) + pld(40, struct.pack(">HH", 31, 0) + os.urandom(32)) +
             pld(0, os.urandom(32)))
-    hdr = os.urandom(8) + bytes(8) + bytes([33, 0x20, 34, 0x08]) + \
+    first = 33
+    if bad_cookie:      # N(COOKIE) first, of the right length, made up
+        body = pld(33, struct.pack(">BBH", 0, 0, 16390) + os.urandom(36)) + body
+        first = 41
+    hdr = os.urandom(8) + bytes(8) + bytes([first, 0x20, 34, 0x08]) + \
           struct.pack(">II", 0, 28 + len(body))
     s.sendto(hdr + body, ("127.0.0.2", 500))
-# 1024 answered ones, at most 32 unanswered at a time (no loss in the
-# socket buffers), then 76 beyond the limit
 sent = answered = 0
-while answered < 1024:
-    while sent < 1024 and sent - answered < 32:
+while answered < answered_want:
+    while sent < answered_want and sent - answered < 32:
         send()
         sent += 1
     s.recv(2048)
     answered += 1
-for i in range(76):
+for i in range(n - sent):
     send()
 EOPY
-sleep 0.5
-kill -USR1 "$pid_b"
-wait_for "$T/b.out" '^STATS ike_sas=' 100
-st=$(grep '^STATS' "$T/b.out" | tail -n 1)
-check "flood: 1100 IKE_SA_INIT requests: 1024 half-open IKE SAs, the rest dropped as half_open ($st)" \
-	sh -c "echo '$st' | grep -q 'ike_sas=1024 ' &&
-	       echo '$st' | grep -Eq 'drop_half_open=76( |\$)'"
+	sleep 0.5
+	kill -USR1 "$pid_b"
+	wait_for "$T/b.out" '^STATS ike_sas=' 100
+	st=$(grep '^STATS' "$T/b.out" | tail -n 1)
+}
+# cookie_threshold 10 (the default): 10 half-open IKE SAs, then every
+# request is answered with a COOKIE and kept nowhere
+flood 1100 1100
+check "flood: 1100 IKE_SA_INIT requests: 10 half-open IKE SAs, 1090 answered with a COOKIE, none dropped as half_open ($st)" \
+	sh -c "echo '$st' | grep -q 'ike_sas=10 ' &&
+	       echo '$st' | grep -q 'cookies_sent=1090 ' &&
+	       ! echo '$st' | grep -q 'drop_half_open'"
+BAD_COOKIE=1 flood 5 5
+check "flood: 5 requests with made-up cookies: each answered with a new COOKIE, none taken ($st)" \
+	sh -c "echo '$st' | grep -q 'ike_sas=10 ' &&
+	       echo '$st' | grep -q 'cookies_sent=1095 cookies_ok=0 cookies_bad=5 '"
 mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
 	initiate
 start a "$T/a.conf" 127.0.0.1 --retransmit 100 --tries 3
 wait_for "$T/a.err" 'no answer|CHILD SA established' 100
-check "flood: while the half-open SAs are full, the real peer gets no answer (cookies are not done yet)" \
+check "flood: the real peer still gets through: it sends the COOKIE back, its SAs come up" \
+	sh -c "grep -q 'asked for a COOKIE' $T/a.err &&
+	       grep -q '^IKE_SA up' $T/b.out && grep -q '^SA add .*dir=out' $T/a.out"
+stop a
+stop b
+# without cookies (cookie_threshold off) the half-open IKE SAs stop at
+# IKED_HALF_OPEN_MAX (1024); the rest is dropped and counted
+{ echo "cookie_threshold off"; cat "$T/b.conf"; } >"$T/b-nocookie.conf"
+start b "$T/b-nocookie.conf" 127.0.0.2
+flood 1100 1024
+check "flood, cookie_threshold off: 1024 half-open IKE SAs, the rest dropped as half_open ($st)" \
+	sh -c "echo '$st' | grep -q 'ike_sas=1024 ' &&
+	       echo '$st' | grep -Eq 'drop_half_open=76( |\$)' &&
+	       echo '$st' | grep -q 'cookies_sent=0 '"
+start a "$T/a.conf" 127.0.0.1 --retransmit 100 --tries 3
+wait_for "$T/a.err" 'no answer|CHILD SA established' 100
+check "flood, cookie_threshold off: while the half-open SAs are full, the real peer gets no answer" \
 	sh -c "grep -q 'no answer to IKE_SA_INIT' $T/a.err && ! grep -q '^IKE_SA up' $T/b.out"
 stop a
 stop b
@@ -495,6 +563,19 @@ mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 r=$?
 check "bad selector: the error names line 10 and the value" \
 	sh -c "test $r = 1 && grep -q \"c.conf:10: bad value '10.1.0.1/24' for 'local_ts': bad selector '10.1.0.1/24'\" $T/c.err"
+
+mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
+	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 initiate
+{ cat "$T/c.conf"; echo "cookie_threshold 5"; } >"$T/c2.conf"
+"$IKED" -c "$T/c2.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "a global setting after a peer: refused, the error says where it goes" \
+	sh -c "test $r = 1 && grep -q \"c2.conf:13: 'cookie_threshold' is a global setting: put it before the first 'peer'\" $T/c.err"
+{ echo "cookie_threshold 2000"; cat "$T/c.conf"; } >"$T/c2.conf"
+"$IKED" -c "$T/c2.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "cookie_threshold 2000: refused, naming the value and the range" \
+	sh -c "test $r = 1 && grep -q \"c2.conf:1: bad value '2000' for 'cookie_threshold': not 'off' or a number of half-open IKE SAs 0..1024 (0: always)\" $T/c.err"
 
 # ---- the vgate backend's start-up checks (no vgate.ko on this host) ----
 mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
