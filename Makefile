@@ -18,7 +18,7 @@
 #                     linux-source-6.1; TESTS="..." as for check, FAULT=PCT
 #                     to fail PCT% of vgate's allocations
 #   make lint         checkpatch --strict and sparse on the kernel code
-#   make install      install modules, CLI, man pages and bash completion on
+#   make install      install modules, CLI, vgate-iked, man pages and bash completion on
 #                     this machine (PREFIX=/usr/local, DESTDIR)
 #   make install-user the same without the modules
 
@@ -103,11 +103,13 @@ install: all install-user
 	depmod -a $(KVER)
 
 # Userspace only (no kernel needed; make -C cli check tests it with DESTDIR):
-# the CLI, the UAPI header, the man pages and the bash completion.
-install-user: cli
+# the CLI, vgate-iked, the UAPI header, the man pages and the bash completion.
+install-user: cli ike
 	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -D -m 0755 ike-helper/vgate-iked $(DESTDIR)$(PREFIX)/sbin/vgate-iked
 	install -D -m 0644 include/uapi/linux/vgate.h $(DESTDIR)$(PREFIX)/include/linux/vgate.h
 	install -D -m 0644 man/vgate.8 $(DESTDIR)$(PREFIX)/share/man/man8/vgate.8
+	install -D -m 0644 man/vgate-iked.8 $(DESTDIR)$(PREFIX)/share/man/man8/vgate-iked.8
 	install -D -m 0644 man/vgate.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/vgate.conf.5
 	install -D -m 0644 completion/vgate \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vgate

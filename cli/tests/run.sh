@@ -1038,8 +1038,9 @@ fi
 # --- make install-user: the CLI, header, man pages and completion ---
 if make -s -C .. install-user DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/inst" 2>&1; then
 	missing=
-	for f in sbin/vgate include/linux/vgate.h share/man/man8/vgate.8 \
-		share/man/man5/vgate.conf.5 share/bash-completion/completions/vgate; do
+	for f in sbin/vgate sbin/vgate-iked include/linux/vgate.h share/man/man8/vgate.8 \
+		share/man/man8/vgate-iked.8 share/man/man5/vgate.conf.5 \
+		share/bash-completion/completions/vgate; do
 		[ -s "$TMP/root/usr/$f" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ] && cmp -s ../man/vgate.8 "$TMP/root/usr/share/man/man8/vgate.8" && ok || bad "install-user: missing under DESTDIR/usr:$missing"
@@ -1054,11 +1055,11 @@ if command -v python3 >/dev/null; then
 	python3 tests/doc_test.py examples "$V" >"$TMP/doc" 2>&1 && ok || { bad "doc examples:"; grep -v '^ok' "$TMP/doc"; }
 	grep '^1\.\.\|^# ' "$TMP/doc" | sed 's/^/doc examples: /'
 	# man pages: the tree's version, no warnings from man/groff
-	for m in ../man/vgate.8 ../man/vgate.conf.5; do
+	for m in ../man/vgate.8 ../man/vgate-iked.8 ../man/vgate.conf.5; do
 		grep -q "^\.TH .* \"vgate $(cat ../VERSION)\"" "$m" && ok || bad "$m: .TH does not say vgate $(cat ../VERSION) (../VERSION)"
 	done
 	if command -v man >/dev/null && command -v groff >/dev/null; then
-		for m in ../man/vgate.8 ../man/vgate.conf.5; do
+		for m in ../man/vgate.8 ../man/vgate-iked.8 ../man/vgate.conf.5; do
 			w=$(MANWIDTH=80 man --warnings -E UTF-8 -l "$m" 2>&1 >/dev/null)
 			[ -z "$w" ] && ok || bad "man --warnings $m: $w"
 		done
