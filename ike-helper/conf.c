@@ -255,6 +255,18 @@ static int global_key(struct conf *c, const char *key, const char *val,
 		}
 		return 1;
 	}
+	if (!strcmp(key, "fragment_size")) {
+		char *ep;
+		long v = strtol(val, &ep, 10);
+
+		if (*ep || !isdigit((unsigned char)*val) ||
+		    (v && (v < CONF_FRAG_MIN || v > CONF_FRAG_MAX)))
+			snprintf(e, elen, "not 0 (no IKE fragmentation) or a datagram size %d..%d",
+				 CONF_FRAG_MIN, CONF_FRAG_MAX);
+		else
+			c->fragment_size = v;
+		return 1;
+	}
 	if (!strcmp(key, "initial_contact")) {
 		if (!strcmp(val, "gateway"))
 			c->initial_contact = CONF_IC_GATEWAY;
@@ -280,6 +292,7 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 	memset(c, 0, sizeof(*c));
 	c->cookie_threshold = CONF_COOKIE_DEFAULT;
 	c->initial_contact = CONF_IC_GATEWAY;
+	c->fragment_size = CONF_FRAG_DEFAULT;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', end - s);
 		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);

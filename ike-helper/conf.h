@@ -32,6 +32,12 @@
 #define CONF_COOKIE_DEFAULT	10
 #define CONF_COOKIE_MAX		1024	/* IKED_HALF_OPEN_MAX: dropped there */
 
+/* fragment_size: the largest IP datagram of an IKE fragment we send
+ * (RFC 7383; 0: fragmentation not offered) */
+#define CONF_FRAG_DEFAULT	1280
+#define CONF_FRAG_MIN		256
+#define CONF_FRAG_MAX		8192	/* IKED_MSG_MAX */
+
 /* initial_contact: what N(INITIAL_CONTACT) in an IKE_AUTH removes (the
  * seeds' `ipsec initContactMode`, LAN-Cell Appendix 8) */
 enum conf_ic_mode {
@@ -74,6 +80,7 @@ struct conf {
 	/* global settings (before the first peer) */
 	int cookie_threshold;		/* -1: no cookies */
 	enum conf_ic_mode initial_contact;
+	unsigned int fragment_size;	/* 0: no IKE fragmentation */
 };
 
 /* Don't read PSK files (the fuzz target; a syntax check). */

@@ -22,7 +22,8 @@
 #include "pld.h"
 #include "policy.h"
 
-#define IKED_MSG_MAX		8192	/* no IKE fragmentation yet */
+#define IKED_MSG_MAX		8192	/* a message, whole or reassembled */
+#define IKED_FRAG_MAX		32	/* fragments of one (RFC 7383) */
 #define IKED_NONCE_LEN		32
 #define IKED_NONCE_CMP		64	/* octets compared in 2.8.1 */
 #define IKED_HALF_OPEN_MS	30000	/* IKE_AUTH must come by then */
@@ -42,7 +43,10 @@ enum iked_drop {
 	DROP_MISSING,		/* a payload the exchange needs is missing */
 	DROP_DECRYPT,		/* SK integrity or padding check failed */
 	DROP_INNER,		/* the decrypted payloads do not parse */
-	DROP_FRAGMENT,		/* SKF: IKE fragmentation not done yet */
+	DROP_FRAGMENT,		/* SKF not taken: not negotiated, a
+				 * duplicate, of a stale message, smaller
+				 * total, over IKED_FRAG_MAX or
+				 * IKED_MSG_MAX (RFC 7383 2.6) */
 	DROP_KE,		/* the peer's KE value is invalid */
 	DROP_PROPOSAL,		/* a response with a proposal we never made */
 	DROP_HALF_OPEN,		/* IKE_SA_INIT over IKED_HALF_OPEN_MAX */
@@ -53,6 +57,7 @@ struct iked_stats {
 	uint64_t rx, tx, retransmits, answered_from_cache, dpd_sent, dpd_dead;
 	uint64_t cookies_sent, cookies_ok, cookies_bad;	/* cookie.c */
 	uint64_t initial_contact;	/* older IKE SAs it removed */
+	uint64_t frags_sent, frags_rcvd, reassembled;	/* RFC 7383 */
 	uint64_t parse[IKE_E__COUNT];
 	uint64_t drop[DROP__COUNT];
 };
@@ -111,6 +116,26 @@ struct child_sa {
 					 * for in INVALID_KE_PAYLOAD */
 };
 
+/* A message as sent, for retransmission: one datagram, or its fragments
+ * (RFC 7383) back to back in buf, fragment i at off[i]..off[i + 1]. */
+struct iked_dgrams {
+	uint8_t *buf;
+	size_t len;
+	unsigned int n;
+	size_t off[IKED_FRAG_MAX + 1];
+};
+
+/* A fragmented message being received: its fragments decrypted. */
+struct iked_reasm {
+	uint32_t msgid;
+	uint8_t exch;
+	uint8_t first;			/* inner payload type (fragment 1) */
+	uint16_t total, have;		/* total 0: nothing under way */
+	size_t len;			/* of the parts so far */
+	uint8_t *part[IKED_FRAG_MAX];
+	size_t part_len[IKED_FRAG_MAX];
+};
+
 struct iked_sa {
 	struct iked_sa *next;
 	struct conf_peer *peer;
@@ -135,10 +160,11 @@ struct iked_sa {
 	uint8_t *init_i, *init_r;	/* the IKE_SA_INIT messages (AUTH) */
 	size_t init_i_len, init_r_len;
 	int nat_local, nat_remote;	/* we / the peer behind a NAT */
+	int frag_ok;			/* both sent FRAGMENTATION_SUPPORTED */
+	struct iked_reasm reasm[2];	/* [1]: a response, [0]: a request */
 	/* our requests: one outstanding (window of 1) */
 	uint32_t my_next;		/* the next request's message ID */
-	uint8_t *req;
-	size_t req_len;
+	struct iked_dgrams req;
 	uint32_t req_msgid;
 	uint8_t req_exch;
 	unsigned int req_tries;
@@ -146,8 +172,7 @@ struct iked_sa {
 	int delete_pending;		/* send our Delete when idle */
 	/* the peer's requests */
 	uint32_t peer_next;		/* the next message ID expected */
-	uint8_t *resp;			/* the last response, for resends */
-	size_t resp_len;
+	struct iked_dgrams resp;	/* the last response, for resends */
 	uint32_t resp_msgid;
 	uint64_t expire_at;		/* half-open deadline; 0: none */
 	uint64_t established_ms;
@@ -275,9 +300,18 @@ int msg_tx(struct iked *d, struct net_sock *s,
 	   const struct sockaddr_storage *local,
 	   const struct sockaddr_storage *remote, const uint8_t *buf,
 	   size_t len);
-/* Decrypt the SK payload of m and add the inner payloads; 0 or -1. */
+/*
+ * Decrypt the SK payload of m and add the inner payloads: 0, or -1
+ * (dropped and counted).  An SKF fragment (RFC 7383) is decrypted and
+ * kept: 1 until the last one comes, then the message, reassembled in
+ * plain (IKED_MSG_MAX octets), is parsed as one: 0.
+ */
 int msg_open(struct iked *d, struct iked_sa *sa, struct ike_msg *m,
 	     const uint8_t *buf, size_t len, uint8_t *plain);
+/* The last response again (the peer retransmitted its request). */
+void msg_resend_response(struct iked *d, struct iked_sa *sa);
+/* Free what msg.c keeps for an IKE SA (messages, fragments). */
+void msg_sa_free(struct iked_sa *sa);
 /* The outstanding request is answered. */
 void msg_request_done(struct iked_sa *sa);
 /* Retransmit when due; -1 when the tries are used up. */

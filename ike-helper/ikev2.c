@@ -153,8 +153,7 @@ void ikev2_sa_free(struct iked_sa *sa)
 	ike_sa_keys_free(&sa->keys);
 	OPENSSL_clear_free(sa->init_i, sa->init_i_len);
 	OPENSSL_clear_free(sa->init_r, sa->init_r_len);
-	OPENSSL_clear_free(sa->req, sa->req_len);
-	OPENSSL_clear_free(sa->resp, sa->resp_len);
+	msg_sa_free(sa);
 	free(sa->cookie);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	free(sa);
@@ -354,6 +353,10 @@ static void report_up(struct iked *d, struct iked_sa *sa)
 
 /* ---- IKE_SA_INIT ---- */
 
+static const struct ike_notify frag_supported = {
+	.type = IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED
+};
+
 static int init_request_send(struct iked *d, struct iked_sa *sa)
 {
 	struct ike_hdr h = { .version = 0x20,
@@ -384,6 +387,8 @@ static int init_request_send(struct iked *d, struct iked_sa *sa)
 	ike_build_nonce(&w, sa->ni, sa->ni_len);
 	natd_add(&w, sa, IKEV2_N_NAT_DETECTION_SOURCE_IP, &sa->local);
 	natd_add(&w, sa, IKEV2_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	if (d->conf.fragment_size)
+		ike_build_notify(&w, &frag_supported);
 	len = ike_build_done(&w);
 	if (len < 0)
 		return -1;
@@ -607,6 +612,11 @@ static void init_request_recv(struct iked *d, struct net_sock *s,
 	ike_build_nonce(&w, sa->nr, sa->nr_len);
 	natd_add(&w, sa, IKEV2_N_NAT_DETECTION_SOURCE_IP, &sa->local);
 	natd_add(&w, sa, IKEV2_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	/* RFC 7383 2.3: answered in kind, used when both sent it */
+	sa->frag_ok = d->conf.fragment_size &&
+		      ike_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED);
+	if (sa->frag_ok)
+		ike_build_notify(&w, &frag_supported);
 	olen = ike_build_done(&w);
 	sa->init_i = malloc(len);
 	sa->init_r = olen > 0 ? malloc(olen) : NULL;
@@ -741,6 +751,8 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 	memcpy(sa->init_r, buf, len);
 	sa->init_r_len = len;
 	nat_check(sa, m, sa->rspi);
+	sa->frag_ok = d->conf.fragment_size &&
+		      ike_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED);
 	if (auth_request_send(d, sa))
 		ikev2_sa_destroy(d, sa, "cannot send IKE_AUTH");
 }
@@ -1276,14 +1288,21 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 	}
 	if (!response) {
 		/* the peer's request: the next one, or a retransmission */
-		if (sa->resp && m.hdr.msgid == sa->resp_msgid &&
+		if (sa->resp.n && m.hdr.msgid == sa->resp_msgid &&
 		    m.hdr.msgid + 1 == sa->peer_next) {
+			const struct ike_pld *f = ike_msg_find(&m,
+							IKEV2_PL_SKF, 0);
+
+			if (f && f->u.sk.frag_num != 1) {
+				/* RFC 7383 2.6.1: fragment 1 only */
+				d->st.drop[DROP_FRAGMENT]++;
+				return;
+			}
 			d->st.answered_from_cache++;
 			log_info("peer %s: %s request %u again: answered from the cache",
 				 sa->peer->name,
 				 ikev2_exch_name(m.hdr.exchange), m.hdr.msgid);
-			msg_tx(d, sa->sock, &sa->local, &sa->remote, sa->resp,
-			       sa->resp_len);
+			msg_resend_response(d, sa);
 			return;
 		}
 		if (m.hdr.msgid != sa->peer_next) {
@@ -1520,7 +1539,7 @@ void ikev2_stats(struct iked *d)
 
 	for (sa = d->sas; sa; sa = sa->next)
 		n_sa++;
-	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu dpd_sent=%llu dpd_dead=%llu cookies_sent=%llu cookies_ok=%llu cookies_bad=%llu initial_contact=%llu",
+	fprintf(d->report, "STATS ike_sas=%u rx=%llu tx=%llu retransmits=%llu answered_from_cache=%llu dpd_sent=%llu dpd_dead=%llu cookies_sent=%llu cookies_ok=%llu cookies_bad=%llu initial_contact=%llu frags_sent=%llu frags_rcvd=%llu reassembled=%llu",
 		n_sa, (unsigned long long)d->st.rx,
 		(unsigned long long)d->st.tx,
 		(unsigned long long)d->st.retransmits,
@@ -1530,7 +1549,10 @@ void ikev2_stats(struct iked *d)
 		(unsigned long long)d->st.cookies_sent,
 		(unsigned long long)d->st.cookies_ok,
 		(unsigned long long)d->st.cookies_bad,
-		(unsigned long long)d->st.initial_contact);
+		(unsigned long long)d->st.initial_contact,
+		(unsigned long long)d->st.frags_sent,
+		(unsigned long long)d->st.frags_rcvd,
+		(unsigned long long)d->st.reassembled);
 	for (i = 1; i < IKE_E__COUNT; i++)
 		if (d->st.parse[i])
 			fprintf(d->report, " parse_%s=%llu", ike_err_str(i),

@@ -129,6 +129,7 @@ static void copy_path(struct iked_sa *ns, const struct iked_sa *old)
 	ns->lid = old->lid;
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
+	ns->frag_ok = old->frag_ok;	/* RFC 7383 2.3: inherited */
 }
 
 /* ---- as initiator ---- */

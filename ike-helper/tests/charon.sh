@@ -8,7 +8,8 @@
 #                 config DIR/strongswan.conf, log DIR/charon.log, vici socket
 #                 DIR/charon.vici, output DIR/charon.out; LOG_LINEs are extra
 #                 filelog levels ("chd = 4").  In the background: the caller
-#                 waits for the vici socket.
+#                 waits for the vici socket.  CHARON_EXTRA: more lines
+#                 for its charon section (fragment_size = 300).
 #   charon_has_openssl  the openssl plugin is installed (ECP, X25519, GCM)
 
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
@@ -29,6 +30,7 @@ charon_start() {
 charon {
 	load = $load
 	install_routes = no
+	${CHARON_EXTRA:-}
 	retransmit_timeout = 1
 	retransmit_tries = 3
 	filelog {

@@ -413,6 +413,56 @@ check "INITIAL_CONTACT: charon, restarted, sent it in IKE_AUTH; vgate-iked remov
 	       grep -q '^STATS ike_sas=1 .* initial_contact=1' $T/v.out"
 vgate_stop
 
+# ---- IKE fragmentation (RFC 7383): charon restarted with fragment_size
+# 300, vgate-iked with 300 too: IKE_AUTH goes in fragments both ways ----
+charon_restart() {
+	for p in $(ip netns pids "$S"); do kill -KILL "$p"; done
+	sleep 0.2
+	charon_start "$S" "$T" "chd = 4"
+	i=0
+	until sw --stats >/dev/null 2>&1 || [ $i -gt 150 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+# frag_case ROLE: vgate-iked's role; charon initiates with its CHILD SA
+# (IKE_AUTH of ~300 octets), vgate-iked's IKE_AUTH request is ~260 (its
+# answer, ~200, fits: vgate to vgate, tests/iked_loop.sh, has both)
+frag_case() {
+	case_begin
+	charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
+	V_GLOBAL="fragment_size 256"
+	vgate_start "$1" aes256-sha256-modp2048 aes128-sha256
+	V_GLOBAL=""
+	[ "$1" = respond ] &&
+		sw --initiate --child "$cn" --timeout 15 >"$T/init.out" 2>&1
+	wait_for "$T/v.out" '^IKE_SA up' 100
+	ike_compare "fragmentation ($1)" "$cn"
+	kill -USR1 "$vpid"
+	wait_for "$T/v.out" '^STATS' 50
+	clog >"$T/case.log"
+	fs=$(field "$T/v.out" '^STATS' frags_sent)
+	fr=$(field "$T/v.out" '^STATS' frags_rcvd)
+	if [ "$1" = respond ]; then
+		check "fragmentation (charon initiates): charon split its IKE_AUTH request, vgate-iked reassembled it ($fr fragments)" \
+			sh -c "grep -q 'splitting IKE message .* into [0-9]* fragments' $T/case.log &&
+			       grep -q 'generating IKE_AUTH request 1 \[ EF(1/' $T/case.log &&
+			       test '${fr:-0}' -ge 2 &&
+			       grep -q '^STATS .* reassembled=1' $T/v.out"
+	else
+		check "fragmentation (vgate initiates): vgate-iked split its IKE_AUTH request ($fs fragments), charon reassembled it" \
+			sh -c "grep -q 'reassembled fragmented IKE message' $T/case.log &&
+			       grep -q 'parsed IKE_AUTH request 1 \[ EF(1/' $T/case.log &&
+			       test '${fs:-0}' -ge 2"
+	fi
+	vgate_stop
+}
+CHARON_EXTRA="fragment_size = 256"
+charon_restart
+frag_case respond
+frag_case initiate
+CHARON_EXTRA=""
+
 # ---- wrong PSK, each way ----
 case_begin
 charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256 not-the-secret

@@ -328,6 +328,43 @@ check "INITIAL_CONTACT: B removed the dead IKE SA $first and its 2 SAs at once, 
 	       grep -q 'peer a (127.0.0.1\[500\]): INITIAL_CONTACT from a: removing our older IKE SA with it (initial_contact gateway)' $T/b.err"
 stop_both
 
+# ---- IKE fragmentation (RFC 7383): fragment_size 256 on both sides;
+# A's test hook loses the first datagram of its IKE_AUTH request (its
+# fragment 1), B's the first of its answer ----
+for side in a b; do
+	if [ $side = a ]; then
+		mkconf "$T/$side.conf" b 127.0.0.1 127.0.0.2 gwa.example \
+			gwb.example "$T/a.psk" aes256-sha256-x25519 aes128gcm16 \
+			"10.1.0.0/24, 2001:db8:1::/48" "10.2.0.0/24, 2001:db8:2::/48" initiate
+		printf '\tretry 0\n' >>"$T/a.conf"
+	else
+		mkconf "$T/$side.conf" a 127.0.0.2 127.0.0.1 gwb.example \
+			gwa.example "$T/b.psk" aes256-sha256-x25519 aes128gcm16 \
+			"10.2.0.0/24, 2001:db8:2::/48" "10.1.0.0/24, 2001:db8:1::/48" respond
+	fi
+	{ echo "fragment_size 256"; cat "$T/$side.conf"; } >"$T/$side-frag.conf"
+done
+start b "$T/b-frag.conf" 127.0.0.2 --test-drop-tx IKE_AUTH
+start a "$T/a-frag.conf" 127.0.0.1 --retransmit 200 --test-drop-tx IKE_AUTH
+wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
+	wait_for "$T/b.out" '^SA add .*dir=out' 100
+ok $? "fragmentation: the CHILD SA comes up (AES-CBC IKE SA, fragments of 256 octets, one lost each way)"
+kill -USR1 "$pid_a" "$pid_b"
+wait_for "$T/a.out" '^STATS' 50 && wait_for "$T/b.out" '^STATS' 50
+fa=$(field "$T/a.out" '^STATS' frags_sent) ra=$(field "$T/a.out" '^STATS' reassembled)
+fb=$(field "$T/b.out" '^STATS' frags_sent) rb=$(field "$T/b.out" '^STATS' reassembled)
+check "fragmentation: each side sent its IKE_AUTH in fragments (A $fa, B $fb, each twice: once lost) and reassembled the other's (A $ra, B $rb)" \
+	sh -c "test '${fa:-0}' -ge 4 -a '${fb:-0}' -ge 4 -a '${ra:-0}' = 1 -a '${rb:-0}' = 1"
+check "fragmentation: the lost fragments were resent: A retransmitted its request, B answered from its cache on fragment 1 only" \
+	sh -c "grep -q 'retransmitting IKE_AUTH' $T/a.err &&
+	       grep -q '^STATS .* answered_from_cache=1 ' $T/b.out &&
+	       grep -q '^STATS .* drop_fragment=' $T/b.out"
+a_in=$(field "$T/a.out" '^SA add .*dir=in' keys)
+b_out=$(field "$T/b.out" '^SA add .*dir=out' keys)
+check "fragmentation: the keys agree (A in $a_in, B out $b_out)" \
+	test -n "$a_in" -a "$a_in" = "$b_out"
+stop_both
+
 # ---- DPD (2.4): A checks B's liveness after 1 s of silence ----
 mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
