@@ -289,7 +289,7 @@ dialup_case() {
 # proposals carry the group (charon's too, so it requires it): the
 # IKE_AUTH CHILD SA has none (RFC 7296 1.2), each rekey carries KE
 # payloads, and charon lists its INSTALLED (rekeyed) child with
-# ESP:AES_GCM_16-128/GROUP_NAME.  A PFS case pings 10 s, not 15 (the time
+# ESP:AES_GCM_16-128/GROUP_NAME.  A PFS case pings 8 s, not 15 (the time
 # budget): one rekey is required, the cases without PFS check repeats
 rekey_case() {
 	local who=$1 grp=${2:-} grp_name=${3:-} conn=c$RANDOM
@@ -297,7 +297,7 @@ rekey_case() {
 	local s_opt v_life=0 ok_est=1 n_ping=1500 min_rk=2 rk sent recv
 	local esp=aes128gcm16 alg=AES_GCM_16-128 want=AES_GCM_16-128
 	if [ -n "$grp" ]; then
-		esp=$esp-$grp want=$alg/$grp_name n_ping=1000 min_rk=1
+		esp=$esp-$grp want=$alg/$grp_name n_ping=800 min_rk=1
 	fi
 	if [ "$who" = charon ]; then
 		# its XFRM soft expiry (rekey_time - up to rand_time) starts
@@ -378,7 +378,7 @@ rekey_case() {
 
 # pfs_refused_case GROUP: charon requires PFS (GROUP in its
 # esp_proposals), vgate-iked's esp has none; the IKE_AUTH CHILD SA comes up
-# (no group there), vgate-iked's rekey (esp_lifetime 6: at 4.8..5.4 s)
+# (no group there), vgate-iked's rekey (esp_lifetime 5: at 4..4.5 s)
 # offers none and charon refuses it: vgate-iked logs NO_PROPOSAL_CHOSEN,
 # deletes the CHILD SA at its lifetime, and both daemons live on
 pfs_refused_case() {
@@ -389,12 +389,12 @@ pfs_refused_case() {
 		"aes128gcm16-$1" "rekey_time = 0" ||
 		echo "# swanctl --load-all failed: $(cat "$T/load.out")"
 	iked_start initiate 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
-		aes128gcm16 10 6
+		aes128gcm16 10 5
 	wait_for grep -q 'CHILD SA established' "$T/v.err" || ok_est=0
 	[ "$ok_est" = 1 ] || diag
 	wait_for grep -q 'rekeying CHILD SA' "$T/v.err"
 	wait_for grep -q 'the rekey of CHILD SA .* was refused' "$T/v.err"
-	wait_for grep -q 'reached its lifetime (6 s) without being rekeyed' "$T/v.err"
+	wait_for grep -q 'reached its lifetime (5 s) without being rekeyed' "$T/v.err"
 	# shellcheck disable=SC2317
 	no_sa() { [ "$(sad_count 10)" = 0 ]; }
 	wait_for no_sa
