@@ -25,7 +25,10 @@
 # dialup: nothing until a LAN packet hits rule 10; its ACQUIRE starts the
 # negotiation and the held ping is answered.  Then the CHILD SA rekeyed
 # every ~5 s, once by charon, once by vgate-iked, under a ping every 10 ms
-# that must not lose a packet.
+# that must not lose a packet; the same with PFS (X25519 in both sides'
+# ESP proposals: the rekeys carry KE payloads, charon lists the rekeyed
+# CHILD SA with the group); and charon requiring PFS of a vgate-iked
+# without it: the rekey refused with NO_PROPOSAL_CHOSEN, nothing crashes.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../ike-helper/tests/charon.sh"
@@ -36,7 +39,7 @@ require_cmd ip nft ping swanctl jq
 [ -x "$IKED" ] || skip_all "$IKED not built (make -C ike-helper)"
 
 T=$VGATE_TMP
-tap_plan 43
+tap_plan 61
 
 topo_gw_pair gwA gwB
 topo_gw_pair_ipv6 gwA gwB
@@ -245,16 +248,25 @@ run_case() {
 
 # dialup_case: vgate-iked with role dialup starts nothing by itself; the
 # first packet for rule 10 raises an ACQUIRE, vgate-iked negotiates, vgate
-# sends the held packets through the new SA
+# sends the held packets through the new SA.  The kernel holds them for
+# acquire_timeout (set here to its default, 30 s); ping waits for the
+# first answer 5 s longer (-W: after its last packet), so a slow
+# negotiation (under load it took over 20 s once) is still seen, and a
+# failed one still fails: its packets are dropped at acquire_timeout
 dialup_case() {
 	local t="vgate-iked role dialup (IPv4)" conn=c$RANDOM n0 ok_est=1
+	local acq_to=30 t0
+	vgate gwA ipsec acquireTimeout "$acq_to" ||
+		echo "# cannot set acquireTimeout $acq_to"
 	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 aes128gcm16
 	iked_start dialup 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 aes128gcm16 10
 	sleep 1
 	n0=$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")
 	check_eq "$t: no IKE SA before traffic" "$n0/$(sad_count 10)" 0/0
-	ns lanA ping -c 3 -i 0.5 -W 20 10.2.0.2 >"$T/ping-dialup" 2>&1
+	t0=$(date +%s)
+	ns lanA ping -c 3 -i 0.5 -W $((acq_to + 5)) 10.2.0.2 >"$T/ping-dialup" 2>&1
 	local rc=$?
+	echo "# $t: ping ended after $(($(date +%s) - t0)) s (exit $rc); $(grep -c '^SA add' "$T/v.out") SAs added in vgate"
 	sw --list-sas >"$T/sas.out" 2>&1
 	grep -Eq "^  $conn: #[0-9]+, reqid [0-9]+, INSTALLED, TUNNEL, ESP:AES_GCM_16-128\$" "$T/sas.out" &&
 		grep -q "traffic for PROTECT entry 10 (ACQUIRE): initiating" "$T/v.err" &&
@@ -269,13 +281,24 @@ dialup_case() {
 		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
 }
 
-# rekey_case WHO: the CHILD SA rekeyed every ~5 s by WHO (charon:
-# rekey_time 6s, vgate-iked never; vgate: esp_lifetime 6, charon never)
-# under a ping every 10 ms; not one ping may be lost (make-before-break
-# on both sides), and in the end vgate's SAD and charon agree on the SPIs
+# rekey_case WHO [GROUP GROUP_NAME]: the CHILD SA rekeyed every ~5 s by
+# WHO (charon: rekey_time 6s, vgate-iked never; vgate: esp_lifetime 6,
+# charon never) under a ping every 10 ms; not one ping may be lost
+# (make-before-break on both sides), and in the end vgate's SAD and charon
+# agree on the SPIs.  With GROUP (x25519, ecp256...): PFS, both sides' ESP
+# proposals carry the group (charon's too, so it requires it): the
+# IKE_AUTH CHILD SA has none (RFC 7296 1.2), each rekey carries KE
+# payloads, and charon lists its INSTALLED (rekeyed) child with
+# ESP:AES_GCM_16-128/GROUP_NAME.  A PFS case pings 8 s, not 15 (the time
+# budget): one rekey is required, the cases without PFS check repeats
 rekey_case() {
-	local who=$1 t="rekey by $1 under ping -i 0.01 (IPv4)" conn=c$RANDOM
-	local s_opt v_life=0 ok_est=1 n_ping=1500 rk sent recv
+	local who=$1 grp=${2:-} grp_name=${3:-} conn=c$RANDOM
+	local t="rekey by $1${2:+ with PFS ($2)} under ping -i 0.01 (IPv4)"
+	local s_opt v_life=0 ok_est=1 n_ping=1500 min_rk=2 rk sent recv
+	local esp=aes128gcm16 alg=AES_GCM_16-128 want=AES_GCM_16-128
+	if [ -n "$grp" ]; then
+		esp=$esp-$grp want=$alg/$grp_name n_ping=800 min_rk=1
+	fi
 	if [ "$who" = charon ]; then
 		# its XFRM soft expiry (rekey_time - up to rand_time) starts
 		# the rekey; the hard one stays far (else it may come first
@@ -288,10 +311,10 @@ rekey_case() {
 		v_life=6
 	fi
 	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
-		aes128gcm16 "$s_opt" ||
+		"$esp" "$s_opt" ||
 		echo "# swanctl --load-all failed: $(cat "$T/load.out")"
 	iked_start initiate 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
-		aes128gcm16 10 "$v_life"
+		"$esp" 10 "$v_life"
 	wait_for grep -q 'CHILD SA established' "$T/v.err" || ok_est=0
 	check_eq "$t: CHILD SA established" "$ok_est" 1
 	[ "$ok_est" = 1 ] || diag
@@ -300,9 +323,9 @@ rekey_case() {
 	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping-rekey")
 	rk=$(grep -c 'CHILD SA rekeyed' "$T/v.err")
 	echo "# $t: $rk rekeys; ping: ${sent:-?} sent, ${recv:-?} answered; $(grep -c '^SA add' "$T/v.out") SAs added in vgate"
-	[ "$rk" -ge 2 ] && [ "${recv:-0}" = "$n_ping" ] || diag
-	check "$t: $who rekeyed the CHILD SA at least twice during the ping ($rk)" \
-		test "$rk" -ge 2
+	[ "$rk" -ge "$min_rk" ] && [ "${recv:-0}" = "$n_ping" ] || diag
+	check "$t: $who rekeyed the CHILD SA at least $min_rk times during the ping ($rk)" \
+		test "$rk" -ge "$min_rk"
 	check_eq "$t: not one of $n_ping pings lost across the rekeys" \
 		"${sent:-?}/${recv:-?}" "$n_ping/$n_ping"
 	if [ "$who" = charon ]; then
@@ -337,9 +360,56 @@ rekey_case() {
 	done
 	cat "$T/agree.out"
 	check_eq "$t: vgate's SAD holds one SA pair of REQID 10, charon's current SPIs" "$ok_agree" 1
+	# the algorithms: charon's INSTALLED child (from the listing that
+	# agreed: a rekeyed one) and vgate-iked's log of the IKE_AUTH CHILD
+	# SA and of every rekey so far (rekeys go on after the ping)
+	local s_alg v_est v_rk v_all
+	s_alg=$(sed -n 's/^  [^ ].*: #[0-9]*, reqid [0-9]*, INSTALLED, TUNNEL, ESP:\(.*\)$/\1/p' "$T/sas.out")
 	iked_stop
+	v_est=$(grep -c "CHILD SA established, SPIs .*, $alg, " "$T/v.err")
+	v_rk=$(grep -c "CHILD SA rekeyed, SPIs .*, $want, " "$T/v.err")
+	v_all=$(grep -c 'CHILD SA rekeyed' "$T/v.err")
+	echo "# $t: charon's INSTALLED child: ESP:$s_alg; vgate-iked: $v_est established with $alg, $v_rk of $v_all rekeys with $want"
+	check_eq "$t: ESP $want in the rekeys (charon's INSTALLED child, each rekey at vgate-iked), $alg in IKE_AUTH" \
+		"$s_alg $v_est $v_rk" "$want 1 $v_all"
 	check_eq "$t: SIGTERM: no IKE SA at charon, no SA in vgate" \
 		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
+}
+
+# pfs_refused_case GROUP: charon requires PFS (GROUP in its
+# esp_proposals), vgate-iked's esp has none; the IKE_AUTH CHILD SA comes up
+# (no group there), vgate-iked's rekey (esp_lifetime 5: at 4..4.5 s)
+# offers none and charon refuses it: vgate-iked logs NO_PROPOSAL_CHOSEN,
+# deletes the CHILD SA at its lifetime, and both daemons live on
+pfs_refused_case() {
+	local t="charon requires PFS, vgate-iked's esp has none" conn=c$RANDOM
+	local ok_est=1 alive c0 c_no
+	c0=$(wc -l <"$T/charon.log")
+	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		"aes128gcm16-$1" "rekey_time = 0" ||
+		echo "# swanctl --load-all failed: $(cat "$T/load.out")"
+	iked_start initiate 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16 10 5
+	wait_for grep -q 'CHILD SA established' "$T/v.err" || ok_est=0
+	[ "$ok_est" = 1 ] || diag
+	wait_for grep -q 'rekeying CHILD SA' "$T/v.err"
+	wait_for grep -q 'the rekey of CHILD SA .* was refused' "$T/v.err"
+	wait_for grep -q 'reached its lifetime (5 s) without being rekeyed' "$T/v.err"
+	# shellcheck disable=SC2317
+	no_sa() { [ "$(sad_count 10)" = 0 ]; }
+	wait_for no_sa
+	grep -E 'rekey|refused|NO_PROPOSAL|lifetime|CHILD SA' "$T/v.err" | sed 's/^/# v.err: /'
+	tail -n +"$((c0 + 1))" "$T/charon.log" | grep -Ei 'proposal' | sed 's/^/# charon: /'
+	c_no=$(tail -n +"$((c0 + 1))" "$T/charon.log" | grep -c 'no acceptable proposal found')
+	check "$t: the IKE_AUTH CHILD SA came up; vgate-iked's rekey: charon found no acceptable proposal, vgate-iked logged NO_PROPOSAL_CHOSEN" \
+		sh -c "test $ok_est = 1 -a $c_no -ge 1 && grep -q 'the rekey of CHILD SA [0-9a-f]* was refused with NO_PROPOSAL_CHOSEN' '$T/v.err'"
+	alive=0
+	kill -0 "$iked_pid" 2>/dev/null && sw --stats >/dev/null 2>&1 && alive=1
+	local n_sa
+	n_sa=$(sad_count 10)
+	iked_stop
+	check_eq "$t: at its lifetime the CHILD SA was deleted (no SA in vgate), vgate-iked and charon still ran, vgate-iked exited cleanly on SIGTERM" \
+		"$n_sa $alive $(grep -c '^EXIT' "$T/v.out")" "0 1 1"
 }
 
 # dialup first: the other cases end with a ping that leaves rule 10's
@@ -351,4 +421,14 @@ run_case "charon initiates (IPv4)" respond 4 aes256-sha256 AES_CBC-256/HMAC_SHA2
 run_case "vgate-iked initiates (IPv6 outer, 6in6)" initiate 6 aes128-sha1 AES_CBC-128/HMAC_SHA1_96
 rekey_case charon
 rekey_case vgate
+# PFS: X25519 needs charon's openssl plugin; without it MODP-2048 (gmp)
+if charon_has_openssl; then
+	rekey_case charon x25519 CURVE_25519
+	rekey_case vgate x25519 CURVE_25519
+	pfs_refused_case x25519
+else
+	rekey_case charon modp2048 MODP_2048
+	rekey_case vgate modp2048 MODP_2048
+	pfs_refused_case modp2048
+fi
 tap_done
