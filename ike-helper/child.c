@@ -126,6 +126,13 @@ static struct kernel_sa kernel_sa_of(struct iked_sa *sa, struct child_sa *c,
 		k.src = sa->local;
 		k.dst = sa->remote;
 	}
+	/* a NAT between us (2.23): ESP in UDP on the ports IKE uses now,
+	 * the NAT-T ones (RFC 3948); without a NAT, plain ESP even when
+	 * IKE moved to 4500 (strongSwan's MOBIKE does) */
+	if ((sa->nat_local || sa->nat_remote) && sa->sock->natt) {
+		k.encap_sport = net_port(&k.src);
+		k.encap_dport = net_port(&k.dst);
+	}
 	return k;
 }
 

@@ -317,11 +317,36 @@ static void nat_check(struct iked_sa *sa, const struct ike_msg *m,
 		log_info("peer %s: sent no NAT detection payloads",
 			 sa->peer->name);
 	if (sa->nat_local || sa->nat_remote)
-		log_info("peer %s (%s): NAT detected (%s%s%s); floating to port 4500 is not done yet",
+		log_info("peer %s (%s): NAT detected (%s%s%s): IKE on port 4500 from IKE_AUTH on, ESP in UDP (RFC 3948)",
 			 sa->peer->name, ikev2_peer_addr(sa),
 			 sa->nat_local ? "we are behind a NAT" : "",
 			 sa->nat_local && sa->nat_remote ? ", " : "",
 			 sa->nat_remote ? "the peer is behind a NAT" : "");
+}
+
+/*
+ * 2.23: with a NAT between us, the initiator sends IKE_AUTH and all that
+ * follows from its NAT-T port to the peer's (4500; ours, --natt-port, is
+ * taken for the peer's too), so that IKE and ESP in UDP share one NAT
+ * mapping.  The responder follows (ikev2_recv moves an SA to where its
+ * authenticated messages come from).
+ */
+static void nat_float(struct iked *d, struct iked_sa *sa)
+{
+	struct net_sock *s;
+
+	if (!sa->nat_local && !sa->nat_remote)
+		return;
+	s = net_find(&d->net, &sa->local, 1);
+	if (!s) {
+		log_err("peer %s (%s): NAT detected but no NAT-T socket (--natt-port 0, or none for this address): IKE stays on port %u and ESP will not cross the NAT",
+			sa->peer->name, ikev2_peer_addr(sa),
+			net_port(&sa->local));
+		return;
+	}
+	sa->sock = s;
+	net_set_port(&sa->local, s->port);
+	net_set_port(&sa->remote, s->port);
 }
 
 static const char *nat_str(const struct iked_sa *sa)
@@ -753,6 +778,7 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 	nat_check(sa, m, sa->rspi);
 	sa->frag_ok = d->conf.fragment_size &&
 		      ike_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED);
+	nat_float(d, sa);
 	if (auth_request_send(d, sa))
 		ikev2_sa_destroy(d, sa, "cannot send IKE_AUTH");
 }

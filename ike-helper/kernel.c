@@ -68,6 +68,8 @@ void kernel_rec_fill(struct kernel_rec *r, const struct kernel_sa *sa)
 	r->encr_bits = sa->encr_bits;
 	r->integ = sa->integ;
 	r->esn = sa->esn;
+	r->encap_sport = sa->encap_sport;
+	r->encap_dport = sa->encap_dport;
 	r->ts_local = *sa->ts_local;
 	r->ts_remote = *sa->ts_remote;
 	h = EVP_MD_CTX_new();
@@ -86,17 +88,21 @@ void kernel_rec_print(FILE *f, const char *what, const struct kernel_rec *r,
 		      const char *extra)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], enc[40];
-	char lts[512], rts[512];
+	char lts[512], rts[512], encap[32] = "";
 
+	if (r->encap_sport)
+		snprintf(encap, sizeof(encap), " encap=udp:%u-%u",
+			 r->encap_sport, r->encap_dport);
 	kernel_addr_str(&r->src, src, sizeof(src));
 	kernel_addr_str(&r->dst, dst, sizeof(dst));
 	pol_ts_str(&r->ts_local, lts, sizeof(lts));
 	pol_ts_str(&r->ts_remote, rts, sizeof(rts));
-	fprintf(f, "SA %s peer=%s dir=%s spi=%08x proto=esp mode=tunnel src=%s dst=%s enc=%s integ=%s esn=%s reqid=%u keys=%s local_ts=%s remote_ts=%s%s%s\n",
+	fprintf(f, "SA %s peer=%s dir=%s spi=%08x proto=esp mode=tunnel src=%s dst=%s enc=%s integ=%s esn=%s reqid=%u keys=%s local_ts=%s remote_ts=%s%s%s%s\n",
 		what, r->peer, r->dir == KERNEL_IN ? "in" : "out", r->spi,
 		src, dst, pol_encr_name(r->encr, r->encr_bits, enc,
 					sizeof(enc)),
 		pol_integ_name(r->integ), r->esn ? "yes" : "no", r->reqid,
-		r->check, lts, rts, extra ? " " : "", extra ? extra : "");
+		r->check, lts, rts, encap, extra ? " " : "",
+		extra ? extra : "");
 	fflush(f);
 }

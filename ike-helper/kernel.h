@@ -35,6 +35,9 @@ struct kernel_sa {
 	int esn;
 	struct ike_blob ekey, akey;	/* KEYMAT slices: the backend copies */
 	const struct ike_ts_pld *ts_local, *ts_remote;
+	/* UDP encapsulation (RFC 3948, a NAT between the peers): ESP from
+	 * src:encap_sport to dst:encap_dport; 0: plain ESP */
+	uint16_t encap_sport, encap_dport;
 };
 
 /* What the kernel tells the daemon (vgate's "events" group). */
@@ -75,6 +78,12 @@ struct kernel_ops {
 	 */
 	int (*check_reqid)(void *ctx, const char *peer, uint32_t reqid,
 			   int configured);
+	/*
+	 * Our NAT-T socket (UDP 4500, IPv4): ESP-in-UDP arrives on it, for
+	 * the kernel to take out while we keep reading IKE from it.  0 or
+	 * -errno (logged); NULL: the backend needs none.
+	 */
+	int (*natt_socket)(void *ctx, int fd, uint16_t port);
 	/* A descriptor to poll for events, -1 none; NULL: no events. */
 	int (*event_fd)(void *ctx);
 	/* The next event: 1 (*ev filled), 0 none left. */
@@ -98,6 +107,7 @@ struct kernel_rec {
 	struct sockaddr_storage src, dst;
 	uint16_t encr, encr_bits, integ;
 	int esn;
+	uint16_t encap_sport, encap_dport;
 	char check[9];		/* SHA-256(ekey | akey), first 4 octets, hex */
 	struct ike_ts_pld ts_local, ts_remote;
 };
@@ -106,8 +116,9 @@ struct kernel_rec {
 void kernel_rec_fill(struct kernel_rec *r, const struct kernel_sa *sa);
 /*
  * One report line: "SA WHAT peer=... dir=... spi=... proto=esp mode=tunnel
- * src= dst= enc= integ= esn= reqid= keys= local_ts= remote_ts=" and extra
- * (may be NULL) appended after a blank.
+ * src= dst= enc= integ= esn= reqid= keys= local_ts= remote_ts=", then
+ * " encap=udp:SPORT-DPORT" for a UDP-encapsulated SA, and extra (may be
+ * NULL) appended after a blank.
  */
 void kernel_rec_print(FILE *f, const char *what, const struct kernel_rec *r,
 		      const char *extra);

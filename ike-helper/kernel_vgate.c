@@ -395,6 +395,11 @@ int kernel_vgate_sa(const struct kernel_sa *sa, struct vg_sa *vs)
 		vs->has |= VG_SA_FLAGS;
 		vs->flags = VGATE_SA_F_ESN;
 	}
+	if (sa->encap_sport) {
+		vs->has |= VG_SA_ENCAP;
+		vs->encap_sport = sa->encap_sport;
+		vs->encap_dport = sa->encap_dport;
+	}
 	return 0;
 }
 
@@ -554,6 +559,40 @@ static int vgk_check_reqid(void *ctx, const char *peer, uint32_t reqid,
 	return 0;
 }
 
+/*
+ * Hand our NAT-T socket to vgate.ko (VGATE_CMD_ENCAP_SOCK_SET with FD,
+ * the L2TP model): it takes ESP-in-UDP and keepalives out of it, IKE stays
+ * ours.  A socket vgate opened itself (`vgate ipsec natt socket`, for
+ * hand-keyed SAs) is let go first: its port is ours now.
+ */
+static int vgk_natt_socket(void *ctx, int fd, uint16_t port)
+{
+	struct vgk_ctx *c = ctx;
+	struct vg_encap_sock es = { 0 };
+	char b[400];
+	int r;
+
+	r = vg_encap_sock_fetch(c->h, &es);
+	if (!r && (es.has & VG_ENCAP_SOCK_OWNER) &&
+	    es.owner == VGATE_ENCAP_OWNER_KERNEL) {
+		log_info("kernel backend vgate: taking over vgate's own NAT-T socket (port %u)",
+			 es.port);
+		vg_request(c->h, VGATE_CMD_ENCAP_SOCK_DEL, VG_OBJ_NONE, NULL);
+	}
+	memset(&es, 0, sizeof(es));
+	es.has = VG_ENCAP_SOCK_FD;
+	es.fd = fd;
+	r = vg_request(c->h, VGATE_CMD_ENCAP_SOCK_SET, VG_OBJ_ENCAP_SOCK, &es);
+	if (r) {
+		log_err("kernel backend vgate: NAT-T socket (UDP %u) not handed to vgate: %s; ESP in UDP from peers behind a NAT will not be decrypted",
+			port, why(c, r, b, sizeof(b)));
+		return r;
+	}
+	log_info("kernel backend vgate: NAT-T socket (UDP %u) handed to vgate: it takes ESP in UDP from it",
+		 port);
+	return 0;
+}
+
 static void vgk_fini(void *ctx)
 {
 	struct vgk_ctx *c = ctx;
@@ -575,6 +614,7 @@ const struct kernel_ops kernel_vgate_ops = {
 	.del_sa = vgk_del_sa,
 	.dump = vgk_dump,
 	.check_reqid = vgk_check_reqid,
+	.natt_socket = vgk_natt_socket,
 	.event_fd = vgk_event_fd,
 	.event_next = vgk_event_next,
 	.fini = vgk_fini,

@@ -206,6 +206,13 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		goto out_kernel;
 	}
+	/* ESP in UDP comes to our NAT-T socket: the kernel takes it out */
+	for (i = 0; i < d.net.n && d.kops->natt_socket; i++)
+		if (d.net.s[i].natt && d.net.s[i].family == AF_INET) {
+			d.kops->natt_socket(d.kctx, d.net.s[i].fd,
+					    d.net.s[i].port);
+			break;
+		}
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);

@@ -207,6 +207,7 @@ table ip iked_nat {
 	chain post {
 		type nat hook postrouting priority srcnat;
 		ip saddr 127.0.0.1 ip daddr 127.0.0.2 udp dport 500 snat to 127.0.0.3:1500
+		ip saddr 127.0.0.1 ip daddr 127.0.0.2 udp dport 4500 snat to 127.0.0.3:14500
 	}
 }
 EON
@@ -223,9 +224,27 @@ then
 	check "NAT: A finds itself behind a NAT (nat=local), B finds A behind one (nat=remote, from 127.0.0.3[1500])" \
 		sh -c "grep -q '^IKE_SA up .* nat=local\$' $T/a.out &&
 		       grep -q '^IKE_SA up .*remote=127.0.0.3\[1500\] .* nat=remote\$' $T/b.out"
-	check "NAT: both log it" \
+	check "NAT: both log it; without a NAT-T socket (--natt-port 0) A says ESP will not cross it, the SAs are plain ESP" \
 		sh -c "grep -q 'NAT detected (we are behind a NAT)' $T/a.err &&
-		       grep -q 'NAT detected (the peer is behind a NAT)' $T/b.err"
+		       grep -q 'NAT detected (the peer is behind a NAT)' $T/b.err &&
+		       grep -q 'NAT detected but no NAT-T socket (--natt-port 0, or none for this address): IKE stays on port 500 and ESP will not cross the NAT' $T/a.err &&
+		       ! grep -q 'encap=' $T/a.out"
+	stop_both
+	# with NAT-T sockets (4500, SNAT to 127.0.0.3:14500): A moves IKE
+	# to 4500 for IKE_AUTH, B follows to the NAT's port; ESP in UDP
+	start b "$T/b.conf" 127.0.0.2 --natt-port 4500
+	start a "$T/a.conf" 127.0.0.1 --natt-port 4500
+	wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
+		wait_for "$T/b.out" '^SA add .*dir=out' 100
+	ok $? "NAT-T: IKE and CHILD SA up through the NAT"
+	check "NAT-T: A sent IKE_AUTH from port 4500, B answered the NAT's 127.0.0.3[14500]" \
+		sh -c "grep -q 'peer a: now at 127.0.0.3\[14500\] (was 127.0.0.3\[1500\]), our port 4500' $T/b.err &&
+		       grep -q '^IKE_SA up .*local=127.0.0.1\[4500\] remote=127.0.0.2\[4500\] .* nat=local\$' $T/a.out"
+	check "NAT-T: the CHILD SAs are UDP-encapsulated on the ports IKE uses: A 4500 to 4500, B 4500 to the NAT's 14500, both ways" \
+		sh -c "grep -q '^SA add .*dir=out .* encap=udp:4500-4500\$' $T/a.out &&
+		       grep -q '^SA add .*dir=in .* encap=udp:4500-4500\$' $T/a.out &&
+		       grep -q '^SA add .*dir=out .* encap=udp:4500-14500\$' $T/b.out &&
+		       grep -q '^SA add .*dir=in .* encap=udp:14500-4500\$' $T/b.out"
 	stop_both
 	nft delete table ip iked_nat
 	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \

@@ -190,7 +190,17 @@ static void test_map(void)
 	      "the request through libvgate's codec and back: SPI, REQID, ESN, ENC, MODE, DST");
 	sa.esn = 0;
 	r = kernel_vgate_sa(&sa, &vs);
-	CHECK(!r && !(vs.has & VG_SA_FLAGS), "no ESN: no FLAGS attribute");
+	CHECK(!r && !(vs.has & VG_SA_FLAGS) && !(vs.has & VG_SA_ENCAP),
+	      "no ESN: no FLAGS attribute; no NAT: no ENCAP");
+	sa.encap_sport = 4500;
+	sa.encap_dport = 14500;
+	r = kernel_vgate_sa(&sa, &vs);
+	CHECK(!r && (vs.has & VG_SA_ENCAP) && vs.encap_sport == 4500 &&
+	      vs.encap_dport == 14500 && !codec_roundtrip(&vs, &back) &&
+	      (back.has & VG_SA_ENCAP) && back.encap_sport == 4500 &&
+	      back.encap_dport == 14500,
+	      "a NAT: ENCAP (ESP in UDP 4500 -> 14500), through the codec and back");
+	sa.encap_sport = sa.encap_dport = 0;
 	{
 		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&sa.src;
 		struct sockaddr_in6 *d = (struct sockaddr_in6 *)&sa.dst;
