@@ -376,20 +376,18 @@ void child_create_response(struct iked *d, struct iked_sa *sa,
 	uint8_t my_min[IKED_NONCE_CMP];
 	size_t my_min_len;
 	char a[1024];
-	unsigned int i;
+	const struct ike_notify *err;
 	int r;
 
 	if (!n)
 		return;
-	for (i = 0; i < m->n_pld; i++) {
-		const struct ike_pld *p = &m->pl[i];
-		uint16_t t = p->u.n.type;
+	err = ike_msg_error(m);
+	if (err) {
+		uint16_t t = err->type;
 
-		if (p->type != IKEV2_PL_NOTIFY || t > IKEV2_N_ERROR_MAX)
-			continue;
 		if (t == IKEV2_N_INVALID_KE_PAYLOAD && x &&
-		    p->u.n.data.len == 2) {
-			uint16_t g = p->u.n.data.p[0] << 8 | p->u.n.data.p[1];
+		    err->data.len == 2) {
+			uint16_t g = err->data.p[0] << 8 | err->data.p[1];
 
 			if (pol_has_dh(&sa->peer->esp, g) &&
 			    g != n->dh_group) {

@@ -236,6 +236,22 @@ static int peer_finish(struct conf_peer *p, const char *name, unsigned int flags
 	return 0;
 }
 
+/* 0 (meaning zero) or a number lo..hi of unit; else 0 and e says so. */
+static unsigned int zero_or(const char *val, long lo, long hi,
+			    const char *zero, const char *unit, char *e,
+			    size_t elen)
+{
+	char *ep;
+	long v = strtol(val, &ep, 10);
+
+	if (*ep || !isdigit((unsigned char)*val) || (v && (v < lo || v > hi))) {
+		snprintf(e, elen, "not 0 (%s) or a number of %s %ld..%ld",
+			 zero, unit, lo, hi);
+		return 0;
+	}
+	return v;
+}
+
 /* A global setting: 1 if key is one (e[0] set when val is bad). */
 static int global_key(struct conf *c, const char *key, const char *val,
 		      char *e, size_t elen)
@@ -256,15 +272,9 @@ static int global_key(struct conf *c, const char *key, const char *val,
 		return 1;
 	}
 	if (!strcmp(key, "fragment_size")) {
-		char *ep;
-		long v = strtol(val, &ep, 10);
-
-		if (*ep || !isdigit((unsigned char)*val) ||
-		    (v && (v < CONF_FRAG_MIN || v > CONF_FRAG_MAX)))
-			snprintf(e, elen, "not 0 (no IKE fragmentation) or a datagram size %d..%d",
-				 CONF_FRAG_MIN, CONF_FRAG_MAX);
-		else
-			c->fragment_size = v;
+		c->fragment_size = zero_or(val, CONF_FRAG_MIN, CONF_FRAG_MAX,
+					   "no IKE fragmentation",
+					   "octets (an IP datagram)", e, elen);
 		return 1;
 	}
 	if (!strcmp(key, "initial_contact")) {
@@ -436,34 +446,19 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 				snprintf(e, sizeof(e), "not a number of seconds 0..86400");
 			p->retry_s = v;
 		} else if (!strcmp(key, "dpd_delay")) {
-			char *ep;
-			long v = strtol(val, &ep, 10);
-
-			if (*ep || !isdigit((unsigned char)*val) || v < 0 ||
-			    v > CONF_DPD_MAX)
-				snprintf(e, sizeof(e), "not 0 (no liveness checks) or a number of seconds 1..%d",
-					 CONF_DPD_MAX);
-			p->dpd_s = v;
+			p->dpd_s = zero_or(val, 1, CONF_DPD_MAX,
+					   "no liveness checks", "seconds", e,
+					   sizeof(e));
 		} else if (!strcmp(key, "ike_lifetime")) {
-			char *ep;
-			long v = strtol(val, &ep, 10);
-
-			if (*ep || !isdigit((unsigned char)*val) ||
-			    (v != 0 && (v < CONF_ESP_LIFE_MIN ||
-					v > CONF_ESP_LIFE_MAX)))
-				snprintf(e, sizeof(e), "not 0 (never rekeyed) or a number of seconds %d..%d",
-					 CONF_ESP_LIFE_MIN, CONF_ESP_LIFE_MAX);
-			p->ike_life_s = v;
+			p->ike_life_s = zero_or(val, CONF_ESP_LIFE_MIN,
+						CONF_ESP_LIFE_MAX,
+						"never rekeyed", "seconds", e,
+						sizeof(e));
 		} else if (!strcmp(key, "esp_lifetime")) {
-			char *ep;
-			long v = strtol(val, &ep, 10);
-
-			if (*ep || !isdigit((unsigned char)*val) ||
-			    (v != 0 && (v < CONF_ESP_LIFE_MIN ||
-					v > CONF_ESP_LIFE_MAX)))
-				snprintf(e, sizeof(e), "not 0 (never rekeyed) or a number of seconds %d..%d",
-					 CONF_ESP_LIFE_MIN, CONF_ESP_LIFE_MAX);
-			p->esp_life_s = v;
+			p->esp_life_s = zero_or(val, CONF_ESP_LIFE_MIN,
+						CONF_ESP_LIFE_MAX,
+						"never rekeyed", "seconds", e,
+						sizeof(e));
 		} else if (!strcmp(key, "protect")) {
 			struct conf_peer *q;
 			char *ep;

@@ -670,7 +670,6 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 	const struct ike_notify *n;
 	struct pol_choice c;
 	char prop[1024];
-	unsigned int i;
 
 	if (sa->state != SA_INIT_SENT || m->hdr.msgid != 0) {
 		d->st.drop[DROP_STATE]++;
@@ -725,21 +724,17 @@ static void init_response_recv(struct iked *d, struct iked_sa *sa,
 			ikev2_sa_destroy(d, sa, "cannot retry IKE_SA_INIT");
 		return;
 	}
-	for (i = 0; i < m->n_pld; i++) {
-		const struct ike_pld *p = &m->pl[i];
-
-		if (p->type != IKEV2_PL_NOTIFY ||
-		    p->u.n.type > IKEV2_N_ERROR_MAX)
-			continue;
+	n = ike_msg_error(m);
+	if (n) {
 		pol_prop_str(&sa->peer->ike, prop, sizeof(prop));
-		if (p->u.n.type == IKEV2_N_NO_PROPOSAL_CHOSEN)
+		if (n->type == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			log_err("peer %s (%s): NO_PROPOSAL_CHOSEN: the peer accepted none of our IKE proposals: %s",
 				sa->peer->name, ikev2_peer_addr(sa), prop);
 		else
 			log_err("peer %s (%s): IKE_SA_INIT refused with %s (%u)",
 				sa->peer->name, ikev2_peer_addr(sa),
-				ikev2_notify_name(p->u.n.type), p->u.n.type);
-		ikev2_sa_destroy(d, sa, ikev2_notify_name(p->u.n.type));
+				ikev2_notify_name(n->type), n->type);
+		ikev2_sa_destroy(d, sa, ikev2_notify_name(n->type));
 		return;
 	}
 	if (!(m->seen & (1ull << (IKEV2_PL_SA - IKEV2_PL_SA))) || !ke || !no ||
@@ -1091,8 +1086,8 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 {
 	struct child_sa *c = child_by_state(sa, CHILD_OFFERED);
 	struct ike_blob ni = { sa->ni, sa->ni_len }, nr = { sa->nr, sa->nr_len };
+	const struct ike_notify *err;
 	char a[1024], b[1024], e[1024];
-	unsigned int i;
 
 	if (sa->state != SA_AUTH_SENT) {
 		d->st.drop[DROP_STATE]++;
@@ -1119,12 +1114,10 @@ static void auth_response_recv(struct iked *d, struct iked_sa *sa,
 	initial_contact(d, sa, m);
 	if (!c)
 		return;
-	for (i = 0; i < m->n_pld; i++) {
-		const struct ike_pld *p = &m->pl[i];
-		uint16_t t = p->u.n.type;
+	err = ike_msg_error(m);
+	if (err) {
+		uint16_t t = err->type;
 
-		if (p->type != IKEV2_PL_NOTIFY || t > IKEV2_N_ERROR_MAX)
-			continue;
 		pol_prop_str(&sa->peer->esp, a, sizeof(a));
 		pol_ts_str(&sa->peer->local_ts, b, sizeof(b));
 		pol_ts_str(&sa->peer->remote_ts, e, sizeof(e));

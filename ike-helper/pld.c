@@ -622,6 +622,17 @@ const struct ike_notify *ike_msg_notify(const struct ike_msg *m, uint16_t type)
 	return NULL;
 }
 
+const struct ike_notify *ike_msg_error(const struct ike_msg *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_pld; i++)
+		if (m->pl[i].type == IKEV2_PL_NOTIFY &&
+		    m->pl[i].u.n.type <= IKEV2_N_ERROR_MAX)
+			return &m->pl[i].u.n;
+	return NULL;
+}
+
 /* ---- building ---- */
 
 static void put8(struct ike_wbuf *w, uint8_t v)

@@ -241,6 +241,8 @@ const struct ike_pld *ike_msg_find(const struct ike_msg *m, uint8_t type,
 				   unsigned int n);
 /* The first notify of a type, or NULL. */
 const struct ike_notify *ike_msg_notify(const struct ike_msg *m, uint16_t type);
+/* The first error notify (type up to IKEV2_N_ERROR_MAX, 3.10.1), or NULL. */
+const struct ike_notify *ike_msg_error(const struct ike_msg *m);
 
 /* How many attributes of a parsed transform are not Key Length. */
 unsigned int ike_xform_unknown_attrs(const struct ike_xform *x);

@@ -207,7 +207,6 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	const struct ike_notify *n;
 	struct pol_choice c;
 	char prop[1024];
-	unsigned int i;
 
 	sa->rekey_new = NULL;
 	n = ike_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD);
@@ -224,15 +223,12 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 			return;
 		}
 	}
-	for (i = 0; i < m->n_pld; i++) {
-		const struct ike_pld *p = &m->pl[i];
-		uint16_t t = p->u.n.type;
-
-		if (p->type != IKEV2_PL_NOTIFY || t > IKEV2_N_ERROR_MAX)
-			continue;
+	n = ike_msg_error(m);
+	if (n) {
 		log_err("peer %s (%s): the IKE SA rekey was refused with %s (%u); trying again in %u s",
 			sa->peer->name, ikev2_peer_addr(sa),
-			ikev2_notify_name(t), t, IKE_REKEY_RETRY_MS / 1000);
+			ikev2_notify_name(n->type), n->type,
+			IKE_REKEY_RETRY_MS / 1000);
 		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
 		ikev2_sa_free(ns);
 		return;

@@ -372,6 +372,19 @@ wait_for "$T/charon.log" "received DELETE for IKE_SA $cn" 50
 check "IKE rekey by vgate: SIGTERM: vgate's Delete on the new IKE SA reached charon, answered" \
 	sh -c "grep -q '^IKE_SA down .*ispi=$vi .*reason=deleted\$' $T/v.out"
 
+# charon_restart: charon killed (no Delete, its state lost) and started
+# again with $CHARON_EXTRA, its vici socket answering
+charon_restart() {
+	for p in $(ip netns pids "$S"); do kill -KILL "$p"; done
+	sleep 0.2
+	charon_start "$S" "$T" "chd = 4"
+	i=0
+	until sw --stats >/dev/null 2>&1 || [ $i -gt 150 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+
 # ---- cookies (2.6): vgate-iked asks every IKE_SA_INIT for one ----
 case_begin
 charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
@@ -392,14 +405,7 @@ check "cookies: vgate-iked answered charon's IKE_SA_INIT with a COOKIE, charon s
 # ---- INITIAL_CONTACT (2.4): charon restarts without its state, so its
 # next IKE_AUTH carries INITIAL_CONTACT; vgate-iked removes the dead SA ----
 first=$(field "$T/v.out" '^IKE_SA up' ispi)
-for p in $(ip netns pids "$S"); do kill -KILL "$p"; done
-sleep 0.2
-charon_start "$S" "$T" "chd = 4"
-i=0
-until sw --stats >/dev/null 2>&1 || [ $i -gt 150 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+charon_restart
 charon_conf "$cn" aes256-sha256-modp2048 aes128-sha256
 sw --initiate --ike "$cn" --timeout 15 >"$T/init.out" 2>&1
 wait_for "$T/v.out" '^IKE_SA down .*reason=INITIAL_CONTACT' 100
@@ -414,17 +420,7 @@ check "INITIAL_CONTACT: charon, restarted, sent it in IKE_AUTH; vgate-iked remov
 vgate_stop
 
 # ---- IKE fragmentation (RFC 7383): charon restarted with fragment_size
-# 300, vgate-iked with 300 too: IKE_AUTH goes in fragments both ways ----
-charon_restart() {
-	for p in $(ip netns pids "$S"); do kill -KILL "$p"; done
-	sleep 0.2
-	charon_start "$S" "$T" "chd = 4"
-	i=0
-	until sw --stats >/dev/null 2>&1 || [ $i -gt 150 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-}
+# 256, vgate-iked with 256 too: IKE_AUTH goes in fragments both ways ----
 # frag_case ROLE: vgate-iked's role; charon initiates with its CHILD SA
 # (IKE_AUTH of ~300 octets), vgate-iked's IKE_AUTH request is ~260 (its
 # answer, ~200, fits: vgate to vgate, tests/iked_loop.sh, has both)

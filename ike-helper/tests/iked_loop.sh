@@ -19,26 +19,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
-if [ -z "${IKED_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	   ! unshare -n true 2>/dev/null; then
-		echo "1..0 # SKIP iked_loop: needs root and unshare -n"
-		exit 0
-	fi
-	exec unshare -n env IKED_IN_NETNS=1 sh "$0" "$@"
-fi
 . tests/ikedlib.sh
-
-T=$(mktemp -d /tmp/iked_loop.XXXXXX)
-pids=""
-cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	if [ -n "${IKED_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT INT TERM
-
-DIAG_FILES="$T/a.out $T/a.err $T/b.out $T/b.err"
-ip link set lo up
+own_netns iked_loop "$0" "$@"
 ip -6 addr add 2001:db8::1/128 dev lo nodad
 ip -6 addr add 2001:db8::2/128 dev lo nodad
 mkpsk "$T/a.psk" "loop-test-secret"
@@ -58,6 +40,18 @@ pair() {
 	start b "$T/b.conf" "$3" ${9:-}
 	# shellcheck disable=SC2086
 	start a "$T/a.conf" "$2" ${8:-}
+}
+
+# gcm_confs [A_LINES]: the usual pair, A initiating to B, AES-GCM with
+# X25519, 10.1.0.0/24 === 10.2.0.0/24; A_LINES (printf %b) added to A's
+gcm_confs() {
+	mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example \
+		"$T/a.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.1.0.0/24 10.2.0.0/24 initiate
+	printf '%b' "${1:-}" >>"$T/a.conf"
+	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
+		"$T/b.psk" aes128gcm16-prfsha256-x25519 aes128gcm16 \
+		10.2.0.0/24 10.1.0.0/24 respond
 }
 
 # established CASE IKE_NAME ESP_ENC ESP_INTEG ESN: the checks of a success
@@ -283,13 +277,7 @@ check "IDs: a wrong remote ID is refused, naming both" \
 stop_both
 
 # ---- role initiate keeps the IKE SA up: B restarts, A initiates again ----
-mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
-	initiate
-printf '\tretry 1\n' >>"$T/a.conf"
-mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
-	respond
+gcm_confs '\tretry 1\n'
 start_both --retransmit 200
 wait_for "$T/a.out" '^SA add .*dir=out' 100
 first=$(field "$T/a.out" '^IKE_SA up' ispi)
@@ -312,13 +300,7 @@ check "keep up: no new attempt once A is stopped (SIGTERM)" \
 	       test \$(grep -c 'initiating again' $T/a.err) = 1"
 
 # ---- cookies (2.6): B asks every IKE_SA_INIT for one (threshold 0) ----
-mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
-	initiate
-printf '\tretry 0\n' >>"$T/a.conf"
-mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
-	respond
+gcm_confs '\tretry 0\n'
 { echo "cookie_threshold 0"; cat "$T/b.conf"; } >"$T/b-cookie.conf"
 start b "$T/b-cookie.conf" 127.0.0.2
 start a "$T/a.conf" 127.0.0.1 --retransmit 200
@@ -385,13 +367,7 @@ check "fragmentation: the keys agree (A in $a_in, B out $b_out)" \
 stop_both
 
 # ---- DPD (2.4): A checks B's liveness after 1 s of silence ----
-mkconf "$T/a.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.1.0.0/24 10.2.0.0/24 \
-	initiate
-printf '\tdpd_delay 1\n\tretry 0\n' >>"$T/a.conf"
-mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example "$T/b.psk" \
-	aes128gcm16-prfsha256-x25519 aes128gcm16 10.2.0.0/24 10.1.0.0/24 \
-	respond
+gcm_confs '\tdpd_delay 1\n\tretry 0\n'
 printf '\tdpd_delay 0\n' >>"$T/b.conf"
 start_both --retransmit 200 --tries 3
 wait_for "$T/a.out" '^SA add .*dir=out' 100

@@ -26,26 +26,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 IKED=${IKED:-$(pwd)/vgate-iked}	# check-asan: the sanitized build
-if [ -z "${IKED_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	   ! unshare -n true 2>/dev/null; then
-		echo "1..0 # SKIP iked_rekey: needs root and unshare -n"
-		exit 0
-	fi
-	exec unshare -n env IKED_IN_NETNS=1 sh "$0" "$@"
-fi
 . tests/ikedlib.sh
-
-T=$(mktemp -d /tmp/iked_rekey.XXXXXX)
-pids=""
-cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	if [ -n "${IKED_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT INT TERM
-
-DIAG_FILES="$T/a.out $T/a.err $T/b.out $T/b.err"
-ip link set lo up
+own_netns iked_rekey "$0" "$@"
 mkpsk "$T/a.psk" "rekey-test-secret"
 mkpsk "$T/b.psk" "rekey-test-secret"
 

@@ -102,3 +102,29 @@ start_both() {
 	start a "$T/a.conf" 127.0.0.1 "$@"
 }
 
+# own_netns NAME SCRIPT [ARG...]: the two-daemon tests run in a network
+# namespace of their own (unshare -n: it dies with the test): the first
+# call runs SCRIPT again inside one (or prints the TAP SKIP line without
+# root or unshare); inside it, $T is a fresh directory, $pids the
+# daemons, killed at exit (with $T, unless IKED_KEEP is set), lo is up.
+own_netns() {
+	nm=$1
+	shift
+	if [ -z "${IKED_IN_NETNS:-}" ]; then
+		if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+		   ! unshare -n true 2>/dev/null; then
+			echo "1..0 # SKIP $nm: needs root and unshare -n"
+			exit 0
+		fi
+		exec unshare -n env IKED_IN_NETNS=1 sh "$@"
+	fi
+	T=$(mktemp -d "/tmp/$nm.XXXXXX")
+	pids=""
+	trap own_netns_cleanup EXIT INT TERM
+	DIAG_FILES="$T/a.out $T/a.err $T/b.out $T/b.err"
+	ip link set lo up
+}
+own_netns_cleanup() {
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	if [ -n "${IKED_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
+}
