@@ -807,6 +807,23 @@ int child_timers(struct iked *d, struct iked_sa *sa, uint64_t now,
 	return 0;
 }
 
+void child_nat_moved(struct iked_sa *sa)
+{
+	uint64_t now = iked_now_ms();
+	unsigned int i;
+
+	for (i = 0; i < IKED_CHILD_MAX; i++) {
+		struct child_sa *c = &sa->child[i];
+
+		if (c->state != CHILD_INSTALLED || c->rekeying)
+			continue;
+		log_info("peer %s (%s): the NAT moved the peer: CHILD SA %08x/%08x still sends ESP in UDP to the old port; rekeying it now",
+			 sa->peer->name, ikev2_peer_addr(sa), c->spi_in,
+			 c->spi_out);
+		c->rekey_at = now;
+	}
+}
+
 int child_expired(struct iked *d, struct iked_sa *sa, uint32_t spi,
 		  int outbound, int hard, const char *what)
 {

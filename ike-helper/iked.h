@@ -253,6 +253,10 @@ void child_delete_response(struct iked *d, struct iked_sa *sa);
  * due rekey or Delete (1: a request went out); *next: the next deadline. */
 int child_timers(struct iked *d, struct iked_sa *sa, uint64_t now,
 		 uint64_t *next);
+/* The NAT between us mapped the peer anew (IKE moved): the CHILD SAs'
+ * UDP encapsulation has the old port; rekey them now (the new SAs take
+ * the new one). */
+void child_nat_moved(struct iked_sa *sa);
 /* SA_EXPIRE from the kernel for one of ours: 1 if it was ours. */
 int child_expired(struct iked *d, struct iked_sa *sa, uint32_t spi,
 		  int outbound, int hard, const char *what);

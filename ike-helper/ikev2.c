@@ -1362,6 +1362,9 @@ void ikev2_recv(struct iked *d, struct net_sock *s, uint8_t *buf, size_t len,
 		sa->sock = s;
 		sa->remote = *src;
 		sa->local = *dst;
+		if (sa->state == SA_ESTABLISHED && s->natt &&
+		    (sa->nat_local || sa->nat_remote))
+			child_nat_moved(sa);
 	}
 	switch (m.hdr.exchange) {
 	case IKEV2_EXCH_IKE_AUTH:

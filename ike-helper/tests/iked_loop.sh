@@ -225,7 +225,13 @@ then
 		       ! grep -q 'encap=' $T/a.out"
 	stop_both
 	# with NAT-T sockets (4500, SNAT to 127.0.0.3:14500): A moves IKE
-	# to 4500 for IKE_AUTH, B follows to the NAT's port; ESP in UDP
+	# to 4500 for IKE_AUTH, B follows to the NAT's port; ESP in UDP.
+	# UDP mappings forgotten after 1 s idle (this namespace only), A's
+	# DPD after 2 s of silence: the NAT can map A anew later
+	sysctl -qw net.netfilter.nf_conntrack_udp_timeout=1 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=1 2>/dev/null
+	printf '\tdpd_delay 2\n' >>"$T/a.conf"
+	printf '\tdpd_delay 0\n' >>"$T/b.conf"
 	start b "$T/b.conf" 127.0.0.2 --natt-port 4500
 	start a "$T/a.conf" 127.0.0.1 --natt-port 4500
 	wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
@@ -239,6 +245,22 @@ then
 		       grep -q '^SA add .*dir=in .* encap=udp:4500-4500\$' $T/a.out &&
 		       grep -q '^SA add .*dir=out .* encap=udp:4500-14500\$' $T/b.out &&
 		       grep -q '^SA add .*dir=in .* encap=udp:14500-4500\$' $T/b.out"
+	# the NAT maps A anew (another port once the old mapping is gone):
+	# A's next DPD request comes from 127.0.0.3:24500; B follows and
+	# rekeys the CHILD SA, whose new SAs carry the new port
+	nft flush chain ip iked_nat post &&
+	nft add rule ip iked_nat post ip saddr 127.0.0.1 ip daddr 127.0.0.2 \
+		udp dport 4500 snat to 127.0.0.3:24500
+	wait_for "$T/b.out" '^SA add .*dir=out .* encap=udp:4500-24500$' 100
+	ok $? "NAT-T: the NAT mapped A anew (24500): B's new outbound SA goes there"
+	wait_for "$T/a.out" '^SA del .*dir=out' 50
+	check "NAT-T: B said why it rekeyed, the new SAs are crossed with A's (keys equal), the old pair deleted on both sides" \
+		sh -c "grep -q 'peer a: now at 127.0.0.3\[24500\] (was 127.0.0.3\[14500\])' $T/b.err &&
+		       grep -q 'the NAT moved the peer: CHILD SA [0-9a-f]*/[0-9a-f]* still sends ESP in UDP to the old port; rekeying it now' $T/b.err &&
+		       test \$(grep -c '^SA del' $T/a.out) = 2 &&
+		       test \$(grep -c '^SA del' $T/b.out) = 2 &&
+		       test \$(grep '^SA add .*dir=in' $T/a.out | tail -n 1 | sed 's/.* keys=\([0-9a-f]*\) .*/\1/') = \
+		            \$(grep '^SA add .*dir=out' $T/b.out | tail -n 1 | sed 's/.* keys=\([0-9a-f]*\) .*/\1/')"
 	stop_both
 	nft delete table ip iked_nat
 	mkconf "$T/b.conf" a 127.0.0.2 127.0.0.1 gwb.example gwa.example \
