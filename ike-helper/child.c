@@ -296,7 +296,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 	if (!n) {
 		log_err("peer %s: no room for a new CHILD SA to rekey %08x",
 			sa->peer->name, x->spi_in);
-		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		x->rekey_at = iked_retry_at(REKEY_RETRY_MS);
 		return 0;
 	}
 	r = d->kops->get_spi(d->kctx, &sa->remote, &sa->local,
@@ -307,7 +307,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 			sa->peer->name, d->kops->name, x->spi_in,
 			strerror(r ? -r : EIO));
 		n->spi_in = 0;
-		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		x->rekey_at = iked_retry_at(REKEY_RETRY_MS);
 		return 0;
 	}
 	x->pfs_retry = 0;
@@ -317,7 +317,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 		log_err("peer %s: no DH key (%s) to rekey %08x",
 			sa->peer->name, pol_dh_name(group), x->spi_in);
 		child_release(d, sa, n);
-		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		x->rekey_at = iked_retry_at(REKEY_RETRY_MS);
 		return 0;
 	}
 	n->dh_group = group;
@@ -347,7 +347,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa, struct child_sa *x)
 	OPENSSL_cleanse(plain, sizeof(plain));
 	if (r) {
 		x->rekeying = 0;
-		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		x->rekey_at = iked_retry_at(REKEY_RETRY_MS);
 		child_release(d, sa, n);
 		return 0;
 	}
@@ -361,7 +361,7 @@ static void rekey_abandon(struct iked *d, struct iked_sa *sa,
 	child_release(d, sa, n);
 	if (x) {
 		x->rekeying = 0;
-		x->rekey_at = iked_now_ms() + REKEY_RETRY_MS;
+		x->rekey_at = iked_retry_at(REKEY_RETRY_MS);
 	}
 }
 
@@ -410,9 +410,10 @@ void child_create_response(struct iked *d, struct iked_sa *sa,
 			child_release(d, sa, x);
 			return;
 		}
-		log_err("peer %s (%s): the rekey of CHILD SA %08x was refused with %s (%u); trying again in %u s",
+		log_err("peer %s (%s): the rekey of CHILD SA %08x was refused with %s (%u); trying again in %u..%u s",
 			sa->peer->name, ikev2_peer_addr(sa), n->replaces,
-			ikev2_notify_name(t), t, REKEY_RETRY_MS / 1000);
+			ikev2_notify_name(t), t, REKEY_RETRY_MS / 2000,
+			REKEY_RETRY_MS * 3 / 2000);
 		rekey_abandon(d, sa, n, x);
 		return;
 	}

@@ -207,6 +207,10 @@ struct iked {
 };
 
 uint64_t iked_now_ms(void);
+/* When to try again after a refusal: base_ms, give or take half of it at
+ * random, so that two peers refused for the same reason (both rekeying at
+ * once: TEMPORARY_FAILURE) do not meet again at the same moment. */
+uint64_t iked_retry_at(uint64_t base_ms);
 
 /* ikev2.c */
 void ikev2_initiate(struct iked *d, struct conf_peer *p);

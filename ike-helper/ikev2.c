@@ -76,6 +76,14 @@ const char *ikev2_notify_name(uint16_t t)
 	return "error notify";
 }
 
+uint64_t iked_retry_at(uint64_t base_ms)
+{
+	uint32_t r = 0;
+
+	RAND_bytes((uint8_t *)&r, sizeof(r));
+	return iked_now_ms() + base_ms / 2 + r % (base_ms + 1);
+}
+
 uint64_t iked_now_ms(void)
 {
 	struct timespec ts;

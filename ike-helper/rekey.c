@@ -154,7 +154,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa)
 	    ikev2_sa_set_dh(ns, group) ||
 	    ike_dh_public(ns->dh, kev, sizeof(kev))) {
 		ikev2_sa_free(ns);
-		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
+		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		return 0;
 	}
 	offer = sa->peer->ike;
@@ -177,7 +177,7 @@ static int rekey_start(struct iked *d, struct iked_sa *sa)
 	if (r) {
 		sa->rekey_new = NULL;
 		ikev2_sa_free(ns);
-		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
+		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		return 0;
 	}
 	return 1;
@@ -225,11 +225,12 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	}
 	n = ike_msg_error(m);
 	if (n) {
-		log_err("peer %s (%s): the IKE SA rekey was refused with %s (%u); trying again in %u s",
+		log_err("peer %s (%s): the IKE SA rekey was refused with %s (%u); trying again in %u..%u s",
 			sa->peer->name, ikev2_peer_addr(sa),
 			ikev2_notify_name(n->type), n->type,
-			IKE_REKEY_RETRY_MS / 1000);
-		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
+			IKE_REKEY_RETRY_MS / 2000,
+			IKE_REKEY_RETRY_MS * 3 / 2000);
+		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		ikev2_sa_free(ns);
 		return;
 	}
@@ -238,12 +239,13 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	    pol_select(&sa->peer->ike, &m->sa, IKEV2_PROTO_IKE, 0, &c) ||
 	    c.dh != ns->dh_group || ke->u.ke.group != ns->dh_group) {
 		pol_prop_str(&m->sa, prop, sizeof(prop));
-		log_err("peer %s (%s): the IKE SA rekey's answer (%s, KE %s) is not one we can take (we sent KE %s); trying again in %u s",
+		log_err("peer %s (%s): the IKE SA rekey's answer (%s, KE %s) is not one we can take (we sent KE %s); trying again in %u..%u s",
 			sa->peer->name, ikev2_peer_addr(sa),
 			m->sa.n_props ? prop : "no SA payload",
 			ke ? pol_dh_name(ke->u.ke.group) : "none",
-			pol_dh_name(ns->dh_group), IKE_REKEY_RETRY_MS / 1000);
-		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
+			pol_dh_name(ns->dh_group), IKE_REKEY_RETRY_MS / 2000,
+			IKE_REKEY_RETRY_MS * 3 / 2000);
+		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		ikev2_sa_free(ns);
 		return;
 	}
@@ -252,7 +254,7 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	ns->nr_len = no->u.nonce.len;
 	memcpy(ns->nr, no->u.nonce.p, ns->nr_len);
 	if (new_keys(d, sa, ns, &ke->u.ke.data)) {
-		sa->rekey_at = iked_now_ms() + IKE_REKEY_RETRY_MS;
+		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		ikev2_sa_free(ns);
 		return;
 	}
