@@ -184,6 +184,9 @@ struct iked_sa {
 	uint16_t rekey_dh;		/* the group the peer asked for */
 	struct iked_sa *rekey_new;	/* ours under way: the new SA, not
 					 * listed until the answer comes */
+	struct iked_sa *rekey_peer;	/* the peer's rekey, answered while
+					 * ours was out (2.8.2): listed,
+					 * hidden, until ours is answered */
 	int replaced;			/* rekeyed: the CHILD SAs moved to the
 					 * new one; only its Delete is left */
 	uint32_t n_rekeys;		/* CHILD SA rekeys completed */

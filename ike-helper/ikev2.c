@@ -132,6 +132,9 @@ void ikev2_sa_destroy(struct iked *d, struct iked_sa *sa, const char *why)
 		;
 	if (*pp)
 		*pp = sa->next;
+	for (pp = &d->sas; *pp; pp = &(*pp)->next)
+		if ((*pp)->rekey_peer == sa)	/* 2.8.2, not yet decided */
+			(*pp)->rekey_peer = NULL;
 	if (sa->peer->initiate && sa->peer->retry_s && !d->shutting_down &&
 	    !sa->peer->retry_at && !sa->replaced) {
 		/* role initiate: keep it up */

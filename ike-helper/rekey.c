@@ -11,10 +11,17 @@
  * Our rekey starts at a random point between 80 and 90 % of ike_lifetime
  * when the IKE SA is idle and every CHILD SA is plainly installed (no
  * CHILD SA rekey half done, whose messages would straddle the two IKE
- * SAs).  For the same reason, and when our own IKE SA rekey is out, a
- * peer's rekey request is answered TEMPORARY_FAILURE (it tries again;
- * RFC 7296 2.25.2).  INVALID_KE_PAYLOAD is followed once with the group
- * the peer asks for.
+ * SAs).  For the same reason a peer's rekey request is answered
+ * TEMPORARY_FAILURE (it tries again; RFC 7296 2.25.2) while another
+ * request of ours is out or the SA is rekeyed already.  INVALID_KE_PAYLOAD
+ * is followed once with the group the peer asks for.
+ *
+ * Simultaneous rekeys (2.8.2): the peer's request that comes while ours
+ * is out is answered, its new SA kept aside (listed, hidden); when our
+ * answer comes, both new SAs exist on both sides and the one made with
+ * the lowest of the four nonces is redundant: its maker (the initiator
+ * of that exchange) deletes it, and the winner's maker deletes the old
+ * IKE SA.  If ours failed, the peer's is the one.
  */
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -56,11 +63,22 @@ static int children_settled(struct iked_sa *sa)
 	return 1;
 }
 
+static int listed(const struct iked *d, const struct iked_sa *sa)
+{
+	const struct iked_sa *o;
+
+	for (o = d->sas; o && o != sa; o = o->next)
+		;
+	return !!o;
+}
+
 /* The new SA takes the old one's place: CHILD SAs, addresses, report. */
 static void take_over(struct iked *d, struct iked_sa *old, struct iked_sa *ns)
 {
 	char is[17], rs[17], ois[17], ors[17], alg[160];
 
+	ns->replaced = 0;
+	ns->expire_at = 0;
 	ns->state = SA_ESTABLISHED;
 	ns->established_ms = iked_now_ms();
 	ns->last_rx_ms = ns->established_ms;
@@ -68,7 +86,8 @@ static void take_over(struct iked *d, struct iked_sa *old, struct iked_sa *ns)
 	memset(old->child, 0, sizeof(old->child));	/* CHILD_FREE */
 	ns->n_rekeys = old->n_rekeys;
 	ike_rekey_schedule(ns, ns->established_ms);
-	ikev2_sa_link(d, ns);
+	if (!listed(d, ns))
+		ikev2_sa_link(d, ns);
 	old->replaced = 1;
 	old->rekey_at = 0;
 	ikev2_hex(ns->ispi, 8, is);
@@ -199,9 +218,71 @@ int ike_rekey_timer(struct iked *d, struct iked_sa *sa, uint64_t now,
 	return 0;
 }
 
+/* Byte strings in lexicographic order, a prefix before what it starts. */
+static int nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int r = memcmp(a, b, al < bl ? al : bl);
+
+	return r ? r : (al > bl) - (al < bl);
+}
+
+/* The lower nonce of one exchange's pair (ni, nr). */
+static const uint8_t *low_nonce(const struct iked_sa *ns, size_t *len)
+{
+	int i_low = nonce_cmp(ns->ni, ns->ni_len, ns->nr, ns->nr_len) < 0;
+
+	*len = i_low ? ns->ni_len : ns->nr_len;
+	return i_low ? ns->ni : ns->nr;
+}
+
+/* The old SA goes to the peer's rekey, which we answered (2.8.2); the
+ * peer, its initiator, deletes the old SA (else it expires). */
+static void adopt_peers(struct iked *d, struct iked_sa *old,
+			struct iked_sa *pn)
+{
+	take_over(d, old, pn);
+	old->expire_at = iked_now_ms() + IKE_OLD_SA_MS;
+}
+
+/*
+ * Both rekeys completed (2.8.2): the SA made with the lowest of the four
+ * nonces is redundant.  Ours (ns): we delete it and the peer's stays;
+ * the peer's (pn): it deletes that one and we delete the old SA.
+ */
+static void collision_resolve(struct iked *d, struct iked_sa *old,
+			      struct iked_sa *ns, struct iked_sa *pn)
+{
+	size_t ol, pl;
+	const uint8_t *o = low_nonce(ns, &ol), *p = low_nonce(pn, &pl);
+	char a[17], b[17];
+
+	if (nonce_cmp(o, ol, p, pl) < 0) {
+		ikev2_hex(ns->ispi, 8, a);
+		ikev2_hex(pn->ispi, 8, b);
+		log_info("peer %s: IKE SA rekey collision: ours (%s_i) has the lowest nonce and goes; the peer's (%s_i) stays",
+			 old->peer->name, a, b);
+		adopt_peers(d, old, pn);
+		ns->state = SA_ESTABLISHED;
+		ns->replaced = 1;	/* hidden, quiet */
+		ikev2_sa_link(d, ns);
+		if (ikev2_delete_send(d, ns))
+			ikev2_sa_destroy(d, ns, "rekey collision");
+		return;
+	}
+	ikev2_hex(pn->ispi, 8, a);
+	ikev2_hex(ns->ispi, 8, b);
+	log_info("peer %s: IKE SA rekey collision: the peer's (%s_i) has the lowest nonce and goes; ours (%s_i) stays",
+		 old->peer->name, a, b);
+	take_over(d, old, ns);
+	pn->replaced = 1;	/* the peer deletes it (else it expires) */
+	pn->expire_at = iked_now_ms() + IKE_OLD_SA_MS;
+	if (ikev2_delete_send(d, old))
+		ikev2_sa_destroy(d, old, "rekeyed");
+}
+
 void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 {
-	struct iked_sa *ns = sa->rekey_new;
+	struct iked_sa *ns = sa->rekey_new, *pn = sa->rekey_peer;
 	const struct ike_pld *ke = ike_msg_find(m, IKEV2_PL_KE, 0);
 	const struct ike_pld *no = ike_msg_find(m, IKEV2_PL_NONCE, 0);
 	const struct ike_notify *n;
@@ -209,6 +290,16 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	char prop[1024];
 
 	sa->rekey_new = NULL;
+	sa->rekey_peer = NULL;
+	n = ike_msg_error(m);
+	if (n && pn) {
+		log_info("peer %s (%s): our IKE SA rekey was refused with %s, the peer's went through: it is the one",
+			 sa->peer->name, ikev2_peer_addr(sa),
+			 ikev2_notify_name(n->type));
+		ikev2_sa_free(ns);
+		adopt_peers(d, sa, pn);
+		return;
+	}
 	n = ike_msg_notify(m, IKEV2_N_INVALID_KE_PAYLOAD);
 	if (n && n->data.len == 2) {
 		uint16_t g = n->data.p[0] << 8 | n->data.p[1];
@@ -245,8 +336,11 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 			ke ? pol_dh_name(ke->u.ke.group) : "none",
 			pol_dh_name(ns->dh_group), IKE_REKEY_RETRY_MS / 2000,
 			IKE_REKEY_RETRY_MS * 3 / 2000);
-		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		ikev2_sa_free(ns);
+		if (pn)
+			adopt_peers(d, sa, pn);
+		else
+			sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		return;
 	}
 	ns->alg = c;
@@ -256,6 +350,10 @@ void ike_rekey_response(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	if (new_keys(d, sa, ns, &ke->u.ke.data)) {
 		sa->rekey_at = iked_retry_at(IKE_REKEY_RETRY_MS);
 		ikev2_sa_free(ns);
+		return;
+	}
+	if (pn) {
+		collision_resolve(d, sa, ns, pn);
 		return;
 	}
 	take_over(d, sa, ns);
@@ -293,11 +391,11 @@ void ike_rekey_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	struct ike_wbuf w;
 	char a[1024], b[1024];
 
-	if (sa->rekey_new || sa->retx_at || sa->replaced ||
-	    !children_settled(sa)) {
+	if (sa->rekey_peer || (sa->retx_at && !sa->rekey_new) ||
+	    sa->replaced || !children_settled(sa)) {
 		log_info("peer %s: its IKE SA rekey comes while %s: answered TEMPORARY_FAILURE",
 			 sa->peer->name,
-			 sa->rekey_new ? "ours is under way" :
+			 sa->rekey_peer ? "one of its rekeys is pending" :
 			 sa->replaced ? "the SA is already rekeyed" :
 			 sa->retx_at ? "our request is outstanding" :
 			 "a CHILD SA is being rekeyed");
@@ -360,6 +458,17 @@ void ike_rekey_recv(struct iked *d, struct iked_sa *sa, struct ike_msg *m)
 	ike_build_ke(&w, &k);
 	msg_send_response(d, sa, IKEV2_EXCH_CREATE_CHILD_SA, m->hdr.msgid, &w);
 	OPENSSL_cleanse(plain, sizeof(plain));
+	if (sa->rekey_new) {
+		/* 2.8.2: ours is out too; decided when its answer comes */
+		log_info("peer %s (%s): IKE SA rekey collision: the peer's rekey came while ours is out; answered, the lowest nonce decides when ours is answered",
+			 sa->peer->name, ikev2_peer_addr(sa));
+		ns->state = SA_ESTABLISHED;
+		ns->replaced = 1;	/* hidden, quiet */
+		ns->expire_at = iked_now_ms() + IKE_OLD_SA_MS;
+		ikev2_sa_link(d, ns);
+		sa->rekey_peer = ns;
+		return;
+	}
 	take_over(d, sa, ns);
 	/* the peer deletes the old IKE SA; if it does not, it goes anyway */
 	sa->expire_at = iked_now_ms() + IKE_OLD_SA_MS;

@@ -254,6 +254,57 @@ wait_for "$T/b.out" '^IKE_SA down .*reason=deleted by the peer' 50
 ok $? "IKE rekey by B: the new IKE SA carries A's Delete; B removes its 2 CHILD SAs ($(count b '^SA del'))"
 stop b
 
+# ---- simultaneous IKE SA rekeys (2.8.2): both requests held on lo by
+# the gate above, then let cross; both exchanges complete, the SA made
+# with the lowest nonce goes, the same one on both sides ----
+confs 0 0
+printf '\tike_lifetime 6\n' >>"$T/a.conf"
+printf '\tike_lifetime 6\n' >>"$T/b.conf"
+start_both --retransmit 30000
+wait_for "$T/a.out" '^SA add .*dir=out' 100 &&
+	wait_for "$T/b.out" '^SA add .*dir=out' 100
+if command -v bash >/dev/null &&
+   tc qdisc add dev lo root tbf rate 8bit burst 1600 latency 100s 2>/dev/null
+then
+	bash -c 'printf "%1500s" x >/dev/udp/127.0.0.1/9'
+	wait_for "$T/a.err" 'rekeying the IKE SA' 100 &&
+		wait_for "$T/b.err" 'rekeying the IKE SA' 100
+	ok $? "IKE collision: both sides sent an IKE SA rekey request (held on lo)"
+	tc qdisc change dev lo root tbf rate 100mbit burst 1600 latency 100s
+	bash -c 'printf k >/dev/udp/127.0.0.1/9'
+	wait_for "$T/a.err" 'IKE SA rekey collision: .* has the lowest nonce' 100 &&
+		wait_for "$T/b.err" 'IKE SA rekey collision: .* has the lowest nonce' 100
+	ok $? "IKE collision: both sides answered the other's request and saw the collision"
+	la=$(grep -m1 'IKE SA rekey collision: .* has the lowest' "$T/a.err")
+	lb=$(grep -m1 'IKE SA rekey collision: .* has the lowest' "$T/b.err")
+	gone_mine() { echo "$1" | sed -n 's/.*: ours (\([0-9a-f]*\)_i) has the lowest nonce and goes; the peer.s (\([0-9a-f]*\)_i) stays.*/\1 \2/p'; }
+	gone_theirs() { echo "$1" | sed -n "s/.*: the peer's (\([0-9a-f]*\)_i) has the lowest nonce and goes; ours (\([0-9a-f]*\)_i) stays.*/\1 \2/p"; }
+	if [ -n "$(gone_mine "$la")" ]; then
+		loser=a winner=b v1=$(gone_mine "$la") v2=$(gone_theirs "$lb")
+	else
+		loser=b winner=a v1=$(gone_mine "$lb") v2=$(gone_theirs "$la")
+	fi
+	kept=${v1#* }
+	check "IKE collision: one side lets its new IKE SA go, the other agrees which and which stays ($loser: $v1; $winner: $v2)" \
+		test -n "$v1" -a "$v1" = "$v2"
+	wait_for "$T/$loser.err" 'the peer deleted the IKE SA' 50
+	kill -USR1 "$pid_a" "$pid_b"
+	wait_for "$T/a.out" '^STATS' 50 && wait_for "$T/b.out" '^STATS' 50
+	check "IKE collision: both moved to the winner's IKE SA ($kept), the redundant one and the old one deleted: one IKE SA each, no CHILD SA removed, no IKE_SA down" \
+		sh -c "test \"\$(grep '^IKE_SA rekeyed' $T/a.out | tail -n 1 | sed 's/.* ispi=\([0-9a-f]*\) .*/\1/')\" = '$kept' &&
+		       test \"\$(grep '^IKE_SA rekeyed' $T/b.out | tail -n 1 | sed 's/.* ispi=\([0-9a-f]*\) .*/\1/')\" = '$kept' &&
+		       grep -q '^STATS ike_sas=1 ' $T/a.out && grep -q '^STATS ike_sas=1 ' $T/b.out &&
+		       ! grep -q '^SA del\|^IKE_SA down' $T/a.out $T/b.out"
+	tc qdisc del dev lo root
+	stop a
+	wait_for "$T/b.out" '^IKE_SA down .*reason=deleted by the peer' 50
+	check "IKE collision: the IKE SA left carries A's Delete (SIGTERM) to B" \
+		grep -q "^IKE_SA down .*ispi=$kept .*reason=deleted by the peer" "$T/b.out"
+else
+	ok 0 "IKE collision # SKIP no tbf qdisc or bash here"
+fi
+stop_both
+
 # ---- PFS: a DH group in esp: a KE in each rekey (2.17 with g^ir) ----
 confs 5 0 aes256gcm16-x25519
 start_both
