@@ -126,6 +126,17 @@ static struct kernel_sa kernel_sa_of(struct iked_sa *sa, struct child_sa *c,
 		k.src = sa->local;
 		k.dst = sa->remote;
 	}
+	/* esp_lifetime_kb: the kernel counts; its soft SA_EXPIRE rekeys,
+	 * at a random point of 80..90 % as for the time (child_schedule) */
+	k.hard_bytes = sa->peer->esp_life_kb * 1024;
+	if (k.hard_bytes && !c->soft_bytes) {
+		uint32_t r = 0;
+
+		RAND_bytes((uint8_t *)&r, sizeof(r));
+		c->soft_bytes = k.hard_bytes * 8 / 10 +
+				(uint64_t)r % (k.hard_bytes / 10 + 1);
+	}
+	k.soft_bytes = c->soft_bytes;
 	/* a NAT between us (2.23): ESP in UDP on the ports IKE uses now,
 	 * the NAT-T ones (RFC 3948); without a NAT, plain ESP even when
 	 * IKE moved to 4500 (strongSwan's MOBIKE does) */

@@ -459,6 +459,18 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
 						CONF_ESP_LIFE_MAX,
 						"never rekeyed", "seconds", e,
 						sizeof(e));
+		} else if (!strcmp(key, "esp_lifetime_kb")) {
+			char *ep;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(val, &ep, 10);
+			if (errno || *ep || !isdigit((unsigned char)*val) ||
+			    v > CONF_ESP_KB_MAX)
+				snprintf(e, sizeof(e), "not 0 (no volume limit) or a number of KiB 1..%lu",
+					 CONF_ESP_KB_MAX);
+			else
+				p->esp_life_kb = v;
 		} else if (!strcmp(key, "protect")) {
 			struct conf_peer *q;
 			char *ep;

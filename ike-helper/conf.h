@@ -25,6 +25,9 @@
 #define CONF_ESP_LIFE_MAX	172800
 /* ike_lifetime: the IKE SA is rekeyed at 80..90 % of it (same range) */
 #define CONF_IKE_LIFE_DEFAULT	14400
+/* esp_lifetime_kb: a CHILD SA's volume limit in KiB (0: none), kept by the
+ * kernel: soft at 80..90 % (a rekey), hard at the value */
+#define CONF_ESP_KB_MAX		4294967295UL
 #define CONF_DPD_DEFAULT	30
 #define CONF_DPD_MAX		3600
 /* cookie_threshold: half-open responder IKE SAs from which an IKE_SA_INIT
@@ -67,6 +70,7 @@ struct conf_peer {
 	int dialup;			/* role dialup: on ACQUIRE */
 	unsigned int retry_s;		/* initiate again after a loss */
 	unsigned int esp_life_s;	/* CHILD SA lifetime; 0: unlimited */
+	uint64_t esp_life_kb;		/* its volume in KiB; 0: unlimited */
 	unsigned int ike_life_s;	/* IKE SA rekeyed before; 0: never */
 	unsigned int dpd_s;		/* liveness check after this much
 					 * silence from the peer; 0: none */

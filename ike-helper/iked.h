@@ -96,6 +96,8 @@ struct child_sa {
 	struct ike_ts_pld ts_local, ts_remote;
 	uint64_t installed_ms;
 	uint64_t rekey_at, expire_at;	/* 0: not planned */
+	uint64_t soft_bytes;		/* esp_lifetime_kb: where the kernel
+					 * asks for a rekey, both ways */
 	uint32_t replaces;		/* OFFERED, HALF: spi_in of the SA it
 					 * rekeys (0: none) */
 	int rekeying;			/* INSTALLED: our rekey of it is out */

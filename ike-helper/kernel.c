@@ -70,6 +70,8 @@ void kernel_rec_fill(struct kernel_rec *r, const struct kernel_sa *sa)
 	r->esn = sa->esn;
 	r->encap_sport = sa->encap_sport;
 	r->encap_dport = sa->encap_dport;
+	r->soft_bytes = sa->soft_bytes;
+	r->hard_bytes = sa->hard_bytes;
 	r->ts_local = *sa->ts_local;
 	r->ts_remote = *sa->ts_remote;
 	h = EVP_MD_CTX_new();
@@ -88,11 +90,16 @@ void kernel_rec_print(FILE *f, const char *what, const struct kernel_rec *r,
 		      const char *extra)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], enc[40];
-	char lts[512], rts[512], encap[32] = "";
+	char lts[512], rts[512], encap[80] = "";
+	int n = 0;
 
 	if (r->encap_sport)
-		snprintf(encap, sizeof(encap), " encap=udp:%u-%u",
-			 r->encap_sport, r->encap_dport);
+		n = snprintf(encap, sizeof(encap), " encap=udp:%u-%u",
+			     r->encap_sport, r->encap_dport);
+	if (r->hard_bytes)
+		snprintf(encap + n, sizeof(encap) - n, " bytes=%llu/%llu",
+			 (unsigned long long)r->soft_bytes,
+			 (unsigned long long)r->hard_bytes);
 	kernel_addr_str(&r->src, src, sizeof(src));
 	kernel_addr_str(&r->dst, dst, sizeof(dst));
 	pol_ts_str(&r->ts_local, lts, sizeof(lts));

@@ -38,6 +38,9 @@ struct kernel_sa {
 	/* UDP encapsulation (RFC 3948, a NAT between the peers): ESP from
 	 * src:encap_sport to dst:encap_dport; 0: plain ESP */
 	uint16_t encap_sport, encap_dport;
+	/* volume limits in octets (esp_lifetime_kb), 0: none; the soft one
+	 * brings a soft SA_EXPIRE (a rekey), the hard one ends the SA */
+	uint64_t soft_bytes, hard_bytes;
 };
 
 /* What the kernel tells the daemon (vgate's "events" group). */
@@ -108,6 +111,7 @@ struct kernel_rec {
 	uint16_t encr, encr_bits, integ;
 	int esn;
 	uint16_t encap_sport, encap_dport;
+	uint64_t soft_bytes, hard_bytes;
 	char check[9];		/* SHA-256(ekey | akey), first 4 octets, hex */
 	struct ike_ts_pld ts_local, ts_remote;
 };
@@ -117,7 +121,8 @@ void kernel_rec_fill(struct kernel_rec *r, const struct kernel_sa *sa);
 /*
  * One report line: "SA WHAT peer=... dir=... spi=... proto=esp mode=tunnel
  * src= dst= enc= integ= esn= reqid= keys= local_ts= remote_ts=", then
- * " encap=udp:SPORT-DPORT" for a UDP-encapsulated SA, and extra (may be
+ * " encap=udp:SPORT-DPORT" for a UDP-encapsulated SA, " bytes=SOFT/HARD"
+ * for one with volume limits, and extra (may be
  * NULL) appended after a blank.
  */
 void kernel_rec_print(FILE *f, const char *what, const struct kernel_rec *r,

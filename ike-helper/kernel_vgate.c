@@ -395,6 +395,13 @@ int kernel_vgate_sa(const struct kernel_sa *sa, struct vg_sa *vs)
 		vs->has |= VG_SA_FLAGS;
 		vs->flags = VGATE_SA_F_ESN;
 	}
+	if (sa->hard_bytes) {
+		vs->has |= VG_SA_LIFETIME;
+		vs->lt_has = 1U << VGATE_LT_A_SOFT_BYTES |
+			     1U << VGATE_LT_A_HARD_BYTES;
+		vs->lt[VGATE_LT_A_SOFT_BYTES] = sa->soft_bytes;
+		vs->lt[VGATE_LT_A_HARD_BYTES] = sa->hard_bytes;
+	}
 	if (sa->encap_sport) {
 		vs->has |= VG_SA_ENCAP;
 		vs->encap_sport = sa->encap_sport;

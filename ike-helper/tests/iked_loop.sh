@@ -388,6 +388,18 @@ check "fragmentation: the keys agree (A in $a_in, B out $b_out)" \
 	test -n "$a_in" -a "$a_in" = "$b_out"
 stop_both
 
+# ---- esp_lifetime_kb: volume limits for the kernel, soft at 80..90 % ----
+gcm_confs '\tesp_lifetime_kb 100\n'
+start_both
+wait_for "$T/a.out" '^SA add .*dir=out' 100
+sa=$(grep '^SA add' "$T/a.out" | sed -n 's/.* bytes=\([0-9]*\)\/\([0-9]*\).*/\1 \2/p' | sort -u)
+check "esp_lifetime_kb 100: A's two SAs carry the same limits, hard 102400 octets, soft at 80..90 % of it ($sa)" \
+	sh -c "test \$(echo '$sa' | wc -l) = 1 && set -- $sa &&
+	       test \$2 = 102400 -a \$1 -ge 81920 -a \$1 -le 92160"
+check "esp_lifetime_kb: B has none of its own (none configured)" \
+	sh -c "! grep -q 'bytes=' $T/b.out"
+stop_both
+
 # ---- DPD (2.4): A checks B's liveness after 1 s of silence ----
 gcm_confs '\tdpd_delay 1\n\tretry 0\n'
 printf '\tdpd_delay 0\n' >>"$T/b.conf"
@@ -625,6 +637,11 @@ mkconf "$T/c.conf" b 127.0.0.1 127.0.0.2 gwa.example gwb.example "$T/a.psk" \
 r=$?
 check "a global setting after a peer: refused, the error says where it goes" \
 	sh -c "test $r = 1 && grep -q \"c2.conf:13: 'cookie_threshold' is a global setting: put it before the first 'peer'\" $T/c.err"
+{ cat "$T/c.conf"; printf '\tesp_lifetime_kb 1k\n'; } >"$T/c2.conf"
+"$IKED" -c "$T/c2.conf" --check-config >"$T/c.out" 2>"$T/c.err"
+r=$?
+check "esp_lifetime_kb 1k: refused, naming the value and the range" \
+	sh -c "test $r = 1 && grep -q \"c2.conf:13: bad value '1k' for 'esp_lifetime_kb': not 0 (no volume limit) or a number of KiB 1..4294967295\" $T/c.err"
 { echo "cookie_threshold 2000"; cat "$T/c.conf"; } >"$T/c2.conf"
 "$IKED" -c "$T/c2.conf" --check-config >"$T/c.out" 2>"$T/c.err"
 r=$?

@@ -201,6 +201,19 @@ static void test_map(void)
 	      back.encap_dport == 14500,
 	      "a NAT: ENCAP (ESP in UDP 4500 -> 14500), through the codec and back");
 	sa.encap_sport = sa.encap_dport = 0;
+	sa.soft_bytes = 90000;
+	sa.hard_bytes = 102400;
+	r = kernel_vgate_sa(&sa, &vs);
+	CHECK(!r && (vs.has & VG_SA_LIFETIME) &&
+	      vs.lt_has == (1U << VGATE_LT_A_SOFT_BYTES |
+			    1U << VGATE_LT_A_HARD_BYTES) &&
+	      vs.lt[VGATE_LT_A_SOFT_BYTES] == 90000 &&
+	      vs.lt[VGATE_LT_A_HARD_BYTES] == 102400 &&
+	      !codec_roundtrip(&vs, &back) && (back.has & VG_SA_LIFETIME) &&
+	      back.lt[VGATE_LT_A_SOFT_BYTES] == 90000 &&
+	      back.lt[VGATE_LT_A_HARD_BYTES] == 102400,
+	      "esp_lifetime_kb: LIFETIME soft and hard bytes, through the codec and back");
+	sa.soft_bytes = sa.hard_bytes = 0;
 	{
 		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&sa.src;
 		struct sockaddr_in6 *d = (struct sockaddr_in6 *)&sa.dst;
