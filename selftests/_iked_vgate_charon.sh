@@ -39,7 +39,7 @@ require_cmd ip nft ping swanctl jq
 [ -x "$IKED" ] || skip_all "$IKED not built (make -C ike-helper)"
 
 T=$VGATE_TMP
-tap_plan 61
+tap_plan 66
 
 topo_gw_pair gwA gwB
 topo_gw_pair_ipv6 gwA gwB
@@ -101,8 +101,9 @@ EOF
 	sw --load-all --file "$T/swanctl.conf" >"$T/load.out" 2>&1
 }
 
-# iked_start ROLE LOCAL REMOTE LTS RTS ESP PROTECT [ESP_LIFETIME]:
-# vgate-iked on gwA with the vgate backend (the default: no --kernel)
+# iked_start ROLE LOCAL REMOTE LTS RTS ESP PROTECT [ESP_LIFETIME [LINE]]:
+# vgate-iked on gwA with the vgate backend (the default: no --kernel);
+# LINE: one more setting of the peer
 iked_pid=
 iked_start() {
 	cat >"$T/v.conf" <<EOF
@@ -120,6 +121,7 @@ peer gwB
 	retry 0
 	protect $7
 	esp_lifetime ${8:-3600}
+	${9:-}
 EOF
 	rm -f "$T/v.out" "$T/v.err"
 	# not through ns(): $! is vgate-iked itself
@@ -412,6 +414,41 @@ pfs_refused_case() {
 		"$n_sa $alive $(grep -c '^EXIT' "$T/v.out")" "0 1 1"
 }
 
+# volume_case: esp_lifetime_kb 512 at vgate-iked, charon's own lifetime
+# far: vgate.ko counts the octets of each SA and its soft SA_EXPIRE (at
+# 80..90 %: 410..461 KiB, some 400 pings of 1028 octets) makes vgate-iked
+# rekey before the hard limit (another 50..100 pings, 0.5..1 s), under a
+# ping every 10 ms, without a lost packet
+volume_case() {
+	local t="esp_lifetime_kb 512 under ping -s 1000 -i 0.01 (IPv4)"
+	local conn=c$RANDOM ok_est=1 n=1000 sent recv rk soft lim
+	charon_conf "$conn" 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16 "rekey_time = 0" ||
+		echo "# swanctl --load-all failed: $(cat "$T/load.out")"
+	iked_start initiate 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16 10 0 "esp_lifetime_kb 512"
+	wait_for grep -q 'CHILD SA established' "$T/v.err" || ok_est=0
+	check_eq "$t: CHILD SA established" "$ok_est" 1
+	[ "$ok_est" = 1 ] || diag
+	lim=$(vgate gwA -j ipsec show sad | jq -r '[.[] | select(.reqid == 10) | .lifetime.hard_bytes] | join(",")' 2>/dev/null)
+	ns lanA ping -q -c "$n" -s 1000 -i 0.01 -W 3 10.2.0.2 >"$T/ping-vol" 2>&1
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T/ping-vol")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping-vol")
+	rk=$(grep -c 'CHILD SA rekeyed' "$T/v.err")
+	soft=$(grep -c 'reached its soft bytes limit: rekeying' "$T/v.err")
+	echo "# $t: vgate's SAs' hard byte limits: ${lim:-?}; $soft soft expiries, $rk rekeys; ping: ${sent:-?} sent, ${recv:-?} answered"
+	[ "$rk" -ge 1 ] && [ "${recv:-0}" = "$n" ] || diag
+	check "$t: vgate.ko's soft byte limit made vgate-iked rekey ($soft soft SA_EXPIRE, $rk rekeys), no hard expiry" \
+		sh -c "test $soft -ge 1 -a $rk -ge 1 && ! grep -q 'hard bytes limit' '$T/v.err'"
+	check_eq "$t: not one of $n pings lost across the rekeys" \
+		"${sent:-?}/${recv:-?}" "$n/$n"
+	check_eq "$t: vgate-iked installed both SAs with a hard limit of 512 KiB" \
+		"$lim" "524288,524288"
+	iked_stop
+	check_eq "$t: SIGTERM: no IKE SA at charon, no SA in vgate" \
+		"$(sw --list-sas 2>/dev/null | grep -c "^$conn: #")/$(sad_count 10)" 0/0
+}
+
 # dialup first: the other cases end with a ping that leaves rule 10's
 # ACQUIRE pending (acquire_timeout, 30 s), and while it is pending the
 # kernel raises no new one
@@ -421,6 +458,7 @@ run_case "charon initiates (IPv4)" respond 4 aes256-sha256 AES_CBC-256/HMAC_SHA2
 run_case "vgate-iked initiates (IPv6 outer, 6in6)" initiate 6 aes128-sha1 AES_CBC-128/HMAC_SHA1_96
 rekey_case charon
 rekey_case vgate
+volume_case
 # PFS: X25519 needs charon's openssl plugin; without it MODP-2048 (gmp)
 if charon_has_openssl; then
 	rekey_case charon x25519 CURVE_25519
