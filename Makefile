@@ -55,9 +55,11 @@ check: deps
 	$(MAKE) -C ike-helper check
 	selftests/vm/run.sh $(KVER_ARG) -- $(TESTS)
 
-# The IKE interop tests in the VM: vgate-iked with vgate.ko against charon
-# with the kernel's XFRM (both roles, IPv6, dialup, CHILD SA rekeys under
-# traffic); about 8 minutes, so not part of make check.
+# The IKE interop tests in the VM (selftests/_iked_*.sh): vgate-iked with
+# vgate.ko against charon with the kernel's XFRM (both roles, IPv6,
+# dialup, CHILD SA rekeys under traffic, PFS, volume lifetimes, NAT
+# traversal through a real NAT); about 4 minutes, so not part of make
+# check.
 check-ike: deps
 	$(MAKE) all
 	selftests/vm/run.sh $(KVER_ARG) -- $(patsubst selftests/%.sh,%,$(wildcard selftests/_iked_*.sh))
