@@ -87,6 +87,12 @@ struct kernel_ops {
 	 * -errno (logged); NULL: the backend needs none.
 	 */
 	int (*natt_socket)(void *ctx, int fd, uint16_t port);
+	/*
+	 * Before we bind our NAT-T port: a socket the kernel opened itself
+	 * on it (vgate's `ipsec natt socket`, for hand-keyed SAs) is let go,
+	 * else our bind fails.  NULL: nothing to do.
+	 */
+	void (*natt_release)(void *ctx, uint16_t port);
 	/* A descriptor to poll for events, -1 none; NULL: no events. */
 	int (*event_fd)(void *ctx);
 	/* The next event: 1 (*ev filled), 0 none left. */

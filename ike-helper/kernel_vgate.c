@@ -570,8 +570,23 @@ static int vgk_check_reqid(void *ctx, const char *peer, uint32_t reqid,
  * Hand our NAT-T socket to vgate.ko (VGATE_CMD_ENCAP_SOCK_SET with FD,
  * the L2TP model): it takes ESP-in-UDP and keepalives out of it, IKE stays
  * ours.  A socket vgate opened itself (`vgate ipsec natt socket`, for
- * hand-keyed SAs) is let go first: its port is ours now.
+ * hand-keyed SAs) is let go first, before our bind (vgk_natt_release):
+ * its port is ours now.
  */
+static void vgk_natt_release(void *ctx, uint16_t port)
+{
+	struct vgk_ctx *c = ctx;
+	struct vg_encap_sock es = { 0 };
+
+	if (vg_encap_sock_fetch(c->h, &es) ||
+	    !(es.has & VG_ENCAP_SOCK_OWNER) ||
+	    es.owner != VGATE_ENCAP_OWNER_KERNEL || es.port != port)
+		return;
+	log_info("kernel backend vgate: taking over vgate's own NAT-T socket (port %u): released for our bind",
+		 es.port);
+	vg_request(c->h, VGATE_CMD_ENCAP_SOCK_DEL, VG_OBJ_NONE, NULL);
+}
+
 static int vgk_natt_socket(void *ctx, int fd, uint16_t port)
 {
 	struct vgk_ctx *c = ctx;
@@ -579,14 +594,6 @@ static int vgk_natt_socket(void *ctx, int fd, uint16_t port)
 	char b[400];
 	int r;
 
-	r = vg_encap_sock_fetch(c->h, &es);
-	if (!r && (es.has & VG_ENCAP_SOCK_OWNER) &&
-	    es.owner == VGATE_ENCAP_OWNER_KERNEL) {
-		log_info("kernel backend vgate: taking over vgate's own NAT-T socket (port %u)",
-			 es.port);
-		vg_request(c->h, VGATE_CMD_ENCAP_SOCK_DEL, VG_OBJ_NONE, NULL);
-	}
-	memset(&es, 0, sizeof(es));
 	es.has = VG_ENCAP_SOCK_FD;
 	es.fd = fd;
 	r = vg_request(c->h, VGATE_CMD_ENCAP_SOCK_SET, VG_OBJ_ENCAP_SOCK, &es);
@@ -622,6 +629,7 @@ const struct kernel_ops kernel_vgate_ops = {
 	.dump = vgk_dump,
 	.check_reqid = vgk_check_reqid,
 	.natt_socket = vgk_natt_socket,
+	.natt_release = vgk_natt_release,
 	.event_fd = vgk_event_fd,
 	.event_next = vgk_event_next,
 	.fini = vgk_fini,

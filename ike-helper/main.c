@@ -202,6 +202,8 @@ int main(int argc, char **argv)
 		    d.kops->check_reqid(d.kctx, p->name, p->reqid,
 					p->has_protect))
 			goto out_kernel;
+	if (natt && d.kops->natt_release)
+		d.kops->natt_release(d.kctx, natt);
 	if (net_open(&d.net, listen, n_listen, port, natt, err, sizeof(err))) {
 		log_err("%s", err);
 		goto out_kernel;
